@@ -1,0 +1,1 @@
+//! Parsers of the formats gigops reads and writes: ledger CSV/JSON import and export.

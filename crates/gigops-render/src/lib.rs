@@ -1,0 +1,1 @@
+//! Documents: HTML templates, SVG charts, PDF, i18n catalogs.

@@ -1,0 +1,1 @@
+//! The only place with SQL: the ledger store on SQLite or PostgreSQL, with migrations.

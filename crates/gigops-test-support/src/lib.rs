@@ -1,0 +1,1 @@
+//! Test helpers: temporary stores on both backends, fixtures.
