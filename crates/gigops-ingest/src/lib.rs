@@ -1,1 +1,10 @@
-//! Parsers of the formats gigops reads and writes: ledger CSV/JSON import and export.
+//! Parsers of the formats gigops reads, and writers of the formats it hands back.
+//!
+//! [`ledger`] is gigops's own interchange format for the business ledger (CSV with a header row,
+//! or the same fields as JSON arrays). Parsers report every problem they find, each with where it
+//! is, rather than stopping at the first.
+
+pub mod ledger;
+mod location;
+
+pub use location::{Problem, Problems};
