@@ -9,11 +9,11 @@ use serde::{Deserialize, Serialize};
 use crate::{Currency, Invalid, Money, StageName};
 
 macro_rules! string_enum {
-    ($(#[$meta:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         pub enum $name {
-            $(#[serde(rename = $text)] $variant),+
+            $(#[serde(rename = $text)] $(#[$vmeta])* $variant),+
         }
 
         impl $name {
@@ -78,18 +78,15 @@ string_enum!(
 );
 
 string_enum!(
-    /// The languages client documents are written in.
+    /// The languages client documents are written in; English unless a client says otherwise.
+    #[derive(Default)]
     Lang {
+        #[default]
         En => "en",
         ZhCn => "zh-CN",
     }
 );
 
-impl Default for Lang {
-    fn default() -> Self {
-        Lang::En
-    }
-}
 
 /// A deal's id as the user writes it (`D-0042`): printable, no whitespace, at most 64 bytes.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -327,7 +324,7 @@ mod tests {
             client: "Acme".into(),
             platform: Platform::parse("Upwork").unwrap(),
             kind: DealKind::Project,
-            value: Money::new(100_00, Currency::USD),
+            value: Money::new(10_000, Currency::USD),
             opened_at: "2025-01-01T00:00:00Z".parse().unwrap(),
             outcome: Outcome::Open,
             closed_at: None,

@@ -1,1 +1,23 @@
 //! Documents: HTML templates, SVG charts, PDF, i18n catalogs.
+//!
+//! Every document is one serializable model rendered two ways: a single self-contained HTML
+//! file (inline CSS and SVG, no request to any other host, readable without JavaScript) and a
+//! PDF typeset by typst, in English and Simplified Chinese. See docs/documents.md.
+//!
+//! The market report is the first document; the modules it is built from are the pattern for
+//! the others: [`i18n`] for strings, [`format`] for numbers, [`charts`] (over [`svg`]) for
+//! figures, [`templates`] for the HTML layout and [`typeset`] for the PDF.
+
+pub mod charts;
+mod error;
+pub mod format;
+pub mod i18n;
+mod market;
+pub mod svg;
+pub mod templates;
+pub mod typeset;
+
+pub use error::RenderError;
+pub use market::{
+    MarketView, market_report_html, market_report_html_on, market_report_pdf, market_report_pdf_on,
+};

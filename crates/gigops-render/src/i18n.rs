@@ -1,0 +1,186 @@
+//! Translation catalogs of client documents, one TOML file per language embedded in the binary.
+//!
+//! A catalog is a tree of tables whose leaves are strings. Templates read it as `t`
+//! (`{{ t.section.funnel }}`); Rust code looks strings up by dotted key (`"section.funnel"`).
+//! Placeholders such as `{n}` are filled in Rust with numbers formatted there, so templates
+//! never format or compute anything.
+
+use std::collections::BTreeSet;
+use std::sync::OnceLock;
+
+use gigops_core::Lang;
+
+use crate::RenderError;
+
+const EN: &str = include_str!("../i18n/en.toml");
+const ZH_CN: &str = include_str!("../i18n/zh-CN.toml");
+
+/// The strings of one language.
+#[derive(Debug, Clone)]
+pub struct Catalog {
+    lang: Lang,
+    table: toml::Table,
+}
+
+impl Catalog {
+    /// The embedded catalog of `lang`. Parsed once per process; an embedded catalog that fails
+    /// to parse is a build defect, reported as an error rather than a panic.
+    pub fn get(lang: Lang) -> Result<&'static Catalog, RenderError> {
+        static EN_CATALOG: OnceLock<Result<Catalog, String>> = OnceLock::new();
+        static ZH_CN_CATALOG: OnceLock<Result<Catalog, String>> = OnceLock::new();
+        let (cell, source) = match lang {
+            Lang::En => (&EN_CATALOG, EN),
+            Lang::ZhCn => (&ZH_CN_CATALOG, ZH_CN),
+        };
+        cell.get_or_init(|| Catalog::parse(lang, source))
+            .as_ref()
+            .map_err(|message| RenderError::Catalog {
+                lang: lang.as_str(),
+                message: message.clone(),
+            })
+    }
+
+    fn parse(lang: Lang, source: &str) -> Result<Catalog, String> {
+        let table: toml::Table = toml::from_str(source).map_err(|e| e.to_string())?;
+        Ok(Catalog { lang, table })
+    }
+
+    pub fn lang(&self) -> Lang {
+        self.lang
+    }
+
+    /// The whole catalog, for templates.
+    pub fn table(&self) -> &toml::Table {
+        &self.table
+    }
+
+    /// The string at a dotted key. A missing key is a defect of the catalog (the tests check
+    /// that both catalogs have the same keys), so it is an error, never a silent blank.
+    pub fn text(&self, key: &str) -> Result<&str, RenderError> {
+        self.lookup(key).ok_or_else(|| RenderError::Catalog {
+            lang: self.lang.as_str(),
+            message: format!("missing key {key}"),
+        })
+    }
+
+    /// The string at a dotted key, if the catalog has it: for names that users may configure
+    /// beyond the built-in ones (stages, platforms), which fall back to the name itself.
+    pub fn lookup(&self, key: &str) -> Option<&str> {
+        let mut parts = key.split('.');
+        let mut value = self.table.get(parts.next()?)?;
+        for part in parts {
+            value = value.as_table()?.get(part)?;
+        }
+        value.as_str()
+    }
+
+    /// The string at `key` with each `{name}` replaced by its value.
+    pub fn fill(&self, key: &str, values: &[(&str, &str)]) -> Result<String, RenderError> {
+        let mut text = self.text(key)?.to_string();
+        for (name, value) in values {
+            text = text.replace(&format!("{{{name}}}"), value);
+        }
+        Ok(text)
+    }
+
+    /// Every dotted key of the catalog.
+    pub fn keys(&self) -> BTreeSet<String> {
+        fn walk(prefix: &str, table: &toml::Table, out: &mut BTreeSet<String>) {
+            for (key, value) in table {
+                let path = if prefix.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{prefix}.{key}")
+                };
+                match value {
+                    toml::Value::Table(inner) => walk(&path, inner, out),
+                    _ => {
+                        out.insert(path);
+                    }
+                }
+            }
+        }
+        let mut out = BTreeSet::new();
+        walk("", &self.table, &mut out);
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn catalogs_parse_and_have_the_same_keys() {
+        let en = Catalog::get(Lang::En).unwrap();
+        let zh = Catalog::get(Lang::ZhCn).unwrap();
+        let (en_keys, zh_keys) = (en.keys(), zh.keys());
+        let only_en: Vec<_> = en_keys.difference(&zh_keys).collect();
+        let only_zh: Vec<_> = zh_keys.difference(&en_keys).collect();
+        assert!(only_en.is_empty(), "missing in zh-CN: {only_en:?}");
+        assert!(only_zh.is_empty(), "missing in en: {only_zh:?}");
+    }
+
+    #[test]
+    fn every_entry_is_a_non_empty_string_with_matching_placeholders() {
+        let en = Catalog::get(Lang::En).unwrap();
+        let zh = Catalog::get(Lang::ZhCn).unwrap();
+        for key in en.keys() {
+            let (a, b) = (en.text(&key).unwrap(), zh.text(&key).unwrap());
+            assert!(
+                !a.trim().is_empty() && !b.trim().is_empty(),
+                "{key} is empty"
+            );
+            assert_eq!(
+                placeholders(a),
+                placeholders(b),
+                "placeholders of {key} differ"
+            );
+        }
+    }
+
+    #[test]
+    fn chinese_catalog_is_translated() {
+        let en = Catalog::get(Lang::En).unwrap();
+        let zh = Catalog::get(Lang::ZhCn).unwrap();
+        // Proper names (GitHub, AUC, P90, platform names) may stay as they are; prose may not.
+        let untranslated: Vec<String> = en
+            .keys()
+            .into_iter()
+            .filter(|k| !k.starts_with("platform_name."))
+            .filter(|k| {
+                let (a, b) = (en.text(k).unwrap(), zh.text(k).unwrap());
+                let mut prose = a.to_string();
+                for p in placeholders(a) {
+                    prose = prose.replace(&p, "");
+                }
+                a == b && prose.chars().filter(|c| c.is_alphabetic()).count() > 6
+            })
+            .collect();
+        assert!(untranslated.is_empty(), "{untranslated:?}");
+    }
+
+    #[test]
+    fn fill_replaces_placeholders() {
+        let en = Catalog::get(Lang::En).unwrap();
+        let text = en
+            .fill("drivers.insufficient", &[("n", "7"), ("required", "20")])
+            .unwrap();
+        assert!(text.contains("7 of 20"), "{text}");
+        assert!(en.text("no.such.key").is_err());
+        assert_eq!(en.lookup("stage.lead"), Some("Lead"));
+    }
+
+    fn placeholders(text: &str) -> BTreeSet<String> {
+        let mut out = BTreeSet::new();
+        let mut rest = text;
+        while let Some(start) = rest.find('{') {
+            let Some(len) = rest[start..].find('}') else {
+                break;
+            };
+            out.insert(rest[start..start + len + 1].to_string());
+            rest = &rest[start + len + 1..];
+        }
+        out
+    }
+}

@@ -1,0 +1,59 @@
+//! The minijinja environment of HTML documents: templates embedded in the binary, each of which
+//! a user can replace by putting a file of the same name in a template directory.
+//!
+//! Overriding works per file, so a user can restyle every document by replacing `style.css`
+//! alone, or rewrite one document's layout and keep the rest.
+
+use std::path::Path;
+
+use minijinja::{AutoEscape, Environment, UndefinedBehavior};
+
+use crate::RenderError;
+
+/// The embedded default templates, by the name a user overrides them with.
+pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("../templates/base.html")),
+    ("style.css", include_str!("../templates/style.css")),
+    ("macros.html", include_str!("../templates/macros.html")),
+    (
+        "market_report.html",
+        include_str!("../templates/market_report.html"),
+    ),
+];
+
+/// An environment that loads templates from `dir` first, then from the embedded defaults.
+pub fn environment(dir: Option<&Path>) -> Result<Environment<'static>, RenderError> {
+    let mut env = Environment::new();
+    // A misspelt key in a (possibly user-written) template must fail loudly rather than
+    // render a blank where a number should be.
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    env.set_auto_escape_callback(|name| {
+        if name.ends_with(".css") {
+            AutoEscape::None
+        } else {
+            AutoEscape::Html
+        }
+    });
+    env.set_keep_trailing_newline(true);
+    let overrides = match dir {
+        Some(dir) if dir.is_dir() => Some(minijinja::path_loader(dir)),
+        Some(dir) => {
+            return Err(RenderError::TemplateDir {
+                path: dir.to_path_buf(),
+            });
+        }
+        None => None,
+    };
+    env.set_loader(move |name| {
+        if let Some(load) = &overrides
+            && let Some(source) = load(name)?
+        {
+            return Ok(Some(source));
+        }
+        Ok(DEFAULT_TEMPLATES
+            .iter()
+            .find(|(default, _)| *default == name)
+            .map(|(_, source)| source.to_string()))
+    });
+    Ok(env)
+}

@@ -1,0 +1,268 @@
+//! PDF output through typst, for every document of gigops.
+//!
+//! A document is a typst source held in memory plus virtual files (the data as JSON, charts as
+//! SVG) that only this source can read: the [`DocumentWorld`] answers no path outside that set,
+//! so a template can neither read the user's disk nor fetch a package from the network.
+//!
+//! Fonts are typst's embedded fonts (Libertinus Serif, New Computer Modern, DejaVu Sans Mono)
+//! plus the fonts installed on the system, scanned once per process: scanning and loading
+//! large CJK collections costs tens of milliseconds, which a server rendering many documents
+//! should pay once.
+
+use std::collections::HashMap;
+use std::sync::{LazyLock, OnceLock};
+
+use typst::diag::{FileError, FileResult, Severity, SourceDiagnostic};
+use typst::foundations::{Bytes, Datetime, Duration};
+use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
+use typst::text::{Font, FontBook};
+use typst::utils::LazyHash;
+use typst::{Library, LibraryExt, World};
+use typst_kit::fonts::FontStore;
+use typst_layout::PagedDocument;
+
+use crate::RenderError;
+
+/// Font families tried, in order, for Simplified Chinese text. The first one installed wins;
+/// any other installed family that covers Chinese ideographs is used when none of these is.
+pub const CJK_FAMILIES: &[&str] = &[
+    "Noto Sans CJK SC",
+    "Source Han Sans SC",
+    "WenQuanYi Micro Hei",
+    "WenQuanYi Zen Hei",
+    "PingFang SC",
+    "Microsoft YaHei",
+    "Noto Serif CJK SC",
+    "Source Han Serif SC",
+];
+
+/// Font families tried, in order, for Latin text. Libertinus Serif is embedded in the binary,
+/// so there is always at least one.
+pub const LATIN_FAMILIES: &[&str] = &[
+    "Noto Sans",
+    "Source Sans 3",
+    "DejaVu Sans",
+    "Liberation Sans",
+    "Libertinus Serif",
+];
+
+/// What a user should install when no CJK font is found.
+pub const CJK_FONT_PACKAGES: &str = "Debian/Ubuntu: fonts-noto-cjk (or fonts-wqy-microhei); \
+     Fedora: google-noto-sans-cjk-fonts; Alpine: font-noto-cjk; macOS and Windows ship one";
+
+fn fonts() -> &'static FontStore {
+    static FONTS: OnceLock<FontStore> = OnceLock::new();
+    FONTS.get_or_init(|| {
+        let mut store = FontStore::new();
+        store.extend(typst_kit::fonts::embedded());
+        store.extend(typst_kit::fonts::system());
+        store
+    })
+}
+
+fn library() -> &'static LazyHash<Library> {
+    static LIBRARY: LazyLock<LazyHash<Library>> =
+        LazyLock::new(|| LazyHash::new(Library::builder().build()));
+    &LIBRARY
+}
+
+/// The installed families among `preferred`, in that order, spelt as the font book spells
+/// them.
+pub fn available_families(preferred: &[&str]) -> Vec<String> {
+    let book = fonts().book();
+    preferred
+        .iter()
+        .filter(|family| book.contains_family(&family.to_lowercase()))
+        .map(|family| family.to_string())
+        .collect()
+}
+
+/// Font families for a document in Simplified Chinese: a family covering Chinese ideographs
+/// first (its Latin glyphs match its ideographs, which reads better than mixing two designs),
+/// then Latin fallbacks. Fails with the packages to install when no installed font covers
+/// Chinese, instead of letting the PDF show empty boxes.
+pub fn cjk_font_stack() -> Result<Vec<String>, RenderError> {
+    let mut stack = available_families(CJK_FAMILIES);
+    if stack.is_empty() {
+        let book = fonts().book();
+        // U+4E2D 中 and U+6587 文: any font with both is a Chinese font for our purpose.
+        let covering = book.families().find_map(|(family, mut ids)| {
+            ids.any(|id| {
+                book.info(id).is_some_and(|info| {
+                    info.coverage.contains(0x4E2D) && info.coverage.contains(0x6587)
+                })
+            })
+            .then(|| family.to_string())
+        });
+        stack.extend(covering);
+    }
+    if stack.is_empty() {
+        return Err(RenderError::MissingCjkFont {
+            packages: CJK_FONT_PACKAGES,
+        });
+    }
+    stack.extend(available_families(LATIN_FAMILIES));
+    Ok(stack)
+}
+
+/// Font families for a document in a Latin script.
+pub fn latin_font_stack() -> Vec<String> {
+    available_families(LATIN_FAMILIES)
+}
+
+/// A file that the typst source can read by its absolute virtual path, e.g. `/data.json`.
+#[derive(Debug, Clone)]
+pub struct VirtualFile {
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+impl VirtualFile {
+    pub fn new(path: impl Into<String>, bytes: impl Into<Vec<u8>>) -> Self {
+        VirtualFile {
+            path: path.into(),
+            bytes: bytes.into(),
+        }
+    }
+}
+
+/// The minimal typst world of a document: one main source, virtual files, shared fonts.
+pub struct DocumentWorld {
+    main: Source,
+    files: HashMap<FileId, Bytes>,
+}
+
+impl DocumentWorld {
+    pub fn new(main: &str, files: Vec<VirtualFile>) -> Result<Self, RenderError> {
+        let main = Source::new(file_id("/main.typ")?, main.to_string());
+        let mut map = HashMap::new();
+        for file in files {
+            map.insert(file_id(&file.path)?, Bytes::new(file.bytes));
+        }
+        Ok(DocumentWorld { main, files: map })
+    }
+}
+
+/// Ids are interned for the life of the process and typst can hold at most 65,535 of them, so
+/// each path maps to one id reused by every document (`FileId::new`, never `FileId::unique`).
+fn file_id(path: &str) -> Result<FileId, RenderError> {
+    let vpath = VirtualPath::new(path).map_err(|e| RenderError::Typeset {
+        message: format!("virtual path {path:?}: {e:?}"),
+    })?;
+    Ok(FileId::new(RootedPath::new(VirtualRoot::Project, vpath)))
+}
+
+impl World for DocumentWorld {
+    fn library(&self) -> &LazyHash<Library> {
+        library()
+    }
+
+    fn book(&self) -> &LazyHash<FontBook> {
+        fonts().book()
+    }
+
+    fn main(&self) -> FileId {
+        self.main.id()
+    }
+
+    fn source(&self, id: FileId) -> FileResult<Source> {
+        if id == self.main.id() {
+            Ok(self.main.clone())
+        } else if self.files.contains_key(&id) {
+            Err(FileError::NotSource)
+        } else {
+            Err(FileError::NotFound(id.vpath().get_with_slash().into()))
+        }
+    }
+
+    fn file(&self, id: FileId) -> FileResult<Bytes> {
+        if id == self.main.id() {
+            return Ok(Bytes::from_string(self.main.clone()));
+        }
+        self.files
+            .get(&id)
+            .cloned()
+            .ok_or_else(|| FileError::NotFound(id.vpath().get_with_slash().into()))
+    }
+
+    fn font(&self, index: usize) -> Option<Font> {
+        fonts().font(index)
+    }
+
+    /// Documents carry their own dates as data, so that a PDF rendered twice from the same
+    /// model is the same PDF.
+    fn today(&self, _offset: Option<Duration>) -> Option<Datetime> {
+        None
+    }
+}
+
+/// Compiles `main` with `files` into a PDF.
+pub fn pdf(main: &str, files: Vec<VirtualFile>) -> Result<Vec<u8>, RenderError> {
+    let world = DocumentWorld::new(main, files)?;
+    let warned = typst::compile::<PagedDocument>(&world);
+    let document = warned.output.map_err(|errors| RenderError::Typeset {
+        message: describe(&world, &errors),
+    })?;
+    let options = typst_pdf::PdfOptions::default();
+    let pdf = typst_pdf::pdf(&document, &options).map_err(|errors| RenderError::Typeset {
+        message: describe(&world, &errors),
+    });
+    // typst memoizes across compilations in process-wide caches; a server rendering documents
+    // all day must drop old entries or its memory only grows. Entries unused for this many
+    // compilations go.
+    typst::comemo::evict(10);
+    pdf
+}
+
+/// Diagnostics as one message, each with its line in the main source when it has one.
+fn describe(world: &DocumentWorld, diagnostics: &[SourceDiagnostic]) -> String {
+    use typst::WorldExt;
+    diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .map(|d| {
+            let line = world
+                .range(d.span)
+                .and_then(|range| world.main.lines().byte_to_line(range.start))
+                .map(|line| format!("line {}: ", line + 1))
+                .unwrap_or_default();
+            let hints: String = d
+                .hints
+                .iter()
+                .map(|h| format!(" (hint: {})", h.v))
+                .collect();
+            format!("{line}{}{hints}", d.message)
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compiles_a_document_with_virtual_files() {
+        let main = r#"#let data = json("/data.json")
+= #data.title
+#image("/chart.svg", width: 4cm)"#;
+        let svg = r#"<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10" fill="red"/></svg>"#;
+        let pdf = pdf(
+            main,
+            vec![
+                VirtualFile::new("/data.json", r#"{"title": "Hello <world> #[x]"}"#),
+                VirtualFile::new("/chart.svg", svg),
+            ],
+        )
+        .unwrap();
+        assert!(pdf.starts_with(b"%PDF"));
+    }
+
+    #[test]
+    fn reports_typst_errors_and_denies_other_files() {
+        let err = pdf(r#"#read("/etc/passwd")"#, vec![]).unwrap_err();
+        let message = err.to_string();
+        assert!(message.contains("line 1"), "{message}");
+        assert!(message.contains("not found"), "{message}");
+    }
+}
