@@ -6,7 +6,7 @@
 //! buffer, and durations go into one integer vector per stage; business time is two table
 //! lookups per duration (see `calendar`).
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use gigops_core::{Currency, Deal, DealKind, Ledger, Outcome, Stages, TimeCategory};
 
@@ -14,8 +14,8 @@ use crate::calendar::{BusinessCalendar, DAY_MS};
 use crate::drivers::{Sample, conversion_drivers};
 use crate::options::PipelineOptions;
 use crate::report::{
-    Bottleneck, CategoryHours, CycleStats, EffectiveRate, PipelineReport, PlatformRow, ReasonCount,
-    StageRow, TimeReport, ValueBand,
+    Bottleneck, CategoryHours, CycleStats, EffectiveRate, PipelineReport, PlatformRow, RateBand,
+    ReasonCount, StageRow, TimeReport, ValueBand,
 };
 use crate::stats::{div_round_half_away, duration_stats, quantile, quantile_exact};
 
@@ -529,13 +529,40 @@ fn time_report(
         });
     }
 
+    let rates_by_currency = rate_bands(&effective_rates);
     TimeReport {
         total_hours,
         by_category,
         hours_per_day: (days_with_entries > 0).then(|| total_hours / days_with_entries as f64),
         days_with_entries,
         effective_rates,
+        rates_by_currency,
     }
+}
+
+fn rate_bands(rates: &[EffectiveRate]) -> Vec<RateBand> {
+    let mut by_currency: BTreeMap<&str, Vec<i64>> = BTreeMap::new();
+    for rate in rates {
+        if let Some(per_hour) = rate.rate_minor_per_hour {
+            by_currency
+                .entry(&rate.currency)
+                .or_default()
+                .push(per_hour);
+        }
+    }
+    by_currency
+        .into_iter()
+        .filter_map(|(currency, mut values)| {
+            values.sort_unstable();
+            Some(RateBand {
+                currency: currency.to_string(),
+                n: values.len(),
+                p25_minor_per_hour: quantile_exact(&values, 1, 4)?,
+                median_minor_per_hour: quantile_exact(&values, 1, 2)?,
+                p75_minor_per_hour: quantile_exact(&values, 3, 4)?,
+            })
+        })
+        .collect()
 }
 
 /// Deal index by id. Events and entries usually come grouped by deal and in the order of the

@@ -136,6 +136,21 @@ pub struct TimeReport {
     pub days_with_entries: usize,
     /// Each won deal in scope: value / logged hours, in deal id order.
     pub effective_rates: Vec<EffectiveRate>,
+    /// Quartiles of the effective rates per currency, over won deals with logged time, in
+    /// currency order.
+    pub rates_by_currency: Vec<RateBand>,
+}
+
+/// Quartiles of effective hourly rates in one currency, in integer minor units per hour
+/// (interpolated like the value bands and rounded half away from zero).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RateBand {
+    pub currency: String,
+    /// Won deals in this currency with logged time.
+    pub n: usize,
+    pub p25_minor_per_hour: i64,
+    pub median_minor_per_hour: i64,
+    pub p75_minor_per_hour: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -786,8 +786,6 @@ fn rates_view(report: &PipelineReport, t: &Catalog) -> Result<RatesView, RenderE
     let rated: usize = by_currency.values().map(Vec::len).sum();
     let mut groups = Vec::new();
     for (currency, mut rows) in by_currency {
-        let mut values: Vec<i64> = rows.iter().map(|(_, r)| *r).collect();
-        values.sort_unstable();
         rows.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.deal_id.cmp(&b.0.deal_id)));
         let top = rows
             .iter()
@@ -804,8 +802,15 @@ fn rates_view(report: &PipelineReport, t: &Catalog) -> Result<RatesView, RenderE
             .collect::<Result<Vec<_>, RenderError>>()?;
         groups.push(RateGroupView {
             currency: currency.to_string(),
-            median: format::money(median_minor(&values), currency)?,
-            n: format::count(values.len()),
+            median: report
+                .time
+                .rates_by_currency
+                .iter()
+                .find(|band| band.currency == currency)
+                .map(|band| format::money(band.median_minor_per_hour, currency))
+                .transpose()?
+                .unwrap_or_default(),
+            n: format::count(rows.len()),
             top,
         });
     }
@@ -818,21 +823,6 @@ fn rates_view(report: &PipelineReport, t: &Catalog) -> Result<RatesView, RenderE
         ],
     )?;
     Ok(RatesView { groups, note })
-}
-
-/// Median of sorted minor amounts; between two middle values it rounds half away from zero to
-/// a whole minor unit, as the model does for its own quantiles.
-fn median_minor(sorted: &[i64]) -> i64 {
-    let n = sorted.len();
-    if n == 0 {
-        return 0;
-    }
-    if n % 2 == 1 {
-        return sorted[n / 2];
-    }
-    let sum = i128::from(sorted[n / 2 - 1]) + i128::from(sorted[n / 2]);
-    let half = sum / 2 + sum % 2;
-    i64::try_from(half).unwrap_or(if half < 0 { i64::MIN } else { i64::MAX })
 }
 
 fn reasons(counts: &[ReasonCount]) -> Vec<ReasonView> {
@@ -906,16 +896,6 @@ fn signed(value: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn median_of_minor_units_rounds_half_away_from_zero() {
-        assert_eq!(median_minor(&[]), 0);
-        assert_eq!(median_minor(&[5]), 5);
-        assert_eq!(median_minor(&[1, 2]), 2);
-        assert_eq!(median_minor(&[-2, -1]), -2);
-        assert_eq!(median_minor(&[1, 3, 100]), 3);
-        assert_eq!(median_minor(&[i64::MAX, i64::MAX]), i64::MAX);
-    }
 
     #[test]
     fn coefficients_show_their_sign() {

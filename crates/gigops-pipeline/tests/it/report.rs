@@ -595,6 +595,19 @@ fn logged_time() {
     );
     assert_eq!(time.effective_rates[0].platform, "direct");
     assert_eq!(time.effective_rates[0].currency, "USD");
+
+    // Quartiles of the three USD rates with time (12_501, 200_000, 222_222); D-10 has none.
+    // P25: h = 0.5 → 12_501 + 0.5·187_499 = 106_250.5 → 106_251. P75: h = 1.5 → 211_111.
+    assert_eq!(
+        time.rates_by_currency,
+        [gigops_pipeline::report::RateBand {
+            currency: "USD".into(),
+            n: 3,
+            p25_minor_per_hour: 106_251,
+            median_minor_per_hour: 200_000,
+            p75_minor_per_hour: 211_111,
+        }]
+    );
 }
 
 #[test]

@@ -67,6 +67,7 @@ pub fn empty_report() -> PipelineReport {
             hours_per_day: None,
             days_with_entries: 0,
             effective_rates: vec![],
+            rates_by_currency: vec![],
         },
         drivers: Drivers::Insufficient {
             insufficient_data: true,
