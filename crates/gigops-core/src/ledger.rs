@@ -87,7 +87,6 @@ string_enum!(
     }
 );
 
-
 /// A deal's id as the user writes it (`D-0042`): printable, no whitespace, at most 64 bytes.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]

@@ -335,16 +335,15 @@ impl<'s> ImportParser<'s> {
         }
         if let (Some(name), Some(currency), Some(locale), Some(time_zone), Ok(platform)) =
             (name, currency, locale, time_zone, platform)
+            && row.problems.is_empty()
         {
-            if row.problems.is_empty() {
-                self.ledger.clients.push(Client {
-                    name,
-                    currency,
-                    locale,
-                    time_zone,
-                    platform,
-                });
-            }
+            self.ledger.clients.push(Client {
+                name,
+                currency,
+                locale,
+                time_zone,
+                platform,
+            });
         }
     }
 

@@ -199,6 +199,9 @@ struct Generator<'a> {
     /// Per profile: indices into `clients`.
     pools: Vec<Vec<usize>>,
     ledger: Ledger,
+    /// (start, category) of the current deal's entries: a person logs one entry per category
+    /// at an instant, and the ledger keys entries so.
+    entry_keys: std::collections::HashSet<(i64, TimeCategory)>,
 }
 
 impl<'a> Generator<'a> {
@@ -219,6 +222,7 @@ impl<'a> Generator<'a> {
             clients: Vec::new(),
             pools: Vec::new(),
             ledger: Ledger::default(),
+            entry_keys: std::collections::HashSet::new(),
         }
     }
 
@@ -495,6 +499,7 @@ impl<'a> Generator<'a> {
         times: &[i64],
         recorded: usize,
     ) {
+        self.entry_keys.clear();
         let signed = path
             .iter()
             .position(|&s| s == SIGNED)
@@ -546,10 +551,14 @@ impl<'a> Generator<'a> {
         let local_day = (around + HOME_OFFSET).div_euclid(DAY) * DAY;
         let hour = self.rng.random_range(9..21);
         let minute = self.rng.random_range(0..4) * 15;
-        let at = local_day - HOME_OFFSET + hour * 3600 + minute * 60;
+        let mut at = local_day - HOME_OFFSET + hour * 3600 + minute * 60;
+        while self.entry_keys.contains(&(at, category)) {
+            at += 15 * 60;
+        }
         if at >= self.cutoff {
             return;
         }
+        self.entry_keys.insert((at, category));
         let note = self
             .rng
             .random_bool(0.15)

@@ -1,1 +1,28 @@
 //! The only place with SQL: the ledger store on SQLite or PostgreSQL, with migrations.
+//!
+//! [`Store::open`] picks the backend from the location (`postgres://…`, `sqlite://…` or a file
+//! path) and brings the schema up to date; everything else goes through the [`LedgerStore`]
+//! trait, which [`Store`] and each backend implement. See `docs/store.md` for the schema and the
+//! semantics of imports.
+
+mod codec;
+mod error;
+mod model;
+mod ops;
+mod postgres;
+mod sql;
+mod sqlite;
+mod store;
+mod target;
+
+pub use error::{Result, StoreError};
+pub use model::{Backend, Counts, DealDetail, DealFilter, IfExists, ImportCounts, RowCounts};
+pub use postgres::PgStore;
+pub use sqlite::SqliteStore;
+pub use store::{LedgerStore, Store};
+pub use target::redact_target;
+
+/// sqlx's connection options, for callers that build a store from parts
+/// ([`SqliteStore::open_with`], [`PgStore::connect_with`]).
+pub use sqlx::postgres::PgConnectOptions;
+pub use sqlx::sqlite::SqliteConnectOptions;

@@ -77,7 +77,12 @@ fn check_valid(ledger: &Ledger, cutoff: &str, first: &str) {
         assert!(event.entered_at < cutoff);
         assert_eq!(event.entered_at.subsec_nanosecond(), 0);
     }
+    let mut entry_keys = HashSet::new();
     for entry in &ledger.time_entries {
+        assert!(
+            entry_keys.insert((&entry.deal_id, entry.started_at, entry.category)),
+            "one entry per deal, start and category: {entry:?}"
+        );
         assert!(ids.contains(entry.deal_id.as_str()));
         assert!(entry.minutes > 0 && entry.minutes <= 8 * 60);
         assert!(entry.started_at < cutoff);

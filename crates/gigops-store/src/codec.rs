@@ -1,0 +1,265 @@
+//! Between domain values and the columns both backends store, and the decoding of rows that both
+//! backends share.
+
+use std::collections::HashMap;
+
+use gigops_core::{
+    Client, Currency, Deal, DealId, DealKind, Lang, Money, Outcome, Platform, Score, StageEvent,
+    StageName, TimeCategory, TimeEntry,
+};
+use jiff::Timestamp;
+use sqlx::{ColumnIndex, Decode, Row, Type};
+
+use crate::error::{Result, StoreError};
+use crate::model::DealFilter;
+
+/// The columns of a deal, in the order [`decode_deal`] reads them; `d` is `deals`, `c` is
+/// `clients`. The deal's key comes last so that callers that need it read column 13.
+pub(crate) const DEAL_COLUMNS: &str = "d.id, c.name, d.platform, d.kind, d.currency, \
+     d.value_minor, d.opened_at, d.outcome, d.closed_at, d.lost_reason, d.tech_doc_score, \
+     d.github_score, d.demo_score, d.key";
+pub(crate) const DEAL_KEY_COLUMN: usize = 13;
+
+pub(crate) const CLIENT_COLUMNS: &str = "name, currency, locale, time_zone, platform";
+
+/// Instants are stored as microseconds since the Unix epoch.
+pub(crate) fn micros(instant: Timestamp) -> i64 {
+    instant.as_microsecond()
+}
+
+pub(crate) fn instant(micros: i64) -> Result<Timestamp> {
+    Timestamp::from_microsecond(micros).map_err(|_| {
+        StoreError::Corrupt(format!(
+            "{micros} is not an instant (microseconds since 1970-01-01T00:00:00Z)"
+        ))
+    })
+}
+
+/// Whether an instant survives being stored: the store keeps microseconds, and silently
+/// dropping nanoseconds would make an export differ from what was imported. (The last second
+/// jiff represents is not representable in microseconds, hence the second test.)
+pub(crate) fn is_storable(instant: Timestamp) -> bool {
+    instant.subsec_nanosecond() % 1_000 == 0
+        && Timestamp::from_microsecond(instant.as_microsecond()).is_ok()
+}
+
+/// Pushes ` AND …` conditions for a deal filter onto a query whose `deals` alias is `d`.
+pub(crate) fn push_deal_filter<'a, DB>(
+    query: &mut sqlx::QueryBuilder<'a, DB>,
+    filter: &'a DealFilter,
+) where
+    DB: sqlx::Database,
+    &'a str: sqlx::Encode<'a, DB> + Type<DB>,
+    i64: sqlx::Encode<'a, DB> + Type<DB>,
+{
+    if let Some(platform) = &filter.platform {
+        query
+            .push(" AND d.platform = ")
+            .push_bind(platform.as_str());
+    }
+    if let Some(outcome) = filter.outcome {
+        query.push(" AND d.outcome = ").push_bind(outcome.as_str());
+    }
+    if let Some(from) = filter.opened_from {
+        query.push(" AND d.opened_at >= ").push_bind(micros(from));
+    }
+    if let Some(to) = filter.opened_to {
+        query.push(" AND d.opened_at < ").push_bind(micros(to));
+    }
+}
+
+/// Parsed values that repeat across many rows (platforms, stage names), kept so that a row
+/// costs a comparison and a clone instead of a validation. Few distinct values exist, so a
+/// short list beats a map.
+#[derive(Default)]
+pub(crate) struct Interner {
+    platforms: Vec<Platform>,
+    stages: Vec<StageName>,
+}
+
+const INTERNED_MAX: usize = 256;
+
+impl Interner {
+    pub(crate) fn platform(&mut self, text: &str) -> Result<Platform> {
+        if let Some(platform) = self.platforms.iter().find(|p| p.as_str() == text) {
+            return Ok(platform.clone());
+        }
+        let platform = Platform::parse(text).map_err(|e| corrupt("platform", e))?;
+        if platform.as_str() == text && self.platforms.len() < INTERNED_MAX {
+            self.platforms.push(platform.clone());
+        }
+        Ok(platform)
+    }
+
+    pub(crate) fn stage(&mut self, text: &str) -> Result<StageName> {
+        if let Some(stage) = self.stages.iter().find(|s| s.as_str() == text) {
+            return Ok(stage.clone());
+        }
+        let stage = StageName::parse(text).map_err(|e| corrupt("stage", e))?;
+        if self.stages.len() < INTERNED_MAX {
+            self.stages.push(stage.clone());
+        }
+        Ok(stage)
+    }
+}
+
+fn corrupt(what: &str, error: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(format!("{what}: {error}"))
+}
+
+pub(crate) fn parse_enum<T: std::str::FromStr>(what: &str, text: &str) -> Result<T>
+where
+    T::Err: std::fmt::Display,
+{
+    text.parse().map_err(|e| corrupt(what, e))
+}
+
+fn score(value: Option<f64>) -> Result<Option<Score>> {
+    value
+        .map(|v| Score::new(v).map_err(|e| corrupt("score", e)))
+        .transpose()
+}
+
+/// Reads a row of [`DEAL_COLUMNS`].
+pub(crate) fn decode_deal<'r, R>(row: &'r R, interner: &mut Interner) -> Result<Deal>
+where
+    R: Row,
+    usize: ColumnIndex<R>,
+    &'r str: Decode<'r, R::Database> + Type<R::Database>,
+    i64: Decode<'r, R::Database> + Type<R::Database>,
+    f64: Decode<'r, R::Database> + Type<R::Database>,
+{
+    let id: &str = row.try_get(0)?;
+    let id = DealId::parse(id).map_err(|e| corrupt("deal id", e))?;
+    let in_deal = |e: StoreError| match e {
+        StoreError::Corrupt(detail) => StoreError::Corrupt(format!("deal {id}: {detail}")),
+        other => other,
+    };
+    let decode = |interner: &mut Interner| -> Result<Deal> {
+        let currency: &str = row.try_get(4)?;
+        let currency = Currency::parse(currency).map_err(|e| corrupt("currency", e))?;
+        Ok(Deal {
+            id: id.clone(),
+            client: row.try_get::<&str, _>(1)?.to_string(),
+            platform: interner.platform(row.try_get(2)?)?,
+            kind: parse_enum::<DealKind>("kind", row.try_get(3)?)?,
+            value: Money::new(row.try_get(5)?, currency),
+            opened_at: instant(row.try_get(6)?)?,
+            outcome: parse_enum::<Outcome>("outcome", row.try_get(7)?)?,
+            closed_at: row.try_get::<Option<i64>, _>(8)?.map(instant).transpose()?,
+            lost_reason: row.try_get::<Option<&str>, _>(9)?.map(str::to_string),
+            tech_doc_score: score(row.try_get(10)?)?,
+            github_score: score(row.try_get(11)?)?,
+            demo_score: score(row.try_get(12)?)?,
+        })
+    };
+    decode(interner).map_err(in_deal)
+}
+
+/// Reads a row of [`CLIENT_COLUMNS`].
+pub(crate) fn decode_client<'r, R>(row: &'r R, interner: &mut Interner) -> Result<Client>
+where
+    R: Row,
+    usize: ColumnIndex<R>,
+    &'r str: Decode<'r, R::Database> + Type<R::Database>,
+{
+    let name: &str = row.try_get(0)?;
+    let decode = |interner: &mut Interner| -> Result<Client> {
+        Ok(Client {
+            name: name.to_string(),
+            currency: Currency::parse(row.try_get(1)?).map_err(|e| corrupt("currency", e))?,
+            locale: parse_enum::<Lang>("locale", row.try_get(2)?)?,
+            time_zone: row.try_get::<&str, _>(3)?.to_string(),
+            platform: row
+                .try_get::<Option<&str>, _>(4)?
+                .map(|p| interner.platform(p))
+                .transpose()?,
+        })
+    };
+    decode(interner).map_err(|e| match e {
+        StoreError::Corrupt(detail) => StoreError::Corrupt(format!("client {name:?}: {detail}")),
+        other => other,
+    })
+}
+
+/// The time entry columns `started_at, minutes, category, note` from `start` on.
+pub(crate) fn decode_time_entry<'r, R>(
+    row: &'r R,
+    start: usize,
+    deal_id: &DealId,
+) -> Result<TimeEntry>
+where
+    R: Row,
+    usize: ColumnIndex<R>,
+    &'r str: Decode<'r, R::Database> + Type<R::Database>,
+    i64: Decode<'r, R::Database> + Type<R::Database>,
+{
+    let minutes: i64 = row.try_get(start + 1)?;
+    Ok(TimeEntry {
+        deal_id: deal_id.clone(),
+        started_at: instant(row.try_get(start)?)?,
+        minutes: u32::try_from(minutes).map_err(|_| {
+            StoreError::Corrupt(format!("time entry of deal {deal_id}: {minutes} minutes"))
+        })?,
+        category: parse_enum::<TimeCategory>("time category", row.try_get(start + 2)?)?,
+        note: row
+            .try_get::<Option<&str>, _>(start + 3)?
+            .map(str::to_string),
+    })
+}
+
+/// The stage event columns `stage, entered_at` from `start` on.
+pub(crate) fn decode_stage_event<'r, R>(
+    row: &'r R,
+    start: usize,
+    deal_id: &DealId,
+    interner: &mut Interner,
+) -> Result<StageEvent>
+where
+    R: Row,
+    usize: ColumnIndex<R>,
+    &'r str: Decode<'r, R::Database> + Type<R::Database>,
+    i64: Decode<'r, R::Database> + Type<R::Database>,
+{
+    Ok(StageEvent {
+        deal_id: deal_id.clone(),
+        stage: interner.stage(row.try_get(start)?)?,
+        entered_at: instant(row.try_get(start + 1)?)?,
+    })
+}
+
+/// The deals of a load, by key, with their position in the result (which is ordered by id).
+/// Rows of other tables arrive ordered by deal key; this puts them in deal-id order.
+pub(crate) struct DealPositions {
+    positions: HashMap<i64, u32>,
+    ids: Vec<DealId>,
+}
+
+impl DealPositions {
+    pub(crate) fn new(deals: &[(i64, Deal)]) -> Self {
+        DealPositions {
+            positions: deals
+                .iter()
+                .enumerate()
+                .map(|(position, (key, _))| (*key, position as u32))
+                .collect(),
+            ids: deals.iter().map(|(_, deal)| deal.id.clone()).collect(),
+        }
+    }
+
+    /// The position and id of the deal with this key, or `None` for a deal outside the load.
+    pub(crate) fn get(&self, deal_key: i64) -> Option<(u32, &DealId)> {
+        let position = *self.positions.get(&deal_key)?;
+        Some((position, &self.ids[position as usize]))
+    }
+}
+
+/// Records tagged with their deal's position, in deal-key order and, within a deal, in the
+/// order the query returned them: returns them in deal-id order, keeping the order within a
+/// deal. Keys are assigned in id order by imports, so this is usually a check and no sort.
+pub(crate) fn in_deal_order<T>(mut rows: Vec<(u32, T)>) -> Vec<T> {
+    if !rows.is_sorted_by_key(|(position, _)| *position) {
+        rows.sort_by_key(|(position, _)| *position);
+    }
+    rows.into_iter().map(|(_, record)| record).collect()
+}

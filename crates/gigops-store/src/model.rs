@@ -1,0 +1,145 @@
+//! What the store takes and returns besides the domain records themselves.
+
+use gigops_core::{Deal, Outcome, Platform, StageEvent, TimeEntry};
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+/// Which deals an operation looks at. Every field that is set must match; the default matches
+/// every deal.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DealFilter {
+    pub platform: Option<Platform>,
+    pub outcome: Option<Outcome>,
+    /// Deals opened at or after this instant.
+    pub opened_from: Option<Timestamp>,
+    /// Deals opened strictly before this instant.
+    pub opened_to: Option<Timestamp>,
+}
+
+impl DealFilter {
+    /// The filter that matches every deal.
+    pub fn all() -> Self {
+        DealFilter::default()
+    }
+
+    /// Whether a deal passes the filter: the same rule the store applies in SQL, for callers
+    /// that filter deals they already hold.
+    pub fn matches(&self, deal: &Deal) -> bool {
+        self.platform.as_ref().is_none_or(|p| *p == deal.platform)
+            && self.outcome.is_none_or(|o| o == deal.outcome)
+            && self.opened_from.is_none_or(|from| deal.opened_at >= from)
+            && self.opened_to.is_none_or(|to| deal.opened_at < to)
+    }
+}
+
+/// A deal with its stage history and the time logged on it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DealDetail {
+    pub deal: Deal,
+    /// By `entered_at`, then stage name.
+    pub events: Vec<StageEvent>,
+    /// By `started_at`, then category name.
+    pub time_entries: Vec<TimeEntry>,
+}
+
+/// What an import did to one table. Every record of the input is counted once, so
+/// `inserted + updated + unchanged` is the number of records given (for clients, plus those
+/// created because a deal names them).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RowCounts {
+    /// New rows.
+    pub inserted: u64,
+    /// Rows that existed with different values and were rewritten.
+    pub updated: u64,
+    /// Records that were already stored exactly so (or repeated an earlier record of the same
+    /// input), and wrote nothing.
+    pub unchanged: u64,
+}
+
+impl RowCounts {
+    /// Rows written: inserted or updated.
+    pub fn changed(&self) -> u64 {
+        self.inserted + self.updated
+    }
+
+    pub fn total(&self) -> u64 {
+        self.inserted + self.updated + self.unchanged
+    }
+}
+
+/// What an import did, table by table. Importing the same ledger twice gives, the second time,
+/// counts where everything is `unchanged`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportCounts {
+    pub clients: RowCounts,
+    pub deals: RowCounts,
+    /// Named in JSON like the table and its interchange file.
+    #[serde(rename = "stage_events")]
+    pub events: RowCounts,
+    pub time_entries: RowCounts,
+}
+
+impl ImportCounts {
+    /// Rows written across all tables; 0 when the import changed nothing.
+    pub fn changed(&self) -> u64 {
+        self.tables().iter().map(|(_, c)| c.changed()).sum()
+    }
+
+    /// Records considered across all tables.
+    pub fn total(&self) -> u64 {
+        self.tables().iter().map(|(_, c)| c.total()).sum()
+    }
+
+    /// The counts with the name of their table, in dependency order.
+    pub fn tables(&self) -> [(&'static str, RowCounts); 4] {
+        [
+            ("clients", self.clients),
+            ("deals", self.deals),
+            ("stage_events", self.events),
+            ("time_entries", self.time_entries),
+        ]
+    }
+}
+
+/// How many rows each table holds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Counts {
+    pub clients: u64,
+    pub deals: u64,
+    #[serde(rename = "stage_events")]
+    pub events: u64,
+    pub time_entries: u64,
+}
+
+/// What a backup does when its destination already exists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum IfExists {
+    /// Refuse with [`StoreError::Conflict`](crate::StoreError::Conflict), leaving the file as
+    /// it is.
+    Fail,
+    /// Replace the file, atomically: readers see the old copy or the new one, never a mix.
+    Replace,
+}
+
+/// Which database a store runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
+
+impl std::fmt::Display for Backend {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}

@@ -1,0 +1,242 @@
+//! Imports: counts, idempotency, upserts, all-or-nothing, batches larger than one statement.
+
+use gigops_core::{Currency, DealId, Lang, Ledger, Outcome, TimeCategory};
+use gigops_store::{DealFilter, LedgerStore, StoreError};
+use gigops_test_support::fixtures::{
+    at, bulk_ledger, deal_id, entry, event, open_deal, sample_ledger,
+};
+use gigops_test_support::{TestResult, store_test};
+
+store_test!(a_changed_record_is_counted_as_updated, |store| async move {
+    let ledger = sample_ledger();
+    store.import(&ledger).await?;
+
+    let mut changed = ledger.clone();
+    changed.deals[0].value.minor += 1; // D-0002
+    changed.deals[1].github_score = changed.deals[1].tech_doc_score; // D-0001: null → 0.75
+    changed.clients[2].locale = Lang::ZhCn; // Tokyo Kabushiki
+    changed.time_entries[2].minutes = 46; // D-0001's negotiation
+    changed.time_entries[3].note = Some("now with a note".into());
+    changed
+        .events
+        .push(event("D-0003", "lead", "1970-01-01T00:00:00Z"));
+    let counts = store.import(&changed).await?;
+    assert_eq!(
+        (
+            counts.deals.inserted,
+            counts.deals.updated,
+            counts.deals.unchanged
+        ),
+        (0, 2, 2)
+    );
+    assert_eq!(
+        (
+            counts.clients.inserted,
+            counts.clients.updated,
+            counts.clients.unchanged
+        ),
+        (0, 1, 3)
+    );
+    assert_eq!(
+        (
+            counts.time_entries.inserted,
+            counts.time_entries.updated,
+            counts.time_entries.unchanged
+        ),
+        (0, 2, 2)
+    );
+    assert_eq!((counts.events.inserted, counts.events.unchanged), (1, 7));
+
+    let tokyo = store.get_deal(&deal_id("D-0002")).await?.unwrap().deal;
+    assert_eq!(tokyo.value.minor, ledger.deals[0].value.minor + 1);
+    let client = store.get_client("Tokyo Kabushiki").await?.unwrap();
+    assert_eq!(client.locale, Lang::ZhCn);
+    let entries = store
+        .get_deal(&deal_id("D-0001"))
+        .await?
+        .unwrap()
+        .time_entries;
+    assert_eq!(entries[0].minutes, 46);
+    // And once more: nothing left to change.
+    assert_eq!(store.import(&changed).await?.changed(), 0);
+    TestResult::Ok(())
+});
+
+store_test!(a_failing_import_writes_nothing, |store| async move {
+    // On an empty store, and on one that already holds data.
+    for existing in [Ledger::default(), sample_ledger()] {
+        store.import(&existing).await?;
+        let before = store.export().await?;
+
+        let mut bad = bulk_ledger(50, 3, 1);
+        // The last event refers to a deal that exists nowhere: everything before it, clients,
+        // deals and events, must be rolled back.
+        bad.events
+            .push(event("D-MISSING", "lead", "2025-01-01T00:00:00Z"));
+        let err = store.import(&bad).await.unwrap_err();
+        assert!(
+            matches!(&err, StoreError::NotFound { key, .. } if key == "D-MISSING"),
+            "{err}"
+        );
+        assert!(err.to_string().contains("stage event"), "{err}");
+        assert_eq!(store.export().await?, before);
+
+        // The same for a time entry, after events that would have been written.
+        let mut bad = bulk_ledger(50, 3, 1);
+        bad.time_entries.push(entry(
+            "D-MISSING",
+            "2025-01-01T00:00:00Z",
+            5,
+            TimeCategory::Admin,
+        ));
+        let err = store.import(&bad).await.unwrap_err();
+        assert!(matches!(err, StoreError::NotFound { .. }), "{err}");
+        assert_eq!(store.export().await?, before);
+
+        // An incoherent deal is refused before anything is written, with every problem listed.
+        let mut bad = bulk_ledger(10, 1, 0);
+        bad.deals[3].outcome = Outcome::Won;
+        bad.deals[3].closed_at = None;
+        bad.deals[3].lost_reason = None;
+        bad.deals[4].value.minor = -1;
+        let err = store.import(&bad).await.unwrap_err();
+        let message = err.to_string();
+        assert!(matches!(err, StoreError::Invalid(_)), "{err}");
+        assert!(
+            message.contains("2 problems") && message.contains("D-0000003"),
+            "{message}"
+        );
+        assert!(
+            message.contains("D-0000004") && message.contains("negative"),
+            "{message}"
+        );
+        assert_eq!(store.export().await?, before);
+
+        // An instant finer than a microsecond would not come back as it went in.
+        let mut bad = sample_ledger();
+        bad.events[0].entered_at = at("2025-01-01T00:00:00.000000001Z");
+        assert!(matches!(
+            store.import(&bad).await,
+            Err(StoreError::Invalid(_))
+        ));
+        assert_eq!(store.export().await?, before);
+    }
+    TestResult::Ok(())
+});
+
+store_test!(records_may_refer_to_stored_deals, |store| async move {
+    store.import(&sample_ledger()).await?;
+    let later = Ledger {
+        events: vec![event("D-0003", "responded", "2025-01-01T00:00:00Z")],
+        time_entries: vec![entry(
+            "OSS-42",
+            "2025-07-01T00:00:00Z",
+            15,
+            TimeCategory::Docs,
+        )],
+        ..Ledger::default()
+    };
+    let counts = store.import(&later).await?;
+    assert_eq!(
+        (counts.events.inserted, counts.time_entries.inserted),
+        (1, 1)
+    );
+    assert_eq!(counts.deals.total(), 0);
+    assert_eq!(
+        store
+            .get_deal(&deal_id("D-0003"))
+            .await?
+            .unwrap()
+            .events
+            .len(),
+        1
+    );
+    TestResult::Ok(())
+});
+
+store_test!(within_one_import_the_last_record_wins, |store| async move {
+    let mut first = open_deal("D-1", "Repeat Client");
+    first.value.minor = 1;
+    let mut second = first.clone();
+    second.value.minor = 2;
+    let mut client = gigops_test_support::fixtures::sample_ledger().clients[1].clone();
+    client.name = "Repeat Client".into();
+    let mut client_again = client.clone();
+    client_again.currency = Currency::JPY;
+    let work = entry("D-1", "2025-01-02T00:00:00Z", 10, TimeCategory::Coding);
+    let mut work_again = work.clone();
+    work_again.minutes = 20;
+    let lead = event("D-1", "lead", "2025-01-01T00:00:00Z");
+    let ledger = Ledger {
+        clients: vec![client, client_again],
+        deals: vec![first, second],
+        events: vec![lead.clone(), lead],
+        time_entries: vec![work, work_again],
+    };
+    let counts = store.import(&ledger).await?;
+    for (table, c) in counts.tables() {
+        assert_eq!((c.inserted, c.unchanged), (1, 1), "{table}: {c:?}");
+    }
+    let stored = store.get_deal(&deal_id("D-1")).await?.unwrap();
+    assert_eq!(stored.deal.value.minor, 2);
+    assert_eq!(stored.time_entries[0].minutes, 20);
+    assert_eq!(
+        store.get_client("Repeat Client").await?.unwrap().currency,
+        Currency::JPY
+    );
+    TestResult::Ok(())
+});
+
+// Larger than one statement on every table (SQLite takes at most 2,520 deals, 10,922 events or
+// 6,553 time entries per statement), so batching, counting and ordering across batches show.
+store_test!(imports_span_several_batches, |store| async move {
+    let ledger = bulk_ledger(3_000, 5, 3);
+    let counts = store.import(&ledger).await?;
+    assert_eq!(counts.deals.inserted, 3_000);
+    assert_eq!(counts.events.inserted, 15_000);
+    assert_eq!(counts.time_entries.inserted, 9_000);
+    assert_eq!(counts.clients.inserted, 500);
+
+    let exported = store.export().await?;
+    assert_eq!(
+        exported.deals, ledger.deals,
+        "bulk deals are generated in id order"
+    );
+    assert_eq!(exported.events, ledger.events);
+    let mut entries = ledger.time_entries.clone();
+    entries.sort_by(|a, b| {
+        (&a.deal_id, a.started_at, a.category.as_str()).cmp(&(
+            &b.deal_id,
+            b.started_at,
+            b.category.as_str(),
+        ))
+    });
+    assert_eq!(exported.time_entries, entries);
+
+    let again = store.import(&ledger).await?;
+    assert_eq!(again.changed(), 0, "{again:?}");
+    assert_eq!(again.total(), counts.total());
+    assert_eq!(store.export().await?, exported);
+
+    // Deals added later get later keys but still load in id order, with their events.
+    let mut early = open_deal("A-0001", "Client 001");
+    early.opened_at = at("2023-06-01T00:00:00Z");
+    store.add_deal(&early).await?;
+    store
+        .add_stage_event(&event("A-0001", "lead", "2023-06-01T00:00:00Z"))
+        .await?;
+    let loaded = store.load_ledger(&DealFilter::all()).await?;
+    assert_eq!(loaded.deals[0].id.as_str(), "A-0001");
+    assert_eq!(loaded.events[0].deal_id.as_str(), "A-0001");
+    assert!(loaded.events.is_sorted_by(|a, b| {
+        (&a.deal_id, a.entered_at, &a.stage) <= (&b.deal_id, b.entered_at, &b.stage)
+    }));
+
+    // existing_deal_ids over more ids than one SQLite statement may bind.
+    let mut asked: Vec<DealId> = (0..40_000).map(|i| deal_id(&format!("X-{i}"))).collect();
+    asked.push(deal_id("D-0002999"));
+    asked.push(deal_id("A-0001"));
+    let found = store.existing_deal_ids(&asked).await?;
+    assert_eq!(found.len(), 2);
+    TestResult::Ok(())
+});

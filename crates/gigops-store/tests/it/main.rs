@@ -1,0 +1,6 @@
+//! The store's behaviour, each test run on SQLite and on PostgreSQL (when
+//! `GIGOPS_TEST_POSTGRES_URL` is set): see `docs/store.md`.
+
+mod imports;
+mod open;
+mod story;

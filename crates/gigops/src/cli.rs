@@ -1,0 +1,253 @@
+//! Every command and flag, defined once; help and shell completions are generated from here.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use gigops_core::{DealKind, Lang, Outcome, TimeCategory};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "gigops",
+    version,
+    about = "Runs the business of an independent developer: deals, quotes, contracts, delivery evidence, SLAs and invoices.",
+    propagate_version = true
+)]
+pub struct Cli {
+    /// The ledger: a SQLite file path or a postgres:// URL [default: gigops.db in the data directory]
+    #[arg(long, global = true, value_name = "PATH|URL")]
+    pub db: Option<String>,
+
+    /// An extra config file, read after ~/.config/gigops/config.toml and ./gigops.toml
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Print data as JSON (stable keys, documented in docs/) instead of a table
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a demo workspace with a generated two-year ledger and write its reports
+    Demo(DemoArgs),
+    /// Clients: who pays, in which currency and language
+    #[command(subcommand)]
+    Client(ClientCommand),
+    /// Deals: add, list, show, move through stages, close
+    #[command(subcommand)]
+    Deal(DealCommand),
+    /// Time entries on deals
+    #[command(subcommand)]
+    Time(TimeCommand),
+    /// Import ledger CSV/JSON files (deals, stage_events, time_entries, clients), all or nothing
+    Import(ImportArgs),
+    /// Export the ledger as CSV or JSON files into a directory
+    Export(ExportArgs),
+    /// Reports over the ledger
+    #[command(subcommand)]
+    Report(ReportCommand),
+    /// The database: migrations, backup
+    #[command(subcommand)]
+    Db(DbCommand),
+    /// Settings
+    #[command(subcommand)]
+    Config(ConfigCommand),
+    /// Print a shell completion script
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Directory of the demo workspace [default: demo/ in the data directory]
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+    /// Number of deals to generate
+    #[arg(long, default_value_t = 150)]
+    pub deals: usize,
+    /// Seed of the generator: the same seed and date give the same ledger
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Last day of the generated two years [default: today, UTC]
+    #[arg(long, value_name = "DATE")]
+    pub end: Option<jiff::civil::Date>,
+    /// Skip the PDF renderings
+    #[arg(long)]
+    pub no_pdf: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ClientCommand {
+    /// Add a client
+    Add {
+        name: String,
+        #[arg(long)]
+        currency: String,
+        #[arg(long, default_value = "en")]
+        locale: Lang,
+        #[arg(long, default_value = "UTC")]
+        time_zone: String,
+        #[arg(long)]
+        platform: Option<String>,
+    },
+    /// List clients
+    List,
+    /// Show one client
+    Show { name: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DealCommand {
+    /// Add a deal (its client is created when missing)
+    Add(DealAddArgs),
+    /// List deals
+    List {
+        #[arg(long)]
+        platform: Option<String>,
+        #[arg(long)]
+        outcome: Option<Outcome>,
+    },
+    /// Show a deal with its stage history and time entries
+    Show { id: String },
+    /// Record that a deal entered a stage
+    Move {
+        id: String,
+        stage: String,
+        /// When [default: now]
+        #[arg(long, value_name = "DATE")]
+        at: Option<String>,
+    },
+    /// Close a deal won or lost
+    Close {
+        id: String,
+        #[arg(value_parser = ["won", "lost"])]
+        outcome: String,
+        /// When [default: now]
+        #[arg(long, value_name = "DATE")]
+        at: Option<String>,
+        /// Why it was lost (or, for a retainer that ended, why it ended)
+        #[arg(long)]
+        reason: Option<String>,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct DealAddArgs {
+    /// Deal id, e.g. D-0042
+    #[arg(long)]
+    pub id: String,
+    #[arg(long)]
+    pub client: String,
+    /// upwork, toptal, 码市, oss-crowdsourcing, direct, …
+    #[arg(long)]
+    pub platform: String,
+    #[arg(long, default_value = "project")]
+    pub kind: DealKind,
+    /// Value in major units, e.g. 4800.00
+    #[arg(long)]
+    pub value: String,
+    #[arg(long)]
+    pub currency: String,
+    /// When the deal was opened [default: now]
+    #[arg(long, value_name = "DATE")]
+    pub opened_at: Option<String>,
+    /// The stage it starts in [default: the first configured stage]
+    #[arg(long)]
+    pub stage: Option<String>,
+    #[arg(long, value_name = "0..1")]
+    pub tech_doc_score: Option<String>,
+    #[arg(long, value_name = "0..1")]
+    pub github_score: Option<String>,
+    #[arg(long, value_name = "0..1")]
+    pub demo_score: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TimeCommand {
+    /// Log time on a deal
+    Add {
+        deal: String,
+        #[arg(long, allow_negative_numbers = true)]
+        minutes: String,
+        #[arg(long)]
+        category: TimeCategory,
+        /// When the work started [default: now]
+        #[arg(long, value_name = "DATE")]
+        at: Option<String>,
+        #[arg(long)]
+        note: Option<String>,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Files (deals.csv, stage_events.json, …) or directories holding them
+    #[arg(required = true, value_name = "DIR_OR_FILES")]
+    pub paths: Vec<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ExportFormat {
+    Csv,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    pub dir: PathBuf,
+    #[arg(long, value_enum, default_value = "csv")]
+    pub format: ExportFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct ScopeArgs {
+    /// Deals opened on or after this date
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    /// Deals opened on or before this date (a bare date includes the whole day)
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<String>,
+    #[arg(long)]
+    pub platform: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// Funnel, time in stage, bottlenecks, win rates, lost reasons, value bands, time and drivers
+    Pipeline(ScopeArgs),
+    /// The pipeline analytics as a self-contained HTML document and a PDF
+    Market {
+        #[command(flatten)]
+        scope: ScopeArgs,
+        #[arg(long)]
+        lang: Option<Lang>,
+        /// Output file(s); the format follows the extension (.html or .pdf)
+        /// [default: market-report.html and market-report.pdf]
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        output: Vec<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DbCommand {
+    /// Apply pending migrations (also done automatically on every start) and show counts
+    Migrate,
+    /// Copy a live SQLite store consistently to FILE
+    Backup {
+        file: PathBuf,
+        /// Replace FILE if it exists
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Print the merged settings, secrets masked
+    Show,
+}

@@ -1,0 +1,82 @@
+//! One module per subcommand. Each parses its arguments into domain values, calls the domain
+//! crates and the store, and prints what they return.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use gigops_store::Store;
+use jiff::Timestamp;
+
+use crate::cli::{Cli, Command};
+use crate::config::Settings;
+use crate::exit::bad_input;
+
+mod client;
+mod config;
+mod db;
+mod deal;
+mod demo;
+mod ledger_files;
+mod report;
+
+/// What every command may need: merged settings, the --db flag, and the output mode.
+pub struct Context {
+    pub settings: Settings,
+    pub db_flag: Option<String>,
+    pub json: bool,
+}
+
+impl Context {
+    /// Opens the configured store, applying pending migrations.
+    pub async fn store(&self) -> anyhow::Result<Store> {
+        let target = self.settings.db_target(self.db_flag.as_deref())?;
+        Store::open(&target).await.with_context(|| {
+            format!(
+                "cannot open the ledger at {}",
+                crate::config::mask_url_password(&target)
+            )
+        })
+    }
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let settings = Settings::load(cli.config.as_deref())?;
+    let ctx = Context {
+        settings,
+        db_flag: cli.db,
+        json: cli.json,
+    };
+    match cli.command {
+        Command::Demo(args) => demo::run(&ctx, args).await?,
+        Command::Client(command) => client::run(&ctx, command).await?,
+        Command::Deal(command) => deal::run(&ctx, command).await?,
+        Command::Time(command) => deal::run_time(&ctx, command).await?,
+        Command::Import(args) => ledger_files::import(&ctx, args).await?,
+        Command::Export(args) => ledger_files::export(&ctx, args).await?,
+        Command::Report(command) => report::run(&ctx, command).await?,
+        Command::Db(command) => db::run(&ctx, command).await?,
+        Command::Config(command) => config::run(&ctx, command)?,
+        Command::Completions { shell } => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut command, "gigops", &mut std::io::stdout());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// An instant from a flag, or now.
+pub fn instant_or_now(text: Option<&str>) -> anyhow::Result<Timestamp> {
+    match text {
+        Some(text) => Ok(gigops_core::parse_instant(text)?),
+        // Whole seconds: what a person means by "now", and exact in every store.
+        None => Ok(Timestamp::from_second(Timestamp::now().as_second())?),
+    }
+}
+
+/// The directory gigops keeps its data in.
+pub fn data_dir() -> anyhow::Result<PathBuf> {
+    directories::ProjectDirs::from("", "", "gigops")
+        .map(|d| d.data_dir().to_path_buf())
+        .ok_or_else(|| bad_input("cannot find a home directory; pass the path explicitly"))
+}

@@ -1,0 +1,74 @@
+//! Exit codes: 0 success, 1 a check or gate failed, 2 bad input or usage, 3 an environment or
+//! I/O failure. An error's code is decided by what caused it.
+
+use std::process::ExitCode;
+
+use gigops_ingest::Problems;
+use gigops_store::StoreError;
+
+pub const BAD_INPUT: u8 = 2;
+pub const ENVIRONMENT: u8 = 3;
+
+/// Something the user gave that cannot be used as it is.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct BadInput(pub String);
+
+pub fn bad_input(message: impl Into<String>) -> anyhow::Error {
+    BadInput(message.into()).into()
+}
+
+fn is_bad_input(cause: &(dyn std::error::Error + 'static)) -> bool {
+    cause.is::<BadInput>()
+        || cause.is::<Problems>()
+        || cause.is::<gigops_core::Invalid>()
+        || cause.is::<gigops_core::MoneyError>()
+        || cause.is::<gigops_core::InstantError>()
+        || cause.is::<figment::Error>()
+        || matches!(
+            cause.downcast_ref::<StoreError>(),
+            Some(
+                StoreError::NotFound { .. }
+                    | StoreError::Conflict { .. }
+                    | StoreError::Invalid(_)
+                    | StoreError::Unsupported(_)
+            )
+        )
+}
+
+pub fn code_of(err: &anyhow::Error) -> u8 {
+    if err.chain().any(is_bad_input) {
+        BAD_INPUT
+    } else if err.chain().any(is_broken_pipe) {
+        0
+    } else {
+        ENVIRONMENT
+    }
+}
+
+/// A reader that went away (`gigops deal list | head`) is not a failure.
+fn is_broken_pipe(cause: &(dyn std::error::Error + 'static)) -> bool {
+    cause
+        .downcast_ref::<std::io::Error>()
+        .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+}
+
+pub fn report(err: &anyhow::Error) -> ExitCode {
+    let code = code_of(err);
+    if code == 0 {
+        return ExitCode::SUCCESS;
+    }
+    if let Some(problems) = err.chain().find_map(|c| c.downcast_ref::<Problems>()) {
+        let count = problems.0.len();
+        eprintln!(
+            "error: {count} problem{} found; nothing was written:",
+            if count == 1 { "" } else { "s" }
+        );
+        for problem in &problems.0 {
+            eprintln!("  {problem}");
+        }
+    } else {
+        eprintln!("error: {err:#}");
+    }
+    ExitCode::from(code)
+}

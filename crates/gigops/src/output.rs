@@ -1,0 +1,69 @@
+//! Printing: a plain table for people, JSON for programs, and atomic file writes.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use comfy_table::{Table, presets};
+use serde::Serialize;
+
+pub fn print_json<T: Serialize + ?Sized>(value: &T) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    serde_json::to_writer_pretty(&mut out, value)?;
+    writeln!(out)?;
+    Ok(())
+}
+
+pub fn print_table(
+    header: &[&str],
+    rows: impl IntoIterator<Item = Vec<String>>,
+) -> anyhow::Result<()> {
+    let mut table = Table::new();
+    table
+        .load_preset(presets::NOTHING)
+        .set_header(header.to_vec());
+    for row in rows {
+        table.add_row(row);
+    }
+    print_line(table.trim_fmt())
+}
+
+pub fn print_line(text: impl std::fmt::Display) -> anyhow::Result<()> {
+    writeln!(std::io::stdout().lock(), "{text}")?;
+    Ok(())
+}
+
+/// Files written side by side, all or none: each goes to a temporary file next to its target,
+/// and only when every one is complete are they renamed into place.
+#[derive(Default)]
+pub struct AtomicFiles {
+    staged: Vec<(tempfile::NamedTempFile, PathBuf)>,
+}
+
+impl AtomicFiles {
+    pub fn stage(&mut self, path: &Path, contents: &[u8]) -> anyhow::Result<()> {
+        let dir = match path.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir,
+            _ => Path::new("."),
+        };
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        let mut file = tempfile::NamedTempFile::new_in(dir)
+            .with_context(|| format!("cannot write in {}", dir.display()))?;
+        file.write_all(contents)
+            .and_then(|()| file.as_file().sync_all())
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        self.staged.push((file, path.to_path_buf()));
+        Ok(())
+    }
+
+    /// Renames every staged file into place and returns their paths.
+    pub fn commit(self) -> anyhow::Result<Vec<PathBuf>> {
+        let mut written = Vec::with_capacity(self.staged.len());
+        for (file, path) in self.staged {
+            file.persist(&path)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            written.push(path);
+        }
+        Ok(written)
+    }
+}

@@ -1,0 +1,439 @@
+use predicates::prelude::*;
+use serde_json::json;
+
+use crate::{Sandbox, read};
+
+#[test]
+fn a_deal_goes_from_lead_to_won() {
+    let s = Sandbox::new();
+    s.ok(&[
+        "client",
+        "add",
+        "杭州云栈科技",
+        "--currency",
+        "CNY",
+        "--locale",
+        "zh-CN",
+        "--time-zone",
+        "Asia/Shanghai",
+        "--platform",
+        "码市",
+    ]);
+    s.ok(&[
+        "deal",
+        "add",
+        "--id",
+        "D-1",
+        "--client",
+        "杭州云栈科技",
+        "--platform",
+        "码市",
+        "--kind",
+        "project",
+        "--value",
+        "38000.5",
+        "--currency",
+        "CNY",
+        "--opened-at",
+        "2026-03-02T09:00:00+08:00",
+        "--tech-doc-score",
+        "0.8",
+    ]);
+    s.ok(&["deal", "move", "D-1", "proposal", "--at", "2026-03-04"]);
+    s.ok(&[
+        "time",
+        "add",
+        "D-1",
+        "--minutes",
+        "90",
+        "--category",
+        "coding",
+        "--at",
+        "2026-03-05T10:00:00Z",
+        "--note",
+        "接口",
+    ]);
+    s.ok(&["deal", "close", "D-1", "won", "--at", "2026-03-10"]);
+
+    let shown = s.json(&["deal", "show", "D-1"]);
+    assert_eq!(
+        shown["deal"]["value"],
+        json!({"minor": 3800050, "currency": "CNY"})
+    );
+    assert_eq!(shown["deal"]["outcome"], "won");
+    assert_eq!(shown["deal"]["opened_at"], "2026-03-02T01:00:00Z");
+    assert_eq!(shown["deal"]["closed_at"], "2026-03-10T00:00:00Z");
+    assert_eq!(shown["deal"]["tech_doc_score"], 0.8);
+    let stages: Vec<&str> = shown["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["stage"].as_str().unwrap())
+        .collect();
+    assert_eq!(stages, ["lead", "proposal"]);
+    assert_eq!(shown["time_entries"][0]["minutes"], 90);
+    assert_eq!(shown["time_entries"][0]["note"], "接口");
+
+    let listed = s.json(&["deal", "list", "--outcome", "won"]);
+    assert_eq!(listed.as_array().unwrap().len(), 1);
+    assert_eq!(s.json(&["deal", "list", "--platform", "upwork"]), json!([]));
+    let clients = s.json(&["client", "list"]);
+    assert_eq!(clients[0]["locale"], "zh-CN");
+    let table = s.ok(&["deal", "list"]);
+    assert!(
+        table.contains("D-1") && table.contains("38000.50 CNY"),
+        "{table}"
+    );
+}
+
+#[test]
+fn bad_input_exits_2_with_a_clear_message() {
+    let s = Sandbox::new();
+    s.ok(&[
+        "deal",
+        "add",
+        "--id",
+        "D-1",
+        "--client",
+        "Acme",
+        "--platform",
+        "upwork",
+        "--value",
+        "100",
+        "--currency",
+        "USD",
+        "--opened-at",
+        "2026-01-05",
+    ]);
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["deal", "move", "D-1", "won"],
+            "unknown stage \"won\": expected one of lead, responded",
+        ),
+        (&["deal", "move", "D-404", "proposal"], "D-404"),
+        (
+            &[
+                "deal",
+                "add",
+                "--id",
+                "D-2",
+                "--client",
+                "Acme",
+                "--platform",
+                "upwork",
+                "--value",
+                "1.005",
+                "--currency",
+                "USD",
+            ],
+            "more decimals than USD allows",
+        ),
+        (
+            &[
+                "deal",
+                "add",
+                "--id",
+                "D-1",
+                "--client",
+                "Acme",
+                "--platform",
+                "upwork",
+                "--value",
+                "1",
+                "--currency",
+                "USD",
+            ],
+            "D-1",
+        ),
+        (
+            &[
+                "deal",
+                "add",
+                "--id",
+                "D-3",
+                "--client",
+                "Acme",
+                "--platform",
+                "upwork",
+                "--value",
+                "1",
+                "--currency",
+                "usd",
+            ],
+            "unknown currency",
+        ),
+        (
+            &["deal", "close", "D-1", "won", "--reason", "x"],
+            "--reason is for lost deals",
+        ),
+        (
+            &["deal", "close", "D-1", "lost", "--at", "2025-01-01"],
+            "before the deal was opened",
+        ),
+        (
+            &[
+                "time",
+                "add",
+                "D-1",
+                "--minutes",
+                "-5",
+                "--category",
+                "coding",
+            ],
+            "expected a positive number",
+        ),
+        (&["deal", "show", "D-9"], "no deal with id D-9"),
+        (
+            &[
+                "deal",
+                "add",
+                "--id",
+                "D-4",
+                "--client",
+                "Acme",
+                "--platform",
+                "upwork",
+                "--value",
+                "1",
+                "--currency",
+                "USD",
+                "--kind",
+                "gig",
+            ],
+            "gig",
+        ),
+        (
+            &["report", "pipeline", "--from", "yesterday"],
+            "is not a date",
+        ),
+    ];
+    for (args, message) in cases {
+        s.gigops(args)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(*message));
+    }
+    s.gigops(&["no-such-command"]).assert().code(2);
+}
+
+const DEALS: &str = "id,client,platform,kind,currency,value,opened_at,outcome,closed_at,lost_reason,tech_doc_score,github_score,demo_score
+D-1,Acme,upwork,project,USD,1200,2026-01-05,won,2026-02-01,,0.9,0.5,1
+D-2,Acme,upwork,retainer,USD,800.5,2026-01-06,lost,2026-03-01,price too high,,,
+D-3,Kaito KK,toptal,consulting,JPY,150000,2026-01-07,open,,,,,
+";
+const EVENTS: &str = "deal_id,stage,entered_at
+D-1,lead,2026-01-05
+D-1,proposal,2026-01-08T12:00:00Z
+D-1,signed,2026-01-20
+D-2,lead,2026-01-06
+D-3,lead,2026-01-07
+";
+const ENTRIES: &str = "deal_id,started_at,minutes,category,note
+D-1,2026-01-21T09:00:00Z,240,coding,first cut
+D-1,2026-01-22T09:00:00Z,60,testing,
+";
+
+#[test]
+fn import_is_all_or_nothing_and_reports_every_bad_row() {
+    let s = Sandbox::new();
+    s.write("bad/deals.csv", &format!("{DEALS}D-4,Acme,upwork,project,USD,1.001,2026-01-08,open,,,,,\nD-1,Acme,upwork,project,USD,1,2026-01-08,open,,,,,\n"));
+    s.write(
+        "bad/stage_events.csv",
+        &format!("{EVENTS}D-9,lead,2026-01-05\nD-1,won,2026-01-05\n"),
+    );
+    s.write(
+        "bad/time_entries.csv",
+        &format!("{ENTRIES}D-1,2026-01-23,-30,coding,\n"),
+    );
+    s.gigops(&["import", "bad"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "5 problems found; nothing was written",
+        ))
+        .stderr(predicate::str::contains(
+            "bad/deals.csv:5: value: \"1.001\" has more decimals than USD allows (2)",
+        ))
+        .stderr(predicate::str::contains(
+            "bad/deals.csv:6: id: duplicate id D-1: first at bad/deals.csv:2",
+        ))
+        .stderr(predicate::str::contains(
+            "bad/stage_events.csv:7: deal_id: unknown deal D-9",
+        ))
+        .stderr(predicate::str::contains(
+            "bad/stage_events.csv:8: stage: unknown stage \"won\"",
+        ))
+        .stderr(predicate::str::contains(
+            "bad/time_entries.csv:4: minutes: negative minutes (-30)",
+        ));
+    let counts = s.json(&["db", "migrate"]);
+    assert_eq!(counts["deals"], 0, "nothing written: {counts}");
+    assert_eq!(counts["clients"], 0, "nothing written: {counts}");
+}
+
+#[test]
+fn import_twice_changes_nothing_and_export_round_trips() {
+    let s = Sandbox::new();
+    s.write("in/deals.csv", DEALS);
+    s.write("in/stage_events.csv", EVENTS);
+    s.write("in/time_entries.csv", ENTRIES);
+    let first = s.json(&["import", "in"]);
+    assert_eq!(first["deals"]["inserted"], 3);
+    assert_eq!(first["stage_events"]["inserted"], 5);
+    assert_eq!(first["time_entries"]["inserted"], 2);
+    assert_eq!(first["clients"]["inserted"], 2);
+    let second = s.json(&[
+        "import",
+        "in/deals.csv",
+        "in/stage_events.csv",
+        "in/time_entries.csv",
+    ]);
+    for table in ["clients", "deals", "stage_events", "time_entries"] {
+        assert_eq!(second[table]["inserted"], 0, "{table}: {second}");
+        assert_eq!(second[table]["updated"], 0, "{table}: {second}");
+    }
+    assert_eq!(second["deals"]["unchanged"], 3);
+
+    s.ok(&["export", "out"]);
+    let exported = read(&s.path("out/deals.csv"));
+    assert!(exported.contains("D-2,Acme,upwork,retainer,USD,800.50,2026-01-06T00:00:00Z,lost,2026-03-01T00:00:00Z,price too high,,,"), "{exported}");
+    assert!(
+        exported.contains("D-3,Kaito KK,toptal,consulting,JPY,150000,"),
+        "{exported}"
+    );
+
+    // A second ledger imported from the export exports the same bytes.
+    let t = Sandbox::new();
+    for table in ["clients", "deals", "stage_events", "time_entries"] {
+        t.write(
+            &format!("in/{table}.csv"),
+            &read(&s.path(&format!("out/{table}.csv"))),
+        );
+    }
+    t.ok(&["import", "in"]);
+    t.ok(&["export", "out", "--format", "json"]);
+    t.ok(&["export", "out"]);
+    for table in ["clients", "deals", "stage_events", "time_entries"] {
+        assert_eq!(
+            read(&s.path(&format!("out/{table}.csv"))),
+            read(&t.path(&format!("out/{table}.csv"))),
+            "{table}"
+        );
+    }
+    // JSON carries the same ledger as CSV.
+    let u = Sandbox::new();
+    for table in ["clients", "deals", "stage_events", "time_entries"] {
+        u.write(
+            &format!("in/{table}.json"),
+            &read(&t.path(&format!("out/{table}.json"))),
+        );
+    }
+    u.ok(&["import", "in"]);
+    u.ok(&["export", "out"]);
+    assert_eq!(
+        read(&s.path("out/deals.csv")),
+        read(&u.path("out/deals.csv"))
+    );
+}
+
+#[test]
+fn import_names_what_it_cannot_read() {
+    let s = Sandbox::new();
+    s.write("notes.txt", "hello");
+    s.gigops(&["import", "notes.txt"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("cannot tell what this file holds"));
+    std::fs::create_dir_all(s.path("empty")).unwrap();
+    s.gigops(&["import", "empty"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no ledger files here"));
+    s.gigops(&["import", "missing"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no such file"));
+}
+
+#[test]
+fn backup_copies_a_live_ledger() {
+    let s = Sandbox::new();
+    s.write("in/deals.csv", DEALS);
+    s.write("in/stage_events.csv", EVENTS);
+    s.ok(&["import", "in"]);
+    let backup = s.path("copy.db");
+    s.ok(&["db", "backup", backup.to_str().unwrap()]);
+    s.gigops(&["db", "backup", backup.to_str().unwrap()])
+        .assert()
+        .code(2);
+    let from_backup = s
+        .gigops_without_db(&["--db", backup.to_str().unwrap(), "deal", "list", "--json"])
+        .output()
+        .unwrap();
+    assert!(from_backup.status.success());
+    let original = s.ok(&["deal", "list", "--json"]);
+    assert_eq!(String::from_utf8(from_backup.stdout).unwrap(), original);
+}
+
+#[test]
+fn settings_are_layered_and_secrets_masked() {
+    let s = Sandbox::new();
+    s.write("gigops.toml", "db = \"postgres://app:hunter2@db.example/gigops\"\n[pipeline]\ntime_zone = \"Asia/Shanghai\"\n");
+    let shown = s.gigops_without_db(&["config", "show"]).output().unwrap();
+    let shown = String::from_utf8(shown.stdout).unwrap();
+    assert!(
+        shown.contains("postgres://app:****@db.example/gigops"),
+        "{shown}"
+    );
+    assert!(!shown.contains("hunter2"), "{shown}");
+    assert!(shown.contains("Asia/Shanghai"), "{shown}");
+
+    let mut cmd = s.gigops_without_db(&["config", "show", "--json"]);
+    cmd.env("GIGOPS_PIPELINE__TIME_ZONE", "Europe/Berlin");
+    let json: serde_json::Value = serde_json::from_slice(&cmd.output().unwrap().stdout).unwrap();
+    assert_eq!(
+        json["pipeline"]["time_zone"], "Europe/Berlin",
+        "env overrides the file"
+    );
+
+    s.write("gigops.toml", "[pipeline]\ntimezone = \"UTC\"\n");
+    s.gigops_without_db(&["config", "show"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("timezone"));
+}
+
+#[test]
+fn the_db_comes_from_env_when_no_flag() {
+    let s = Sandbox::new();
+    let mut cmd = s.gigops_without_db(&[
+        "deal",
+        "add",
+        "--id",
+        "D-1",
+        "--client",
+        "A",
+        "--platform",
+        "direct",
+        "--value",
+        "1",
+        "--currency",
+        "EUR",
+    ]);
+    cmd.env("GIGOPS_DB", s.path("env.db"));
+    cmd.assert().success();
+    assert!(s.path("env.db").exists());
+}
+
+#[test]
+fn completions_are_generated() {
+    let s = Sandbox::new();
+    s.gigops_without_db(&["completions", "bash"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("gigops"));
+    s.gigops_without_db(&["completions", "zsh"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("#compdef gigops"));
+}
