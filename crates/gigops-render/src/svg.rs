@@ -55,13 +55,17 @@ impl Svg {
     }
 
     pub fn rect(&mut self, x: f64, y: f64, width: f64, height: f64, fill: &str) {
+        // SVG renders nothing for an empty rectangle, and typst's importer warns about one.
+        if width <= 0.0 || height <= 0.0 {
+            return;
+        }
         let _ = writeln!(
             self.body,
             r#"<rect x="{}" y="{}" width="{}" height="{}" fill="{}"/>"#,
             num(x),
             num(y),
-            num(width.max(0.0)),
-            num(height.max(0.0)),
+            num(width),
+            num(height),
             attr(fill)
         );
     }
@@ -74,13 +78,16 @@ impl Svg {
         stroke: &str,
         stroke_width: f64,
     ) {
+        if width <= 0.0 || height <= 0.0 {
+            return;
+        }
         let _ = writeln!(
             self.body,
             r#"<rect x="{}" y="{}" width="{}" height="{}" fill="{}" stroke="{}" stroke-width="{}"/>"#,
             num(x),
             num(y),
-            num(width.max(0.0)),
-            num(height.max(0.0)),
+            num(width),
+            num(height),
             attr(fill),
             attr(stroke),
             num(stroke_width)
@@ -271,6 +278,17 @@ mod tests {
         assert!(out.contains("&lt;script&gt;&amp;&quot;"), "{out}");
         assert!(out.contains(r#"aria-label="a &quot;chart&quot;""#), "{out}");
         assert!(!out.contains("<script>"));
+    }
+
+    #[test]
+    fn empty_rectangles_are_not_drawn() {
+        let mut svg = Svg::new(10.0, 10.0);
+        svg.rect(0.0, 0.0, 0.0, 5.0, "#000");
+        svg.rect(0.0, 0.0, 5.0, -1.0, "#000");
+        svg.outlined_rect((0.0, 0.0, 0.0, 5.0), "#fff", "#000", 1.0);
+        svg.rect(1.0, 1.0, 2.0, 3.0, "#123");
+        let out = svg.finish("bars", "sans-serif");
+        assert_eq!(out.matches("<rect").count(), 1, "{out}");
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! The ledger interchange format: every kind of bad row, reported with its place, and exact
 //! round trips through CSV and JSON.
 
+mod fuzz;
+
 use std::collections::HashSet;
 
 use gigops_core::{DealId, Ledger, Stages};

@@ -45,6 +45,7 @@ pub async fn run(ctx: &Context, args: DemoArgs) -> anyhow::Result<()> {
     let store = Store::open(&db.display().to_string()).await?;
     store.import(&ledger).await?;
     let report = compute(&store, &ctx.settings, Scope::default()).await?;
+    store.close().await;
 
     let mut json = serde_json::to_vec_pretty(&report)?;
     json.push(b'\n');

@@ -20,23 +20,37 @@ mod demo;
 mod ledger_files;
 mod report;
 
-/// What every command may need: merged settings, the --db flag, and the output mode.
+/// What every command may need: merged settings, the --db flag, the output mode, and the store
+/// once a command has opened it.
 pub struct Context {
     pub settings: Settings,
     pub db_flag: Option<String>,
     pub json: bool,
+    store: tokio::sync::OnceCell<Store>,
 }
 
 impl Context {
-    /// Opens the configured store, applying pending migrations.
-    pub async fn store(&self) -> anyhow::Result<Store> {
-        let target = self.settings.db_target(self.db_flag.as_deref())?;
-        Store::open(&target).await.with_context(|| {
-            format!(
-                "cannot open the ledger at {}",
-                crate::config::mask_url_password(&target)
-            )
-        })
+    /// The configured store, opened (and migrated) on first use.
+    pub async fn store(&self) -> anyhow::Result<&Store> {
+        self.store
+            .get_or_try_init(|| async {
+                let target = self.settings.db_target(self.db_flag.as_deref())?;
+                Store::open(&target).await.with_context(|| {
+                    format!(
+                        "cannot open the ledger at {}",
+                        crate::config::mask_url_password(&target)
+                    )
+                })
+            })
+            .await
+    }
+
+    /// Closes the store if a command opened it, so that SQLite checkpoints its write-ahead log
+    /// into the database file: a user who copies `gigops.db` alone gets every write.
+    async fn close(&self) {
+        if let Some(store) = self.store.get() {
+            store.close().await;
+        }
     }
 }
 
@@ -46,23 +60,30 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         settings,
         db_flag: cli.db,
         json: cli.json,
+        store: tokio::sync::OnceCell::new(),
     };
-    match cli.command {
-        Command::Demo(args) => demo::run(&ctx, args).await?,
-        Command::Client(command) => client::run(&ctx, command).await?,
-        Command::Deal(command) => deal::run(&ctx, command).await?,
-        Command::Time(command) => deal::run_time(&ctx, command).await?,
-        Command::Import(args) => ledger_files::import(&ctx, args).await?,
-        Command::Export(args) => ledger_files::export(&ctx, args).await?,
-        Command::Report(command) => report::run(&ctx, command).await?,
-        Command::Db(command) => db::run(&ctx, command).await?,
-        Command::Config(command) => config::run(&ctx, command)?,
+    let result = dispatch(&ctx, cli.command).await;
+    ctx.close().await;
+    result.map(|()| ExitCode::SUCCESS)
+}
+
+async fn dispatch(ctx: &Context, command: Command) -> anyhow::Result<()> {
+    match command {
+        Command::Demo(args) => demo::run(ctx, args).await?,
+        Command::Client(command) => client::run(ctx, command).await?,
+        Command::Deal(command) => deal::run(ctx, command).await?,
+        Command::Time(command) => deal::run_time(ctx, command).await?,
+        Command::Import(args) => ledger_files::import(ctx, args).await?,
+        Command::Export(args) => ledger_files::export(ctx, args).await?,
+        Command::Report(command) => report::run(ctx, command).await?,
+        Command::Db(command) => db::run(ctx, command).await?,
+        Command::Config(command) => config::run(ctx, command)?,
         Command::Completions { shell } => {
             let mut command = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(shell, &mut command, "gigops", &mut std::io::stdout());
         }
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }
 
 /// An instant from a flag, or now.

@@ -17,7 +17,7 @@ pub async fn run(ctx: &Context, command: ReportCommand) -> anyhow::Result<()> {
     match command {
         ReportCommand::Pipeline(scope) => {
             let scope = parse_scope(&scope)?;
-            let report = compute(&ctx.store().await?, &ctx.settings, scope).await?;
+            let report = compute(ctx.store().await?, &ctx.settings, scope).await?;
             if ctx.json {
                 print_json(&report)
             } else {
@@ -30,7 +30,7 @@ pub async fn run(ctx: &Context, command: ReportCommand) -> anyhow::Result<()> {
             output,
         } => {
             let scope = parse_scope(&scope)?;
-            let report = compute(&ctx.store().await?, &ctx.settings, scope).await?;
+            let report = compute(ctx.store().await?, &ctx.settings, scope).await?;
             let lang = lang.unwrap_or(ctx.settings.report.lang);
             let outputs = if output.is_empty() {
                 vec![
