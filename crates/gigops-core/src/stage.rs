@@ -1,15 +1,17 @@
 //! Sales stages: an ordered list from configuration.
 
 use std::fmt;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
 use crate::Invalid;
 
 /// A stage name: lowercase ASCII letters, digits and `_`, starting with a letter.
+/// Shared like [`DealId`](crate::DealId): every stage event carries one.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
-pub struct StageName(String);
+pub struct StageName(Arc<str>);
 
 impl StageName {
     pub fn parse(name: &str) -> Result<Self, Invalid> {
@@ -18,7 +20,7 @@ impl StageName {
                 .bytes()
                 .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
         if ok {
-            Ok(StageName(name.to_string()))
+            Ok(StageName(Arc::from(name)))
         } else {
             Err(Invalid::new(format!(
                 "{name:?} is not a stage name: expected lowercase letters, digits and '_'"
@@ -46,7 +48,7 @@ impl TryFrom<String> for StageName {
 
 impl From<StageName> for String {
     fn from(value: StageName) -> Self {
-        value.0
+        value.0.to_string()
     }
 }
 

@@ -42,7 +42,10 @@ fn check(table: Table, format: Format, text: String) {
         assert!(!problems.0.is_empty());
         for problem in &problems.0 {
             assert_eq!(problem.file, "input");
-            assert!(problem.line <= lines, "{problem} is past the end ({lines} lines)");
+            assert!(
+                problem.line <= lines,
+                "{problem} is past the end ({lines} lines)"
+            );
             assert!(!problem.reason.is_empty());
         }
     }
