@@ -99,9 +99,7 @@ impl Settings {
 
     /// The default SQLite file in the user's data directory.
     pub fn default_db_path() -> anyhow::Result<PathBuf> {
-        let dirs = directories::ProjectDirs::from("", "", "gigops")
-            .context("cannot find a home directory for the default database; pass --db")?;
-        Ok(dirs.data_dir().join("gigops.db"))
+        Ok(data_dir()?.join("gigops.db"))
     }
 
     /// The database to open: the flag, else the settings, else the default file.
@@ -118,6 +116,15 @@ impl Settings {
         shown.db = shown.db.as_deref().map(mask_url_password);
         Ok(toml::to_string_pretty(&shown)?)
     }
+}
+
+/// The directory gigops keeps its data in (`~/.local/share/gigops` on Linux).
+pub fn data_dir() -> anyhow::Result<PathBuf> {
+    directories::ProjectDirs::from("", "", "gigops")
+        .map(|d| d.data_dir().to_path_buf())
+        .ok_or_else(|| {
+            crate::exit::bad_input("cannot find a home directory; pass the path explicitly")
+        })
 }
 
 /// `postgres://user:secret@host/db` → `postgres://user:****@host/db`.

@@ -10,8 +10,9 @@ use gigops_pipeline::{SynthSpec, synthetic_ledger};
 use gigops_store::{LedgerStore, Store};
 
 use crate::cli::DemoArgs;
+use crate::commands::Context;
 use crate::commands::report::{compute, write_market_report};
-use crate::commands::{Context, data_dir};
+use crate::config::data_dir;
 use crate::output::{AtomicFiles, print_json, print_line};
 
 pub async fn run(ctx: &Context, args: DemoArgs) -> anyhow::Result<()> {

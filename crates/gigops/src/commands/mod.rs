@@ -1,7 +1,6 @@
 //! One module per subcommand. Each parses its arguments into domain values, calls the domain
 //! crates and the store, and prints what they return.
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context as _;
@@ -10,7 +9,6 @@ use jiff::Timestamp;
 
 use crate::cli::{Cli, Command};
 use crate::config::Settings;
-use crate::exit::bad_input;
 
 mod client;
 mod config;
@@ -93,11 +91,4 @@ pub fn instant_or_now(text: Option<&str>) -> anyhow::Result<Timestamp> {
         // Whole seconds: what a person means by "now", and exact in every store.
         None => Ok(Timestamp::from_second(Timestamp::now().as_second())?),
     }
-}
-
-/// The directory gigops keeps its data in.
-pub fn data_dir() -> anyhow::Result<PathBuf> {
-    directories::ProjectDirs::from("", "", "gigops")
-        .map(|d| d.data_dir().to_path_buf())
-        .ok_or_else(|| bad_input("cannot find a home directory; pass the path explicitly"))
 }
