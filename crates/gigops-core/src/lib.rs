@@ -3,6 +3,7 @@
 //! Values here are validated once, when they are built (`parse`/`new`), so that holding one is
 //! proof it is well-formed. Nothing in this crate does I/O.
 
+pub mod evidence;
 pub mod ledger;
 pub mod money;
 pub mod stage;

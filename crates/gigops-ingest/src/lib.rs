@@ -4,6 +4,8 @@
 //! or the same fields as JSON arrays). Parsers report every problem they find, each with where it
 //! is, rather than stopping at the first.
 
+pub mod gocover;
+pub mod gotest;
 pub mod ledger;
 mod location;
 

@@ -2,6 +2,8 @@
 //! round trips through CSV and JSON.
 
 mod fuzz;
+mod gocover;
+mod gotest;
 
 use std::collections::HashSet;
 

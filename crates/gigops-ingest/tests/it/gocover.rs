@@ -1,0 +1,152 @@
+//! Go coverage profiles: real profiles checked against `go tool cover -func`, merging, and every
+//! kind of bad line reported with its place.
+
+use std::path::PathBuf;
+
+use gigops_core::evidence::{Coverage, CoverageUnit};
+use gigops_ingest::gocover;
+
+fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/go")
+        .join(name)
+}
+
+fn read(name: &str) -> String {
+    std::fs::read_to_string(fixture(name)).unwrap()
+}
+
+fn parse(sources: &[(&str, &str)]) -> Result<Coverage, Vec<String>> {
+    gocover::parse(sources.iter().map(|&(name, text)| (name, text.as_bytes())))
+        .map_err(|p| p.0.iter().map(ToString::to_string).collect())
+}
+
+/// The `total:` percentage `go tool cover -func` printed, as saved in the fixture.
+fn go_total_percent() -> f64 {
+    let text = read("cover-func.txt");
+    let total = text.lines().find(|l| l.starts_with("total:")).unwrap();
+    let percent = total.split_whitespace().last().unwrap();
+    percent.trim_end_matches('%').parse().unwrap()
+}
+
+fn round1(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0
+}
+
+#[test]
+fn a_real_count_profile_matches_go_tool_cover() {
+    let coverage = parse(&[("cover.out", &read("cover.out"))]).unwrap();
+    assert_eq!(coverage.unit, CoverageUnit::Statements);
+    // By hand from cover.out: calc has 11 statements, Add (1) and Sign (5) covered; util 1 of 1.
+    let paths: Vec<_> = coverage.files.iter().map(|f| f.path.as_str()).collect();
+    assert_eq!(
+        paths,
+        [
+            "example.com/shop/calc/calc.go",
+            "example.com/shop/util/util.go"
+        ]
+    );
+    assert_eq!(
+        (coverage.files[0].covered, coverage.files[0].total),
+        (6, 11)
+    );
+    assert_eq!((coverage.files[1].covered, coverage.files[1].total), (1, 1));
+    assert_eq!((coverage.covered(), coverage.total()), (7, 12));
+    assert_eq!(round1(coverage.percent().unwrap()), go_total_percent());
+    assert_eq!(go_total_percent(), 58.3);
+}
+
+#[test]
+fn real_profiles_of_different_modes_merge_and_duplicate_blocks_count_once() {
+    let merged = parse(&[
+        ("cover.out", &read("cover.out")),
+        ("cover-set.out", &read("cover-set.out")),
+    ])
+    .unwrap();
+    assert_eq!((merged.covered(), merged.total()), (7, 12));
+    assert_eq!(round1(merged.percent().unwrap()), go_total_percent());
+
+    // Concatenated into one file, repeated `mode:` line and all.
+    let concatenated = format!("{}{}", read("cover.out"), read("cover-set.out"));
+    let again = parse(&[("all.out", &concatenated)]).unwrap();
+    assert_eq!(again, merged);
+}
+
+#[test]
+fn a_block_is_covered_when_any_profile_ran_it() {
+    let first = "mode: atomic\na.go:1.1,2.2 3 0\na.go:3.1,4.2 2 5\n";
+    let second = "mode: count\na.go:1.1,2.2 3 1\na.go:3.1,4.2 2 0\nb.go:1.1,1.9 4 0\n";
+    let coverage = parse(&[("1.out", first), ("2.out", second)]).unwrap();
+    assert_eq!((coverage.covered(), coverage.total()), (5, 9));
+    assert_eq!(coverage.files[1].path, "b.go");
+    assert_eq!((coverage.files[1].covered, coverage.files[1].total), (0, 4));
+    // A block with the same place but a different statement count is a different block.
+    let coverage = parse(&[("3.out", "mode: set\na.go:1.1,2.2 3 1\na.go:1.1,2.2 4 0\n")]).unwrap();
+    assert_eq!((coverage.covered(), coverage.total()), (3, 7));
+}
+
+#[test]
+fn paths_may_contain_colons_and_spaces_and_lines_may_end_in_crlf() {
+    let coverage = parse(&[(
+        "w.out",
+        "mode: set\r\nC:/src/my pkg/a.go:10.2,12.3 2 1\r\n\r\n",
+    )])
+    .unwrap();
+    assert_eq!(coverage.files[0].path, "C:/src/my pkg/a.go");
+    assert_eq!(coverage.percent(), Some(100.0));
+}
+
+#[test]
+fn no_statements_has_no_percent() {
+    let coverage = parse(&[("e.out", "mode: set\n")]).unwrap();
+    assert_eq!(coverage.files, vec![]);
+    assert_eq!(coverage.percent(), None);
+}
+
+#[test]
+fn every_bad_line_is_reported_with_its_place() {
+    let bad = "mode: set
+a.go:1.1,2.2 1 1
+a.go:1.1,2.2 1
+a.go 1 1
+a.go:1.1-2.2 1 1
+a.go:x.1,2.2 1 1
+a.go:1.1,2.2 one 1
+a.go:1.1,2.2 1 -1
+a.go:5.1,2.2 1 1
+:1.1,2.2 1 1
+mode: sometimes
+";
+    let found = parse(&[
+        ("p.out", bad),
+        ("q.out", "a.go:1.1,2.2 1 1\n"),
+        ("r.out", ""),
+    ])
+    .unwrap_err();
+    let expected = [
+        ("p.out:3: ", "too few fields"),
+        ("p.out:4: ", "no `file:`"),
+        ("p.out:5: ", "no `start,end` range"),
+        ("p.out:6: ", "bad start position"),
+        ("p.out:7: ", "statement count is not a number"),
+        ("p.out:8: ", "count is not a number"),
+        ("p.out:9: ", "block ends before it starts"),
+        ("p.out:10: ", "empty file name"),
+        ("p.out:11: ", "unknown mode \"sometimes\""),
+        (
+            "q.out:1: ",
+            "expected a `mode: set|count|atomic` line first",
+        ),
+        ("r.out: ", "empty profile"),
+    ];
+    assert_eq!(found.len(), expected.len(), "{found:#?}");
+    for ((prefix, reason), problem) in expected.iter().zip(&found) {
+        assert!(
+            problem.starts_with(prefix) && problem.contains(reason),
+            "{problem:?} should start {prefix:?} and say {reason:?}"
+        );
+    }
+    assert!(
+        found[0].contains("expected `file:startLine.startCol,endLine.endCol statements count`")
+    );
+}
