@@ -536,17 +536,10 @@ impl LedgerStore for PgStore {
         Ok(ledger)
     }
 
-    async fn export(&self) -> Result<Ledger> {
-        self.load_ledger(&DealFilter::all()).await
-    }
-
     async fn counts(&self) -> Result<Counts> {
-        let row = sqlx::query(
-            "SELECT (SELECT count(*) FROM clients), (SELECT count(*) FROM deals), \
-             (SELECT count(*) FROM stage_events), (SELECT count(*) FROM time_entries)",
-        )
-        .fetch_one(&self.pool)
-        .await?;
+        let row = sqlx::query(crate::sql::COUNT_ROWS)
+            .fetch_one(&self.pool)
+            .await?;
         let count = |i: usize| -> Result<u64> { Ok(row.try_get::<i64, _>(i)? as u64) };
         Ok(Counts {
             clients: count(0)?,

@@ -1,6 +1,10 @@
 //! SQL text that both backends share, and the builders of the statements that differ only in
 //! details (placeholders, the null-safe comparison).
 
+/// Rows per table, in the order of [`Counts`](crate::Counts)' fields.
+pub(crate) const COUNT_ROWS: &str = "SELECT (SELECT count(*) FROM clients), (SELECT count(*) FROM deals), \
+     (SELECT count(*) FROM stage_events), (SELECT count(*) FROM time_entries)";
+
 /// Columns written when a deal is inserted or rewritten, in bind order; `id` is the conflict key.
 pub(crate) const DEAL_WRITE_COLUMNS: [&str; 13] = [
     "id",
