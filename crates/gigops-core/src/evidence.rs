@@ -1,4 +1,5 @@
-//! Evidence a delivery gate reads: the outcome of test runs and the coverage they measured.
+//! Evidence a delivery gate reads: the outcome of test runs, the coverage they measured, what
+//! static analysis found, and benchmark measurements.
 //!
 //! These are plain values, produced by the parsers in `gigops-ingest` (one per tool format) and
 //! read by the gate. Nothing here knows which tool produced them.
@@ -29,6 +30,10 @@ pub struct TestCase {
     pub output: String,
     /// The result was replayed from the tool's cache rather than run again.
     pub cached: bool,
+    /// The test failed at least once and then passed when the runner retried it (JUnit
+    /// `flakyFailure`/`flakyError`); its status is `Passed`.
+    #[serde(default)]
+    pub flaky: bool,
 }
 
 /// Why a suite failed when no test of it reported a failure of its own.
@@ -69,20 +74,39 @@ pub struct TestCounts {
     pub passed: u64,
     pub failed: u64,
     pub skipped: u64,
-    /// Suites that failed as a whole ([`TestRun::errors`]).
+    /// Suites that failed without a failing test of their own: a build failure, a panic outside
+    /// any test, a timeout between tests. A suite error whose suite also has a failed test (the
+    /// test that was running when the package timed out) is kept in [`TestRun::errors`], so that
+    /// reports can show it, but is not counted again here.
     pub errors: u64,
-    /// Tests that both failed and passed in the same run (a retrying runner); 0 for Go.
+    /// Tests that failed and then passed on a retry in the same run (also counted in `passed`);
+    /// 0 for Go.
     pub flaky: u64,
 }
 
 impl TestRun {
     pub fn counts(&self) -> TestCounts {
+        let failed_suites: std::collections::HashSet<&str> = self
+            .cases
+            .iter()
+            .filter(|c| c.status == TestStatus::Failed)
+            .map(|c| c.suite.as_str())
+            .collect();
+        let errored_suites: std::collections::HashSet<&str> = self
+            .errors
+            .iter()
+            .map(|e| e.suite.as_str())
+            .filter(|suite| !failed_suites.contains(suite))
+            .collect();
         let mut counts = TestCounts {
-            errors: self.errors.len() as u64,
+            errors: errored_suites.len() as u64,
             ..TestCounts::default()
         };
         for case in &self.cases {
             counts.total += 1;
+            if case.flaky {
+                counts.flaky += 1;
+            }
             match case.status {
                 TestStatus::Passed => counts.passed += 1,
                 TestStatus::Failed => counts.failed += 1,
@@ -108,6 +132,19 @@ pub struct FileCoverage {
     pub path: String,
     pub covered: u64,
     pub total: u64,
+    /// Every instrumented line, in line order, once: what patch coverage (the coverage of the
+    /// lines a change touched) is computed from. For Go, a line is instrumented when a block
+    /// spans it, and covered when any block spanning it ran.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lines: Vec<LineHit>,
+}
+
+/// One instrumented source line and whether it ran.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LineHit {
+    /// 1-based.
+    pub line: u32,
+    pub covered: bool,
 }
 
 /// Coverage of a set of files, in one unit.
@@ -134,6 +171,104 @@ impl Coverage {
     }
 }
 
+/// How serious a finding is, as SARIF names its levels (`none` is read as `note`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FindingLevel {
+    Note,
+    Warning,
+    Error,
+}
+
+/// One result of a static analyser or linter.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Finding {
+    /// The analyser: `clippy`, `golangci-lint`, `ruff`, `semgrep`, `eslint`, …
+    pub tool: String,
+    /// The rule's id as the tool names it (`clippy::unwrap_used`, `errcheck`, `E501`), or an empty
+    /// string when the tool gave none.
+    pub rule: String,
+    pub level: FindingLevel,
+    /// The CVSS-like score in 0.0–10.0 a security rule carries (SARIF `security-severity`).
+    pub security_severity: Option<f64>,
+    pub message: String,
+    /// The file, as the tool names it (relative to the project root where it can be told).
+    pub path: Option<String>,
+    /// 1-based; `None` when the tool gave none or gave 0.
+    pub line: Option<u32>,
+    pub column: Option<u32>,
+}
+
+/// Every finding of one or more analyser runs.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Findings {
+    pub findings: Vec<Finding>,
+}
+
+/// How many findings there are of each level.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FindingCounts {
+    pub error: u64,
+    pub warning: u64,
+    pub note: u64,
+}
+
+impl Findings {
+    pub fn counts(&self) -> FindingCounts {
+        let mut counts = FindingCounts::default();
+        for finding in &self.findings {
+            match finding.level {
+                FindingLevel::Error => counts.error += 1,
+                FindingLevel::Warning => counts.warning += 1,
+                FindingLevel::Note => counts.note += 1,
+            }
+        }
+        counts
+    }
+}
+
+/// One benchmark and every measurement of it: one value per run for each unit it reported.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Benchmark {
+    /// For Go, the package import path (`pkg:` line); for criterion, the group directory.
+    pub suite: String,
+    /// The name without the `-GOMAXPROCS` suffix: `BenchmarkParse/small`.
+    pub name: String,
+    /// In the order the tool first reported each unit; time first when there is one.
+    pub metrics: Vec<BenchMetric>,
+}
+
+/// The values one benchmark reported in one unit, one per run (`go test -count N` gives N).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BenchMetric {
+    /// `ns/op`, `B/op`, `allocs/op`, `MB/s`, or a custom unit such as `rows/op`.
+    pub unit: String,
+    pub values: Vec<f64>,
+}
+
+impl BenchMetric {
+    /// Whether a larger value is better (throughput such as `MB/s` or any `…/s`), so that a
+    /// regression is a fall rather than a rise.
+    pub fn higher_is_better(&self) -> bool {
+        self.unit.ends_with("/s")
+    }
+}
+
+/// Every benchmark of one or more runs, in the order first seen.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct BenchmarkSet {
+    pub benchmarks: Vec<Benchmark>,
+}
+
+/// Everything one gate run read, by kind; `None` where no input of that kind was given.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Evidence {
+    pub tests: Option<TestRun>,
+    pub coverage: Option<Coverage>,
+    pub findings: Option<Findings>,
+    pub benchmarks: Option<BenchmarkSet>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -146,6 +281,7 @@ mod tests {
             duration_seconds: None,
             output: String::new(),
             cached: false,
+            flaky: false,
         }
     }
 
@@ -179,6 +315,22 @@ mod tests {
     }
 
     #[test]
+    fn a_suite_error_beside_a_failed_test_is_not_counted_again() {
+        let mut timed_out = case(TestStatus::Failed);
+        timed_out.suite = "q".into();
+        let run = TestRun {
+            cases: vec![timed_out],
+            errors: vec![SuiteError {
+                suite: "q".into(),
+                kind: SuiteErrorKind::Timeout,
+                output: String::new(),
+            }],
+        };
+        assert_eq!(run.counts().failed, 1);
+        assert_eq!(run.counts().errors, 0);
+    }
+
+    #[test]
     fn percent_is_none_without_units() {
         let mut coverage = Coverage {
             unit: CoverageUnit::Statements,
@@ -190,11 +342,13 @@ mod tests {
                 path: "a.go".into(),
                 covered: 1,
                 total: 3,
+                lines: vec![],
             },
             FileCoverage {
                 path: "b.go".into(),
                 covered: 2,
                 total: 1 + 4,
+                lines: vec![],
             },
         ];
         assert_eq!(coverage.covered(), 3);

@@ -6,16 +6,25 @@
 //! more than once when profiles of several runs are merged or concatenated; it is counted once,
 //! and covered when any of its counts is above zero. The percentage is statement coverage, summed
 //! the way `go tool cover -func` sums its `total:` line.
+//!
+//! Each file also gets its lines, for patch coverage: every line from a block's start line to its
+//! end line (both included) is instrumented, and a line is covered when any block spanning it
+//! ran. A line can be spanned by several blocks (one block ends where the next starts, on the
+//! same line), so these line counts are not the statement counts.
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::BufRead;
 
-use gigops_core::evidence::{Coverage, CoverageUnit, FileCoverage};
+use gigops_core::evidence::{Coverage, CoverageUnit, FileCoverage, LineHit};
 
 use crate::{Problem, Problems};
 
 const MODES: [&str; 3] = ["set", "count", "atomic"];
 const BLOCK_SHAPE: &str = "expected `file:startLine.startCol,endLine.endCol statements count`";
+/// The most lines one block may span. Go's blocks end at the next branch, so real ones span a
+/// handful of lines; the limit keeps a corrupt profile (`a.go:1.1,4000000000.1 1 1`) from asking
+/// for billions of line entries.
+const MAX_BLOCK_LINES: u32 = 1_000_000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 struct Block {
@@ -57,6 +66,7 @@ pub fn parse<'a, R: BufRead>(
                 path,
                 covered,
                 total,
+                lines: line_hits(&blocks),
             }
         })
         .collect();
@@ -64,6 +74,20 @@ pub fn parse<'a, R: BufRead>(
         unit: CoverageUnit::Statements,
         files,
     })
+}
+
+/// Every line some block spans, in order, covered when any block spanning it ran.
+fn line_hits(blocks: &HashMap<Block, bool>) -> Vec<LineHit> {
+    let mut lines: BTreeMap<u32, bool> = BTreeMap::new();
+    for (block, &hit) in blocks {
+        for line in block.start.0..=block.end.0 {
+            *lines.entry(line).or_insert(false) |= hit;
+        }
+    }
+    lines
+        .into_iter()
+        .map(|(line, covered)| LineHit { line, covered })
+        .collect()
 }
 
 fn read_profile(
@@ -156,8 +180,16 @@ fn parse_block(line: &str) -> Result<(&str, Block, u64), String> {
     };
     let start = position(start).ok_or_else(|| bad("bad start position"))?;
     let end = position(end).ok_or_else(|| bad("bad end position"))?;
+    if start.0 == 0 {
+        return Err(bad("line 0 (lines start at 1)"));
+    }
     if end < start {
         return Err(bad("block ends before it starts"));
+    }
+    if end.0 - start.0 >= MAX_BLOCK_LINES {
+        return Err(bad(&format!(
+            "block spans more than {MAX_BLOCK_LINES} lines"
+        )));
     }
     Ok((
         file,

@@ -4,9 +4,18 @@
 //! or the same fields as JSON arrays). Parsers report every problem they find, each with where it
 //! is, rather than stopping at the first.
 
+pub mod checkstyle;
+pub mod cobertura;
+pub mod criterion;
+pub mod evidence;
+pub mod gobench;
 pub mod gocover;
 pub mod gotest;
+pub mod junit;
+pub mod lcov;
 pub mod ledger;
 mod location;
+pub mod sarif;
+pub mod tap;
 
 pub use location::{Problem, Problems};

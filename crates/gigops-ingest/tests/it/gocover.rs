@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use gigops_core::evidence::{Coverage, CoverageUnit};
+use gigops_core::evidence::{Coverage, CoverageUnit, FileCoverage};
 use gigops_ingest::gocover;
 
 fn fixture(name: &str) -> PathBuf {
@@ -54,6 +54,64 @@ fn a_real_count_profile_matches_go_tool_cover() {
     assert_eq!((coverage.covered(), coverage.total()), (7, 12));
     assert_eq!(round1(coverage.percent().unwrap()), go_total_percent());
     assert_eq!(go_total_percent(), 58.3);
+}
+
+/// The lines of a file that did and did not run.
+fn split_lines(file: &FileCoverage) -> (Vec<u32>, Vec<u32>) {
+    let ran = file.lines.iter().filter(|l| l.covered).map(|l| l.line);
+    let missed = file.lines.iter().filter(|l| !l.covered).map(|l| l.line);
+    (ran.collect(), missed.collect())
+}
+
+#[test]
+fn lines_of_a_real_profile_are_every_line_a_block_spans() {
+    let coverage = parse(&[("cover.out", &read("cover.out"))]).unwrap();
+    // By hand from cover.out and module/calc/calc.go: Add's block 5.24,7.2 ran (5–7); Div's
+    // 10.24,12.2 did not (10–12); Sign's five blocks all ran and together span 15–22 (its closing
+    // brace, 23, is in no block); Unused's three blocks did not run and span 26–31.
+    let calc = &coverage.files[0];
+    let (ran, missed) = split_lines(calc);
+    assert_eq!(ran, [5, 6, 7, 15, 16, 17, 18, 19, 20, 21, 22]);
+    assert_eq!(missed, [10, 11, 12, 26, 27, 28, 29, 30, 31]);
+    // Lines are not statements: 20 lines against 11 statements.
+    assert_eq!((calc.lines.len(), calc.total), (20, 11));
+    // util.go: Twice is one line, 5.
+    assert_eq!(split_lines(&coverage.files[1]), (vec![5], vec![]));
+
+    // Merged with cover-set.out, where Twice's block did not run: still covered.
+    let merged = parse(&[
+        ("cover.out", &read("cover.out")),
+        ("cover-set.out", &read("cover-set.out")),
+    ])
+    .unwrap();
+    assert_eq!(merged.files[1].lines, coverage.files[1].lines);
+}
+
+#[test]
+fn a_line_is_covered_when_any_block_spanning_it_ran() {
+    // Line 3 ends one block (ran) and starts another (did not); line 9 is in two blocks of two
+    // profiles, one of which ran it.
+    let first = "mode: set\na.go:1.10,3.4 2 1\na.go:3.4,5.2 1 0\na.go:9.1,9.20 1 0\n";
+    let second = "mode: set\na.go:9.1,9.20 1 1\n";
+    let coverage = parse(&[("1.out", first), ("2.out", second)]).unwrap();
+    assert_eq!(
+        split_lines(&coverage.files[0]),
+        (vec![1, 2, 3, 9], vec![4, 5])
+    );
+    assert_eq!((coverage.covered(), coverage.total()), (3, 4));
+}
+
+#[test]
+fn blocks_on_line_0_or_spanning_absurdly_many_lines_are_bad() {
+    let found = parse(&[(
+        "b.out",
+        "mode: set\na.go:0.1,2.2 1 1\na.go:1.1,4000000000.1 1 1\na.go:1.1,1000000.1 1 1\n",
+    )])
+    .unwrap_err();
+    // The third block spans 1,000,000 lines, the most allowed.
+    assert_eq!(found.len(), 2, "{found:#?}");
+    assert!(found[0].starts_with("b.out:2: ") && found[0].contains("line 0"));
+    assert!(found[1].starts_with("b.out:3: ") && found[1].contains("more than 1000000 lines"));
 }
 
 #[test]

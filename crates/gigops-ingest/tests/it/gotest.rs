@@ -143,7 +143,9 @@ fn a_real_build_failure_in_plain_text_is_a_suite_error() {
 #[test]
 fn real_timeout_init_panic_and_test_main_failure() {
     let run = parse(&read("edge.json"));
-    assert_eq!(run.counts(), counts(3, 2, 1, 0, 3));
+    // Three suite errors, but the timed-out package also has its running test failed, so only
+    // the init panic and the TestMain failure count as errors.
+    assert_eq!(run.counts(), counts(3, 2, 1, 0, 2));
     let slow = run.cases.iter().find(|c| c.name == "TestSlow").unwrap();
     assert_eq!(slow.status, TestStatus::Failed);
     assert_eq!(slow.duration_seconds, None);
@@ -242,7 +244,8 @@ fn a_stream_cut_short_fails_what_was_running() {
 {"Action":"output","Package":"p","Test":"TestB","Output":"=== RUN   TestB\n"}
 "#;
     let run = parse(text);
-    assert_eq!(run.counts(), counts(2, 1, 1, 0, 1));
+    // The suite error is recorded, but TestB's failure already accounts for the package.
+    assert_eq!(run.counts(), counts(2, 1, 1, 0, 0));
     assert_eq!(run.errors[0].kind, SuiteErrorKind::Failed);
     assert!(run.errors[0].output.contains("ended before"));
 }
@@ -297,10 +300,6 @@ compiler chatter is fine
         .map(ToString::to_string)
         .collect();
     let expected = [
-        (
-            "go.json:2: ",
-            "unknown action \"jump\": expected one of start, run",
-        ),
         ("go.json:3: ", "missing field `Action`"),
         ("go.json:4: ", "invalid type: string \"fast\""),
         ("go.json:5: ", "a run event needs Test"),
@@ -309,6 +308,7 @@ compiler chatter is fine
         ("go.json:8: ", "a build-fail event needs ImportPath"),
         ("go.json:9: ", "not a test2json event"),
     ];
+    // Line 2's unknown action is not among them: a later Go's new actions are tolerated.
     assert_eq!(found.len(), expected.len(), "{found:#?}");
     for ((prefix, reason), problem) in expected.iter().zip(&found) {
         assert!(

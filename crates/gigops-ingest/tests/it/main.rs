@@ -1,9 +1,17 @@
 //! The ledger interchange format: every kind of bad row, reported with its place, and exact
 //! round trips through CSV and JSON.
 
+mod checkstyle;
+mod cobertura;
+mod criterion;
 mod fuzz;
+mod gobench;
 mod gocover;
 mod gotest;
+mod junit;
+mod lcov;
+mod sarif;
+mod tap;
 
 use std::collections::HashSet;
 
