@@ -1,0 +1,1030 @@
+//! Technical debt: SQALE-style remediation time, debt ratio and rating, and hotspots.
+//!
+//! Three steps, each usable alone:
+//!
+//! - [`code_size`] counts the code, comment and blank lines under a directory with tokei;
+//! - [`change_frequency`] counts, through the `git` command, the commits that touched each file
+//!   in a window of days;
+//! - [`assess`] prices every finding in remediation minutes ([`DebtConfig`]), sets the total
+//!   against the cost of writing the code (30 minutes a line), rates the ratio A–E, and ranks
+//!   files by debt × changes: the debt most worth paying is where the team keeps working.
+//!
+//! The definitions of every number, and where the default prices come from, are in
+//! docs/gate.md.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::str::FromStr;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use globset::{GlobBuilder, GlobMatcher};
+use serde::{Deserialize, Serialize};
+
+use gigops_core::evidence::{Finding, FindingLevel, Findings};
+
+/// The development cost of one line of code, in minutes: SonarQube's default
+/// (`sonar.technicalDebt.developmentCost`), and the issue's definition of the debt ratio.
+pub const MINUTES_PER_LINE: u64 = 30;
+
+/// Why code size or change history could not be read, or a pattern could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum DebtError {
+    /// The directory to measure does not exist or cannot be read.
+    #[error("{}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+
+    /// A glob of `exclude` or a key of `rules` is not a pattern.
+    #[error("debt.{field}: {pattern:?} is not a usable pattern: {reason}")]
+    InvalidPattern {
+        field: &'static str,
+        pattern: String,
+        reason: String,
+    },
+
+    /// There is no `git` command to ask for history.
+    #[error("git is not installed (or not on PATH), so there is no change history")]
+    GitNotFound,
+
+    /// The directory is not inside a git work tree, so it has no history.
+    #[error("{} is not inside a git work tree, so there is no change history", .0.display())]
+    NotARepository(PathBuf),
+
+    /// git ran and failed for another reason (a corrupt repository, a repository owned by
+    /// another user that git refuses to read, …).
+    #[error("git {args} in {}: {stderr}", dir.display())]
+    Git {
+        dir: PathBuf,
+        args: String,
+        stderr: String,
+    },
+}
+
+impl DebtError {
+    /// Whether the error only means there is no history to rank hotspots by (no git, or not a
+    /// repository), so that the debt can still be assessed without hotspots.
+    pub fn means_no_history(&self) -> bool {
+        matches!(self, DebtError::GitNotFound | DebtError::NotARepository(_))
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Configuration
+
+/// How debt is priced and hotspots are found: the `[gate.debt]` table of gigops.toml.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DebtConfig {
+    /// Remediation minutes of a finding, by its level.
+    pub minutes: LevelMinutes,
+    /// Remediation minutes of a finding that carries a security severity, by its band; a
+    /// security finding costs the larger of this and its level's minutes.
+    pub security: SecurityMinutes,
+    /// Rule id or glob pattern → remediation minutes, overriding both tables above. An exact id
+    /// wins over a pattern; of several matching patterns the longest wins.
+    pub rules: RuleMinutes,
+    /// How many days back from now the change history for hotspots reaches.
+    pub hotspot_window_days: u32,
+    /// How many hotspots are listed; 0 lists none.
+    pub hotspot_limit: usize,
+    /// Paths left out of the code size, in .gitignore syntax (`vendor`, `/gen/`, `*.pb.go`,
+    /// `docs/**/*.py`), relative to the measured directory.
+    pub exclude: Vec<String>,
+}
+
+impl Default for DebtConfig {
+    fn default() -> Self {
+        DebtConfig {
+            minutes: LevelMinutes::default(),
+            security: SecurityMinutes::default(),
+            rules: RuleMinutes::default(),
+            hotspot_window_days: 90,
+            hotspot_limit: 10,
+            exclude: Vec::new(),
+        }
+    }
+}
+
+/// Remediation minutes by finding level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LevelMinutes {
+    pub error: u32,
+    pub warning: u32,
+    pub note: u32,
+}
+
+impl Default for LevelMinutes {
+    /// A warning costs what SonarQube charges for an issue imported from another linter (5
+    /// minutes, at the MAJOR severity SonarQube gives SARIF `warning`); an error, which is
+    /// usually a defect rather than a smell, three times that; a note, mostly style, 2 minutes.
+    fn default() -> Self {
+        LevelMinutes {
+            error: 15,
+            warning: 5,
+            note: 2,
+        }
+    }
+}
+
+impl LevelMinutes {
+    pub fn of(&self, level: FindingLevel) -> u32 {
+        match level {
+            FindingLevel::Error => self.error,
+            FindingLevel::Warning => self.warning,
+            FindingLevel::Note => self.note,
+        }
+    }
+}
+
+/// The band of a security-severity score, as GitHub code scanning and CVSS v3 name them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SecurityBand {
+    /// More than 0.0 and less than 4.0.
+    Low,
+    /// At least 4.0 and less than 7.0.
+    Medium,
+    /// At least 7.0 and less than 9.0.
+    High,
+    /// At least 9.0.
+    Critical,
+}
+
+impl SecurityBand {
+    /// `None` for 0.0 (CVSS "none"), a negative score or NaN: such a finding is priced by its
+    /// level alone.
+    pub fn of(score: f64) -> Option<SecurityBand> {
+        if score >= 9.0 {
+            Some(SecurityBand::Critical)
+        } else if score >= 7.0 {
+            Some(SecurityBand::High)
+        } else if score >= 4.0 {
+            Some(SecurityBand::Medium)
+        } else if score > 0.0 {
+            Some(SecurityBand::Low)
+        } else {
+            None
+        }
+    }
+}
+
+/// Remediation minutes by security band.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SecurityMinutes {
+    pub critical: u32,
+    pub high: u32,
+    pub medium: u32,
+    pub low: u32,
+}
+
+impl Default for SecurityMinutes {
+    /// Critical at 30 minutes, what SonarSource's analyzers charge for their blocker
+    /// vulnerabilities (hard-coded credentials, S2068); lower bands step down to the warning
+    /// price, so that a low-severity security finding costs no more than any warning.
+    fn default() -> Self {
+        SecurityMinutes {
+            critical: 30,
+            high: 20,
+            medium: 10,
+            low: 5,
+        }
+    }
+}
+
+impl SecurityMinutes {
+    pub fn of(&self, band: SecurityBand) -> u32 {
+        match band {
+            SecurityBand::Critical => self.critical,
+            SecurityBand::High => self.high,
+            SecurityBand::Medium => self.medium,
+            SecurityBand::Low => self.low,
+        }
+    }
+}
+
+/// Per-rule remediation minutes: exact rule ids and glob patterns, compiled once.
+///
+/// A key with none of `*?[{` is an exact id. A pattern's `*` also matches `/` and `::`, since
+/// rule ids are not paths (`clippy::*`, `@typescript-eslint/*`); `\` escapes a metacharacter.
+#[derive(Debug, Clone, Default)]
+pub struct RuleMinutes {
+    entries: BTreeMap<String, u32>,
+    /// Longest pattern first, then in key order: the order they are tried in.
+    patterns: Vec<(String, GlobMatcher, u32)>,
+}
+
+impl RuleMinutes {
+    pub fn new(entries: BTreeMap<String, u32>) -> Result<Self, DebtError> {
+        let mut patterns = Vec::new();
+        for (key, minutes) in &entries {
+            if !key.contains(['*', '?', '[', '{']) {
+                continue;
+            }
+            let glob = GlobBuilder::new(key)
+                .literal_separator(false)
+                // Fixed rather than the platform default, so a config means the same everywhere.
+                .backslash_escape(true)
+                .build()
+                .map_err(|e| DebtError::InvalidPattern {
+                    field: "rules",
+                    pattern: key.clone(),
+                    reason: e.kind().to_string(),
+                })?;
+            patterns.push((key.clone(), glob.compile_matcher(), *minutes));
+        }
+        // Stable: among patterns of one length the BTreeMap's key order stays.
+        patterns.sort_by_key(|(key, _, _)| std::cmp::Reverse(key.len()));
+        Ok(RuleMinutes { entries, patterns })
+    }
+
+    /// The minutes configured for a rule id: its exact entry, else its longest matching pattern.
+    pub fn get(&self, rule: &str) -> Option<u32> {
+        if let Some(minutes) = self.entries.get(rule) {
+            return Some(*minutes);
+        }
+        self.patterns
+            .iter()
+            .find(|(_, glob, _)| glob.is_match(rule))
+            .map(|(_, _, minutes)| *minutes)
+    }
+
+    pub fn entries(&self) -> &BTreeMap<String, u32> {
+        &self.entries
+    }
+}
+
+impl PartialEq for RuleMinutes {
+    fn eq(&self, other: &Self) -> bool {
+        // The patterns are compiled from the entries.
+        self.entries == other.entries
+    }
+}
+
+impl Serialize for RuleMinutes {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.entries.serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for RuleMinutes {
+    /// Patterns are compiled while the config is read, so that a bad one is reported with the
+    /// config's other errors rather than when the gate runs.
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let entries = BTreeMap::<String, u32>::deserialize(deserializer)?;
+        RuleMinutes::new(entries).map_err(serde::de::Error::custom)
+    }
+}
+
+impl DebtConfig {
+    /// What fixing one finding is estimated to take: the rule's own minutes when configured;
+    /// otherwise its level's minutes, raised to its security band's when it has one.
+    pub fn remediation_minutes(&self, finding: &Finding) -> u32 {
+        if let Some(minutes) = self.rules.get(&finding.rule) {
+            return minutes;
+        }
+        let by_level = self.minutes.of(finding.level);
+        let by_security = finding
+            .security_severity
+            .and_then(SecurityBand::of)
+            .map_or(0, |band| self.security.of(band));
+        by_level.max(by_security)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Code size
+
+/// Lines under a directory, as tokei counts them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CodeSize {
+    pub files: u64,
+    pub code: u64,
+    pub comments: u64,
+    pub blanks: u64,
+    /// Most code first; languages with the same amount by name.
+    pub by_language: Vec<LanguageSize>,
+    /// The measured directory, made absolute as given and with symlinks resolved: finding
+    /// paths under either are made relative to it. Not serialized: it names a directory of the
+    /// machine that ran the gate, which a report has no use for.
+    #[serde(skip)]
+    pub roots: Vec<PathBuf>,
+}
+
+/// The lines of one language. Code embedded in another language's files (code blocks in
+/// Markdown, scripts in HTML) is counted with the file's language, as tokei's totals do.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LanguageSize {
+    /// tokei's name: `Rust`, `Go`, `Python`, …
+    pub language: String,
+    pub files: u64,
+    pub code: u64,
+    pub comments: u64,
+    pub blanks: u64,
+    /// Some file of the language could not be read, so the counts may be low.
+    pub inaccurate: bool,
+}
+
+/// Counts the lines under `root` with tokei's default configuration: files ignored by
+/// `.gitignore` (inside a git work tree), `.ignore` and `.tokeignore` are skipped, and so are
+/// hidden files and directories. `exclude` removes more, in .gitignore syntax (see
+/// [`DebtConfig::exclude`]).
+pub fn code_size(root: &Path, exclude: &[String]) -> Result<CodeSize, DebtError> {
+    let excluded = Excludes::new(exclude)?;
+    let io_error = |source| DebtError::Io {
+        path: root.to_path_buf(),
+        source,
+    };
+    // tokei logs unreadable roots and carries on with nothing, which would read as "no code".
+    if !std::fs::metadata(root).map_err(io_error)?.is_dir() {
+        return Err(io_error(io::Error::new(
+            io::ErrorKind::NotADirectory,
+            "not a directory",
+        )));
+    }
+    let absolute = std::path::absolute(root).map_err(io_error)?;
+    let canonical = std::fs::canonicalize(root).map_err(io_error)?;
+
+    let mut languages = tokei::Languages::new();
+    languages.get_statistics(&[&absolute], &[], &tokei::Config::default());
+
+    let mut size = CodeSize::default();
+    for (language_type, language) in languages {
+        let mut counted = LanguageSize {
+            language: language_type.name().to_string(),
+            files: 0,
+            code: 0,
+            comments: 0,
+            blanks: 0,
+            inaccurate: language.inaccurate,
+        };
+        for report in &language.reports {
+            let relative = report.name.strip_prefix(&absolute).unwrap_or(&report.name);
+            if excluded.matches(relative) {
+                continue;
+            }
+            // Folds the blobs of embedded languages into the file's own counts.
+            let stats = report.stats.summarise();
+            counted.files += 1;
+            counted.code += stats.code as u64;
+            counted.comments += stats.comments as u64;
+            counted.blanks += stats.blanks as u64;
+        }
+        if counted.files == 0 {
+            continue;
+        }
+        size.files += counted.files;
+        size.code += counted.code;
+        size.comments += counted.comments;
+        size.blanks += counted.blanks;
+        size.by_language.push(counted);
+    }
+    size.by_language.sort_by(|a, b| {
+        b.code
+            .cmp(&a.code)
+            .then_with(|| a.language.cmp(&b.language))
+    });
+    size.roots = vec![absolute];
+    if canonical != size.roots[0] {
+        size.roots.push(canonical);
+    }
+    Ok(size)
+}
+
+/// `exclude` compiled to globs over `/`-separated paths relative to the measured directory,
+/// read the way .gitignore reads its lines; each with whether it matches directories only.
+struct Excludes(Vec<(GlobMatcher, bool)>);
+
+impl Excludes {
+    fn new(patterns: &[String]) -> Result<Excludes, DebtError> {
+        let invalid = |pattern: &str, reason: &str| DebtError::InvalidPattern {
+            field: "exclude",
+            pattern: pattern.to_string(),
+            reason: reason.to_string(),
+        };
+        let mut globs = Vec::new();
+        for pattern in patterns {
+            if pattern.starts_with('!') {
+                return Err(invalid(pattern, "negated patterns (`!`) are not supported"));
+            }
+            // A trailing slash means "only a directory", as in .gitignore.
+            let trimmed = pattern.trim_end_matches('/');
+            let directories_only = trimmed.len() < pattern.len();
+            if trimmed.is_empty() {
+                return Err(invalid(pattern, "the pattern is empty"));
+            }
+            // As in .gitignore, a slash anywhere but at the end anchors the pattern to the
+            // measured directory; without one it matches a name at any depth.
+            let glob = match trimmed.strip_prefix('/') {
+                Some(anchored) => anchored.to_string(),
+                None if trimmed.contains('/') => trimmed.to_string(),
+                None => format!("**/{trimmed}"),
+            };
+            let glob = GlobBuilder::new(&glob)
+                .literal_separator(true)
+                .backslash_escape(true)
+                .build()
+                .map_err(|e| invalid(pattern, &e.kind().to_string()))?;
+            globs.push((glob.compile_matcher(), directories_only));
+        }
+        Ok(Excludes(globs))
+    }
+
+    /// Whether the file, or any directory it is in, matches a pattern.
+    fn matches(&self, relative: &Path) -> bool {
+        if self.0.is_empty() {
+            return false;
+        }
+        let components: Vec<_> = relative.components().collect();
+        let mut prefix = String::new();
+        for (i, component) in components.iter().enumerate() {
+            if !prefix.is_empty() {
+                prefix.push('/');
+            }
+            prefix.push_str(&component.as_os_str().to_string_lossy());
+            // Every component but the last is a directory.
+            let is_directory = i + 1 < components.len();
+            if self.0.iter().any(|(glob, directories_only)| {
+                (is_directory || !directories_only) && glob.is_match(&prefix)
+            }) {
+                return true;
+            }
+        }
+        false
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Change frequency
+
+/// How often each file changed in a window of time.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangeFrequency {
+    pub window: ChangeWindow,
+    /// Path (relative to the directory asked about, `/`-separated) → commits that touched it.
+    pub files: BTreeMap<String, u32>,
+}
+
+/// The history a [`ChangeFrequency`] was counted over.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangeWindow {
+    /// RFC 3339, UTC; both ends are included.
+    pub since: String,
+    pub until: String,
+    pub days: u32,
+    /// Commits counted: reachable from HEAD, not merges, committed in the window, touching the
+    /// directory.
+    pub commits: u32,
+    /// The clone is shallow, so the window may reach past the history there is: the counts are
+    /// low. The boundary commits of a shallow clone are not counted, since git shows them as
+    /// adding every file.
+    pub shallow: bool,
+}
+
+/// [`change_frequency_until`] with the window ending now.
+pub fn change_frequency(repo: &Path, window_days: u32) -> Result<ChangeFrequency, DebtError> {
+    change_frequency_until(repo, window_days, SystemTime::now())
+}
+
+/// The number of commits that touched each file under `repo` in the `window_days` days up to
+/// `until`, by their committer date.
+///
+/// Only commits reachable from HEAD count. Merge commits do not: the commits they bring in count
+/// on their own, so a change is not counted twice. Renames are not followed: a rename is a
+/// change of the old path and of the new one. Paths are relative to `repo`, which may be a
+/// subdirectory of the work tree (then only changes under it count).
+pub fn change_frequency_until(
+    repo: &Path,
+    window_days: u32,
+    until: SystemTime,
+) -> Result<ChangeFrequency, DebtError> {
+    std::fs::metadata(repo).map_err(|source| DebtError::Io {
+        path: repo.to_path_buf(),
+        source,
+    })?;
+    let inside = git(repo, &["rev-parse", "--is-inside-work-tree"]).map_err(|e| match e {
+        DebtError::Git { stderr, .. } if stderr.contains("not a git repository") => {
+            DebtError::NotARepository(repo.to_path_buf())
+        }
+        other => other,
+    })?;
+    if inside.trim() != "true" {
+        // Inside a .git directory, or a bare repository: there is no work tree to match.
+        return Err(DebtError::NotARepository(repo.to_path_buf()));
+    }
+
+    let until = until.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let since = until.saturating_sub(u64::from(window_days) * 86_400);
+    let mut frequency = ChangeFrequency {
+        window: ChangeWindow {
+            since: rfc3339(since),
+            until: rfc3339(until),
+            days: window_days,
+            commits: 0,
+            shallow: false,
+        },
+        files: BTreeMap::new(),
+    };
+    // A repository without a commit yet has no history, rather than a broken one.
+    if git(repo, &["rev-parse", "--verify", "--quiet", "HEAD"]).is_err() {
+        return Ok(frequency);
+    }
+
+    frequency.window.shallow =
+        git(repo, &["rev-parse", "--is-shallow-repository"])?.trim() == "true";
+    let mut revisions = vec!["HEAD".to_string()];
+    if frequency.window.shallow {
+        let shallow_file = git(repo, &["rev-parse", "--git-path", "shallow"])?;
+        let shallow_file = repo.join(shallow_file.trim());
+        let boundary = std::fs::read_to_string(&shallow_file).map_err(|source| DebtError::Io {
+            path: shallow_file,
+            source,
+        })?;
+        revisions.extend(boundary.split_whitespace().map(|id| format!("^{id}")));
+    }
+
+    // git's own date format (seconds and zone) is read exactly; other forms go through its
+    // approximate date parser.
+    let since_arg = format!("--since=@{since} +0000");
+    let until_arg = format!("--until=@{until} +0000");
+    let mut common: Vec<&str> = vec!["--no-merges", &since_arg, &until_arg];
+    common.extend(revisions.iter().map(String::as_str));
+    // Only commits touching the directory, when it is a subdirectory of the work tree.
+    let pathspec = ["--", "."];
+
+    let mut count_args = vec!["rev-list", "--count"];
+    count_args.extend(&common);
+    count_args.extend(pathspec);
+    frequency.window.commits = git(repo, &count_args)?.trim().parse().unwrap_or(0);
+
+    let mut log_args = vec![
+        "log",
+        // Fixed against the user's configuration, which could add to the output.
+        "--no-color",
+        "--no-show-signature",
+        "--no-renames",
+        "--relative",
+        "--name-only",
+        "--format=",
+        "-z",
+    ];
+    log_args.extend(&common);
+    log_args.extend(pathspec);
+    let names = git(repo, &log_args)?;
+    // With an empty format and -z, the output is every touched path of every commit, each
+    // ended by NUL: one entry per commit and file.
+    for path in names.split('\0').filter(|p| !p.is_empty()) {
+        *frequency.files.entry(path.to_string()).or_insert(0) += 1;
+    }
+    Ok(frequency)
+}
+
+/// Runs git in `dir`, returning its standard output.
+fn git(dir: &Path, args: &[&str]) -> Result<String, DebtError> {
+    let output = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        // English messages, so that "not a git repository" can be recognised.
+        .env("LC_ALL", "C")
+        // The directory asked about decides the repository, not a hook's environment.
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_WORK_TREE")
+        .output()
+        .map_err(|e| match e.kind() {
+            io::ErrorKind::NotFound => DebtError::GitNotFound,
+            _ => DebtError::Io {
+                path: PathBuf::from("git"),
+                source: e,
+            },
+        })?;
+    if !output.status.success() {
+        return Err(DebtError::Git {
+            dir: dir.to_path_buf(),
+            args: args.join(" "),
+            stderr: String::from_utf8_lossy(&output.stderr).trim().to_string(),
+        });
+    }
+    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+/// Seconds since the Unix epoch as an RFC 3339 UTC timestamp (the proleptic Gregorian calendar,
+/// by Howard Hinnant's `civil_from_days`).
+fn rfc3339(seconds: u64) -> String {
+    let days = seconds / 86_400;
+    let rest = seconds % 86_400;
+    // Days since 0000-03-01, so that a year's leap day is its last day.
+    let z = days + 719_468;
+    let era = z / 146_097;
+    let day_of_era = z % 146_097;
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let month_from_march = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * month_from_march + 2) / 5 + 1;
+    let month = if month_from_march < 10 {
+        month_from_march + 3
+    } else {
+        month_from_march - 9
+    };
+    let year = era * 400 + year_of_era + u64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rest / 3600,
+        rest % 3600 / 60,
+        rest % 60
+    )
+}
+
+// ---------------------------------------------------------------------------------------------
+// Assessment
+
+/// The SQALE maintainability rating of a debt ratio.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Rating {
+    /// At most 5 %.
+    A,
+    /// More than 5 % and less than 10 %.
+    B,
+    /// At least 10 % and less than 20 %.
+    C,
+    /// At least 20 % and less than 50 %.
+    D,
+    /// At least 50 %, or debt with no code to set it against.
+    E,
+}
+
+impl Rating {
+    /// The rating of `minutes` of debt on `code_lines` lines, compared in integers so that
+    /// exactly 5 % is A and exactly 10 % is C whatever floating point would round to.
+    pub fn of(minutes: u64, code_lines: u64) -> Rating {
+        let development = u128::from(code_lines) * u128::from(MINUTES_PER_LINE);
+        if development == 0 {
+            return if minutes == 0 { Rating::A } else { Rating::E };
+        }
+        // minutes / development against p / 100, as minutes × 100 against development × p.
+        let debt = u128::from(minutes) * 100;
+        if debt <= development * 5 {
+            Rating::A
+        } else if debt < development * 10 {
+            Rating::B
+        } else if debt < development * 20 {
+            Rating::C
+        } else if debt < development * 50 {
+            Rating::D
+        } else {
+            Rating::E
+        }
+    }
+}
+
+impl fmt::Display for Rating {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Rating::A => "A",
+            Rating::B => "B",
+            Rating::C => "C",
+            Rating::D => "D",
+            Rating::E => "E",
+        })
+    }
+}
+
+impl FromStr for Rating {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "A" | "a" => Ok(Rating::A),
+            "B" | "b" => Ok(Rating::B),
+            "C" | "c" => Ok(Rating::C),
+            "D" | "d" => Ok(Rating::D),
+            "E" | "e" => Ok(Rating::E),
+            _ => Err(format!("{s:?} is not a rating (A, B, C, D or E)")),
+        }
+    }
+}
+
+/// The technical debt of a project.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Debt {
+    /// Remediation minutes of every finding.
+    pub minutes: u64,
+    pub code_lines: u64,
+    /// What writing the code is taken to have cost: code lines × 30 minutes.
+    pub development_minutes: u64,
+    /// `minutes / development_minutes`, a fraction (0.034 is 3.4 %); 0 when there is neither
+    /// debt nor code; infinite, written `null` in JSON, when there is debt but no code.
+    #[serde(with = "infinite_as_null")]
+    pub ratio: f64,
+    pub rating: Rating,
+    /// The code size the ratio is set against.
+    pub by_language: Vec<LanguageSize>,
+    /// Most minutes first; then by tool, rule, and the more serious level first.
+    pub by_rule: Vec<RuleDebt>,
+    /// Most minutes first, then by path. Findings without a path are in `unlocated_minutes`.
+    pub by_file: Vec<FileDebt>,
+    pub unlocated_minutes: u64,
+    /// The history hotspots were ranked by; `null` when there was none (not a repository).
+    pub hotspot_window: Option<ChangeWindow>,
+    /// Files with both debt and changes, by debt × changes, highest first, then by path.
+    pub hotspots: Vec<Hotspot>,
+}
+
+/// The findings of one rule at one level.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RuleDebt {
+    pub tool: String,
+    pub rule: String,
+    pub level: FindingLevel,
+    pub count: u64,
+    pub minutes: u64,
+}
+
+/// The findings of one file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileDebt {
+    /// Relative to the measured directory when the finding's path is under it (see
+    /// [`normalize_path`]).
+    pub path: String,
+    pub minutes: u64,
+    pub findings: u64,
+}
+
+/// A file whose debt the team keeps working around.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Hotspot {
+    pub path: String,
+    pub debt_minutes: u64,
+    /// Commits that touched the file in the window.
+    pub changes: u32,
+    /// `debt_minutes × changes`.
+    pub score: u64,
+}
+
+/// Prices the findings, rates the debt against the code size, and ranks hotspots when there is
+/// change history. Finding paths are made relative to the measured directory
+/// ([`CodeSize::roots`]) so that they match git's paths.
+pub fn assess(
+    findings: &Findings,
+    size: &CodeSize,
+    changes: Option<&ChangeFrequency>,
+    config: &DebtConfig,
+) -> Debt {
+    let mut total = 0u64;
+    let mut unlocated = 0u64;
+    let mut by_rule: BTreeMap<(&str, &str, FindingLevel), (u64, u64)> = BTreeMap::new();
+    let mut by_file: BTreeMap<String, (u64, u64)> = BTreeMap::new();
+    for finding in &findings.findings {
+        let minutes = u64::from(config.remediation_minutes(finding));
+        total += minutes;
+        let rule = by_rule
+            .entry((&finding.tool, &finding.rule, finding.level))
+            .or_default();
+        rule.0 += 1;
+        rule.1 += minutes;
+        match &finding.path {
+            Some(path) => {
+                let file = by_file
+                    .entry(normalize_path(path, &size.roots))
+                    .or_default();
+                file.0 += 1;
+                file.1 += minutes;
+            }
+            None => unlocated += minutes,
+        }
+    }
+
+    let mut by_rule: Vec<RuleDebt> = by_rule
+        .into_iter()
+        .map(|((tool, rule, level), (count, minutes))| RuleDebt {
+            tool: tool.to_string(),
+            rule: rule.to_string(),
+            level,
+            count,
+            minutes,
+        })
+        .collect();
+    by_rule.sort_by(|a, b| {
+        (b.minutes.cmp(&a.minutes))
+            .then_with(|| a.tool.cmp(&b.tool))
+            .then_with(|| a.rule.cmp(&b.rule))
+            .then_with(|| b.level.cmp(&a.level))
+    });
+
+    let mut by_file: Vec<FileDebt> = by_file
+        .into_iter()
+        .map(|(path, (findings, minutes))| FileDebt {
+            path,
+            minutes,
+            findings,
+        })
+        .collect();
+    by_file.sort_by(|a, b| b.minutes.cmp(&a.minutes).then_with(|| a.path.cmp(&b.path)));
+
+    let mut hotspots: Vec<Hotspot> = match changes {
+        Some(changes) => by_file
+            .iter()
+            .filter_map(|file| {
+                let changed = *changes.files.get(&file.path)?;
+                (changed > 0 && file.minutes > 0).then(|| Hotspot {
+                    path: file.path.clone(),
+                    debt_minutes: file.minutes,
+                    changes: changed,
+                    score: file.minutes.saturating_mul(u64::from(changed)),
+                })
+            })
+            .collect(),
+        None => Vec::new(),
+    };
+    hotspots.sort_by(|a, b| b.score.cmp(&a.score).then_with(|| a.path.cmp(&b.path)));
+    hotspots.truncate(config.hotspot_limit);
+
+    let development = size.code.saturating_mul(MINUTES_PER_LINE);
+    let ratio = match (total, development) {
+        (0, 0) => 0.0,
+        (_, 0) => f64::INFINITY,
+        (minutes, development) => minutes as f64 / development as f64,
+    };
+    Debt {
+        minutes: total,
+        code_lines: size.code,
+        development_minutes: development,
+        ratio,
+        rating: Rating::of(total, size.code),
+        by_language: size.by_language.clone(),
+        by_rule,
+        by_file,
+        unlocated_minutes: unlocated,
+        hotspot_window: changes.map(|c| c.window.clone()),
+        hotspots,
+    }
+}
+
+/// JSON has no infinity: an infinite ratio is written, and read back, as `null`. For
+/// `#[serde(with = "gigops_gate::debt::infinite_as_null")]` on any copy of [`Debt::ratio`].
+pub mod infinite_as_null {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(ratio: &f64, serializer: S) -> Result<S::Ok, S::Error> {
+        if ratio.is_finite() {
+            serializer.serialize_f64(*ratio)
+        } else {
+            serializer.serialize_none()
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<f64, D::Error> {
+        Ok(Option::<f64>::deserialize(deserializer)?.unwrap_or(f64::INFINITY))
+    }
+}
+
+/// A finding's path as it is compared with git's: `/`-separated, without `.` segments or `..`
+/// that can be resolved, a `file://` URI turned into its path, and relative to the first of
+/// `roots` (absolute directories) it lies under. A relative path is taken to be relative to the
+/// root already; an absolute path under no root is kept absolute.
+pub fn normalize_path(path: &str, roots: &[PathBuf]) -> String {
+    let path = from_file_uri(path).replace('\\', "/");
+    let (absolute, segments) = split_segments(&path);
+    if absolute {
+        for root in roots {
+            let root = root.to_string_lossy().replace('\\', "/");
+            let (_, root_segments) = split_segments(&root);
+            if segments.starts_with(&root_segments) {
+                return segments[root_segments.len()..].join("/");
+            }
+        }
+    }
+    let joined = segments.join("/");
+    if path.starts_with('/') {
+        format!("/{joined}")
+    } else {
+        joined
+    }
+}
+
+/// Whether the path is absolute (`/…`, or `C:/…` on Windows), and its segments with `.` and
+/// empty ones dropped and `..` applied where there is something to go up from.
+fn split_segments(path: &str) -> (bool, Vec<&str>) {
+    let bytes = path.as_bytes();
+    let drive = bytes.len() >= 3 && bytes[0].is_ascii_alphabetic() && &bytes[1..3] == b":/";
+    let absolute = path.starts_with('/') || drive;
+    let mut out: Vec<&str> = Vec::new();
+    for segment in path.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." if out.last().is_some_and(|s| *s != "..") => {
+                out.pop();
+            }
+            // Above the root of an absolute path there is nothing.
+            ".." if absolute => {}
+            other => out.push(other),
+        }
+    }
+    (absolute, out)
+}
+
+/// The path of a `file:` URI (`file:///home/x`, `file://localhost/home/x`, `file:///C:/x`),
+/// percent-decoded; anything else unchanged.
+fn from_file_uri(path: &str) -> String {
+    let Some(rest) = path.strip_prefix("file://") else {
+        return path.to_string();
+    };
+    let rest = rest.strip_prefix("localhost").unwrap_or(rest);
+    let mut bytes = Vec::with_capacity(rest.len());
+    let raw = rest.as_bytes();
+    let mut i = 0;
+    while i < raw.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        if raw[i] == b'%'
+            && let (Some(hi), Some(lo)) = (
+                raw.get(i + 1).and_then(|b| hex(*b)),
+                raw.get(i + 2).and_then(|b| hex(*b)),
+            )
+        {
+            bytes.push((hi * 16 + lo) as u8);
+            i += 3;
+            continue;
+        }
+        bytes.push(raw[i]);
+        i += 1;
+    }
+    let decoded = String::from_utf8_lossy(&bytes).into_owned();
+    // `/C:/x` is the Windows path `C:/x`.
+    let b = decoded.as_bytes();
+    if b.len() >= 4 && b[0] == b'/' && b[1].is_ascii_alphabetic() && &b[2..4] == b":/" {
+        decoded[1..].to_string()
+    } else {
+        decoded
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps_are_formatted_as_the_calendar_has_them() {
+        // Each expected value is `date -u -d @<seconds> +%FT%TZ`.
+        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
+        assert_eq!(rfc3339(951_782_400), "2000-02-29T00:00:00Z");
+        assert_eq!(rfc3339(1_700_001_000), "2023-11-14T22:30:00Z");
+        assert_eq!(rfc3339(4_102_444_799), "2099-12-31T23:59:59Z");
+    }
+
+    #[test]
+    fn exclude_patterns_read_like_gitignore() {
+        let excludes = Excludes::new(&[
+            "vendor".to_string(),
+            "/gen/".to_string(),
+            "*.pb.go".to_string(),
+            "docs/*.py".to_string(),
+        ])
+        .unwrap();
+        let excluded = |p: &str| excludes.matches(Path::new(p));
+        // No slash: a name at any depth, file or directory.
+        assert!(excluded("vendor/a/b.go"));
+        assert!(excluded("src/vendor/b.go"));
+        assert!(excluded("api/v1/user.pb.go"));
+        // A leading or inner slash anchors to the measured directory.
+        assert!(excluded("gen/x.rs"));
+        assert!(!excluded("src/gen/x.rs"));
+        // A trailing slash matches directories only: a file named `gen` stays.
+        assert!(!excluded("gen"));
+        assert!(excluded("docs/conf.py"));
+        assert!(!excluded("docs/api/conf.py"));
+        assert!(!excluded("src/vendored.go"));
+        assert!(Excludes::new(&["!keep".to_string()]).is_err());
+        assert!(Excludes::new(&["/".to_string()]).is_err());
+        assert!(Excludes::new(&["src/[".to_string()]).is_err());
+    }
+
+    #[test]
+    fn paths_are_made_relative_to_the_root_they_lie_under() {
+        let roots = [PathBuf::from("/ci/work/proj"), PathBuf::from("/real/proj")];
+        let n = |p: &str| normalize_path(p, &roots);
+        assert_eq!(n("src/a.go"), "src/a.go");
+        assert_eq!(n("./src/a.go"), "src/a.go");
+        assert_eq!(n("src/./x/../a.go"), "src/a.go");
+        assert_eq!(n("/ci/work/proj/src/a.go"), "src/a.go");
+        assert_eq!(n("/real/proj/src/a.go"), "src/a.go");
+        assert_eq!(n("file:///ci/work/proj/src/my%20a.go"), "src/my a.go");
+        assert_eq!(n("src\\win\\a.go"), "src/win/a.go");
+        // Not under a root: kept absolute, and a root's name as a prefix is not a parent.
+        assert_eq!(n("/ci/work/project/a.go"), "/ci/work/project/a.go");
+        assert_eq!(n("../other/a.go"), "../other/a.go");
+        let windows = [PathBuf::from("C:\\ci\\proj")];
+        assert_eq!(
+            normalize_path("C:\\ci\\proj\\src\\a.go", &windows),
+            "src/a.go"
+        );
+        assert_eq!(normalize_path("file:///C:/ci/proj/a.go", &windows), "a.go");
+    }
+}

@@ -1,0 +1,149 @@
+//! The delivery gate: turns evidence (tests, coverage, findings, benchmarks) into a verdict per
+//! policy rule, a technical-debt rating, and the [`GateReport`] every output is rendered from.
+//!
+//! The crate computes; gathering the evidence (parsing files, running commands) is the caller's.
+//! The few facts only the environment knows — git history, toolchain versions, code size — are
+//! read by [`patch`], [`toolchain`] and [`debt`] through the `git` and toolchain commands.
+
+pub mod benchcmp;
+pub mod debt;
+pub mod deliverables;
+pub mod patch;
+pub mod policy;
+pub mod rules;
+pub mod summary;
+pub mod toolchain;
+
+use gigops_core::evidence::{BenchmarkSet, Evidence, TestCase, TestStatus};
+
+pub use policy::Policy;
+pub use rules::PolicyError;
+pub use summary::{GateReport, RuleResult, Summary, Verdict};
+
+use crate::debt::Debt;
+use crate::summary::{BenchmarkSummary, CoverageSummary, DebtSummary, PatchCoverage, Project};
+
+/// How many of the slowest tests a report lists.
+pub const SLOWEST: usize = 10;
+
+/// One gate run's inputs beyond the policy.
+#[derive(Debug)]
+pub struct Run<'a> {
+    pub evidence: &'a Evidence,
+    pub project: Project,
+    /// RFC 3339.
+    pub generated_at: String,
+    /// A previous run's summary, for the coverage-drop rule.
+    pub baseline: Option<&'a Summary>,
+    /// The benchmark set to compare this run's benchmarks with.
+    pub old_benchmarks: Option<&'a BenchmarkSet>,
+    pub patch: Option<PatchCoverage>,
+    pub debt: Option<Debt>,
+    /// Commands that failed without producing evidence (`gate run`).
+    pub silent_failures: Vec<String>,
+}
+
+/// Applies the policy to one run.
+pub fn assess(policy: &Policy, run: Run) -> Result<GateReport, PolicyError> {
+    let evidence = run.evidence;
+    let quarantine = rules::Quarantine::new(&policy.quarantine)?;
+    let comparisons = evidence.benchmarks.as_ref().map(|new| {
+        let empty = BenchmarkSet::default();
+        benchcmp::compare(
+            run.old_benchmarks.unwrap_or(&empty),
+            new,
+            policy.benchmarks.alpha,
+        )
+    });
+    let coverage = evidence.coverage.as_ref().map(CoverageSummary::from);
+    let measurements = rules::Measurements {
+        tests: evidence.tests.as_ref(),
+        coverage,
+        patch: run.patch.as_ref(),
+        baseline: run.baseline,
+        findings: evidence.findings.as_ref(),
+        benchmark_comparisons: comparisons
+            .as_deref()
+            .filter(|_| run.old_benchmarks.is_some()),
+        toolchains: &run.project.toolchains,
+        debt_rating: run.debt.as_ref().map(|d| d.rating),
+        silent_failures: &run.silent_failures,
+    };
+    let rules = rules::evaluate(policy, &measurements)?;
+    let verdict = Verdict {
+        passed: rules.iter().all(|r| r.passed),
+        rules,
+    };
+
+    let cases: &[TestCase] = evidence.tests.as_ref().map_or(&[], |t| &t.cases);
+    let (quarantined, failures): (Vec<TestCase>, Vec<TestCase>) = cases
+        .iter()
+        .filter(|c| c.status == TestStatus::Failed)
+        .cloned()
+        .partition(|c| quarantine.covers(c));
+    let mut slowest: Vec<TestCase> = cases
+        .iter()
+        .filter(|c| c.duration_seconds.is_some())
+        .cloned()
+        .collect();
+    slowest.sort_by(|a, b| {
+        b.duration_seconds
+            .unwrap_or_default()
+            .total_cmp(&a.duration_seconds.unwrap_or_default())
+    });
+    slowest.truncate(SLOWEST);
+    for case in &mut slowest {
+        // The slowest list is about time; the output is shown with the failures.
+        case.output.clear();
+    }
+
+    let benchmarks = comparisons.unwrap_or_default();
+    let summary = Summary {
+        schema: summary::SCHEMA.into(),
+        generated_at: run.generated_at,
+        project: run.project,
+        tests: evidence.tests.as_ref().map(|t| t.counts()),
+        coverage,
+        patch_coverage: run.patch,
+        findings: evidence.findings.as_ref().map(|f| f.counts()),
+        debt: run.debt.as_ref().map(|d| DebtSummary {
+            minutes: d.minutes,
+            ratio: d.ratio,
+            rating: d.rating,
+        }),
+        benchmarks: evidence.benchmarks.as_ref().map(|set| {
+            let regressions: Vec<f64> = benchmarks
+                .iter()
+                .filter(|c| c.significant)
+                .filter_map(|c| c.regression_percent)
+                .filter(|r| *r > 0.0)
+                .collect();
+            BenchmarkSummary {
+                metrics: set.benchmarks.iter().map(|b| b.metrics.len() as u64).sum(),
+                compared: benchmarks
+                    .iter()
+                    .filter(|c| c.old.is_some() && c.new.is_some())
+                    .count() as u64,
+                regressions: regressions.len() as u64,
+                worst_regression_percent: regressions.into_iter().reduce(f64::max),
+            }
+        }),
+        gate: verdict,
+    };
+    Ok(GateReport {
+        summary,
+        failures,
+        quarantined,
+        suite_errors: evidence
+            .tests
+            .as_ref()
+            .map_or_else(Vec::new, |t| t.errors.clone()),
+        slowest,
+        coverage: evidence.coverage.clone(),
+        findings: evidence.findings.clone(),
+        debt: run.debt,
+        benchmarks,
+        alpha: policy.benchmarks.alpha,
+        tests: evidence.tests.clone(),
+    })
+}

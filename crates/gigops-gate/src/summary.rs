@@ -1,0 +1,161 @@
+//! What one gate run found: the [`Summary`] (summary.json, `--json`, the Markdown comment, the
+//! evidence a SOW acceptance item checks) and the [`GateReport`] around it, whose details the HTML
+//! report lays out. The summary's keys are a documented interface (docs/gate.md): add keys,
+//! never rename or remove them.
+
+use gigops_core::evidence::{
+    Coverage, CoverageUnit, FindingCounts, Findings, SuiteError, TestCase, TestCounts, TestRun,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::benchcmp::Comparison;
+use crate::debt::{Debt, Rating};
+
+/// The schema this summary follows; readers check it before trusting the keys.
+pub const SCHEMA: &str = "gigops.gate.summary/1";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    pub schema: String,
+    /// RFC 3339, when the run finished.
+    pub generated_at: String,
+    pub project: Project,
+    pub tests: Option<TestCounts>,
+    pub coverage: Option<CoverageSummary>,
+    pub patch_coverage: Option<PatchCoverage>,
+    pub findings: Option<FindingCounts>,
+    pub debt: Option<DebtSummary>,
+    pub benchmarks: Option<BenchmarkSummary>,
+    pub gate: Verdict,
+}
+
+/// Where the evidence came from.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Project {
+    pub commit: Option<String>,
+    pub branch: Option<String>,
+    /// `git describe --tags --always --dirty`.
+    pub describe: Option<String>,
+    pub toolchains: Vec<Toolchain>,
+    /// The inputs read, as named on the command line (`-` for stdin, or the command run).
+    pub inputs: Vec<String>,
+}
+
+/// A toolchain the project declares or the runner has.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Toolchain {
+    /// `go`, `rust`, `python`, `node`.
+    pub name: String,
+    /// What the runner's toolchain reports, normalised (`1.19.8`).
+    pub version: Option<String>,
+    /// What the project declares (go.mod's `go` directive, Cargo.toml's `rust-version`).
+    pub declared: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct CoverageSummary {
+    pub covered: u64,
+    pub total: u64,
+    /// `null` when nothing was instrumented.
+    pub percent: Option<f64>,
+    pub unit: CoverageUnit,
+}
+
+impl From<&Coverage> for CoverageSummary {
+    fn from(coverage: &Coverage) -> Self {
+        CoverageSummary {
+            covered: coverage.covered(),
+            total: coverage.total(),
+            percent: coverage.percent(),
+            unit: coverage.unit,
+        }
+    }
+}
+
+/// Coverage of the instrumented lines a change added or modified.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PatchCoverage {
+    /// The revision compared with, as given.
+    pub base: String,
+    pub covered: u64,
+    pub total: u64,
+    /// `null` when the change touched no instrumented line.
+    pub percent: Option<f64>,
+    /// Changed files with instrumented changed lines, with the lines left uncovered.
+    pub files: Vec<PatchFile>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PatchFile {
+    pub path: String,
+    pub covered: u64,
+    pub total: u64,
+    pub uncovered_lines: Vec<u32>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct DebtSummary {
+    pub minutes: u64,
+    /// A fraction: 0.034 is 3.4 %; `null` (infinite) when there are findings but no code.
+    #[serde(with = "crate::debt::infinite_as_null")]
+    pub ratio: f64,
+    pub rating: Rating,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BenchmarkSummary {
+    /// Benchmark metrics measured in this run.
+    pub metrics: u64,
+    /// Metrics compared with an old set (present in both).
+    pub compared: u64,
+    /// Compared metrics that got significantly worse.
+    pub regressions: u64,
+    /// The largest significant regression, in percent; `null` when none.
+    pub worst_regression_percent: Option<f64>,
+}
+
+/// The gate's decision and every rule behind it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Verdict {
+    pub passed: bool,
+    pub rules: Vec<RuleResult>,
+}
+
+/// One policy rule: what was measured against what was required.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RuleResult {
+    /// `tests.failed`, `coverage.total`, `coverage.patch`, `coverage.drop`, `findings.level`,
+    /// `findings.security`, `findings.rules`, `benchmarks.regression`, `toolchain.<tool>`,
+    /// `debt.rating`, `evidence.command`.
+    pub name: String,
+    pub passed: bool,
+    /// The measured value: a number where the rule measures one, text otherwise; `null` when the
+    /// evidence the rule needs is missing (the rule then fails).
+    pub value: serde_json::Value,
+    /// The required value, in the same unit.
+    pub threshold: serde_json::Value,
+    /// One sentence for a person: what was found, and why it passed or failed.
+    pub detail: String,
+}
+
+/// The summary and the details the HTML report lays out.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GateReport {
+    pub summary: Summary,
+    /// Failed tests first, then the rest, as read.
+    pub failures: Vec<TestCase>,
+    /// Quarantined failures (shown, not counted against the gate).
+    pub quarantined: Vec<TestCase>,
+    pub suite_errors: Vec<SuiteError>,
+    /// The slowest tests, slowest first.
+    pub slowest: Vec<TestCase>,
+    pub coverage: Option<Coverage>,
+    pub findings: Option<Findings>,
+    pub debt: Option<Debt>,
+    pub benchmarks: Vec<Comparison>,
+    /// The significance level the benchmarks were compared at.
+    pub alpha: f64,
+    /// Every test case and suite error, for the normalised JUnit file.
+    #[serde(skip)]
+    pub tests: Option<TestRun>,
+}

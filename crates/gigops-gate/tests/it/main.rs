@@ -1,0 +1,5 @@
+//! The gate against real inputs: technical debt over a fixture tree and real git histories, and
+//! the benchmark comparison against reference p-values and saved Go and criterion runs.
+
+mod benchcmp;
+mod debt;

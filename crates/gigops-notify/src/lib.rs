@@ -1,0 +1,289 @@
+//! Outbound notifications of a delivery-gate summary: Slack-compatible incoming webhooks, WeCom
+//! (企业微信) group robots and SMTP mail.
+//!
+//! The caller renders the summary ([`Message`]); this crate shapes it for each channel, sends
+//! it, and reports one [`Delivery`] per configured channel. Nothing here panics or returns
+//! early: every configured channel is attempted, and a failure is a `Delivery` with `ok: false`
+//! whose `detail` says what went wrong.
+//!
+//! Secrets — webhook URLs and the SMTP password — come from environment variables named in
+//! [`NotifyConfig`], through the `env` function the caller passes ([`process_env`] reads the
+//! process environment). They appear in no error message, `detail` or Debug output: a webhook
+//! is shown as its scheme and host (`https://hooks.slack.com/***`).
+
+pub mod config;
+mod mail;
+pub mod slack;
+mod webhook;
+pub mod wecom;
+
+use std::thread;
+
+use serde::Serialize;
+
+pub use config::{NotifyConfig, Security, SmtpConfig, WebhookConfig};
+pub use slack::{slack_mrkdwn, slack_payload};
+pub use webhook::WebhookUrl;
+pub use wecom::{WECOM_MARKDOWN_LIMIT, wecom_payload};
+
+use crate::config::{DEFAULT_SLACK_URL_ENV, DEFAULT_WECOM_URL_ENV};
+use crate::mail::Password;
+
+/// Ends text that was cut to fit a channel's limit.
+pub const TRUNCATION_MARKER: &str = "…(truncated)";
+
+/// A gate summary, rendered by the caller.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    /// One line: the mail subject, the Slack header, the first line in WeCom.
+    pub title: String,
+    /// The summary as Markdown, for the chat channels.
+    pub markdown: String,
+    /// The summary as plain text, for mail and for Slack's notification fallback.
+    pub text: String,
+    /// Whether the gate passed; WeCom colours the title by it.
+    pub passed: bool,
+}
+
+/// A place a message can go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Channel {
+    Slack,
+    Wecom,
+    Smtp,
+}
+
+impl Channel {
+    pub fn name(self) -> &'static str {
+        match self {
+            Channel::Slack => "slack",
+            Channel::Wecom => "wecom",
+            Channel::Smtp => "smtp",
+        }
+    }
+}
+
+impl std::fmt::Display for Channel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// What happened to the message on one channel.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Delivery {
+    pub channel: Channel,
+    /// The receiver took the message.
+    pub ok: bool,
+    /// What the receiver answered, or why the message was not delivered.
+    pub detail: String,
+}
+
+impl Delivery {
+    fn from_result(channel: Channel, result: Result<String, NotifyError>) -> Delivery {
+        match result {
+            Ok(detail) => Delivery {
+                channel,
+                ok: true,
+                detail,
+            },
+            Err(error) => Delivery {
+                channel,
+                ok: false,
+                detail: error.to_string(),
+            },
+        }
+    }
+}
+
+/// Why a message was not delivered. No variant carries a secret.
+#[derive(Debug, thiserror::Error)]
+pub enum NotifyError {
+    #[error("environment variable {var} (the {what}) is not set or is empty; nothing was sent")]
+    MissingSecret { var: String, what: &'static str },
+    #[error(
+        "environment variable {var} does not hold a usable webhook URL: {reason}; nothing was sent"
+    )]
+    BadSecret { var: String, reason: String },
+    #[error("POST {target} failed: {reason}")]
+    Transport { target: String, reason: String },
+    #[error("{target} answered HTTP {status}: {answer}")]
+    Rejected {
+        target: String,
+        status: u16,
+        answer: String,
+    },
+    #[error("{target} answered HTTP 200 with something other than WeCom's JSON answer: {answer}")]
+    UnexpectedAnswer { target: String, answer: String },
+    #[error("the WeCom robot refused the message: errcode {errcode}: {errmsg}")]
+    WecomRefused { errcode: i64, errmsg: String },
+    #[error("SMTP {server}: {reason}")]
+    Mail { server: String, reason: String },
+    #[error(
+        "the {channel} sender stopped unexpectedly (a bug in gigops); the message may not have been sent"
+    )]
+    SenderPanicked { channel: Channel },
+}
+
+/// Reads the process environment: the `env` argument for real runs.
+pub fn process_env(name: &str) -> Option<String> {
+    std::env::var(name).ok()
+}
+
+/// Sends `message` to every configured channel and reports each, in the order slack, wecom,
+/// smtp. Secrets are read first, on the caller's thread; then the channels are sent at once, so
+/// a receiver that never answers delays the gate by one timeout, not one per channel.
+pub fn send(
+    config: &NotifyConfig,
+    message: &Message,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Vec<Delivery> {
+    let mut jobs: Vec<(Channel, Result<Job<'_>, NotifyError>)> = Vec::new();
+    if let Some(slack) = &config.slack {
+        jobs.push((Channel::Slack, slack_job(slack, env)));
+    }
+    if let Some(wecom) = &config.wecom {
+        jobs.push((Channel::Wecom, wecom_job(wecom, env)));
+    }
+    if let Some(smtp) = &config.smtp {
+        jobs.push((Channel::Smtp, mail_job(smtp, env)));
+    }
+    thread::scope(|scope| {
+        let running: Vec<_> = jobs
+            .into_iter()
+            .map(|(channel, job)| {
+                let handle = scope.spawn(move || job.and_then(|job| job.run(message)));
+                (channel, handle)
+            })
+            .collect();
+        running
+            .into_iter()
+            .map(|(channel, handle)| {
+                let result = handle
+                    .join()
+                    .unwrap_or(Err(NotifyError::SenderPanicked { channel }));
+                Delivery::from_result(channel, result)
+            })
+            .collect()
+    })
+}
+
+/// Posts `message` to the Slack incoming webhook whose URL is in `config.url_env` (default
+/// GIGOPS_SLACK_WEBHOOK_URL).
+pub fn send_slack(
+    config: &WebhookConfig,
+    message: &Message,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<String, NotifyError> {
+    slack_job(config, env)?.run(message)
+}
+
+/// Posts `message` to the WeCom group robot whose URL is in `config.url_env` (default
+/// GIGOPS_WECOM_WEBHOOK_URL).
+pub fn send_wecom(
+    config: &WebhookConfig,
+    message: &Message,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<String, NotifyError> {
+    wecom_job(config, env)?.run(message)
+}
+
+/// Mails `message` through the configured SMTP server, logging in with the password in
+/// `config.password_env` (default GIGOPS_SMTP_PASSWORD) when `username` is set.
+pub fn send_mail(
+    config: &SmtpConfig,
+    message: &Message,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<String, NotifyError> {
+    mail_job(config, env)?.run(message)
+}
+
+/// One channel with its secrets resolved, ready to send from any thread.
+enum Job<'a> {
+    Slack(WebhookUrl, &'a WebhookConfig),
+    Wecom(WebhookUrl, &'a WebhookConfig),
+    Mail(&'a SmtpConfig, Option<Password>),
+}
+
+impl Job<'_> {
+    fn run(self, message: &Message) -> Result<String, NotifyError> {
+        match self {
+            Job::Slack(url, config) => slack::post(&url, message, config.timeout()),
+            Job::Wecom(url, config) => wecom::post(&url, message, config.timeout()),
+            Job::Mail(config, password) => mail::send(config, password.as_ref(), message),
+        }
+    }
+}
+
+fn webhook_url(
+    config: &WebhookConfig,
+    env: &dyn Fn(&str) -> Option<String>,
+    default_var: &str,
+    what: &'static str,
+) -> Result<WebhookUrl, NotifyError> {
+    let var = config.url_env.as_deref().unwrap_or(default_var);
+    WebhookUrl::parse(var, &read_secret(env, var, what)?)
+}
+
+fn slack_job<'a>(
+    config: &'a WebhookConfig,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<Job<'a>, NotifyError> {
+    let url = webhook_url(config, env, DEFAULT_SLACK_URL_ENV, "Slack webhook URL")?;
+    Ok(Job::Slack(url, config))
+}
+
+fn wecom_job<'a>(
+    config: &'a WebhookConfig,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<Job<'a>, NotifyError> {
+    let url = webhook_url(
+        config,
+        env,
+        DEFAULT_WECOM_URL_ENV,
+        "WeCom robot's webhook URL",
+    )?;
+    Ok(Job::Wecom(url, config))
+}
+
+fn mail_job<'a>(
+    config: &'a SmtpConfig,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<Job<'a>, NotifyError> {
+    let password = match &config.username {
+        Some(_) => {
+            let value = read_secret(env, config.password_env(), "SMTP password")?;
+            // A password stored in a file often ends with its newline; no password does.
+            Some(Password(value.trim_end_matches(['\r', '\n']).to_string()))
+        }
+        None => None,
+    };
+    Ok(Job::Mail(config, password))
+}
+
+/// An unset variable and an empty one are the same: CI systems hand an empty string to jobs
+/// that may not see a secret (pull requests from forks).
+fn read_secret(
+    env: &dyn Fn(&str) -> Option<String>,
+    var: &str,
+    what: &'static str,
+) -> Result<String, NotifyError> {
+    env(var)
+        .filter(|value| !value.trim().is_empty())
+        .ok_or_else(|| NotifyError::MissingSecret {
+            var: var.to_string(),
+            what,
+        })
+}
+
+/// `text` in at most `limit` characters, ending with `marker` when it was cut.
+pub(crate) fn truncate_chars(text: &str, limit: usize, marker: &str) -> String {
+    if text.chars().count() <= limit {
+        return text.to_string();
+    }
+    let keep = limit.saturating_sub(marker.chars().count());
+    let mut cut: String = text.chars().take(keep).collect();
+    cut.push_str(marker);
+    cut
+}

@@ -1,0 +1,103 @@
+//! Mail through an SMTP server: the title as the subject, the plain-text summary as the body.
+
+use std::io::ErrorKind;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use lettre::message::header::ContentType;
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::transport::smtp::client::{Tls, TlsParameters};
+use lettre::{SmtpTransport, Transport};
+
+use crate::config::{Security, SmtpConfig};
+use crate::{Message, NotifyError};
+
+/// The password read from the environment; never shown, not even by Debug.
+pub(crate) struct Password(pub(crate) String);
+
+/// The mail as it goes on the wire. Non-ASCII subjects and names are encoded as RFC 2047
+/// encoded words and a non-ASCII body as quoted-printable or base64, so any server takes it
+/// without the 8BITMIME or SMTPUTF8 extensions.
+pub(crate) fn build(config: &SmtpConfig, message: &Message) -> Result<lettre::Message, String> {
+    let sender = config.sender()?;
+    let message_id = message_id(sender.email.domain());
+    let mut builder = lettre::Message::builder()
+        .from(sender)
+        .message_id(Some(message_id))
+        .subject(message.title.trim());
+    for recipient in config.recipients()? {
+        builder = builder.to(recipient);
+    }
+    builder
+        .header(ContentType::TEXT_PLAIN)
+        .body(message.text.clone())
+        .map_err(|e| format!("cannot build the mail: {e}"))
+}
+
+/// `<time.process.gigops@sender-domain>`: unique per run, and in the sender's domain, which
+/// spam filters expect (lettre's own would end in `@localhost` without its hostname feature).
+fn message_id(domain: &str) -> String {
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    format!("<{nanos:x}.{:x}.gigops@{domain}>", std::process::id())
+}
+
+/// Sends the mail; `Ok` says what the server answered.
+pub(crate) fn send(
+    config: &SmtpConfig,
+    password: Option<&Password>,
+    message: &Message,
+) -> Result<String, NotifyError> {
+    let failed = |reason: String| NotifyError::Mail {
+        server: config.server(),
+        reason,
+    };
+    let mail = build(config, message).map_err(failed)?;
+    let tls = |host: &str| {
+        TlsParameters::new(host.to_string()).map_err(|e| failed(format!("TLS setup: {e}")))
+    };
+    let mut transport = SmtpTransport::builder_dangerous(config.host.as_str())
+        .port(config.port())
+        // lettre applies it to the connection and to each read and write of the dialogue.
+        .timeout(Some(config.timeout()))
+        .tls(match config.security {
+            Security::None => Tls::None,
+            Security::Starttls => Tls::Required(tls(&config.host)?),
+            Security::Tls => Tls::Wrapper(tls(&config.host)?),
+        });
+    if let (Some(username), Some(password)) = (&config.username, password) {
+        transport = transport.credentials(Credentials::new(username.clone(), password.0.clone()));
+    }
+    let response = transport
+        .build()
+        .send(&mail)
+        .map_err(|e| failed(describe(&e, config)))?;
+    let said = response.message().collect::<Vec<_>>().join(" ");
+    let recipients = config.to.len();
+    Ok(format!(
+        "accepted by {} for {recipients} recipient{} ({} {said})",
+        config.server(),
+        if recipients == 1 { "" } else { "s" },
+        response.code(),
+    ))
+}
+
+fn describe(error: &lettre::transport::smtp::Error, config: &SmtpConfig) -> String {
+    if is_timeout(error) {
+        format!("no answer within {} s", config.timeout_seconds)
+    } else {
+        error.to_string()
+    }
+}
+
+/// A socket timeout shows as `TimedOut`, or on Unix as `WouldBlock`, somewhere down the chain.
+fn is_timeout(error: &lettre::transport::smtp::Error) -> bool {
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        if let Some(io) = cause.downcast_ref::<std::io::Error>() {
+            return matches!(io.kind(), ErrorKind::TimedOut | ErrorKind::WouldBlock);
+        }
+        source = cause.source();
+    }
+    false
+}

@@ -1,0 +1,424 @@
+//! Real receivers on loopback: a small HTTP/1.1 server and a small SMTP server, each on its own
+//! thread, each recording what it was sent. Both stop by themselves: after the replies they were
+//! given, when the client hangs up, or after [`LIFETIME`].
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+
+/// No receiver outlives this, whatever the client does.
+const LIFETIME: Duration = Duration::from_secs(20);
+/// How long a test waits for a receiver to report.
+const WAIT: Duration = Duration::from_secs(15);
+
+/// Waits for a connection until `deadline`; `None` when none came.
+fn accept_until(listener: &TcpListener, deadline: Instant) -> Option<TcpStream> {
+    listener.set_nonblocking(true).unwrap();
+    while Instant::now() < deadline {
+        match listener.accept() {
+            Ok((stream, _)) => {
+                stream.set_nonblocking(false).unwrap();
+                stream.set_read_timeout(Some(LIFETIME)).unwrap();
+                return Some(stream);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                thread::sleep(Duration::from_millis(10));
+            }
+            Err(e) => panic!("accept failed: {e}"),
+        }
+    }
+    None
+}
+
+/// Reads until the peer hangs up or the deadline passes, without answering.
+fn hold_silently(mut stream: TcpStream, deadline: Instant) {
+    stream
+        .set_read_timeout(Some(Duration::from_millis(100)))
+        .unwrap();
+    let mut buffer = [0u8; 4096];
+    while Instant::now() < deadline {
+        match stream.read(&mut buffer) {
+            Ok(0) => return,
+            Ok(_) => {}
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) => {}
+            Err(_) => return,
+        }
+    }
+}
+
+/// A port nothing listens on: bound, then released.
+pub fn closed_port() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.local_addr().unwrap().port()
+}
+
+/// One HTTP request as the receiver read it.
+#[derive(Debug)]
+pub struct HttpRequest {
+    pub method: String,
+    /// The request target: path and query.
+    pub target: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl HttpRequest {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.body).expect("the body is JSON")
+    }
+}
+
+/// What the HTTP receiver answers to one request.
+pub struct HttpReply {
+    pub status: u16,
+    pub content_type: &'static str,
+    pub body: String,
+}
+
+impl HttpReply {
+    pub fn new(status: u16, content_type: &'static str, body: &str) -> HttpReply {
+        HttpReply {
+            status,
+            content_type,
+            body: body.to_string(),
+        }
+    }
+}
+
+pub struct HttpReceiver {
+    addr: SocketAddr,
+    requests: Receiver<HttpRequest>,
+}
+
+impl HttpReceiver {
+    /// Answers one request with each reply in turn.
+    pub fn answering(replies: Vec<HttpReply>) -> HttpReceiver {
+        Self::start(Some(replies))
+    }
+
+    /// Reads one request and never answers it.
+    pub fn silent() -> HttpReceiver {
+        Self::start(None)
+    }
+
+    fn start(replies: Option<Vec<HttpReply>>) -> HttpReceiver {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (sender, requests) = mpsc::channel();
+        thread::spawn(move || {
+            let deadline = Instant::now() + LIFETIME;
+            match replies {
+                Some(replies) => {
+                    for reply in replies {
+                        let Some(stream) = accept_until(&listener, deadline) else {
+                            return;
+                        };
+                        serve(stream, &reply, &sender);
+                    }
+                }
+                None => {
+                    if let Some(stream) = accept_until(&listener, deadline) {
+                        let mut reader = BufReader::new(stream.try_clone().unwrap());
+                        if let Some(request) = read_request(&mut reader) {
+                            let _ = sender.send(request);
+                        }
+                        hold_silently(stream, deadline);
+                    }
+                }
+            }
+        });
+        HttpReceiver { addr, requests }
+    }
+
+    /// `http://127.0.0.1:PORT` followed by `path_and_query`.
+    pub fn url(&self, path_and_query: &str) -> String {
+        format!("http://{}{path_and_query}", self.addr)
+    }
+
+    pub fn next_request(&self) -> HttpRequest {
+        self.requests
+            .recv_timeout(WAIT)
+            .expect("the receiver got no request")
+    }
+}
+
+fn serve(stream: TcpStream, reply: &HttpReply, requests: &Sender<HttpRequest>) {
+    let mut reader = BufReader::new(stream.try_clone().unwrap());
+    let Some(request) = read_request(&mut reader) else {
+        return;
+    };
+    let _ = requests.send(request);
+    let mut stream = stream;
+    let head = format!(
+        "HTTP/1.1 {} Test\r\nContent-Type: {}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        reply.status,
+        reply.content_type,
+        reply.body.len()
+    );
+    let _ = stream.write_all(head.as_bytes());
+    let _ = stream.write_all(reply.body.as_bytes());
+    let _ = stream.flush();
+    let _ = stream.shutdown(Shutdown::Both);
+}
+
+/// Reads a request with a Content-Length body, the only kind the webhooks send.
+fn read_request(reader: &mut impl BufRead) -> Option<HttpRequest> {
+    let mut line = String::new();
+    reader.read_line(&mut line).ok()?;
+    let mut parts = line.split_whitespace();
+    let method = parts.next()?.to_string();
+    let target = parts.next()?.to_string();
+    let mut headers = Vec::new();
+    loop {
+        let mut line = String::new();
+        reader.read_line(&mut line).ok()?;
+        let line = line.trim_end();
+        if line.is_empty() {
+            break;
+        }
+        let (name, value) = line.split_once(':')?;
+        headers.push((name.trim().to_string(), value.trim().to_string()));
+    }
+    let length: usize = headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case("content-length"))
+        .map(|(_, v)| v.parse().expect("a numeric Content-Length"))
+        .expect("the request has a Content-Length");
+    let mut body = vec![0; length];
+    reader.read_exact(&mut body).ok()?;
+    Some(HttpRequest {
+        method,
+        target,
+        headers,
+        body,
+    })
+}
+
+/// One SMTP session as the receiver saw it.
+#[derive(Debug, Default)]
+pub struct SmtpSession {
+    /// Every command line, in order, as sent.
+    pub commands: Vec<String>,
+    /// The AUTH PLAIN credentials, decoded: `(username, password)`.
+    pub login: Option<(String, String)>,
+    /// The mail as sent after DATA, dot-stuffing undone.
+    pub data: String,
+}
+
+/// What the SMTP receiver offers and does.
+#[derive(Clone, Copy, Default)]
+pub struct SmtpBehaviour {
+    pub offer_auth: bool,
+    pub offer_starttls: bool,
+    /// Accept the connection and say nothing, not even the greeting.
+    pub silent: bool,
+}
+
+pub struct SmtpReceiver {
+    pub port: u16,
+    sessions: Receiver<SmtpSession>,
+}
+
+impl SmtpReceiver {
+    /// Serves one session.
+    pub fn start(behaviour: SmtpBehaviour) -> SmtpReceiver {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let (sender, sessions) = mpsc::channel();
+        thread::spawn(move || {
+            let deadline = Instant::now() + LIFETIME;
+            let Some(stream) = accept_until(&listener, deadline) else {
+                return;
+            };
+            if behaviour.silent {
+                hold_silently(stream, deadline);
+                let _ = sender.send(SmtpSession::default());
+            } else {
+                let _ = sender.send(smtp_session(stream, behaviour));
+            }
+        });
+        SmtpReceiver { port, sessions }
+    }
+
+    pub fn session(&self) -> SmtpSession {
+        self.sessions
+            .recv_timeout(WAIT)
+            .expect("nobody connected to the SMTP receiver")
+    }
+
+    pub fn assert_no_connection(&self) {
+        match self.sessions.recv_timeout(Duration::from_millis(300)) {
+            Err(_) => {}
+            Ok(session) => panic!("the SMTP receiver was connected to: {session:?}"),
+        }
+    }
+}
+
+/// Enough of RFC 5321 to take one mail: EHLO, AUTH PLAIN, MAIL, RCPT, DATA, RSET, NOOP, QUIT.
+fn smtp_session(stream: TcpStream, behaviour: SmtpBehaviour) -> SmtpSession {
+    let mut session = SmtpSession::default();
+    let mut reader = BufReader::new(stream.try_clone().unwrap());
+    let mut out = stream;
+    let mut say = |text: &str| {
+        let _ = out.write_all(text.as_bytes());
+        let _ = out.flush();
+    };
+    say("220 receiver.test ESMTP\r\n");
+    loop {
+        let mut line = String::new();
+        match reader.read_line(&mut line) {
+            Ok(0) | Err(_) => break,
+            Ok(_) => {}
+        }
+        let command = line.trim_end_matches(['\r', '\n']).to_string();
+        session.commands.push(command.clone());
+        let verb = command
+            .split_whitespace()
+            .next()
+            .unwrap_or_default()
+            .to_ascii_uppercase();
+        match verb.as_str() {
+            "EHLO" | "HELO" => {
+                let mut lines = vec!["250-receiver.test"];
+                if behaviour.offer_starttls {
+                    lines.push("250-STARTTLS");
+                }
+                if behaviour.offer_auth {
+                    lines.push("250-AUTH PLAIN");
+                }
+                lines.push("250 SIZE 10000000");
+                say(&(lines.join("\r\n") + "\r\n"));
+            }
+            "AUTH" => {
+                let initial = command.split_whitespace().nth(2).unwrap_or_default();
+                let decoded = STANDARD.decode(initial).unwrap_or_default();
+                let fields: Vec<String> = decoded
+                    .split(|&b| b == 0)
+                    .map(|f| String::from_utf8_lossy(f).into_owned())
+                    .collect();
+                if let [_, user, password] = &fields[..] {
+                    session.login = Some((user.clone(), password.clone()));
+                }
+                say("235 2.7.0 Authentication successful\r\n");
+            }
+            "MAIL" | "RCPT" | "RSET" | "NOOP" => say("250 2.0.0 OK\r\n"),
+            "DATA" => {
+                say("354 End data with <CR><LF>.<CR><LF>\r\n");
+                let mut data = String::new();
+                loop {
+                    let mut line = String::new();
+                    match reader.read_line(&mut line) {
+                        Ok(0) | Err(_) => return session,
+                        Ok(_) => {}
+                    }
+                    if line == ".\r\n" {
+                        break;
+                    }
+                    data.push_str(line.strip_prefix('.').unwrap_or(&line));
+                }
+                session.data = data;
+                say("250 2.0.0 Ok: queued as TEST1\r\n");
+            }
+            "QUIT" => {
+                say("221 2.0.0 Bye\r\n");
+                break;
+            }
+            _ => say("502 5.5.2 Command not recognized\r\n"),
+        }
+    }
+    session
+}
+
+/// A header's value from a mail, unfolded.
+pub fn mail_header(mail: &str, name: &str) -> Option<String> {
+    let head = mail.split("\r\n\r\n").next()?;
+    let unfolded = head.replace("\r\n ", " ").replace("\r\n\t", " ");
+    unfolded.split("\r\n").find_map(|line| {
+        let (n, v) = line.split_once(':')?;
+        n.eq_ignore_ascii_case(name).then(|| v.trim().to_string())
+    })
+}
+
+/// A mail's body, decoded from its Content-Transfer-Encoding.
+pub fn mail_body(mail: &str) -> String {
+    let (_, body) = mail.split_once("\r\n\r\n").expect("the mail has a body");
+    let encoding = mail_header(mail, "Content-Transfer-Encoding").unwrap_or_default();
+    let bytes = match encoding.to_ascii_lowercase().as_str() {
+        "base64" => STANDARD
+            .decode(body.split_whitespace().collect::<String>())
+            .expect("a base64 body"),
+        "quoted-printable" => decode_quoted_printable(body),
+        _ => body.as_bytes().to_vec(),
+    };
+    String::from_utf8(bytes)
+        .expect("a UTF-8 body")
+        .trim_end_matches("\r\n")
+        .replace("\r\n", "\n")
+}
+
+/// Decodes a header value made of RFC 2047 encoded words (`=?utf-8?b?…?=`, `=?utf-8?q?…?=`);
+/// white space between two encoded words is not part of the text.
+pub fn decode_encoded_words(value: &str) -> String {
+    let mut bytes = Vec::new();
+    let mut rest = value;
+    let mut after_word = false;
+    while !rest.is_empty() {
+        let Some(start) = rest.find("=?") else {
+            bytes.extend_from_slice(rest.as_bytes());
+            break;
+        };
+        let between = &rest[..start];
+        if !(after_word && between.trim().is_empty()) {
+            bytes.extend_from_slice(between.as_bytes());
+        }
+        let word = &rest[start + 2..];
+        let mut fields = word.splitn(3, '?');
+        let _charset = fields.next().expect("a charset");
+        let encoding = fields.next().expect("an encoding");
+        let remainder = fields.next().expect("encoded text");
+        let end = remainder.find("?=").expect("the end of an encoded word");
+        let text = &remainder[..end];
+        match encoding {
+            "b" | "B" => bytes.extend(STANDARD.decode(text).expect("base64 encoded word")),
+            "q" | "Q" => bytes.extend(decode_quoted_printable(&text.replace('_', " "))),
+            other => panic!("unknown encoded-word encoding {other}"),
+        }
+        rest = &remainder[end + 2..];
+        after_word = true;
+    }
+    String::from_utf8(bytes).expect("encoded words hold UTF-8")
+}
+
+fn decode_quoted_printable(text: &str) -> Vec<u8> {
+    let text = text.replace("=\r\n", "");
+    let raw = text.as_bytes();
+    let mut out = Vec::with_capacity(raw.len());
+    let mut i = 0;
+    while i < raw.len() {
+        if raw[i] == b'=' && i + 2 < raw.len() {
+            let hex = std::str::from_utf8(&raw[i + 1..i + 3]).expect("hex digits");
+            out.push(u8::from_str_radix(hex, 16).expect("a hex escape"));
+            i += 3;
+        } else {
+            out.push(raw[i]);
+            i += 1;
+        }
+    }
+    out
+}
