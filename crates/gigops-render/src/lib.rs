@@ -11,13 +11,17 @@
 pub mod charts;
 mod error;
 pub mod format;
+mod gate;
 pub mod i18n;
+mod markdown;
 mod market;
 pub mod svg;
 pub mod templates;
 pub mod typeset;
 
 pub use error::RenderError;
+pub use gate::{GateView, gate_report_html, gate_summary_markdown};
+pub use markdown::{markdown_html, markdown_pdf};
 pub use market::{
     MarketView, market_report_html, market_report_html_on, market_report_pdf, market_report_pdf_on,
 };

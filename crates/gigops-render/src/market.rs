@@ -114,7 +114,7 @@ fn today(time_zone: &str) -> Date {
 
 /// The CSS font stack of the HTML document. A browser picks, per glyph, the first family that
 /// has it, so the Chinese stack lists CJK families before the generic fallback.
-fn html_font_stack(lang: Lang) -> String {
+pub(crate) fn html_font_stack(lang: Lang) -> String {
     let latin = r#""Noto Sans", "Source Sans 3", "Segoe UI", "Helvetica Neue", Arial"#;
     match lang {
         Lang::En => format!("{latin}, sans-serif"),

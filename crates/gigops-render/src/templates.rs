@@ -19,6 +19,18 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         "market_report.html",
         include_str!("../templates/market_report.html"),
     ),
+    (
+        "gate_report.html",
+        include_str!("../templates/gate_report.html"),
+    ),
+    (
+        "markdown_document.html",
+        include_str!("../templates/markdown_document.html"),
+    ),
+    (
+        "gate_summary.md",
+        include_str!("../templates/gate_summary.md"),
+    ),
 ];
 
 /// An environment that loads templates from `dir` first, then from the embedded defaults.
@@ -28,7 +40,7 @@ pub fn environment(dir: Option<&Path>) -> Result<Environment<'static>, RenderErr
     // render a blank where a number should be.
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.set_auto_escape_callback(|name| {
-        if name.ends_with(".css") {
+        if name.ends_with(".css") || name.ends_with(".md") {
             AutoEscape::None
         } else {
             AutoEscape::Html

@@ -52,6 +52,9 @@ pub enum Command {
     /// The database: migrations, backup
     #[command(subcommand)]
     Db(DbCommand),
+    /// Delivery gate: test, coverage, lint and benchmark output → a verdict and a client report
+    #[command(subcommand)]
+    Gate(GateCommand),
     /// Settings
     #[command(subcommand)]
     Config(ConfigCommand),
@@ -244,6 +247,87 @@ pub enum DbCommand {
         #[arg(long)]
         force: bool,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GateCommand {
+    /// Read test, coverage, findings and benchmark files (`-` for stdin) and judge them
+    Ingest {
+        /// Input files; criterion's output directory is read as a whole
+        #[arg(value_name = "FILE", required = true)]
+        inputs: Vec<PathBuf>,
+        #[command(flatten)]
+        gate: GateArgs,
+    },
+    /// Run a command, read what it prints (and the --input files it writes), and judge it
+    Run {
+        /// Files the command writes, read after it ends (coverage profiles, SARIF, …)
+        #[arg(long = "input", value_name = "FILE")]
+        inputs: Vec<PathBuf>,
+        #[command(flatten)]
+        gate: GateArgs,
+        /// The command and its arguments, after `--`
+        #[arg(required = true, last = true, value_name = "CMD")]
+        command: Vec<String>,
+    },
+    /// Fill the deliverables checklist from a gate summary and render it as HTML and PDF
+    Deliverables(DeliverablesArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DeliverablesArgs {
+    /// A gate run's summary.json
+    #[arg(long, value_name = "FILE")]
+    pub summary: PathBuf,
+    /// Your own Markdown template [default: the embedded one of --lang]
+    #[arg(long, value_name = "FILE")]
+    pub template: Option<PathBuf>,
+    /// The version delivered [default: the summary's `git describe`]
+    #[arg(long, value_name = "VERSION")]
+    pub release: Option<String>,
+    /// The project's name, for the title
+    #[arg(long)]
+    pub project: Option<String>,
+    #[arg(long)]
+    pub lang: Option<Lang>,
+    /// Write deliverables.md, .html and .pdf into DIR (all or none)
+    #[arg(short = 'o', long = "output", value_name = "DIR", default_value = ".")]
+    pub output: PathBuf,
+    /// Skip the PDF
+    #[arg(long)]
+    pub no_pdf: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct GateArgs {
+    /// The format of every input, instead of detecting it: gotest, junit, tap, gocover, lcov,
+    /// cobertura, sarif, checkstyle, gobench, criterion
+    #[arg(long, value_name = "FORMAT")]
+    pub format: Option<String>,
+    /// Write report.html, summary.json, summary.md and junit.xml into DIR (all or none)
+    #[arg(short = 'o', long = "output", value_name = "DIR")]
+    pub output: Option<PathBuf>,
+    /// Language of the HTML report and the Markdown summary
+    #[arg(long)]
+    pub lang: Option<Lang>,
+    /// The project's root: git history, go.mod/Cargo.toml and code size are read here
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub root: PathBuf,
+    /// A previous run's summary.json, for the coverage-drop rule [default: gate.baseline]
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Old benchmark results (Go benchmark text, go test -json, or a criterion directory)
+    #[arg(long = "bench-baseline", value_name = "FILE")]
+    pub bench_baseline: Vec<PathBuf>,
+    /// The git revision patch coverage is measured from [default: gate.patch_base]
+    #[arg(long, value_name = "REV")]
+    pub patch_base: Option<String>,
+    /// Skip technical debt (code size and git history)
+    #[arg(long)]
+    pub no_debt: bool,
+    /// Send the summary to the channels configured under [notify]
+    #[arg(long)]
+    pub notify: bool,
 }
 
 #[derive(Debug, Subcommand)]

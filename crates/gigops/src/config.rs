@@ -17,6 +17,11 @@ pub struct Settings {
     pub db: Option<String>,
     pub pipeline: PipelineSettings,
     pub report: ReportSettings,
+    /// The delivery gate's policy (docs/gate.md).
+    pub gate: gigops_gate::Policy,
+    /// Where summaries are sent: Slack, WeCom, mail (docs/gate.md). Secrets stay in the
+    /// environment; only the variables' names are settings.
+    pub notify: gigops_notify::NotifyConfig,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -87,7 +92,7 @@ impl Settings {
         // Only keys gigops owns: GIGOPS_TEST_* and the like are not settings.
         let env = Env::prefixed("GIGOPS_").split("__").filter(|key| {
             let top = key.as_str().split('.').next().unwrap_or_default();
-            ["db", "pipeline", "report"]
+            ["db", "pipeline", "report", "gate", "notify"]
                 .iter()
                 .any(|k| k.eq_ignore_ascii_case(top))
         });

@@ -15,6 +15,7 @@ mod config;
 mod db;
 mod deal;
 mod demo;
+mod gate;
 mod ledger_files;
 mod report;
 
@@ -62,11 +63,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     };
     let result = dispatch(&ctx, cli.command).await;
     ctx.close().await;
-    result.map(|()| ExitCode::SUCCESS)
+    result
 }
 
-async fn dispatch(ctx: &Context, command: Command) -> anyhow::Result<()> {
+async fn dispatch(ctx: &Context, command: Command) -> anyhow::Result<ExitCode> {
     match command {
+        // The one command whose verdict is an exit code of its own.
+        Command::Gate(command) => return gate::run(ctx, command),
         Command::Demo(args) => demo::run(ctx, args).await?,
         Command::Client(command) => client::run(ctx, command).await?,
         Command::Deal(command) => deal::run(ctx, command).await?,
@@ -81,7 +84,7 @@ async fn dispatch(ctx: &Context, command: Command) -> anyhow::Result<()> {
             clap_complete::generate(shell, &mut command, "gigops", &mut std::io::stdout());
         }
     }
-    Ok(())
+    Ok(ExitCode::SUCCESS)
 }
 
 /// An instant from a flag, or now.

@@ -1,5 +1,6 @@
 //! The `gigops` binary, driven from the outside as a user would.
 
+mod gate;
 mod ledger_cli;
 mod reports;
 
@@ -78,4 +79,46 @@ impl Sandbox {
 
 pub fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Chromium, when this machine has it (CI installs it): `Some(path)`.
+pub fn chromium() -> Option<&'static str> {
+    ["chromium", "chromium-browser", "google-chrome"]
+        .into_iter()
+        .find(|b| {
+            std::process::Command::new(b)
+                .arg("--version")
+                .output()
+                .is_ok_and(|o| o.status.success())
+        })
+}
+
+/// Renders `page` in headless Chromium to a PNG screenshot at `shot`, as a person would see it.
+pub fn screenshot(browser: &str, page: &Path, shot: &Path) {
+    let profile = tempfile::tempdir().unwrap();
+    let output = std::process::Command::new(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--window-size=1280,2400",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg(format!("--screenshot={}", shot.display()))
+        .arg(format!("file://{}", page.display()))
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        std::fs::metadata(shot).unwrap().len() > 10_000,
+        "a blank screenshot"
+    );
 }

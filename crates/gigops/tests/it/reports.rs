@@ -1,16 +1,4 @@
-use crate::{Sandbox, read};
-
-/// Chromium, when this machine has it (CI installs it): `Some(path)`.
-fn chromium() -> Option<&'static str> {
-    ["chromium", "chromium-browser", "google-chrome"]
-        .into_iter()
-        .find(|b| {
-            std::process::Command::new(b)
-                .arg("--version")
-                .output()
-                .is_ok_and(|o| o.status.success())
-        })
-}
+use crate::{Sandbox, chromium, read, screenshot};
 
 #[test]
 fn demo_creates_a_workspace_and_its_reports() {
@@ -101,35 +89,10 @@ fn demo_creates_a_workspace_and_its_reports() {
     );
 
     if let Some(browser) = chromium() {
-        let profile = tempfile::tempdir().unwrap();
-        let shot = s.path("shot.png");
-        let status = std::process::Command::new(browser)
-            .args([
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-                "--window-size=1280,2000",
-            ])
-            .arg(format!("--user-data-dir={}", profile.path().display()))
-            .arg(format!("--screenshot={}", shot.display()))
-            .arg(format!(
-                "file://{}",
-                dir.join("market-report.zh-CN.html").display()
-            ))
-            .output()
-            .unwrap();
-        assert!(
-            status.status.success(),
-            "{}",
-            String::from_utf8_lossy(&status.stderr)
-        );
-        assert!(
-            std::fs::metadata(&shot).unwrap().len() > 10_000,
-            "a blank screenshot"
+        screenshot(
+            browser,
+            &dir.join("market-report.zh-CN.html"),
+            &s.path("shot.png"),
         );
     } else {
         assert!(std::env::var_os("CI").is_none(), "CI must install chromium");

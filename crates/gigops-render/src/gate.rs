@@ -1,0 +1,596 @@
+//! The delivery-gate report: the verdict per rule, tests, coverage, findings, technical debt and
+//! benchmarks of one build, as one self-contained HTML file and as a Markdown summary for a
+//! pull-request comment. Both are laid out from one [`GateView`], in which every number is
+//! already formatted and every label translated.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use gigops_core::Lang;
+use gigops_core::evidence::{CoverageUnit, FindingLevel, TestCase};
+use gigops_gate::GateReport;
+use serde::Serialize;
+
+use crate::format::MISSING;
+use crate::i18n::Catalog;
+use crate::{RenderError, templates};
+
+const HTML_TEMPLATE: &str = "gate_report.html";
+const MARKDOWN_TEMPLATE: &str = "gate_summary.md";
+/// Rows of a long table shown before "n more".
+const MAX_ROWS: usize = 200;
+
+/// The gate report as standalone HTML.
+pub fn gate_report_html(
+    report: &GateReport,
+    lang: Lang,
+    templates: Option<&Path>,
+) -> Result<String, RenderError> {
+    render(report, lang, templates, HTML_TEMPLATE)
+}
+
+/// The gate summary as Markdown, for a pull-request comment or a chat message.
+pub fn gate_summary_markdown(report: &GateReport, lang: Lang) -> Result<String, RenderError> {
+    render(report, lang, None, MARKDOWN_TEMPLATE)
+}
+
+fn render(
+    report: &GateReport,
+    lang: Lang,
+    templates: Option<&Path>,
+    template: &str,
+) -> Result<String, RenderError> {
+    let catalog = Catalog::get(lang)?;
+    let view = GateView::build(report, catalog)?;
+    let env = templates::environment(templates)?;
+    let font_stack = crate::market::html_font_stack(lang);
+    Ok(env.get_template(template)?.render(minijinja::context! {
+        v => minijinja::Value::from_serialize(&view),
+        t => minijinja::Value::from_serialize(catalog.table()),
+        ring => minijinja::Value::from_safe_string(view.ring.clone()),
+        font_stack => font_stack,
+    })?)
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct GateView {
+    pub lang: &'static str,
+    pub title: String,
+    pub passed: bool,
+    pub verdict: String,
+    pub meta: Vec<Field>,
+    pub inputs: Vec<String>,
+    pub kpis: Vec<Kpi>,
+    pub rules: Vec<RuleView>,
+    /// The coverage ring, inline SVG; empty without coverage.
+    pub ring: String,
+    pub failures: Vec<CaseView>,
+    pub quarantined: Vec<CaseView>,
+    pub suite_errors: Vec<CaseView>,
+    pub slowest: Vec<CaseView>,
+    pub packages: Vec<CoverageRow>,
+    pub files: Vec<CoverageRow>,
+    pub files_more: String,
+    pub findings_by_rule: Vec<FindingRuleRow>,
+    pub findings: Vec<FindingRow>,
+    pub findings_more: String,
+    pub debt: Option<DebtView>,
+    pub benchmarks: Vec<BenchRow>,
+    pub benchmarks_intro: String,
+    pub footer: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Field {
+    pub label: String,
+    pub value: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Kpi {
+    pub label: String,
+    pub value: String,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RuleView {
+    pub name: String,
+    pub passed: bool,
+    pub result: String,
+    pub value: String,
+    pub threshold: String,
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseView {
+    pub suite: String,
+    pub name: String,
+    pub duration: String,
+    pub output: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CoverageRow {
+    pub path: String,
+    pub covered: String,
+    pub total: String,
+    pub percent: String,
+    /// 0–100, for the bar drawn behind the percentage.
+    pub bar: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FindingRuleRow {
+    pub tool: String,
+    pub rule: String,
+    pub level: String,
+    pub count: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FindingRow {
+    pub location: String,
+    pub level: String,
+    pub rule: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DebtView {
+    pub rating: String,
+    pub time: String,
+    pub ratio: String,
+    pub by_rule: Vec<DebtRuleRow>,
+    pub hotspots: Vec<HotspotRow>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DebtRuleRow {
+    pub tool: String,
+    pub rule: String,
+    pub count: String,
+    pub minutes: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct HotspotRow {
+    pub path: String,
+    pub minutes: String,
+    pub changes: String,
+    pub score: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BenchRow {
+    pub name: String,
+    pub unit: String,
+    pub old: String,
+    pub new: String,
+    pub delta: String,
+    pub p: String,
+    pub worse: bool,
+}
+
+fn level_name(level: FindingLevel) -> &'static str {
+    match level {
+        FindingLevel::Error => "error",
+        FindingLevel::Warning => "warning",
+        FindingLevel::Note => "note",
+    }
+}
+
+fn number(n: impl Into<f64>, places: usize) -> String {
+    format!("{:.*}", places, n.into())
+}
+
+fn pct(value: Option<f64>) -> String {
+    value.map_or(MISSING.to_string(), |v| format!("{v:.1} %"))
+}
+
+/// 125 minutes → "2 h 5 min"; 2 days of 8 hours are "2 d 0 h".
+fn work_time(minutes: u64) -> String {
+    let (days, rest) = (minutes / 480, minutes % 480);
+    match (days, rest / 60, rest % 60) {
+        (0, 0, m) => format!("{m} min"),
+        (0, h, m) => format!("{h} h {m} min"),
+        (d, h, _) => format!("{d} d {h} h"),
+    }
+}
+
+fn json_text(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::Null => MISSING.to_string(),
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Array(items) => {
+            items.iter().map(json_text).collect::<Vec<_>>().join(", ")
+        }
+        other => other.to_string(),
+    }
+}
+
+fn case_view(case: &TestCase) -> CaseView {
+    CaseView {
+        suite: case.suite.clone(),
+        name: case.name.clone(),
+        duration: case
+            .duration_seconds
+            .map_or(MISSING.to_string(), |s| format!("{s:.2} s")),
+        output: case.output.clone(),
+    }
+}
+
+/// The coverage ring: the covered share as an arc around the percentage.
+fn ring(percent: f64, unit_label: &str) -> String {
+    let r = 52.0;
+    let circumference = 2.0 * std::f64::consts::PI * r;
+    let arc = circumference * percent.clamp(0.0, 100.0) / 100.0;
+    let color = if percent >= 80.0 {
+        "#2f855a"
+    } else if percent >= 60.0 {
+        "#b7791f"
+    } else {
+        "#c53030"
+    };
+    format!(
+        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 128 128" width="128" height="128" role="img" aria-label="{percent:.1} %"><circle cx="64" cy="64" r="{r}" fill="none" stroke="#e2e8f0" stroke-width="12"/><circle cx="64" cy="64" r="{r}" fill="none" stroke="{color}" stroke-width="12" stroke-linecap="butt" stroke-dasharray="{arc:.2} {circumference:.2}" transform="rotate(-90 64 64)"/><text x="64" y="66" text-anchor="middle" font-size="22" font-weight="600" fill="#1f2933">{percent:.1}%</text><text x="64" y="86" text-anchor="middle" font-size="11" fill="#5f6b78">{unit_label}</text></svg>"##
+    )
+}
+
+impl GateView {
+    pub fn build(report: &GateReport, t: &Catalog) -> Result<GateView, RenderError> {
+        let s = &report.summary;
+        let text = |key: &str| t.text(&format!("gate.{key}")).map(str::to_string);
+        let none = text("none")?;
+
+        let mut meta = Vec::new();
+        for (key, value) in [
+            ("describe", &s.project.describe),
+            ("branch", &s.project.branch),
+            ("commit", &s.project.commit),
+        ] {
+            if let Some(value) = value {
+                meta.push(Field {
+                    label: text(key)?,
+                    value: value.clone(),
+                });
+            }
+        }
+        let chains: Vec<String> = s
+            .project
+            .toolchains
+            .iter()
+            .filter_map(|c| c.version.as_ref().map(|v| format!("{} {v}", c.name)))
+            .collect();
+        if !chains.is_empty() {
+            meta.push(Field {
+                label: text("toolchains")?,
+                value: chains.join(", "),
+            });
+        }
+        meta.push(Field {
+            label: text("generated")?,
+            value: s.generated_at.clone(),
+        });
+
+        let unit_label = match s.coverage.map(|c| c.unit) {
+            Some(CoverageUnit::Lines) => text("lines")?,
+            _ => text("statements")?,
+        };
+        let mut kpis = Vec::new();
+        kpis.push(match &s.tests {
+            Some(c) => {
+                let mut note = t.fill(
+                    "gate.tests_note",
+                    &[
+                        ("passed", &c.passed.to_string()),
+                        ("failed", &c.failed.to_string()),
+                        ("skipped", &c.skipped.to_string()),
+                    ],
+                )?;
+                if c.errors > 0 {
+                    note.push_str(" · ");
+                    note.push_str(&t.fill("gate.tests_errors", &[("n", &c.errors.to_string())])?);
+                }
+                if c.flaky > 0 {
+                    note.push_str(" · ");
+                    note.push_str(&t.fill("gate.tests_flaky", &[("n", &c.flaky.to_string())])?);
+                }
+                Kpi {
+                    label: text("tests")?,
+                    value: c.total.to_string(),
+                    note,
+                }
+            }
+            None => Kpi {
+                label: text("tests")?,
+                value: MISSING.into(),
+                note: none.clone(),
+            },
+        });
+        kpis.push(match &s.coverage {
+            Some(c) => Kpi {
+                label: text("coverage")?,
+                value: pct(c.percent),
+                note: t.fill(
+                    "gate.coverage_note",
+                    &[
+                        ("covered", &c.covered.to_string()),
+                        ("total", &c.total.to_string()),
+                        ("unit", &unit_label),
+                    ],
+                )?,
+            },
+            None => Kpi {
+                label: text("coverage")?,
+                value: MISSING.into(),
+                note: none.clone(),
+            },
+        });
+        if let Some(p) = &s.patch_coverage {
+            kpis.push(Kpi {
+                label: text("patch_coverage")?,
+                value: pct(p.percent),
+                note: t.fill(
+                    "gate.patch_note",
+                    &[
+                        ("covered", &p.covered.to_string()),
+                        ("total", &p.total.to_string()),
+                        ("base", &p.base),
+                    ],
+                )?,
+            });
+        }
+        kpis.push(match &s.findings {
+            Some(f) => Kpi {
+                label: text("findings")?,
+                value: (f.error + f.warning + f.note).to_string(),
+                note: t.fill(
+                    "gate.findings_note",
+                    &[
+                        ("error", &f.error.to_string()),
+                        ("warning", &f.warning.to_string()),
+                        ("note", &f.note.to_string()),
+                    ],
+                )?,
+            },
+            None => Kpi {
+                label: text("findings")?,
+                value: MISSING.into(),
+                note: none.clone(),
+            },
+        });
+        if let Some(d) = &s.debt {
+            kpis.push(Kpi {
+                label: text("debt")?,
+                value: d.rating.to_string(),
+                note: t.fill(
+                    "gate.debt_note",
+                    &[
+                        ("time", &work_time(d.minutes)),
+                        ("ratio", &format!("{:.1} %", d.ratio * 100.0)),
+                    ],
+                )?,
+            });
+        }
+
+        let (pass, fail) = (text("pass")?, text("fail")?);
+        let rules = s
+            .gate
+            .rules
+            .iter()
+            .map(|r| RuleView {
+                name: r.name.clone(),
+                passed: r.passed,
+                result: if r.passed { pass.clone() } else { fail.clone() },
+                value: json_text(&r.value),
+                threshold: json_text(&r.threshold),
+                detail: r.detail.clone(),
+            })
+            .collect();
+
+        let (packages, files, files_more) = match &report.coverage {
+            Some(coverage) => {
+                let row = |path: &str, covered: u64, total: u64| {
+                    let share = (total > 0).then(|| 100.0 * covered as f64 / total as f64);
+                    CoverageRow {
+                        path: path.to_string(),
+                        covered: covered.to_string(),
+                        total: total.to_string(),
+                        percent: pct(share),
+                        bar: share.unwrap_or(0.0),
+                    }
+                };
+                let mut by_package: BTreeMap<&str, (u64, u64)> = BTreeMap::new();
+                for f in &coverage.files {
+                    let package = f.path.rsplit_once('/').map_or(".", |(dir, _)| dir);
+                    let entry = by_package.entry(package).or_default();
+                    entry.0 += f.covered;
+                    entry.1 += f.total;
+                }
+                let mut packages: Vec<CoverageRow> = by_package
+                    .iter()
+                    .map(|(p, (c, n))| row(p, *c, *n))
+                    .collect();
+                packages.sort_by(|a, b| a.bar.total_cmp(&b.bar));
+                let mut files: Vec<CoverageRow> = coverage
+                    .files
+                    .iter()
+                    .map(|f| row(&f.path, f.covered, f.total))
+                    .collect();
+                files.sort_by(|a, b| a.bar.total_cmp(&b.bar).then(a.path.cmp(&b.path)));
+                let more = files.len().saturating_sub(MAX_ROWS);
+                files.truncate(MAX_ROWS);
+                (packages, files, more_text(t, more)?)
+            }
+            None => (Vec::new(), Vec::new(), String::new()),
+        };
+
+        let (findings_by_rule, findings, findings_more) = match &report.findings {
+            Some(found) => {
+                let mut by_rule: BTreeMap<(&str, &str, FindingLevel), u64> = BTreeMap::new();
+                for f in &found.findings {
+                    *by_rule.entry((&f.tool, &f.rule, f.level)).or_default() += 1;
+                }
+                let mut rules: Vec<(&(&str, &str, FindingLevel), &u64)> = by_rule.iter().collect();
+                rules.sort_by(|a, b| b.0.2.cmp(&a.0.2).then(b.1.cmp(a.1)));
+                let rules = rules
+                    .into_iter()
+                    .map(|((tool, rule, level), n)| FindingRuleRow {
+                        tool: tool.to_string(),
+                        rule: rule.to_string(),
+                        level: level_name(*level).into(),
+                        count: n.to_string(),
+                    })
+                    .collect();
+                let mut sorted: Vec<_> = found.findings.iter().collect();
+                sorted.sort_by(|a, b| {
+                    b.level
+                        .cmp(&a.level)
+                        .then(a.path.cmp(&b.path))
+                        .then(a.line.cmp(&b.line))
+                });
+                let more = sorted.len().saturating_sub(MAX_ROWS);
+                let rows = sorted
+                    .into_iter()
+                    .take(MAX_ROWS)
+                    .map(|f| FindingRow {
+                        location: match (&f.path, f.line, f.column) {
+                            (Some(p), Some(l), Some(c)) => format!("{p}:{l}:{c}"),
+                            (Some(p), Some(l), None) => format!("{p}:{l}"),
+                            (Some(p), None, _) => p.clone(),
+                            (None, _, _) => MISSING.into(),
+                        },
+                        level: level_name(f.level).into(),
+                        rule: f.rule.clone(),
+                        message: f.message.clone(),
+                    })
+                    .collect();
+                (rules, rows, more_text(t, more)?)
+            }
+            None => (Vec::new(), Vec::new(), String::new()),
+        };
+
+        let debt = report.debt.as_ref().map(|d| DebtView {
+            rating: d.rating.to_string(),
+            time: work_time(d.minutes),
+            ratio: format!("{:.1} %", d.ratio * 100.0),
+            by_rule: d
+                .by_rule
+                .iter()
+                .take(MAX_ROWS)
+                .map(|r| DebtRuleRow {
+                    tool: r.tool.clone(),
+                    rule: r.rule.clone(),
+                    count: r.count.to_string(),
+                    minutes: r.minutes.to_string(),
+                })
+                .collect(),
+            hotspots: d
+                .hotspots
+                .iter()
+                .map(|h| HotspotRow {
+                    path: h.path.clone(),
+                    minutes: h.debt_minutes.to_string(),
+                    changes: h.changes.to_string(),
+                    score: number(h.score as f64, 0),
+                })
+                .collect(),
+        });
+
+        let benchmarks = report
+            .benchmarks
+            .iter()
+            .map(|c| {
+                let center = |s: &Option<gigops_gate::benchcmp::Summary>| {
+                    s.as_ref().map_or(MISSING.to_string(), |s| {
+                        format!("{} (n={})", significant_digits(s.center), s.n)
+                    })
+                };
+                BenchRow {
+                    name: if c.suite.is_empty() {
+                        c.name.clone()
+                    } else {
+                        format!("{} {}", c.suite, c.name)
+                    },
+                    unit: c.unit.clone(),
+                    old: center(&c.old),
+                    new: center(&c.new),
+                    delta: match c.delta_percent {
+                        Some(d) if c.significant => format!("{d:+.2} %"),
+                        _ if c.old.is_some() && c.new.is_some() => "~".into(),
+                        _ => MISSING.into(),
+                    },
+                    p: c.p_value.map_or(MISSING.to_string(), |p| format!("{p:.3}")),
+                    worse: c.significant && c.regression_percent.is_some_and(|r| r > 0.0),
+                }
+            })
+            .collect();
+
+        let ring = s
+            .coverage
+            .and_then(|c| c.percent)
+            .map_or(String::new(), |p| ring(p, &unit_label));
+
+        Ok(GateView {
+            lang: match t.lang() {
+                Lang::En => "en",
+                Lang::ZhCn => "zh-CN",
+            },
+            title: text("title")?,
+            passed: s.gate.passed,
+            verdict: text(if s.gate.passed { "passed" } else { "failed" })?,
+            meta,
+            inputs: s.project.inputs.clone(),
+            kpis,
+            rules,
+            ring,
+            failures: report.failures.iter().map(case_view).collect(),
+            quarantined: report.quarantined.iter().map(case_view).collect(),
+            suite_errors: report
+                .suite_errors
+                .iter()
+                .map(|e| CaseView {
+                    suite: e.suite.clone(),
+                    name: format!("{:?}", e.kind).to_lowercase(),
+                    duration: MISSING.into(),
+                    output: e.output.clone(),
+                })
+                .collect(),
+            slowest: report.slowest.iter().map(case_view).collect(),
+            packages,
+            files,
+            files_more,
+            findings_by_rule,
+            findings,
+            findings_more,
+            debt,
+            benchmarks,
+            benchmarks_intro: t.fill(
+                "gate.benchmarks_intro",
+                &[("alpha", &report.alpha.to_string())],
+            )?,
+            footer: t.fill("gate.footer", &[("unit", &unit_label)])?,
+        })
+    }
+}
+
+fn more_text(t: &Catalog, more: usize) -> Result<String, RenderError> {
+    if more == 0 {
+        Ok(String::new())
+    } else {
+        t.fill("gate.more", &[("n", &more.to_string())])
+    }
+}
+
+/// A benchmark's centre: large values whole, small ones with enough decimals to compare.
+fn significant_digits(x: f64) -> String {
+    if x.abs() >= 1000.0 {
+        format!("{x:.0}")
+    } else if x.abs() >= 1.0 {
+        format!("{x:.2}")
+    } else {
+        format!("{x:.4}")
+    }
+}

@@ -1,0 +1,397 @@
+//! `gigops gate`: evidence files or a command's output → the policy's verdict, a report for the
+//! client and a summary for CI. Needs no database.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode, Stdio};
+
+use anyhow::Context as _;
+use gigops_core::evidence::Findings;
+use gigops_gate::summary::SCHEMA;
+use gigops_gate::{GateReport, Policy, Run, Summary, debt, patch, toolchain};
+use gigops_ingest::evidence::{EvidenceFormat, Input, read_evidence};
+use tempfile::NamedTempFile;
+
+use crate::cli::{DeliverablesArgs, GateArgs, GateCommand};
+use crate::commands::Context;
+use crate::exit::{BadInput, bad_input};
+use crate::output::{AtomicFiles, print_json, print_line, print_table};
+
+/// The exit code of a gate that failed.
+const GATE_FAILED: u8 = 1;
+
+pub fn run(ctx: &Context, command: GateCommand) -> anyhow::Result<ExitCode> {
+    let policy = ctx.settings.gate.clone();
+    gigops_gate::rules::check_policy(&policy).map_err(|e| BadInput(e.to_string()))?;
+    // Temporary files (stdin, captured output) live until the run is over.
+    let mut spooled = Vec::new();
+    let (args, inputs, silent_failures) = match command {
+        GateCommand::Ingest { inputs, gate } => {
+            let inputs = resolve_inputs(&inputs, &gate, &mut spooled)?;
+            (gate, inputs, Vec::new())
+        }
+        GateCommand::Run {
+            inputs,
+            gate,
+            command,
+        } => {
+            let captured = run_command(&command)?;
+            let mut all = Vec::new();
+            let mut silent = Vec::new();
+            let shown = command.join(" ");
+            let detected = {
+                let mut head = Vec::new();
+                std::io::Read::read_to_end(
+                    &mut std::io::Read::take(captured.file.reopen()?, 16 * 1024),
+                    &mut head,
+                )?;
+                gigops_ingest::evidence::detect(&head)
+            };
+            let format = gate.format.as_deref().map(parse_format).transpose()?;
+            match format.or(detected) {
+                Some(format) => all.push(Input {
+                    name: shown.clone(),
+                    path: captured.file.path().to_path_buf(),
+                    format: Some(format),
+                }),
+                None if !captured.success => silent.push(shown.clone()),
+                None => {}
+            }
+            spooled.push(captured.file);
+            all.extend(resolve_inputs(&inputs, &gate, &mut spooled)?);
+            if all.is_empty() && silent.is_empty() {
+                return Err(bad_input(format!(
+                    "`{shown}` printed nothing gigops can read and no --input was given"
+                )));
+            }
+            (gate, all, silent)
+        }
+        GateCommand::Deliverables(args) => return deliverables(ctx, args),
+    };
+    let report = assess(&policy, &args, &inputs, silent_failures)?;
+    drop(spooled);
+
+    let lang = args.lang.unwrap_or(ctx.settings.report.lang);
+    if let Some(dir) = &args.output {
+        write_outputs(ctx, &report, lang, dir)?;
+    }
+    if args.notify {
+        notify(ctx, &report, lang)?;
+    }
+    if ctx.json {
+        print_json(&report.summary)?;
+    } else {
+        print_verdict(&report.summary)?;
+    }
+    Ok(if report.summary.gate.passed {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(GATE_FAILED)
+    })
+}
+
+fn parse_format(name: &str) -> anyhow::Result<EvidenceFormat> {
+    EvidenceFormat::from_name(name).map_err(bad_input)
+}
+
+/// Files as inputs; `-` is read from stdin into a temporary file, since some formats are read
+/// twice (a `go test -json` stream for its tests and for its benchmarks).
+fn resolve_inputs(
+    paths: &[PathBuf],
+    args: &GateArgs,
+    spooled: &mut Vec<NamedTempFile>,
+) -> anyhow::Result<Vec<Input>> {
+    let format = args.format.as_deref().map(parse_format).transpose()?;
+    let mut inputs = Vec::new();
+    for path in paths {
+        if path.as_os_str() == "-" {
+            let mut file = NamedTempFile::new().context("cannot spool stdin")?;
+            std::io::copy(&mut std::io::stdin().lock(), &mut file).context("cannot read stdin")?;
+            file.flush()?;
+            inputs.push(Input {
+                name: "-".into(),
+                path: file.path().to_path_buf(),
+                format,
+            });
+            spooled.push(file);
+        } else {
+            if !path.exists() {
+                return Err(bad_input(format!("{}: no such file", path.display())));
+            }
+            inputs.push(Input {
+                name: path.display().to_string(),
+                path: path.clone(),
+                format,
+            });
+        }
+    }
+    Ok(inputs)
+}
+
+struct Captured {
+    file: NamedTempFile,
+    success: bool,
+}
+
+/// Runs the command with its stdout captured to a file; stderr goes to the user as it comes.
+fn run_command(command: &[String]) -> anyhow::Result<Captured> {
+    let file = NamedTempFile::new().context("cannot create a file for the command's output")?;
+    let (program, args) = command.split_first().context("no command given")?;
+    let status = Command::new(program)
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(file.reopen()?)
+        .stderr(Stdio::inherit())
+        .status()
+        .map_err(|e| bad_input(format!("cannot run {program}: {e}")))?;
+    Ok(Captured {
+        file,
+        success: status.success(),
+    })
+}
+
+fn assess(
+    policy: &Policy,
+    args: &GateArgs,
+    inputs: &[Input],
+    silent_failures: Vec<String>,
+) -> anyhow::Result<GateReport> {
+    let evidence = read_evidence(inputs)?;
+    let root = &args.root;
+
+    let baseline_path = args
+        .baseline
+        .clone()
+        .or_else(|| policy.baseline.as_ref().map(PathBuf::from));
+    let baseline = baseline_path.as_deref().map(read_summary).transpose()?;
+
+    let old_benchmarks = if args.bench_baseline.is_empty() {
+        None
+    } else {
+        let mut spooled = Vec::new();
+        let old = resolve_inputs(&args.bench_baseline, args, &mut spooled)?;
+        let old = read_evidence(&old)?;
+        Some(old.benchmarks.unwrap_or_default())
+    };
+
+    let patch_base = args
+        .patch_base
+        .clone()
+        .or_else(|| policy.patch_base.clone());
+    let patch = match (&patch_base, &evidence.coverage) {
+        (Some(base), Some(coverage)) => {
+            let changed = patch::changed_lines(root, base)
+                .map_err(|e| bad_input(format!("patch coverage against {base}: {e}")))?;
+            Some(patch::patch_coverage(coverage, &changed, base))
+        }
+        _ => None,
+    };
+
+    let wanted: Vec<&str> = policy.toolchain.keys().map(String::as_str).collect();
+    let mut project = patch::describe(root);
+    project.toolchains = toolchain::probe(root, &wanted);
+    project.inputs = inputs.iter().map(|i| i.name.clone()).collect();
+
+    let debt = if args.no_debt {
+        None
+    } else {
+        Some(assess_debt(policy, root, evidence.findings.as_ref())?)
+    };
+
+    let generated_at = jiff::Timestamp::now()
+        .round(jiff::Unit::Second)?
+        .to_string();
+    let run = Run {
+        evidence: &evidence,
+        project,
+        generated_at,
+        baseline: baseline.as_ref(),
+        old_benchmarks: old_benchmarks.as_ref(),
+        patch,
+        debt,
+        silent_failures,
+    };
+    Ok(gigops_gate::assess(policy, run).map_err(|e| BadInput(e.to_string()))?)
+}
+
+fn assess_debt(
+    policy: &Policy,
+    root: &Path,
+    findings: Option<&Findings>,
+) -> anyhow::Result<debt::Debt> {
+    let size = debt::code_size(root, &policy.debt.exclude)
+        .with_context(|| format!("cannot measure the code under {}", root.display()))?;
+    // Hotspots need git history; a directory that is not a repository just has none, but any
+    // other git failure (a repository owned by another user, say) is the user's to know.
+    let changes = match debt::change_frequency(root, policy.debt.hotspot_window_days) {
+        Ok(changes) => {
+            if changes.window.shallow {
+                eprintln!(
+                    "warning: shallow clone: hotspots count only the history fetched (fetch with depth 0 for all)"
+                );
+            }
+            Some(changes)
+        }
+        Err(e) if e.means_no_history() => None,
+        Err(e) => return Err(e).context("cannot read the git history for hotspots"),
+    };
+    let none = Findings::default();
+    Ok(debt::assess(
+        findings.unwrap_or(&none),
+        &size,
+        changes.as_ref(),
+        &policy.debt,
+    ))
+}
+
+fn read_summary(path: &Path) -> anyhow::Result<Summary> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| bad_input(format!("{}: cannot read the baseline: {e}", path.display())))?;
+    let summary: Summary = serde_json::from_str(&text).map_err(|e| {
+        bad_input(format!(
+            "{}:{}:{}: not a gate summary: {e}",
+            path.display(),
+            e.line(),
+            e.column()
+        ))
+    })?;
+    if summary.schema != SCHEMA {
+        return Err(bad_input(format!(
+            "{}: schema {:?}, expected {SCHEMA:?}",
+            path.display(),
+            summary.schema
+        )));
+    }
+    Ok(summary)
+}
+
+fn write_outputs(
+    ctx: &Context,
+    report: &GateReport,
+    lang: gigops_core::Lang,
+    dir: &Path,
+) -> anyhow::Result<()> {
+    let templates = ctx.settings.report.templates.as_deref();
+    let html = gigops_render::gate_report_html(report, lang, templates)?;
+    let markdown = gigops_render::gate_summary_markdown(report, lang)?;
+    let mut files = AtomicFiles::default();
+    files.stage(&dir.join("report.html"), html.as_bytes())?;
+    files.stage(
+        &dir.join("summary.json"),
+        &serde_json::to_vec_pretty(&report.summary)?,
+    )?;
+    files.stage(&dir.join("summary.md"), markdown.as_bytes())?;
+    if let Some(tests) = &report.tests {
+        let mut junit = Vec::new();
+        gigops_ingest::junit::write(tests, &mut junit)?;
+        files.stage(&dir.join("junit.xml"), &junit)?;
+    }
+    files.commit()?;
+    Ok(())
+}
+
+/// Sends the Markdown summary to every channel under [notify]. A channel that fails is reported
+/// on stderr; it does not change the verdict, which is about the build, not the messenger.
+fn notify(ctx: &Context, report: &GateReport, lang: gigops_core::Lang) -> anyhow::Result<()> {
+    let config = &ctx.settings.notify;
+    if config.is_empty() {
+        return Err(bad_input(
+            "--notify: no channel is configured under [notify] (slack, wecom or smtp)",
+        ));
+    }
+    let markdown = gigops_render::gate_summary_markdown(report, lang)?;
+    let summary = &report.summary;
+    let verdict = if summary.gate.passed {
+        "passed"
+    } else {
+        "FAILED"
+    };
+    let title = match &summary.project.describe {
+        Some(describe) => format!("gigops gate {verdict}: {describe}"),
+        None => format!("gigops gate {verdict}"),
+    };
+    let message = gigops_notify::Message {
+        title,
+        text: markdown.clone(),
+        markdown,
+        passed: summary.gate.passed,
+    };
+    for delivery in gigops_notify::send(config, &message, &gigops_notify::process_env) {
+        let state = if delivery.ok { "sent" } else { "NOT sent" };
+        eprintln!("notify {}: {state}: {}", delivery.channel, delivery.detail);
+    }
+    Ok(())
+}
+
+/// `gate deliverables`: the checklist filled from a summary, as Markdown, HTML and PDF.
+fn deliverables(ctx: &Context, args: DeliverablesArgs) -> anyhow::Result<ExitCode> {
+    use gigops_gate::deliverables::{self, Extra};
+    let summary = read_summary(&args.summary)?;
+    let lang = args.lang.unwrap_or(ctx.settings.report.lang);
+    let (template, name) = match &args.template {
+        Some(path) => (
+            std::fs::read_to_string(path)
+                .map_err(|e| bad_input(format!("{}: cannot read: {e}", path.display())))?,
+            path.display().to_string(),
+        ),
+        None => (
+            match lang {
+                gigops_core::Lang::En => deliverables::DEFAULT_EN,
+                gigops_core::Lang::ZhCn => deliverables::DEFAULT_ZH_CN,
+            }
+            .to_string(),
+            "(default template)".to_string(),
+        ),
+    };
+    let extra = Extra {
+        version: args.release.clone(),
+        project: args.project.clone(),
+    };
+    let checklist = deliverables::fill(&template, &name, &summary, &extra, lang)
+        .map_err(|e| BadInput(e.to_string()))?;
+    let title = checklist
+        .markdown
+        .lines()
+        .find_map(|l| l.strip_prefix("# "))
+        .unwrap_or("Deliverables")
+        .to_string();
+    let mut files = AtomicFiles::default();
+    let dir = &args.output;
+    files.stage(&dir.join("deliverables.md"), checklist.markdown.as_bytes())?;
+    let html = gigops_render::markdown_html(
+        &checklist.markdown,
+        &title,
+        lang,
+        ctx.settings.report.templates.as_deref(),
+    )?;
+    files.stage(&dir.join("deliverables.html"), html.as_bytes())?;
+    if !args.no_pdf {
+        let pdf = gigops_render::markdown_pdf(&checklist.markdown, &title, lang)?;
+        files.stage(&dir.join("deliverables.pdf"), &pdf)?;
+    }
+    let written = files.commit()?;
+    if ctx.json {
+        print_json(&serde_json::json!({ "items": checklist.items, "written": written }))?;
+    } else {
+        for path in written {
+            print_line(path.display())?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_verdict(summary: &Summary) -> anyhow::Result<()> {
+    let rows = summary.gate.rules.iter().map(|rule| {
+        vec![
+            if rule.passed { "pass" } else { "FAIL" }.to_string(),
+            rule.name.clone(),
+            rule.detail.clone(),
+        ]
+    });
+    print_table(&["", "rule", "measured"], rows)?;
+    print_line(if summary.gate.passed {
+        "gate passed"
+    } else {
+        "gate FAILED"
+    })
+}
