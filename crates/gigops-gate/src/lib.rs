@@ -13,6 +13,7 @@ pub mod policy;
 pub mod rules;
 pub mod summary;
 pub mod toolchain;
+pub mod trend;
 
 use gigops_core::evidence::{BenchmarkSet, Evidence, TestCase, TestStatus};
 

@@ -27,13 +27,14 @@
 //! Malformed XML stops the reading at the first error; every out-of-shape attribute is reported,
 //! each with its line and column.
 
-use std::io::{self, BufRead, Read};
+use std::io::BufRead;
 
 use gigops_core::evidence::{Finding, FindingLevel, Findings};
 use quick_xml::events::attributes::AttrError;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::reader::Reader;
 
+use crate::xml_position::Positions;
 use crate::{Problem, Problems};
 
 /// The tool name [`parse`] gives every finding.
@@ -69,91 +70,6 @@ pub fn parse_with_tool(
         })
     } else {
         Err(Problems(report.problems))
-    }
-}
-
-/// A reader that turns byte offsets of what it has passed on into lines and columns. It keeps
-/// the offsets of the newlines after a mark the caller moves forward as it goes, so that memory
-/// stays as small as the element being read.
-struct Positions<R> {
-    inner: R,
-    /// Bytes passed on so far.
-    consumed: u64,
-    /// The 1-based line the mark is on, and the offset that line starts at.
-    line: u64,
-    line_start: u64,
-    /// Offsets of the newlines passed on since the mark.
-    newlines: Vec<u64>,
-}
-
-impl<R> Positions<R> {
-    fn new(inner: R) -> Self {
-        Positions {
-            inner,
-            consumed: 0,
-            line: 1,
-            line_start: 0,
-            newlines: Vec::new(),
-        }
-    }
-
-    /// The line and 1-based byte column of `offset`, which is at or after the mark.
-    fn locate(&self, offset: u64) -> (u64, u64) {
-        let before = self.newlines.partition_point(|&at| at < offset);
-        let (line, line_start) = match before {
-            0 => (self.line, self.line_start),
-            n => (self.line + n as u64, self.newlines[n - 1] + 1),
-        };
-        (line, offset.saturating_sub(line_start) + 1)
-    }
-
-    /// Moves the mark to `offset`: nothing before it is asked about again.
-    fn mark(&mut self, offset: u64) {
-        let (line, line_start) = {
-            let before = self.newlines.partition_point(|&at| at < offset);
-            let found = match before {
-                0 => (self.line, self.line_start),
-                n => (self.line + n as u64, self.newlines[n - 1] + 1),
-            };
-            self.newlines.drain(..before);
-            found
-        };
-        self.line = line;
-        self.line_start = line_start;
-    }
-}
-
-impl<R: BufRead> Read for Positions<R> {
-    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-        let available = self.fill_buf()?;
-        let n = available.len().min(out.len());
-        out[..n].copy_from_slice(&available[..n]);
-        self.consume(n);
-        Ok(n)
-    }
-}
-
-impl<R: BufRead> BufRead for Positions<R> {
-    fn fill_buf(&mut self) -> io::Result<&[u8]> {
-        self.inner.fill_buf()
-    }
-
-    fn consume(&mut self, amount: usize) {
-        // What is being consumed is still at the front of the inner buffer: asking for it again
-        // does not read.
-        if let Ok(buffered) = self.inner.fill_buf() {
-            let start = self.consumed;
-            let passed = &buffered[..amount.min(buffered.len())];
-            self.newlines.extend(
-                passed
-                    .iter()
-                    .enumerate()
-                    .filter(|&(_, &b)| b == b'\n')
-                    .map(|(i, _)| start + i as u64),
-            );
-        }
-        self.consumed += amount as u64;
-        self.inner.consume(amount);
     }
 }
 
@@ -528,27 +444,5 @@ fn describe(error: &AttrError) -> (usize, &'static str) {
         AttrError::UnquotedValue(at) => (at, "an attribute value without quotes"),
         AttrError::ExpectedQuote(at, _) => (at, "an attribute value without its closing quote"),
         AttrError::Duplicated(at, _) => (at, "an attribute given twice"),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn positions_follow_newlines_as_the_mark_moves() {
-        let text = b"ab\ncd\n\nef";
-        let mut positions = Positions::new(&text[..]);
-        let mut sink = Vec::new();
-        positions.read_to_end(&mut sink).unwrap();
-        assert_eq!(positions.locate(0), (1, 1));
-        // `d`: line 2 starts after the newline at 2.
-        assert_eq!(positions.locate(4), (2, 2));
-        positions.mark(5);
-        // The newline at 5 ends line 2; the one at 6 is line 3 on its own.
-        assert_eq!(positions.locate(5), (2, 3));
-        assert_eq!(positions.locate(6), (3, 1));
-        positions.mark(8);
-        assert_eq!(positions.locate(8), (4, 2));
     }
 }

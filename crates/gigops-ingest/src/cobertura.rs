@@ -11,7 +11,7 @@
 //! lines are merged per file, and a line is covered when any of its listings has hits.
 
 use std::collections::BTreeMap;
-use std::io::{self, BufRead, Read};
+use std::io::BufRead;
 
 use gigops_core::evidence::{Coverage, CoverageUnit};
 use quick_xml::encoding::Decoder;
@@ -20,6 +20,7 @@ use quick_xml::events::{BytesStart, Event};
 use quick_xml::reader::Reader;
 
 use crate::lcov::{count_is_positive, file_coverage, line_number};
+use crate::xml_position::Positions;
 use crate::{Problem, Problems};
 
 /// Reads every report, each named as the user should see it in messages, and merges them.
@@ -49,89 +50,6 @@ pub fn parse<'a, R: BufRead>(
     })
 }
 
-/// A reader that remembers where lines start in what has been read, so that a byte offset the
-/// XML reader reports can be named as line and column. Only the newlines of the element being
-/// read are kept: memory does not grow with the report.
-struct Tracked<R> {
-    inner: R,
-    /// Bytes handed to the XML reader so far.
-    consumed: u64,
-    /// The line (1-based) and the offset of its first byte, as of `newlines[0]` or the end of
-    /// what was consumed when `newlines` is empty.
-    line: u64,
-    line_start: u64,
-    /// Offsets of the newlines consumed since the last [`Tracked::forget_before`].
-    newlines: Vec<u64>,
-}
-
-impl<R> Tracked<R> {
-    fn new(inner: R) -> Self {
-        Tracked {
-            inner,
-            consumed: 0,
-            line: 1,
-            line_start: 0,
-            newlines: Vec::new(),
-        }
-    }
-
-    /// The line and 1-based byte column of an offset at or after the last `forget_before`.
-    fn locate(&self, offset: u64) -> (u64, u64) {
-        let mut line = self.line;
-        let mut line_start = self.line_start;
-        for &newline in self.newlines.iter().take_while(|&&at| at < offset) {
-            line += 1;
-            line_start = newline + 1;
-        }
-        (line, offset.saturating_sub(line_start) + 1)
-    }
-
-    /// Folds the newlines before `offset` into the line count: nothing before it is asked for
-    /// again.
-    fn forget_before(&mut self, offset: u64) {
-        let passed = self.newlines.partition_point(|&at| at < offset);
-        if let Some(&last) = self.newlines[..passed].last() {
-            self.line += passed as u64;
-            self.line_start = last + 1;
-        }
-        self.newlines.drain(..passed);
-    }
-}
-
-impl<R: BufRead> Read for Tracked<R> {
-    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-        let available = self.fill_buf()?;
-        let n = available.len().min(out.len());
-        out[..n].copy_from_slice(&available[..n]);
-        self.consume(n);
-        Ok(n)
-    }
-}
-
-impl<R: BufRead> BufRead for Tracked<R> {
-    fn fill_buf(&mut self) -> io::Result<&[u8]> {
-        self.inner.fill_buf()
-    }
-
-    fn consume(&mut self, amount: usize) {
-        // The bytes being consumed are still at the front of the inner buffer: `fill_buf` on a
-        // buffer that is not used up returns it again without reading.
-        if let Ok(buffered) = self.inner.fill_buf() {
-            let taken = &buffered[..amount.min(buffered.len())];
-            let consumed = self.consumed;
-            self.newlines.extend(
-                taken
-                    .iter()
-                    .enumerate()
-                    .filter(|&(_, &b)| b == b'\n')
-                    .map(|(i, _)| consumed + i as u64),
-            );
-        }
-        self.consumed += amount as u64;
-        self.inner.consume(amount);
-    }
-}
-
 /// Where the reader is in a report's element tree.
 #[derive(PartialEq)]
 enum Root {
@@ -156,7 +74,7 @@ struct Attr {
 
 struct Report<'f, R> {
     name: &'f str,
-    reader: Reader<Tracked<R>>,
+    reader: Reader<Positions<R>>,
     files: &'f mut BTreeMap<String, BTreeMap<u32, bool>>,
     problems: &'f mut Vec<Problem>,
     root: Root,
@@ -172,7 +90,7 @@ impl<'f, R: BufRead> Report<'f, R> {
     ) -> Self {
         Report {
             name,
-            reader: Reader::from_reader(Tracked::new(source)),
+            reader: Reader::from_reader(Positions::new(source)),
             files,
             problems,
             root: Root::NotYet,
@@ -195,7 +113,7 @@ impl<'f, R: BufRead> Report<'f, R> {
         loop {
             buf.clear();
             let start = self.reader.buffer_position();
-            self.reader.get_mut().forget_before(start);
+            self.reader.get_mut().mark(start);
             let event = match self.reader.read_event_into(&mut buf) {
                 Ok(event) => event,
                 Err(e) => {
@@ -425,25 +343,5 @@ fn describe(error: &AttrError) -> (usize, &'static str) {
         AttrError::UnquotedValue(at) => (at, "an attribute value without quotes"),
         AttrError::ExpectedQuote(at, _) => (at, "an attribute value without its closing quote"),
         AttrError::Duplicated(at, _) => (at, "an attribute given twice"),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn tracked_positions_follow_newlines_across_forgets() {
-        let text = b"ab\ncd\n\nef";
-        let mut tracked = Tracked::new(&text[..]);
-        let mut sink = Vec::new();
-        tracked.read_to_end(&mut sink).unwrap();
-        assert_eq!(tracked.locate(0), (1, 1));
-        assert_eq!(tracked.locate(4), (2, 2)); // `d`
-        tracked.forget_before(6);
-        assert_eq!(tracked.locate(6), (3, 1)); // the empty line's newline
-        assert_eq!(tracked.locate(8), (4, 2)); // `f`
-        tracked.forget_before(9);
-        assert_eq!(tracked.locate(9), (4, 3));
     }
 }

@@ -44,13 +44,14 @@
 //! [`OUTPUT_LIMIT`] bytes of output, half from its start and half from its end.
 
 use std::collections::{HashMap, VecDeque};
-use std::io::{self, BufRead, Read, Write};
+use std::io::{self, BufRead, Write};
 
 use gigops_core::evidence::{SuiteError, SuiteErrorKind, TestCase, TestRun, TestStatus};
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 
 use crate::gotest::OUTPUT_LIMIT;
+use crate::xml_position::Positions;
 use crate::{Problem, Problems};
 
 /// The name of the testcase that carries a suite error in the JUnit gigops writes.
@@ -64,15 +65,15 @@ const MAX_REFERENCE: usize = 12;
 
 /// Reads a JUnit XML report; `file_name` names it in problems.
 pub fn parse(reader: impl BufRead, file_name: &str) -> Result<TestRun, Problems> {
-    let mut source = Source::new(reader);
+    let mut source = Positions::new(reader);
     let mut parser = Parser::new(file_name);
     // A byte order mark is skipped here rather than by quick-xml, which would not count it in
     // its positions.
-    if let Err(e) = source.skip_bom() {
+    if let Err(e) = skip_bom(&mut source) {
         parser.problem(1, "column 1".into(), format!("cannot read: {e}"));
         return parser.finish(0);
     }
-    let base = source.consumed;
+    let base = source.consumed();
     let mut xml = Reader::from_reader(source);
     let mut buf = Vec::new();
     loop {
@@ -82,8 +83,9 @@ pub fn parse(reader: impl BufRead, file_name: &str) -> Result<TestRun, Problems>
         }
         parser.end_text_node();
         let start = xml.buffer_position() + base;
-        xml.get_mut().mark();
-        let (line, column) = xml.get_ref().position(start);
+        let source = xml.get_mut();
+        source.mark(source.consumed());
+        let (line, column) = xml.get_ref().locate(start);
         buf.clear();
         let event = xml.read_event_into(&mut buf);
         let result = match event {
@@ -99,7 +101,7 @@ pub fn parse(reader: impl BufRead, file_name: &str) -> Result<TestRun, Problems>
             // Text is read by `read_text`; quick-xml sees only markup.
             Ok(_) => Ok(()),
             Err(e) => {
-                let (line, column) = xml.get_ref().position(xml.error_position() + base);
+                let (line, column) = xml.get_ref().locate(xml.error_position() + base);
                 parser.problem(line, format!("column {column}"), format!("not XML: {e}"));
                 break;
             }
@@ -108,8 +110,8 @@ pub fn parse(reader: impl BufRead, file_name: &str) -> Result<TestRun, Problems>
             break;
         }
     }
-    let eof = xml.get_ref().consumed;
-    let last_line = xml.get_ref().position(eof).0;
+    let eof = xml.get_ref().consumed();
+    let last_line = xml.get_ref().locate(eof).0;
     parser.finish(last_line)
 }
 
@@ -120,18 +122,19 @@ type TextError = (u64, u64, String);
 /// hands it to the parser in pieces, so that a long `<system-out>` is never held whole. Leaves
 /// the `<` of the next markup for quick-xml.
 fn read_text<R: BufRead>(
-    xml: &mut Reader<Source<R>>,
+    xml: &mut Reader<Positions<R>>,
     parser: &mut Parser,
     base: u64,
 ) -> Result<(), TextError> {
     loop {
         // Positions are only ever asked for within the piece being read: forget older newlines.
-        xml.get_mut().mark();
+        let source = xml.get_mut();
+        source.mark(source.consumed());
         let offset = xml.buffer_position() + base;
         let mut stream = xml.stream();
         // Where the reading stands, for problems: everything before it has been consumed.
-        let here = |stream: &quick_xml::reader::BinaryStream<'_, Source<R>>, reason: String| {
-            let (line, column) = stream.get_ref().position(stream.offset() + base);
+        let here = |stream: &quick_xml::reader::BinaryStream<'_, Positions<R>>, reason: String| {
+            let (line, column) = stream.get_ref().locate(stream.offset() + base);
             (line, column, reason)
         };
         let available = match stream.fill_buf() {
@@ -148,7 +151,7 @@ fn read_text<R: BufRead>(
             let stray = parser.text(&available[..n]);
             stream.consume(n);
             if let Some(i) = stray {
-                let (line, column) = stream.get_ref().position(offset + i as u64);
+                let (line, column) = stream.get_ref().locate(offset + i as u64);
                 parser.problem(
                     line,
                     format!("column {column}"),
@@ -208,13 +211,14 @@ const CDATA_START: &[u8] = b"<![CDATA[";
 /// The inside of a CDATA section, after its `<![CDATA[`, which stood at `start` (line and
 /// column).
 fn read_cdata<R: BufRead>(
-    xml: &mut Reader<Source<R>>,
+    xml: &mut Reader<Positions<R>>,
     parser: &mut Parser,
     start: (u64, u64),
 ) -> Result<(), TextError> {
     let fail = |reason: String| (start.0, start.1, reason);
     loop {
-        xml.get_mut().mark();
+        let source = xml.get_mut();
+        source.mark(source.consumed());
         let mut stream = xml.stream();
         let available = stream
             .fill_buf()
@@ -271,136 +275,14 @@ fn resolve_reference(name: &str) -> Option<char> {
     }
 }
 
-/// The input, counting what it hands out: how many bytes and lines were consumed, and where the
-/// newlines are since the last [`mark`](Self::mark), so that an offset turns into a line and
-/// column without the input being kept. It can also hold a few bytes of look-ahead.
-struct Source<R> {
-    inner: R,
-    ahead: Vec<u8>,
-    ahead_pos: usize,
-    consumed: u64,
-    lines_before_mark: u64,
-    line_start_before_mark: u64,
-    /// Offsets of the newlines consumed since the last mark.
-    newlines: Vec<u64>,
-}
-
-impl<R: BufRead> Source<R> {
-    fn new(inner: R) -> Self {
-        Self {
-            inner,
-            ahead: Vec::new(),
-            ahead_pos: 0,
-            consumed: 0,
-            lines_before_mark: 0,
-            line_start_before_mark: 0,
-            newlines: Vec::new(),
-        }
+/// Skips a UTF-8 byte order mark at the start of `source`.
+fn skip_bom<R: BufRead>(source: &mut Positions<R>) -> io::Result<()> {
+    const BOM: &[u8] = b"\xEF\xBB\xBF";
+    source.look_ahead(BOM.len())?;
+    if source.fill_buf()?.starts_with(BOM) {
+        source.consume(BOM.len());
     }
-
-    fn skip_bom(&mut self) -> io::Result<()> {
-        const BOM: &[u8] = b"\xEF\xBB\xBF";
-        self.look_ahead(BOM.len())?;
-        if self.fill_buf()?.starts_with(BOM) {
-            self.consume(BOM.len());
-        }
-        Ok(())
-    }
-
-    /// Forgets the newlines consumed so far, keeping only their count and where the current
-    /// line starts: positions before the current line can no longer be asked for.
-    fn mark(&mut self) {
-        if let Some(&last) = self.newlines.last() {
-            self.lines_before_mark += self.newlines.len() as u64;
-            self.line_start_before_mark = last + 1;
-            self.newlines.clear();
-        }
-    }
-
-    /// The 1-based line and column (in bytes) of a byte offset on the current line or after
-    /// the last mark.
-    fn position(&self, offset: u64) -> (u64, u64) {
-        let before = self.newlines.partition_point(|&n| n < offset);
-        let line_start = match before {
-            0 => self.line_start_before_mark,
-            n => self.newlines[n - 1] + 1,
-        };
-        (
-            1 + self.lines_before_mark + before as u64,
-            offset.saturating_sub(line_start) + 1,
-        )
-    }
-
-    /// Makes at least `n` bytes visible to `fill_buf` (fewer only at the end of the input).
-    fn look_ahead(&mut self, n: usize) -> io::Result<()> {
-        if self.ahead_pos == self.ahead.len() {
-            self.ahead.clear();
-            self.ahead_pos = 0;
-        }
-        while self.ahead.len() - self.ahead_pos < n {
-            let available = match self.inner.fill_buf() {
-                Ok(available) => available,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(e),
-            };
-            if available.is_empty() {
-                break;
-            }
-            let take = (n - (self.ahead.len() - self.ahead_pos)).min(available.len());
-            self.ahead.extend_from_slice(&available[..take]);
-            self.inner.consume(take);
-        }
-        Ok(())
-    }
-}
-
-fn note_newlines(bytes: &[u8], start: u64, newlines: &mut Vec<u64>) {
-    for (i, _) in bytes.iter().enumerate().filter(|&(_, &b)| b == b'\n') {
-        newlines.push(start + i as u64);
-    }
-}
-
-impl<R: BufRead> Read for Source<R> {
-    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-        let available = self.fill_buf()?;
-        let n = available.len().min(out.len());
-        out[..n].copy_from_slice(&available[..n]);
-        self.consume(n);
-        Ok(n)
-    }
-}
-
-impl<R: BufRead> BufRead for Source<R> {
-    fn fill_buf(&mut self) -> io::Result<&[u8]> {
-        if self.ahead_pos < self.ahead.len() {
-            Ok(&self.ahead[self.ahead_pos..])
-        } else {
-            self.inner.fill_buf()
-        }
-    }
-
-    fn consume(&mut self, amt: usize) {
-        if self.ahead_pos < self.ahead.len() {
-            let amt = amt.min(self.ahead.len() - self.ahead_pos);
-            let bytes = &self.ahead[self.ahead_pos..self.ahead_pos + amt];
-            note_newlines(bytes, self.consumed, &mut self.newlines);
-            self.ahead_pos += amt;
-            self.consumed += amt as u64;
-        } else {
-            // `consume` follows a `fill_buf` that succeeded: asking again returns the same
-            // buffered bytes without reading.
-            let amt = match self.inner.fill_buf() {
-                Ok(available) => {
-                    let amt = amt.min(available.len());
-                    note_newlines(&available[..amt], self.consumed, &mut self.newlines);
-                    amt
-                }
-                Err(_) => 0,
-            };
-            self.inner.consume(amt);
-            self.consumed += amt as u64;
-        }
-    }
+    Ok(())
 }
 
 /// Output kept within [`OUTPUT_LIMIT`] bytes: its first half, and a window of its last half.
@@ -1167,7 +1049,11 @@ pub fn write(run: &TestRun, out: impl Write) -> io::Result<()> {
             .iter()
             .filter(|c| c.status == TestStatus::Skipped)
             .count();
-        let time: f64 = cases.iter().filter_map(|c| c.duration_seconds).sum();
+        // A fold from +0.0: `sum` starts at -0.0 and an empty suite would say `time="-0"`.
+        let time: f64 = cases
+            .iter()
+            .filter_map(|c| c.duration_seconds)
+            .fold(0.0, |a, b| a + b);
         format!(
             "tests=\"{}\" failures=\"{failed}\" errors=\"{errors}\" skipped=\"{skipped}\" time=\"{time}\"",
             cases.len() + errors
@@ -1189,11 +1075,17 @@ pub fn write(run: &TestRun, out: impl Write) -> io::Result<()> {
             counts(cases, errors.len())
         )?;
         for case in cases {
-            write!(
-                out,
-                r#"    <testcase classname="{suite}" name="{}""#,
-                escape(&case.name, true)
-            )?;
+            // A testcase whose classname equals its name reads back as a Surefire 2 suite
+            // error; a test named like its own suite goes without one (its suite says it).
+            if case.name == *name {
+                write!(out, r#"    <testcase name="{}""#, escape(&case.name, true))?;
+            } else {
+                write!(
+                    out,
+                    r#"    <testcase classname="{suite}" name="{}""#,
+                    escape(&case.name, true)
+                )?;
+            }
             if let Some(seconds) = case.duration_seconds {
                 write!(out, r#" time="{seconds}""#)?;
             }

@@ -17,5 +17,6 @@ pub mod ledger;
 mod location;
 pub mod sarif;
 pub mod tap;
+mod xml_position;
 
 pub use location::{Problem, Problems};

@@ -13,6 +13,7 @@ use serde::Serialize;
 
 use crate::format::MISSING;
 use crate::i18n::Catalog;
+use crate::market::{Field, Kpi};
 use crate::{RenderError, templates};
 
 const HTML_TEMPLATE: &str = "gate_report.html";
@@ -78,19 +79,6 @@ pub struct GateView {
     pub benchmarks: Vec<BenchRow>,
     pub benchmarks_intro: String,
     pub footer: String,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Field {
-    pub label: String,
-    pub value: String,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Kpi {
-    pub label: String,
-    pub value: String,
-    pub note: String,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -16,7 +16,9 @@ mod store;
 mod target;
 
 pub use error::{Result, StoreError};
-pub use model::{Backend, Counts, DealDetail, DealFilter, IfExists, ImportCounts, RowCounts};
+pub use model::{
+    Backend, Counts, DealDetail, DealFilter, GateRun, IfExists, ImportCounts, RowCounts,
+};
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 pub use store::{LedgerStore, Store};

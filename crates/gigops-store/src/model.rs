@@ -1,6 +1,6 @@
 //! What the store takes and returns besides the domain records themselves.
 
-use gigops_core::{Deal, Outcome, Platform, StageEvent, TimeEntry};
+use gigops_core::{Deal, DealId, Outcome, Platform, StageEvent, TimeEntry};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
@@ -142,4 +142,16 @@ impl std::fmt::Display for Backend {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
+}
+
+/// One delivery-gate run recorded against a deal: the summary JSON the gate wrote, kept as it
+/// was written (its schema is the gate's, not the store's).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GateRun {
+    pub deal_id: DealId,
+    /// The contract milestone the run is evidence for, if any.
+    pub milestone: Option<String>,
+    pub recorded_at: Timestamp,
+    pub passed: bool,
+    pub summary: String,
 }

@@ -9,7 +9,7 @@ use jiff::Timestamp;
 
 use crate::codec::{is_storable, micros};
 use crate::error::{Result, StoreError};
-use crate::model::{ImportCounts, RowCounts};
+use crate::model::{GateRun, ImportCounts, RowCounts};
 
 /// A text column that identifies rows of a table.
 #[derive(Debug, Clone, Copy)]
@@ -94,6 +94,57 @@ pub(crate) trait LedgerTx: Send {
 
     /// The stored deal with this id.
     fn deal_by_id(&mut self, id: &str) -> impl Future<Output = Result<Option<Deal>>> + Send;
+
+    /// Inserts a gate run of the deal with this key.
+    fn insert_gate_run(
+        &mut self,
+        deal_key: i64,
+        run: &GateRun,
+    ) -> impl Future<Output = Result<()>> + Send;
+
+    /// The gate runs of the deal with this key (of one milestone, when given), oldest first:
+    /// `(milestone, recorded_at, passed, summary)`.
+    fn gate_runs_of(
+        &mut self,
+        deal_key: i64,
+        milestone: Option<&str>,
+    ) -> impl Future<Output = Result<Vec<GateRunRow>>> + Send;
+}
+
+/// A gate run as stored: `(milestone, recorded_at µs, passed, summary)`.
+pub(crate) type GateRunRow = (Option<String>, i64, bool, String);
+
+/// Records a gate run; its deal must exist.
+pub(crate) async fn record_gate_run<T: LedgerTx>(tx: &mut T, run: &GateRun) -> Result<()> {
+    let mut problems = Problems::default();
+    problems.instant(run.recorded_at, || {
+        format!("gate run of deal {}: recorded_at", run.deal_id)
+    });
+    problems.into_result()?;
+    let deal_key = deal_key(tx, &run.deal_id, "deal").await?;
+    tx.insert_gate_run(deal_key, run).await
+}
+
+/// The gate runs of a deal, oldest first; an unknown deal is `NotFound`.
+pub(crate) async fn gate_runs<T: LedgerTx>(
+    tx: &mut T,
+    deal_id: &DealId,
+    milestone: Option<&str>,
+) -> Result<Vec<GateRun>> {
+    let deal_key = deal_key(tx, deal_id, "deal").await?;
+    tx.gate_runs_of(deal_key, milestone)
+        .await?
+        .into_iter()
+        .map(|(milestone, recorded_at, passed, summary)| {
+            Ok(GateRun {
+                deal_id: deal_id.clone(),
+                milestone,
+                recorded_at: crate::codec::instant(recorded_at)?,
+                passed,
+                summary,
+            })
+        })
+        .collect()
 }
 
 /// The client a deal implies when it names one that does not exist.

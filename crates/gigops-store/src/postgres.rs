@@ -16,8 +16,8 @@ use crate::codec::{
     decode_stage_event, decode_time_entry, in_deal_order, micros, push_deal_filter,
 };
 use crate::error::{Result, StoreError};
-use crate::model::{Counts, DealDetail, DealFilter, IfExists, ImportCounts};
-use crate::ops::{self, DealRow, EntryRow, EventRow, KeyColumn, LedgerTx};
+use crate::model::{Counts, DealDetail, DealFilter, GateRun, IfExists, ImportCounts};
+use crate::ops::{self, DealRow, EntryRow, EventRow, GateRunRow, KeyColumn, LedgerTx};
 use crate::sql::{
     CLIENT_WRITE_COLUMNS, DEAL_WRITE_COLUMNS, ENTRY_WRITE_COLUMNS, EVENT_WRITE_COLUMNS,
     select_deals, upsert_clause,
@@ -314,6 +314,37 @@ impl LedgerTx for PgConnection {
         row.map(|row| decode_deal(&row, &mut Interner::default()))
             .transpose()
     }
+
+    async fn insert_gate_run(&mut self, deal_key: i64, run: &GateRun) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO gate_runs (deal_key, milestone, recorded_at, passed, summary) \
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(deal_key)
+        .bind(run.milestone.as_deref())
+        .bind(micros(run.recorded_at))
+        .bind(run.passed)
+        .bind(&run.summary)
+        .execute(&mut *self)
+        .await?;
+        Ok(())
+    }
+
+    async fn gate_runs_of(
+        &mut self,
+        deal_key: i64,
+        milestone: Option<&str>,
+    ) -> Result<Vec<GateRunRow>> {
+        Ok(sqlx::query_as(
+            "SELECT milestone, recorded_at, passed, summary FROM gate_runs \
+             WHERE deal_key = $1 AND ($2::text IS NULL OR milestone = $2) \
+             ORDER BY recorded_at, key",
+        )
+        .bind(deal_key)
+        .bind(milestone)
+        .fetch_all(&mut *self)
+        .await?)
+    }
 }
 
 async fn select_clients(conn: &mut PgConnection) -> Result<Vec<Client>> {
@@ -555,5 +586,16 @@ impl LedgerStore for PgStore {
              `pg_dump --format=custom --file=gigops.dump DATABASE`, and restore with pg_restore"
                 .to_string(),
         ))
+    }
+
+    async fn record_gate_run(&self, run: &GateRun) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        ops::record_gate_run(&mut *tx, run).await?;
+        Ok(tx.commit().await?)
+    }
+
+    async fn gate_runs(&self, deal_id: &DealId, milestone: Option<&str>) -> Result<Vec<GateRun>> {
+        let mut conn = self.pool.acquire().await?;
+        ops::gate_runs(&mut *conn, deal_id, milestone).await
     }
 }

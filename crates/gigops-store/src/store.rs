@@ -8,7 +8,7 @@ use gigops_core::{Client, Deal, DealId, Ledger, Outcome, StageEvent, TimeEntry};
 use jiff::Timestamp;
 
 use crate::error::Result;
-use crate::model::{Backend, Counts, DealDetail, DealFilter, IfExists, ImportCounts};
+use crate::model::{Backend, Counts, DealDetail, DealFilter, GateRun, IfExists, ImportCounts};
 use crate::postgres::PgStore;
 use crate::sqlite::SqliteStore;
 use crate::target::{Target, redact_target};
@@ -96,6 +96,16 @@ pub trait LedgerStore: Send + Sync {
         destination: &Path,
         if_exists: IfExists,
     ) -> impl Future<Output = Result<()>> + Send;
+
+    /// Records a delivery-gate run against its deal, which must exist.
+    fn record_gate_run(&self, run: &GateRun) -> impl Future<Output = Result<()>> + Send;
+
+    /// The gate runs recorded against a deal (of one milestone, when given), oldest first.
+    fn gate_runs(
+        &self,
+        deal_id: &DealId,
+        milestone: Option<&str>,
+    ) -> impl Future<Output = Result<Vec<GateRun>>> + Send;
 }
 
 /// A ledger store on whichever backend its location names. Cloning is cheap and shares the
@@ -226,5 +236,13 @@ impl LedgerStore for Store {
 
     async fn backup(&self, destination: &Path, if_exists: IfExists) -> Result<()> {
         delegate!(self, s => s.backup(destination, if_exists))
+    }
+
+    async fn record_gate_run(&self, run: &GateRun) -> Result<()> {
+        delegate!(self, s => s.record_gate_run(run))
+    }
+
+    async fn gate_runs(&self, deal_id: &DealId, milestone: Option<&str>) -> Result<Vec<GateRun>> {
+        delegate!(self, s => s.gate_runs(deal_id, milestone))
     }
 }

@@ -272,6 +272,14 @@ pub enum GateCommand {
     },
     /// Fill the deliverables checklist from a gate summary and render it as HTML and PDF
     Deliverables(DeliverablesArgs),
+    /// Coverage, tests, findings and debt of a deal's recorded gate runs over time
+    Trend {
+        #[arg(long)]
+        deal: String,
+        /// Only the runs recorded against this milestone
+        #[arg(long)]
+        milestone: Option<String>,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -328,6 +336,16 @@ pub struct GateArgs {
     /// Send the summary to the channels configured under [notify]
     #[arg(long)]
     pub notify: bool,
+    /// The deal the run is evidence for; its latest recorded run (of any milestone) is the
+    /// coverage baseline when no other is given
+    #[arg(long)]
+    pub deal: Option<String>,
+    /// The contract milestone the run is evidence for
+    #[arg(long, requires = "deal")]
+    pub milestone: Option<String>,
+    /// Save the summary in the ledger against --deal (and --milestone)
+    #[arg(long, requires = "deal")]
+    pub record: bool,
 }
 
 #[derive(Debug, Subcommand)]

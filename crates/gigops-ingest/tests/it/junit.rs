@@ -598,6 +598,22 @@ fn go_test_results_round_trip_through_junit() {
     }
 }
 
+/// Found by the junit fuzz target: a failed test named like its own suite was written with a
+/// classname equal to its name, which reads back as a Surefire 2 suite error.
+#[test]
+fn a_test_named_like_its_suite_round_trips() {
+    let run = parse("<testsuite name=\"S\"><testcase name=\"S\"><failure/></testcase></testsuite>");
+    assert_eq!(run.counts().failed, 1);
+    let again = written_and_read(&run);
+    assert_eq!(again.counts(), run.counts());
+    let mut empty = Vec::new();
+    junit::write(&TestRun::default(), &mut empty).unwrap();
+    assert!(
+        !String::from_utf8(empty).unwrap().contains("-0"),
+        "no negative zero time"
+    );
+}
+
 #[test]
 fn every_fixture_round_trips_its_counts() {
     for file in [

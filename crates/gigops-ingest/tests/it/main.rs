@@ -10,6 +10,7 @@ mod gocover;
 mod gotest;
 mod junit;
 mod lcov;
+mod live;
 mod sarif;
 mod tap;
 

@@ -21,8 +21,8 @@ use crate::codec::{
     CLIENT_COLUMNS, Interner, decode_client, decode_deal, micros, push_deal_filter,
 };
 use crate::error::{Result, StoreError};
-use crate::model::{Counts, DealDetail, DealFilter, IfExists, ImportCounts};
-use crate::ops::{self, DealRow, EntryRow, EventRow, KeyColumn, LedgerTx};
+use crate::model::{Counts, DealDetail, DealFilter, GateRun, IfExists, ImportCounts};
+use crate::ops::{self, DealRow, EntryRow, EventRow, GateRunRow, KeyColumn, LedgerTx};
 use crate::sql::{
     CLIENT_WRITE_COLUMNS, DEAL_WRITE_COLUMNS, ENTRY_WRITE_COLUMNS, EVENT_WRITE_COLUMNS,
     select_deals, upsert_clause,
@@ -379,6 +379,37 @@ impl LedgerTx for SqliteConnection {
         row.map(|row| decode_deal(&row, &mut Interner::default()))
             .transpose()
     }
+
+    async fn insert_gate_run(&mut self, deal_key: i64, run: &GateRun) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO gate_runs (deal_key, milestone, recorded_at, passed, summary) \
+             VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(deal_key)
+        .bind(run.milestone.as_deref())
+        .bind(micros(run.recorded_at))
+        .bind(run.passed)
+        .bind(&run.summary)
+        .execute(&mut *self)
+        .await?;
+        Ok(())
+    }
+
+    async fn gate_runs_of(
+        &mut self,
+        deal_key: i64,
+        milestone: Option<&str>,
+    ) -> Result<Vec<GateRunRow>> {
+        Ok(sqlx::query_as(
+            "SELECT milestone, recorded_at, passed, summary FROM gate_runs \
+             WHERE deal_key = ? AND (? IS NULL OR milestone = ?) ORDER BY recorded_at, key",
+        )
+        .bind(deal_key)
+        .bind(milestone)
+        .bind(milestone)
+        .fetch_all(&mut *self)
+        .await?)
+    }
 }
 
 /// Every client by name, on a given connection so that `load_ledger` reads them in its
@@ -529,6 +560,17 @@ impl LedgerStore for SqliteStore {
 
     async fn backup(&self, destination: &Path, if_exists: IfExists) -> Result<()> {
         backup(&self.pool, destination, if_exists).await
+    }
+
+    async fn record_gate_run(&self, run: &GateRun) -> Result<()> {
+        let mut tx = self.pool.begin_with(BEGIN_WRITE).await?;
+        ops::record_gate_run(&mut *tx, run).await?;
+        Ok(tx.commit().await?)
+    }
+
+    async fn gate_runs(&self, deal_id: &DealId, milestone: Option<&str>) -> Result<Vec<GateRun>> {
+        let mut conn = self.pool.acquire().await?;
+        ops::gate_runs(&mut *conn, deal_id, milestone).await
     }
 }
 

@@ -33,7 +33,7 @@ fn sqlite_by_url_or_path_creates_the_file_and_its_directories() {
 }
 
 #[test]
-fn sqlite_runs_in_wal_mode_with_one_migration_recorded() {
+fn sqlite_runs_in_wal_mode_with_each_migration_recorded_once() {
     block_on(async {
         let directory = tempfile::tempdir().unwrap();
         let path = directory.path().join("gigops.db");
@@ -51,7 +51,13 @@ fn sqlite_runs_in_wal_mode_with_one_migration_recorded() {
             .fetch_one(&mut conn)
             .await
             .unwrap();
-        assert_eq!(applied, 1);
+        let files = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations/sqlite"))
+            .unwrap()
+            .count();
+        assert_eq!(
+            applied as usize, files,
+            "three opens apply each migration once"
+        );
     });
 }
 

@@ -3,7 +3,7 @@
 use gigops_core::{
     Client, Currency, DealKind, Lang, Ledger, Money, Outcome, StageEvent, TimeCategory,
 };
-use gigops_store::{Backend, DealFilter, IfExists, LedgerStore, StoreError};
+use gigops_store::{Backend, DealFilter, GateRun, IfExists, LedgerStore, StoreError};
 use gigops_test_support::fixtures::{
     at, deal_id, entry, event, open_deal, platform, sample_ledger,
 };
@@ -530,6 +530,52 @@ store_test!(
         let loaded = store.export().await?;
         assert_eq!(loaded.events, detail.events);
         assert_eq!(loaded.time_entries, detail.time_entries);
+        TestResult::Ok(())
+    }
+);
+
+store_test!(
+    gate_runs_are_kept_per_deal_and_milestone,
+    |store| async move {
+        store.add_deal(&open_deal("D-1", "Acme")).await?;
+        store.add_deal(&open_deal("D-2", "Acme")).await?;
+        let run = |deal: &str, milestone: Option<&str>, when: &str, passed: bool| GateRun {
+            deal_id: deal_id(deal),
+            milestone: milestone.map(str::to_string),
+            recorded_at: at(when),
+            passed,
+            // Kept byte for byte, whatever is inside: the schema is the gate's.
+            summary: format!("{{\"schema\": \"x\", \"at\": \"{when}\", \"名\": \"里程碑\"}}"),
+        };
+        // Written out of order: read back oldest first.
+        let late = run("D-1", Some("M2"), "2026-03-01T10:00:00.000001Z", false);
+        let early = run("D-1", Some("M1"), "2026-01-01T10:00:00Z", true);
+        let middle = run("D-1", None, "2026-02-01T10:00:00Z", true);
+        let other = run("D-2", Some("M1"), "2026-01-15T10:00:00Z", true);
+        for r in [&late, &early, &middle, &other] {
+            store.record_gate_run(r).await?;
+        }
+        assert_eq!(
+            store.gate_runs(&deal_id("D-1"), None).await?,
+            vec![early.clone(), middle, late]
+        );
+        assert_eq!(
+            store.gate_runs(&deal_id("D-1"), Some("M1")).await?,
+            vec![early]
+        );
+        assert_eq!(store.gate_runs(&deal_id("D-2"), Some("M2")).await?, vec![]);
+        // An unknown deal is named.
+        let missing = store
+            .record_gate_run(&run("D-9", None, "2026-01-01T00:00:00Z", true))
+            .await;
+        assert!(
+            matches!(&missing, Err(StoreError::NotFound { key, .. }) if key == "D-9"),
+            "{missing:?}"
+        );
+        assert!(matches!(
+            store.gate_runs(&deal_id("D-9"), None).await,
+            Err(StoreError::NotFound { .. })
+        ));
         TestResult::Ok(())
     }
 );

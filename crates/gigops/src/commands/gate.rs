@@ -6,10 +6,12 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
 
 use anyhow::Context as _;
+use gigops_core::DealId;
 use gigops_core::evidence::Findings;
 use gigops_gate::summary::SCHEMA;
 use gigops_gate::{GateReport, Policy, Run, Summary, debt, patch, toolchain};
 use gigops_ingest::evidence::{EvidenceFormat, Input, read_evidence};
+use gigops_store::{GateRun, LedgerStore};
 use tempfile::NamedTempFile;
 
 use crate::cli::{DeliverablesArgs, GateArgs, GateCommand};
@@ -20,7 +22,7 @@ use crate::output::{AtomicFiles, print_json, print_line, print_table};
 /// The exit code of a gate that failed.
 const GATE_FAILED: u8 = 1;
 
-pub fn run(ctx: &Context, command: GateCommand) -> anyhow::Result<ExitCode> {
+pub async fn run(ctx: &Context, command: GateCommand) -> anyhow::Result<ExitCode> {
     let policy = ctx.settings.gate.clone();
     gigops_gate::rules::check_policy(&policy).map_err(|e| BadInput(e.to_string()))?;
     // Temporary files (stdin, captured output) live until the run is over.
@@ -67,9 +69,42 @@ pub fn run(ctx: &Context, command: GateCommand) -> anyhow::Result<ExitCode> {
             (gate, all, silent)
         }
         GateCommand::Deliverables(args) => return deliverables(ctx, args),
+        GateCommand::Trend { deal, milestone } => {
+            return trend(ctx, &deal, milestone.as_deref()).await;
+        }
     };
-    let report = assess(&policy, &args, &inputs, silent_failures)?;
+    let deal = args.deal.as_deref().map(DealId::parse).transpose()?;
+    // With a deal and no baseline named, the deal's latest recorded run (of any milestone: the
+    // previous delivery) is the baseline.
+    let stored_baseline = match (&deal, &args.baseline, &policy.baseline) {
+        (Some(deal), None, None) => recorded_runs(ctx, deal, None)
+            .await?
+            .pop()
+            .map(|(_, _, summary)| summary),
+        _ => None,
+    };
+    let report = assess(
+        &policy,
+        &args,
+        &inputs,
+        silent_failures,
+        stored_baseline.as_ref(),
+    )?;
     drop(spooled);
+    if args.record
+        && let Some(deal) = &deal
+    {
+        let store = ctx.store().await?;
+        store
+            .record_gate_run(&GateRun {
+                deal_id: deal.clone(),
+                milestone: args.milestone.clone(),
+                recorded_at: crate::commands::instant_or_now(None)?,
+                passed: report.summary.gate.passed,
+                summary: serde_json::to_string(&report.summary)?,
+            })
+            .await?;
+    }
 
     let lang = args.lang.unwrap_or(ctx.settings.report.lang);
     if let Some(dir) = &args.output {
@@ -155,6 +190,7 @@ fn assess(
     args: &GateArgs,
     inputs: &[Input],
     silent_failures: Vec<String>,
+    stored_baseline: Option<&Summary>,
 ) -> anyhow::Result<GateReport> {
     let evidence = read_evidence(inputs)?;
     let root = &args.root;
@@ -163,7 +199,8 @@ fn assess(
         .baseline
         .clone()
         .or_else(|| policy.baseline.as_ref().map(PathBuf::from));
-    let baseline = baseline_path.as_deref().map(read_summary).transpose()?;
+    let given_baseline = baseline_path.as_deref().map(read_summary).transpose()?;
+    let baseline = given_baseline.as_ref().or(stored_baseline);
 
     let old_benchmarks = if args.bench_baseline.is_empty() {
         None
@@ -205,7 +242,7 @@ fn assess(
         evidence: &evidence,
         project,
         generated_at,
-        baseline: baseline.as_ref(),
+        baseline,
         old_benchmarks: old_benchmarks.as_ref(),
         patch,
         debt,
@@ -242,6 +279,73 @@ fn assess_debt(
         changes.as_ref(),
         &policy.debt,
     ))
+}
+
+/// The gate runs recorded against a deal, oldest first, with their summaries read back.
+async fn recorded_runs(
+    ctx: &Context,
+    deal: &DealId,
+    milestone: Option<&str>,
+) -> anyhow::Result<Vec<(String, Option<String>, Summary)>> {
+    let runs = ctx.store().await?.gate_runs(deal, milestone).await?;
+    runs.into_iter()
+        .map(|run| {
+            let summary: Summary = serde_json::from_str(&run.summary).with_context(|| {
+                format!(
+                    "the gate run of {} recorded at {} is not a summary gigops can read",
+                    run.deal_id, run.recorded_at
+                )
+            })?;
+            Ok((run.recorded_at.to_string(), run.milestone, summary))
+        })
+        .collect()
+}
+
+/// `gate trend`: a deal's recorded runs as a series.
+async fn trend(ctx: &Context, deal: &str, milestone: Option<&str>) -> anyhow::Result<ExitCode> {
+    let deal = DealId::parse(deal)?;
+    let points = gigops_gate::trend::trend(&recorded_runs(ctx, &deal, milestone).await?);
+    if ctx.json {
+        print_json(&points)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let dash = || "—".to_string();
+    let rows = points.iter().map(|p| {
+        vec![
+            p.recorded_at.clone(),
+            p.milestone.clone().unwrap_or_else(dash),
+            p.describe.clone().unwrap_or_else(dash),
+            if p.passed { "pass" } else { "FAIL" }.to_string(),
+            match (p.tests_failed, p.tests_total) {
+                (Some(failed), Some(total)) => format!("{failed}/{total}"),
+                _ => dash(),
+            },
+            match (p.coverage_percent, p.coverage_change) {
+                (Some(c), Some(d)) => format!("{c:.1} % ({d:+.1})"),
+                (Some(c), None) => format!("{c:.1} %"),
+                _ => dash(),
+            },
+            match (p.findings_error, p.findings_warning) {
+                (Some(e), Some(w)) => format!("{e} / {w}"),
+                _ => dash(),
+            },
+            p.debt_rating.map_or_else(dash, |r| r.to_string()),
+        ]
+    });
+    print_table(
+        &[
+            "recorded",
+            "milestone",
+            "version",
+            "gate",
+            "failed/tests",
+            "coverage",
+            "errors / warnings",
+            "debt",
+        ],
+        rows,
+    )?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn read_summary(path: &Path) -> anyhow::Result<Summary> {

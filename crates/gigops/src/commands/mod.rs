@@ -69,7 +69,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 async fn dispatch(ctx: &Context, command: Command) -> anyhow::Result<ExitCode> {
     match command {
         // The one command whose verdict is an exit code of its own.
-        Command::Gate(command) => return gate::run(ctx, command),
+        Command::Gate(command) => return gate::run(ctx, command).await,
         Command::Demo(args) => demo::run(ctx, args).await?,
         Command::Client(command) => client::run(ctx, command).await?,
         Command::Deal(command) => deal::run(ctx, command).await?,

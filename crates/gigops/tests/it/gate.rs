@@ -202,15 +202,14 @@ fn bad_input_exits_2_and_writes_nothing() {
     assert!(String::from_utf8_lossy(&output.stderr).contains("gate.toolchain.go"));
 }
 
-/// A small Go project in a git repository with a failing linter finding, so that debt,
-/// hotspots, toolchain and `git describe` all have something real to read.
-fn go_project(s: &Sandbox) -> PathBuf {
-    let root = s.path("project");
-    std::fs::create_dir_all(&root).unwrap();
-    let git = |args: &[&str]| {
+/// A new git repository at `root` (branch `main`), and a function running git commands in it
+/// with a fixed identity.
+fn git_in(root: &std::path::Path) -> impl Fn(&[&str]) + '_ {
+    std::fs::create_dir_all(root).unwrap();
+    let git = move |args: &[&str]| {
         let status = std::process::Command::new("git")
             .args(args)
-            .current_dir(&root)
+            .current_dir(root)
             .env("GIT_AUTHOR_NAME", "t")
             .env("GIT_AUTHOR_EMAIL", "t@example.com")
             .env("GIT_COMMITTER_NAME", "t")
@@ -220,6 +219,14 @@ fn go_project(s: &Sandbox) -> PathBuf {
         assert!(status.success(), "git {args:?}");
     };
     git(&["init", "-q", "-b", "main"]);
+    git
+}
+
+/// A small Go project in a git repository with a failing linter finding, so that debt,
+/// hotspots, toolchain and `git describe` all have something real to read.
+fn go_project(s: &Sandbox) -> PathBuf {
+    let root = s.path("project");
+    let git = git_in(&root);
     std::fs::write(root.join("go.mod"), "module example.com/shop\n\ngo 1.19\n").unwrap();
     // 5 code lines, 1 comment line.
     std::fs::write(
@@ -236,6 +243,7 @@ fn go_project(s: &Sandbox) -> PathBuf {
     )
     .unwrap();
     git(&["commit", "-q", "-am", "second"]);
+    drop(git);
     root
 }
 
@@ -364,4 +372,290 @@ fn debt_hotspots_deliverables_and_what_a_person_sees() {
     } else {
         assert!(std::env::var_os("CI").is_none(), "CI must install chromium");
     }
+}
+
+fn gobench_fixture(name: &str) -> String {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../gigops-ingest/tests/fixtures/gobench")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+#[test]
+fn a_significant_slowdown_fails_the_benchmark_rule() {
+    let s = Sandbox::new();
+    s.write(
+        "gigops.toml",
+        "[gate.benchmarks]\nmax_regression_percent = 5\n",
+    );
+    // The old run: the real bench.txt with every ns/op divided by 10, so the real run is ten
+    // times as slow on every benchmark. The shared machine's own noise is within a factor of 3
+    // (see the fixture), so the two sides are fully separated: 5 values each, p = 2/252 < 0.05.
+    let faster: String = read(&PathBuf::from(gobench_fixture("bench.txt")))
+        .lines()
+        .map(|line| {
+            if !line.starts_with("Benchmark") {
+                return format!("{line}\n");
+            }
+            let fields: Vec<String> = line
+                .split('\t')
+                .map(|field| match field.trim().strip_suffix(" ns/op") {
+                    Some(value) => format!("{} ns/op", value.parse::<f64>().unwrap() / 10.0),
+                    None => field.to_string(),
+                })
+                .collect();
+            format!("{}\n", fields.join("\t"))
+        })
+        .collect();
+    let old = s.write("old.txt", &faster);
+    let run = |baseline: &str| {
+        let output = s
+            .gigops_without_db(&[
+                "gate",
+                "ingest",
+                &gobench_fixture("bench.txt"),
+                "--bench-baseline",
+                baseline,
+                "--no-debt",
+                "--json",
+            ])
+            .output()
+            .unwrap();
+        let summary: serde_json::Value = serde_json::from_slice(&output.stdout)
+            .unwrap_or_else(|_| panic!("{}", String::from_utf8_lossy(&output.stderr)));
+        (output.status.code(), summary)
+    };
+    let (code, summary) = run(old.to_str().unwrap());
+    assert_eq!(code, Some(1), "{summary:#}");
+    // 5 benchmarks with 19 metrics between them (the fixture README's hand count), all paired.
+    assert_eq!(summary["benchmarks"]["metrics"], 19);
+    assert_eq!(summary["benchmarks"]["compared"], 19);
+    // Only ns/op changed: the other 14 metrics are identical in both files, so exactly the 5
+    // ns/op metrics regress, each by (v − v/10)/(v/10) = 900 %.
+    assert_eq!(summary["benchmarks"]["regressions"], 5);
+    let worst = summary["benchmarks"]["worst_regression_percent"]
+        .as_f64()
+        .unwrap();
+    assert!((worst - 900.0).abs() < 1e-6, "{worst}");
+    assert_eq!(rule(&summary, "benchmarks.regression")["passed"], false);
+
+    // Against itself nothing moves.
+    let (code, summary) = run(&gobench_fixture("bench.txt"));
+    assert_eq!(code, Some(0), "{summary:#}");
+    assert_eq!(summary["benchmarks"]["regressions"], 0);
+}
+
+#[test]
+fn coverage_drop_is_measured_against_a_baseline_summary() {
+    let s = Sandbox::new();
+    s.write("gigops.toml", "[gate]\nmax_coverage_drop = 1.0\n");
+    let ingest = |extra: &[&str]| {
+        let mut args = vec!["gate", "ingest", "--no-debt"];
+        let cover = go_fixture("cover.out");
+        args.push(&cover);
+        args.extend_from_slice(extra);
+        s.gigops_without_db(&args).output().unwrap()
+    };
+    // Without a baseline the rule has nothing to compare with, and fails saying so.
+    let output = ingest(&["-o", "first"]);
+    assert_eq!(output.status.code(), Some(1));
+    let first = summary(&s, "first");
+    assert!(
+        rule(&first, "coverage.drop")["detail"]
+            .as_str()
+            .unwrap()
+            .contains("no baseline")
+    );
+    // The same coverage again: a drop of 0.
+    let output = ingest(&["--baseline", "first/summary.json", "--json"]);
+    let again: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(output.status.code(), Some(0), "{again:#}");
+    assert_eq!(rule(&again, "coverage.drop")["value"], 0.0);
+    // A baseline at 70 %: now 58.33 %, a drop of 11.67 points.
+    let mut higher = first.clone();
+    higher["coverage"]["percent"] = serde_json::json!(70.0);
+    s.write("higher.json", &higher.to_string());
+    let output = ingest(&["--baseline", "higher.json", "--json"]);
+    let dropped: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(rule(&dropped, "coverage.drop")["value"], 11.67);
+    // Something that is not a summary is bad input, with its place.
+    s.write("junk.json", "{\n  \"schema\": 3\n}\n");
+    let output = ingest(&["--baseline", "junk.json"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("junk.json:2:"));
+}
+
+#[test]
+fn patch_coverage_covers_the_lines_changed_since_the_base() {
+    let s = Sandbox::new();
+    let root = s.path("web");
+    let git = git_in(&root);
+    std::fs::write(
+        root.join("price.js"),
+        "function price(n) {\n  return n * 2;\n}\nmodule.exports = price;\n",
+    )
+    .unwrap();
+    git(&["add", "."]);
+    git(&["commit", "-q", "-m", "first"]);
+    git(&["checkout", "-q", "-b", "feature"]);
+    // Lines 3–5 are new; line 6 was line 3 before.
+    std::fs::write(
+        root.join("price.js"),
+        "function price(n) {\n  return n * 2;\n  if (n < 0) {\n    throw new Error('negative');\n  }\n}\nmodule.exports = price;\n",
+    )
+    .unwrap();
+    git(&["commit", "-q", "-am", "guard"]);
+    // LCOV as c8 writes it, with the absolute path: line 3 ran, line 4 did not, line 5 (a
+    // brace) is not instrumented. Patch coverage: 1 of 2 instrumented changed lines.
+    let lcov = s.write(
+        "lcov.info",
+        &format!(
+            "TN:\nSF:{}\nDA:1,1\nDA:2,1\nDA:3,1\nDA:4,0\nDA:7,1\nend_of_record\n",
+            root.join("price.js").display()
+        ),
+    );
+    s.write(
+        "gigops.toml",
+        "[gate]\nmin_patch_coverage = 60\npatch_base = \"main\"\n",
+    );
+    let output = s
+        .gigops_without_db(&[
+            "gate",
+            "ingest",
+            lcov.to_str().unwrap(),
+            "--root",
+            root.to_str().unwrap(),
+            "--no-debt",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    let summary: serde_json::Value = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|_| panic!("{}", String::from_utf8_lossy(&output.stderr)));
+    assert_eq!(output.status.code(), Some(1), "{summary:#}");
+    let patch = &summary["patch_coverage"];
+    assert_eq!(patch["covered"], 1);
+    assert_eq!(patch["total"], 2);
+    assert_eq!(patch["files"][0]["uncovered_lines"], serde_json::json!([4]));
+    assert_eq!(rule(&summary, "coverage.patch")["value"], 50.0);
+
+    // A base git does not know is bad input.
+    let output = s
+        .gigops_without_db(&[
+            "gate",
+            "ingest",
+            lcov.to_str().unwrap(),
+            "--root",
+            root.to_str().unwrap(),
+            "--no-debt",
+            "--patch-base",
+            "no-such-branch",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn recorded_runs_give_a_trend_and_the_next_run_its_baseline() {
+    let s = Sandbox::new();
+    s.ok(&[
+        "deal",
+        "add",
+        "--id",
+        "D-7",
+        "--client",
+        "Acme",
+        "--platform",
+        "upwork",
+        "--kind",
+        "project",
+        "--value",
+        "900",
+        "--currency",
+        "USD",
+    ]);
+    s.write("gigops.toml", "[gate]\nmax_coverage_drop = 1.0\n");
+    let cover = go_fixture("cover.out");
+    let set = go_fixture("cover-set.out");
+    // First delivery: cover-set.out alone (no test of util ran), which covers less than the
+    // merge of both profiles, the second delivery.
+    for (inputs, milestone) in [
+        (vec![set.as_str()], "M1"),
+        (vec![cover.as_str(), set.as_str()], "M2"),
+    ] {
+        let mut args = vec!["gate", "ingest"];
+        args.extend(&inputs);
+        args.extend([
+            "--no-debt",
+            "--deal",
+            "D-7",
+            "--milestone",
+            milestone,
+            "--record",
+        ]);
+        let output = s.gigops(&args).output().unwrap();
+        // M1 has no earlier run to compare with, so the drop rule fails for want of a
+        // baseline; M2's baseline is M1, and coverage rose.
+        let expected = if milestone == "M1" { 1 } else { 0 };
+        assert_eq!(
+            output.status.code(),
+            Some(expected),
+            "{milestone}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    // Again for M2: its baseline is the M2 run just recorded, and nothing dropped.
+    let output = s
+        .gigops(&[
+            "gate",
+            "ingest",
+            &cover,
+            &set,
+            "--no-debt",
+            "--deal",
+            "D-7",
+            "--milestone",
+            "M2",
+            "--record",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    let summary: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(output.status.code(), Some(0), "{summary:#}");
+    assert_eq!(rule(&summary, "coverage.drop")["value"], 0.0);
+
+    let points = s.json(&["gate", "trend", "--deal", "D-7"]);
+    let points = points.as_array().unwrap();
+    assert_eq!(points.len(), 3);
+    let milestones: Vec<&str> = points
+        .iter()
+        .map(|p| p["milestone"].as_str().unwrap())
+        .collect();
+    assert_eq!(milestones, ["M1", "M2", "M2"]);
+    let coverage: Vec<f64> = points
+        .iter()
+        .map(|p| p["coverage_percent"].as_f64().unwrap())
+        .collect();
+    assert!(coverage[0] < coverage[1], "{coverage:?}");
+    assert!(
+        (points[1]["coverage_change"].as_f64().unwrap() - (coverage[1] - coverage[0])).abs() < 1e-9
+    );
+    assert_eq!(points[2]["coverage_change"], 0.0);
+    assert_eq!(
+        s.json(&["gate", "trend", "--deal", "D-7", "--milestone", "M1"])
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    // An unknown deal is bad input.
+    let output = s
+        .gigops(&["gate", "trend", "--deal", "D-404"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
 }
