@@ -30,7 +30,7 @@ pub const SLOWEST: usize = 10;
 /// One gate run's inputs beyond the policy.
 #[derive(Debug)]
 pub struct Run<'a> {
-    pub evidence: &'a Evidence,
+    pub evidence: Evidence,
     pub project: Project,
     /// RFC 3339.
     pub generated_at: String,
@@ -140,11 +140,12 @@ pub fn assess(policy: &Policy, run: Run) -> Result<GateReport, PolicyError> {
             .as_ref()
             .map_or_else(Vec::new, |t| t.errors.clone()),
         slowest,
-        coverage: evidence.coverage.clone(),
-        findings: evidence.findings.clone(),
+        // Moved, not cloned: a million test cases are most of a run's memory.
+        coverage: evidence.coverage,
+        findings: evidence.findings,
         debt: run.debt,
         benchmarks,
         alpha: policy.benchmarks.alpha,
-        tests: evidence.tests.clone(),
+        tests: evidence.tests,
     })
 }

@@ -232,9 +232,12 @@ pub fn read_evidence(inputs: &[Input]) -> Result<Evidence, Problems> {
                 .and_then(|r| gotest::parse(r, name))
                 .map(|run| merge_tests(&mut evidence, run))
                 .map(|()| {
-                    // A test's own output may print a line that looks like a malformed benchmark
-                    // result; in a test stream that is not an error, only not a benchmark.
-                    if let Ok(set) = open(input).and_then(|r| gobench::parse(r, name))
+                    // Parsed for benchmarks only when a result line can be in it: a byte scan
+                    // costs a fraction of a second pass of JSON. A test's own output may print
+                    // a line that looks like a malformed benchmark result; in a test stream
+                    // that is not an error, only not a benchmark.
+                    if mentions_benchmark(input)
+                        && let Ok(set) = open(input).and_then(|r| gobench::parse(r, name))
                         && !set.benchmarks.is_empty()
                     {
                         merge_benchmarks(&mut evidence, set);
@@ -275,6 +278,30 @@ pub fn read_evidence(inputs: &[Input]) -> Result<Evidence, Problems> {
         Ok(evidence)
     } else {
         Err(Problems(problems))
+    }
+}
+
+/// Whether a test2json stream has an output event starting with `Benchmark` (the only place
+/// a benchmark result can be), read in blocks with the overlap a match across two needs.
+fn mentions_benchmark(input: &Input) -> bool {
+    const NEEDLE: &[u8] = b"\"Output\":\"Benchmark";
+    let Ok(mut file) = File::open(&input.path) else {
+        return false;
+    };
+    let finder = memchr::memmem::Finder::new(NEEDLE);
+    let mut block = vec![0u8; 1 << 20];
+    let mut kept = 0;
+    loop {
+        let read = match file.read(&mut block[kept..]) {
+            Ok(0) | Err(_) => return false,
+            Ok(n) => n,
+        };
+        let filled = kept + read;
+        if finder.find(&block[..filled]).is_some() {
+            return true;
+        }
+        kept = (NEEDLE.len() - 1).min(filled);
+        block.copy_within(filled - kept..filled, 0);
     }
 }
 

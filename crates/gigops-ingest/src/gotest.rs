@@ -6,9 +6,9 @@
 //! failures as plain text between the events (`# pkg`, the compiler errors, then
 //! `FAIL\tpkg [build failed]`); both forms become a [`SuiteErrorKind::BuildFailure`].
 //!
-//! Memory grows with the number of tests, not the size of the input: each test's output is kept
-//! up to [`OUTPUT_LIMIT`] bytes (its beginning and its end), and a package's own output is
-//! dropped once the package has passed.
+//! Memory grows with the number of tests, not the size of the input: each failed or skipped
+//! test's output is kept up to [`OUTPUT_LIMIT`] bytes (its beginning and its end), a passed
+//! test's output and a passed package's own output are dropped.
 //!
 //! Tests still running when their package fails (a timeout, a crash) are counted as failed, as
 //! gotestsum counts them. A package gets a [`SuiteError`] when it did not compile, when it
@@ -319,7 +319,14 @@ impl Parser<'_> {
                     name: test.to_string(),
                     status,
                     duration_seconds: event.elapsed,
-                    output: output.text(),
+                    // A passed test's output is dropped, as gotestsum's JUnit drops it: reports
+                    // show why tests failed or were skipped, and a million passing tests' logs
+                    // would be most of a run's memory.
+                    output: if status == TestStatus::Passed {
+                        String::new()
+                    } else {
+                        output.text()
+                    },
                     cached: false,
                     flaky: false,
                 });

@@ -381,3 +381,23 @@ proptest! {
         check(&mutate(JSON_SAMPLE, &edits));
     }
 }
+
+/// Through format detection: a `go test -json` stream gives its tests, and its benchmarks when
+/// it has result lines (and only then is it read a second time for them).
+#[test]
+fn a_go_test_json_stream_is_read_for_tests_and_benchmarks() {
+    use gigops_ingest::evidence::{Input, read_evidence};
+    let input = |path: PathBuf| Input {
+        name: path.display().to_string(),
+        path,
+        format: None,
+    };
+    let with_benchmarks = read_evidence(&[input(fixture("bench.json"))]).unwrap();
+    // The fixture README's hand count: 5 benchmarks.
+    assert_eq!(with_benchmarks.benchmarks.unwrap().benchmarks.len(), 5);
+    assert!(with_benchmarks.tests.is_some());
+    let go = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/go/gotest.json");
+    let without = read_evidence(&[input(go)]).unwrap();
+    assert_eq!(without.tests.unwrap().counts().total, 12);
+    assert_eq!(without.benchmarks, None);
+}

@@ -239,7 +239,7 @@ fn assess(
         .round(jiff::Unit::Second)?
         .to_string();
     let run = Run {
-        evidence: &evidence,
+        evidence,
         project,
         generated_at,
         baseline,
