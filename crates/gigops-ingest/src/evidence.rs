@@ -2,7 +2,7 @@
 //! by its parser, and everything merged into one [`Evidence`].
 
 use std::fs::File;
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 
 use gigops_core::evidence::{BenchmarkSet, Coverage, Evidence, Findings, TestRun};
@@ -402,12 +402,6 @@ fn read_coverage(inputs: &[(EvidenceFormat, &Input)]) -> Result<Option<Coverage>
     let mut files: Vec<_> = parts.into_iter().flat_map(|p| p.files).collect();
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(Some(Coverage { unit, files }))
-}
-
-/// Whether `reader` starts like a format gigops reads (for `gate run`'s captured output).
-pub fn sniff(reader: &mut impl BufRead) -> std::io::Result<Option<EvidenceFormat>> {
-    let head = reader.fill_buf()?;
-    Ok(detect(&head[..head.len().min(SNIFF)]))
 }
 
 #[cfg(test)]

@@ -41,23 +41,16 @@ pub async fn run(ctx: &Context, command: GateCommand) -> anyhow::Result<ExitCode
             let mut all = Vec::new();
             let mut silent = Vec::new();
             let shown = command.join(" ");
-            let detected = {
-                let mut head = Vec::new();
-                std::io::Read::read_to_end(
-                    &mut std::io::Read::take(captured.file.reopen()?, 16 * 1024),
-                    &mut head,
-                )?;
-                gigops_ingest::evidence::detect(&head)
+            let printed = Input {
+                name: shown.clone(),
+                path: captured.file.path().to_path_buf(),
+                format: gate.format.as_deref().map(parse_format).transpose()?,
             };
-            let format = gate.format.as_deref().map(parse_format).transpose()?;
-            match format.or(detected) {
-                Some(format) => all.push(Input {
-                    name: shown.clone(),
-                    path: captured.file.path().to_path_buf(),
-                    format: Some(format),
-                }),
-                None if !captured.success => silent.push(shown.clone()),
-                None => {}
+            // What the command printed is evidence only when its format can be told.
+            match gigops_ingest::evidence::format_of(&printed) {
+                Ok(_) => all.push(printed),
+                Err(_) if !captured.success => silent.push(shown.clone()),
+                Err(_) => {}
             }
             spooled.push(captured.file);
             all.extend(resolve_inputs(&inputs, &gate, &mut spooled)?);
