@@ -4,6 +4,8 @@
 //! These are plain values, produced by the parsers in `gigops-ingest` (one per tool format) and
 //! read by the gate. Nothing here knows which tool produced them.
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
 /// How one test ended.
@@ -18,16 +20,20 @@ pub enum TestStatus {
 /// One test or subtest that ended in pass, fail or skip.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TestCase {
-    /// The suite the test belongs to: for Go, the package import path.
-    pub suite: String,
-    /// The full name, with the subtest path: `TestSign/negative`.
-    pub name: String,
+    /// The suite the test belongs to: for Go, the package import path. Shared by the suite's
+    /// tests: a run of a million tests names a few thousand suites.
+    #[serde(with = "shared_text")]
+    pub suite: Arc<str>,
+    /// The full name, with the subtest path: `TestSign/negative`. (Boxed rather than a
+    /// `String`, as is the output: a run holds a million of them, and the spare capacity field
+    /// of a `String` is 8 bytes each.)
+    pub name: Box<str>,
     pub status: TestStatus,
     /// As the tool reported it; `None` when the test never reported an end of its own (for
     /// example, it was still running when its package timed out).
     pub duration_seconds: Option<f64>,
     /// The output attributed to this test, possibly shortened in the middle when very long.
-    pub output: String,
+    pub output: Box<str>,
     /// The result was replayed from the tool's cache rather than run again.
     pub cached: bool,
     /// The test failed at least once and then passed when the runner retried it (JUnit
@@ -53,7 +59,8 @@ pub enum SuiteErrorKind {
 /// A suite that failed as a whole.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SuiteError {
-    pub suite: String,
+    #[serde(with = "shared_text")]
+    pub suite: Arc<str>,
     pub kind: SuiteErrorKind,
     /// The suite-level output: compiler errors, the panic and its stack, and so on.
     pub output: String,
@@ -90,12 +97,12 @@ impl TestRun {
             .cases
             .iter()
             .filter(|c| c.status == TestStatus::Failed)
-            .map(|c| c.suite.as_str())
+            .map(|c| &*c.suite)
             .collect();
         let errored_suites: std::collections::HashSet<&str> = self
             .errors
             .iter()
-            .map(|e| e.suite.as_str())
+            .map(|e| &*e.suite)
             .filter(|suite| !failed_suites.contains(suite))
             .collect();
         let mut counts = TestCounts {
@@ -114,6 +121,22 @@ impl TestRun {
             }
         }
         counts
+    }
+}
+
+/// `Arc<str>` as a plain string (serde's `rc` feature would do it for every crate, and would
+/// also share nothing on the way in).
+mod shared_text {
+    use std::sync::Arc;
+
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(text: &Arc<str>, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(text)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Arc<str>, D::Error> {
+        String::deserialize(deserializer).map(Arc::from)
     }
 }
 
@@ -279,7 +302,7 @@ mod tests {
             name: "T".into(),
             status,
             duration_seconds: None,
-            output: String::new(),
+            output: "".into(),
             cached: false,
             flaky: false,
         }

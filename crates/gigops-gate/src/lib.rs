@@ -27,6 +27,59 @@ use crate::summary::{BenchmarkSummary, CoverageSummary, DebtSummary, PatchCovera
 /// How many of the slowest tests a report lists.
 pub const SLOWEST: usize = 10;
 
+/// How many failed (and how many quarantined) tests a report lists with their output; the
+/// normalised JUnit file has them all. A run where a third of a million tests fail is read from
+/// its counts and its first failures, and copying all of them into the report would double the
+/// memory of the run.
+pub const LISTED_FAILURES: usize = 200;
+
+/// Failed tests as a report lists them: the first [`LISTED_FAILURES`], and how many more.
+#[derive(Default)]
+struct Listed {
+    cases: Vec<TestCase>,
+    not_listed: u64,
+}
+
+impl Listed {
+    fn add(&mut self, case: &TestCase) {
+        if self.cases.len() < LISTED_FAILURES {
+            self.cases.push(case.clone());
+        } else {
+            self.not_listed += 1;
+        }
+    }
+}
+
+/// The [`SLOWEST`] tests with a duration, slowest first (the earlier one first when two took
+/// as long), without their output: the list is about time, and the output is shown with the
+/// failures.
+fn slowest(cases: &[TestCase]) -> Vec<TestCase> {
+    let mut slowest: Vec<(f64, &TestCase)> = Vec::with_capacity(SLOWEST + 1);
+    for case in cases {
+        let Some(seconds) = case.duration_seconds else {
+            continue;
+        };
+        if slowest.len() == SLOWEST && slowest.last().is_some_and(|(s, _)| *s >= seconds) {
+            continue;
+        }
+        let at = slowest.partition_point(|(s, _)| *s >= seconds);
+        slowest.insert(at, (seconds, case));
+        slowest.truncate(SLOWEST);
+    }
+    slowest
+        .into_iter()
+        .map(|(_, case)| TestCase {
+            suite: case.suite.clone(),
+            name: case.name.clone(),
+            status: case.status,
+            duration_seconds: case.duration_seconds,
+            output: Box::default(),
+            cached: case.cached,
+            flaky: case.flaky,
+        })
+        .collect()
+}
+
 /// One gate run's inputs beyond the policy.
 #[derive(Debug)]
 pub struct Run<'a> {
@@ -77,26 +130,16 @@ pub fn assess(policy: &Policy, run: Run) -> Result<GateReport, PolicyError> {
     };
 
     let cases: &[TestCase] = evidence.tests.as_ref().map_or(&[], |t| &t.cases);
-    let (quarantined, failures): (Vec<TestCase>, Vec<TestCase>) = cases
-        .iter()
-        .filter(|c| c.status == TestStatus::Failed)
-        .cloned()
-        .partition(|c| quarantine.covers(c));
-    let mut slowest: Vec<TestCase> = cases
-        .iter()
-        .filter(|c| c.duration_seconds.is_some())
-        .cloned()
-        .collect();
-    slowest.sort_by(|a, b| {
-        b.duration_seconds
-            .unwrap_or_default()
-            .total_cmp(&a.duration_seconds.unwrap_or_default())
-    });
-    slowest.truncate(SLOWEST);
-    for case in &mut slowest {
-        // The slowest list is about time; the output is shown with the failures.
-        case.output.clear();
+    let mut failures = Listed::default();
+    let mut quarantined = Listed::default();
+    for case in cases.iter().filter(|c| c.status == TestStatus::Failed) {
+        if quarantine.covers(case) {
+            quarantined.add(case);
+        } else {
+            failures.add(case);
+        }
     }
+    let slowest = slowest(cases);
 
     let benchmarks = comparisons.unwrap_or_default();
     let summary = Summary {
@@ -133,8 +176,10 @@ pub fn assess(policy: &Policy, run: Run) -> Result<GateReport, PolicyError> {
     };
     Ok(GateReport {
         summary,
-        failures,
-        quarantined,
+        failures: failures.cases,
+        failures_not_listed: failures.not_listed,
+        quarantined: quarantined.cases,
+        quarantined_not_listed: quarantined.not_listed,
         suite_errors: evidence
             .tests
             .as_ref()

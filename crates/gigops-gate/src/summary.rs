@@ -142,10 +142,14 @@ pub struct RuleResult {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GateReport {
     pub summary: Summary,
-    /// Failed tests first, then the rest, as read.
+    /// The failed tests that are not quarantined, in the order read: the first
+    /// [`crate::LISTED_FAILURES`] of them.
     pub failures: Vec<TestCase>,
+    /// Failed tests past the first [`crate::LISTED_FAILURES`], counted but not listed.
+    pub failures_not_listed: u64,
     /// Quarantined failures (shown, not counted against the gate).
     pub quarantined: Vec<TestCase>,
+    pub quarantined_not_listed: u64,
     pub suite_errors: Vec<SuiteError>,
     /// The slowest tests, slowest first.
     pub slowest: Vec<TestCase>,

@@ -314,9 +314,14 @@ fn read_criterion(input: &Input) -> Result<BenchmarkSet, Problems> {
 }
 
 fn merge_tests(evidence: &mut Evidence, run: TestRun) {
-    let tests = evidence.tests.get_or_insert_with(TestRun::default);
-    tests.cases.extend(run.cases);
-    tests.errors.extend(run.errors);
+    // The first run is moved in whole: extending an empty one would copy a million cases.
+    match &mut evidence.tests {
+        None => evidence.tests = Some(run),
+        Some(tests) => {
+            tests.cases.extend(run.cases);
+            tests.errors.extend(run.errors);
+        }
+    }
 }
 
 fn merge_findings(evidence: &mut Evidence, found: Findings) {

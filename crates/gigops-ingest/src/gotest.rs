@@ -15,12 +15,18 @@
 //! panicked outside any test, when it timed out, or when it failed with no failing test; it
 //! is counted as an error only when none of its tests failed (see [`TestRun::counts`]).
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
+use std::borrow::Cow;
+use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
 use std::io::BufRead;
+use std::sync::Arc;
 
 use gigops_core::evidence::{SuiteError, SuiteErrorKind, TestCase, TestRun, TestStatus};
 use serde::Deserialize;
+use serde_json::value::RawValue;
 
+use crate::FastMap;
+use crate::flat_json::{self, Scalar};
+use crate::lines::Lines;
 use crate::{Problem, Problems};
 
 /// The most output kept for one test or package, in bytes: half from its start, half from its
@@ -30,47 +36,126 @@ pub const OUTPUT_LIMIT: usize = 64 * 1024;
 const TIMEOUT: &str = "panic: test timed out after";
 
 /// Reads a `go test -json` stream; `file_name` names it in problems.
-pub fn parse(mut reader: impl BufRead, file_name: &str) -> Result<TestRun, Problems> {
+pub fn parse(reader: impl BufRead, file_name: &str) -> Result<TestRun, Problems> {
     let mut parser = Parser {
         file: file_name,
         ..Parser::default()
     };
-    let mut buf = Vec::new();
+    let mut lines = Lines::new(reader);
     let mut line_no = 0u64;
     loop {
-        buf.clear();
-        match reader.read_until(b'\n', &mut buf) {
-            Ok(0) => break,
-            Ok(_) => {}
+        match lines.next_line() {
+            Ok(Some(line)) => {
+                line_no += 1;
+                parser.line(line_no, line);
+            }
+            Ok(None) => break,
             Err(e) => {
                 parser.problem(line_no + 1, format!("cannot read: {e}"));
                 break;
             }
         }
-        line_no += 1;
-        let text = String::from_utf8_lossy(&buf);
-        let line = text.trim_end_matches(['\n', '\r']);
-        parser.line(line_no, line);
     }
     parser.finish()
 }
 
-#[derive(Debug, Deserialize)]
-struct Event {
-    #[serde(rename = "Action")]
-    action: String,
-    #[serde(rename = "Package", default)]
-    package: Option<String>,
-    #[serde(rename = "Test", default)]
-    test: Option<String>,
+/// One event, borrowing from its line where the text has no escapes: a stream of a gigabyte has
+/// millions of them, and an allocation per field would be most of the reading. A missing text
+/// field reads as empty (serde borrows a `Cow` only outside an `Option`).
+#[derive(Debug, Default, Deserialize)]
+struct Event<'a> {
+    #[serde(rename = "Action", borrow)]
+    action: Cow<'a, str>,
+    #[serde(rename = "Package", default, borrow)]
+    package: Cow<'a, str>,
+    #[serde(rename = "Test", default, borrow)]
+    test: Cow<'a, str>,
     #[serde(rename = "Elapsed", default)]
     elapsed: Option<f64>,
-    #[serde(rename = "Output", default)]
-    output: Option<String>,
-    #[serde(rename = "ImportPath", default)]
-    import_path: Option<String>,
-    #[serde(rename = "FailedBuild", default)]
-    failed_build: Option<String>,
+    /// Kept as its JSON string literal: most output belongs to tests that pass, whose output is
+    /// dropped, so it is decoded only when it is kept.
+    #[serde(rename = "Output", default, borrow, deserialize_with = "literal")]
+    output: Option<&'a str>,
+    #[serde(rename = "ImportPath", default, borrow)]
+    import_path: Cow<'a, str>,
+    #[serde(rename = "FailedBuild", default, borrow)]
+    failed_build: Cow<'a, str>,
+}
+
+impl<'a> Event<'a> {
+    /// The event on `line`: scanned when it has the shape `go test -json` writes, read by
+    /// serde_json otherwise (which then also says what is wrong with it).
+    fn read(line: &'a str) -> Result<Event<'a>, serde_json::Error> {
+        match Event::scan(line) {
+            Some(event) => Ok(event),
+            None => serde_json::from_str(line),
+        }
+    }
+
+    /// The event read by [`flat_json::scan`]; `None` when the line is not in its shape or when
+    /// a field is not what serde would accept (a repeated field, a value of the wrong type), so
+    /// that serde_json reads it and decides.
+    fn scan(line: &'a str) -> Option<Event<'a>> {
+        let mut event = Event::default();
+        let mut seen = 0u8;
+        let scanned = flat_json::scan(line, |key, value| {
+            let bit = match key {
+                "Action" => 0,
+                "Package" => 1,
+                "Test" => 2,
+                "Elapsed" => 3,
+                "Output" => 4,
+                "ImportPath" => 5,
+                "FailedBuild" => 6,
+                _ => return true,
+            };
+            if seen & (1 << bit) != 0 {
+                return false;
+            }
+            seen |= 1 << bit;
+            let slot = match (bit, value) {
+                (3, Scalar::Number(number)) => {
+                    return match number.parse::<f64>() {
+                        Ok(seconds) if seconds.is_finite() => {
+                            event.elapsed = Some(seconds);
+                            true
+                        }
+                        _ => false,
+                    };
+                }
+                (4, Scalar::String { literal, .. }) => {
+                    event.output = Some(literal);
+                    return true;
+                }
+                (3 | 4, _) | (_, Scalar::Number(_)) => return false,
+                (0, _) => &mut event.action,
+                (1, _) => &mut event.package,
+                (2, _) => &mut event.test,
+                (5, _) => &mut event.import_path,
+                _ => &mut event.failed_build,
+            };
+            match value.plain_text() {
+                Some(text) => *slot = Cow::Borrowed(text),
+                None => match value {
+                    Scalar::String { literal, .. } => match decode(literal) {
+                        Ok(text) => *slot = Cow::Owned(text.into_owned()),
+                        Err(_) => return false,
+                    },
+                    Scalar::Number(_) => return false,
+                },
+            }
+            true
+        });
+        (scanned && seen & 1 != 0).then_some(event)
+    }
+}
+
+/// `Output` as its JSON literal.
+fn literal<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<&'de str>, D::Error> {
+    let raw: Option<&'de RawValue> = Deserialize::deserialize(deserializer)?;
+    Ok(raw.map(RawValue::get))
 }
 
 /// Output kept within [`OUTPUT_LIMIT`]: its head, and a window of its most recent lines.
@@ -121,6 +206,15 @@ impl Output {
         self.chunks().flat_map(str::lines).any(matches)
     }
 
+    /// The output as one text, taken rather than copied when nothing was left out (a failed
+    /// test's few lines: the common case).
+    fn into_text(self) -> Box<str> {
+        if self.omitted == 0 && self.tail.is_empty() {
+            return self.head.into_boxed_str();
+        }
+        self.text().into_boxed_str()
+    }
+
     fn text(&self) -> String {
         let mut text = self.head.clone();
         if self.omitted > 0 {
@@ -136,12 +230,57 @@ impl Output {
     }
 }
 
+/// The output of a test still running, as the JSON string literals it came in, one per line
+/// (a literal holds no raw newline). Past [`OUTPUT_LIMIT`] bytes they are decoded into an
+/// [`Output`], whose limits then apply.
+#[derive(Debug, Default)]
+struct Running {
+    literals: String,
+    decoded: Output,
+}
+
+impl Running {
+    fn push(&mut self, literal: &str, scratch: &mut String) {
+        self.literals.push_str(literal);
+        self.literals.push('\n');
+        if self.literals.len() > OUTPUT_LIMIT {
+            self.decode(scratch);
+        }
+    }
+
+    fn decode(&mut self, scratch: &mut String) {
+        // Decoding never lengthens a literal: the head needs no more room than they take.
+        let room = self.literals.len().min(OUTPUT_LIMIT / 2);
+        self.decoded
+            .head
+            .reserve(room.saturating_sub(self.decoded.head.len()));
+        for literal in self.literals.split_terminator('\n') {
+            scratch.clear();
+            flat_json::unescape_into(literal, scratch);
+            self.decoded.push(scratch);
+        }
+        self.literals.clear();
+    }
+
+    fn into_output(mut self, scratch: &mut String) -> Output {
+        self.decode(scratch);
+        self.decoded
+    }
+}
+
+/// The text of a JSON string literal (an event's `Output`, which must be one).
+fn decode(literal: &str) -> Result<Cow<'_, str>, String> {
+    serde_json::from_str(literal).map_err(|_| "Output must be a string".to_string())
+}
+
 #[derive(Debug, Default)]
 struct Package {
+    /// The import path, shared by every test of the package.
+    name: Arc<str>,
     /// Tests that started and have not ended, with their output so far.
-    running: BTreeMap<String, Output>,
+    running: FastMap<String, Running>,
     /// Tests that ended: name → index in the run's cases.
-    ended: HashMap<String, usize>,
+    ended: FastMap<String, usize>,
     /// Output not attributed to any test.
     output: Output,
     failed_tests: bool,
@@ -158,13 +297,18 @@ struct TextBlock {
 #[derive(Debug, Default)]
 struct Parser<'a> {
     file: &'a str,
-    packages: HashMap<String, Package>,
+    packages: FastMap<String, Package>,
     run: TestRun,
     problems: Vec<Problem>,
     text_blocks: Vec<TextBlock>,
     /// The last text line was a `FAIL … [build failed]`: text after it starts a new block.
     text_block_closed: bool,
     build_output: HashMap<String, Output>,
+    /// Room to decode one literal in, reused.
+    scratch: String,
+    /// Buffers of passed tests' output, cleared, for the next tests to reuse: a run starts and
+    /// ends a million of them.
+    spare: Vec<String>,
     failed_builds: BTreeSet<String>,
     claimed_builds: HashSet<String>,
 }
@@ -179,20 +323,27 @@ impl Parser<'_> {
         });
     }
 
-    fn line(&mut self, line_no: u64, line: &str) {
-        if !line.trim_start().starts_with('{') {
-            self.text_line(line);
+    fn line(&mut self, line_no: u64, line: &[u8]) {
+        let line = line.strip_suffix(b"\n").unwrap_or(line);
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        if !line.trim_ascii_start().starts_with(b"{") {
+            self.text_line(&String::from_utf8_lossy(line));
             return;
         }
-        let event: Event = match serde_json::from_str(line) {
-            Ok(event) => event,
-            Err(e) => {
-                self.problem(line_no, format!("not a test2json event: {e}"));
-                return;
-            }
+        // Go's encoder writes valid UTF-8 only; a line that is not is read as it would print.
+        // Checked once for the whole line, rather than string by string by serde_json.
+        // (`from_utf8_lossy` checks byte by byte; `from_utf8` a word at a time.)
+        let line = match std::str::from_utf8(line) {
+            Ok(line) => Cow::Borrowed(line),
+            Err(_) => String::from_utf8_lossy(line),
         };
-        if let Err(reason) = self.event(event) {
-            self.problem(line_no, reason);
+        match Event::read(&line) {
+            Ok(event) => {
+                if let Err(reason) = self.event(event) {
+                    self.problem(line_no, reason);
+                }
+            }
+            Err(e) => self.problem(line_no, format!("not a test2json event: {e}")),
         }
     }
 
@@ -204,7 +355,7 @@ impl Parser<'_> {
             output.push_str(line);
             output.push('\n');
             self.run.errors.push(SuiteError {
-                suite: suite.to_string(),
+                suite: Arc::from(suite),
                 kind: SuiteErrorKind::BuildFailure,
                 output,
             });
@@ -243,19 +394,21 @@ impl Parser<'_> {
     }
 
     fn event(&mut self, event: Event) -> Result<(), String> {
-        let test = event.test.as_deref().filter(|t| !t.is_empty());
-        match event.action.as_str() {
+        let action = event.action.as_ref();
+        let test = Some(event.test.as_ref()).filter(|t| !t.is_empty());
+        match action {
             "build-output" | "build-fail" => {
-                let path = event
-                    .import_path
-                    .ok_or_else(|| format!("{} event needs ImportPath", article(&event.action)))?;
-                if event.action == "build-fail" {
-                    self.failed_builds.insert(path);
+                let path = Some(event.import_path)
+                    .filter(|p| !p.is_empty())
+                    .ok_or_else(|| format!("{} event needs ImportPath", article(action)))?;
+                if action == "build-fail" {
+                    self.failed_builds.insert(path.into_owned());
                 } else {
+                    let text = event.output.map(decode).transpose()?.unwrap_or_default();
                     self.build_output
-                        .entry(path)
+                        .entry(path.into_owned())
                         .or_default()
-                        .push(event.output.as_deref().unwrap_or_default());
+                        .push(&text);
                 }
                 return Ok(());
             }
@@ -264,45 +417,53 @@ impl Parser<'_> {
             // nothing the counts depend on: tolerated, so a new toolchain does not break gates.
             _ => return Ok(()),
         }
-        let package = event
-            .package
+        let name = Some(event.package.as_ref())
             .filter(|p| !p.is_empty())
-            .ok_or_else(|| format!("{} event needs Package", article(&event.action)))?;
-        let action = event.action.as_str();
-        let output = event.output.as_deref();
+            .ok_or_else(|| format!("{} event needs Package", article(action)))?;
+        let output = event.output;
         if matches!(action, "output" | "bench") && output.is_none() {
             return Err(format!("{} event needs Output", article(action)));
         }
+        let pkg = package(&mut self.packages, name);
         match (action, test) {
-            ("attr", _) => {}
-            ("start", _) => {
-                self.packages.entry(package).or_default();
-            }
+            ("start", _) => {}
             ("run" | "pause" | "cont", Some(test)) => {
-                let pkg = self.packages.entry(package).or_default();
-                if !pkg.ended.contains_key(test) {
-                    pkg.running.entry(test.to_string()).or_default();
+                if !pkg.ended.contains_key(test) && !pkg.running.contains_key(test) {
+                    let running = Running {
+                        literals: self.spare.pop().unwrap_or_default(),
+                        decoded: Output::default(),
+                    };
+                    pkg.running.insert(test.to_string(), running);
                 }
             }
             ("run" | "pause" | "cont", None) => {
                 return Err(format!("{} event needs Test", article(action)));
             }
             ("output" | "bench", Some(test)) => {
-                let text = output.unwrap_or_default();
-                let pkg = self.packages.entry(package).or_default();
-                if let Some(&index) = pkg.ended.get(test) {
+                let Some(literal) = output else {
+                    unreachable!("output events without Output are refused above")
+                };
+                if !literal.starts_with('"') {
+                    return Err("Output must be a string".into());
+                }
+                if let Some(running) = pkg.running.get_mut(test) {
+                    running.push(literal, &mut self.scratch);
+                } else if let Some(&index) = pkg.ended.get(test) {
                     // Late output of a test that already ended (a goroutine it left behind).
+                    let text = decode(literal)?;
                     let case = &mut self.run.cases[index];
                     if case.output.len() + text.len() <= OUTPUT_LIMIT {
-                        case.output.push_str(text);
+                        case.output = [&*case.output, &*text].concat().into();
                     }
                 } else {
-                    pkg.running.entry(test.to_string()).or_default().push(text);
+                    let mut running = Running::default();
+                    running.push(literal, &mut self.scratch);
+                    pkg.running.insert(test.to_string(), running);
                 }
             }
             ("output" | "bench", None) => {
-                let pkg = self.packages.entry(package).or_default();
-                pkg.output.push(output.unwrap_or_default());
+                let text = output.map(decode).transpose()?.unwrap_or_default();
+                pkg.output.push(&text);
             }
             ("pass" | "fail" | "skip", Some(test)) => {
                 let status = match action {
@@ -310,29 +471,36 @@ impl Parser<'_> {
                     "fail" => TestStatus::Failed,
                     _ => TestStatus::Skipped,
                 };
-                let pkg = self.packages.entry(package.clone()).or_default();
-                let output = pkg.running.remove(test).unwrap_or_default();
+                let (test, output) = pkg
+                    .running
+                    .remove_entry(test)
+                    .unwrap_or_else(|| (test.to_string(), Running::default()));
                 pkg.failed_tests |= status == TestStatus::Failed;
-                pkg.ended.insert(test.to_string(), self.run.cases.len());
+                pkg.ended.insert(test.clone(), self.run.cases.len());
                 self.run.cases.push(TestCase {
-                    suite: package,
-                    name: test.to_string(),
+                    suite: pkg.name.clone(),
+                    name: test.into_boxed_str(),
                     status,
                     duration_seconds: event.elapsed,
                     // A passed test's output is dropped, as gotestsum's JUnit drops it: reports
                     // show why tests failed or were skipped, and a million passing tests' logs
                     // would be most of a run's memory.
                     output: if status == TestStatus::Passed {
-                        String::new()
+                        let mut literals = output.literals;
+                        if literals.capacity() <= 4096 && self.spare.len() < 64 {
+                            literals.clear();
+                            self.spare.push(literals);
+                        }
+                        Box::default()
                     } else {
-                        output.text()
+                        output.into_output(&mut self.scratch).into_text()
                     },
                     cached: false,
                     flaky: false,
                 });
             }
             ("pass" | "skip", None) => {
-                let pkg = self.packages.remove(&package).unwrap_or_default();
+                let pkg = self.packages.remove(name).unwrap_or_default();
                 if pkg
                     .output
                     .has_line(|l| l.starts_with("ok ") && l.contains("(cached)"))
@@ -342,18 +510,33 @@ impl Parser<'_> {
                     }
                 }
             }
-            ("fail", None) => self.package_failed(package, event.failed_build, false),
+            ("fail", None) => {
+                let failed_build = Some(event.failed_build)
+                    .filter(|b| !b.is_empty())
+                    .map(Cow::into_owned);
+                self.package_failed(name, failed_build, false);
+            }
             _ => unreachable!("actions are checked above"),
         }
         Ok(())
     }
 
     /// A package ended in failure, or (`cut_short`) the stream ended before the package did.
-    fn package_failed(&mut self, suite: String, failed_build: Option<String>, cut_short: bool) {
-        let pkg = self.packages.remove(&suite).unwrap_or_default();
+    fn package_failed(&mut self, suite: &str, failed_build: Option<String>, cut_short: bool) {
+        let pkg = self.packages.remove(suite).unwrap_or_else(|| Package {
+            name: Arc::from(suite),
+            ..Package::default()
+        });
         let mut output = pkg.output.text();
+        // In name order, so that the same stream always gives the same run.
+        let mut running: Vec<(String, Output)> = pkg
+            .running
+            .into_iter()
+            .map(|(name, running)| (name, running.into_output(&mut self.scratch)))
+            .collect();
+        running.sort_by(|a, b| a.0.cmp(&b.0));
         let timed_out =
-            pkg.output.contains(TIMEOUT) || pkg.running.values().any(|o| o.contains(TIMEOUT));
+            pkg.output.contains(TIMEOUT) || running.iter().any(|(_, o)| o.contains(TIMEOUT));
         let build_failed = pkg.output.has_line(|l| {
             l.starts_with("FAIL")
                 && (l.ends_with("[build failed]") || l.ends_with("[setup failed]"))
@@ -374,28 +557,28 @@ impl Parser<'_> {
             Some(SuiteErrorKind::Timeout)
         } else if pkg.output.has_line(|l| l.starts_with("panic: ")) {
             Some(SuiteErrorKind::Panic)
-        } else if cut_short || (!pkg.failed_tests && pkg.running.is_empty()) {
+        } else if cut_short || (!pkg.failed_tests && running.is_empty()) {
             Some(SuiteErrorKind::Failed)
         } else {
             None
         };
-        for (name, test_output) in pkg.running {
+        for (name, test_output) in running {
             if kind == Some(SuiteErrorKind::Timeout) && !pkg.output.contains(TIMEOUT) {
                 output.push_str(&test_output.text());
             }
             self.run.cases.push(TestCase {
-                suite: suite.clone(),
-                name,
+                suite: pkg.name.clone(),
+                name: name.into_boxed_str(),
                 status: TestStatus::Failed,
                 duration_seconds: None,
-                output: test_output.text(),
+                output: test_output.into_text(),
                 cached: false,
                 flaky: false,
             });
         }
         if let Some(kind) = kind {
             self.run.errors.push(SuiteError {
-                suite,
+                suite: pkg.name,
                 kind,
                 output,
             });
@@ -414,21 +597,21 @@ impl Parser<'_> {
                 pkg.output
                     .push("(the output ended before this package reported a result)\n");
             }
-            self.package_failed(suite, None, true);
+            self.package_failed(&suite, None, true);
         }
         for build in &self.failed_builds {
             if !self.claimed_builds.contains(build) {
-                let suite = build.split_whitespace().next().unwrap_or(build).to_string();
+                let suite = build.split_whitespace().next().unwrap_or(build);
                 if self
                     .run
                     .errors
                     .iter()
-                    .any(|e| e.suite == suite && e.kind == SuiteErrorKind::BuildFailure)
+                    .any(|e| &*e.suite == suite && e.kind == SuiteErrorKind::BuildFailure)
                 {
                     continue;
                 }
                 self.run.errors.push(SuiteError {
-                    suite,
+                    suite: Arc::from(suite),
                     kind: SuiteErrorKind::BuildFailure,
                     output: self
                         .build_output
@@ -440,6 +623,18 @@ impl Parser<'_> {
         }
         Ok(self.run)
     }
+}
+
+/// The package named `name`, added when first seen.
+fn package<'p>(packages: &'p mut FastMap<String, Package>, name: &str) -> &'p mut Package {
+    if !packages.contains_key(name) {
+        let package = Package {
+            name: Arc::from(name),
+            ..Package::default()
+        };
+        packages.insert(name.to_string(), package);
+    }
+    packages.get_mut(name).expect("the package was just added")
 }
 
 /// `FAIL\texample.com/pkg [build failed]` (or `[setup failed]`): the package it names.

@@ -43,16 +43,16 @@
 //! tests, not the size of the input: text is read in pieces, and each test keeps at most
 //! [`OUTPUT_LIMIT`] bytes of output, half from its start and half from its end.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, VecDeque};
 use std::io::{self, BufRead, Write};
+use std::sync::Arc;
 
 use gigops_core::evidence::{SuiteError, SuiteErrorKind, TestCase, TestRun, TestStatus};
-use quick_xml::Reader;
-use quick_xml::events::{BytesStart, Event};
 
 use crate::gotest::OUTPUT_LIMIT;
-use crate::xml_position::Positions;
-use crate::{Problem, Problems};
+use crate::xml_stream::{self, Stop, Tag};
+use crate::{FastMap, Problem, Problems};
 
 /// The name of the testcase that carries a suite error in the JUnit gigops writes.
 pub const SUITE_CASE: &str = "(suite)";
@@ -60,229 +60,11 @@ pub const SUITE_CASE: &str = "(suite)";
 /// The classname node's junit reporter gives every test that has none of its own.
 const NODE_CLASSNAME: &str = "test";
 
-/// The longest entity reference read in text (`&#x10FFFF;` and every predefined one fit).
-const MAX_REFERENCE: usize = 12;
-
 /// Reads a JUnit XML report; `file_name` names it in problems.
 pub fn parse(reader: impl BufRead, file_name: &str) -> Result<TestRun, Problems> {
-    let mut source = Positions::new(reader);
     let mut parser = Parser::new(file_name);
-    // A byte order mark is skipped here rather than by quick-xml, which would not count it in
-    // its positions.
-    if let Err(e) = skip_bom(&mut source) {
-        parser.problem(1, "column 1".into(), format!("cannot read: {e}"));
-        return parser.finish(0);
-    }
-    let base = source.consumed();
-    let mut xml = Reader::from_reader(source);
-    let mut buf = Vec::new();
-    loop {
-        if let Err((line, column, reason)) = read_text(&mut xml, &mut parser, base) {
-            parser.problem(line, format!("column {column}"), reason);
-            break;
-        }
-        parser.end_text_node();
-        let start = xml.buffer_position() + base;
-        let source = xml.get_mut();
-        source.mark(source.consumed());
-        let (line, column) = xml.get_ref().locate(start);
-        buf.clear();
-        let event = xml.read_event_into(&mut buf);
-        let result = match event {
-            Ok(Event::Eof) => break,
-            Ok(Event::Start(e)) => parser.start(&e, xml.decoder(), line, column),
-            Ok(Event::Empty(e)) => parser
-                .start(&e, xml.decoder(), line, column)
-                .map(|()| parser.end()),
-            Ok(Event::End(_)) => {
-                parser.end();
-                Ok(())
-            }
-            // Text is read by `read_text`; quick-xml sees only markup.
-            Ok(_) => Ok(()),
-            Err(e) => {
-                let (line, column) = xml.get_ref().locate(xml.error_position() + base);
-                parser.problem(line, format!("column {column}"), format!("not XML: {e}"));
-                break;
-            }
-        };
-        if result.is_err() {
-            break;
-        }
-    }
-    let eof = xml.get_ref().consumed();
-    let last_line = xml.get_ref().locate(eof).0;
+    let last_line = xml_stream::read(reader, &mut parser);
     parser.finish(last_line)
-}
-
-/// A problem in text: its line, column and reason.
-type TextError = (u64, u64, String);
-
-/// Reads the text before the next markup, entity references and CDATA sections included, and
-/// hands it to the parser in pieces, so that a long `<system-out>` is never held whole. Leaves
-/// the `<` of the next markup for quick-xml.
-fn read_text<R: BufRead>(
-    xml: &mut Reader<Positions<R>>,
-    parser: &mut Parser,
-    base: u64,
-) -> Result<(), TextError> {
-    loop {
-        // Positions are only ever asked for within the piece being read: forget older newlines.
-        let source = xml.get_mut();
-        source.mark(source.consumed());
-        let offset = xml.buffer_position() + base;
-        let mut stream = xml.stream();
-        // Where the reading stands, for problems: everything before it has been consumed.
-        let here = |stream: &quick_xml::reader::BinaryStream<'_, Positions<R>>, reason: String| {
-            let (line, column) = stream.get_ref().locate(stream.offset() + base);
-            (line, column, reason)
-        };
-        let available = match stream.fill_buf() {
-            Ok(available) => available,
-            Err(e) => return Err(here(&stream, format!("cannot read: {e}"))),
-        };
-        if available.is_empty() {
-            return Ok(());
-        }
-        let at = available.iter().position(|&b| b == b'<' || b == b'&');
-        let n = at.unwrap_or(available.len());
-        let markup = at.is_some_and(|at| available[at] == b'<');
-        if n > 0 {
-            let stray = parser.text(&available[..n]);
-            stream.consume(n);
-            if let Some(i) = stray {
-                let (line, column) = stream.get_ref().locate(offset + i as u64);
-                parser.problem(
-                    line,
-                    format!("column {column}"),
-                    "text outside the root element".into(),
-                );
-            }
-        }
-        if at.is_none() {
-            continue;
-        }
-        if markup {
-            if let Err(e) = stream.get_mut().look_ahead(CDATA_START.len()) {
-                return Err(here(&stream, format!("cannot read: {e}")));
-            }
-            let starts_cdata = match stream.fill_buf() {
-                Ok(ahead) => ahead.starts_with(CDATA_START),
-                Err(e) => return Err(here(&stream, format!("cannot read: {e}"))),
-            };
-            if !starts_cdata {
-                return Ok(());
-            }
-            let (line, column, _) = here(&stream, String::new());
-            stream.consume(CDATA_START.len());
-            read_cdata(xml, parser, (line, column))?;
-        } else {
-            if let Err(e) = stream.get_mut().look_ahead(MAX_REFERENCE) {
-                return Err(here(&stream, format!("cannot read: {e}")));
-            }
-            let ahead = match stream.fill_buf() {
-                Ok(ahead) => ahead,
-                Err(e) => return Err(here(&stream, format!("cannot read: {e}"))),
-            };
-            let Some(end) = ahead.iter().take(MAX_REFERENCE).position(|&b| b == b';') else {
-                return Err(here(
-                    &stream,
-                    "an `&` that starts no entity reference (write `&amp;` for a literal `&`)"
-                        .to_string(),
-                ));
-            };
-            let name = String::from_utf8_lossy(&ahead[1..end]).into_owned();
-            let Some(ch) = resolve_reference(&name) else {
-                return Err(here(
-                    &stream,
-                    format!("unknown entity reference `&{name};`"),
-                ));
-            };
-            let mut encoded = [0u8; 4];
-            // A reference outside the root element is reported with the `<` that follows.
-            let _ = parser.text(ch.encode_utf8(&mut encoded).as_bytes());
-            stream.consume(end + 1);
-        }
-    }
-}
-
-const CDATA_START: &[u8] = b"<![CDATA[";
-
-/// The inside of a CDATA section, after its `<![CDATA[`, which stood at `start` (line and
-/// column).
-fn read_cdata<R: BufRead>(
-    xml: &mut Reader<Positions<R>>,
-    parser: &mut Parser,
-    start: (u64, u64),
-) -> Result<(), TextError> {
-    let fail = |reason: String| (start.0, start.1, reason);
-    loop {
-        let source = xml.get_mut();
-        source.mark(source.consumed());
-        let mut stream = xml.stream();
-        let available = stream
-            .fill_buf()
-            .map_err(|e| fail(format!("cannot read the CDATA section starting here: {e}")))?;
-        if available.is_empty() {
-            return Err(fail("a CDATA section that is never closed".to_string()));
-        }
-        match available.iter().position(|&b| b == b']') {
-            None => {
-                let n = available.len();
-                parser.cdata(available);
-                stream.consume(n);
-            }
-            Some(at) if at > 0 => {
-                parser.cdata(&available[..at]);
-                stream.consume(at);
-            }
-            Some(_) => {
-                stream.get_mut().look_ahead(3).map_err(|e| {
-                    fail(format!("cannot read the CDATA section starting here: {e}"))
-                })?;
-                let closes = stream
-                    .fill_buf()
-                    .map_err(|e| fail(format!("cannot read the CDATA section starting here: {e}")))?
-                    .starts_with(b"]]>");
-                if closes {
-                    stream.consume(3);
-                    return Ok(());
-                }
-                parser.cdata(b"]");
-                stream.consume(1);
-            }
-        }
-    }
-}
-
-/// The character an entity reference (without `&` and `;`) stands for: one of XML's five
-/// predefined entities or a character reference.
-fn resolve_reference(name: &str) -> Option<char> {
-    match name {
-        "lt" => Some('<'),
-        "gt" => Some('>'),
-        "amp" => Some('&'),
-        "quot" => Some('"'),
-        "apos" => Some('\''),
-        _ => {
-            let number = name.strip_prefix('#')?;
-            let code = match number.strip_prefix('x') {
-                Some(hex) => u32::from_str_radix(hex, 16).ok()?,
-                None => number.parse().ok()?,
-            };
-            char::from_u32(code).filter(|&c| c != '\0')
-        }
-    }
-}
-
-/// Skips a UTF-8 byte order mark at the start of `source`.
-fn skip_bom<R: BufRead>(source: &mut Positions<R>) -> io::Result<()> {
-    const BOM: &[u8] = b"\xEF\xBB\xBF";
-    source.look_ahead(BOM.len())?;
-    if source.fill_buf()?.starts_with(BOM) {
-        source.consume(BOM.len());
-    }
-    Ok(())
 }
 
 /// Output kept within [`OUTPUT_LIMIT`] bytes: its first half, and a window of its last half.
@@ -328,6 +110,9 @@ impl Bounded {
     }
 
     pub(crate) fn text(&self) -> String {
+        if self.head.is_empty() && self.tail.is_empty() {
+            return String::new();
+        }
         let tail: Vec<u8> = self.tail.iter().copied().collect();
         if self.omitted == 0 {
             let mut all = self.head.clone();
@@ -401,7 +186,10 @@ enum Kind {
 struct Frame {
     kind: Kind,
     sink: Sink,
-    name: String,
+    /// The element's local name; the names this reader knows are not allocated.
+    name: Cow<'static, str>,
+    /// The name as written, when it is not `name` (it has a prefix), for its end tag to match.
+    written: Option<Box<[u8]>>,
     line: u64,
     column: u64,
     message: String,
@@ -410,21 +198,22 @@ struct Frame {
 
 #[derive(Debug)]
 struct OpenSuite {
-    /// Its own name, and the path of names from the outermost suite.
-    name: String,
-    path: String,
+    /// Its own name, and the path of names from the outermost suite (shared by its tests).
+    name: Arc<str>,
+    path: Arc<str>,
     output: Bounded,
     /// A `<failure>` or `<error>` of the suite itself.
     error: Option<SuiteErrorKind>,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct OpenCase {
-    suite: String,
+    suite: Arc<str>,
     /// The innermost suite's own name.
-    suite_name: String,
+    suite_name: Arc<str>,
     name: String,
-    classname: String,
+    /// Shared with the suite's name when it is the same (as Surefire and nextest write it).
+    classname: Arc<str>,
     time: Option<f64>,
     failed: bool,
     skipped: bool,
@@ -436,31 +225,30 @@ struct OpenCase {
     output: Bounded,
 }
 
-/// The attributes this reader looks at.
+/// The attributes this reader looks at, borrowed from the element where they need no
+/// unescaping.
 #[derive(Debug, Default)]
-struct Attributes {
-    name: Option<String>,
-    classname: Option<String>,
-    time: Option<String>,
-    message: Option<String>,
-    kind: Option<String>,
-    status: Option<String>,
-    result: Option<String>,
+struct Attributes<'e> {
+    name: Option<Cow<'e, str>>,
+    classname: Option<Cow<'e, str>>,
+    time: Option<Cow<'e, str>>,
+    message: Option<Cow<'e, str>>,
+    kind: Option<Cow<'e, str>>,
+    status: Option<Cow<'e, str>>,
+    result: Option<Cow<'e, str>>,
 }
-
-/// A problem was found that ends the reading.
-struct Stop;
 
 struct Parser<'a> {
     file: &'a str,
     problems: Vec<Problem>,
     run: TestRun,
-    /// (suite, name) → index in the run's cases.
-    seen: HashMap<(String, String), usize>,
+    seen: SeenCases,
     stack: Vec<Frame>,
     suites: Vec<OpenSuite>,
     case: Option<OpenCase>,
-    root_name: Option<String>,
+    root_name: Option<Arc<str>>,
+    /// The empty name, shared.
+    empty: Arc<str>,
     saw_root: bool,
     /// Whitespace at the start of the current text node, held back until the node turns out to
     /// hold more than indentation.
@@ -476,11 +264,12 @@ impl<'a> Parser<'a> {
             file,
             problems: Vec::new(),
             run: TestRun::default(),
-            seen: HashMap::new(),
+            seen: SeenCases::default(),
             stack: Vec::new(),
             suites: Vec::new(),
             case: None,
             root_name: None,
+            empty: Arc::from(""),
             saw_root: false,
             held: Vec::new(),
             node_has_content: false,
@@ -573,24 +362,10 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn read_attributes(
-        &mut self,
-        e: &BytesStart,
-        decoder: quick_xml::encoding::Decoder,
-        line: u64,
-        column: u64,
-    ) -> Result<Attributes, Stop> {
+    fn read_attributes<'e>(&mut self, tag: &Tag<'e>) -> Result<Attributes<'e>, Stop> {
         let mut found = Attributes::default();
-        for attribute in e.attributes() {
-            let attribute = match attribute {
-                Ok(attribute) => attribute,
-                Err(err) => {
-                    self.problem(line, format!("column {column}"), format!("not XML: {err}"));
-                    return Err(Stop);
-                }
-            };
-            let key = attribute.key.local_name();
-            let slot = match key.as_ref() {
+        for (key, raw) in tag.attributes() {
+            let slot = match key {
                 b"name" => &mut found.name,
                 b"classname" => &mut found.classname,
                 b"time" => &mut found.time,
@@ -600,11 +375,11 @@ impl<'a> Parser<'a> {
                 b"result" => &mut found.result,
                 _ => continue,
             };
-            match attribute.decode_and_unescape_value(decoder) {
-                Ok(value) => *slot = Some(value.into_owned()),
-                Err(err) => {
-                    let key = String::from_utf8_lossy(key.as_ref()).into_owned();
-                    self.problem(line, key, format!("not XML: {err}"));
+            match xml_stream::attribute_value(raw) {
+                Ok(value) => *slot = Some(value),
+                Err(reason) => {
+                    let key = String::from_utf8_lossy(key).into_owned();
+                    self.problem(tag.line, key, format!("not XML: {reason}"));
                     return Err(Stop);
                 }
             }
@@ -612,18 +387,15 @@ impl<'a> Parser<'a> {
         Ok(found)
     }
 
-    fn start(
-        &mut self,
-        e: &BytesStart,
-        decoder: quick_xml::encoding::Decoder,
-        line: u64,
-        column: u64,
-    ) -> Result<(), Stop> {
-        let name = String::from_utf8_lossy(e.local_name().as_ref()).into_owned();
-        let attributes = self.read_attributes(e, decoder, line, column)?;
+    fn start_element(&mut self, tag: &Tag<'_>) -> Result<(), Stop> {
+        let (line, column) = (tag.line, tag.column);
+        let written = tag.name();
+        let name = element_name(xml_stream::local_name(written));
+        let attributes = self.read_attributes(tag)?;
         let mut frame = Frame {
             kind: Kind::Other,
             sink: Sink::Nothing,
+            written: (written != name.as_bytes()).then(|| written.into()),
             name,
             line,
             column,
@@ -633,11 +405,14 @@ impl<'a> Parser<'a> {
         let parent = self.stack.last().map(|f| (f.kind, f.sink));
         match parent {
             None => {
-                match frame.name.as_str() {
+                match &*frame.name {
                     "testsuites" => {
                         frame.kind = Kind::Root;
                         if self.root_name.is_none() {
-                            self.root_name = attributes.name.filter(|n| !n.is_empty());
+                            self.root_name = attributes
+                                .name
+                                .filter(|n| !n.is_empty())
+                                .map(|n| Arc::from(n.as_ref()));
                         }
                     }
                     "testsuite" => self.open_suite(&mut frame, attributes),
@@ -657,20 +432,20 @@ impl<'a> Parser<'a> {
             }
             Some((Kind::Case, _)) => self.case_child(&mut frame, attributes),
             Some((_, sink)) if self.case.is_some() => {
-                if matches!(frame.name.as_str(), "testcase" | "testsuite") {
+                if matches!(&*frame.name, "testcase" | "testsuite") {
                     self.nested_in_case(&frame);
                 } else {
                     frame.sink = sink;
                 }
             }
-            Some((Kind::Root | Kind::Suite, _)) => match frame.name.as_str() {
+            Some((Kind::Root | Kind::Suite, _)) => match &*frame.name {
                 "testsuite" => self.open_suite(&mut frame, attributes),
                 "testcase" => self.open_case(&mut frame, attributes, line),
                 "testsuites" => frame.kind = Kind::Root,
                 "failure" | "error" if !self.suites.is_empty() => {
                     frame.kind = Kind::Outcome;
                     frame.sink = Sink::Suite;
-                    frame.message = attributes.message.unwrap_or_default();
+                    frame.message = owned(attributes.message);
                     if let Some(suite) = self.suites.last_mut() {
                         suite.error = Some(kind_of(attributes.kind.as_deref()));
                     }
@@ -696,18 +471,18 @@ impl<'a> Parser<'a> {
     }
 
     fn case_child(&mut self, frame: &mut Frame, attributes: Attributes) {
-        if matches!(frame.name.as_str(), "testcase" | "testsuite") {
+        if matches!(&*frame.name, "testcase" | "testsuite") {
             self.nested_in_case(frame);
             return;
         }
         let Some(case) = self.case.as_mut() else {
             return;
         };
-        match frame.name.as_str() {
+        match &*frame.name {
             "failure" | "error" | "rerunFailure" | "rerunError" => {
                 case.failed = true;
-                if matches!(frame.name.as_str(), "failure" | "error") {
-                    case.error_type = attributes.kind.clone().unwrap_or_default();
+                if matches!(&*frame.name, "failure" | "error") {
+                    case.error_type = owned(attributes.kind.clone());
                 }
                 if frame.name == "error"
                     && attributes.message.as_deref() == Some("collection failure")
@@ -729,17 +504,18 @@ impl<'a> Parser<'a> {
         }
         frame.kind = Kind::Outcome;
         frame.sink = Sink::Case;
-        frame.message = attributes.message.unwrap_or_default();
+        frame.message = owned(attributes.message);
     }
 
     fn open_suite(&mut self, frame: &mut Frame, attributes: Attributes) {
         frame.kind = Kind::Suite;
-        let name = attributes.name.unwrap_or_default();
-        let parent = self.suites.last().map_or("", |s| s.path.as_str());
-        let path = match (parent.is_empty(), name.is_empty()) {
-            (_, true) => parent.to_string(),
-            (true, false) => name.clone(),
-            (false, false) => format!("{parent}/{name}"),
+        let name: Arc<str> = Arc::from(attributes.name.as_deref().unwrap_or_default());
+        let parent = self.suites.last().map(|s| s.path.clone());
+        let path = match (parent, name.is_empty()) {
+            (Some(parent), true) => parent,
+            (None, _) => name.clone(),
+            (Some(parent), false) if parent.is_empty() => name.clone(),
+            (Some(parent), false) => Arc::from(format!("{parent}/{name}")),
         };
         self.suites.push(OpenSuite {
             name,
@@ -752,13 +528,19 @@ impl<'a> Parser<'a> {
     fn open_case(&mut self, frame: &mut Frame, attributes: Attributes, line: u64) {
         frame.kind = Kind::Case;
         frame.sink = Sink::Case;
-        let classname = attributes.classname.unwrap_or_default();
-        let (path, suite_name) = self
-            .suites
-            .last()
-            .map_or((String::new(), String::new()), |s| {
-                (s.path.clone(), s.name.clone())
-            });
+        self.case = Some(self.new_case(attributes, line));
+    }
+
+    fn new_case(&mut self, attributes: Attributes, line: u64) -> OpenCase {
+        let (path, suite_name) = match self.suites.last() {
+            Some(suite) => (suite.path.clone(), suite.name.clone()),
+            None => (self.empty.clone(), self.empty.clone()),
+        };
+        let classname = match attributes.classname.as_deref() {
+            None | Some("") => self.empty.clone(),
+            Some(same) if same == &*suite_name => suite_name.clone(),
+            Some(other) => Arc::from(other),
+        };
         let suite = if !path.is_empty() {
             path
         } else if !classname.is_empty() {
@@ -778,28 +560,53 @@ impl<'a> Parser<'a> {
             });
         let skipped_by_status = attributes.status.as_deref() == Some("notrun")
             || matches!(attributes.result.as_deref(), Some("skipped" | "suppressed"));
-        self.case = Some(OpenCase {
+        OpenCase {
             suite,
             suite_name,
-            name: attributes.name.unwrap_or_default(),
+            name: owned(attributes.name),
             classname,
             time,
+            failed: false,
             skipped: skipped_by_status,
-            ..OpenCase::default()
-        });
+            todo: false,
+            flaky: false,
+            collection_failure: false,
+            error_type: String::new(),
+            output: Bounded::default(),
+        }
     }
 
-    fn fallback_suite(&self) -> String {
-        self.root_name
-            .clone()
-            .unwrap_or_else(|| "junit".to_string())
+    fn fallback_suite(&self) -> Arc<str> {
+        self.root_name.clone().unwrap_or_else(|| Arc::from("junit"))
     }
 
-    fn end(&mut self) {
+    fn end_element(&mut self, written: &[u8], line: u64, column: u64) -> Result<(), Stop> {
         self.end_text_node();
         let Some(frame) = self.stack.pop() else {
-            return;
+            self.problem(
+                line,
+                format!("column {column}"),
+                format!(
+                    "not XML: </{}> closes no element that is open",
+                    String::from_utf8_lossy(written)
+                ),
+            );
+            return Err(Stop);
         };
+        let opened = frame.written.as_deref().unwrap_or(frame.name.as_bytes());
+        if opened != written {
+            self.problem(
+                line,
+                format!("column {column}"),
+                format!(
+                    "not XML: </{}> closes <{}>, which opened at line {}",
+                    String::from_utf8_lossy(written),
+                    String::from_utf8_lossy(opened),
+                    frame.line
+                ),
+            );
+            return Err(Stop);
+        }
         match frame.kind {
             Kind::Outcome => {
                 if !frame.had_text && !frame.message.is_empty() {
@@ -812,6 +619,7 @@ impl<'a> Parser<'a> {
             Kind::Suite => self.finish_suite(),
             Kind::Root | Kind::Other => {}
         }
+        Ok(())
     }
 
     fn finish_suite(&mut self) {
@@ -833,9 +641,12 @@ impl<'a> Parser<'a> {
     }
 
     fn finish_case(&mut self) {
-        let Some(case) = self.case.take() else {
-            return;
-        };
+        if let Some(case) = self.case.take() {
+            self.record_case(case);
+        }
+    }
+
+    fn record_case(&mut self, case: OpenCase) {
         let status = if case.skipped && (!case.failed || case.todo) {
             TestStatus::Skipped
         } else if case.failed {
@@ -845,19 +656,19 @@ impl<'a> Parser<'a> {
         };
         if status == TestStatus::Failed && stands_for_suite(&case) {
             // A suite error named after a module (pytest) is that module's, within the suite.
-            let own = if !case.name.is_empty()
+            let own: &str = if !case.name.is_empty()
                 && case.name != SUITE_CASE
                 && case.name != "initializationError"
-                && case.name != case.classname
+                && *case.name != *case.classname
             {
                 &case.name
             } else {
                 &case.classname
             };
-            let own =
-                Some(own).filter(|n| !n.is_empty() && **n != case.suite_name && **n != case.suite);
+            let own = Some(own)
+                .filter(|n| !n.is_empty() && *n != &*case.suite_name && *n != &*case.suite);
             let suite = match own {
-                Some(own) => format!("{}/{own}", case.suite),
+                Some(own) => Arc::from(format!("{}/{own}", case.suite)),
                 None => case.suite.clone(),
             };
             self.run.errors.push(SuiteError {
@@ -871,18 +682,18 @@ impl<'a> Parser<'a> {
         let name = if !case.classname.is_empty()
             && case.classname != case.suite_name
             && case.classname != case.suite
-            && case.classname != NODE_CLASSNAME
+            && &*case.classname != NODE_CLASSNAME
         {
             format!("{}.{}", case.classname, case.name)
         } else {
-            case.name.clone()
+            case.name
         };
         let test = TestCase {
             suite: case.suite,
-            name,
+            name: name.into_boxed_str(),
             status,
             duration_seconds: case.time,
-            output: case.output.text(),
+            output: case.output.text().into_boxed_str(),
             cached: false,
             flaky: case.flaky && status == TestStatus::Passed,
         };
@@ -891,13 +702,16 @@ impl<'a> Parser<'a> {
 
     /// Adds a test, or merges it into the one of the same suite and name seen before.
     fn add_case(&mut self, test: TestCase) {
-        let key = (test.suite.clone(), test.name.clone());
-        let Some(&index) = self.seen.get(&key) else {
-            self.seen.insert(key, self.run.cases.len());
+        let cases = &self.run.cases;
+        let table = self.seen.of_suite(&test.suite);
+        let hash = name_hash(&test.name);
+        let Some(&index) = table.find(hash, |&i| cases[i as usize].name == test.name) else {
+            let index = u32::try_from(cases.len()).expect("fewer than 4 billion tests");
+            table.insert_unique(hash, index, |&i| name_hash(&cases[i as usize].name));
             self.run.cases.push(test);
             return;
         };
-        let earlier = &mut self.run.cases[index];
+        let earlier = &mut self.run.cases[index as usize];
         let rank = |s: TestStatus| match s {
             TestStatus::Skipped => 0,
             TestStatus::Passed => 1,
@@ -916,7 +730,7 @@ impl<'a> Parser<'a> {
             output.push(earlier.output.as_bytes());
             output.begin_part();
             output.push(test.output.as_bytes());
-            earlier.output = output.text();
+            earlier.output = output.text().into_boxed_str();
         }
     }
 
@@ -946,12 +760,114 @@ impl<'a> Parser<'a> {
     }
 }
 
+impl xml_stream::Sink for Parser<'_> {
+    fn start(&mut self, tag: &Tag<'_>) -> Result<(), Stop> {
+        self.start_element(tag)
+    }
+
+    fn empty(&mut self, tag: &Tag<'_>) -> Result<(), Stop> {
+        // A testcase with nothing in it, in a suite: recorded at once, without the element
+        // stack (a million of them are most of a large report).
+        let in_suite =
+            matches!(self.stack.last(), Some(f) if matches!(f.kind, Kind::Root | Kind::Suite));
+        if tag.name() == b"testcase" && in_suite && self.case.is_none() {
+            self.end_text_node();
+            let attributes = self.read_attributes(tag)?;
+            let case = self.new_case(attributes, tag.line);
+            self.record_case(case);
+            return Ok(());
+        }
+        self.start_element(tag)?;
+        self.end_element(tag.name(), tag.line, tag.column)
+    }
+
+    fn end(&mut self, name: &[u8], line: u64, column: u64) -> Result<(), Stop> {
+        self.end_element(name, line, column)
+    }
+
+    fn text(&mut self, bytes: &[u8]) -> Option<usize> {
+        Parser::text(self, bytes)
+    }
+
+    fn cdata(&mut self, bytes: &[u8]) {
+        Parser::cdata(self, bytes)
+    }
+
+    fn end_text_node(&mut self) {
+        Parser::end_text_node(self)
+    }
+
+    fn problem(&mut self, line: u64, column: u64, reason: String) {
+        Parser::problem(self, line, format!("column {column}"), reason)
+    }
+}
+
+/// The run's cases by suite and name, to find a test seen before: a table per suite of the
+/// indexes of its cases (not a map keyed by copies of the names, nor one table for all: a
+/// million tests in one table cost a cache miss each, where the current suite's table stays in
+/// cache).
+#[derive(Default)]
+struct SeenCases {
+    by_suite: FastMap<Arc<str>, hashbrown::HashTable<u32>>,
+    /// The suite whose table was used last, out of the map while it is in use.
+    current: Option<(Arc<str>, hashbrown::HashTable<u32>)>,
+}
+
+impl SeenCases {
+    fn of_suite(&mut self, suite: &Arc<str>) -> &mut hashbrown::HashTable<u32> {
+        let same = matches!(&self.current, Some((s, _)) if Arc::ptr_eq(s, suite) || s == suite);
+        if !same {
+            if let Some((s, table)) = self.current.take() {
+                self.by_suite.insert(s, table);
+            }
+            let table = self.by_suite.remove(&**suite).unwrap_or_default();
+            self.current = Some((suite.clone(), table));
+        }
+        &mut self
+            .current
+            .as_mut()
+            .expect("the current suite was just set")
+            .1
+    }
+}
+
+fn name_hash(name: &str) -> u64 {
+    use std::hash::BuildHasher;
+    foldhash::fast::FixedState::default().hash_one(name)
+}
+
+/// An attribute's value as an owned string, empty when absent.
+fn owned(value: Option<Cow<'_, str>>) -> String {
+    value.map(Cow::into_owned).unwrap_or_default()
+}
+
+/// An element's local name; the names this reader acts on are static, not allocated.
+fn element_name(name: &[u8]) -> Cow<'static, str> {
+    Cow::Borrowed(match name {
+        b"testcase" => "testcase",
+        b"testsuite" => "testsuite",
+        b"testsuites" => "testsuites",
+        b"failure" => "failure",
+        b"error" => "error",
+        b"skipped" => "skipped",
+        b"system-out" => "system-out",
+        b"system-err" => "system-err",
+        b"rerunFailure" => "rerunFailure",
+        b"rerunError" => "rerunError",
+        b"flakyFailure" => "flakyFailure",
+        b"flakyError" => "flakyError",
+        b"properties" => "properties",
+        b"property" => "property",
+        _ => return Cow::Owned(String::from_utf8_lossy(name).into_owned()),
+    })
+}
+
 /// Whether a failed testcase stands for its suite rather than for a test of it.
 fn stands_for_suite(case: &OpenCase) -> bool {
     case.name.is_empty()
         || case.name == SUITE_CASE
         || case.name == "initializationError"
-        || case.name == case.classname
+        || *case.name == *case.classname
         || case.collection_failure
 }
 
@@ -978,19 +894,22 @@ fn kind_name(kind: SuiteErrorKind) -> &'static str {
 /// A `time` attribute: seconds, possibly with thousands separated by commas (`1,234.5`) or with
 /// a decimal comma (`0,5`). Empty is no duration.
 fn parse_seconds(text: &str) -> Result<Option<f64>, String> {
+    if let Some(seconds) = exact_decimal(text) {
+        return Ok(Some(seconds));
+    }
     let text = text.trim();
     if text.is_empty() {
         return Ok(None);
     }
     let bad = || format!("{text:?} is not a duration in seconds");
-    let normalised = if text.contains(',') {
+    let normalised = if text.as_bytes().contains(&b',') {
         let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
         let groups: Vec<&str> = whole.split(',').collect();
         let thousands = groups[0].len() <= 3
             && !groups[0].starts_with('0')
             && !groups[0].is_empty()
             && groups[1..].iter().all(|g| g.len() == 3);
-        if thousands {
+        let joined = if thousands {
             let mut joined = groups.concat();
             if text.contains('.') {
                 joined.push('.');
@@ -1001,9 +920,10 @@ fn parse_seconds(text: &str) -> Result<Option<f64>, String> {
             format!("{}.{}", groups[0], groups[1])
         } else {
             return Err(bad());
-        }
+        };
+        Cow::Owned(joined)
     } else {
-        text.to_string()
+        Cow::Borrowed(text)
     };
     if !normalised
         .bytes()
@@ -1017,6 +937,32 @@ fn parse_seconds(text: &str) -> Result<Option<f64>, String> {
     }
 }
 
+/// A plain decimal such as `0.0125`, read without the general float parser when the result is
+/// exact by construction (Clinger's fast path: at most 15 digits and 22 decimals, so both the
+/// digits and the power of ten are exact doubles, and one correctly rounded division gives the
+/// correctly rounded value `parse` would); `None` for anything else.
+fn exact_decimal(text: &str) -> Option<f64> {
+    let (whole, fraction) = match text.bytes().position(|b| b == b'.') {
+        Some(dot) => (&text[..dot], &text[dot + 1..]),
+        None => (text, ""),
+    };
+    if whole.is_empty() || whole.len() + fraction.len() > 15 || fraction.len() > 22 {
+        return None;
+    }
+    let mut digits: u64 = 0;
+    for b in whole.bytes().chain(fraction.bytes()) {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        digits = digits * 10 + u64::from(b - b'0');
+    }
+    const POWERS: [f64; 23] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+        1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+    ];
+    Some(digits as f64 / POWERS[fraction.len()])
+}
+
 /// Writes `run` as JUnit XML of the kind Jenkins, GitLab and GitHub test reporters all read: one
 /// `<testsuite>` per suite, in the order the suites first appear, each test a `<testcase>` with
 /// the suite as its classname, and each suite error a `<testcase name="(suite)">` holding an
@@ -1027,15 +973,15 @@ pub fn write(run: &TestRun, out: impl Write) -> io::Result<()> {
     let mut order: Vec<&str> = Vec::new();
     let mut suites: HashMap<&str, (Vec<&TestCase>, Vec<&SuiteError>)> = HashMap::new();
     for case in &run.cases {
-        let entry = suites.entry(case.suite.as_str()).or_insert_with(|| {
-            order.push(case.suite.as_str());
+        let entry = suites.entry(&*case.suite).or_insert_with(|| {
+            order.push(&*case.suite);
             Default::default()
         });
         entry.0.push(case);
     }
     for error in &run.errors {
-        let entry = suites.entry(error.suite.as_str()).or_insert_with(|| {
-            order.push(error.suite.as_str());
+        let entry = suites.entry(&*error.suite).or_insert_with(|| {
+            order.push(&*error.suite);
             Default::default()
         });
         entry.1.push(error);
@@ -1077,7 +1023,7 @@ pub fn write(run: &TestRun, out: impl Write) -> io::Result<()> {
         for case in cases {
             // A testcase whose classname equals its name reads back as a Surefire 2 suite
             // error; a test named like its own suite goes without one (its suite says it).
-            if case.name == *name {
+            if *case.name == *name {
                 write!(out, r#"    <testcase name="{}""#, escape(&case.name, true))?;
             } else {
                 write!(
@@ -1167,4 +1113,36 @@ fn escape(text: &str, attribute: bool) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn exact_decimals_are_what_parse_gives() {
+        for text in [
+            "0",
+            "0.0125",
+            "12.5",
+            "1234567.89012345",
+            "0.1",
+            "3",
+            "007.5",
+        ] {
+            assert_eq!(exact_decimal(text), text.parse().ok(), "{text}");
+        }
+        for text in ["", ".5", "1.2.3", "1e3", "-1", "1234567890123456", "1,5"] {
+            assert_eq!(exact_decimal(text), None, "{text}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn exact_decimals_agree_with_parse(whole in "[0-9]{1,8}", fraction in "[0-9]{0,7}") {
+            let text = if fraction.is_empty() { whole } else { format!("{whole}.{fraction}") };
+            prop_assert_eq!(exact_decimal(&text), Some(text.parse::<f64>().unwrap()));
+        }
+    }
 }

@@ -8,15 +8,23 @@ pub mod checkstyle;
 pub mod cobertura;
 pub mod criterion;
 pub mod evidence;
+mod flat_json;
 pub mod gobench;
 pub mod gocover;
 pub mod gotest;
 pub mod junit;
 pub mod lcov;
 pub mod ledger;
+mod lines;
 mod location;
 pub mod sarif;
 pub mod tap;
 mod xml_position;
+mod xml_stream;
 
 pub use location::{Problem, Problems};
+
+/// A hash map for the parsers' per-event lookups: foldhash rather than SipHash, which costs more
+/// than the rest of handling an event. Keys come from the files being read, and a file crafted to
+/// collide only slows its own reading.
+type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;

@@ -22,6 +22,7 @@
 //! [`OUTPUT_LIMIT`](crate::gotest::OUTPUT_LIMIT) bytes of output.
 
 use std::io::BufRead;
+use std::sync::Arc;
 
 use gigops_core::evidence::{SuiteError, SuiteErrorKind, TestCase, TestRun, TestStatus};
 
@@ -189,7 +190,7 @@ impl Parser<'_> {
             self.saw_tap = true;
             self.finish_pending();
             self.run.errors.push(SuiteError {
-                suite: TOP_SUITE.to_string(),
+                suite: Arc::from(TOP_SUITE),
                 kind: SuiteErrorKind::Failed,
                 output: content.to_string(),
             });
@@ -358,7 +359,7 @@ impl Parser<'_> {
         if let Some(reason) = reason {
             level.entries.push(Entry::Error(self.run.errors.len()));
             self.run.errors.push(SuiteError {
-                suite: String::new(),
+                suite: Arc::from(""),
                 kind: SuiteErrorKind::Failed,
                 output: reason,
             });
@@ -393,9 +394,9 @@ impl Parser<'_> {
                 Entry::Error(i) => &mut self.run.errors[i].suite,
             };
             *suite = if suite.is_empty() {
-                name.to_string()
+                Arc::from(name)
             } else {
-                format!("{name}/{suite}")
+                Arc::from(format!("{name}/{suite}"))
             };
         }
         let parent_depth = level.depth.saturating_sub(1);
@@ -457,7 +458,7 @@ impl Parser<'_> {
                 let index = self.run.errors.len();
                 self.add(depth, Entry::Error(index), &mut suite);
                 self.run.errors.push(SuiteError {
-                    suite,
+                    suite: Arc::from(suite),
                     kind: SuiteErrorKind::Failed,
                     output: point.output.text(),
                 });
@@ -473,11 +474,11 @@ impl Parser<'_> {
         let mut suite = String::new();
         self.add(depth, Entry::Case(index), &mut suite);
         self.run.cases.push(TestCase {
-            suite,
-            name,
+            suite: Arc::from(suite),
+            name: name.into_boxed_str(),
             status,
             duration_seconds: point.duration_seconds,
-            output: point.output.text(),
+            output: point.output.text().into_boxed_str(),
             cached: false,
             flaky: false,
         });
@@ -538,7 +539,7 @@ impl Parser<'_> {
                 let errors_before = self.run.errors.len();
                 self.close(root);
                 for error in &mut self.run.errors[errors_before..] {
-                    error.suite = TOP_SUITE.to_string();
+                    error.suite = Arc::from(TOP_SUITE);
                 }
             }
         }

@@ -66,7 +66,10 @@ pub struct GateView {
     /// The coverage ring, inline SVG; empty without coverage.
     pub ring: String,
     pub failures: Vec<CaseView>,
+    /// "N more not shown" for the failed tests past those listed; empty when none.
+    pub failures_more: String,
     pub quarantined: Vec<CaseView>,
+    pub quarantined_more: String,
     pub suite_errors: Vec<CaseView>,
     pub slowest: Vec<CaseView>,
     pub packages: Vec<CoverageRow>,
@@ -200,12 +203,12 @@ fn json_text(value: &serde_json::Value) -> String {
 
 fn case_view(case: &TestCase) -> CaseView {
     CaseView {
-        suite: case.suite.clone(),
-        name: case.name.clone(),
+        suite: case.suite.to_string(),
+        name: case.name.to_string(),
         duration: case
             .duration_seconds
             .map_or(MISSING.to_string(), |s| format!("{s:.2} s")),
-        output: case.output.clone(),
+        output: case.output.to_string(),
     }
 }
 
@@ -535,12 +538,14 @@ impl GateView {
             rules,
             ring,
             failures: report.failures.iter().map(case_view).collect(),
+            failures_more: more_text(t, report.failures_not_listed as usize)?,
             quarantined: report.quarantined.iter().map(case_view).collect(),
+            quarantined_more: more_text(t, report.quarantined_not_listed as usize)?,
             suite_errors: report
                 .suite_errors
                 .iter()
                 .map(|e| CaseView {
-                    suite: e.suite.clone(),
+                    suite: e.suite.to_string(),
                     name: format!("{:?}", e.kind).to_lowercase(),
                     duration: MISSING.into(),
                     output: e.output.clone(),

@@ -45,7 +45,7 @@ fn statuses(run: &TestRun) -> BTreeMap<String, TestStatus> {
 }
 
 fn output_of<'r>(run: &'r TestRun, name: &str) -> &'r str {
-    &run.cases.iter().find(|c| c.name == name).unwrap().output
+    &run.cases.iter().find(|c| &*c.name == name).unwrap().output
 }
 
 #[test]
@@ -72,7 +72,7 @@ fn a_real_run_counts_tests_and_subtests_as_gotestsum_does() {
     assert_eq!(statuses(&run), expected);
     assert!(run.cases.iter().all(|c| !c.cached));
     assert!(run.cases.iter().all(|c| c.duration_seconds == Some(0.0)));
-    assert_eq!(run.cases[0].suite, "example.com/shop/calc");
+    assert_eq!(&*run.cases[0].suite, "example.com/shop/calc");
 }
 
 #[test]
@@ -103,7 +103,7 @@ fn cached_results_are_marked() {
     for case in &run.cases {
         assert_eq!(
             case.cached,
-            case.suite == "example.com/shop/util",
+            &*case.suite == "example.com/shop/util",
             "{} {}",
             case.suite,
             case.name
@@ -116,7 +116,7 @@ fn a_real_build_failure_in_plain_text_is_a_suite_error() {
     let run = parse(&read("broken.json"));
     assert_eq!(run.counts(), counts(0, 0, 0, 0, 1));
     let error = &run.errors[0];
-    assert_eq!(error.suite, "example.com/broken");
+    assert_eq!(&*error.suite, "example.com/broken");
     assert_eq!(error.kind, SuiteErrorKind::BuildFailure);
     assert!(
         error
@@ -146,15 +146,12 @@ fn real_timeout_init_panic_and_test_main_failure() {
     // Three suite errors, but the timed-out package also has its running test failed, so only
     // the init panic and the TestMain failure count as errors.
     assert_eq!(run.counts(), counts(3, 2, 1, 0, 2));
-    let slow = run.cases.iter().find(|c| c.name == "TestSlow").unwrap();
+    let slow = run.cases.iter().find(|c| &*c.name == "TestSlow").unwrap();
     assert_eq!(slow.status, TestStatus::Failed);
     assert_eq!(slow.duration_seconds, None);
     assert!(slow.output.contains("slow_test.go:11: waiting"));
-    let kinds: BTreeMap<&str, SuiteErrorKind> = run
-        .errors
-        .iter()
-        .map(|e| (e.suite.as_str(), e.kind))
-        .collect();
+    let kinds: BTreeMap<&str, SuiteErrorKind> =
+        run.errors.iter().map(|e| (&*e.suite, e.kind)).collect();
     assert_eq!(
         kinds,
         BTreeMap::from([
@@ -188,7 +185,7 @@ fn build_fail_events_of_newer_go_are_a_suite_error() {
     let run = parse(BUILD_FAIL_EVENTS);
     assert_eq!(run.counts(), counts(0, 0, 0, 0, 1));
     assert_eq!(run.errors[0].kind, SuiteErrorKind::BuildFailure);
-    assert_eq!(run.errors[0].suite, "example.com/broken");
+    assert_eq!(&*run.errors[0].suite, "example.com/broken");
     assert!(run.errors[0].output.contains("cannot use \"not an int\""));
     assert!(run.errors[0].output.ends_with("[build failed]\n"));
 
@@ -200,7 +197,7 @@ fn build_fail_events_of_newer_go_are_a_suite_error() {
         .join("\n");
     let run = parse(&orphan);
     assert_eq!(run.counts().errors, 1);
-    assert_eq!(run.errors[0].suite, "example.com/broken");
+    assert_eq!(&*run.errors[0].suite, "example.com/broken");
 }
 
 #[test]
@@ -387,5 +384,47 @@ FAIL	p [build failed]
             let profile = format!("mode: set\n{}", text.replace("Action", "a.go:1.1,2.2 1 "));
             let _ = gocover::parse([("fuzz.out", profile.as_bytes())]);
         }
+    }
+}
+
+/// Lines in the exact shape Go writes are read by a scanner; anything else by serde_json. The
+/// same events written otherwise (keys in another order, spaces, escapes where Go writes none)
+/// must give the same run.
+#[test]
+fn events_in_another_json_shape_read_the_same() {
+    // (broken.json is the plain text of a build failure, with no event.)
+    for name in ["gotest.json", "edge.json", "gotest-cached.json"] {
+        let text = read(name);
+        let reshaped: String = text
+            .lines()
+            .map(
+                |line| match serde_json::from_str::<serde_json::Value>(line) {
+                    // Keys sorted (serde_json's map), a space after each separator, and every
+                    // non-ASCII or slash escaped.
+                    Ok(event) => {
+                        let spaced = serde_json::to_string_pretty(&event)
+                            .unwrap()
+                            .replace('\n', " ");
+                        let mut escaped = String::new();
+                        for c in spaced.chars() {
+                            match c {
+                                '/' => escaped.push_str("\\/"),
+                                c if !c.is_ascii() => {
+                                    let mut units = [0u16; 2];
+                                    for unit in c.encode_utf16(&mut units) {
+                                        escaped.push_str(&format!("\\u{unit:04x}"));
+                                    }
+                                }
+                                c => escaped.push(c),
+                            }
+                        }
+                        escaped + "\n"
+                    }
+                    Err(_) => format!("{line}\n"),
+                },
+            )
+            .collect();
+        assert_ne!(reshaped, text);
+        assert_eq!(parse(&reshaped), parse(&text), "{name}");
     }
 }

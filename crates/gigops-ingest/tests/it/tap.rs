@@ -55,7 +55,7 @@ fn expect(pairs: &[(&str, TestStatus)]) -> BTreeMap<String, TestStatus> {
 fn output<'r>(run: &'r TestRun, name: &str) -> &'r str {
     &run.cases
         .iter()
-        .find(|c| c.name == name)
+        .find(|c| &*c.name == name)
         .unwrap_or_else(|| panic!("no case {name}"))
         .output
 }
@@ -87,7 +87,7 @@ fn node_counts_as_node_does() {
     // The failures of cart and discounts are only their tests': no suite error.
     assert!(run.errors.is_empty(), "{:?}", run.errors);
     // Durations come from `duration_ms`, and the YAML block is the output.
-    let adds = run.cases.iter().find(|c| c.name == "adds").unwrap();
+    let adds = run.cases.iter().find(|c| &*c.name == "adds").unwrap();
     let ms: f64 = adds
         .output
         .strip_prefix("duration_ms: ")
@@ -116,7 +116,7 @@ fn node_keeps_the_failure_of_a_parent_test_and_of_a_hook() {
     );
     // The hook's failure is kept as the suite's error, not counted beside its failed test.
     assert_eq!(run.errors.len(), 1);
-    assert_eq!(run.errors[0].suite, "with a broken hook");
+    assert_eq!(&*run.errors[0].suite, "with a broken hook");
     assert!(run.errors[0].output.contains("error: 'could not connect'"));
 }
 
@@ -156,9 +156,9 @@ fn a_plan_that_was_not_kept_is_a_suite_error() {
     // perl/t/planned.t plans 5 tests and dies after 2.
     let run = parse(&read("perl-planned.tap"));
     assert_eq!(run.counts(), counts(2, 2, 0, 0, 1));
-    assert_eq!(run.errors[0].suite, "tap");
+    assert_eq!(&*run.errors[0].suite, "tap");
     assert_eq!(run.errors[0].kind, SuiteErrorKind::Failed);
-    assert_eq!(run.errors[0].output, "planned 5 tests, but 2 ran");
+    assert_eq!(&*run.errors[0].output, "planned 5 tests, but 2 ran");
 
     // No plan at all: the stream may have been cut short.
     let run = parse("ok 1 - a\nnot ok 2 - b\n");
@@ -168,10 +168,10 @@ fn a_plan_that_was_not_kept_is_a_suite_error() {
     // A subtest cut short is its own suite's error.
     let run = parse("1..1\n# Subtest: outer\n    ok 1 - inner\n");
     assert_eq!(run.errors.len(), 2, "{:?}", run.errors);
-    assert_eq!(run.errors[0].suite, "outer");
+    assert_eq!(&*run.errors[0].suite, "outer");
     assert!(run.errors[0].output.starts_with("no plan"));
-    assert_eq!(run.errors[1].suite, "tap");
-    assert_eq!(run.errors[1].output, "planned 1 tests, but 0 ran");
+    assert_eq!(&*run.errors[1].suite, "tap");
+    assert_eq!(&*run.errors[1].output, "planned 1 tests, but 0 ran");
     // A plan at the end, and a skipped whole stream, are kept.
     assert_eq!(parse("ok\nok\n1..2\n").counts(), counts(2, 2, 0, 0, 0));
     assert_eq!(
@@ -186,12 +186,12 @@ fn bail_out_ends_the_stream_with_a_suite_error() {
     let run = parse(&read("perl-bail.tap"));
     assert_eq!(run.counts(), counts(1, 1, 0, 0, 1));
     assert_eq!(run.errors.len(), 1);
-    assert_eq!(run.errors[0].output, "Bail out!  database went away");
+    assert_eq!(&*run.errors[0].output, "Bail out!  database went away");
     // Nothing after it is read, even inside a subtest.
     let run =
         parse("1..2\n# Subtest: a\n    ok 1 - x\n    Bail out! gone\n    ok 2 - y\nok 1 - a\n");
     assert_eq!(run.counts(), counts(1, 1, 0, 0, 1));
-    assert_eq!(run.cases[0].suite, "a");
+    assert_eq!(&*run.cases[0].suite, "a");
 }
 
 #[test]
