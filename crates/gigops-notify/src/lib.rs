@@ -39,8 +39,12 @@ pub struct Message {
     pub title: String,
     /// The summary as Markdown, for the chat channels.
     pub markdown: String,
-    /// The summary as plain text, for mail and for Slack's notification fallback.
+    /// The summary as plain text (no Markdown syntax), for mail and for Slack's notification
+    /// fallback.
     pub text: String,
+    /// The summary as an HTML document for mail clients: inline styles, nothing fetched. With
+    /// it, mail is `multipart/alternative` (text, then HTML); empty, mail is the text alone.
+    pub html: String,
     /// Whether the gate passed; WeCom colours the title by it.
     pub passed: bool,
 }

@@ -1,8 +1,11 @@
-//! Mail through an SMTP server: the title as the subject, the plain-text summary as the body.
+//! Mail through an SMTP server: the title as the subject, and the summary as
+//! `multipart/alternative` — the plain text first, then the HTML that mail clients prefer when
+//! they can show it (RFC 2046 §5.1.4: the last part is the richest).
 
 use std::io::ErrorKind;
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use lettre::message::MultiPart;
 use lettre::message::header::ContentType;
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{Tls, TlsParameters};
@@ -27,10 +30,17 @@ pub(crate) fn build(config: &SmtpConfig, message: &Message) -> Result<lettre::Me
     for recipient in config.recipients()? {
         builder = builder.to(recipient);
     }
-    builder
-        .header(ContentType::TEXT_PLAIN)
-        .body(message.text.clone())
-        .map_err(|e| format!("cannot build the mail: {e}"))
+    let built = if message.html.trim().is_empty() {
+        builder
+            .header(ContentType::TEXT_PLAIN)
+            .body(message.text.clone())
+    } else {
+        builder.multipart(MultiPart::alternative_plain_html(
+            message.text.clone(),
+            message.html.clone(),
+        ))
+    };
+    built.map_err(|e| format!("cannot build the mail: {e}"))
 }
 
 /// `<time.process.gigops@sender-domain>`: unique per run, and in the sender's domain, which

@@ -415,6 +415,7 @@ Branch: `main` · a &lt; b &amp;&amp; c &gt; d";
             title: "T".repeat(200),
             markdown: vec![line; 2000].join("\n"),
             text: String::new(),
+            html: String::new(),
             passed: false,
         };
 

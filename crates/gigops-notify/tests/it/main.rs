@@ -18,6 +18,7 @@ fn passed_summary() -> Message {
         title: "gigops gate: passed".into(),
         markdown: "### ✅ gigops gate: **passed**\n\n**Coverage** 81.5% · [report](https://ci.example.com/r/1)".into(),
         text: "gigops gate: passed\nCoverage 81.5%, p95 < 2 ms".into(),
+        html: String::new(),
         passed: true,
     }
 }

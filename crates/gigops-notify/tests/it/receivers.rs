@@ -355,6 +355,28 @@ pub fn mail_header(mail: &str, name: &str) -> Option<String> {
     })
 }
 
+/// The parts of a `multipart/*` mail (or of one part of it), each with its own headers, in order.
+pub fn mail_parts(mail: &str) -> Vec<String> {
+    let content_type = mail_header(mail, "Content-Type").expect("a Content-Type");
+    let boundary = content_type
+        .split(';')
+        .find_map(|param| param.trim().strip_prefix("boundary="))
+        .expect("a multipart boundary")
+        .trim_matches('"');
+    let (_, body) = mail.split_once("\r\n\r\n").expect("the mail has a body");
+    let delimiter = format!("--{boundary}");
+    let (_, parts) = body
+        .split_once(&format!("{delimiter}\r\n"))
+        .expect("the first boundary");
+    let (parts, _) = parts
+        .split_once(&format!("\r\n{delimiter}--"))
+        .expect("the closing boundary");
+    parts
+        .split(&format!("\r\n{delimiter}\r\n"))
+        .map(str::to_string)
+        .collect()
+}
+
 /// A mail's body, decoded from its Content-Transfer-Encoding.
 pub fn mail_body(mail: &str) -> String {
     let (_, body) = mail.split_once("\r\n\r\n").expect("the mail has a body");

@@ -387,8 +387,8 @@ fn write_outputs(
     Ok(())
 }
 
-/// Sends the Markdown summary to every channel under [notify]. A channel that fails is reported
-/// on stderr; it does not change the verdict, which is about the build, not the messenger.
+/// Sends the summary to every channel under [notify]. A channel that fails is reported on
+/// stderr; it does not change the verdict, which is about the build, not the messenger.
 fn notify(ctx: &Context, report: &GateReport, lang: gigops_core::Lang) -> anyhow::Result<()> {
     let config = &ctx.settings.notify;
     if config.is_empty() {
@@ -396,22 +396,14 @@ fn notify(ctx: &Context, report: &GateReport, lang: gigops_core::Lang) -> anyhow
             "--notify: no channel is configured under [notify] (slack, wecom or smtp)",
         ));
     }
-    let markdown = gigops_render::gate_summary_markdown(report, lang)?;
-    let summary = &report.summary;
-    let verdict = if summary.gate.passed {
-        "passed"
-    } else {
-        "FAILED"
-    };
-    let title = match &summary.project.describe {
-        Some(describe) => format!("gigops gate {verdict}: {describe}"),
-        None => format!("gigops gate {verdict}"),
-    };
+    let templates = ctx.settings.report.templates.as_deref();
+    let rendered = gigops_render::gate_notification(report, lang, templates)?;
     let message = gigops_notify::Message {
-        title,
-        text: markdown.clone(),
-        markdown,
-        passed: summary.gate.passed,
+        title: rendered.title,
+        markdown: rendered.markdown,
+        text: rendered.text,
+        html: rendered.html,
+        passed: rendered.passed,
     };
     for delivery in gigops_notify::send(config, &message, &gigops_notify::process_env) {
         let state = if delivery.ok { "sent" } else { "NOT sent" };
