@@ -16,6 +16,7 @@ fn smtp_config(port: u16) -> SmtpConfig {
         username: None,
         password_env: None,
         timeout_seconds: 10,
+        ca_file: None,
     }
 }
 
@@ -143,8 +144,7 @@ fn without_a_username_no_login_is_attempted_and_no_password_is_needed() {
 fn starttls_not_offered_fails_before_credentials_or_mail_are_sent() {
     let receiver = SmtpReceiver::start(SmtpBehaviour {
         offer_auth: true,
-        offer_starttls: false,
-        silent: false,
+        ..SmtpBehaviour::default()
     });
     let config = SmtpConfig {
         security: Security::Starttls,

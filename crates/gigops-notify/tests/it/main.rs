@@ -1,11 +1,12 @@
 //! Notifications sent to real receivers on loopback: the exact JSON each webhook is posted, the
-//! mail an SMTP server is handed, and every way a delivery fails — reported, never panicking,
-//! never quoting a secret.
+//! mail an SMTP server is handed (in clear text and over TLS), and every way a delivery fails —
+//! reported, never panicking, never quoting a secret.
 
 mod config;
 mod mail;
 mod receivers;
 mod send;
+mod tls;
 mod webhooks;
 
 use gigops_notify::Message;

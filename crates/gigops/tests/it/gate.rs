@@ -735,3 +735,43 @@ fn notify_sends_the_summary_in_the_report_language() {
         assert!(!text.contains(syntax), "{syntax:?} in {text}");
     }
 }
+
+#[test]
+fn notify_with_a_ca_file_that_cannot_be_used_is_bad_input_before_anything_runs() {
+    let s = Sandbox::new();
+    s.write("not-a-ca.pem", "just some words\n");
+    s.write(
+        "gigops.toml",
+        "[notify.slack]\nca_file = \"corp-ca.pem\"\n\
+         [notify.smtp]\nhost = \"127.0.0.1\"\nsecurity = \"tls\"\nfrom = \"gate@example.com\"\n\
+         to = [\"lead@example.com\"]\nca_file = \"not-a-ca.pem\"\n",
+    );
+
+    let output = s
+        .gigops_without_db(&[
+            "gate",
+            "run",
+            "--no-debt",
+            "--notify",
+            "-o",
+            "out",
+            "--",
+            "touch",
+            "the-command-ran",
+        ])
+        .output()
+        .unwrap();
+
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("notify.slack.ca_file: corp-ca.pem: cannot read it: No such file"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("notify.smtp.ca_file: not-a-ca.pem: it holds no PEM certificate"),
+        "{stderr}"
+    );
+    assert!(!s.path("the-command-ran").exists(), "the gate ran first");
+    assert!(!s.path("out").exists());
+}
