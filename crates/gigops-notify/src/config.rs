@@ -1,4 +1,4 @@
-//! `[gate.notify]`: which channels a gate summary goes to.
+//! `[notify]`: which channels a gate summary goes to.
 //!
 //! Settings name secrets, they never hold them: a webhook URL is a bearer credential (anyone who
 //! has it can post to the channel) and gigops.toml is usually committed, so the URL and the SMTP
@@ -6,11 +6,15 @@
 //! key is refused with a message saying so, and the refused value is dropped unread.
 
 use std::net::IpAddr;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use lettre::message::Mailbox;
 use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
+
+use crate::ca::PrivateCa;
+use crate::{Channel, NotifyError};
 
 /// The variable a Slack webhook URL is read from when `url_env` is not set.
 pub const DEFAULT_SLACK_URL_ENV: &str = "GIGOPS_SLACK_WEBHOOK_URL";
@@ -43,6 +47,43 @@ impl NotifyConfig {
     pub fn is_empty(&self) -> bool {
         self.slack.is_none() && self.wecom.is_none() && self.smtp.is_none()
     }
+
+    /// Reads every `ca_file`, so that a missing or broken one is reported before a gate runs
+    /// rather than as a failed delivery after it; every problem at once.
+    pub fn check(&self) -> Result<(), Vec<NotifyError>> {
+        let files = [
+            (
+                Channel::Slack,
+                self.slack.as_ref().and_then(|c| c.ca_file.as_deref()),
+            ),
+            (
+                Channel::Wecom,
+                self.wecom.as_ref().and_then(|c| c.ca_file.as_deref()),
+            ),
+            (
+                Channel::Smtp,
+                self.smtp.as_ref().and_then(|c| c.ca_file.as_deref()),
+            ),
+        ];
+        let problems: Vec<NotifyError> = files
+            .into_iter()
+            .filter_map(|(channel, file)| load_ca(channel, file).err())
+            .collect();
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(problems)
+        }
+    }
+}
+
+/// The private CA a channel trusts, if its settings name one.
+pub(crate) fn load_ca(
+    channel: Channel,
+    file: Option<&Path>,
+) -> Result<Option<PrivateCa>, NotifyError> {
+    file.map(|path| PrivateCa::load(path).map_err(|source| NotifyError::CaFile { channel, source }))
+        .transpose()
 }
 
 /// An incoming webhook: where its URL comes from and how long to wait for it.
@@ -53,6 +94,9 @@ pub struct WebhookConfig {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url_env: Option<String>,
     pub timeout_seconds: u64,
+    /// A PEM file of the CA certificates to trust instead of the built-in roots.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ca_file: Option<PathBuf>,
 }
 
 impl Default for WebhookConfig {
@@ -60,6 +104,7 @@ impl Default for WebhookConfig {
         WebhookConfig {
             url_env: None,
             timeout_seconds: DEFAULT_TIMEOUT_SECONDS,
+            ca_file: None,
         }
     }
 }
@@ -115,6 +160,9 @@ pub struct SmtpConfig {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub password_env: Option<String>,
     pub timeout_seconds: u64,
+    /// A PEM file of the CA certificates to trust instead of the built-in roots.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ca_file: Option<PathBuf>,
 }
 
 impl SmtpConfig {
@@ -168,6 +216,8 @@ struct RawWebhookConfig {
     url_env: Option<String>,
     #[serde(default = "default_timeout_seconds")]
     timeout_seconds: u64,
+    #[serde(default)]
+    ca_file: Option<PathBuf>,
 }
 
 impl TryFrom<RawWebhookConfig> for WebhookConfig {
@@ -185,9 +235,11 @@ impl TryFrom<RawWebhookConfig> for WebhookConfig {
             check_env_name("url_env", name)?;
         }
         check_timeout(raw.timeout_seconds)?;
+        check_ca_file(raw.ca_file.as_deref())?;
         Ok(WebhookConfig {
             url_env: raw.url_env,
             timeout_seconds: raw.timeout_seconds,
+            ca_file: raw.ca_file,
         })
     }
 }
@@ -211,6 +263,8 @@ struct RawSmtpConfig {
     password_env: Option<String>,
     #[serde(default = "default_timeout_seconds")]
     timeout_seconds: u64,
+    #[serde(default)]
+    ca_file: Option<PathBuf>,
 }
 
 impl TryFrom<RawSmtpConfig> for SmtpConfig {
@@ -244,6 +298,14 @@ impl TryFrom<RawSmtpConfig> for SmtpConfig {
             ));
         }
         check_timeout(raw.timeout_seconds)?;
+        check_ca_file(raw.ca_file.as_deref())?;
+        if raw.ca_file.is_some() && raw.security == Security::None {
+            return Err(
+                "`ca_file` with security = \"none\" would never be used, since nothing is \
+                 encrypted: use security = \"starttls\" or \"tls\""
+                    .into(),
+            );
+        }
         let config = SmtpConfig {
             host: host.to_string(),
             port: raw.port,
@@ -253,6 +315,7 @@ impl TryFrom<RawSmtpConfig> for SmtpConfig {
             username: raw.username,
             password_env: raw.password_env,
             timeout_seconds: raw.timeout_seconds,
+            ca_file: raw.ca_file,
         };
         config.sender()?;
         if config.to.is_empty() {
@@ -284,6 +347,17 @@ fn check_env_name(key: &str, name: &str) -> Result<(), String> {
             "`{key}` must be the name of an environment variable (ASCII letters, digits and \
              underscores, not starting with a digit), not the secret itself"
         ))
+    }
+}
+
+/// Only the form is checked here: settings are read by every command, and only a command that
+/// sends needs the file to exist ([`NotifyConfig::check`]).
+fn check_ca_file(path: Option<&Path>) -> Result<(), String> {
+    match path {
+        Some(path) if path.as_os_str().is_empty() => {
+            Err("`ca_file` is empty: leave it out to trust the built-in roots".into())
+        }
+        _ => Ok(()),
     }
 }
 

@@ -10,7 +10,11 @@
 //! [`NotifyConfig`], through the `env` function the caller passes ([`process_env`] reads the
 //! process environment). They appear in no error message, `detail` or Debug output: a webhook
 //! is shown as its scheme and host (`https://hooks.slack.com/***`).
+//!
+//! TLS is rustls with the Mozilla roots built in; a channel whose server has a certificate from
+//! a private CA names the CA's PEM file in `ca_file` ([`PrivateCa`]).
 
+pub mod ca;
 pub mod config;
 mod mail;
 pub mod slack;
@@ -21,12 +25,13 @@ use std::thread;
 
 use serde::Serialize;
 
+pub use ca::{CaFileError, PrivateCa};
 pub use config::{NotifyConfig, Security, SmtpConfig, WebhookConfig};
 pub use slack::{slack_mrkdwn, slack_payload};
 pub use webhook::WebhookUrl;
 pub use wecom::{WECOM_MARKDOWN_LIMIT, wecom_payload};
 
-use crate::config::{DEFAULT_SLACK_URL_ENV, DEFAULT_WECOM_URL_ENV};
+use crate::config::{DEFAULT_SLACK_URL_ENV, DEFAULT_WECOM_URL_ENV, load_ca};
 use crate::mail::Password;
 
 /// Ends text that was cut to fit a channel's limit.
@@ -39,8 +44,12 @@ pub struct Message {
     pub title: String,
     /// The summary as Markdown, for the chat channels.
     pub markdown: String,
-    /// The summary as plain text, for mail and for Slack's notification fallback.
+    /// The summary as plain text (no Markdown syntax), for mail and for Slack's notification
+    /// fallback.
     pub text: String,
+    /// The summary as an HTML document for mail clients: inline styles, nothing fetched. With
+    /// it, mail is `multipart/alternative` (text, then HTML); empty, mail is the text alone.
+    pub html: String,
     /// Whether the gate passed; WeCom colours the title by it.
     pub passed: bool,
 }
@@ -120,6 +129,12 @@ pub enum NotifyError {
     WecomRefused { errcode: i64, errmsg: String },
     #[error("SMTP {server}: {reason}")]
     Mail { server: String, reason: String },
+    #[error("notify.{channel}.ca_file: {source}; nothing was sent")]
+    CaFile {
+        channel: Channel,
+        #[source]
+        source: CaFileError,
+    },
     #[error(
         "the {channel} sender stopped unexpectedly (a bug in gigops); the message may not have been sent"
     )]
@@ -132,8 +147,9 @@ pub fn process_env(name: &str) -> Option<String> {
 }
 
 /// Sends `message` to every configured channel and reports each, in the order slack, wecom,
-/// smtp. Secrets are read first, on the caller's thread; then the channels are sent at once, so
-/// a receiver that never answers delays the gate by one timeout, not one per channel.
+/// smtp. Secrets and CA files are read first, on the caller's thread; then the channels are sent
+/// at once, so a receiver that never answers delays the gate by one timeout, not one per
+/// channel.
 pub fn send(
     config: &NotifyConfig,
     message: &Message,
@@ -199,19 +215,28 @@ pub fn send_mail(
     mail_job(config, env)?.run(message)
 }
 
-/// One channel with its secrets resolved, ready to send from any thread.
+/// One channel with its secrets and CA file read, ready to send from any thread.
 enum Job<'a> {
-    Slack(WebhookUrl, &'a WebhookConfig),
-    Wecom(WebhookUrl, &'a WebhookConfig),
-    Mail(&'a SmtpConfig, Option<Password>),
+    Slack(Webhook<'a>),
+    Wecom(Webhook<'a>),
+    Mail(&'a SmtpConfig, Option<Password>, Option<PrivateCa>),
+}
+
+/// A webhook ready to be posted to.
+pub(crate) struct Webhook<'a> {
+    pub url: WebhookUrl,
+    pub config: &'a WebhookConfig,
+    pub ca: Option<PrivateCa>,
 }
 
 impl Job<'_> {
     fn run(self, message: &Message) -> Result<String, NotifyError> {
         match self {
-            Job::Slack(url, config) => slack::post(&url, message, config.timeout()),
-            Job::Wecom(url, config) => wecom::post(&url, message, config.timeout()),
-            Job::Mail(config, password) => mail::send(config, password.as_ref(), message),
+            Job::Slack(hook) => slack::post(&hook, message),
+            Job::Wecom(hook) => wecom::post(&hook, message),
+            Job::Mail(config, password, ca) => {
+                mail::send(config, password.as_ref(), ca.as_ref(), message)
+            }
         }
     }
 }
@@ -231,7 +256,8 @@ fn slack_job<'a>(
     env: &dyn Fn(&str) -> Option<String>,
 ) -> Result<Job<'a>, NotifyError> {
     let url = webhook_url(config, env, DEFAULT_SLACK_URL_ENV, "Slack webhook URL")?;
-    Ok(Job::Slack(url, config))
+    let ca = load_ca(Channel::Slack, config.ca_file.as_deref())?;
+    Ok(Job::Slack(Webhook { url, config, ca }))
 }
 
 fn wecom_job<'a>(
@@ -244,7 +270,8 @@ fn wecom_job<'a>(
         DEFAULT_WECOM_URL_ENV,
         "WeCom robot's webhook URL",
     )?;
-    Ok(Job::Wecom(url, config))
+    let ca = load_ca(Channel::Wecom, config.ca_file.as_deref())?;
+    Ok(Job::Wecom(Webhook { url, config, ca }))
 }
 
 fn mail_job<'a>(
@@ -259,7 +286,8 @@ fn mail_job<'a>(
         }
         None => None,
     };
-    Ok(Job::Mail(config, password))
+    let ca = load_ca(Channel::Smtp, config.ca_file.as_deref())?;
+    Ok(Job::Mail(config, password, ca))
 }
 
 /// An unset variable and an empty one are the same: CI systems hand an empty string to jobs

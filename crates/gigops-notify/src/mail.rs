@@ -1,13 +1,17 @@
-//! Mail through an SMTP server: the title as the subject, the plain-text summary as the body.
+//! Mail through an SMTP server: the title as the subject, and the summary as
+//! `multipart/alternative` — the plain text first, then the HTML that mail clients prefer when
+//! they can show it (RFC 2046 §5.1.4: the last part is the richest).
 
 use std::io::ErrorKind;
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use lettre::message::MultiPart;
 use lettre::message::header::ContentType;
 use lettre::transport::smtp::authentication::Credentials;
-use lettre::transport::smtp::client::{Tls, TlsParameters};
+use lettre::transport::smtp::client::{Certificate, CertificateStore, Tls, TlsParameters};
 use lettre::{SmtpTransport, Transport};
 
+use crate::ca::{self, PrivateCa};
 use crate::config::{Security, SmtpConfig};
 use crate::{Message, NotifyError};
 
@@ -27,10 +31,31 @@ pub(crate) fn build(config: &SmtpConfig, message: &Message) -> Result<lettre::Me
     for recipient in config.recipients()? {
         builder = builder.to(recipient);
     }
-    builder
-        .header(ContentType::TEXT_PLAIN)
-        .body(message.text.clone())
-        .map_err(|e| format!("cannot build the mail: {e}"))
+    let built = if message.html.trim().is_empty() {
+        builder
+            .header(ContentType::TEXT_PLAIN)
+            .body(message.text.clone())
+    } else {
+        builder.multipart(MultiPart::alternative_plain_html(
+            message.text.clone(),
+            message.html.clone(),
+        ))
+    };
+    built.map_err(|e| format!("cannot build the mail: {e}"))
+}
+
+/// The TLS settings for `host`: the built-in roots, or only the private CA's certificates.
+fn tls_parameters(host: &str, ca: Option<&PrivateCa>) -> Result<TlsParameters, String> {
+    let mut builder = TlsParameters::builder(host.to_string());
+    if let Some(ca) = ca {
+        builder = builder.certificate_store(CertificateStore::None);
+        for der in ca.certificates() {
+            let certificate = Certificate::from_der(der.to_vec())
+                .map_err(|e| format!("{}: {e}", ca.path().display()))?;
+            builder = builder.add_root_certificate(certificate);
+        }
+    }
+    builder.build().map_err(|e| format!("TLS setup: {e}"))
 }
 
 /// `<time.process.gigops@sender-domain>`: unique per run, and in the sender's domain, which
@@ -46,6 +71,7 @@ fn message_id(domain: &str) -> String {
 pub(crate) fn send(
     config: &SmtpConfig,
     password: Option<&Password>,
+    ca: Option<&PrivateCa>,
     message: &Message,
 ) -> Result<String, NotifyError> {
     let failed = |reason: String| NotifyError::Mail {
@@ -53,9 +79,7 @@ pub(crate) fn send(
         reason,
     };
     let mail = build(config, message).map_err(failed)?;
-    let tls = |host: &str| {
-        TlsParameters::new(host.to_string()).map_err(|e| failed(format!("TLS setup: {e}")))
-    };
+    let tls = |host: &str| tls_parameters(host, ca).map_err(failed);
     let mut transport = SmtpTransport::builder_dangerous(config.host.as_str())
         .port(config.port())
         // lettre applies it to the connection and to each read and write of the dialogue.
@@ -71,7 +95,7 @@ pub(crate) fn send(
     let response = transport
         .build()
         .send(&mail)
-        .map_err(|e| failed(describe(&e, config)))?;
+        .map_err(|e| failed(describe(&e, config, ca)))?;
     let said = response.message().collect::<Vec<_>>().join(" ");
     let recipients = config.to.len();
     Ok(format!(
@@ -82,8 +106,14 @@ pub(crate) fn send(
     ))
 }
 
-fn describe(error: &lettre::transport::smtp::Error, config: &SmtpConfig) -> String {
-    if is_timeout(error) {
+fn describe(
+    error: &lettre::transport::smtp::Error,
+    config: &SmtpConfig,
+    ca: Option<&PrivateCa>,
+) -> String {
+    if let Some(untrusted) = ca::untrusted_certificate(error, ca) {
+        untrusted
+    } else if is_timeout(error) {
         format!("no answer within {} s", config.timeout_seconds)
     } else {
         error.to_string()

@@ -6,8 +6,8 @@
 
 use serde_json::{Value, json};
 
-use crate::webhook::{self, WebhookUrl};
-use crate::{Message, NotifyError, TRUNCATION_MARKER, truncate_chars};
+use crate::webhook;
+use crate::{Message, NotifyError, TRUNCATION_MARKER, Webhook, truncate_chars};
 
 /// A header block's text limit, in characters.
 pub const HEADER_LIMIT: usize = 150;
@@ -57,12 +57,9 @@ pub fn slack_payload(message: &Message) -> Value {
 }
 
 /// Posts the message; `Ok` says what Slack answered.
-pub(crate) fn post(
-    url: &WebhookUrl,
-    message: &Message,
-    timeout: std::time::Duration,
-) -> Result<String, NotifyError> {
-    let answer = webhook::post_json(url, &slack_payload(message), timeout)?;
+pub(crate) fn post(hook: &Webhook<'_>, message: &Message) -> Result<String, NotifyError> {
+    let url = &hook.url;
+    let answer = webhook::post_json(hook, &slack_payload(message))?;
     let quoted = webhook::quote_answer(url, &answer.body);
     if (200..300).contains(&answer.status) {
         Ok(format!(
@@ -415,6 +412,7 @@ Branch: `main` · a &lt; b &amp;&amp; c &gt; d";
             title: "T".repeat(200),
             markdown: vec![line; 2000].join("\n"),
             text: String::new(),
+            html: String::new(),
             passed: false,
         };
 

@@ -4,10 +4,13 @@ use std::fmt;
 use std::io::ErrorKind;
 use std::time::Duration;
 
-use ureq::http::Uri;
+use std::sync::Arc;
 
-use crate::NotifyError;
+use ureq::http::Uri;
+use ureq::tls::{Certificate, RootCerts, TlsConfig};
+
 use crate::config::is_loopback;
+use crate::{NotifyError, Webhook, ca};
 
 /// How much of an answer is read: webhook answers are a few bytes, and an endless one must not
 /// hold the gate.
@@ -110,15 +113,37 @@ pub(crate) struct Answer {
 
 /// POSTs `body` as JSON; any HTTP status is an answer, only a failure to get one is an error.
 pub(crate) fn post_json(
-    url: &WebhookUrl,
+    hook: &Webhook<'_>,
     body: &serde_json::Value,
-    timeout: Duration,
 ) -> Result<Answer, NotifyError> {
+    let url = &hook.url;
+    let timeout = hook.config.timeout();
     let failed = |reason: String| NotifyError::Transport {
         target: url.masked().to_string(),
         reason,
     };
+    let describe = |error: ureq::Error| {
+        // ureq's error names no source: the TLS failure is the error it wraps.
+        let cause: Option<&(dyn std::error::Error + 'static)> = match &error {
+            ureq::Error::Io(e) => Some(e),
+            ureq::Error::Rustls(e) => Some(e),
+            _ => None,
+        };
+        cause
+            .and_then(|cause| ca::untrusted_certificate(cause, hook.ca.as_ref()))
+            .unwrap_or_else(|| describe(url, error, timeout))
+    };
+    let roots = match &hook.ca {
+        Some(ca) => RootCerts::Specific(Arc::new(
+            ca.certificates()
+                .iter()
+                .map(|der| Certificate::from_der(der).to_owned())
+                .collect(),
+        )),
+        None => RootCerts::WebPki,
+    };
     let mut config = ureq::Agent::config_builder()
+        .tls_config(TlsConfig::builder().root_certs(roots).build())
         .timeout_global(Some(timeout))
         .http_status_as_error(false)
         // A redirected POST would either be dropped or replayed as a GET: report it instead.
@@ -134,14 +159,14 @@ pub(crate) fn post_json(
         .post(&url.url)
         .header("Content-Type", "application/json; charset=utf-8")
         .send(&payload[..])
-        .map_err(|e| failed(describe(url, e, timeout)))?;
+        .map_err(|e| failed(describe(e)))?;
     let status = response.status().as_u16();
     let bytes = response
         .body_mut()
         .with_config()
         .limit(MAX_ANSWER_BYTES)
         .read_to_vec()
-        .map_err(|e| failed(describe(url, e, timeout)))?;
+        .map_err(|e| failed(describe(e)))?;
     Ok(Answer {
         status,
         body: String::from_utf8_lossy(&bytes).into_owned(),

@@ -13,8 +13,8 @@
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::webhook::{self, WebhookUrl};
-use crate::{Message, NotifyError, TRUNCATION_MARKER};
+use crate::webhook;
+use crate::{Message, NotifyError, TRUNCATION_MARKER, Webhook};
 
 /// The most `markdown.content` may hold, in bytes of UTF-8.
 pub const WECOM_MARKDOWN_LIMIT: usize = 4096;
@@ -65,13 +65,10 @@ struct Answer {
 }
 
 /// Posts the message; `Ok` says what the robot answered.
-pub(crate) fn post(
-    url: &WebhookUrl,
-    message: &Message,
-    timeout: std::time::Duration,
-) -> Result<String, NotifyError> {
+pub(crate) fn post(hook: &Webhook<'_>, message: &Message) -> Result<String, NotifyError> {
+    let url = &hook.url;
     let payload = wecom_payload(message);
-    let answer = webhook::post_json(url, &payload, timeout)?;
+    let answer = webhook::post_json(hook, &payload)?;
     let quoted = webhook::quote_answer(url, &answer.body);
     if answer.status != 200 {
         return Err(NotifyError::Rejected {

@@ -1,7 +1,8 @@
 //! The delivery-gate report: the verdict per rule, tests, coverage, findings, technical debt and
 //! benchmarks of one build, as one self-contained HTML file and as a Markdown summary for a
 //! pull-request comment. Both are laid out from one [`GateView`], in which every number is
-//! already formatted and every label translated.
+//! already formatted and every label translated. The summary is also what notifications carry
+//! ([`gate_notification`]): as it is for chat, and as plain text and HTML for mail.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -18,6 +19,7 @@ use crate::{RenderError, templates};
 
 const HTML_TEMPLATE: &str = "gate_report.html";
 const MARKDOWN_TEMPLATE: &str = "gate_summary.md";
+const MAIL_TEMPLATE: &str = "gate_mail.html";
 /// Rows of a long table shown before "n more".
 const MAX_ROWS: usize = 200;
 
@@ -34,6 +36,80 @@ pub fn gate_report_html(
 pub fn gate_summary_markdown(report: &GateReport, lang: Lang) -> Result<String, RenderError> {
     render(report, lang, None, MARKDOWN_TEMPLATE)
 }
+
+/// The gate summary as the notification channels send it, in one language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GateNotification {
+    /// One line: the verdict and the version (`gigops gate FAILED: v1.4.0`), the mail subject.
+    pub title: String,
+    /// The Markdown summary, as `summary.md` holds it, for the chat channels.
+    pub markdown: String,
+    /// The summary as plain text without Markdown syntax: the text part of the mail.
+    pub text: String,
+    /// The summary as an HTML document with inline styles only: the HTML part of the mail.
+    pub html: String,
+    pub passed: bool,
+}
+
+/// The gate summary for notifications: a translated title, the Markdown summary, and the same
+/// summary as the plain-text and HTML parts of a mail. `templates` may override the mail's
+/// HTML shell (`gate_mail.html`).
+pub fn gate_notification(
+    report: &GateReport,
+    lang: Lang,
+    templates: Option<&Path>,
+) -> Result<GateNotification, RenderError> {
+    let catalog = Catalog::get(lang)?;
+    let passed = report.summary.gate.passed;
+    let verdict = catalog.text(if passed {
+        "gate.notify_passed"
+    } else {
+        "gate.notify_failed"
+    })?;
+    let title = match &report.summary.project.describe {
+        Some(describe) => catalog.fill(
+            "gate.notify_title",
+            &[("verdict", verdict), ("describe", describe)],
+        )?,
+        None => verdict.to_string(),
+    };
+    let markdown = gate_summary_markdown(report, lang)?;
+    let footer = catalog.text("gate.mail_footer")?;
+    let text = format!(
+        "{}
+
+-- 
+{footer}
+",
+        crate::mail::markdown_mail_text(&markdown)
+    );
+    let env = templates::environment(templates)?;
+    // Our own font names, quoted the one way that needs no escaping inside style="…".
+    let font_stack = crate::market::html_font_stack(lang).replace('"', "'");
+    let html = env
+        .get_template(MAIL_TEMPLATE)?
+        .render(minijinja::context! {
+            v => minijinja::context! {
+                lang => lang.as_str(),
+                title => &title,
+                accent => if passed { PASSED_COLOR } else { FAILED_COLOR },
+                footer => footer,
+            },
+            body => minijinja::Value::from_safe_string(crate::mail::markdown_mail_html(&markdown)),
+            font_stack => minijinja::Value::from_safe_string(font_stack),
+        })?;
+    Ok(GateNotification {
+        title,
+        markdown,
+        text,
+        html,
+        passed,
+    })
+}
+
+/// The colours of a good and a bad result, in the coverage ring and the mail's top border.
+const PASSED_COLOR: &str = "#2f855a";
+const FAILED_COLOR: &str = "#c53030";
 
 fn render(
     report: &GateReport,
@@ -218,11 +294,11 @@ fn ring(percent: f64, unit_label: &str) -> String {
     let circumference = 2.0 * std::f64::consts::PI * r;
     let arc = circumference * percent.clamp(0.0, 100.0) / 100.0;
     let color = if percent >= 80.0 {
-        "#2f855a"
+        PASSED_COLOR
     } else if percent >= 60.0 {
         "#b7791f"
     } else {
-        "#c53030"
+        FAILED_COLOR
     };
     format!(
         r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 128 128" width="128" height="128" role="img" aria-label="{percent:.1} %"><circle cx="64" cy="64" r="{r}" fill="none" stroke="#e2e8f0" stroke-width="12"/><circle cx="64" cy="64" r="{r}" fill="none" stroke="{color}" stroke-width="12" stroke-linecap="butt" stroke-dasharray="{arc:.2} {circumference:.2}" transform="rotate(-90 64 64)"/><text x="64" y="66" text-anchor="middle" font-size="22" font-weight="600" fill="#1f2933">{percent:.1}%</text><text x="64" y="86" text-anchor="middle" font-size="11" fill="#5f6b78">{unit_label}</text></svg>"##

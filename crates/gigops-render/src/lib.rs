@@ -13,6 +13,7 @@ mod error;
 pub mod format;
 mod gate;
 pub mod i18n;
+mod mail;
 mod markdown;
 mod market;
 pub mod svg;
@@ -20,7 +21,10 @@ pub mod templates;
 pub mod typeset;
 
 pub use error::RenderError;
-pub use gate::{GateView, gate_report_html, gate_summary_markdown};
+pub use gate::{
+    GateNotification, GateView, gate_notification, gate_report_html, gate_summary_markdown,
+};
+pub use mail::{markdown_mail_html, markdown_mail_text};
 pub use markdown::{markdown_html, markdown_pdf};
 pub use market::{
     MarketView, market_report_html, market_report_html_on, market_report_pdf, market_report_pdf_on,

@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use gigops_core::Lang;
-use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{Alignment, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
 
 use crate::{RenderError, templates, typeset};
@@ -13,7 +13,7 @@ use crate::{RenderError, templates, typeset};
 const HTML_TEMPLATE: &str = "markdown_document.html";
 const TYPST_SOURCE: &str = include_str!("../templates/markdown_document.typ");
 
-fn options() -> Options {
+pub(crate) fn options() -> Options {
     Options::ENABLE_TABLES | Options::ENABLE_TASKLISTS | Options::ENABLE_STRIKETHROUGH
 }
 
@@ -54,7 +54,7 @@ pub fn markdown_html(
 }
 
 /// An HTML comment (`<!-- gate: … -->` binds a checklist item): never shown.
-fn is_comment(event: &Event) -> bool {
+pub(crate) fn is_comment(event: &Event) -> bool {
     matches!(event, Event::Html(html) | Event::InlineHtml(html) if html.trim_start().starts_with("<!--"))
 }
 
@@ -100,6 +100,8 @@ pub enum Block {
     Table {
         header: Vec<Vec<Span>>,
         rows: Vec<Vec<Vec<Span>>>,
+        /// One per column, as the `|:---:|` line under the header sets it.
+        align: Vec<ColumnAlign>,
     },
     Code {
         text: String,
@@ -110,6 +112,28 @@ pub enum Block {
 /// The spans of one table cell.
 pub type Cell = Vec<Span>;
 
+/// How a table column is aligned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ColumnAlign {
+    /// Not set: left in left-to-right text.
+    None,
+    Left,
+    Center,
+    Right,
+}
+
+impl From<Alignment> for ColumnAlign {
+    fn from(alignment: Alignment) -> Self {
+        match alignment {
+            Alignment::None => ColumnAlign::None,
+            Alignment::Left => ColumnAlign::Left,
+            Alignment::Center => ColumnAlign::Center,
+            Alignment::Right => ColumnAlign::Right,
+        }
+    }
+}
+
 /// A run of inline text and how it is set.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Span {
@@ -118,7 +142,12 @@ pub struct Span {
     pub emphasis: bool,
     pub code: bool,
     pub strike: bool,
+    /// The target of the link the text is the label of.
+    pub link: Option<String>,
 }
+
+/// A table as it is read: the header's cells, then each row's, and the columns' alignment.
+type TableParts = (Vec<Cell>, Vec<Vec<Cell>>, Vec<ColumnAlign>);
 
 /// The blocks of a Markdown document. Nested lists are flattened into items with a depth;
 /// block quotes keep their text as paragraphs.
@@ -130,17 +159,22 @@ pub fn blocks(markdown: &str) -> Vec<Block> {
     let mut checked: Option<bool> = None;
     let mut in_item = false;
     let mut code_block: Option<String> = None;
-    // The header's cells, then each row's.
-    let mut table: Option<(Vec<Cell>, Vec<Vec<Cell>>)> = None;
+    let mut table: Option<TableParts> = None;
     let mut row: Vec<Cell> = Vec::new();
+    let mut link: Option<String> = None;
 
-    let push_text = |spans: &mut Vec<Span>, text: &str, code: bool, s: u8, e: u8, k: u8| {
+    let push_text = |spans: &mut Vec<Span>,
+                     text: &str,
+                     code: bool,
+                     (s, e, k): (u8, u8, u8),
+                     link: &Option<String>| {
         spans.push(Span {
             text: text.to_string(),
             strong: s > 0,
             emphasis: e > 0,
             code,
             strike: k > 0,
+            link: link.clone(),
         });
     };
     let flush_item =
@@ -180,7 +214,10 @@ pub fn blocks(markdown: &str) -> Vec<Block> {
                 in_item = depth > 1;
             }
             Event::TaskListMarker(done) => checked = Some(done),
-            Event::Start(Tag::Table(_)) => table = Some((Vec::new(), Vec::new())),
+            Event::Start(Tag::Table(alignments)) => {
+                let align = alignments.into_iter().map(ColumnAlign::from).collect();
+                table = Some((Vec::new(), Vec::new(), align));
+            }
             Event::End(TagEnd::TableHead) => {
                 if let Some(t) = table.as_mut() {
                     t.0 = std::mem::take(&mut row);
@@ -193,8 +230,12 @@ pub fn blocks(markdown: &str) -> Vec<Block> {
             }
             Event::End(TagEnd::TableCell) => row.push(std::mem::take(&mut spans)),
             Event::End(TagEnd::Table) => {
-                if let Some((header, rows)) = table.take() {
-                    out.push(Block::Table { header, rows });
+                if let Some((header, rows, align)) = table.take() {
+                    out.push(Block::Table {
+                        header,
+                        rows,
+                        align,
+                    });
                 }
             }
             Event::End(TagEnd::Heading(level)) => out.push(Block::Heading {
@@ -215,12 +256,16 @@ pub fn blocks(markdown: &str) -> Vec<Block> {
             Event::End(TagEnd::Emphasis) => emphasis = emphasis.saturating_sub(1),
             Event::Start(Tag::Strikethrough) => strike += 1,
             Event::End(TagEnd::Strikethrough) => strike = strike.saturating_sub(1),
+            Event::Start(Tag::Link { dest_url, .. }) => link = Some(dest_url.to_string()),
+            Event::End(TagEnd::Link) => link = None,
             Event::Text(text) | Event::Html(text) | Event::InlineHtml(text) => {
-                push_text(&mut spans, &text, false, strong, emphasis, strike)
+                push_text(&mut spans, &text, false, (strong, emphasis, strike), &link)
             }
-            Event::Code(text) => push_text(&mut spans, &text, true, strong, emphasis, strike),
+            Event::Code(text) => {
+                push_text(&mut spans, &text, true, (strong, emphasis, strike), &link)
+            }
             Event::SoftBreak | Event::HardBreak => {
-                push_text(&mut spans, " ", false, strong, emphasis, strike)
+                push_text(&mut spans, " ", false, (strong, emphasis, strike), &link)
             }
             Event::Rule => out.push(Block::Rule),
             _ => {}
@@ -247,7 +292,7 @@ mod tests {
         };
         assert!(spans.iter().any(|s| s.strong && s.text == "bold"));
         assert!(spans.iter().any(|s| s.code && s.text == "code"));
-        let Block::Table { header, rows } = &b[2] else {
+        let Block::Table { header, rows, .. } = &b[2] else {
             panic!("{b:?}")
         };
         assert_eq!(text(&header[1]), "b");

@@ -31,6 +31,10 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         "gate_summary.md",
         include_str!("../templates/gate_summary.md"),
     ),
+    (
+        "gate_mail.html",
+        include_str!("../templates/gate_mail.html"),
+    ),
 ];
 
 /// An environment that loads templates from `dir` first, then from the embedded defaults.

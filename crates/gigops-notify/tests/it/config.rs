@@ -1,8 +1,9 @@
-//! `[gate.notify]` as a user writes it in gigops.toml.
+//! `[notify]` as a user writes it in gigops.toml.
 
-use gigops_notify::{NotifyConfig, Security, SmtpConfig, WebhookConfig};
+use gigops_notify::{NotifyConfig, PrivateCa, Security, SmtpConfig, WebhookConfig};
 
 use crate::TOKEN;
+use crate::receivers::TestCa;
 
 fn parse(text: &str) -> Result<NotifyConfig, String> {
     toml::from_str(text).map_err(|e| e.to_string())
@@ -46,6 +47,7 @@ fn every_key_is_read() {
         [slack]
         url_env = "TEAM_SLACK_HOOK"
         timeout_seconds = 5
+        ca_file = "certs/chat-ca.pem"
         [smtp]
         host = "smtp.example.com"
         port = 2465
@@ -55,6 +57,7 @@ fn every_key_is_read() {
         username = "gate"
         password_env = "TEAM_SMTP_PASSWORD"
         timeout_seconds = 30
+        ca_file = "/etc/gigops/mail-ca.pem"
         "#,
     )
     .unwrap();
@@ -64,6 +67,7 @@ fn every_key_is_read() {
         Some(WebhookConfig {
             url_env: Some("TEAM_SLACK_HOOK".into()),
             timeout_seconds: 5,
+            ca_file: Some("certs/chat-ca.pem".into()),
         })
     );
     assert_eq!(
@@ -77,6 +81,7 @@ fn every_key_is_read() {
             username: Some("gate".into()),
             password_env: Some("TEAM_SMTP_PASSWORD".into()),
             timeout_seconds: 30,
+            ca_file: Some("/etc/gigops/mail-ca.pem".into()),
         })
     );
     assert_eq!(Security::None.default_port(), 25);
@@ -89,6 +94,7 @@ fn settings_round_trip_through_serialization() {
     let config = parse(
         r#"
         [wecom]
+        ca_file = "certs/corp-ca.pem"
         [smtp]
         host = "::1"
         security = "none"
@@ -211,4 +217,127 @@ fn credentials_in_clear_text_are_allowed_to_a_loopback_relay() {
 fn unknown_channels_and_keys_are_refused() {
     assert!(refused("[teams]\n").contains("unknown field `teams`"));
     assert!(refused("[slack]\nchannel = \"#ci\"\n").contains("unknown field `channel`"));
+}
+
+#[test]
+fn ca_file_settings_that_cannot_work_are_refused() {
+    let smtp = |extra: &str| {
+        format!(
+            "[smtp]\nhost = \"mail.corp.example\"\nfrom = \"gate@example.com\"\n\
+             to = [\"a@example.com\"]\n{extra}\n"
+        )
+    };
+    let cases = [
+        (
+            smtp("ca_file = \"\""),
+            "`ca_file` is empty: leave it out to trust the built-in roots",
+        ),
+        (
+            smtp("ca_file = \"corp-ca.pem\"\nsecurity = \"none\""),
+            "`ca_file` with security = \"none\" would never be used",
+        ),
+        (
+            "[wecom]\nca_file = \"\"\n".to_string(),
+            "`ca_file` is empty",
+        ),
+    ];
+    for (text, expected) in cases {
+        let message = refused(&text);
+        assert!(
+            message.contains(expected),
+            "expected {expected:?} in:\n{message}"
+        );
+    }
+}
+
+#[test]
+fn check_reads_every_ca_file_and_reports_every_problem_with_its_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("missing.pem");
+    let not_pem = dir.path().join("ca.der");
+    std::fs::write(&not_pem, [0x30, 0x82, 0x01, 0x0a, 0x02]).unwrap();
+    // A certificate block whose content is not a certificate.
+    let broken = dir.path().join("broken.pem");
+    std::fs::write(
+        &broken,
+        format!(
+            "{}-----BEGIN CERTIFICATE-----\naGVsbG8gd29ybGQ=\n-----END CERTIFICATE-----\n",
+            TestCa::new("Example Corp CA").certificate_pem
+        ),
+    )
+    .unwrap();
+    let webhook = |path: &std::path::Path| WebhookConfig {
+        ca_file: Some(path.to_path_buf()),
+        ..WebhookConfig::default()
+    };
+    let config = NotifyConfig {
+        slack: Some(webhook(&missing)),
+        wecom: Some(webhook(&not_pem)),
+        smtp: Some(SmtpConfig {
+            host: "mail.corp.example".into(),
+            port: None,
+            security: Security::Starttls,
+            from: "gate@example.com".into(),
+            to: vec!["lead@example.com".into()],
+            username: None,
+            password_env: None,
+            timeout_seconds: 10,
+            ca_file: Some(broken.clone()),
+        }),
+    };
+
+    let problems: Vec<String> = config
+        .check()
+        .unwrap_err()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+
+    assert_eq!(problems.len(), 3, "{problems:#?}");
+    assert!(
+        problems[0].starts_with(&format!(
+            "notify.slack.ca_file: {}: cannot read it: No such file",
+            missing.display()
+        )),
+        "{}",
+        problems[0]
+    );
+    assert_eq!(
+        problems[1],
+        format!(
+            "notify.wecom.ca_file: {}: it holds no PEM certificate (a -----BEGIN \
+             CERTIFICATE----- block); convert a DER file first: openssl x509 -inform der -in \
+             ca.der -out ca.pem; nothing was sent",
+            not_pem.display()
+        )
+    );
+    assert_eq!(
+        problems[2],
+        format!(
+            "notify.smtp.ca_file: {}: certificate 2 of 2 in it is not a valid X.509 \
+             certificate; nothing was sent",
+            broken.display()
+        )
+    );
+}
+
+#[test]
+fn a_readable_ca_file_passes_the_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let ca_file = TestCa::new("Example Corp CA").write_pem(dir.path());
+    let config = NotifyConfig {
+        slack: Some(WebhookConfig {
+            ca_file: Some(ca_file.clone()),
+            ..WebhookConfig::default()
+        }),
+        ..NotifyConfig::default()
+    };
+
+    assert!(config.check().is_ok());
+    let ca = PrivateCa::load(&ca_file).unwrap();
+    assert_eq!(ca.certificates().len(), 1);
+    assert_eq!(
+        format!("{ca:?}"),
+        format!("PrivateCa {{ path: {:?}, certificates: 1 }}", ca_file)
+    );
 }

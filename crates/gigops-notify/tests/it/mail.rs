@@ -2,6 +2,7 @@ use gigops_notify::{Message, Security, SmtpConfig, send_mail};
 
 use crate::receivers::{
     SmtpBehaviour, SmtpReceiver, closed_port, decode_encoded_words, mail_body, mail_header,
+    mail_parts,
 };
 use crate::{TOKEN, assert_no_token, env_with};
 
@@ -15,6 +16,7 @@ fn smtp_config(port: u16) -> SmtpConfig {
         username: None,
         password_env: None,
         timeout_seconds: 10,
+        ca_file: None,
     }
 }
 
@@ -24,6 +26,7 @@ fn chinese_summary() -> Message {
         title: "交付门禁：通过 ✅ 客户项目「支付网关」第三里程碑验收构建 #1024".into(),
         markdown: "### ✅ 交付门禁：通过".into(),
         text: "交付门禁：通过\n测试 120 个，失败 0 个\n覆盖率 81.5%（阈值 80%）".into(),
+        html: String::new(),
         passed: true,
     }
 }
@@ -85,6 +88,40 @@ fn the_mail_reaches_the_envelope_recipients_with_a_utf8_subject() {
 }
 
 #[test]
+fn with_html_the_mail_is_multipart_alternative_text_first() {
+    let receiver = SmtpReceiver::start(SmtpBehaviour::default());
+    let message = Message {
+        html: "<!DOCTYPE html>\n<html lang=\"zh-CN\"><body style=\"margin:0\">\
+               <h3 style=\"color:#2f855a\">✅ 交付门禁：通过</h3><p>覆盖率 81.5%</p></body></html>"
+            .into(),
+        ..chinese_summary()
+    };
+
+    send_mail(&smtp_config(receiver.port), &message, &env_with(&[])).unwrap();
+
+    let mail = receiver.session().data;
+    assert_eq!(mail_header(&mail, "MIME-Version").as_deref(), Some("1.0"));
+    let content_type = mail_header(&mail, "Content-Type").unwrap();
+    assert!(
+        content_type.starts_with("multipart/alternative; boundary="),
+        "{content_type}"
+    );
+    let parts = mail_parts(&mail);
+    assert_eq!(parts.len(), 2, "{mail}");
+    // RFC 2046 §5.1.4: the richest part last, so a client that can show HTML shows it.
+    assert_eq!(
+        mail_header(&parts[0], "Content-Type").as_deref(),
+        Some("text/plain; charset=utf-8")
+    );
+    assert_eq!(
+        mail_header(&parts[1], "Content-Type").as_deref(),
+        Some("text/html; charset=utf-8")
+    );
+    assert_eq!(mail_body(&parts[0]), message.text);
+    assert_eq!(mail_body(&parts[1]), message.html);
+}
+
+#[test]
 fn without_a_username_no_login_is_attempted_and_no_password_is_needed() {
     let receiver = SmtpReceiver::start(SmtpBehaviour {
         offer_auth: true,
@@ -107,8 +144,7 @@ fn without_a_username_no_login_is_attempted_and_no_password_is_needed() {
 fn starttls_not_offered_fails_before_credentials_or_mail_are_sent() {
     let receiver = SmtpReceiver::start(SmtpBehaviour {
         offer_auth: true,
-        offer_starttls: false,
-        silent: false,
+        ..SmtpBehaviour::default()
     });
     let config = SmtpConfig {
         security: Security::Starttls,

@@ -1,11 +1,12 @@
 //! Notifications sent to real receivers on loopback: the exact JSON each webhook is posted, the
-//! mail an SMTP server is handed, and every way a delivery fails — reported, never panicking,
-//! never quoting a secret.
+//! mail an SMTP server is handed (in clear text and over TLS), and every way a delivery fails —
+//! reported, never panicking, never quoting a secret.
 
 mod config;
 mod mail;
 mod receivers;
 mod send;
+mod tls;
 mod webhooks;
 
 use gigops_notify::Message;
@@ -18,6 +19,7 @@ fn passed_summary() -> Message {
         title: "gigops gate: passed".into(),
         markdown: "### ✅ gigops gate: **passed**\n\n**Coverage** 81.5% · [report](https://ci.example.com/r/1)".into(),
         text: "gigops gate: passed\nCoverage 81.5%, p95 < 2 ms".into(),
+        html: String::new(),
         passed: true,
     }
 }

@@ -1,15 +1,26 @@
 //! Real receivers on loopback: a small HTTP/1.1 server and a small SMTP server, each on its own
 //! thread, each recording what it was sent. Both stop by themselves: after the replies they were
 //! given, when the client hangs up, or after [`LIFETIME`].
+//!
+//! Either speaks TLS (rustls, the server side of what the crate uses) with a certificate from a
+//! [`TestCa`] made when the test runs: HTTPS, SMTP with STARTTLS, and SMTP over implicit TLS.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::path::Path;
+use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::thread;
 use std::time::{Duration, Instant};
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
+use rcgen::{
+    BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair,
+    KeyUsagePurpose,
+};
+use rustls::pki_types::PrivateKeyDer;
+use rustls::{ServerConfig, ServerConnection, StreamOwned};
 
 /// No receiver outlives this, whatever the client does.
 const LIFETIME: Duration = Duration::from_secs(20);
@@ -51,6 +62,129 @@ fn hold_silently(mut stream: TcpStream, deadline: Instant) {
                     std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
                 ) => {}
             Err(_) => return,
+        }
+    }
+}
+
+/// A private certificate authority made for one test: what a company's own CA is to the mail
+/// relay or chat server whose certificate it signed.
+pub struct TestCa {
+    /// The CA's certificate, PEM-encoded: what a user's `ca_file` holds.
+    pub certificate_pem: String,
+    issuer: Issuer<'static, KeyPair>,
+}
+
+impl TestCa {
+    pub fn new(name: &str) -> TestCa {
+        let mut params = CertificateParams::new(Vec::new()).unwrap();
+        params.distinguished_name.push(DnType::CommonName, name);
+        params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+        let key = KeyPair::generate().unwrap();
+        let certificate = params.self_signed(&key).unwrap();
+        TestCa {
+            certificate_pem: certificate.pem(),
+            issuer: Issuer::new(params, key),
+        }
+    }
+
+    /// The server side of TLS with a certificate this CA signed for `names` (host names or IP
+    /// addresses).
+    pub fn server(&self, names: &[&str]) -> Arc<ServerConfig> {
+        let names: Vec<String> = names.iter().map(|n| n.to_string()).collect();
+        let mut params = CertificateParams::new(names).unwrap();
+        params
+            .distinguished_name
+            .push(DnType::CommonName, "receiver.test");
+        params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
+        let key = KeyPair::generate().unwrap();
+        let certificate = params.signed_by(&key, &self.issuer).unwrap();
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let config = ServerConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_no_client_auth()
+            .with_single_cert(
+                vec![certificate.der().clone()],
+                PrivateKeyDer::Pkcs8(key.serialize_der().into()),
+            )
+            .unwrap();
+        Arc::new(config)
+    }
+
+    /// The server side of TLS for a receiver on 127.0.0.1.
+    pub fn loopback_server(&self) -> Arc<ServerConfig> {
+        self.server(&["127.0.0.1", "localhost"])
+    }
+
+    /// Writes the CA's certificate to `dir`, as a user would save it for `ca_file`.
+    pub fn write_pem(&self, dir: &Path) -> std::path::PathBuf {
+        let path = dir.join("ca.pem");
+        std::fs::write(&path, &self.certificate_pem).unwrap();
+        path
+    }
+}
+
+/// A receiver's side of one connection: plain TCP, or TLS over it once the handshake is done.
+enum Wire {
+    Plain(TcpStream),
+    Tls(Box<StreamOwned<ServerConnection, TcpStream>>),
+}
+
+impl Wire {
+    /// Does the server's half of the TLS handshake; `Err` says why it failed, as the server saw
+    /// it (a client that refuses the certificate sends an alert).
+    fn start_tls(self, config: &Arc<ServerConfig>) -> Result<Wire, String> {
+        let Wire::Plain(mut socket) = self else {
+            panic!("TLS is already on")
+        };
+        let mut tls = ServerConnection::new(Arc::clone(config)).unwrap();
+        while tls.is_handshaking() {
+            match tls.complete_io(&mut socket) {
+                Ok((0, 0)) => return Err("the client hung up during the handshake".into()),
+                Ok(_) => {}
+                Err(e) => return Err(e.to_string()),
+            }
+        }
+        Ok(Wire::Tls(Box::new(StreamOwned::new(tls, socket))))
+    }
+
+    /// Ends the connection as a well-behaved server does: TLS's close_notify, then FIN.
+    fn hang_up(&mut self) {
+        let socket = match self {
+            Wire::Plain(socket) => socket,
+            Wire::Tls(stream) => {
+                stream.conn.send_close_notify();
+                let _ = stream.flush();
+                &mut stream.sock
+            }
+        };
+        let _ = socket.flush();
+        let _ = socket.shutdown(Shutdown::Both);
+    }
+}
+
+impl Read for Wire {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        match self {
+            Wire::Plain(socket) => socket.read(buf),
+            Wire::Tls(stream) => stream.read(buf),
+        }
+    }
+}
+
+impl Write for Wire {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match self {
+            Wire::Plain(socket) => socket.write(buf),
+            Wire::Tls(stream) => stream.write(buf),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self {
+            Wire::Plain(socket) => socket.flush(),
+            Wire::Tls(stream) => stream.flush(),
         }
     }
 }
@@ -101,26 +235,37 @@ impl HttpReply {
     }
 }
 
+/// What one connection to the HTTP receiver came to: a request, or a TLS handshake that failed
+/// (as the server saw it).
+type Arrival = Result<HttpRequest, String>;
+
 pub struct HttpReceiver {
     addr: SocketAddr,
-    requests: Receiver<HttpRequest>,
+    tls: bool,
+    arrivals: Receiver<Arrival>,
 }
 
 impl HttpReceiver {
     /// Answers one request with each reply in turn.
     pub fn answering(replies: Vec<HttpReply>) -> HttpReceiver {
-        Self::start(Some(replies))
+        Self::start(Some(replies), None)
+    }
+
+    /// HTTPS: answers one request with each reply in turn, over TLS with `tls`'s certificate.
+    pub fn answering_tls(replies: Vec<HttpReply>, tls: Arc<ServerConfig>) -> HttpReceiver {
+        Self::start(Some(replies), Some(tls))
     }
 
     /// Reads one request and never answers it.
     pub fn silent() -> HttpReceiver {
-        Self::start(None)
+        Self::start(None, None)
     }
 
-    fn start(replies: Option<Vec<HttpReply>>) -> HttpReceiver {
+    fn start(replies: Option<Vec<HttpReply>>, tls: Option<Arc<ServerConfig>>) -> HttpReceiver {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let addr = listener.local_addr().unwrap();
-        let (sender, requests) = mpsc::channel();
+        let (sender, arrivals) = mpsc::channel();
+        let is_tls = tls.is_some();
         thread::spawn(move || {
             let deadline = Instant::now() + LIFETIME;
             match replies {
@@ -129,52 +274,81 @@ impl HttpReceiver {
                         let Some(stream) = accept_until(&listener, deadline) else {
                             return;
                         };
-                        serve(stream, &reply, &sender);
+                        let wire = match &tls {
+                            Some(config) => Wire::Plain(stream).start_tls(config),
+                            None => Ok(Wire::Plain(stream)),
+                        };
+                        match wire {
+                            Ok(wire) => serve(wire, &reply, &sender),
+                            Err(failure) => {
+                                let _ = sender.send(Err(failure));
+                            }
+                        }
                     }
                 }
                 None => {
                     if let Some(stream) = accept_until(&listener, deadline) {
                         let mut reader = BufReader::new(stream.try_clone().unwrap());
                         if let Some(request) = read_request(&mut reader) {
-                            let _ = sender.send(request);
+                            let _ = sender.send(Ok(request));
                         }
                         hold_silently(stream, deadline);
                     }
                 }
             }
         });
-        HttpReceiver { addr, requests }
+        HttpReceiver {
+            addr,
+            tls: is_tls,
+            arrivals,
+        }
     }
 
-    /// `http://127.0.0.1:PORT` followed by `path_and_query`.
+    /// `http://127.0.0.1:PORT` (or `https://` for a TLS receiver) followed by `path_and_query`.
     pub fn url(&self, path_and_query: &str) -> String {
-        format!("http://{}{path_and_query}", self.addr)
+        let scheme = if self.tls { "https" } else { "http" };
+        format!("{scheme}://{}{path_and_query}", self.addr)
+    }
+
+    pub fn port(&self) -> u16 {
+        self.addr.port()
     }
 
     pub fn next_request(&self) -> HttpRequest {
-        self.requests
-            .recv_timeout(WAIT)
-            .expect("the receiver got no request")
+        match self.arrivals.recv_timeout(WAIT) {
+            Ok(Ok(request)) => request,
+            Ok(Err(failure)) => panic!("the TLS handshake failed: {failure}"),
+            Err(_) => panic!("the receiver got no request"),
+        }
+    }
+
+    /// Why the next connection's TLS handshake failed, as the server saw it.
+    pub fn handshake_failure(&self) -> String {
+        match self.arrivals.recv_timeout(WAIT) {
+            Ok(Err(failure)) => failure,
+            Ok(Ok(request)) => panic!("the receiver was sent a request: {request:?}"),
+            Err(_) => panic!("nobody connected to the receiver"),
+        }
     }
 }
 
-fn serve(stream: TcpStream, reply: &HttpReply, requests: &Sender<HttpRequest>) {
-    let mut reader = BufReader::new(stream.try_clone().unwrap());
+fn serve(wire: Wire, reply: &HttpReply, arrivals: &Sender<Arrival>) {
+    let mut reader = BufReader::new(wire);
     let Some(request) = read_request(&mut reader) else {
         return;
     };
-    let _ = requests.send(request);
-    let mut stream = stream;
+    let _ = arrivals.send(Ok(request));
+    let wire = reader.get_mut();
     let head = format!(
         "HTTP/1.1 {} Test\r\nContent-Type: {}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
         reply.status,
         reply.content_type,
         reply.body.len()
     );
-    let _ = stream.write_all(head.as_bytes());
-    let _ = stream.write_all(reply.body.as_bytes());
-    let _ = stream.flush();
-    let _ = stream.shutdown(Shutdown::Both);
+    let _ = wire.write_all(head.as_bytes());
+    let _ = wire.write_all(reply.body.as_bytes());
+    let _ = wire.flush();
+    wire.hang_up();
 }
 
 /// Reads a request with a Content-Length body, the only kind the webhooks send.
@@ -215,17 +389,40 @@ fn read_request(reader: &mut impl BufRead) -> Option<HttpRequest> {
 pub struct SmtpSession {
     /// Every command line, in order, as sent.
     pub commands: Vec<String>,
+    /// The index in `commands` of the first command read over TLS; `None` when TLS never began.
+    pub tls_from: Option<usize>,
+    /// Why the TLS handshake failed, as the server saw it.
+    pub tls_failure: Option<String>,
     /// The AUTH PLAIN credentials, decoded: `(username, password)`.
     pub login: Option<(String, String)>,
     /// The mail as sent after DATA, dot-stuffing undone.
     pub data: String,
 }
 
+impl SmtpSession {
+    /// The commands sent before TLS began (all of them without TLS).
+    pub fn commands_in_clear(&self) -> &[String] {
+        &self.commands[..self.tls_from.unwrap_or(self.commands.len())]
+    }
+}
+
+/// Whether and how the SMTP receiver speaks TLS.
+#[derive(Clone, Default)]
+pub enum SmtpTls {
+    /// Never; STARTTLS is not offered.
+    #[default]
+    None,
+    /// Offers STARTTLS and upgrades the connection with this certificate.
+    Starttls(Arc<ServerConfig>),
+    /// TLS from the first byte, before the greeting.
+    Implicit(Arc<ServerConfig>),
+}
+
 /// What the SMTP receiver offers and does.
-#[derive(Clone, Copy, Default)]
+#[derive(Clone, Default)]
 pub struct SmtpBehaviour {
     pub offer_auth: bool,
-    pub offer_starttls: bool,
+    pub tls: SmtpTls,
     /// Accept the connection and say nothing, not even the greeting.
     pub silent: bool,
 }
@@ -250,7 +447,7 @@ impl SmtpReceiver {
                 hold_silently(stream, deadline);
                 let _ = sender.send(SmtpSession::default());
             } else {
-                let _ = sender.send(smtp_session(stream, behaviour));
+                let _ = sender.send(smtp_session(stream, &behaviour));
             }
         });
         SmtpReceiver { port, sessions }
@@ -270,16 +467,23 @@ impl SmtpReceiver {
     }
 }
 
-/// Enough of RFC 5321 to take one mail: EHLO, AUTH PLAIN, MAIL, RCPT, DATA, RSET, NOOP, QUIT.
-fn smtp_session(stream: TcpStream, behaviour: SmtpBehaviour) -> SmtpSession {
+/// Enough of RFC 5321 to take one mail: EHLO, STARTTLS (RFC 3207), AUTH PLAIN, MAIL, RCPT,
+/// DATA, RSET, NOOP, QUIT.
+fn smtp_session(stream: TcpStream, behaviour: &SmtpBehaviour) -> SmtpSession {
     let mut session = SmtpSession::default();
-    let mut reader = BufReader::new(stream.try_clone().unwrap());
-    let mut out = stream;
-    let mut say = |text: &str| {
-        let _ = out.write_all(text.as_bytes());
-        let _ = out.flush();
-    };
-    say("220 receiver.test ESMTP\r\n");
+    let mut wire = Wire::Plain(stream);
+    if let SmtpTls::Implicit(config) = &behaviour.tls {
+        match wire.start_tls(config) {
+            Ok(tls) => wire = tls,
+            Err(failure) => {
+                session.tls_failure = Some(failure);
+                return session;
+            }
+        }
+        session.tls_from = Some(0);
+    }
+    let mut reader = BufReader::new(wire);
+    say(&mut reader, "220 receiver.test ESMTP\r\n");
     loop {
         let mut line = String::new();
         match reader.read_line(&mut line) {
@@ -296,14 +500,15 @@ fn smtp_session(stream: TcpStream, behaviour: SmtpBehaviour) -> SmtpSession {
         match verb.as_str() {
             "EHLO" | "HELO" => {
                 let mut lines = vec!["250-receiver.test"];
-                if behaviour.offer_starttls {
+                // RFC 3207 §4.2: not offered again once the session is protected.
+                if matches!(behaviour.tls, SmtpTls::Starttls(_)) && session.tls_from.is_none() {
                     lines.push("250-STARTTLS");
                 }
                 if behaviour.offer_auth {
                     lines.push("250-AUTH PLAIN");
                 }
                 lines.push("250 SIZE 10000000");
-                say(&(lines.join("\r\n") + "\r\n"));
+                say(&mut reader, &(lines.join("\r\n") + "\r\n"));
             }
             "AUTH" => {
                 let initial = command.split_whitespace().nth(2).unwrap_or_default();
@@ -315,11 +520,33 @@ fn smtp_session(stream: TcpStream, behaviour: SmtpBehaviour) -> SmtpSession {
                 if let [_, user, password] = &fields[..] {
                     session.login = Some((user.clone(), password.clone()));
                 }
-                say("235 2.7.0 Authentication successful\r\n");
+                say(&mut reader, "235 2.7.0 Authentication successful\r\n");
             }
-            "MAIL" | "RCPT" | "RSET" | "NOOP" => say("250 2.0.0 OK\r\n"),
+            "STARTTLS" => {
+                let SmtpTls::Starttls(config) = &behaviour.tls else {
+                    say(&mut reader, "454 4.7.0 TLS not available\r\n");
+                    continue;
+                };
+                let config = Arc::clone(config);
+                say(&mut reader, "220 2.0.0 Ready to start TLS\r\n");
+                // A client that sent more before the handshake could have it injected into
+                // the protected session (RFC 3207 §6); no client gigops uses does.
+                assert!(
+                    reader.buffer().is_empty(),
+                    "commands pipelined after STARTTLS"
+                );
+                match reader.into_inner().start_tls(&config) {
+                    Ok(tls) => reader = BufReader::new(tls),
+                    Err(failure) => {
+                        session.tls_failure = Some(failure);
+                        return session;
+                    }
+                }
+                session.tls_from = Some(session.commands.len());
+            }
+            "MAIL" | "RCPT" | "RSET" | "NOOP" => say(&mut reader, "250 2.0.0 OK\r\n"),
             "DATA" => {
-                say("354 End data with <CR><LF>.<CR><LF>\r\n");
+                say(&mut reader, "354 End data with <CR><LF>.<CR><LF>\r\n");
                 let mut data = String::new();
                 loop {
                     let mut line = String::new();
@@ -333,16 +560,22 @@ fn smtp_session(stream: TcpStream, behaviour: SmtpBehaviour) -> SmtpSession {
                     data.push_str(line.strip_prefix('.').unwrap_or(&line));
                 }
                 session.data = data;
-                say("250 2.0.0 Ok: queued as TEST1\r\n");
+                say(&mut reader, "250 2.0.0 Ok: queued as TEST1\r\n");
             }
             "QUIT" => {
-                say("221 2.0.0 Bye\r\n");
+                say(&mut reader, "221 2.0.0 Bye\r\n");
                 break;
             }
-            _ => say("502 5.5.2 Command not recognized\r\n"),
+            _ => say(&mut reader, "502 5.5.2 Command not recognized\r\n"),
         }
     }
+    reader.get_mut().hang_up();
     session
+}
+
+fn say(reader: &mut BufReader<Wire>, text: &str) {
+    let _ = reader.get_mut().write_all(text.as_bytes());
+    let _ = reader.get_mut().flush();
 }
 
 /// A header's value from a mail, unfolded.
@@ -353,6 +586,28 @@ pub fn mail_header(mail: &str, name: &str) -> Option<String> {
         let (n, v) = line.split_once(':')?;
         n.eq_ignore_ascii_case(name).then(|| v.trim().to_string())
     })
+}
+
+/// The parts of a `multipart/*` mail (or of one part of it), each with its own headers, in order.
+pub fn mail_parts(mail: &str) -> Vec<String> {
+    let content_type = mail_header(mail, "Content-Type").expect("a Content-Type");
+    let boundary = content_type
+        .split(';')
+        .find_map(|param| param.trim().strip_prefix("boundary="))
+        .expect("a multipart boundary")
+        .trim_matches('"');
+    let (_, body) = mail.split_once("\r\n\r\n").expect("the mail has a body");
+    let delimiter = format!("--{boundary}");
+    let (_, parts) = body
+        .split_once(&format!("{delimiter}\r\n"))
+        .expect("the first boundary");
+    let (parts, _) = parts
+        .split_once(&format!("\r\n{delimiter}--"))
+        .expect("the closing boundary");
+    parts
+        .split(&format!("\r\n{delimiter}\r\n"))
+        .map(str::to_string)
+        .collect()
 }
 
 /// A mail's body, decoded from its Content-Transfer-Encoding.

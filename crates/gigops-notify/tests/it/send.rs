@@ -16,6 +16,7 @@ fn smtp(port: u16, username: Option<&str>, timeout_seconds: u64) -> SmtpConfig {
         username: username.map(str::to_string),
         password_env: None,
         timeout_seconds,
+        ca_file: None,
     }
 }
 
@@ -123,8 +124,8 @@ fn channels_are_sent_at_once_so_timeouts_do_not_add_up() {
         ..SmtpBehaviour::default()
     });
     let one_second = WebhookConfig {
-        url_env: None,
         timeout_seconds: 1,
+        ..WebhookConfig::default()
     };
     let config = NotifyConfig {
         slack: Some(one_second.clone()),

@@ -129,6 +129,7 @@ fn wecom_content_over_4096_bytes_is_cut_between_characters() {
         title: "交付门禁：未通过".into(),
         markdown: format!("### ❌ 交付门禁：未通过\n\n**失败的测试**\n\n{failures}"),
         text: String::new(),
+        html: String::new(),
         passed: false,
     };
     let full = format!(

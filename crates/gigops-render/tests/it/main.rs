@@ -1,7 +1,9 @@
-//! Integration tests of gigops-render: the market report as HTML and PDF, in both languages.
+//! Integration tests of gigops-render: the market report as HTML and PDF, and the gate summary
+//! as mail, in both languages.
 
 mod browser;
 mod charts;
+mod gate_mail;
 mod html;
 mod pdf;
 mod support;

@@ -25,6 +25,11 @@ const GATE_FAILED: u8 = 1;
 pub async fn run(ctx: &Context, command: GateCommand) -> anyhow::Result<ExitCode> {
     let policy = ctx.settings.gate.clone();
     gigops_gate::rules::check_policy(&policy).map_err(|e| BadInput(e.to_string()))?;
+    if let GateCommand::Ingest { gate, .. } | GateCommand::Run { gate, .. } = &command
+        && gate.notify
+    {
+        check_notify(&ctx.settings.notify)?;
+    }
     // Temporary files (stdin, captured output) live until the run is over.
     let mut spooled = Vec::new();
     let (args, inputs, silent_failures) = match command {
@@ -387,31 +392,32 @@ fn write_outputs(
     Ok(())
 }
 
-/// Sends the Markdown summary to every channel under [notify]. A channel that fails is reported
-/// on stderr; it does not change the verdict, which is about the build, not the messenger.
-fn notify(ctx: &Context, report: &GateReport, lang: gigops_core::Lang) -> anyhow::Result<()> {
-    let config = &ctx.settings.notify;
+/// `--notify` needs a channel, and every `ca_file` readable: checked before the gate runs, so
+/// a broken setting is bad input (exit 2), not a failed delivery after a long build.
+fn check_notify(config: &gigops_notify::NotifyConfig) -> anyhow::Result<()> {
     if config.is_empty() {
         return Err(bad_input(
             "--notify: no channel is configured under [notify] (slack, wecom or smtp)",
         ));
     }
-    let markdown = gigops_render::gate_summary_markdown(report, lang)?;
-    let summary = &report.summary;
-    let verdict = if summary.gate.passed {
-        "passed"
-    } else {
-        "FAILED"
-    };
-    let title = match &summary.project.describe {
-        Some(describe) => format!("gigops gate {verdict}: {describe}"),
-        None => format!("gigops gate {verdict}"),
-    };
+    config.check().map_err(|problems| {
+        let lines: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        bad_input(lines.join("\n"))
+    })
+}
+
+/// Sends the summary to every channel under [notify]. A channel that fails is reported on
+/// stderr; it does not change the verdict, which is about the build, not the messenger.
+fn notify(ctx: &Context, report: &GateReport, lang: gigops_core::Lang) -> anyhow::Result<()> {
+    let config = &ctx.settings.notify;
+    let templates = ctx.settings.report.templates.as_deref();
+    let rendered = gigops_render::gate_notification(report, lang, templates)?;
     let message = gigops_notify::Message {
-        title,
-        text: markdown.clone(),
-        markdown,
-        passed: summary.gate.passed,
+        title: rendered.title,
+        markdown: rendered.markdown,
+        text: rendered.text,
+        html: rendered.html,
+        passed: rendered.passed,
     };
     for delivery in gigops_notify::send(config, &message, &gigops_notify::process_env) {
         let state = if delivery.ok { "sent" } else { "NOT sent" };

@@ -659,3 +659,119 @@ fn recorded_runs_give_a_trend_and_the_next_run_its_baseline() {
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
 }
+
+/// A webhook on loopback that takes one POST, answers `ok` and hands over the JSON it was sent.
+fn one_webhook() -> (String, std::sync::mpsc::Receiver<serde_json::Value>) {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!(
+        "http://{}/services/T0/B0/hook",
+        listener.local_addr().unwrap()
+    );
+    let (sender, received) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let Ok((stream, _)) = listener.accept() else {
+            return;
+        };
+        let mut reader = BufReader::new(stream.try_clone().unwrap());
+        let mut length = 0;
+        loop {
+            let mut line = String::new();
+            reader.read_line(&mut line).unwrap();
+            if line.trim().is_empty() {
+                break;
+            }
+            if let Some((name, value)) = line.split_once(':')
+                && name.eq_ignore_ascii_case("content-length")
+            {
+                length = value.trim().parse().unwrap();
+            }
+        }
+        let mut body = vec![0; length];
+        reader.read_exact(&mut body).unwrap();
+        let mut stream = stream;
+        let _ = stream
+            .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok");
+        let _ = sender.send(serde_json::from_slice(&body).unwrap());
+    });
+    (url, received)
+}
+
+#[test]
+fn notify_sends_the_summary_in_the_report_language() {
+    let s = Sandbox::new();
+    s.write("gigops.toml", "[notify.slack]\n");
+    let (url, received) = one_webhook();
+
+    let output = s
+        .gigops_without_db(&[
+            "gate",
+            "ingest",
+            &go_fixture("gotest.json"),
+            "--no-debt",
+            "--notify",
+            "--lang",
+            "zh-CN",
+        ])
+        .env("GIGOPS_SLACK_WEBHOOK_URL", &url)
+        .output()
+        .unwrap();
+
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("notify slack: sent: posted to http://127.0.0.1:"),
+        "{stderr}"
+    );
+    let posted = received
+        .recv_timeout(std::time::Duration::from_secs(10))
+        .expect("the webhook was posted to");
+    assert_eq!(posted["blocks"][0]["text"]["text"], "gigops 交付门禁未通过");
+    // Slack's notification text is the plain-text summary, not Markdown.
+    let text = posted["text"].as_str().unwrap();
+    assert!(text.starts_with("❌ 交付证据: 门禁未通过\n"), "{text}");
+    assert!(text.contains("tests.failed"), "{text}");
+    for syntax in ["**", "|", "`", "###"] {
+        assert!(!text.contains(syntax), "{syntax:?} in {text}");
+    }
+}
+
+#[test]
+fn notify_with_a_ca_file_that_cannot_be_used_is_bad_input_before_anything_runs() {
+    let s = Sandbox::new();
+    s.write("not-a-ca.pem", "just some words\n");
+    s.write(
+        "gigops.toml",
+        "[notify.slack]\nca_file = \"corp-ca.pem\"\n\
+         [notify.smtp]\nhost = \"127.0.0.1\"\nsecurity = \"tls\"\nfrom = \"gate@example.com\"\n\
+         to = [\"lead@example.com\"]\nca_file = \"not-a-ca.pem\"\n",
+    );
+
+    let output = s
+        .gigops_without_db(&[
+            "gate",
+            "run",
+            "--no-debt",
+            "--notify",
+            "-o",
+            "out",
+            "--",
+            "touch",
+            "the-command-ran",
+        ])
+        .output()
+        .unwrap();
+
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("notify.slack.ca_file: corp-ca.pem: cannot read it: No such file"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("notify.smtp.ca_file: not-a-ca.pem: it holds no PEM certificate"),
+        "{stderr}"
+    );
+    assert!(!s.path("the-command-ran").exists(), "the gate ran first");
+    assert!(!s.path("out").exists());
+}
