@@ -18,7 +18,7 @@ fn case(name: &str, status: TestStatus) -> TestCase {
         name: name.into(),
         status,
         duration_seconds: Some(0.25),
-        output: String::new(),
+        output: "".into(),
         cached: false,
         flaky: false,
     }
