@@ -221,6 +221,7 @@ mod tests {
                 value,
                 threshold: json!(threshold),
                 detail: String::new(),
+                message: Default::default(),
             };
         Summary {
             schema: crate::summary::SCHEMA.into(),

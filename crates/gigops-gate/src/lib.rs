@@ -8,6 +8,7 @@
 pub mod benchcmp;
 pub mod debt;
 pub mod deliverables;
+pub mod detail;
 pub mod patch;
 pub mod policy;
 pub mod rules;

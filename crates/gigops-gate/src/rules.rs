@@ -11,6 +11,7 @@ use gigops_core::evidence::{Findings, TestCase, TestRun, TestStatus};
 
 use crate::benchcmp::Comparison;
 use crate::debt::Rating;
+use crate::detail::{Message, two_decimals};
 use crate::policy::Policy;
 use crate::summary::{CoverageSummary, PatchCoverage, RuleResult, Summary, Toolchain};
 
@@ -105,27 +106,25 @@ pub fn check_policy(policy: &Policy) -> Result<(), PolicyError> {
 pub fn evaluate(policy: &Policy, m: &Measurements) -> Result<Vec<RuleResult>, PolicyError> {
     let mut rules = Vec::new();
     if !m.silent_failures.is_empty() {
-        rules.push(RuleResult {
-            name: "evidence.command".into(),
-            passed: false,
-            value: json!(m.silent_failures),
-            threshold: json!("exit 0 or evidence"),
-            detail: format!(
-                "{} failed without writing any evidence gigops could read",
-                m.silent_failures.join(", ")
+        rules.push(RuleResult::new(
+            "evidence.command",
+            false,
+            json!(m.silent_failures),
+            json!("exit 0 or evidence"),
+            Message::new(
+                "command_without_evidence",
+                &[("commands", m.silent_failures.join(", "))],
             ),
-        });
+        ));
     }
     if let Some(run) = m.tests {
         rules.push(failed_tests(policy, run)?);
     }
     if let Some(min) = policy.min_coverage {
-        rules.push(minimum(
-            "coverage.total",
+        rules.push(total_coverage(
             m.coverage.and_then(|c| c.percent),
             m.coverage.is_some(),
             min,
-            "total coverage",
         ));
     }
     if let Some(min) = policy.min_patch_coverage {
@@ -149,58 +148,46 @@ pub fn evaluate(policy: &Policy, m: &Measurements) -> Result<Vec<RuleResult>, Po
     }
     if let Some(worst) = policy.max_debt_rating {
         rules.push(match m.debt_rating {
-            Some(rating) => RuleResult {
-                name: "debt.rating".into(),
-                passed: rating <= worst,
-                value: json!(rating),
-                threshold: json!(worst),
-                detail: format!(
-                    "technical debt is rated {rating}; the policy accepts {worst} or better"
-                ),
-            },
-            None => missing(
+            Some(rating) => RuleResult::new(
                 "debt.rating",
+                rating <= worst,
+                json!(rating),
                 json!(worst),
-                "no code size to rate technical debt by",
+                Message::new(
+                    "debt_rating",
+                    &[("rating", rating.to_string()), ("worst", worst.to_string())],
+                ),
             ),
+            None => missing("debt.rating", json!(worst), "no_code_size"),
         });
     }
     Ok(rules)
 }
 
+/// A rule whose evidence is missing: it fails, saying why (a message without values).
 fn missing(name: &str, threshold: Value, why: &str) -> RuleResult {
-    RuleResult {
-        name: name.into(),
-        passed: false,
-        value: Value::Null,
-        threshold,
-        detail: why.into(),
-    }
+    RuleResult::new(name, false, Value::Null, threshold, Message::new(why, &[]))
 }
 
 fn round2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
 
-fn minimum(name: &str, value: Option<f64>, present: bool, min: f64, what: &str) -> RuleResult {
+fn total_coverage(value: Option<f64>, present: bool, min: f64) -> RuleResult {
+    let name = "coverage.total";
     match value {
-        Some(v) => RuleResult {
-            name: name.into(),
-            passed: v >= min,
-            value: json!(round2(v)),
-            threshold: json!(min),
-            detail: format!("{what} is {:.2} %; the policy requires at least {min} %", v),
-        },
-        None if present => missing(
+        Some(v) => RuleResult::new(
             name,
+            v >= min,
+            json!(round2(v)),
             json!(min),
-            &format!("{what}: nothing was instrumented"),
+            Message::new(
+                "coverage_total",
+                &[("percent", two_decimals(v)), ("min", min.to_string())],
+            ),
         ),
-        None => missing(
-            name,
-            json!(min),
-            &format!("{what}: no coverage evidence was given"),
-        ),
+        None if present => missing(name, json!(min), "coverage_nothing_instrumented"),
+        None => missing(name, json!(min), "no_coverage"),
     }
 }
 
@@ -214,52 +201,54 @@ fn failed_tests(policy: &Policy, run: &TestRun) -> Result<RuleResult, PolicyErro
     let counts = run.counts();
     let excused = counts.failed - failed;
     let value = failed + counts.errors;
-    let mut detail = format!(
-        "{failed} failed test(s) and {} errored suite(s)",
-        counts.errors
-    );
-    if excused > 0 {
-        detail.push_str(&format!(" ({excused} quarantined failure(s) not counted)"));
-    }
-    detail.push_str(&format!("; the policy allows {}", policy.max_failed));
-    Ok(RuleResult {
-        name: "tests.failed".into(),
-        passed: value <= policy.max_failed,
-        value: json!(value),
-        threshold: json!(policy.max_failed),
-        detail,
-    })
+    let mut args = vec![
+        ("failed", failed.to_string()),
+        ("errors", counts.errors.to_string()),
+        ("max", policy.max_failed.to_string()),
+    ];
+    let key = if excused > 0 {
+        args.push(("excused", excused.to_string()));
+        "tests_failed_quarantined"
+    } else {
+        "tests_failed"
+    };
+    Ok(RuleResult::new(
+        "tests.failed",
+        value <= policy.max_failed,
+        json!(value),
+        json!(policy.max_failed),
+        Message::new(key, &args),
+    ))
 }
 
 fn patch_rule(patch: Option<&PatchCoverage>, min: f64) -> RuleResult {
     let Some(patch) = patch else {
-        return missing(
-            "coverage.patch",
-            json!(min),
-            "patch coverage needs coverage evidence and gate.patch_base (or --patch-base)",
-        );
+        return missing("coverage.patch", json!(min), "patch_needs_base");
     };
     match patch.percent {
-        Some(v) => RuleResult {
-            name: "coverage.patch".into(),
-            passed: v >= min,
-            value: json!(round2(v)),
-            threshold: json!(min),
-            detail: format!(
-                "{} of {} instrumented lines changed since {} are covered ({v:.2} %); the policy requires at least {min} %",
-                patch.covered, patch.total, patch.base
+        Some(v) => RuleResult::new(
+            "coverage.patch",
+            v >= min,
+            json!(round2(v)),
+            json!(min),
+            Message::new(
+                "coverage_patch",
+                &[
+                    ("covered", patch.covered.to_string()),
+                    ("total", patch.total.to_string()),
+                    ("base", patch.base.clone()),
+                    ("percent", two_decimals(v)),
+                    ("min", min.to_string()),
+                ],
             ),
-        },
-        None => RuleResult {
-            name: "coverage.patch".into(),
-            passed: true,
-            value: Value::Null,
-            threshold: json!(min),
-            detail: format!(
-                "no instrumented line changed since {}: nothing to cover",
-                patch.base
-            ),
-        },
+        ),
+        None => RuleResult::new(
+            "coverage.patch",
+            true,
+            Value::Null,
+            json!(min),
+            Message::new("patch_nothing_changed", &[("base", patch.base.clone())]),
+        ),
     }
 }
 
@@ -269,26 +258,24 @@ fn coverage_drop(m: &Measurements, max_drop: f64) -> RuleResult {
     match (now, before) {
         (Some(now), Some(before)) => {
             let drop = before - now;
-            RuleResult {
-                name: "coverage.drop".into(),
-                passed: drop <= max_drop,
-                value: json!(round2(drop)),
-                threshold: json!(max_drop),
-                detail: format!(
-                    "coverage went from {before:.2} % to {now:.2} % (a drop of {drop:.2} points); the policy allows {max_drop}"
+            RuleResult::new(
+                "coverage.drop",
+                drop <= max_drop,
+                json!(round2(drop)),
+                json!(max_drop),
+                Message::new(
+                    "coverage_drop",
+                    &[
+                        ("before", two_decimals(before)),
+                        ("now", two_decimals(now)),
+                        ("drop", two_decimals(drop)),
+                        ("max", max_drop.to_string()),
+                    ],
                 ),
-            }
+            )
         }
-        (None, _) => missing(
-            "coverage.drop",
-            json!(max_drop),
-            "no coverage evidence was given",
-        ),
-        (_, None) => missing(
-            "coverage.drop",
-            json!(max_drop),
-            "no baseline with coverage was given (--baseline or gate.baseline)",
-        ),
+        (None, _) => missing("coverage.drop", json!(max_drop), "no_coverage"),
+        (_, None) => missing("coverage.drop", json!(max_drop), "no_baseline"),
     }
 }
 
@@ -305,18 +292,21 @@ fn findings_rules(policy: &Policy, findings: Option<&Findings>, rules: &mut Vec<
             .count();
         let level_name = json!(level);
         rules.push(if given {
-            RuleResult {
-                name: "findings.level".into(),
-                passed: n == 0,
-                value: json!(n),
-                threshold: json!(0),
-                detail: format!(
-                    "{n} finding(s) at level {} or above; the policy allows none",
-                    level_name.as_str().unwrap_or_default()
+            RuleResult::new(
+                "findings.level",
+                n == 0,
+                json!(n),
+                json!(0),
+                Message::new(
+                    "findings_level",
+                    &[
+                        ("n", n.to_string()),
+                        ("level", level_name.as_str().unwrap_or_default().to_string()),
+                    ],
                 ),
-            }
+            )
         } else {
-            missing("findings.level", json!(0), "no findings evidence was given")
+            missing("findings.level", json!(0), "no_findings")
         });
     }
     if let Some(score) = fp.fail_security_severity {
@@ -333,17 +323,18 @@ fn findings_rules(policy: &Policy, findings: Option<&Findings>, rules: &mut Vec<
             .filter(|f| f.security_severity.is_some_and(|s| s >= score))
             .count();
         rules.push(if given {
-            RuleResult {
-                name: "findings.security".into(),
-                passed: n == 0,
-                value: json!(worst),
-                threshold: json!(score),
-                detail: format!(
-                    "{n} finding(s) with a security severity of {score} or more; the policy allows none"
+            RuleResult::new(
+                "findings.security",
+                n == 0,
+                json!(worst),
+                json!(score),
+                Message::new(
+                    "findings_security",
+                    &[("n", n.to_string()), ("score", score.to_string())],
                 ),
-            }
+            )
         } else {
-            missing("findings.security", json!(score), "no findings evidence was given")
+            missing("findings.security", json!(score), "no_findings")
         });
     }
     if !fp.fail_rules.is_empty() {
@@ -357,27 +348,25 @@ fn findings_rules(policy: &Policy, findings: Option<&Findings>, rules: &mut Vec<
         distinct.sort_unstable();
         distinct.dedup();
         rules.push(if given {
-            RuleResult {
-                name: "findings.rules".into(),
-                passed: hits.is_empty(),
-                value: json!(hits.len()),
-                threshold: json!(fp.fail_rules),
-                detail: if hits.is_empty() {
-                    "no finding of a forbidden rule".into()
+            RuleResult::new(
+                "findings.rules",
+                hits.is_empty(),
+                json!(hits.len()),
+                json!(fp.fail_rules),
+                if hits.is_empty() {
+                    Message::new("findings_rules_none", &[])
                 } else {
-                    format!(
-                        "{} finding(s) of forbidden rules: {}",
-                        hits.len(),
-                        distinct.join(", ")
+                    Message::new(
+                        "findings_rules",
+                        &[
+                            ("n", hits.len().to_string()),
+                            ("rules", distinct.join(", ")),
+                        ],
                     )
                 },
-            }
-        } else {
-            missing(
-                "findings.rules",
-                json!(fp.fail_rules),
-                "no findings evidence was given",
             )
+        } else {
+            missing("findings.rules", json!(fp.fail_rules), "no_findings")
         });
     }
 }
@@ -387,7 +376,7 @@ fn benchmark_rule(comparisons: Option<&[Comparison]>, max: f64) -> RuleResult {
         return missing(
             "benchmarks.regression",
             json!(max),
-            "benchmark regression needs new benchmark results and an old set (--bench-baseline)",
+            "benchmarks_need_baseline",
         );
     };
     let worst = comparisons
@@ -396,28 +385,33 @@ fn benchmark_rule(comparisons: Option<&[Comparison]>, max: f64) -> RuleResult {
         .filter_map(|c| c.regression_percent.map(|r| (r, c)))
         .max_by(|a, b| a.0.total_cmp(&b.0));
     match worst {
-        Some((regression, c)) if regression > 0.0 => RuleResult {
-            name: "benchmarks.regression".into(),
-            passed: regression <= max,
-            value: json!(round2(regression)),
-            threshold: json!(max),
-            detail: format!(
-                "the worst significant regression is {}/{} {}: {regression:.2} % worse; the policy allows {max} %",
-                c.suite, c.name, c.unit
+        Some((regression, c)) if regression > 0.0 => RuleResult::new(
+            "benchmarks.regression",
+            regression <= max,
+            json!(round2(regression)),
+            json!(max),
+            Message::new(
+                "benchmark_regression",
+                &[
+                    ("benchmark", format!("{}/{}", c.suite, c.name)),
+                    ("unit", c.unit.clone()),
+                    ("percent", two_decimals(regression)),
+                    ("max", max.to_string()),
+                ],
             ),
-        },
-        _ => RuleResult {
-            name: "benchmarks.regression".into(),
-            passed: true,
-            value: json!(0.0),
-            threshold: json!(max),
-            detail: format!(
-                "no significant regression among {} compared metric(s)",
-                comparisons
-                    .iter()
-                    .filter(|c| c.old.is_some() && c.new.is_some())
-                    .count()
-            ),
-        },
+        ),
+        _ => {
+            let compared = comparisons
+                .iter()
+                .filter(|c| c.old.is_some() && c.new.is_some())
+                .count();
+            RuleResult::new(
+                "benchmarks.regression",
+                true,
+                json!(0.0),
+                json!(max),
+                Message::new("no_regression", &[("compared", compared.to_string())]),
+            )
+        }
     }
 }

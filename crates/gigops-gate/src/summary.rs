@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::benchcmp::Comparison;
 use crate::debt::{Debt, Rating};
+use crate::detail::Message;
 
 /// The schema this summary follows; readers check it before trusting the keys.
 pub const SCHEMA: &str = "gigops.gate.summary/1";
@@ -134,8 +135,11 @@ pub struct RuleResult {
     pub value: serde_json::Value,
     /// The required value, in the same unit.
     pub threshold: serde_json::Value,
-    /// One sentence for a person: what was found, and why it passed or failed.
+    /// One sentence for a person, in English: what was found, and why it passed or failed.
     pub detail: String,
+    /// The same sentence as a key and its values, for reports in other languages.
+    #[serde(default)]
+    pub message: Message,
 }
 
 /// The summary and the details the HTML report lays out.

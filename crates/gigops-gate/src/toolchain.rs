@@ -10,6 +10,7 @@ use std::process::Command;
 use semver::{Version, VersionReq};
 use serde_json::json;
 
+use crate::detail::Message;
 use crate::summary::{RuleResult, Toolchain};
 
 /// Parses a requirement, saying what was expected when it cannot.
@@ -63,26 +64,39 @@ pub fn check(tool: &str, text: &str, found: Option<&Toolchain>) -> Result<RuleRe
         }
     }
     if seen.is_empty() {
-        return Ok(RuleResult {
+        return Ok(RuleResult::new(
             name,
-            passed: false,
-            value: serde_json::Value::Null,
-            threshold: json!(text),
-            detail: format!("no {tool} version found on the runner or declared by the project"),
-        });
+            false,
+            serde_json::Value::Null,
+            json!(text),
+            Message::new("toolchain_unknown", &[("tool", tool.to_string())]),
+        ));
     }
     let value = seen.join(", ");
-    Ok(RuleResult {
+    let message = if failing.is_empty() {
+        Message::new(
+            "toolchain_within",
+            &[
+                ("versions", value.clone()),
+                ("requirement", text.to_string()),
+            ],
+        )
+    } else {
+        Message::new(
+            "toolchain_outside",
+            &[
+                ("versions", failing.join(" and ")),
+                ("requirement", text.to_string()),
+            ],
+        )
+    };
+    Ok(RuleResult::new(
         name,
-        passed: failing.is_empty(),
-        detail: if failing.is_empty() {
-            format!("{value}: within {text}")
-        } else {
-            format!("{} outside {text}", failing.join(" and "))
-        },
-        value: json!(value),
-        threshold: json!(text),
-    })
+        failing.is_empty(),
+        json!(value),
+        json!(text),
+        message,
+    ))
 }
 
 /// What a project under `root` declares and what this machine runs, for every toolchain the

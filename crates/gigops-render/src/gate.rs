@@ -9,7 +9,7 @@ use std::path::Path;
 
 use gigops_core::Lang;
 use gigops_core::evidence::{CoverageUnit, FindingLevel, TestCase};
-use gigops_gate::GateReport;
+use gigops_gate::{GateReport, RuleResult};
 use serde::Serialize;
 
 use crate::format::MISSING;
@@ -453,7 +453,7 @@ impl GateView {
                 result: if r.passed { pass.clone() } else { fail.clone() },
                 value: json_text(&r.value),
                 threshold: json_text(&r.threshold),
-                detail: r.detail.clone(),
+                detail: rule_detail(t, r),
             })
             .collect();
 
@@ -643,6 +643,20 @@ impl GateView {
             footer: t.fill("gate.footer", &[("unit", &unit_label)])?,
         })
     }
+}
+
+/// A rule's sentence in the report's language: the catalog's `rule_detail.<key>` filled with the
+/// message's values; the English `detail` for English, for a summary written before messages
+/// existed, and for a key the catalog does not know (a newer gigops's summary).
+fn rule_detail(t: &Catalog, rule: &RuleResult) -> String {
+    if t.lang() == Lang::En {
+        return rule.detail.clone();
+    }
+    t.lookup(&format!("rule_detail.{}", rule.message.key))
+        .map_or_else(
+            || rule.detail.clone(),
+            |template| rule.message.fill(template),
+        )
 }
 
 fn more_text(t: &Catalog, more: usize) -> Result<String, RenderError> {

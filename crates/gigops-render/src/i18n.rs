@@ -114,11 +114,42 @@ mod tests {
     fn catalogs_parse_and_have_the_same_keys() {
         let en = Catalog::get(Lang::En).unwrap();
         let zh = Catalog::get(Lang::ZhCn).unwrap();
-        let (en_keys, zh_keys) = (en.keys(), zh.keys());
+        // The gate's rule sentences have their English in the gate crate (checked below).
+        let zh_keys: BTreeSet<String> = zh
+            .keys()
+            .into_iter()
+            .filter(|k| !k.starts_with("rule_detail."))
+            .collect();
+        let en_keys = en.keys();
         let only_en: Vec<_> = en_keys.difference(&zh_keys).collect();
         let only_zh: Vec<_> = zh_keys.difference(&en_keys).collect();
         assert!(only_en.is_empty(), "missing in zh-CN: {only_en:?}");
         assert!(only_zh.is_empty(), "missing in en: {only_zh:?}");
+    }
+
+    #[test]
+    fn every_rule_sentence_of_the_gate_is_translated_with_its_placeholders() {
+        let zh = Catalog::get(Lang::ZhCn).unwrap();
+        let translated: BTreeSet<String> = zh
+            .keys()
+            .into_iter()
+            .filter_map(|k| k.strip_prefix("rule_detail.").map(str::to_string))
+            .collect();
+        let english: BTreeSet<String> = gigops_gate::detail::ENGLISH
+            .iter()
+            .map(|(key, _)| key.to_string())
+            .collect();
+        assert_eq!(translated, english);
+        for (key, sentence) in gigops_gate::detail::ENGLISH {
+            let chinese = zh.text(&format!("rule_detail.{key}")).unwrap();
+            assert_eq!(placeholders(sentence), placeholders(chinese), "{key}");
+            assert!(
+                chinese
+                    .chars()
+                    .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+                "{key}"
+            );
+        }
     }
 
     #[test]

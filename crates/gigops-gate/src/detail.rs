@@ -1,0 +1,185 @@
+//! The sentences the rules explain themselves with: each a key, a template in English, and the
+//! values it names.
+//!
+//! A [`RuleResult`] carries both the English sentence (`detail`, in the summary JSON as it
+//! always was) and the [`Message`] it was made from, so that a report in another language says
+//! the same thing in that language: the renderer's catalogs have a sentence for every key here
+//! (`rule_detail.<key>`, with the same placeholders), and its tests check that they do.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::summary::RuleResult;
+
+/// Every key and its English template; `{name}` stands for the value of that name.
+pub const ENGLISH: &[(&str, &str)] = &[
+    (
+        "command_without_evidence",
+        "{commands} failed without writing any evidence gigops could read",
+    ),
+    (
+        "tests_failed",
+        "{failed} failed test(s) and {errors} errored suite(s); the policy allows {max}",
+    ),
+    (
+        "tests_failed_quarantined",
+        "{failed} failed test(s) and {errors} errored suite(s) ({excused} quarantined failure(s) not counted); the policy allows {max}",
+    ),
+    (
+        "coverage_total",
+        "total coverage is {percent} %; the policy requires at least {min} %",
+    ),
+    (
+        "coverage_nothing_instrumented",
+        "total coverage: nothing was instrumented",
+    ),
+    ("no_coverage", "no coverage evidence was given"),
+    (
+        "patch_needs_base",
+        "patch coverage needs coverage evidence and gate.patch_base (or --patch-base)",
+    ),
+    (
+        "coverage_patch",
+        "{covered} of {total} instrumented lines changed since {base} are covered ({percent} %); the policy requires at least {min} %",
+    ),
+    (
+        "patch_nothing_changed",
+        "no instrumented line changed since {base}: nothing to cover",
+    ),
+    (
+        "coverage_drop",
+        "coverage went from {before} % to {now} % (a drop of {drop} points); the policy allows {max}",
+    ),
+    (
+        "no_baseline",
+        "no baseline with coverage was given (--baseline or gate.baseline)",
+    ),
+    ("no_findings", "no findings evidence was given"),
+    (
+        "findings_level",
+        "{n} finding(s) at level {level} or above; the policy allows none",
+    ),
+    (
+        "findings_security",
+        "{n} finding(s) with a security severity of {score} or more; the policy allows none",
+    ),
+    ("findings_rules_none", "no finding of a forbidden rule"),
+    (
+        "findings_rules",
+        "{n} finding(s) of forbidden rules: {rules}",
+    ),
+    (
+        "benchmarks_need_baseline",
+        "benchmark regression needs new benchmark results and an old set (--bench-baseline)",
+    ),
+    (
+        "benchmark_regression",
+        "the worst significant regression is {benchmark} {unit}: {percent} % worse; the policy allows {max} %",
+    ),
+    (
+        "no_regression",
+        "no significant regression among {compared} compared metric(s)",
+    ),
+    (
+        "debt_rating",
+        "technical debt is rated {rating}; the policy accepts {worst} or better",
+    ),
+    ("no_code_size", "no code size to rate technical debt by"),
+    (
+        "toolchain_unknown",
+        "no {tool} version found on the runner or declared by the project",
+    ),
+    ("toolchain_within", "{versions}: within {requirement}"),
+    ("toolchain_outside", "{versions} outside {requirement}"),
+];
+
+/// A rule's sentence as a key of [`ENGLISH`] and the values it names. Empty (no key) in a
+/// summary written before messages existed; the English `detail` then stands alone.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Message {
+    pub key: String,
+    pub args: BTreeMap<String, String>,
+}
+
+impl Message {
+    pub fn new(key: &str, args: &[(&str, String)]) -> Message {
+        debug_assert!(
+            ENGLISH.iter().any(|(k, _)| *k == key),
+            "{key} has no English sentence"
+        );
+        Message {
+            key: key.to_string(),
+            args: args
+                .iter()
+                .map(|(name, value)| (name.to_string(), value.clone()))
+                .collect(),
+        }
+    }
+
+    /// The sentence in English.
+    pub fn english(&self) -> String {
+        let template = ENGLISH
+            .iter()
+            .find(|(key, _)| *key == self.key)
+            .map_or("", |(_, template)| template);
+        self.fill(template)
+    }
+
+    /// `template` with each `{name}` replaced by the value of that name.
+    pub fn fill(&self, template: &str) -> String {
+        let mut text = template.to_string();
+        for (name, value) in &self.args {
+            text = text.replace(&format!("{{{name}}}"), value);
+        }
+        text
+    }
+}
+
+impl RuleResult {
+    /// A rule's result, its `detail` the English of `message`.
+    pub fn new(
+        name: impl Into<String>,
+        passed: bool,
+        value: Value,
+        threshold: Value,
+        message: Message,
+    ) -> RuleResult {
+        RuleResult {
+            name: name.into(),
+            passed,
+            value,
+            threshold,
+            detail: message.english(),
+            message,
+        }
+    }
+}
+
+/// A number as the sentences show it: two decimals.
+pub fn two_decimals(x: f64) -> String {
+    format!("{x:.2}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_unique_and_messages_fill_their_template() {
+        let mut keys: Vec<&str> = ENGLISH.iter().map(|(k, _)| *k).collect();
+        keys.sort_unstable();
+        let before = keys.len();
+        keys.dedup();
+        assert_eq!(keys.len(), before, "a key is defined twice");
+        let message = Message::new(
+            "coverage_total",
+            &[("percent", "81.50".into()), ("min", "80".into())],
+        );
+        assert_eq!(
+            message.english(),
+            "total coverage is 81.50 %; the policy requires at least 80 %"
+        );
+    }
+}
