@@ -61,7 +61,9 @@ pub enum CalibrationError {
         what: &'static str,
         value: f64,
     },
-    #[error("no delivered work with logged hours and quoted function points or KSLOC to calibrate on")]
+    #[error(
+        "no delivered work with logged hours and quoted function points or KSLOC to calibrate on"
+    )]
     NoSamples,
 }
 
@@ -99,7 +101,8 @@ pub fn calibrate(
         .iter()
         .filter_map(|s| {
             let ksloc = s.ksloc?;
-            let hours = Cocomo2::estimate(ksloc, ratings, 1.0).person_months * hours_per_person_month;
+            let hours =
+                Cocomo2::estimate(ksloc, ratings, 1.0).person_months * hours_per_person_month;
             Some((s.label.as_str(), hours, s.hours))
         })
         .collect();
@@ -135,7 +138,10 @@ fn fit_through_origin(points: &[(&str, f64, f64)]) -> Option<Line> {
     let n = points.len() as f64;
     let mean = points.iter().map(|(_, _, y)| y).sum::<f64>() / n;
     let ss_tot: f64 = points.iter().map(|(_, _, y)| (y - mean).powi(2)).sum();
-    let ss_res: f64 = residuals.iter().map(|r| (r.actual - r.predicted).powi(2)).sum();
+    let ss_res: f64 = residuals
+        .iter()
+        .map(|r| (r.actual - r.predicted).powi(2))
+        .sum();
     let r_squared = (points.len() >= 2 && ss_tot > 0.0).then(|| 1.0 - ss_res / ss_tot);
     let mmre = residuals.iter().map(|r| r.mre).sum::<f64>() / n;
     let pred25 = residuals.iter().filter(|r| r.mre <= 0.25).count() as f64 / n;
@@ -212,11 +218,22 @@ mod tests {
     #[test]
     fn bad_samples_are_refused() {
         assert_eq!(
-            calibrate(&[sample("x", Some(1.0), None, 0.0)], &Ratings::default(), 152.0),
-            Err(CalibrationError::Hours { label: "x".into(), hours: 0.0 })
+            calibrate(
+                &[sample("x", Some(1.0), None, 0.0)],
+                &Ratings::default(),
+                152.0
+            ),
+            Err(CalibrationError::Hours {
+                label: "x".into(),
+                hours: 0.0
+            })
         );
         assert!(matches!(
-            calibrate(&[sample("x", Some(-1.0), None, 3.0)], &Ratings::default(), 152.0),
+            calibrate(
+                &[sample("x", Some(-1.0), None, 3.0)],
+                &Ratings::default(),
+                152.0
+            ),
             Err(CalibrationError::Size { .. })
         ));
         assert_eq!(

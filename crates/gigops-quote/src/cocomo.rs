@@ -42,7 +42,14 @@ impl Level {
     }
 
     pub fn name(self) -> &'static str {
-        ["very_low", "low", "nominal", "high", "very_high", "extra_high"][self.index()]
+        [
+            "very_low",
+            "low",
+            "nominal",
+            "high",
+            "very_high",
+            "extra_high",
+        ][self.index()]
     }
 }
 
@@ -93,39 +100,233 @@ pub struct Driver {
 }
 
 const fn all(v: [f64; 6]) -> [Option<f64>; 6] {
-    [Some(v[0]), Some(v[1]), Some(v[2]), Some(v[3]), Some(v[4]), Some(v[5])]
+    [
+        Some(v[0]),
+        Some(v[1]),
+        Some(v[2]),
+        Some(v[3]),
+        Some(v[4]),
+        Some(v[5]),
+    ]
 }
 
 const NA: Option<f64> = None;
 
 /// The five scale factors and seventeen effort multipliers of COCOMO II.2000.
 pub const DRIVERS: [Driver; 22] = [
-    Driver { name: "PREC", meaning: "precedentedness", kind: DriverKind::ScaleFactor, values: all([6.20, 4.96, 3.72, 2.48, 1.24, 0.00]) },
-    Driver { name: "FLEX", meaning: "development flexibility", kind: DriverKind::ScaleFactor, values: all([5.07, 4.05, 3.04, 2.03, 1.01, 0.00]) },
-    Driver { name: "RESL", meaning: "architecture / risk resolution", kind: DriverKind::ScaleFactor, values: all([7.07, 5.65, 4.24, 2.83, 1.41, 0.00]) },
-    Driver { name: "TEAM", meaning: "team cohesion", kind: DriverKind::ScaleFactor, values: all([5.48, 4.38, 3.29, 2.19, 1.10, 0.00]) },
-    Driver { name: "PMAT", meaning: "process maturity", kind: DriverKind::ScaleFactor, values: all([7.80, 6.24, 4.68, 3.12, 1.56, 0.00]) },
+    Driver {
+        name: "PREC",
+        meaning: "precedentedness",
+        kind: DriverKind::ScaleFactor,
+        values: all([6.20, 4.96, 3.72, 2.48, 1.24, 0.00]),
+    },
+    Driver {
+        name: "FLEX",
+        meaning: "development flexibility",
+        kind: DriverKind::ScaleFactor,
+        values: all([5.07, 4.05, 3.04, 2.03, 1.01, 0.00]),
+    },
+    Driver {
+        name: "RESL",
+        meaning: "architecture / risk resolution",
+        kind: DriverKind::ScaleFactor,
+        values: all([7.07, 5.65, 4.24, 2.83, 1.41, 0.00]),
+    },
+    Driver {
+        name: "TEAM",
+        meaning: "team cohesion",
+        kind: DriverKind::ScaleFactor,
+        values: all([5.48, 4.38, 3.29, 2.19, 1.10, 0.00]),
+    },
+    Driver {
+        name: "PMAT",
+        meaning: "process maturity",
+        kind: DriverKind::ScaleFactor,
+        values: all([7.80, 6.24, 4.68, 3.12, 1.56, 0.00]),
+    },
     // Product
-    Driver { name: "RELY", meaning: "required software reliability", kind: DriverKind::EffortMultiplier, values: [Some(0.82), Some(0.92), Some(1.00), Some(1.10), Some(1.26), NA] },
-    Driver { name: "DATA", meaning: "database size", kind: DriverKind::EffortMultiplier, values: [NA, Some(0.90), Some(1.00), Some(1.14), Some(1.28), NA] },
-    Driver { name: "CPLX", meaning: "product complexity", kind: DriverKind::EffortMultiplier, values: all([0.73, 0.87, 1.00, 1.17, 1.34, 1.74]) },
-    Driver { name: "RUSE", meaning: "developed for reusability", kind: DriverKind::EffortMultiplier, values: [NA, Some(0.95), Some(1.00), Some(1.07), Some(1.15), Some(1.24)] },
-    Driver { name: "DOCU", meaning: "documentation match to life-cycle needs", kind: DriverKind::EffortMultiplier, values: [Some(0.81), Some(0.91), Some(1.00), Some(1.11), Some(1.23), NA] },
+    Driver {
+        name: "RELY",
+        meaning: "required software reliability",
+        kind: DriverKind::EffortMultiplier,
+        values: [
+            Some(0.82),
+            Some(0.92),
+            Some(1.00),
+            Some(1.10),
+            Some(1.26),
+            NA,
+        ],
+    },
+    Driver {
+        name: "DATA",
+        meaning: "database size",
+        kind: DriverKind::EffortMultiplier,
+        values: [NA, Some(0.90), Some(1.00), Some(1.14), Some(1.28), NA],
+    },
+    Driver {
+        name: "CPLX",
+        meaning: "product complexity",
+        kind: DriverKind::EffortMultiplier,
+        values: all([0.73, 0.87, 1.00, 1.17, 1.34, 1.74]),
+    },
+    Driver {
+        name: "RUSE",
+        meaning: "developed for reusability",
+        kind: DriverKind::EffortMultiplier,
+        values: [
+            NA,
+            Some(0.95),
+            Some(1.00),
+            Some(1.07),
+            Some(1.15),
+            Some(1.24),
+        ],
+    },
+    Driver {
+        name: "DOCU",
+        meaning: "documentation match to life-cycle needs",
+        kind: DriverKind::EffortMultiplier,
+        values: [
+            Some(0.81),
+            Some(0.91),
+            Some(1.00),
+            Some(1.11),
+            Some(1.23),
+            NA,
+        ],
+    },
     // Platform
-    Driver { name: "TIME", meaning: "execution time constraint", kind: DriverKind::EffortMultiplier, values: [NA, NA, Some(1.00), Some(1.11), Some(1.29), Some(1.63)] },
-    Driver { name: "STOR", meaning: "main storage constraint", kind: DriverKind::EffortMultiplier, values: [NA, NA, Some(1.00), Some(1.05), Some(1.17), Some(1.46)] },
-    Driver { name: "PVOL", meaning: "platform volatility", kind: DriverKind::EffortMultiplier, values: [NA, Some(0.87), Some(1.00), Some(1.15), Some(1.30), NA] },
+    Driver {
+        name: "TIME",
+        meaning: "execution time constraint",
+        kind: DriverKind::EffortMultiplier,
+        values: [NA, NA, Some(1.00), Some(1.11), Some(1.29), Some(1.63)],
+    },
+    Driver {
+        name: "STOR",
+        meaning: "main storage constraint",
+        kind: DriverKind::EffortMultiplier,
+        values: [NA, NA, Some(1.00), Some(1.05), Some(1.17), Some(1.46)],
+    },
+    Driver {
+        name: "PVOL",
+        meaning: "platform volatility",
+        kind: DriverKind::EffortMultiplier,
+        values: [NA, Some(0.87), Some(1.00), Some(1.15), Some(1.30), NA],
+    },
     // Personnel
-    Driver { name: "ACAP", meaning: "analyst capability", kind: DriverKind::EffortMultiplier, values: [Some(1.42), Some(1.19), Some(1.00), Some(0.85), Some(0.71), NA] },
-    Driver { name: "PCAP", meaning: "programmer capability", kind: DriverKind::EffortMultiplier, values: [Some(1.34), Some(1.15), Some(1.00), Some(0.88), Some(0.76), NA] },
-    Driver { name: "PCON", meaning: "personnel continuity", kind: DriverKind::EffortMultiplier, values: [Some(1.29), Some(1.12), Some(1.00), Some(0.90), Some(0.81), NA] },
-    Driver { name: "APEX", meaning: "applications experience", kind: DriverKind::EffortMultiplier, values: [Some(1.22), Some(1.10), Some(1.00), Some(0.88), Some(0.81), NA] },
-    Driver { name: "PLEX", meaning: "platform experience", kind: DriverKind::EffortMultiplier, values: [Some(1.19), Some(1.09), Some(1.00), Some(0.91), Some(0.85), NA] },
-    Driver { name: "LTEX", meaning: "language and tool experience", kind: DriverKind::EffortMultiplier, values: [Some(1.20), Some(1.09), Some(1.00), Some(0.91), Some(0.84), NA] },
+    Driver {
+        name: "ACAP",
+        meaning: "analyst capability",
+        kind: DriverKind::EffortMultiplier,
+        values: [
+            Some(1.42),
+            Some(1.19),
+            Some(1.00),
+            Some(0.85),
+            Some(0.71),
+            NA,
+        ],
+    },
+    Driver {
+        name: "PCAP",
+        meaning: "programmer capability",
+        kind: DriverKind::EffortMultiplier,
+        values: [
+            Some(1.34),
+            Some(1.15),
+            Some(1.00),
+            Some(0.88),
+            Some(0.76),
+            NA,
+        ],
+    },
+    Driver {
+        name: "PCON",
+        meaning: "personnel continuity",
+        kind: DriverKind::EffortMultiplier,
+        values: [
+            Some(1.29),
+            Some(1.12),
+            Some(1.00),
+            Some(0.90),
+            Some(0.81),
+            NA,
+        ],
+    },
+    Driver {
+        name: "APEX",
+        meaning: "applications experience",
+        kind: DriverKind::EffortMultiplier,
+        values: [
+            Some(1.22),
+            Some(1.10),
+            Some(1.00),
+            Some(0.88),
+            Some(0.81),
+            NA,
+        ],
+    },
+    Driver {
+        name: "PLEX",
+        meaning: "platform experience",
+        kind: DriverKind::EffortMultiplier,
+        values: [
+            Some(1.19),
+            Some(1.09),
+            Some(1.00),
+            Some(0.91),
+            Some(0.85),
+            NA,
+        ],
+    },
+    Driver {
+        name: "LTEX",
+        meaning: "language and tool experience",
+        kind: DriverKind::EffortMultiplier,
+        values: [
+            Some(1.20),
+            Some(1.09),
+            Some(1.00),
+            Some(0.91),
+            Some(0.84),
+            NA,
+        ],
+    },
     // Project
-    Driver { name: "TOOL", meaning: "use of software tools", kind: DriverKind::EffortMultiplier, values: [Some(1.17), Some(1.09), Some(1.00), Some(0.90), Some(0.78), NA] },
-    Driver { name: "SITE", meaning: "multisite development", kind: DriverKind::EffortMultiplier, values: all([1.22, 1.09, 1.00, 0.93, 0.86, 0.80]) },
-    Driver { name: "SCED", meaning: "required development schedule", kind: DriverKind::EffortMultiplier, values: [Some(1.43), Some(1.14), Some(1.00), Some(1.00), Some(1.00), NA] },
+    Driver {
+        name: "TOOL",
+        meaning: "use of software tools",
+        kind: DriverKind::EffortMultiplier,
+        values: [
+            Some(1.17),
+            Some(1.09),
+            Some(1.00),
+            Some(0.90),
+            Some(0.78),
+            NA,
+        ],
+    },
+    Driver {
+        name: "SITE",
+        meaning: "multisite development",
+        kind: DriverKind::EffortMultiplier,
+        values: all([1.22, 1.09, 1.00, 0.93, 0.86, 0.80]),
+    },
+    Driver {
+        name: "SCED",
+        meaning: "required development schedule",
+        kind: DriverKind::EffortMultiplier,
+        values: [
+            Some(1.43),
+            Some(1.14),
+            Some(1.00),
+            Some(1.00),
+            Some(1.00),
+            NA,
+        ],
+    },
 ];
 
 /// The schedule of a compressed or stretched plan, as a share of the nominal one (SCED):
@@ -152,7 +353,11 @@ impl Ratings {
         let found = DRIVERS.iter().find(|d| d.name == upper).ok_or_else(|| {
             format!(
                 "{driver:?} is not a COCOMO II driver: expected one of {}",
-                DRIVERS.iter().map(|d| d.name).collect::<Vec<_>>().join(", ")
+                DRIVERS
+                    .iter()
+                    .map(|d| d.name)
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )
         })?;
         let level: Level = level.parse()?;
@@ -276,6 +481,16 @@ impl Mode {
     }
 }
 
+impl Mode {
+    pub fn name(self) -> &'static str {
+        match self {
+            Mode::Organic => "organic",
+            Mode::SemiDetached => "semi-detached",
+            Mode::Embedded => "embedded",
+        }
+    }
+}
+
 impl FromStr for Mode {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
@@ -375,7 +590,10 @@ mod tests {
         let err = ratings.set("SPEED", "high").unwrap_err();
         assert!(err.contains("PREC, FLEX, RESL, TEAM, PMAT, RELY"), "{err}");
         let err = ratings.set("RELY", "extra_high").unwrap_err();
-        assert_eq!(err, "RELY has no extra_high rating: expected very_low, low, nominal, high, very_high");
+        assert_eq!(
+            err,
+            "RELY has no extra_high rating: expected very_low, low, nominal, high, very_high"
+        );
         let err = ratings.set("RELY", "huge").unwrap_err();
         assert!(err.contains("very_low, low, nominal"), "{err}");
         assert!(ratings.0.is_empty());
@@ -390,7 +608,11 @@ mod tests {
         assert!(big.cost.minor >= 260_246_000 && big.cost.minor <= 260_248_000);
         // scc's TestEstimateCost: 26 SLOC → about 582.
         let tiny = Cocomo81::estimate(26, Mode::Organic, 1.0, wage, 2.4);
-        assert!(tiny.cost.minor > 58_000 && tiny.cost.minor < 58_500, "{}", tiny.cost);
+        assert!(
+            tiny.cost.minor > 58_000 && tiny.cost.minor < 58_500,
+            "{}",
+            tiny.cost
+        );
         // scc's TestEstimateScheduleMonths: 537 SLOC → about 2.7 months.
         let small = Cocomo81::estimate(537, Mode::Organic, 1.0, wage, 2.4);
         assert_eq!(format!("{:.1}", small.schedule_months), "2.7");

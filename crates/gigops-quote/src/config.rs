@@ -293,8 +293,14 @@ impl Default for QuoteConfig {
             ],
             tiers: [
                 ("bronze", tier(99.0, 1000, 1.0, [8.0, 0.0, 4.0, 0.0], 0.0)),
-                ("silver", tier(99.5, 500, 1.1, [16.0, 16.0, 12.0, 16.0], 0.10)),
-                ("gold", tier(99.9, 200, 1.25, [24.0, 40.0, 24.0, 40.0], 0.20)),
+                (
+                    "silver",
+                    tier(99.5, 500, 1.1, [16.0, 16.0, 12.0, 16.0], 0.10),
+                ),
+                (
+                    "gold",
+                    tier(99.9, 200, 1.25, [24.0, 40.0, 24.0, 40.0], 0.20),
+                ),
             ]
             .into_iter()
             .map(|(k, v)| (k.to_string(), v))
@@ -385,7 +391,10 @@ impl QuoteConfig {
             }
         }
         let d = self.debt_premium;
-        if [d.a, d.b, d.c, d.d, d.e].iter().any(|v| !(0.0..=1.0).contains(v)) {
+        if [d.a, d.b, d.c, d.d, d.e]
+            .iter()
+            .any(|v| !(0.0..=1.0).contains(v))
+        {
             problems.push("quote.debt_premium: expected every premium from 0 to 1".into());
         }
         if !(0.0..1.0).contains(&self.tax.rate) {

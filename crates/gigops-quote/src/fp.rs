@@ -140,7 +140,9 @@ impl FromStr for Complexity {
             "low" => Ok(Complexity::Low),
             "average" | "avg" => Ok(Complexity::Average),
             "high" => Ok(Complexity::High),
-            _ => Err(format!("{s:?} is not a level: expected low, average or high")),
+            _ => Err(format!(
+                "{s:?} is not a level: expected low, average or high"
+            )),
         }
     }
 }
@@ -177,7 +179,13 @@ pub struct Function {
 
 impl Function {
     /// A function rated from its counts.
-    pub fn counted(kind: FunctionKind, name: String, det: u32, second: u32, source: String) -> Self {
+    pub fn counted(
+        kind: FunctionKind,
+        name: String,
+        det: u32,
+        second: u32,
+        source: String,
+    ) -> Self {
         let complexity = kind.complexity(det, second);
         let (ret, ftr) = if kind.is_data() {
             (Some(second), None)
@@ -310,7 +318,11 @@ pub fn count(functions: Vec<Function>, gsc: &Gsc) -> FunctionPoints {
                     .filter(|f| f.kind == kind && f.complexity == c)
                     .count() as u32
             };
-            let (low, average, high) = (of(Complexity::Low), of(Complexity::Average), of(Complexity::High));
+            let (low, average, high) = (
+                of(Complexity::Low),
+                of(Complexity::Average),
+                of(Complexity::High),
+            );
             KindCount {
                 kind,
                 low,
@@ -388,7 +400,10 @@ mod tests {
             .iter()
             .map(|k| [k.weight(Low), k.weight(Average), k.weight(High)])
             .collect();
-        assert_eq!(table, [[3, 4, 6], [4, 5, 7], [3, 4, 6], [7, 10, 15], [5, 7, 10]]);
+        assert_eq!(
+            table,
+            [[3, 4, 6], [4, 5, 7], [3, 4, 6], [7, 10, 15], [5, 7, 10]]
+        );
     }
 
     #[test]
@@ -408,7 +423,11 @@ mod tests {
         assert_eq!(fp.ufp, 20.0);
         assert!((fp.vaf - 1.06).abs() < 1e-12);
         assert!((fp.afp - 21.2).abs() < 1e-12);
-        assert!(gsc.set("speed", 3).unwrap_err().contains("facilitate_change"));
+        assert!(
+            gsc.set("speed", 3)
+                .unwrap_err()
+                .contains("facilitate_change")
+        );
         assert!(gsc.set("performance", 6).is_err());
     }
 }

@@ -211,15 +211,24 @@ pub fn debt_from_gate_summary(file: &str, text: &str) -> Result<DebtInput, Probl
         problem(
             e.line() as u64,
             format!("column {}", e.column()),
-            format!("not JSON: {}", e.to_string().split(" at line ").next().unwrap_or_default()),
+            format!(
+                "not JSON: {}",
+                e.to_string().split(" at line ").next().unwrap_or_default()
+            ),
         )
     })?;
-    let schema = value.get("schema").and_then(|s| s.as_str()).unwrap_or_default();
+    let schema = value
+        .get("schema")
+        .and_then(|s| s.as_str())
+        .unwrap_or_default();
     if schema != gigops_gate::summary::SCHEMA {
         return Err(problem(
             0,
             "schema".into(),
-            format!("{schema:?}: expected a gate summary, schema {:?}", gigops_gate::summary::SCHEMA),
+            format!(
+                "{schema:?}: expected a gate summary, schema {:?}",
+                gigops_gate::summary::SCHEMA
+            ),
         ));
     }
     match value.get("debt") {
@@ -232,7 +241,11 @@ pub fn debt_from_gate_summary(file: &str, text: &str) -> Result<DebtInput, Probl
                 ratio: r.as_f64().unwrap_or_default(),
                 source: file.to_string(),
             }),
-            _ => Err(problem(0, "debt.ratio".into(), "expected a number ≥ 0 or null".into())),
+            _ => Err(problem(
+                0,
+                "debt.ratio".into(),
+                "expected a number ≥ 0 or null".into(),
+            )),
         },
         _ => Err(problem(
             0,
@@ -297,7 +310,9 @@ pub fn estimate(input: &QuoteInput, config: &QuoteConfig) -> Result<Quote, Quote
         None
     };
     let afp = function_points.as_ref().map(|f| f.afp).filter(|a| *a > 0.0);
-    let afp_backfired = function_points.as_ref().is_some_and(|f| f.source == "backfired");
+    let afp_backfired = function_points
+        .as_ref()
+        .is_some_and(|f| f.source == "backfired");
     let (ksloc, ksloc_source) = match (source_lines, afp) {
         (lines, _) if lines > 0 => (lines as f64 / 1000.0, "repository"),
         (_, Some(afp)) => (afp * loc_per_fp / 1000.0, "backfired"),
@@ -329,7 +344,10 @@ pub fn estimate(input: &QuoteInput, config: &QuoteConfig) -> Result<Quote, Quote
     let weights: Vec<(&'static str, f64)> = if weight_sum > 0.0 {
         methods.iter().map(|(m, w)| (*m, w / weight_sum)).collect()
     } else {
-        methods.iter().map(|(m, _)| (*m, 1.0 / methods.len() as f64)).collect()
+        methods
+            .iter()
+            .map(|(m, _)| (*m, 1.0 / methods.len() as f64))
+            .collect()
     };
     let factor = tier.map_or(1.0, |(_, t)| t.productivity_factor);
     let hours_of = |method: &str, ksloc: f64, afp: f64, productivity: f64| match method {
@@ -349,7 +367,8 @@ pub fn estimate(input: &QuoteInput, config: &QuoteConfig) -> Result<Quote, Quote
     let operations: Vec<(String, f64)> = tier.map_or_else(Vec::new, |(_, t)| {
         t.operations.iter().map(|(k, v)| (k.clone(), *v)).collect()
     });
-    let operations_hours: f64 = operations.iter().map(|(_, h)| h).sum();
+    // fold from +0.0: an empty f64 sum is -0.0.
+    let operations_hours: f64 = operations.iter().fold(0.0, |sum, (_, h)| sum + h);
     let risks: Vec<RiskExposure> = input
         .risks
         .iter()
@@ -361,7 +380,7 @@ pub fn estimate(input: &QuoteInput, config: &QuoteConfig) -> Result<Quote, Quote
             source: r.source.clone(),
         })
         .collect();
-    let risk_hours: f64 = risks.iter().map(|r| r.exposure_hours).sum();
+    let risk_hours: f64 = risks.iter().fold(0.0, |sum, r| sum + r.exposure_hours);
     let blended: f64 = estimates.iter().map(|e| e.hours * e.weight).sum();
     let most_likely_hours = blended + operations_hours + risk_hours;
 
@@ -383,7 +402,11 @@ pub fn estimate(input: &QuoteInput, config: &QuoteConfig) -> Result<Quote, Quote
             let blended: f64 = weights
                 .iter()
                 .map(|(method, weight)| {
-                    let productivity = if *method == "size" { size_productivity } else { fp_productivity };
+                    let productivity = if *method == "size" {
+                        size_productivity
+                    } else {
+                        fp_productivity
+                    };
                     weight * hours_of(method, ksloc * s, afp_value * f, productivity)
                 })
                 .sum();
@@ -396,7 +419,11 @@ pub fn estimate(input: &QuoteInput, config: &QuoteConfig) -> Result<Quote, Quote
         })
         .collect();
     totals.sort_by(f64::total_cmp);
-    let (p10, p50, p90) = (percentile(&totals, 10.0), percentile(&totals, 50.0), percentile(&totals, 90.0));
+    let (p10, p50, p90) = (
+        percentile(&totals, 10.0),
+        percentile(&totals, 50.0),
+        percentile(&totals, 90.0),
+    );
 
     let debt = input.debt.as_ref().map(|d| {
         let rating = debt_rating(d.ratio);
@@ -436,7 +463,11 @@ pub fn estimate(input: &QuoteInput, config: &QuoteConfig) -> Result<Quote, Quote
         };
         breakdown.push(Line::hours(
             format!("estimate.{}", e.method),
-            format!("{working} = {:.1} h, weight {:.1} %", e.hours, e.weight * 100.0),
+            format!(
+                "{working} = {:.1} h, weight {:.1} %",
+                e.hours,
+                e.weight * 100.0
+            ),
             e.hours * e.weight,
         ));
     }
@@ -467,16 +498,24 @@ pub fn estimate(input: &QuoteInput, config: &QuoteConfig) -> Result<Quote, Quote
 
     let mut assumptions = vec![
         format!("{} h per person-month; {hpfp} h per function point", hpm),
-        format!("lines per function point for {language}: {loc_per_fp} ({})", backfire.source),
+        format!(
+            "lines per function point for {language}: {loc_per_fp} ({})",
+            backfire.source
+        ),
     ];
     if ksloc_source == "backfired" {
-        assumptions.push(format!("no repository sized: KSLOC backfired from the function points as {language}"));
+        assumptions.push(format!(
+            "no repository sized: KSLOC backfired from the function points as {language}"
+        ));
     }
     if afp_backfired {
-        assumptions.push("no functions counted: function points backfired from the source lines".into());
+        assumptions
+            .push("no functions counted: function points backfired from the source lines".into());
     }
     if tier.is_none() {
-        assumptions.push("no service tier asked for: no operational work, no service-level estimate".into());
+        assumptions.push(
+            "no service tier asked for: no operational work, no service-level estimate".into(),
+        );
     }
 
     Ok(Quote {

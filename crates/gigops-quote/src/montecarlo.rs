@@ -17,10 +17,14 @@ pub struct Triangular {
 impl Triangular {
     pub fn new(low: f64, mode: f64, high: f64) -> Result<Triangular, String> {
         if !(low.is_finite() && mode.is_finite() && high.is_finite()) || low < 0.0 {
-            return Err(format!("[{low}, {mode}, {high}]: expected finite numbers, none negative"));
+            return Err(format!(
+                "[{low}, {mode}, {high}]: expected finite numbers, none negative"
+            ));
         }
         if !(low <= mode && mode <= high) {
-            return Err(format!("[{low}, {mode}, {high}]: expected low ≤ likely ≤ high"));
+            return Err(format!(
+                "[{low}, {mode}, {high}]: expected low ≤ likely ≤ high"
+            ));
         }
         Ok(Triangular { low, mode, high })
     }
@@ -111,7 +115,9 @@ mod tests {
         let t = Triangular::new(0.8, 1.0, 1.5).unwrap();
         let sample = |seed| {
             let mut rng = generator(seed);
-            (0..20_000).map(|_| draw(&mut rng, &t)).collect::<Vec<f64>>()
+            (0..20_000)
+                .map(|_| draw(&mut rng, &t))
+                .collect::<Vec<f64>>()
         };
         let a = sample(7);
         assert_eq!(a, sample(7));

@@ -20,7 +20,9 @@ use serde::Serialize;
 use crate::fp::{Complexity, Function, FunctionKind};
 use crate::yaml::{self, Located, Node, Value};
 
-const METHODS: [&str; 8] = ["get", "put", "post", "delete", "patch", "head", "options", "trace"];
+const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "patch", "head", "options", "trace",
+];
 
 /// What an OpenAPI document counts to.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -69,14 +71,26 @@ pub fn count(file: &str, text: &str) -> Result<ApiCount, Problems> {
     let doc = Doc { root: &root };
 
     if root.entries().is_none() {
-        located.at(root.at, format!("expected an OpenAPI document (a mapping with `openapi:`), found {}", root.kind()));
+        located.at(
+            root.at,
+            format!(
+                "expected an OpenAPI document (a mapping with `openapi:`), found {}",
+                root.kind()
+            ),
+        );
         return Err(Problems(located.problems));
     }
     let openapi = match root.get("openapi") {
         Some(node) => match node.scalar_text() {
             Some(v) if v.starts_with("3.0") || v.starts_with("3.1") => v,
             _ => {
-                located.at(node.at, format!("openapi {}: expected 3.0.x or 3.1.x", node.scalar_text().unwrap_or_else(|| node.kind().into())));
+                located.at(
+                    node.at,
+                    format!(
+                        "openapi {}: expected 3.0.x or 3.1.x",
+                        node.scalar_text().unwrap_or_else(|| node.kind().into())
+                    ),
+                );
                 String::new()
             }
         },
@@ -85,13 +99,20 @@ pub fn count(file: &str, text: &str) -> Result<ApiCount, Problems> {
             String::new()
         }
         None => {
-            located.at(root.at, "no `openapi` key: expected an OpenAPI 3.0 or 3.1 document");
+            located.at(
+                root.at,
+                "no `openapi` key: expected an OpenAPI 3.0 or 3.1 document",
+            );
             String::new()
         }
     };
     check_refs(&root, &doc, &mut located);
     let info = root.get("info");
-    let text_of = |key: &str| info.and_then(|i| i.get(key)).and_then(Node::scalar_text).unwrap_or_default();
+    let text_of = |key: &str| {
+        info.and_then(|i| i.get(key))
+            .and_then(Node::scalar_text)
+            .unwrap_or_default()
+    };
 
     let mut operations = Vec::new();
     let mut functions = Vec::new();
@@ -100,13 +121,23 @@ pub fn count(file: &str, text: &str) -> Result<ApiCount, Problems> {
     match root.get("paths") {
         None => {}
         Some(paths) if paths.entries().is_none() && paths.value != Value::Null => {
-            located.at(paths.at, format!("paths: expected a mapping of paths, found {}", paths.kind()));
+            located.at(
+                paths.at,
+                format!("paths: expected a mapping of paths, found {}", paths.kind()),
+            );
         }
         Some(paths) => {
             for (path, item) in paths.entries().unwrap_or_default() {
                 let item = doc.deref(item);
                 let Some(entries) = item.entries() else {
-                    located.at(item.at, format!("{}: expected a path item (a mapping of operations), found {}", path.text, item.kind()));
+                    located.at(
+                        item.at,
+                        format!(
+                            "{}: expected a path item (a mapping of operations), found {}",
+                            path.text,
+                            item.kind()
+                        ),
+                    );
                     continue;
                 };
                 let shared = item.get("parameters");
@@ -115,17 +146,34 @@ pub fn count(file: &str, text: &str) -> Result<ApiCount, Problems> {
                         continue;
                     }
                     if op.entries().is_none() {
-                        located.at(op.at, format!("{} {}: expected an operation (a mapping), found {}", method.text.to_uppercase(), path.text, op.kind()));
+                        located.at(
+                            op.at,
+                            format!(
+                                "{} {}: expected an operation (a mapping), found {}",
+                                method.text.to_uppercase(),
+                                path.text,
+                                op.kind()
+                            ),
+                        );
                         continue;
                     }
-                    let counted = operation(&doc, &mut located, &method.text, &path.text, op, shared);
+                    let counted =
+                        operation(&doc, &mut located, &method.text, &path.text, op, shared);
                     if let Some(kind) = counted.kind {
                         reached.extend(counted.schemas.iter().cloned());
                         for r in &counted.external {
                             external.entry(r.clone()).or_insert(op.at.line);
                         }
-                        let name = counted.row.operation_id.clone().unwrap_or_else(|| format!("{} {}", counted.row.method, counted.row.path));
-                        let mut f = Function::counted(kind, name, counted.row.det, counted.row.ftr, format!("{file}:{}", op.at.line));
+                        let name = counted.row.operation_id.clone().unwrap_or_else(|| {
+                            format!("{} {}", counted.row.method, counted.row.path)
+                        });
+                        let mut f = Function::counted(
+                            kind,
+                            name,
+                            counted.row.det,
+                            counted.row.ftr,
+                            format!("{file}:{}", op.at.line),
+                        );
                         f.reason = Some(counted.reason);
                         functions.push(f);
                     }
@@ -147,13 +195,28 @@ pub fn count(file: &str, text: &str) -> Result<ApiCount, Problems> {
         let fields = fields(&doc, schema, &mut seen);
         let det = (fields.len() as u32).max(1);
         let ret = 1 + subgroups(&doc, schema);
-        let mut f = Function::counted(FunctionKind::ILF, name.text.clone(), det, ret, format!("{file}:{}", name.at.line));
-        f.reason = Some(format!("components.schemas.{}: a schema the service owns, reached by an operation", name.text));
+        let mut f = Function::counted(
+            FunctionKind::ILF,
+            name.text.clone(),
+            det,
+            ret,
+            format!("{file}:{}", name.at.line),
+        );
+        f.reason = Some(format!(
+            "components.schemas.{}: a schema the service owns, reached by an operation",
+            name.text
+        ));
         functions.push(f);
     }
     for (reference, line) in external {
-        let mut f = Function::rated(FunctionKind::EIF, reference.clone(), Complexity::Low, format!("{file}:{line}"));
-        f.reason = Some("a schema of another document: rated low, since that document is not read".into());
+        let mut f = Function::rated(
+            FunctionKind::EIF,
+            reference.clone(),
+            Complexity::Low,
+            format!("{file}:{line}"),
+        );
+        f.reason =
+            Some("a schema of another document: rated low, since that document is not read".into());
         functions.push(f);
     }
     located.finish()?;
@@ -202,7 +265,10 @@ fn check_refs(node: &Node, doc: &Doc<'_>, located: &mut Located) {
                             }
                         }
                         Some(_) => {}
-                        None => located.at(value.at, format!("$ref: expected a reference (text), found {}", value.kind())),
+                        None => located.at(
+                            value.at,
+                            format!("$ref: expected a reference (text), found {}", value.kind()),
+                        ),
                     }
                 } else {
                     check_refs(value, doc, located);
@@ -222,7 +288,14 @@ struct Counted {
     external: BTreeSet<String>,
 }
 
-fn operation(doc: &Doc<'_>, located: &mut Located, method: &str, path: &str, op: &Node, shared: Option<&Node>) -> Counted {
+fn operation(
+    doc: &Doc<'_>,
+    located: &mut Located,
+    method: &str,
+    path: &str,
+    op: &Node,
+    shared: Option<&Node>,
+) -> Counted {
     let upper = method.to_uppercase();
     let mut det: BTreeSet<String> = BTreeSet::new();
     let mut refs = Refs::default();
@@ -232,27 +305,43 @@ fn operation(doc: &Doc<'_>, located: &mut Located, method: &str, path: &str, op:
     let mut parameters: BTreeMap<(String, String), &Node> = BTreeMap::new();
     for list in [shared, op.get("parameters")].into_iter().flatten() {
         let Some(items) = list.items() else {
-            located.at(list.at, format!("{upper} {path}: parameters: expected a list, found {}", list.kind()));
+            located.at(
+                list.at,
+                format!(
+                    "{upper} {path}: parameters: expected a list, found {}",
+                    list.kind()
+                ),
+            );
             continue;
         };
         for p in items {
             refs.walk(doc, p);
             let p = doc.deref(p);
-            match (p.get("name").and_then(Node::scalar_text), p.get("in").and_then(Node::scalar_text)) {
+            match (
+                p.get("name").and_then(Node::scalar_text),
+                p.get("in").and_then(Node::scalar_text),
+            ) {
                 (Some(name), Some(place)) => {
                     parameters.insert((place, name), p);
                 }
-                _ => located.at(p.at, format!("{upper} {path}: a parameter needs `name` and `in`")),
+                _ => located.at(
+                    p.at,
+                    format!("{upper} {path}: a parameter needs `name` and `in`"),
+                ),
             }
         }
     }
     for ((place, name), p) in &parameters {
         det.insert(name.clone());
-        if p.get("required").is_some_and(|r| r.value == Value::Bool(true)) {
+        if p.get("required")
+            .is_some_and(|r| r.value == Value::Bool(true))
+        {
             required.push(Field {
                 name: name.clone(),
                 location: place.clone(),
-                type_name: p.get("schema").map_or_else(|| "string".into(), |s| type_name(doc, s)),
+                type_name: p
+                    .get("schema")
+                    .map_or_else(|| "string".into(), |s| type_name(doc, s)),
             });
         }
     }
@@ -265,13 +354,29 @@ fn operation(doc: &Doc<'_>, located: &mut Located, method: &str, path: &str, op:
             let mut seen = BTreeSet::new();
             det.extend(fields(doc, schema, &mut seen));
             let schema = doc.deref(schema);
-            let required_names: Vec<String> = schema.get("required").and_then(Node::items).unwrap_or_default().iter().filter_map(Node::scalar_text).collect();
+            let required_names: Vec<String> = schema
+                .get("required")
+                .and_then(Node::items)
+                .unwrap_or_default()
+                .iter()
+                .filter_map(Node::scalar_text)
+                .collect();
             for name in required_names {
-                if required.iter().any(|f| f.location == "body" && f.name == name) {
+                if required
+                    .iter()
+                    .any(|f| f.location == "body" && f.name == name)
+                {
                     continue;
                 }
-                let t = schema.get("properties").and_then(|p| p.get(&name)).map_or_else(|| "any".into(), |s| type_name(doc, s));
-                required.push(Field { name, location: "body".into(), type_name: t });
+                let t = schema
+                    .get("properties")
+                    .and_then(|p| p.get(&name))
+                    .map_or_else(|| "any".into(), |s| type_name(doc, s));
+                required.push(Field {
+                    name,
+                    location: "body".into(),
+                    type_name: t,
+                });
             }
         }
         example = media_example(doc, body);
@@ -284,7 +389,11 @@ fn operation(doc: &Doc<'_>, located: &mut Located, method: &str, path: &str, op:
         for schema in media_schemas(response) {
             let mut seen = BTreeSet::new();
             det.extend(fields(doc, schema, &mut seen));
-            let inline = schema.get("$ref").is_none() && (schema.get("properties").is_some() || schema.get("additionalProperties").is_some_and(|a| a.value != Value::Bool(false)));
+            let inline = schema.get("$ref").is_none()
+                && (schema.get("properties").is_some()
+                    || schema
+                        .get("additionalProperties")
+                        .is_some_and(|a| a.value != Value::Bool(false)));
             derived |= inline;
         }
         if example.is_none() {
@@ -292,20 +401,33 @@ fn operation(doc: &Doc<'_>, located: &mut Located, method: &str, path: &str, op:
         }
     }
 
-    let overridden = op.get("x-gigops-fp").map(|n| (n, n.scalar_text().unwrap_or_default()));
+    let overridden = op
+        .get("x-gigops-fp")
+        .map(|n| (n, n.scalar_text().unwrap_or_default()));
     let (kind, reason) = match overridden {
         Some((_, v)) if v.eq_ignore_ascii_case("none") => (None, "x-gigops-fp: none".to_string()),
         Some((node, v)) => match v.parse::<FunctionKind>() {
             Ok(k) if !k.is_data() => (Some(k), format!("x-gigops-fp: {k}")),
             _ => {
-                located.at(node.at, format!("x-gigops-fp {v:?}: expected EI, EO, EQ or none"));
+                located.at(
+                    node.at,
+                    format!("x-gigops-fp {v:?}: expected EI, EO, EQ or none"),
+                );
                 (None, String::new())
             }
         },
         None => match method {
-            "post" | "put" | "patch" | "delete" => (Some(FunctionKind::EI), format!("{upper} {path}: a write")),
-            "get" if derived => (Some(FunctionKind::EO), format!("{upper} {path}: a read whose response is computed (an inline object)")),
-            "get" => (Some(FunctionKind::EQ), format!("{upper} {path}: a plain read")),
+            "post" | "put" | "patch" | "delete" => {
+                (Some(FunctionKind::EI), format!("{upper} {path}: a write"))
+            }
+            "get" if derived => (
+                Some(FunctionKind::EO),
+                format!("{upper} {path}: a read whose response is computed (an inline object)"),
+            ),
+            "get" => (
+                Some(FunctionKind::EQ),
+                format!("{upper} {path}: a plain read"),
+            ),
             _ => (None, format!("{upper} is not counted")),
         },
     };
@@ -350,7 +472,8 @@ impl Refs {
                             continue;
                         }
                         if let Some(name) = r.strip_prefix("#/components/schemas/") {
-                            self.schemas.insert(name.replace("~1", "/").replace("~0", "~"));
+                            self.schemas
+                                .insert(name.replace("~1", "/").replace("~0", "~"));
                         }
                         if self.followed.insert(r.to_string())
                             && let Some(target) = doc.root.pointer(&r[1..])
@@ -378,7 +501,11 @@ fn success_responses(op: &Node) -> Vec<&Node> {
         .map(|(_, r)| r)
         .collect();
     if success.is_empty() {
-        responses.iter().filter(|(code, _)| code.text == "default").map(|(_, r)| r).collect()
+        responses
+            .iter()
+            .filter(|(code, _)| code.text == "default")
+            .map(|(_, r)| r)
+            .collect()
     } else {
         success
     }
@@ -395,11 +522,19 @@ fn media_schemas(node: &Node) -> Vec<&Node> {
 }
 
 fn media_example(doc: &Doc<'_>, node: &Node) -> Option<serde_json::Value> {
-    for (_, media) in node.get("content").and_then(Node::entries).unwrap_or_default() {
+    for (_, media) in node
+        .get("content")
+        .and_then(Node::entries)
+        .unwrap_or_default()
+    {
         if let Some(example) = media.get("example") {
             return Some(to_json(example));
         }
-        if let Some(example) = media.get("schema").map(|s| doc.deref(s)).and_then(|s| s.get("example")) {
+        if let Some(example) = media
+            .get("schema")
+            .map(|s| doc.deref(s))
+            .and_then(|s| s.get("example"))
+        {
             return Some(to_json(example));
         }
     }
@@ -457,9 +592,14 @@ fn type_name(doc: &Doc<'_>, schema: &Node) -> String {
         return r.rsplit('/').next().unwrap_or(r).to_string();
     }
     let schema = doc.deref(schema);
-    let t = schema.get("type").and_then(Node::scalar_text).unwrap_or_else(|| "object".into());
+    let t = schema
+        .get("type")
+        .and_then(Node::scalar_text)
+        .unwrap_or_else(|| "object".into());
     if t == "array" {
-        let inner = schema.get("items").map_or_else(|| "any".into(), |i| type_name(doc, i));
+        let inner = schema
+            .get("items")
+            .map_or_else(|| "any".into(), |i| type_name(doc, i));
         return format!("array<{inner}>");
     }
     match schema.get("format").and_then(Node::scalar_text) {
@@ -473,10 +613,16 @@ pub fn to_json(node: &Node) -> serde_json::Value {
         Value::Null => serde_json::Value::Null,
         Value::Bool(b) => serde_json::Value::Bool(*b),
         Value::Int(i) => serde_json::Value::from(*i),
-        Value::Float(f) => serde_json::Number::from_f64(*f).map_or(serde_json::Value::Null, serde_json::Value::Number),
+        Value::Float(f) => serde_json::Number::from_f64(*f)
+            .map_or(serde_json::Value::Null, serde_json::Value::Number),
         Value::Str(s) => serde_json::Value::String(s.clone()),
         Value::Seq(items) => serde_json::Value::Array(items.iter().map(to_json).collect()),
-        Value::Map(entries) => serde_json::Value::Object(entries.iter().map(|(k, v)| (k.text.clone(), to_json(v))).collect()),
+        Value::Map(entries) => serde_json::Value::Object(
+            entries
+                .iter()
+                .map(|(k, v)| (k.text.clone(), to_json(v)))
+                .collect(),
+        ),
     }
 }
 
@@ -506,10 +652,27 @@ mod tests {
    "responses": {"200": {"content": {"application/json": {"schema": {"$ref": "common.yaml#/Money"}}}}}}},
    "/health": {"get": {"x-gigops-fp": "none", "responses": {"200": {"description": "ok"}}}}}}"##;
         let counted = count("api.json", doc).unwrap();
-        let kinds: Vec<(FunctionKind, u32, Option<u32>, Option<u32>)> = counted.functions.iter().map(|f| (f.kind, f.points, f.det, f.ftr)).collect();
+        let kinds: Vec<(FunctionKind, u32, Option<u32>, Option<u32>)> = counted
+            .functions
+            .iter()
+            .map(|f| (f.kind, f.points, f.det, f.ftr))
+            .collect();
         // month + the external schema's value; FTR 1 (the external document).
-        assert_eq!(kinds, [(FunctionKind::EO, 4, Some(2), Some(1)), (FunctionKind::EIF, 5, None, None)]);
-        assert_eq!(counted.operations[0].required_fields, [Field { name: "month".into(), location: "query".into(), type_name: "string/date".into() }]);
+        assert_eq!(
+            kinds,
+            [
+                (FunctionKind::EO, 4, Some(2), Some(1)),
+                (FunctionKind::EIF, 5, None, None)
+            ]
+        );
+        assert_eq!(
+            counted.operations[0].required_fields,
+            [Field {
+                name: "month".into(),
+                location: "query".into(),
+                type_name: "string/date".into()
+            }]
+        );
         assert_eq!(counted.operations[1].kind, None);
     }
 }

@@ -136,7 +136,11 @@ pub fn price_lines(hours: f64, terms: &Terms<'_>, currency: gigops_core::Currenc
         subtotal += amount;
         lines.push(Line::amount(
             "premium.sla",
-            format!("{tier} tier risk premium: {:.1} % of labour {}", premium * 100.0, money(labour)),
+            format!(
+                "{tier} tier risk premium: {:.1} % of labour {}",
+                premium * 100.0,
+                money(labour)
+            ),
             amount,
         ));
     }
@@ -145,7 +149,11 @@ pub fn price_lines(hours: f64, terms: &Terms<'_>, currency: gigops_core::Currenc
         subtotal += amount;
         lines.push(Line::amount(
             "premium.debt",
-            format!("inherited debt rated {rating}: {:.1} % of labour {}", premium * 100.0, money(labour)),
+            format!(
+                "inherited debt rated {rating}: {:.1} % of labour {}",
+                premium * 100.0,
+                money(labour)
+            ),
             amount,
         ));
     }
@@ -201,7 +209,10 @@ mod tests {
         // 1001 by 700 × 9000, 200 × 6000, 100 × 10000 (weights 6.3M, 1.2M, 1.0M of 8.5M):
         // exact 742.012, 141.318, 117.765 → floors 742, 141, 117 = 1000; the unit left goes to
         // the largest remainder, 0.765.
-        assert_eq!(allocate(1001, &[6_300_000, 1_200_000, 1_000_000]), [742, 141, 118]);
+        assert_eq!(
+            allocate(1001, &[6_300_000, 1_200_000, 1_000_000]),
+            [742, 141, 118]
+        );
         assert_eq!(allocate(-5, &[1, 1]), [-3, -2]);
         assert_eq!(allocate(7, &[0, 0]), [7, 0]);
     }
@@ -233,7 +244,10 @@ mod tests {
         // split 6,300.00 / 1,200.00 / 1,000.00; premiums 850.00 + 850.00 → 10,200.00;
         // / 0.9 = 11,333.33 (fee 1,133.33); VAT 6 % = 680.00 → 12,013.33.
         let lines = price_lines(100.0, &terms, Currency::USD);
-        let amounts: Vec<(&str, i64)> = lines.iter().filter_map(|l| Some((l.item.as_str(), l.amount_minor?))).collect();
+        let amounts: Vec<(&str, i64)> = lines
+            .iter()
+            .filter_map(|l| Some((l.item.as_str(), l.amount_minor?)))
+            .collect();
         assert_eq!(
             amounts,
             [

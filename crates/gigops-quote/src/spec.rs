@@ -41,7 +41,15 @@ pub struct Risk {
 }
 
 const TOP_KEYS: [&str; 9] = [
-    "name", "language", "data", "inputs", "outputs", "inquiries", "gsc", "ratings", "risks",
+    "name",
+    "language",
+    "data",
+    "inputs",
+    "outputs",
+    "inquiries",
+    "gsc",
+    "ratings",
+    "risks",
 ];
 
 /// Reads a spec. `file` names it in problems; `loc_per_fp` is the table `language` must be in.
@@ -63,7 +71,11 @@ pub fn parse(
     let Some(entries) = root.entries() else {
         located.at(
             root.at,
-            format!("expected a mapping with {}, found {}", TOP_KEYS.join(", "), root.kind()),
+            format!(
+                "expected a mapping with {}, found {}",
+                TOP_KEYS.join(", "),
+                root.kind()
+            ),
         );
         return located.finish().map(|()| spec);
     };
@@ -109,7 +121,10 @@ pub fn parse(
             "risks" => spec.risks = risks_in(&mut located, value),
             other => located.at(
                 key.at,
-                format!("unknown key {other:?}: expected one of {}", TOP_KEYS.join(", ")),
+                format!(
+                    "unknown key {other:?}: expected one of {}",
+                    TOP_KEYS.join(", ")
+                ),
             ),
         }
     }
@@ -124,7 +139,10 @@ pub fn parse_risks(file: &str, text: &str) -> Result<Vec<Risk>, Problems> {
         (Value::Seq(_), _) => &root,
         (Value::Map(entries), Some(list)) if entries.len() == 1 => list,
         _ => {
-            located.at(root.at, "expected a list of risks (or a mapping with only `risks:`)");
+            located.at(
+                root.at,
+                "expected a list of risks (or a mapping with only `risks:`)",
+            );
             return located.finish().map(|()| Vec::new());
         }
     };
@@ -156,7 +174,11 @@ fn functions(located: &mut Located, list: &Node, kind_of: List, out: &mut Vec<Fu
         if list.value != Value::Null {
             located.at(
                 list.at,
-                format!("{}: expected a list of items, found {}", kind_of.name(), list.kind()),
+                format!(
+                    "{}: expected a list of items, found {}",
+                    kind_of.name(),
+                    list.kind()
+                ),
             );
         }
         return;
@@ -166,7 +188,11 @@ fn functions(located: &mut Located, list: &Node, kind_of: List, out: &mut Vec<Fu
         let Some(entries) = item.entries() else {
             located.at(
                 item.at,
-                format!("expected an item with name and det/{} or level, found {}", second_key(kind_of), item.kind()),
+                format!(
+                    "expected an item with name and det/{} or level, found {}",
+                    second_key(kind_of),
+                    item.kind()
+                ),
             );
             continue;
         };
@@ -199,7 +225,8 @@ fn functions(located: &mut Located, list: &Node, kind_of: List, out: &mut Vec<Fu
                         None => bad = true,
                     }
                 }
-                "det" => match integer(located, value, "a count of data element types, at least 1") {
+                "det" => match integer(located, value, "a count of data element types, at least 1")
+                {
                     Some(n) if n >= 1 && n <= i64::from(u32::MAX) => det = Some(n as u32),
                     Some(n) => {
                         located.at(value.at, format!("det {n}: expected at least 1"));
@@ -210,9 +237,14 @@ fn functions(located: &mut Located, list: &Node, kind_of: List, out: &mut Vec<Fu
                 "ret" | "ftr" if key.text == second_key(kind_of) => {
                     let minimum = if matches!(kind_of, List::Data) { 1 } else { 0 };
                     match integer(located, value, "a count") {
-                        Some(n) if n >= minimum && n <= i64::from(u32::MAX) => second = Some(n as u32),
+                        Some(n) if n >= minimum && n <= i64::from(u32::MAX) => {
+                            second = Some(n as u32)
+                        }
                         Some(n) => {
-                            located.at(value.at, format!("{} {n}: expected at least {minimum}", key.text));
+                            located.at(
+                                value.at,
+                                format!("{} {n}: expected at least {minimum}", key.text),
+                            );
                             bad = true;
                         }
                         None => bad = true,
@@ -229,18 +261,35 @@ fn functions(located: &mut Located, list: &Node, kind_of: List, out: &mut Vec<Fu
                 other => {
                     located.at(
                         key.at,
-                        format!("unknown key {other:?} in {}: expected one of {}", kind_of.name(), allowed.join(", ")),
+                        format!(
+                            "unknown key {other:?} in {}: expected one of {}",
+                            kind_of.name(),
+                            allowed.join(", ")
+                        ),
                     );
                     bad = true;
                 }
             }
         }
         let Some(name) = name else {
-            located.at(item.at, format!("{}: this item has no name: expected `name: …`", kind_of.name()));
+            located.at(
+                item.at,
+                format!(
+                    "{}: this item has no name: expected `name: …`",
+                    kind_of.name()
+                ),
+            );
             continue;
         };
         if let Some(first) = names.insert(name.clone(), item.at.line) {
-            located.at(item.at, format!("{:?} is listed twice in {} (first at line {first}): expected each once", name, kind_of.name()));
+            located.at(
+                item.at,
+                format!(
+                    "{:?} is listed twice in {} (first at line {first}): expected each once",
+                    name,
+                    kind_of.name()
+                ),
+            );
         }
         if bad {
             continue;
@@ -277,12 +326,21 @@ fn second_key(list: List) -> &'static str {
 fn risks_in(located: &mut Located, list: &Node) -> Vec<Risk> {
     let mut risks = Vec::new();
     let Some(items) = list.items() else {
-        located.at(list.at, format!("risks: expected a list, found {}", list.kind()));
+        located.at(
+            list.at,
+            format!("risks: expected a list, found {}", list.kind()),
+        );
         return risks;
     };
     for item in items {
         let Some(entries) = item.entries() else {
-            located.at(item.at, format!("expected a risk with name, probability and impact_hours, found {}", item.kind()));
+            located.at(
+                item.at,
+                format!(
+                    "expected a risk with name, probability and impact_hours, found {}",
+                    item.kind()
+                ),
+            );
             continue;
         };
         let (mut name, mut probability, mut impact) = (None, None, None);
@@ -291,10 +349,21 @@ fn risks_in(located: &mut Located, list: &Node) -> Vec<Risk> {
                 "name" => name = string(located, value, "name"),
                 "probability" => match value.as_f64() {
                     Some(p) if (0.0..=1.0).contains(&p) => probability = Some(p),
-                    _ => located.at(value.at, format!("probability: expected a number from 0 to 1, found {}", describe(value))),
+                    _ => located.at(
+                        value.at,
+                        format!(
+                            "probability: expected a number from 0 to 1, found {}",
+                            describe(value)
+                        ),
+                    ),
                 },
                 "impact_hours" => impact = triangular(located, value),
-                other => located.at(key.at, format!("unknown key {other:?} in a risk: expected name, probability, impact_hours")),
+                other => located.at(
+                    key.at,
+                    format!(
+                        "unknown key {other:?} in a risk: expected name, probability, impact_hours"
+                    ),
+                ),
             }
         }
         match (name, probability, impact) {
@@ -346,7 +415,10 @@ fn triangular(located: &mut Located, node: &Node) -> Option<Triangular> {
             }
         }
     }
-    located.at(node.at, format!("impact_hours: {expected}, found {}", describe(node)));
+    located.at(
+        node.at,
+        format!("impact_hours: {expected}, found {}", describe(node)),
+    );
     None
 }
 
@@ -362,7 +434,10 @@ fn string(located: &mut Located, node: &Node, what: &str) -> Option<String> {
         Value::Str(s) if !s.trim().is_empty() => Some(s.clone()),
         Value::Int(_) | Value::Float(_) | Value::Bool(_) => node.scalar_text(),
         _ => {
-            located.at(node.at, format!("{what}: expected text, found {}", node.kind()));
+            located.at(
+                node.at,
+                format!("{what}: expected text, found {}", node.kind()),
+            );
             None
         }
     }
@@ -372,17 +447,31 @@ fn integer(located: &mut Located, node: &Node, expected: &str) -> Option<i64> {
     match node.value {
         Value::Int(i) => Some(i),
         _ => {
-            located.at(node.at, format!("expected {expected}, found {}", describe(node)));
+            located.at(
+                node.at,
+                format!("expected {expected}, found {}", describe(node)),
+            );
             None
         }
     }
 }
 
-fn map<'n>(located: &mut Located, node: &'n Node, what: &str, form: &str) -> Vec<(&'n yaml::Key, &'n Node)> {
+fn map<'n>(
+    located: &mut Located,
+    node: &'n Node,
+    what: &str,
+    form: &str,
+) -> Vec<(&'n yaml::Key, &'n Node)> {
     match node.entries() {
         Some(entries) => entries.iter().map(|(k, v)| (k, v)).collect(),
         None => {
-            located.at(node.at, format!("{what}: expected a mapping of {form}, found {}", node.kind()));
+            located.at(
+                node.at,
+                format!(
+                    "{what}: expected a mapping of {form}, found {}",
+                    node.kind()
+                ),
+            );
             Vec::new()
         }
     }
@@ -390,9 +479,7 @@ fn map<'n>(located: &mut Located, node: &'n Node, what: &str, form: &str) -> Vec
 
 /// The JSON Schema (draft 2020-12) of the spec format.
 pub fn schema() -> serde_json::Value {
-    let count = |description: &str, minimum: u32| {
-        serde_json::json!({"type": "integer", "minimum": minimum, "description": description})
-    };
+    let count = |description: &str, minimum: u32| serde_json::json!({"type": "integer", "minimum": minimum, "description": description});
     let level = serde_json::json!({"enum": ["low", "average", "high"], "description": "the IFPUG complexity, instead of the counts"});
     let transaction = |description: &str| {
         serde_json::json!({
@@ -415,11 +502,18 @@ pub fn schema() -> serde_json::Value {
     let drivers: Vec<&str> = crate::cocomo::DRIVERS.iter().map(|d| d.name).collect();
     let gsc: serde_json::Map<String, serde_json::Value> = crate::fp::GSC_NAMES
         .iter()
-        .map(|n| ((*n).to_string(), serde_json::json!({"type": "integer", "minimum": 0, "maximum": 5})))
+        .map(|n| {
+            (
+                (*n).to_string(),
+                serde_json::json!({"type": "integer", "minimum": 0, "maximum": 5}),
+            )
+        })
         .collect();
     let levels = serde_json::json!({"enum": ["very_low", "low", "nominal", "high", "very_high", "extra_high"]});
-    let ratings: serde_json::Map<String, serde_json::Value> =
-        drivers.iter().map(|d| ((*d).to_string(), levels.clone())).collect();
+    let ratings: serde_json::Map<String, serde_json::Value> = drivers
+        .iter()
+        .map(|d| ((*d).to_string(), levels.clone()))
+        .collect();
     let hours = serde_json::json!({"type": "number", "minimum": 0});
     serde_json::json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -504,7 +598,10 @@ mod tests {
         );
         assert_eq!(spec.functions[4].ftr, Some(0));
         assert_eq!(spec.gsc, [("performance".to_string(), 5)]);
-        assert_eq!(spec.risks[0].impact_hours, Triangular::new(8.0, 16.0, 40.0).unwrap());
+        assert_eq!(
+            spec.risks[0].impact_hours,
+            Triangular::new(8.0, 16.0, 40.0).unwrap()
+        );
     }
 
     #[test]
@@ -532,26 +629,53 @@ mod tests {
 
     #[test]
     fn risk_files_are_lists() {
-        let risks = parse_risks("r.yaml", "- {name: a, probability: 0.5, impact_hours: 10}\n").unwrap();
+        let risks = parse_risks(
+            "r.yaml",
+            "- {name: a, probability: 0.5, impact_hours: 10}\n",
+        )
+        .unwrap();
         assert_eq!(risks[0].impact_hours, Triangular::point(10.0));
-        let err = parse_risks("r.yaml", "risks:\n  - {name: a, probability: 1.5, impact_hours: [3, 2, 1]}\n  - {name: b}\n").unwrap_err();
+        let err = parse_risks(
+            "r.yaml",
+            "risks:\n  - {name: a, probability: 1.5, impact_hours: [3, 2, 1]}\n  - {name: b}\n",
+        )
+        .unwrap_err();
         let got: Vec<String> = err.0.iter().map(ToString::to_string).collect();
         assert_eq!(got.len(), 3, "{got:?}");
-        assert_eq!(got[0], "r.yaml:2: column 28: probability: expected a number from 0 to 1, found \"1.5\"");
-        assert_eq!(got[1], "r.yaml:2: column 47: impact_hours: [3, 2, 1]: expected low ≤ likely ≤ high");
-        assert_eq!(got[2], "r.yaml:3: column 5: this risk has no probability, impact_hours");
+        assert_eq!(
+            got[0],
+            "r.yaml:2: column 28: probability: expected a number from 0 to 1, found \"1.5\""
+        );
+        assert_eq!(
+            got[1],
+            "r.yaml:2: column 47: impact_hours: [3, 2, 1]: expected low ≤ likely ≤ high"
+        );
+        assert_eq!(
+            got[2],
+            "r.yaml:3: column 5: this risk has no probability, impact_hours"
+        );
     }
 
     #[test]
     fn the_schema_names_every_key_the_reader_takes() {
         let schema = schema();
-        let top: Vec<&str> = schema["properties"].as_object().unwrap().keys().map(String::as_str).collect();
+        let top: Vec<&str> = schema["properties"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
         let mut expected = TOP_KEYS.to_vec();
         expected.sort_unstable();
         let mut top_sorted = top.clone();
         top_sorted.sort_unstable();
         assert_eq!(top_sorted, expected);
-        let data: Vec<&str> = schema["properties"]["data"]["items"]["properties"].as_object().unwrap().keys().map(String::as_str).collect();
+        let data: Vec<&str> = schema["properties"]["data"]["items"]["properties"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
         assert_eq!(data, ["det", "kind", "level", "name", "ret"]);
     }
 }

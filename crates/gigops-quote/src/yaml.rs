@@ -243,21 +243,27 @@ pub fn parse(file: &str, text: &str) -> Result<Node, Problems> {
                 continue;
             }
             Event::SequenceEnd | Event::MappingEnd => match stack.pop() {
-                Some(Frame::Seq { at, anchor, items }) => {
-                    remember(&mut anchors, anchor, Node {
+                Some(Frame::Seq { at, anchor, items }) => remember(
+                    &mut anchors,
+                    anchor,
+                    Node {
                         at,
                         value: Value::Seq(items),
-                    })
-                }
+                    },
+                ),
                 Some(Frame::Map {
                     at,
                     anchor,
                     entries,
                     ..
-                }) => remember(&mut anchors, anchor, Node {
-                    at,
-                    value: Value::Map(entries),
-                }),
+                }) => remember(
+                    &mut anchors,
+                    anchor,
+                    Node {
+                        at,
+                        value: Value::Map(entries),
+                    },
+                ),
                 None => continue,
             },
             Event::Scalar(text, style, anchor, tag) => {
@@ -344,7 +350,12 @@ fn remember(anchors: &mut HashMap<usize, Node>, anchor: usize, node: Node) -> No
 fn count_nodes(node: &Node) -> usize {
     match &node.value {
         Value::Seq(items) => 1 + items.iter().map(count_nodes).sum::<usize>(),
-        Value::Map(entries) => 1 + entries.iter().map(|(_, v)| 1 + count_nodes(v)).sum::<usize>(),
+        Value::Map(entries) => {
+            1 + entries
+                .iter()
+                .map(|(_, v)| 1 + count_nodes(v))
+                .sum::<usize>()
+        }
         _ => 1,
     }
 }
@@ -398,9 +409,18 @@ mod tests {
         let doc = parse("a.yaml", "name: shop\nitems:\n  - det: 3\n    ret: 1\n").unwrap();
         let det = doc.pointer("/items/0/det").unwrap();
         assert_eq!(det.value, Value::Int(3));
-        assert_eq!(det.at, Position { line: 3, column: 10 });
+        assert_eq!(
+            det.at,
+            Position {
+                line: 3,
+                column: 10
+            }
+        );
         let (key, _) = &doc.entries().unwrap()[1];
-        assert_eq!((key.text.as_str(), key.at.line, key.at.column), ("items", 2, 1));
+        assert_eq!(
+            (key.text.as_str(), key.at.line, key.at.column),
+            ("items", 2, 1)
+        );
     }
 
     #[test]
@@ -439,7 +459,11 @@ mod tests {
         assert_eq!(doc.pointer("/y/det").unwrap().value, Value::Int(2));
         let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
         for (i, name) in ["b", "c", "d", "e", "f", "g", "h"].iter().enumerate() {
-            let prev = if i == 0 { "a".to_string() } else { ["b", "c", "d", "e", "f", "g"][i - 1].to_string() };
+            let prev = if i == 0 {
+                "a".to_string()
+            } else {
+                ["b", "c", "d", "e", "f", "g"][i - 1].to_string()
+            };
             bomb.push_str(&format!("{name}: &{name} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
         }
         let err = parse("bomb.yaml", &bomb).unwrap_err();

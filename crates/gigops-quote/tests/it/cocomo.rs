@@ -14,11 +14,18 @@ fn cocomo81_organic_equals_scc() {
     // scc's formula written out independently: 2.4 × 77.873^1.05 × 56000 / 12 × 2.4.
     let effort = 2.4 * 77.873_f64.powf(1.05);
     assert!((estimate.person_months - effort).abs() < 1e-12);
-    assert_eq!(estimate.cost.minor, (effort * 56_000.0 / 12.0 * 2.4 * 100.0).round() as i64);
+    assert_eq!(
+        estimate.cost.minor,
+        (effort * 56_000.0 / 12.0 * 2.4 * 100.0).round() as i64
+    );
     // TestEstimateScheduleMonths: EstimateEffort(537, 1) → EstimateScheduleMonths "around 2.7"
     // (accepted 2.6–2.8).
     let small = Cocomo81::estimate(537, Mode::Organic, 1.0, wage, 2.4);
-    assert!((2.6..=2.8).contains(&small.schedule_months), "{}", small.schedule_months);
+    assert!(
+        (2.6..=2.8).contains(&small.schedule_months),
+        "{}",
+        small.schedule_months
+    );
     assert!((small.schedule_months - 2.7207).abs() < 1e-3);
 }
 
@@ -39,5 +46,10 @@ fn cocomo2_all_nominal_at_10_ksloc() {
     assert_eq!(format!("{:.2}", estimate.person_months), "36.99");
     assert_eq!(format!("{:.2}", estimate.schedule_months), "11.57");
     assert_eq!(estimate.drivers.len(), 22);
-    assert!(estimate.drivers.iter().all(|d| d.level == gigops_quote::cocomo::Level::Nominal));
+    assert!(
+        estimate
+            .drivers
+            .iter()
+            .all(|d| d.level == gigops_quote::cocomo::Level::Nominal)
+    );
 }

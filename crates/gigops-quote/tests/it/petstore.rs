@@ -144,8 +144,18 @@ fn the_contract_table_has_required_fields_and_types() {
         .iter()
         .map(|f| (f.name.as_str(), f.location.as_str(), f.type_name.as_str()))
         .collect();
-    assert_eq!(required, [("name", "body", "string"), ("photoUrls", "body", "array<string>")]);
-    let get = api.operations.iter().find(|o| o.operation_id.as_deref() == Some("getPetById")).unwrap();
+    assert_eq!(
+        required,
+        [
+            ("name", "body", "string"),
+            ("photoUrls", "body", "array<string>")
+        ]
+    );
+    let get = api
+        .operations
+        .iter()
+        .find(|o| o.operation_id.as_deref() == Some("getPetById"))
+        .unwrap();
     assert_eq!(get.required_fields[0].type_name, "integer/int64");
     assert_eq!(get.required_fields[0].location, "path");
 }

@@ -10,7 +10,10 @@ use std::process::Command;
 use gigops_quote::size::{default_loc_per_fp, measure};
 
 fn tokei_available() -> bool {
-    let found = Command::new("tokei").arg("--version").output().is_ok_and(|o| o.status.success());
+    let found = Command::new("tokei")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
     if !found {
         assert!(
             std::env::var_os("CI").is_none(),
@@ -32,7 +35,11 @@ fn tokei_cli(root: &Path, paths: &[PathBuf]) -> (BTreeMap<String, [u64; 4]>, [u6
         command.args(paths);
     }
     let output = command.output().unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     let n = |v: &serde_json::Value, k: &str| v[k].as_u64().unwrap();
     let mut languages = BTreeMap::new();
@@ -44,7 +51,12 @@ fn tokei_cli(root: &Path, paths: &[PathBuf]) -> (BTreeMap<String, [u64; 4]>, [u6
         if reports.is_empty() {
             continue;
         }
-        let mut counts = [reports.len() as u64, n(language, "code"), n(language, "comments"), n(language, "blanks")];
+        let mut counts = [
+            reports.len() as u64,
+            n(language, "code"),
+            n(language, "comments"),
+            n(language, "blanks"),
+        ];
         for child_reports in language["children"].as_object().unwrap().values() {
             for report in child_reports.as_array().unwrap() {
                 counts[1] += n(&report["stats"], "code");
@@ -55,7 +67,10 @@ fn tokei_cli(root: &Path, paths: &[PathBuf]) -> (BTreeMap<String, [u64; 4]>, [u6
         languages.insert(name.clone(), counts);
     }
     let total = &json["Total"];
-    (languages, [n(total, "code"), n(total, "comments"), n(total, "blanks")])
+    (
+        languages,
+        [n(total, "code"), n(total, "comments"), n(total, "blanks")],
+    )
 }
 
 fn write(root: &Path, path: &str, text: &str) {
@@ -67,13 +82,37 @@ fn write(root: &Path, path: &str, text: &str) {
 fn sample_tree() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    write(root, "main.go", "package main\n\n// main runs.\nfunc main() {\n\t/* a\n\tb */\n\tprintln(\"x\") // y\n}\n");
-    write(root, "pkg/calc/calc.go", "package calc\n\n// Add adds.\nfunc Add(a, b int) int { return a + b }\n");
-    write(root, "src/lib.rs", "//! Crate docs.\n\n/// Doc.\npub fn f() -> &'static str {\n    \"/* not a comment */\"\n}\n\n#[cfg(test)]\nmod t {}\n");
-    write(root, "tools/gen.py", "#!/usr/bin/env python3\n\"\"\"Docstring.\"\"\"\n\n# comment\nprint('x')  # trailing\n");
-    write(root, "README.md", "# Title\n\nText.\n\n```rust\nfn main() {\n    // hi\n}\n```\n\n```go\nfunc x() {}\n```\n");
+    write(
+        root,
+        "main.go",
+        "package main\n\n// main runs.\nfunc main() {\n\t/* a\n\tb */\n\tprintln(\"x\") // y\n}\n",
+    );
+    write(
+        root,
+        "pkg/calc/calc.go",
+        "package calc\n\n// Add adds.\nfunc Add(a, b int) int { return a + b }\n",
+    );
+    write(
+        root,
+        "src/lib.rs",
+        "//! Crate docs.\n\n/// Doc.\npub fn f() -> &'static str {\n    \"/* not a comment */\"\n}\n\n#[cfg(test)]\nmod t {}\n",
+    );
+    write(
+        root,
+        "tools/gen.py",
+        "#!/usr/bin/env python3\n\"\"\"Docstring.\"\"\"\n\n# comment\nprint('x')  # trailing\n",
+    );
+    write(
+        root,
+        "README.md",
+        "# Title\n\nText.\n\n```rust\nfn main() {\n    // hi\n}\n```\n\n```go\nfunc x() {}\n```\n",
+    );
     write(root, "config.json", "{\n  \"a\": 1\n}\n");
-    write(root, "web/app.ts", "// app\nexport const x: number = 1;\n\n/** doc */\nexport function f() { return `a${x}`; }\n");
+    write(
+        root,
+        "web/app.ts",
+        "// app\nexport const x: number = 1;\n\n/** doc */\nexport function f() { return `a${x}`; }\n",
+    );
     write(root, ".hidden/secret.go", "package hidden\n");
     write(root, "build/out.go", "package out\n");
     write(root, ".ignore", "build/\n");
@@ -89,7 +128,11 @@ fn compare(root: &Path, scope: &[PathBuf]) {
         .map(|l| (l.language.clone(), [l.files, l.code, l.comments, l.blanks]))
         .collect();
     assert_eq!(ours, languages, "per language: gigops vs tokei CLI");
-    assert_eq!([size.code_lines, size.comment_lines, size.blank_lines], total, "totals");
+    assert_eq!(
+        [size.code_lines, size.comment_lines, size.blank_lines],
+        total,
+        "totals"
+    );
 }
 
 #[test]
@@ -99,7 +142,14 @@ fn line_counts_equal_the_tokei_cli() {
     }
     let dir = sample_tree();
     compare(dir.path(), &[]);
-    compare(dir.path(), &[PathBuf::from("pkg"), PathBuf::from("src/lib.rs"), PathBuf::from("README.md")]);
+    compare(
+        dir.path(),
+        &[
+            PathBuf::from("pkg"),
+            PathBuf::from("src/lib.rs"),
+            PathBuf::from("README.md"),
+        ],
+    );
 }
 
 #[test]
@@ -108,22 +158,56 @@ fn line_counts_equal_the_tokei_cli_on_this_repository() {
         return;
     }
     // A real tree of several languages: this workspace's crates.
-    let crates = PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf();
+    let crates = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf();
     compare(&crates, &[]);
-    compare(&crates, &[PathBuf::from("gigops-quote/src"), PathBuf::from("gigops-gate")]);
+    compare(
+        &crates,
+        &[
+            PathBuf::from("gigops-quote/src"),
+            PathBuf::from("gigops-gate"),
+        ],
+    );
 }
 
 #[test]
 fn scope_paths_are_checked_and_counted_once() {
     let dir = sample_tree();
-    let twice = measure(dir.path(), &[PathBuf::from("pkg"), PathBuf::from("pkg/calc/calc.go")], &[], &default_loc_per_fp()).unwrap();
-    let once = measure(dir.path(), &[PathBuf::from("pkg")], &[], &default_loc_per_fp()).unwrap();
+    let twice = measure(
+        dir.path(),
+        &[PathBuf::from("pkg"), PathBuf::from("pkg/calc/calc.go")],
+        &[],
+        &default_loc_per_fp(),
+    )
+    .unwrap();
+    let once = measure(
+        dir.path(),
+        &[PathBuf::from("pkg")],
+        &[],
+        &default_loc_per_fp(),
+    )
+    .unwrap();
     assert_eq!(twice.code_lines, once.code_lines);
     assert_eq!(once.files, 1);
-    assert!(measure(dir.path(), &[PathBuf::from("nope")], &[], &default_loc_per_fp()).is_err());
+    assert!(
+        measure(
+            dir.path(),
+            &[PathBuf::from("nope")],
+            &[],
+            &default_loc_per_fp()
+        )
+        .is_err()
+    );
     // Markdown and JSON are code to tokei but not source to COCOMO.
     let all = measure(dir.path(), &[], &[], &default_loc_per_fp()).unwrap();
-    let prose: u64 = all.by_language.iter().filter(|l| l.loc_per_fp.is_none()).map(|l| l.code).sum();
+    let prose: u64 = all
+        .by_language
+        .iter()
+        .filter(|l| l.loc_per_fp.is_none())
+        .map(|l| l.code)
+        .sum();
     assert!(prose > 0);
     assert_eq!(all.source_lines + prose, all.code_lines);
 }
