@@ -393,7 +393,8 @@ pub fn code_size_in(
         };
         for report in &language.reports {
             let relative = report.name.strip_prefix(&absolute).unwrap_or(&report.name);
-            if excluded.matches(relative) || (scope.len() > 1 && !seen.insert(report.name.clone())) {
+            if excluded.matches(relative) || (scope.len() > 1 && !seen.insert(report.name.clone()))
+            {
                 continue;
             }
             // Folds the blobs of embedded languages into the file's own counts.

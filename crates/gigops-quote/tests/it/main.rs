@@ -4,6 +4,7 @@
 
 mod cocomo;
 mod estimate;
+mod fuzz;
 mod petstore;
 mod tokei_cli;
 
