@@ -261,3 +261,81 @@ fn the_schema_is_json_schema_and_settings_apply() {
     let shown = s.ok(&["config", "show"]);
     assert!(shown.contains("[quote.tiers.gold]"), "{shown}");
 }
+
+#[test]
+fn a_gate_summary_a_risk_register_and_flags_over_the_spec() {
+    let s = Sandbox::new();
+    s.write(
+        "spec.yaml",
+        "language: Python\ninputs:\n  - {name: Pay, det: 8, ftr: 2}\noutputs:\n  - {name: Report, level: high}\ngsc: {performance: 5}\nratings: {RELY: high}\n",
+    );
+    s.write(
+        "summary.json",
+        r#"{"schema": "gigops.gate.summary/1", "debt": {"minutes": 600, "ratio": 0.07, "rating": "B"}}"#,
+    );
+    s.write(
+        "risks.yaml",
+        "- name: Sandbox down\n  probability: 0.5\n  impact_hours: [4, 10, 30]\n",
+    );
+    let quote = s.json(&[
+        "quote",
+        "estimate",
+        "--spec",
+        "spec.yaml",
+        "--gate-summary",
+        "summary.json",
+        "--risks",
+        "risks.yaml",
+        "--gsc",
+        "performance=0",
+        "--rating",
+        "rely=very_high",
+    ]);
+    // --gsc wins over the spec's performance: 5, so ΣGSC = 13 × 3 + 0 = 39 and VAF 1.04; the
+    // spec's language backfires: (4 + 7) UFP × 1.04 = 11.44 AFP × 40 lines = 0.4576 KSLOC.
+    assert_eq!(quote["effort"]["language"], "Python");
+    assert!((quote["function_points"]["afp"].as_f64().unwrap() - 11.44).abs() < 1e-9);
+    assert!((quote["effort"]["ksloc"].as_f64().unwrap() - 0.4576).abs() < 1e-9);
+    // --rating wins over the spec's RELY: high.
+    let rely = quote["effort"]["cocomo2"]["drivers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["name"] == "RELY")
+        .unwrap()
+        .clone();
+    assert_eq!(rely["level"], "very_high");
+    assert_eq!(rely["value"], 1.26);
+    assert_eq!(quote["debt"]["rating"], "B");
+    assert_eq!(quote["debt"]["premium"], 0.05);
+    assert_eq!(quote["risks"][0]["exposure_hours"], 5.0);
+    assert_eq!(quote["effort"]["risk_hours"], 5.0);
+    assert!(
+        quote["price"]["breakdown"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|l| l["item"] == "premium.debt")
+    );
+
+    s.write(
+        "summary.json",
+        r#"{"schema": "gigops.gate.summary/1", "debt": null}"#,
+    );
+    let output = s
+        .gigops_without_db(&[
+            "quote",
+            "estimate",
+            "--spec",
+            "spec.yaml",
+            "--gate-summary",
+            "summary.json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&output.stderr)
+            .contains("summary.json: debt: the summary has no debt")
+    );
+}
