@@ -10,7 +10,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 min_lines=${1:-1000000}
 out=bench/out
-tree="$out/quote-tree"
+# Outside the repository: inside it, bench/out is git-ignored, and both tools would skip it.
+tree="${TMPDIR:-/tmp}/gigops-quote-bench-tree"
 mkdir -p "$out"
 
 command -v hyperfine >/dev/null || { apt-get update -qq && apt-get install -y -qq hyperfine >/dev/null; }
@@ -30,7 +31,7 @@ while :; do
   [ "$lines" -ge "$min_lines" ] && break
   dest="$tree/copy$copy"
   mkdir -p "$dest"
-  echo "$sources" | while read -r f; do mkdir -p "$dest/$(dirname "$f")"; cp "$f" "$dest/$f"; done
+  echo "$sources" | while IFS= read -r f; do mkdir -p "$dest/$(dirname "$f")"; cp "$f" "$dest/$f"; done
   copy=$((copy + 1))
 done
 echo "tree: $tree, $copy copies, $(find "$tree" -type f | wc -l) files, $lines lines"

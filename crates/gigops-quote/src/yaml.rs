@@ -431,6 +431,18 @@ mod tests {
     }
 
     #[test]
+    fn json_indented_with_tabs_is_read() {
+        // Tabs may not indent YAML blocks, but JSON is all flow, where they are whitespace.
+        let doc = parse(
+            "a.json",
+            "{\n\t\"paths\": {\n\t\t\"/a\": {}\n\t},\n\t\"n\": [1,\t2]\n}\n",
+        )
+        .unwrap();
+        assert!(doc.pointer("/paths/~1a").is_some());
+        assert_eq!(doc.pointer("/n/1").unwrap().value, Value::Int(2));
+    }
+
+    #[test]
     fn scalars_resolve_by_the_core_schema() {
         assert_eq!(resolve_plain("12"), Value::Int(12));
         assert_eq!(resolve_plain("-0x10"), Value::Str("-0x10".into()));

@@ -143,7 +143,8 @@ fn estimate(ctx: &Context, args: &QuoteEstimateArgs) -> anyhow::Result<Quote> {
     if let Some(language) = &args.language {
         input.language = Some(language.clone());
     }
-    problems.sort();
+    // By file; each reader already lists its own problems in line and column order.
+    problems.sort_by(|a, b| a.file.cmp(&b.file));
     if !problems.is_empty() {
         // Flag problems have no place in a file; they go first, as problems of the command line.
         let mut all: Vec<Problem> = flag_problems
