@@ -421,8 +421,10 @@ mod tests {
 
     #[test]
     fn unusable_settings_are_all_named() {
-        let mut config = QuoteConfig::default();
-        config.hours_per_fp = 0.0;
+        let mut config = QuoteConfig {
+            hours_per_fp: 0.0,
+            ..QuoteConfig::default()
+        };
         config.rate_card[0].share_permille = 500;
         config.platforms.get_mut("upwork").unwrap().fee = 1.0;
         config.loc_per_fp.insert("Klingon".into(), 10.0);

@@ -374,20 +374,22 @@ fn resolve_plain(text: &str) -> Value {
         ".nan" | ".NaN" | ".NAN" => return Value::Float(f64::NAN),
         _ => {}
     }
-    if let Some(octal) = text.strip_prefix("0o") {
-        if let Ok(i) = i64::from_str_radix(octal, 8) {
-            return Value::Int(i);
-        }
-    } else if let Some(hex) = text.strip_prefix("0x") {
-        if let Ok(i) = i64::from_str_radix(hex, 16) {
-            return Value::Int(i);
-        }
+    let radix = match (text.strip_prefix("0o"), text.strip_prefix("0x")) {
+        (Some(octal), _) => Some((octal, 8)),
+        (_, Some(hex)) => Some((hex, 16)),
+        _ => None,
+    };
+    if let Some((digits, radix)) = radix
+        && let Ok(i) = i64::from_str_radix(digits, radix)
+    {
+        return Value::Int(i);
     }
     let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
-    if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
-        if let Ok(i) = text.parse::<i64>() {
-            return Value::Int(i);
-        }
+    if !digits.is_empty()
+        && digits.bytes().all(|b| b.is_ascii_digit())
+        && let Ok(i) = text.parse::<i64>()
+    {
+        return Value::Int(i);
     }
     let looks_numeric = digits
         .bytes()

@@ -360,7 +360,7 @@ pub enum ConfigCommand {
 #[derive(Debug, Subcommand)]
 pub enum QuoteCommand {
     /// Size, count, estimate and price a piece of work (docs/quote.md)
-    Estimate(QuoteEstimateArgs),
+    Estimate(Box<QuoteEstimateArgs>),
     /// Print the JSON Schema of the requirements spec (--spec)
     Schema,
 }
