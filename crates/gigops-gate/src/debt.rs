@@ -337,6 +337,18 @@ pub struct LanguageSize {
 /// hidden files and directories. `exclude` removes more, in .gitignore syntax (see
 /// [`DebtConfig::exclude`]).
 pub fn code_size(root: &Path, exclude: &[String]) -> Result<CodeSize, DebtError> {
+    code_size_in(root, &[], exclude)
+}
+
+/// [`code_size`] of only some paths under `root` (files or directories, relative to `root`),
+/// as a quote sizes the part of a repository that the work will change; no paths is all of
+/// `root`. `exclude` patterns stay relative to `root`, and a file reached by two paths (`src`
+/// and `src/lib.rs`) counts once.
+pub fn code_size_in(
+    root: &Path,
+    scope: &[PathBuf],
+    exclude: &[String],
+) -> Result<CodeSize, DebtError> {
     let excluded = Excludes::new(exclude)?;
     let io_error = |source| DebtError::Io {
         path: root.to_path_buf(),
@@ -352,8 +364,22 @@ pub fn code_size(root: &Path, exclude: &[String]) -> Result<CodeSize, DebtError>
     let absolute = std::path::absolute(root).map_err(io_error)?;
     let canonical = std::fs::canonicalize(root).map_err(io_error)?;
 
+    let mut paths = Vec::with_capacity(scope.len().max(1));
+    for path in scope {
+        let joined = absolute.join(path);
+        // tokei skips a path it cannot read, which would read as "no code there".
+        std::fs::metadata(&joined).map_err(|source| DebtError::Io {
+            path: joined.clone(),
+            source,
+        })?;
+        paths.push(joined);
+    }
+    if paths.is_empty() {
+        paths.push(absolute.clone());
+    }
     let mut languages = tokei::Languages::new();
-    languages.get_statistics(&[&absolute], &[], &tokei::Config::default());
+    languages.get_statistics(&paths, &[], &tokei::Config::default());
+    let mut seen = std::collections::HashSet::new();
 
     let mut size = CodeSize::default();
     for (language_type, language) in languages {
@@ -367,7 +393,8 @@ pub fn code_size(root: &Path, exclude: &[String]) -> Result<CodeSize, DebtError>
         };
         for report in &language.reports {
             let relative = report.name.strip_prefix(&absolute).unwrap_or(&report.name);
-            if excluded.matches(relative) {
+            if excluded.matches(relative) || (scope.len() > 1 && !seen.insert(report.name.clone()))
+            {
                 continue;
             }
             // Folds the blobs of embedded languages into the file's own counts.

@@ -55,6 +55,9 @@ pub enum Command {
     /// Delivery gate: test, coverage, lint and benchmark output → a verdict and a client report
     #[command(subcommand)]
     Gate(GateCommand),
+    /// Quotes: size, function points, effort ranges and a price range the client can audit
+    #[command(subcommand)]
+    Quote(QuoteCommand),
     /// Settings
     #[command(subcommand)]
     Config(ConfigCommand),
@@ -352,4 +355,55 @@ pub struct GateArgs {
 pub enum ConfigCommand {
     /// Print the merged settings, secrets masked
     Show,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum QuoteCommand {
+    /// Size, count, estimate and price a piece of work (docs/quote.md)
+    Estimate(Box<QuoteEstimateArgs>),
+    /// Print the JSON Schema of the requirements spec (--spec)
+    Schema,
+}
+
+#[derive(Debug, Args)]
+pub struct QuoteEstimateArgs {
+    /// A repository to size with tokei (extension or migration work)
+    #[arg(long, value_name = "DIR")]
+    pub repo: Option<PathBuf>,
+    /// Only these paths of the repository are in scope (files or directories, relative to it)
+    #[arg(long = "scope", value_name = "PATH", requires = "repo")]
+    pub scope: Vec<PathBuf>,
+    /// A requirements spec: data, inputs, outputs and inquiries (`gigops quote schema`)
+    #[arg(long, value_name = "FILE")]
+    pub spec: Option<PathBuf>,
+    /// An OpenAPI 3.0 or 3.1 document, YAML or JSON
+    #[arg(long, value_name = "FILE")]
+    pub openapi: Option<PathBuf>,
+    /// Rate a general system characteristic 0–5 (default 3), e.g. performance=4
+    #[arg(long = "gsc", value_name = "NAME=RATING")]
+    pub gsc: Vec<String>,
+    /// Rate a COCOMO II driver (default nominal), e.g. RELY=high, PMAT=very_high
+    #[arg(long = "rating", value_name = "DRIVER=LEVEL")]
+    pub ratings: Vec<String>,
+    /// The language to backfire lines to or from [default: quote.language, or the spec's]
+    #[arg(long)]
+    pub language: Option<String>,
+    /// The service tier asked for: bronze, silver, gold (or one configured under quote.tiers)
+    #[arg(long, value_name = "TIER")]
+    pub sla_tier: Option<String>,
+    /// The technical-debt ratio of the code inherited (0.04 is 4 %)
+    #[arg(long, value_name = "RATIO", conflicts_with = "gate_summary")]
+    pub debt_ratio: Option<f64>,
+    /// A `gigops gate` summary.json to take the debt ratio from
+    #[arg(long, value_name = "FILE")]
+    pub gate_summary: Option<PathBuf>,
+    /// A risk register: YAML list of {name, probability, impact_hours}
+    #[arg(long, value_name = "FILE")]
+    pub risks: Option<PathBuf>,
+    /// The platform the work is sold on, for its fee: upwork, toptal, 码市, direct, …
+    #[arg(long)]
+    pub platform: Option<String>,
+    /// Seed of the Monte Carlo: the same seed and inputs give the same range
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
 }

@@ -22,6 +22,9 @@ pub struct Settings {
     /// Where summaries are sent: Slack, WeCom, mail (docs/gate.md). Secrets stay in the
     /// environment; only the variables' names are settings.
     pub notify: gigops_notify::NotifyConfig,
+    /// Rates, weights, service tiers, platform fees, tax and productivity for quotes
+    /// (docs/quote.md).
+    pub quote: gigops_quote::QuoteConfig,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -92,7 +95,7 @@ impl Settings {
         // Only keys gigops owns: GIGOPS_TEST_* and the like are not settings.
         let env = Env::prefixed("GIGOPS_").split("__").filter(|key| {
             let top = key.as_str().split('.').next().unwrap_or_default();
-            ["db", "pipeline", "report", "gate", "notify"]
+            ["db", "pipeline", "report", "gate", "notify", "quote"]
                 .iter()
                 .any(|k| k.eq_ignore_ascii_case(top))
         });

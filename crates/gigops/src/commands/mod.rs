@@ -17,6 +17,7 @@ mod deal;
 mod demo;
 mod gate;
 mod ledger_files;
+mod quote;
 mod report;
 
 /// What every command may need: merged settings, the --db flag, the output mode, and the store
@@ -78,6 +79,7 @@ async fn dispatch(ctx: &Context, command: Command) -> anyhow::Result<ExitCode> {
         Command::Export(args) => ledger_files::export(ctx, args).await?,
         Command::Report(command) => report::run(ctx, command).await?,
         Command::Db(command) => db::run(ctx, command).await?,
+        Command::Quote(command) => quote::run(ctx, command)?,
         Command::Config(command) => config::run(ctx, command)?,
         Command::Completions { shell } => {
             let mut command = <Cli as clap::CommandFactory>::command();

@@ -2,6 +2,7 @@
 
 mod gate;
 mod ledger_cli;
+mod quote;
 mod reports;
 
 use std::path::{Path, PathBuf};

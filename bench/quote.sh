@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Benchmark of issue 4: sizing a tree of more than 1,000,000 lines, gigops against the tokei CLI,
+# in the same hyperfine run. The tree is assembled from this repository's own sources (Rust,
+# Markdown, TOML, JSON, YAML, shell, Python), copied into numbered directories until it passes
+# the line count, so that it has the language mix of a real project.
+#   bash bench/quote.sh [MIN_LINES]
+# gigops is `quote estimate --repo DIR --json` (sizing plus the whole estimate); tokei is
+# `tokei DIR` (its table). Figures go to stdout; copy them with the date into BENCHMARKS.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+min_lines=${1:-1000000}
+out=bench/out
+# Outside the repository: inside it, bench/out is git-ignored, and both tools would skip it.
+tree="${TMPDIR:-/tmp}/gigops-quote-bench-tree"
+mkdir -p "$out"
+
+command -v hyperfine >/dev/null || { apt-get update -qq && apt-get install -y -qq hyperfine >/dev/null; }
+command -v tokei >/dev/null || cargo install tokei --locked
+
+cargo build --release -q --bin gigops
+bin=$(pwd)/target/release/gigops
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+echo "$(tokei --version)"
+
+rm -rf "$tree"
+mkdir -p "$tree"
+sources=$(git ls-files crates docs bench .ci | grep -v '^crates/.*/tests/fixtures/.*\.json$' || true)
+copy=0
+while :; do
+  lines=$(find "$tree" -type f -exec cat {} + 2>/dev/null | wc -l)
+  [ "$lines" -ge "$min_lines" ] && break
+  dest="$tree/copy$copy"
+  mkdir -p "$dest"
+  echo "$sources" | while IFS= read -r f; do mkdir -p "$dest/$(dirname "$f")"; cp "$f" "$dest/$f"; done
+  copy=$((copy + 1))
+done
+echo "tree: $tree, $copy copies, $(find "$tree" -type f | wc -l) files, $lines lines"
+
+# Both must count the same lines before their times mean anything.
+gigops_code=$("$bin" quote estimate --repo "$tree" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["size"]["code_lines"])')
+tokei_code=$(tokei "$tree" --output json | python3 -c 'import json,sys; print(json.load(sys.stdin)["Total"]["code"])')
+echo "code lines: gigops $gigops_code, tokei $tokei_code"
+[ "$gigops_code" = "$tokei_code" ] || { echo "the counts differ" >&2; exit 1; }
+
+hyperfine -N --warmup 3 --runs 20 --export-json "$out/quote.json" \
+  -n gigops "$bin quote estimate --repo $tree --json" \
+  -n tokei "tokei $tree"
+python3 - "$out/quote.json" <<'PY'
+import json, sys
+r = {x["command"]: x for x in json.load(open(sys.argv[1]))["results"]}
+g, t = r["gigops"], r["tokei"]
+# On a shared machine the wall-clock mean moves with the neighbours' load; the minimum and the
+# CPU time (user + system) say more about the work each tool does.
+for name, f in [("mean", lambda x: x["mean"]), ("median", lambda x: x["median"]), ("min", lambda x: x["min"]),
+                ("cpu", lambda x: x["user"] + x["system"])]:
+    print(f"{name:6}: gigops {f(g):.3f} s, tokei {f(t):.3f} s, gigops/tokei = {f(g) / f(t):.3f} (target ≤ 1.2)")
+print(f"load average: {open('/proc/loadavg').read().split()[:3]}")
+PY

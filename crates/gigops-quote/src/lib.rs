@@ -1,0 +1,566 @@
+//! Quotes: size, estimate and price a piece of work with a model the client can audit.
+//!
+//! - [`size`] counts a repository (or the paths in scope) with tokei and backfires between lines
+//!   and function points;
+//! - [`spec`] reads the requirements spec, [`openapi`] counts an OpenAPI document, [`fp`] turns
+//!   both into IFPUG function points;
+//! - [`cocomo`] estimates effort with COCOMO II.2000 and basic COCOMO 81;
+//! - [`estimate`] blends the size-, scope- and service-level-based estimates, runs the Monte
+//!   Carlo for P10/P50/P90 and prices them ([`price`]) into one [`Quote`];
+//! - [`calibrate`] fits hours per FP and a COCOMO multiplier to delivered work.
+//!
+//! Every number, table and default is in docs/quote.md.
+
+use serde::Serialize;
+
+pub mod calibrate;
+pub mod cocomo;
+pub mod config;
+pub mod fp;
+pub mod montecarlo;
+pub mod openapi;
+pub mod price;
+pub mod size;
+pub mod spec;
+mod yaml;
+
+pub use calibrate::{Fit, Sample, calibrate};
+pub use config::QuoteConfig;
+
+use cocomo::{Cocomo2, Cocomo81, Ratings};
+use fp::{FunctionPoints, Gsc};
+use gigops_core::{Currency, Money};
+use gigops_ingest::{Problem, Problems};
+use montecarlo::{Triangular, draw, generator, percentile};
+use price::{Line, Terms};
+use size::Size;
+use spec::Risk;
+
+/// The schema name of the [`Quote`] JSON.
+pub const SCHEMA: &str = "gigops.quote/1";
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum QuoteError {
+    #[error("invalid [quote] settings:\n  {}", .0.join("\n  "))]
+    Config(Vec<String>),
+    #[error("{0}")]
+    Unknown(String),
+    #[error(
+        "nothing to estimate: give a repository with source code, a spec with functions, or an OpenAPI document with operations"
+    )]
+    NothingToEstimate,
+}
+
+/// What a quote is made from, read and checked by the caller.
+#[derive(Debug, Clone, Default)]
+pub struct QuoteInput {
+    pub size: Option<Size>,
+    pub functions: Vec<fp::Function>,
+    pub api: Vec<openapi::Operation>,
+    pub gsc: Gsc,
+    pub ratings: Ratings,
+    /// The language to backfire to; `quote.language` when `None`.
+    pub language: Option<String>,
+    pub sla_tier: Option<String>,
+    pub debt: Option<DebtInput>,
+    pub risks: Vec<Risk>,
+    pub platform: Option<String>,
+    pub seed: u64,
+    /// Where the inputs came from, echoed in the quote.
+    pub sources: Sources,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Sources {
+    pub repo: Option<String>,
+    pub scope: Vec<String>,
+    pub spec: Option<String>,
+    pub openapi: Option<String>,
+    pub risks: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct DebtInput {
+    /// Remediation over development cost; infinite when there is debt but no code.
+    pub ratio: f64,
+    pub source: String,
+}
+
+/// A quote: the working and the price range. Schema `gigops.quote/1` (docs/quote.md): keys are
+/// added, never renamed or removed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Quote {
+    pub schema: &'static str,
+    pub inputs: Sources,
+    pub currency: Currency,
+    pub seed: u64,
+    pub iterations: u32,
+    /// `null` without a repository.
+    pub size: Option<Size>,
+    /// `null` with neither functions counted nor source lines to backfire.
+    pub function_points: Option<FunctionPoints>,
+    /// The OpenAPI contract table; empty without a document.
+    pub api: Vec<openapi::Operation>,
+    pub effort: Effort,
+    pub sla: Option<SlaSummary>,
+    pub debt: Option<DebtSummary>,
+    pub risks: Vec<RiskExposure>,
+    pub price: PriceRange,
+    pub assumptions: Vec<String>,
+    pub valid_for_days: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Effort {
+    pub ksloc: f64,
+    /// `repository` (the source lines in scope) or `backfired` (from the function points).
+    pub ksloc_source: &'static str,
+    /// The language backfired to or from.
+    pub language: String,
+    pub cocomo2: Cocomo2,
+    pub cocomo81: Cocomo81,
+    /// AFP × hours per FP; `null` without function points.
+    pub fp_hours: Option<f64>,
+    pub hours_per_fp: f64,
+    /// The three estimates at their most likely inputs, with their normalised weights.
+    pub estimates: Vec<Estimate>,
+    pub operations_hours: f64,
+    /// Σ probability × most likely impact.
+    pub risk_hours: f64,
+    /// The weighted blend + operations + risks, at the most likely inputs.
+    pub most_likely_hours: f64,
+    pub p10_hours: f64,
+    pub p50_hours: f64,
+    pub p90_hours: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Estimate {
+    /// `size`, `scope` or `service_level`.
+    pub method: &'static str,
+    pub hours: f64,
+    pub weight: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SlaSummary {
+    pub tier: String,
+    pub availability_percent: f64,
+    pub p95_latency_ms: u32,
+    pub productivity_factor: f64,
+    pub operations: Vec<(String, f64)>,
+    pub risk_premium: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DebtSummary {
+    /// `null` when infinite (debt and no code).
+    #[serde(with = "gigops_gate::debt::infinite_as_null")]
+    pub ratio: f64,
+    pub rating: String,
+    pub premium: f64,
+    pub source: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RiskExposure {
+    pub name: String,
+    pub probability: f64,
+    pub impact_hours: Triangular,
+    /// probability × most likely impact.
+    pub exposure_hours: f64,
+    pub source: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PriceRange {
+    pub currency: Currency,
+    pub p10_minor: i64,
+    pub p50_minor: i64,
+    pub p90_minor: i64,
+    /// How the P50 price is made, line by line; the amounts add up to `total`.
+    pub breakdown: Vec<Line>,
+}
+
+/// The SQALE rating band of a debt ratio, as the gate rates it (docs/gate.md).
+pub fn debt_rating(ratio: f64) -> &'static str {
+    if ratio <= 0.05 {
+        "A"
+    } else if ratio < 0.10 {
+        "B"
+    } else if ratio < 0.20 {
+        "C"
+    } else if ratio < 0.50 {
+        "D"
+    } else {
+        "E"
+    }
+}
+
+/// The debt ratio of a `gigops gate` summary (`gigops.gate.summary/1`, key `debt.ratio`).
+pub fn debt_from_gate_summary(file: &str, text: &str) -> Result<DebtInput, Problems> {
+    let problem = |line: u64, column: String, reason: String| {
+        Problems(vec![Problem {
+            file: file.to_string(),
+            line,
+            column,
+            reason,
+        }])
+    };
+    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
+        problem(
+            e.line() as u64,
+            format!("column {}", e.column()),
+            format!(
+                "not JSON: {}",
+                e.to_string().split(" at line ").next().unwrap_or_default()
+            ),
+        )
+    })?;
+    let schema = value
+        .get("schema")
+        .and_then(|s| s.as_str())
+        .unwrap_or_default();
+    if schema != gigops_gate::summary::SCHEMA {
+        return Err(problem(
+            0,
+            "schema".into(),
+            format!(
+                "{schema:?}: expected a gate summary, schema {:?}",
+                gigops_gate::summary::SCHEMA
+            ),
+        ));
+    }
+    match value.get("debt") {
+        Some(serde_json::Value::Object(debt)) => match debt.get("ratio") {
+            Some(serde_json::Value::Null) => Ok(DebtInput {
+                ratio: f64::INFINITY,
+                source: file.to_string(),
+            }),
+            Some(r) if r.as_f64().is_some_and(|r| r >= 0.0) => Ok(DebtInput {
+                ratio: r.as_f64().unwrap_or_default(),
+                source: file.to_string(),
+            }),
+            _ => Err(problem(
+                0,
+                "debt.ratio".into(),
+                "expected a number ≥ 0 or null".into(),
+            )),
+        },
+        _ => Err(problem(
+            0,
+            "debt".into(),
+            "the summary has no debt (the gate ran with --no-debt): expected `debt.ratio`".into(),
+        )),
+    }
+}
+
+/// Estimates and prices the work.
+pub fn estimate(input: &QuoteInput, config: &QuoteConfig) -> Result<Quote, QuoteError> {
+    let problems = config.problems();
+    if !problems.is_empty() {
+        return Err(QuoteError::Config(problems));
+    }
+    let table = size::loc_per_fp_table(&config.loc_per_fp).map_err(QuoteError::Unknown)?;
+    let wanted = input.language.as_deref().unwrap_or(&config.language);
+    let (language, backfire) = size::lookup(&table, wanted).map_err(QuoteError::Unknown)?;
+    let loc_per_fp = backfire.loc_per_fp;
+
+    let tier = match &input.sla_tier {
+        None => None,
+        Some(name) => Some((
+            name.as_str(),
+            config.tiers.get(name).ok_or_else(|| {
+                QuoteError::Unknown(format!(
+                    "{name:?} is not a service tier: expected one of {}",
+                    config.tiers.keys().cloned().collect::<Vec<_>>().join(", ")
+                ))
+            })?,
+        )),
+    };
+    let platform = match &input.platform {
+        None => None,
+        Some(name) => Some((
+            name.as_str(),
+            config.platforms.get(name).ok_or_else(|| {
+                QuoteError::Unknown(format!(
+                    "{name:?} is not a platform: expected one of {} (or add it under [quote.platforms])",
+                    config.platforms.keys().cloned().collect::<Vec<_>>().join(", ")
+                ))
+            })?,
+        )),
+    };
+
+    let source_lines = input.size.as_ref().map_or(0, |s| s.source_lines);
+    let function_points = if !input.functions.is_empty() {
+        Some(fp::count(input.functions.clone(), &input.gsc))
+    } else if let Some(size) = input.size.as_ref().filter(|_| source_lines > 0) {
+        let afp = size.backfired_fp();
+        let vaf = input.gsc.vaf();
+        Some(FunctionPoints {
+            ufp: afp / vaf,
+            vaf,
+            afp,
+            source: "backfired".into(),
+            by_kind: Vec::new(),
+            gsc: fp::gsc_ratings(&input.gsc),
+            functions: Vec::new(),
+        })
+    } else {
+        None
+    };
+    let afp = function_points.as_ref().map(|f| f.afp).filter(|a| *a > 0.0);
+    let afp_backfired = function_points
+        .as_ref()
+        .is_some_and(|f| f.source == "backfired");
+    let (ksloc, ksloc_source) = match (source_lines, afp) {
+        (lines, _) if lines > 0 => (lines as f64 / 1000.0, "repository"),
+        (_, Some(afp)) => (afp * loc_per_fp / 1000.0, "backfired"),
+        _ => return Err(QuoteError::NothingToEstimate),
+    };
+
+    let cocomo2 = Cocomo2::estimate(ksloc, &input.ratings, config.cocomo_calibration);
+    let cocomo81 = Cocomo81::estimate(
+        (ksloc * 1000.0).round() as u64,
+        config.cocomo81.mode,
+        config.cocomo81.eaf,
+        Money::new(config.cocomo81.annual_wage_minor, config.currency),
+        config.cocomo81.overhead,
+    );
+    let hpm = config.hours_per_person_month;
+    let hpfp = config.hours_per_fp;
+    let fp_hours = afp.map(|a| a * hpfp);
+
+    // The estimates present, with their weights normalised to add up to 1.
+    let w = config.weights;
+    let mut methods: Vec<(&'static str, f64)> = vec![("size", w.size)];
+    if afp.is_some() {
+        methods.push(("scope", w.scope));
+        if tier.is_some() {
+            methods.push(("service_level", w.service_level));
+        }
+    }
+    let weight_sum: f64 = methods.iter().map(|(_, w)| w).sum();
+    let weights: Vec<(&'static str, f64)> = if weight_sum > 0.0 {
+        methods.iter().map(|(m, w)| (*m, w / weight_sum)).collect()
+    } else {
+        methods
+            .iter()
+            .map(|(m, _)| (*m, 1.0 / methods.len() as f64))
+            .collect()
+    };
+    let factor = tier.map_or(1.0, |(_, t)| t.productivity_factor);
+    let hours_of = |method: &str, ksloc: f64, afp: f64, productivity: f64| match method {
+        "size" => cocomo2.person_months_at(ksloc) * hpm * productivity,
+        "scope" => afp * hpfp * productivity,
+        _ => afp * hpfp * factor * productivity,
+    };
+    let afp_value = afp.unwrap_or(0.0);
+    let estimates: Vec<Estimate> = weights
+        .iter()
+        .map(|(method, weight)| Estimate {
+            method,
+            hours: hours_of(method, ksloc, afp_value, 1.0),
+            weight: *weight,
+        })
+        .collect();
+    let operations: Vec<(String, f64)> = tier.map_or_else(Vec::new, |(_, t)| {
+        t.operations.iter().map(|(k, v)| (k.clone(), *v)).collect()
+    });
+    // fold from +0.0: an empty f64 sum is -0.0.
+    let operations_hours: f64 = operations.iter().fold(0.0, |sum, (_, h)| sum + h);
+    let risks: Vec<RiskExposure> = input
+        .risks
+        .iter()
+        .map(|r| RiskExposure {
+            name: r.name.clone(),
+            probability: r.probability,
+            impact_hours: r.impact_hours,
+            exposure_hours: r.probability * r.impact_hours.mode,
+            source: r.source.clone(),
+        })
+        .collect();
+    let risk_hours: f64 = risks.iter().fold(0.0, |sum, r| sum + r.exposure_hours);
+    let blended: f64 = estimates.iter().map(|e| e.hours * e.weight).sum();
+    let most_likely_hours = blended + operations_hours + risk_hours;
+
+    // Monte Carlo: the same draws in the same order for a seed.
+    let u = config.uncertainty;
+    let mut rng = generator(input.seed);
+    let mut totals: Vec<f64> = (0..u.iterations)
+        .map(|_| {
+            let mut s = draw(&mut rng, &u.size);
+            let mut f = draw(&mut rng, &u.function_points);
+            let size_productivity = draw(&mut rng, &u.productivity);
+            let fp_productivity = draw(&mut rng, &u.productivity);
+            // A size derived from the other carries the other's uncertainty.
+            if ksloc_source == "backfired" {
+                s = f;
+            } else if afp_backfired {
+                f = s;
+            }
+            let blended: f64 = weights
+                .iter()
+                .map(|(method, weight)| {
+                    let productivity = if *method == "size" {
+                        size_productivity
+                    } else {
+                        fp_productivity
+                    };
+                    weight * hours_of(method, ksloc * s, afp_value * f, productivity)
+                })
+                .sum();
+            let risk: f64 = input
+                .risks
+                .iter()
+                .map(|r| r.probability * draw(&mut rng, &r.impact_hours))
+                .sum();
+            blended + operations_hours + risk
+        })
+        .collect();
+    totals.sort_by(f64::total_cmp);
+    let (p10, p50, p90) = (
+        percentile(&totals, 10.0),
+        percentile(&totals, 50.0),
+        percentile(&totals, 90.0),
+    );
+
+    let debt = input.debt.as_ref().map(|d| {
+        let rating = debt_rating(d.ratio);
+        let p = config.debt_premium;
+        let premium = match rating {
+            "A" => p.a,
+            "B" => p.b,
+            "C" => p.c,
+            "D" => p.d,
+            _ => p.e,
+        };
+        DebtSummary {
+            ratio: d.ratio,
+            rating: rating.to_string(),
+            premium,
+            source: d.source.clone(),
+        }
+    });
+    let mut terms = Terms::from_config(config);
+    terms.sla = tier.map(|(name, t)| (name, t.risk_premium));
+    terms.debt = debt.as_ref().map(|d| (d.rating.clone(), d.premium));
+    terms.platform = platform.map(|(name, p)| (name, p.fee));
+    let currency = config.currency;
+
+    let mut breakdown = Vec::new();
+    for e in &estimates {
+        let working = match e.method {
+            "size" => format!(
+                "COCOMO II: {:.2} KSLOC ({ksloc_source}) → {:.2} PM × {hpm} h",
+                ksloc, cocomo2.person_months
+            ),
+            "scope" => format!("{afp_value:.1} AFP × {hpfp} h/FP"),
+            _ => format!(
+                "{afp_value:.1} AFP × {hpfp} h/FP × {factor} ({} tier)",
+                tier.map_or("", |(n, _)| n)
+            ),
+        };
+        breakdown.push(Line::hours(
+            format!("estimate.{}", e.method),
+            format!(
+                "{working} = {:.1} h, weight {:.1} %",
+                e.hours,
+                e.weight * 100.0
+            ),
+            e.hours * e.weight,
+        ));
+    }
+    for (task, hours) in &operations {
+        breakdown.push(Line::hours(
+            format!("operations.{task}"),
+            format!("{} tier: {task}", tier.map_or("", |(n, _)| n)),
+            *hours,
+        ));
+    }
+    for r in &risks {
+        breakdown.push(Line::hours(
+            format!("risk.{}", r.name),
+            format!("{:.0} % × {} h", r.probability * 100.0, r.impact_hours.mode),
+            r.exposure_hours,
+        ));
+    }
+    breakdown.push(Line::hours(
+        "uncertainty.p50",
+        format!(
+            "Monte Carlo median ({} runs, seed {}) less the most likely {:.1} h",
+            u.iterations, input.seed, most_likely_hours
+        ),
+        p50 - most_likely_hours,
+    ));
+    breakdown.push(Line::hours("hours", "P50 hours priced", p50));
+    breakdown.extend(price::price_lines(p50, &terms, currency));
+
+    let mut assumptions = vec![
+        format!("{} h per person-month; {hpfp} h per function point", hpm),
+        format!(
+            "lines per function point for {language}: {loc_per_fp} ({})",
+            backfire.source
+        ),
+    ];
+    if ksloc_source == "backfired" {
+        assumptions.push(format!(
+            "no repository sized: KSLOC backfired from the function points as {language}"
+        ));
+    }
+    if afp_backfired {
+        assumptions
+            .push("no functions counted: function points backfired from the source lines".into());
+    }
+    if tier.is_none() {
+        assumptions.push(
+            "no service tier asked for: no operational work, no service-level estimate".into(),
+        );
+    }
+
+    Ok(Quote {
+        schema: SCHEMA,
+        inputs: input.sources.clone(),
+        currency,
+        seed: input.seed,
+        iterations: u.iterations,
+        size: input.size.clone(),
+        function_points,
+        api: input.api.clone(),
+        effort: Effort {
+            ksloc,
+            ksloc_source,
+            language: language.to_string(),
+            cocomo2,
+            cocomo81,
+            fp_hours,
+            hours_per_fp: hpfp,
+            estimates,
+            operations_hours,
+            risk_hours,
+            most_likely_hours,
+            p10_hours: p10,
+            p50_hours: p50,
+            p90_hours: p90,
+        },
+        sla: tier.map(|(name, t)| SlaSummary {
+            tier: name.to_string(),
+            availability_percent: t.availability_percent,
+            p95_latency_ms: t.p95_latency_ms,
+            productivity_factor: t.productivity_factor,
+            operations: operations.clone(),
+            risk_premium: t.risk_premium,
+        }),
+        debt,
+        risks,
+        price: PriceRange {
+            currency,
+            p10_minor: price::price(p10, &terms, currency),
+            p50_minor: price::price(p50, &terms, currency),
+            p90_minor: price::price(p90, &terms, currency),
+            breakdown,
+        },
+        assumptions,
+        valid_for_days: config.validity_days,
+    })
+}
