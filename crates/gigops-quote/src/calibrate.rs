@@ -3,8 +3,6 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::cocomo::{Cocomo2, Ratings};
-
 /// One delivered piece of work: what was quoted, and the hours logged on it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Sample {
@@ -12,8 +10,10 @@ pub struct Sample {
     pub label: String,
     /// Adjusted function points quoted; `null` when the quote had none.
     pub function_points: Option<f64>,
-    /// KSLOC quoted (new or changed); `null` when the quote had none.
-    pub ksloc: Option<f64>,
+    /// The COCOMO II effort the quote estimated, in hours, at a calibration of 1 (its own size
+    /// and ratings: the quote's person-months ÷ its calibration × hours per person-month);
+    /// `null` when the quote had no size to estimate from.
+    pub cocomo_hours: Option<f64>,
     pub hours: f64,
 }
 
@@ -21,8 +21,8 @@ pub struct Sample {
 pub struct Fit {
     /// hours ≈ k × FP, over the samples with function points.
     pub hours_per_fp: Option<Line>,
-    /// hours ≈ m × COCOMO II hours (at the given ratings, calibration 1), over the samples with
-    /// KSLOC: `m` is what `quote.cocomo_calibration` should be.
+    /// hours ≈ m × COCOMO II hours (calibration 1), over the samples with a COCOMO estimate: `m`
+    /// is what `quote.cocomo_calibration` should be.
     pub cocomo_multiplier: Option<Line>,
 }
 
@@ -67,13 +67,10 @@ pub enum CalibrationError {
     NoSamples,
 }
 
-/// Fits both lines. A sample with neither function points nor KSLOC is ignored; a sample with
-/// non-positive hours or sizes is an error (it would be a typo, or work that is not over).
-pub fn calibrate(
-    samples: &[Sample],
-    ratings: &Ratings,
-    hours_per_person_month: f64,
-) -> Result<Fit, CalibrationError> {
+/// Fits both lines. A sample with neither function points nor a COCOMO estimate is ignored; a
+/// sample with non-positive hours or sizes is an error (it would be a typo, or work that is not
+/// over).
+pub fn calibrate(samples: &[Sample]) -> Result<Fit, CalibrationError> {
     for s in samples {
         if !(s.hours.is_finite() && s.hours > 0.0) {
             return Err(CalibrationError::Hours {
@@ -81,7 +78,10 @@ pub fn calibrate(
                 hours: s.hours,
             });
         }
-        for (what, value) in [("function points", s.function_points), ("ksloc", s.ksloc)] {
+        for (what, value) in [
+            ("function points", s.function_points),
+            ("COCOMO II hours", s.cocomo_hours),
+        ] {
             if let Some(v) = value
                 && !(v.is_finite() && v > 0.0)
             {
@@ -99,12 +99,7 @@ pub fn calibrate(
         .collect();
     let by_cocomo: Vec<(&str, f64, f64)> = samples
         .iter()
-        .filter_map(|s| {
-            let ksloc = s.ksloc?;
-            let hours =
-                Cocomo2::estimate(ksloc, ratings, 1.0).person_months * hours_per_person_month;
-            Some((s.label.as_str(), hours, s.hours))
-        })
+        .filter_map(|s| Some((s.label.as_str(), s.cocomo_hours?, s.hours)))
         .collect();
     if by_fp.is_empty() && by_cocomo.is_empty() {
         return Err(CalibrationError::NoSamples);
@@ -159,11 +154,14 @@ fn fit_through_origin(points: &[(&str, f64, f64)]) -> Option<Line> {
 mod tests {
     use super::*;
 
+    use crate::cocomo::{Cocomo2, Ratings};
+
     fn sample(label: &str, fp: Option<f64>, ksloc: Option<f64>, hours: f64) -> Sample {
         Sample {
             label: label.into(),
             function_points: fp,
-            ksloc,
+            cocomo_hours: ksloc
+                .map(|k| Cocomo2::estimate(k, &Ratings::default(), 1.0).person_months * 152.0),
             hours,
         }
     }
@@ -183,7 +181,7 @@ mod tests {
             sample("D-3", Some(40.0), None, 380.0),
             sample("no size", None, None, 50.0),
         ];
-        let fit = calibrate(&samples, &Ratings::default(), 152.0).unwrap();
+        let fit = calibrate(&samples).unwrap();
         let line = fit.hours_per_fp.unwrap();
         assert!((line.value - 19200.0 / 2100.0).abs() < 1e-12);
         assert_eq!(line.samples, 3);
@@ -203,7 +201,7 @@ mod tests {
             sample("a", None, Some(10.0), 4500.0),
             sample("b", None, Some(10.0), 6000.0),
         ];
-        let fit = calibrate(&samples, &Ratings::default(), 152.0).unwrap();
+        let fit = calibrate(&samples).unwrap();
         let line = fit.cocomo_multiplier.unwrap();
         let nominal = 2.94 * 10f64.powf(1.0997) * 152.0;
         assert!((line.value - 10500.0 / (2.0 * nominal)).abs() < 1e-12);
@@ -218,26 +216,18 @@ mod tests {
     #[test]
     fn bad_samples_are_refused() {
         assert_eq!(
-            calibrate(
-                &[sample("x", Some(1.0), None, 0.0)],
-                &Ratings::default(),
-                152.0
-            ),
+            calibrate(&[sample("x", Some(1.0), None, 0.0)]),
             Err(CalibrationError::Hours {
                 label: "x".into(),
                 hours: 0.0
             })
         );
         assert!(matches!(
-            calibrate(
-                &[sample("x", Some(-1.0), None, 3.0)],
-                &Ratings::default(),
-                152.0
-            ),
+            calibrate(&[sample("x", Some(-1.0), None, 3.0)]),
             Err(CalibrationError::Size { .. })
         ));
         assert_eq!(
-            calibrate(&[sample("x", None, None, 3.0)], &Ratings::default(), 152.0),
+            calibrate(&[sample("x", None, None, 3.0)]),
             Err(CalibrationError::NoSamples)
         );
     }

@@ -18,6 +18,7 @@ mod target;
 pub use error::{Result, StoreError};
 pub use model::{
     Backend, Counts, DealDetail, DealFilter, GateRun, IfExists, ImportCounts, RowCounts,
+    StoredQuote,
 };
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;

@@ -144,6 +144,19 @@ impl std::fmt::Display for Backend {
     }
 }
 
+/// One version of a deal's quote: the quote JSON as `gigops quote` printed it (schema
+/// `gigops.quote/1`; the store does not look inside).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredQuote {
+    pub deal_id: DealId,
+    /// 1 for the deal's first quote, then one more for each.
+    pub version: u32,
+    pub created_at: Timestamp,
+    /// When the client accepted this version; at most one version of a deal is accepted.
+    pub accepted_at: Option<Timestamp>,
+    pub quote: String,
+}
+
 /// One delivery-gate run recorded against a deal: the summary JSON the gate wrote, kept as it
 /// was written (its schema is the gate's, not the store's).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

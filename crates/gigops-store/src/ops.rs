@@ -9,7 +9,7 @@ use jiff::Timestamp;
 
 use crate::codec::{is_storable, micros};
 use crate::error::{Result, StoreError};
-use crate::model::{GateRun, ImportCounts, RowCounts};
+use crate::model::{GateRun, ImportCounts, RowCounts, StoredQuote};
 
 /// A text column that identifies rows of a table.
 #[derive(Debug, Clone, Copy)]
@@ -102,6 +102,33 @@ pub(crate) trait LedgerTx: Send {
         run: &GateRun,
     ) -> impl Future<Output = Result<()>> + Send;
 
+    /// The highest quote version of the deal with this key, 0 when it has none.
+    fn last_quote_version(&mut self, deal_key: i64) -> impl Future<Output = Result<i64>> + Send;
+
+    /// Inserts a version of a deal's quote.
+    fn insert_quote(
+        &mut self,
+        deal_key: i64,
+        version: i64,
+        created_at: i64,
+        quote: &str,
+    ) -> impl Future<Output = Result<()>> + Send;
+
+    /// The quotes of the deal with this key, or of every deal, by deal id and version.
+    fn quotes_of(
+        &mut self,
+        deal_key: Option<i64>,
+    ) -> impl Future<Output = Result<Vec<QuoteRow>>> + Send;
+
+    /// Marks one version of a deal's quote accepted at `at` and every other version not;
+    /// returns whether the version exists.
+    fn set_accepted_quote(
+        &mut self,
+        deal_key: i64,
+        version: i64,
+        at: i64,
+    ) -> impl Future<Output = Result<bool>> + Send;
+
     /// The gate runs of the deal with this key (of one milestone, when given), oldest first:
     /// `(milestone, recorded_at, passed, summary)`.
     fn gate_runs_of(
@@ -110,6 +137,9 @@ pub(crate) trait LedgerTx: Send {
         milestone: Option<&str>,
     ) -> impl Future<Output = Result<Vec<GateRunRow>>> + Send;
 }
+
+/// A quote version as stored: `(deal id, version, created_at µs, accepted_at µs, quote)`.
+pub(crate) type QuoteRow = (String, i64, i64, Option<i64>, String);
 
 /// A gate run as stored: `(milestone, recorded_at µs, passed, summary)`.
 pub(crate) type GateRunRow = (Option<String>, i64, bool, String);
@@ -145,6 +175,77 @@ pub(crate) async fn gate_runs<T: LedgerTx>(
             })
         })
         .collect()
+}
+
+/// Saves a quote as the deal's next version; returns the version.
+pub(crate) async fn save_quote<T: LedgerTx>(
+    tx: &mut T,
+    deal_id: &DealId,
+    created_at: Timestamp,
+    quote: &str,
+) -> Result<u32> {
+    let mut problems = Problems::default();
+    problems.instant(created_at, || {
+        format!("quote of deal {deal_id}: created_at")
+    });
+    problems.into_result()?;
+    let deal_key = deal_key(tx, deal_id, "deal").await?;
+    let version = tx.last_quote_version(deal_key).await? + 1;
+    tx.insert_quote(deal_key, version, micros(created_at), quote)
+        .await?;
+    Ok(u32::try_from(version).expect("a deal has fewer than 4 billion quotes"))
+}
+
+/// The quotes of one deal (an unknown deal is `NotFound`) or of all, by deal id and version.
+pub(crate) async fn quotes<T: LedgerTx>(
+    tx: &mut T,
+    deal_id: Option<&DealId>,
+) -> Result<Vec<StoredQuote>> {
+    let deal_key = match deal_id {
+        Some(id) => Some(deal_key(tx, id, "deal").await?),
+        None => None,
+    };
+    tx.quotes_of(deal_key)
+        .await?
+        .into_iter()
+        .map(|(deal_id, version, created_at, accepted_at, quote)| {
+            Ok(StoredQuote {
+                deal_id: DealId::parse(&deal_id)
+                    .map_err(|e| StoreError::Corrupt(format!("deal id: {e}")))?,
+                version: u32::try_from(version).map_err(|_| {
+                    StoreError::Corrupt(format!("quote version {version} of deal {deal_id}"))
+                })?,
+                created_at: crate::codec::instant(created_at)?,
+                accepted_at: accepted_at.map(crate::codec::instant).transpose()?,
+                quote,
+            })
+        })
+        .collect()
+}
+
+/// Marks one version of a deal's quote accepted (and no other); `NotFound` when the deal or
+/// the version does not exist.
+pub(crate) async fn accept_quote<T: LedgerTx>(
+    tx: &mut T,
+    deal_id: &DealId,
+    version: u32,
+    at: Timestamp,
+) -> Result<()> {
+    let mut problems = Problems::default();
+    problems.instant(at, || format!("quote of deal {deal_id}: accepted_at"));
+    problems.into_result()?;
+    let deal_key = deal_key(tx, deal_id, "deal").await?;
+    if tx
+        .set_accepted_quote(deal_key, i64::from(version), micros(at))
+        .await?
+    {
+        Ok(())
+    } else {
+        Err(StoreError::NotFound {
+            what: "quote version",
+            key: format!("{deal_id} v{version}"),
+        })
+    }
 }
 
 /// The client a deal implies when it names one that does not exist.

@@ -16,8 +16,8 @@ use crate::codec::{
     decode_stage_event, decode_time_entry, in_deal_order, micros, push_deal_filter,
 };
 use crate::error::{Result, StoreError};
-use crate::model::{Counts, DealDetail, DealFilter, GateRun, IfExists, ImportCounts};
-use crate::ops::{self, DealRow, EntryRow, EventRow, GateRunRow, KeyColumn, LedgerTx};
+use crate::model::{Counts, DealDetail, DealFilter, GateRun, IfExists, ImportCounts, StoredQuote};
+use crate::ops::{self, DealRow, EntryRow, EventRow, GateRunRow, KeyColumn, LedgerTx, QuoteRow};
 use crate::sql::{
     CLIENT_WRITE_COLUMNS, DEAL_WRITE_COLUMNS, ENTRY_WRITE_COLUMNS, EVENT_WRITE_COLUMNS,
     select_deals, upsert_clause,
@@ -345,6 +345,82 @@ impl LedgerTx for PgConnection {
         .fetch_all(&mut *self)
         .await?)
     }
+
+    async fn last_quote_version(&mut self, deal_key: i64) -> Result<i64> {
+        // The deal's row is locked first, so that two saves of the same deal take turns
+        // rather than both taking the next version (SQLite's write transactions already do).
+        sqlx::query("SELECT 1 FROM deals WHERE key = $1 FOR UPDATE")
+            .bind(deal_key)
+            .execute(&mut *self)
+            .await?;
+        let last: i32 =
+            sqlx::query_scalar("SELECT COALESCE(MAX(version), 0) FROM quotes WHERE deal_key = $1")
+                .bind(deal_key)
+                .fetch_one(&mut *self)
+                .await?;
+        Ok(i64::from(last))
+    }
+
+    async fn insert_quote(
+        &mut self,
+        deal_key: i64,
+        version: i64,
+        created_at: i64,
+        quote: &str,
+    ) -> Result<()> {
+        let version = i32::try_from(version)
+            .map_err(|_| StoreError::Invalid(format!("quote version {version} is too large")))?;
+        sqlx::query(
+            "INSERT INTO quotes (deal_key, version, created_at, quote) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(deal_key)
+        .bind(version)
+        .bind(created_at)
+        .bind(quote)
+        .execute(&mut *self)
+        .await?;
+        Ok(())
+    }
+
+    async fn quotes_of(&mut self, deal_key: Option<i64>) -> Result<Vec<QuoteRow>> {
+        let rows: Vec<(String, i32, i64, Option<i64>, String)> = sqlx::query_as(
+            "SELECT d.id, q.version, q.created_at, q.accepted_at, q.quote \
+             FROM quotes q JOIN deals d ON d.key = q.deal_key \
+             WHERE $1::bigint IS NULL OR q.deal_key = $1 ORDER BY d.id, q.version",
+        )
+        .bind(deal_key)
+        .fetch_all(&mut *self)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, version, created, accepted, quote)| {
+                (id, i64::from(version), created, accepted, quote)
+            })
+            .collect())
+    }
+
+    async fn set_accepted_quote(&mut self, deal_key: i64, version: i64, at: i64) -> Result<bool> {
+        let Ok(version) = i32::try_from(version) else {
+            return Ok(false);
+        };
+        let found =
+            sqlx::query("UPDATE quotes SET accepted_at = $1 WHERE deal_key = $2 AND version = $3")
+                .bind(at)
+                .bind(deal_key)
+                .bind(version)
+                .execute(&mut *self)
+                .await?
+                .rows_affected();
+        if found == 0 {
+            return Ok(false);
+        }
+        sqlx::query("UPDATE quotes SET accepted_at = NULL WHERE deal_key = $1 AND version <> $2")
+            .bind(deal_key)
+            .bind(version)
+            .execute(&mut *self)
+            .await?;
+        Ok(true)
+    }
 }
 
 async fn select_clients(conn: &mut PgConnection) -> Result<Vec<Client>> {
@@ -597,5 +673,28 @@ impl LedgerStore for PgStore {
     async fn gate_runs(&self, deal_id: &DealId, milestone: Option<&str>) -> Result<Vec<GateRun>> {
         let mut conn = self.pool.acquire().await?;
         ops::gate_runs(&mut *conn, deal_id, milestone).await
+    }
+
+    async fn save_quote(
+        &self,
+        deal_id: &DealId,
+        created_at: Timestamp,
+        quote: &str,
+    ) -> Result<u32> {
+        let mut tx = self.pool.begin().await?;
+        let version = ops::save_quote(&mut *tx, deal_id, created_at, quote).await?;
+        tx.commit().await?;
+        Ok(version)
+    }
+
+    async fn quotes(&self, deal_id: Option<&DealId>) -> Result<Vec<StoredQuote>> {
+        let mut conn = self.pool.acquire().await?;
+        ops::quotes(&mut *conn, deal_id).await
+    }
+
+    async fn accept_quote(&self, deal_id: &DealId, version: u32, at: Timestamp) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        ops::accept_quote(&mut *tx, deal_id, version, at).await?;
+        Ok(tx.commit().await?)
     }
 }

@@ -8,7 +8,9 @@ use gigops_core::{Client, Deal, DealId, Ledger, Outcome, StageEvent, TimeEntry};
 use jiff::Timestamp;
 
 use crate::error::Result;
-use crate::model::{Backend, Counts, DealDetail, DealFilter, GateRun, IfExists, ImportCounts};
+use crate::model::{
+    Backend, Counts, DealDetail, DealFilter, GateRun, IfExists, ImportCounts, StoredQuote,
+};
 use crate::postgres::PgStore;
 use crate::sqlite::SqliteStore;
 use crate::target::{Target, redact_target};
@@ -99,6 +101,30 @@ pub trait LedgerStore: Send + Sync {
 
     /// Records a delivery-gate run against its deal, which must exist.
     fn record_gate_run(&self, run: &GateRun) -> impl Future<Output = Result<()>> + Send;
+
+    /// Saves a quote (its JSON) as the deal's next version; returns the version, 1 for the
+    /// deal's first. The deal must exist.
+    fn save_quote(
+        &self,
+        deal_id: &DealId,
+        created_at: Timestamp,
+        quote: &str,
+    ) -> impl Future<Output = Result<u32>> + Send;
+
+    /// The saved quotes of a deal (which must exist), or of every deal, by deal id and version.
+    fn quotes(
+        &self,
+        deal_id: Option<&DealId>,
+    ) -> impl Future<Output = Result<Vec<StoredQuote>>> + Send;
+
+    /// Marks a version of a deal's quote accepted at `at`, and no other version of that deal;
+    /// `NotFound` when the deal or the version does not exist.
+    fn accept_quote(
+        &self,
+        deal_id: &DealId,
+        version: u32,
+        at: Timestamp,
+    ) -> impl Future<Output = Result<()>> + Send;
 
     /// The gate runs recorded against a deal (of one milestone, when given), oldest first.
     fn gate_runs(
@@ -244,5 +270,22 @@ impl LedgerStore for Store {
 
     async fn gate_runs(&self, deal_id: &DealId, milestone: Option<&str>) -> Result<Vec<GateRun>> {
         delegate!(self, s => s.gate_runs(deal_id, milestone))
+    }
+
+    async fn save_quote(
+        &self,
+        deal_id: &DealId,
+        created_at: Timestamp,
+        quote: &str,
+    ) -> Result<u32> {
+        delegate!(self, s => s.save_quote(deal_id, created_at, quote))
+    }
+
+    async fn quotes(&self, deal_id: Option<&DealId>) -> Result<Vec<StoredQuote>> {
+        delegate!(self, s => s.quotes(deal_id))
+    }
+
+    async fn accept_quote(&self, deal_id: &DealId, version: u32, at: Timestamp) -> Result<()> {
+        delegate!(self, s => s.accept_quote(deal_id, version, at))
     }
 }

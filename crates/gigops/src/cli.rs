@@ -360,9 +360,39 @@ pub enum ConfigCommand {
 #[derive(Debug, Subcommand)]
 pub enum QuoteCommand {
     /// Size, count, estimate and price a piece of work (docs/quote.md)
-    Estimate(Box<QuoteEstimateArgs>),
+    Estimate {
+        #[command(flatten)]
+        args: Box<QuoteEstimateArgs>,
+        /// Save the quote in the ledger as the next version of this deal's quote
+        #[arg(long, value_name = "DEAL")]
+        deal: Option<String>,
+    },
     /// Print the JSON Schema of the requirements spec (--spec)
     Schema,
+    /// List the saved quotes, of one deal or of all
+    List {
+        #[arg(long, value_name = "DEAL")]
+        deal: Option<String>,
+    },
+    /// Show a saved quote: the latest version, or the one given
+    Show {
+        deal: String,
+        /// The version [default: the latest]
+        #[arg(value_name = "VERSION")]
+        number: Option<u32>,
+    },
+    /// Mark a version of a deal's quote accepted by the client (and no other version)
+    Accept {
+        deal: String,
+        #[arg(value_name = "VERSION")]
+        number: u32,
+        /// When it was accepted [default: now]
+        #[arg(long, value_name = "INSTANT")]
+        at: Option<String>,
+    },
+    /// Fit hours per function point and a COCOMO II multiplier to your delivered deals: what
+    /// their quotes said against the hours logged on them
+    Calibrate,
 }
 
 #[derive(Debug, Args)]

@@ -21,8 +21,8 @@ use crate::codec::{
     CLIENT_COLUMNS, Interner, decode_client, decode_deal, micros, push_deal_filter,
 };
 use crate::error::{Result, StoreError};
-use crate::model::{Counts, DealDetail, DealFilter, GateRun, IfExists, ImportCounts};
-use crate::ops::{self, DealRow, EntryRow, EventRow, GateRunRow, KeyColumn, LedgerTx};
+use crate::model::{Counts, DealDetail, DealFilter, GateRun, IfExists, ImportCounts, StoredQuote};
+use crate::ops::{self, DealRow, EntryRow, EventRow, GateRunRow, KeyColumn, LedgerTx, QuoteRow};
 use crate::sql::{
     CLIENT_WRITE_COLUMNS, DEAL_WRITE_COLUMNS, ENTRY_WRITE_COLUMNS, EVENT_WRITE_COLUMNS,
     select_deals, upsert_clause,
@@ -410,6 +410,66 @@ impl LedgerTx for SqliteConnection {
         .fetch_all(&mut *self)
         .await?)
     }
+
+    async fn last_quote_version(&mut self, deal_key: i64) -> Result<i64> {
+        Ok(
+            sqlx::query_scalar("SELECT COALESCE(MAX(version), 0) FROM quotes WHERE deal_key = ?")
+                .bind(deal_key)
+                .fetch_one(&mut *self)
+                .await?,
+        )
+    }
+
+    async fn insert_quote(
+        &mut self,
+        deal_key: i64,
+        version: i64,
+        created_at: i64,
+        quote: &str,
+    ) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO quotes (deal_key, version, created_at, quote) VALUES (?, ?, ?, ?)",
+        )
+        .bind(deal_key)
+        .bind(version)
+        .bind(created_at)
+        .bind(quote)
+        .execute(&mut *self)
+        .await?;
+        Ok(())
+    }
+
+    async fn quotes_of(&mut self, deal_key: Option<i64>) -> Result<Vec<QuoteRow>> {
+        Ok(sqlx::query_as(
+            "SELECT d.id, q.version, q.created_at, q.accepted_at, q.quote \
+             FROM quotes q JOIN deals d ON d.key = q.deal_key \
+             WHERE ? IS NULL OR q.deal_key = ? ORDER BY d.id, q.version",
+        )
+        .bind(deal_key)
+        .bind(deal_key)
+        .fetch_all(&mut *self)
+        .await?)
+    }
+
+    async fn set_accepted_quote(&mut self, deal_key: i64, version: i64, at: i64) -> Result<bool> {
+        let found =
+            sqlx::query("UPDATE quotes SET accepted_at = ? WHERE deal_key = ? AND version = ?")
+                .bind(at)
+                .bind(deal_key)
+                .bind(version)
+                .execute(&mut *self)
+                .await?
+                .rows_affected();
+        if found == 0 {
+            return Ok(false);
+        }
+        sqlx::query("UPDATE quotes SET accepted_at = NULL WHERE deal_key = ? AND version <> ?")
+            .bind(deal_key)
+            .bind(version)
+            .execute(&mut *self)
+            .await?;
+        Ok(true)
+    }
 }
 
 /// Every client by name, on a given connection so that `load_ledger` reads them in its
@@ -571,6 +631,29 @@ impl LedgerStore for SqliteStore {
     async fn gate_runs(&self, deal_id: &DealId, milestone: Option<&str>) -> Result<Vec<GateRun>> {
         let mut conn = self.pool.acquire().await?;
         ops::gate_runs(&mut *conn, deal_id, milestone).await
+    }
+
+    async fn save_quote(
+        &self,
+        deal_id: &DealId,
+        created_at: Timestamp,
+        quote: &str,
+    ) -> Result<u32> {
+        let mut tx = self.pool.begin_with(BEGIN_WRITE).await?;
+        let version = ops::save_quote(&mut *tx, deal_id, created_at, quote).await?;
+        tx.commit().await?;
+        Ok(version)
+    }
+
+    async fn quotes(&self, deal_id: Option<&DealId>) -> Result<Vec<StoredQuote>> {
+        let mut conn = self.pool.acquire().await?;
+        ops::quotes(&mut *conn, deal_id).await
+    }
+
+    async fn accept_quote(&self, deal_id: &DealId, version: u32, at: Timestamp) -> Result<()> {
+        let mut tx = self.pool.begin_with(BEGIN_WRITE).await?;
+        ops::accept_quote(&mut *tx, deal_id, version, at).await?;
+        Ok(tx.commit().await?)
     }
 }
 

@@ -3,4 +3,5 @@
 
 mod imports;
 mod open;
+mod quotes;
 mod story;

@@ -79,7 +79,7 @@ async fn dispatch(ctx: &Context, command: Command) -> anyhow::Result<ExitCode> {
         Command::Export(args) => ledger_files::export(ctx, args).await?,
         Command::Report(command) => report::run(ctx, command).await?,
         Command::Db(command) => db::run(ctx, command).await?,
-        Command::Quote(command) => quote::run(ctx, command)?,
+        Command::Quote(command) => quote::run(ctx, command).await?,
         Command::Config(command) => config::run(ctx, command)?,
         Command::Completions { shell } => {
             let mut command = <Cli as clap::CommandFactory>::command();

@@ -339,3 +339,124 @@ fn a_gate_summary_a_risk_register_and_flags_over_the_spec() {
             .contains("summary.json: debt: the summary has no debt")
     );
 }
+
+/// Quotes saved with their deal: each estimate a new version, one accepted, shown as saved,
+/// and the delivered deal's logged hours calibrating hours per function point.
+#[test]
+fn quotes_are_saved_versioned_accepted_and_calibrate_on_delivered_deals() {
+    let s = Sandbox::new();
+    s.write("api.yaml", &petstore());
+    s.ok(&[
+        "deal",
+        "add",
+        "--id",
+        "D-7",
+        "--client",
+        "Acme",
+        "--platform",
+        "direct",
+        "--kind",
+        "project",
+        "--value",
+        "9000",
+        "--currency",
+        "USD",
+    ]);
+    let estimate = [
+        "quote",
+        "estimate",
+        "--openapi",
+        "api.yaml",
+        "--deal",
+        "D-7",
+    ];
+    let first = s.json(&estimate);
+    let mut second_args = estimate.to_vec();
+    second_args.extend(["--sla-tier", "gold"]);
+    let second = s.json(&second_args);
+    assert_ne!(first, second);
+
+    let listed = s.json(&["quote", "list", "--deal", "D-7"]);
+    let listed = listed.as_array().unwrap();
+    assert_eq!(listed.len(), 2);
+    assert_eq!(listed[0]["version"], 1);
+    assert_eq!(listed[1]["version"], 2);
+    assert_eq!(listed[0]["quote"], first);
+    assert_eq!(listed[1]["quote"], second);
+    assert!(listed.iter().all(|q| q["accepted_at"].is_null()));
+
+    s.ok(&[
+        "quote",
+        "accept",
+        "D-7",
+        "1",
+        "--at",
+        "2026-11-20T10:00:00Z",
+    ]);
+    let listed = s.json(&["quote", "list"]);
+    assert_eq!(listed[0]["accepted_at"], "2026-11-20T10:00:00Z");
+    assert!(listed[1]["accepted_at"].is_null());
+    // `show` without a version is the latest; with one, that one, exactly as saved.
+    assert_eq!(s.json(&["quote", "show", "D-7"]), second);
+    assert_eq!(s.json(&["quote", "show", "D-7", "1"]), first);
+    let table = s.ok(&["quote", "show", "D-7", "1"]);
+    assert!(
+        table.contains("v1") && table.contains("accepted 2026-11-20T10:00:00Z"),
+        "{table}"
+    );
+
+    // Not delivered yet: nothing to calibrate on.
+    let out = s.gigops(&["quote", "calibrate"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    // Delivered: 30 hours logged on the deal, against the accepted (first) quote's AFP.
+    s.ok(&[
+        "time",
+        "add",
+        "D-7",
+        "--minutes",
+        "1200",
+        "--category",
+        "coding",
+    ]);
+    s.ok(&[
+        "time",
+        "add",
+        "D-7",
+        "--minutes",
+        "600",
+        "--category",
+        "testing",
+    ]);
+    s.ok(&["deal", "close", "D-7", "won"]);
+    let fit = s.json(&["quote", "calibrate"]);
+    let afp = first["function_points"]["afp"].as_f64().unwrap();
+    let line = &fit["hours_per_fp"];
+    assert_eq!(line["samples"], 1);
+    assert!(
+        (line["value"].as_f64().unwrap() - 30.0 / afp).abs() < 1e-9,
+        "{fit}"
+    );
+    // The COCOMO multiplier: hours over the first quote's COCOMO II hours at calibration 1.
+    let pm = first["effort"]["cocomo2"]["person_months"]
+        .as_f64()
+        .unwrap();
+    let multiplier = fit["cocomo_multiplier"]["value"].as_f64().unwrap();
+    assert!((multiplier - 30.0 / (pm * 152.0)).abs() < 1e-9, "{fit}");
+
+    // An unknown deal or version is named.
+    let out = s.gigops(&["quote", "accept", "D-7", "9"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("D-7 v9"));
+    let out = s
+        .gigops(&[
+            "quote",
+            "estimate",
+            "--openapi",
+            "api.yaml",
+            "--deal",
+            "D-404",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
