@@ -365,14 +365,15 @@ impl<'a> Parser<'a> {
     fn read_attributes<'e>(&mut self, tag: &Tag<'e>) -> Result<Attributes<'e>, Stop> {
         let mut found = Attributes::default();
         for (key, raw) in tag.attributes() {
-            let slot = match key {
-                b"name" => &mut found.name,
-                b"classname" => &mut found.classname,
-                b"time" => &mut found.time,
-                b"message" => &mut found.message,
-                b"type" => &mut found.kind,
-                b"status" => &mut found.status,
-                b"result" => &mut found.result,
+            // By length first: a match on the names alone compares each in turn.
+            let slot = match (key.len(), key) {
+                (4, b"name") => &mut found.name,
+                (9, b"classname") => &mut found.classname,
+                (4, b"time") => &mut found.time,
+                (7, b"message") => &mut found.message,
+                (4, b"type") => &mut found.kind,
+                (6, b"status") => &mut found.status,
+                (6, b"result") => &mut found.result,
                 _ => continue,
             };
             match xml_stream::attribute_value(raw) {
@@ -541,25 +542,9 @@ impl<'a> Parser<'a> {
             Some(same) if same == &*suite_name => suite_name.clone(),
             Some(other) => Arc::from(other),
         };
-        let suite = if !path.is_empty() {
-            path
-        } else if !classname.is_empty() {
-            classname.clone()
-        } else {
-            self.fallback_suite()
-        };
-        let time = attributes
-            .time
-            .as_deref()
-            .and_then(|text| match parse_seconds(text) {
-                Ok(seconds) => seconds,
-                Err(reason) => {
-                    self.problem(line, "time".into(), reason);
-                    None
-                }
-            });
-        let skipped_by_status = attributes.status.as_deref() == Some("notrun")
-            || matches!(attributes.result.as_deref(), Some("skipped" | "suppressed"));
+        let suite = self.suite_of(&path, &classname);
+        let time = self.case_time(attributes.time.as_deref(), line);
+        let skipped_by_status = skipped_by_status(&attributes);
         OpenCase {
             suite,
             suite_name,
@@ -573,6 +558,29 @@ impl<'a> Parser<'a> {
             collection_failure: false,
             error_type: String::new(),
             output: Bounded::default(),
+        }
+    }
+
+    /// The suite of a testcase: the path of the suites around it, else its classname, else
+    /// the report's name.
+    fn suite_of(&self, path: &Arc<str>, classname: &str) -> Arc<str> {
+        if !path.is_empty() {
+            path.clone()
+        } else if !classname.is_empty() {
+            Arc::from(classname)
+        } else {
+            self.fallback_suite()
+        }
+    }
+
+    /// A testcase's `time` attribute; a bad one is a problem and no duration.
+    fn case_time(&mut self, time: Option<&str>, line: u64) -> Option<f64> {
+        match parse_seconds(time?) {
+            Ok(seconds) => seconds,
+            Err(reason) => {
+                self.problem(line, "time".into(), reason);
+                None
+            }
         }
     }
 
@@ -678,16 +686,7 @@ impl<'a> Parser<'a> {
             });
             return;
         }
-        // Node writes the classname `test` for every test: it tells nothing.
-        let name = if !case.classname.is_empty()
-            && case.classname != case.suite_name
-            && case.classname != case.suite
-            && &*case.classname != NODE_CLASSNAME
-        {
-            format!("{}.{}", case.classname, case.name)
-        } else {
-            case.name
-        };
+        let name = test_name(case.name, &case.classname, &case.suite, &case.suite_name);
         let test = TestCase {
             suite: case.suite,
             name: name.into_boxed_str(),
@@ -773,8 +772,29 @@ impl xml_stream::Sink for Parser<'_> {
         if tag.name() == b"testcase" && in_suite && self.case.is_none() {
             self.end_text_node();
             let attributes = self.read_attributes(tag)?;
-            let case = self.new_case(attributes, tag.line);
-            self.record_case(case);
+            let time = self.case_time(attributes.time.as_deref(), tag.line);
+            // Nothing in it, so it did not fail and has no output.
+            let status = if skipped_by_status(&attributes) {
+                TestStatus::Skipped
+            } else {
+                TestStatus::Passed
+            };
+            let classname = attributes.classname.as_deref().unwrap_or_default();
+            let (path, suite_name) = match self.suites.last() {
+                Some(suite) => (&suite.path, &*suite.name),
+                None => (&self.empty, ""),
+            };
+            let suite = self.suite_of(path, classname);
+            let name = test_name(owned(attributes.name), classname, &suite, suite_name);
+            self.add_case(TestCase {
+                suite,
+                name: name.into_boxed_str(),
+                status,
+                duration_seconds: time,
+                output: Box::default(),
+                cached: false,
+                flaky: false,
+            });
             return Ok(());
         }
         self.start_element(tag)?;
@@ -860,6 +880,26 @@ fn element_name(name: &[u8]) -> Cow<'static, str> {
         b"property" => "property",
         _ => return Cow::Owned(String::from_utf8_lossy(name).into_owned()),
     })
+}
+
+/// Whether gtest's `status="notrun"` or `result="skipped"` says the testcase did not run.
+fn skipped_by_status(attributes: &Attributes) -> bool {
+    attributes.status.as_deref() == Some("notrun")
+        || matches!(attributes.result.as_deref(), Some("skipped" | "suppressed"))
+}
+
+/// A test's name: `classname.name` when the classname says more than its suite does.
+fn test_name(name: String, classname: &str, suite: &str, suite_name: &str) -> String {
+    // Node writes the classname `test` for every test: it tells nothing.
+    if !classname.is_empty()
+        && classname != suite_name
+        && classname != suite
+        && classname != NODE_CLASSNAME
+    {
+        format!("{classname}.{name}")
+    } else {
+        name
+    }
 }
 
 /// Whether a failed testcase stands for its suite rather than for a test of it.

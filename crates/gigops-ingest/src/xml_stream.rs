@@ -588,10 +588,14 @@ fn scan_tag(bytes: &[u8], attributes: &mut Vec<Attribute>) -> Scanned {
             };
         }
         let written = &bytes[attribute_name.clone()];
-        if attributes
-            .iter()
-            .any(|a: &Attribute| &bytes[a.name.clone()] == written)
-        {
+        // Lengths first: most names differ in length, and a slice comparison is a call.
+        let mut repeated = false;
+        for earlier in attributes.iter() {
+            if earlier.name.len() == written.len() && &bytes[earlier.name.clone()] == written {
+                repeated = true;
+            }
+        }
+        if repeated {
             return Scanned::Malformed {
                 at: name_start,
                 reason: format!(
