@@ -9,6 +9,7 @@
 //! figures, [`templates`] for the HTML layout and [`typeset`] for the PDF.
 
 pub mod charts;
+pub mod diagram;
 mod error;
 pub mod format;
 mod gate;
