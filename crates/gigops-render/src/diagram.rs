@@ -457,7 +457,8 @@ pub fn layout(chart: &Flowchart) -> Layout {
         if let Some((w, h)) = label_sizes[chain.edge] {
             let r = vertices[chain.vertices[0]].rank;
             let along = if horizontal { w } else { h };
-            gap[r] = gap[r].max(along + 28.0);
+            // Clear of the boxes of subgraphs on either side of the gap, too.
+            gap[r] = gap[r].max(along + 28.0 + depth * 2.0 * CLUSTER_PAD);
         }
     }
     let mut centre_along = vec![0.0f64; ranks];
@@ -500,6 +501,24 @@ pub fn layout(chart: &Flowchart) -> Layout {
         let mut cursor = vec![MARGIN; ranks];
         let all: Vec<usize> = (0..vertices.len()).collect();
         packer.pack(&all, 0, &mut cursor);
+        // Pulling toward neighbours only ever moves items forward: move the whole back to the
+        // margin, or every pass would leave more empty space before the first item.
+        let first = across
+            .iter()
+            .zip(&vertices)
+            .map(|(a, v)| a - v.across / 2.0)
+            .chain(cluster_range.values().map(|r| r.0))
+            .fold(f64::INFINITY, f64::min);
+        if first.is_finite() && first > MARGIN {
+            let shift = first - MARGIN;
+            for a in across.iter_mut() {
+                *a -= shift;
+            }
+            for r in cluster_range.values_mut() {
+                r.0 -= shift;
+                r.1 -= shift;
+            }
+        }
     }
     let total_across = across
         .iter()
