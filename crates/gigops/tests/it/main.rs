@@ -1,6 +1,7 @@
 //! The `gigops` binary, driven from the outside as a user would.
 
 mod gate;
+mod proposal;
 mod ledger_cli;
 mod quote;
 mod reports;
