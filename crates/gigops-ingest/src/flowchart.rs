@@ -214,14 +214,9 @@ impl Cursor<'_> {
     }
 
     fn rest_starts_with(&self, s: &str) -> bool {
-        let mut i = self.pos;
-        for c in s.chars() {
-            if self.chars.get(i) != Some(&c) {
-                return false;
-            }
-            i += 1;
-        }
-        true
+        (self.pos..)
+            .zip(s.chars())
+            .all(|(i, c)| self.chars.get(i) == Some(&c))
     }
 
     fn skip_spaces(&mut self) {
@@ -244,9 +239,10 @@ impl Cursor<'_> {
     fn ident(&mut self) -> Option<String> {
         let start = self.pos;
         while let Some(c) = self.peek() {
+            // A `-` that starts a link (`-->`, `-.->`, `->`) or the id ends it.
             let link_ahead = c == '-'
-                && matches!(self.chars.get(self.pos + 1), Some('-' | '.' | '>'))
-                || c == '-' && self.pos == start;
+                && (self.pos == start
+                    || matches!(self.chars.get(self.pos + 1), Some('-' | '.' | '>')));
             if (c.is_alphanumeric() || c == '_' || c == '-') && !link_ahead {
                 self.pos += 1;
             } else {
@@ -309,7 +305,10 @@ impl Parser<'_> {
             "TD" | "TB" => Direction::TD,
             "BT" => Direction::BT,
             "" => {
-                self.problem(at, "expected a direction after `flowchart`: LR, RL, TD, TB or BT");
+                self.problem(
+                    at,
+                    "expected a direction after `flowchart`: LR, RL, TD, TB or BT",
+                );
                 Direction::TD
             }
             other => {
@@ -322,7 +321,10 @@ impl Parser<'_> {
         };
         if !c.at_end() {
             let at = c.at();
-            self.problem(at, "unexpected text after the direction: expected the end of the line");
+            self.problem(
+                at,
+                "unexpected text after the direction: expected the end of the line",
+            );
         }
         direction
     }
@@ -475,7 +477,8 @@ impl Parser<'_> {
         if c.rest_starts_with("-- ") {
             c.pos += 3;
             let start = c.pos;
-            while c.pos < c.chars.len() && !(c.rest_starts_with("-->") || c.rest_starts_with("---")) {
+            while c.pos < c.chars.len() && !(c.rest_starts_with("-->") || c.rest_starts_with("---"))
+            {
                 c.pos += 1;
             }
             if c.pos >= c.chars.len() {
@@ -486,7 +489,11 @@ impl Parser<'_> {
             let arrow = c.rest_starts_with("-->");
             c.pos += 3;
             let label = label.trim();
-            return Some((arrow, LineStyle::Solid, (!label.is_empty()).then(|| label.to_string())));
+            return Some((
+                arrow,
+                LineStyle::Solid,
+                (!label.is_empty()).then(|| label.to_string()),
+            ));
         }
         let found: String = c.chars[c.pos..].iter().take(8).collect();
         self.problem(
@@ -522,11 +529,13 @@ impl Parser<'_> {
         let shaped = match c.peek() {
             Some('[') if c.chars.get(c.pos + 1) == Some(&'(') => {
                 c.pos += 2;
-                self.until(c, ")]", shape_at, "[(").map(|l| (Shape::Cylinder, l))
+                self.until(c, ")]", shape_at, "[(")
+                    .map(|l| (Shape::Cylinder, l))
             }
             Some('(') if c.chars.get(c.pos + 1) == Some(&'(') => {
                 c.pos += 2;
-                self.until(c, "))", shape_at, "((").map(|l| (Shape::Circle, l))
+                self.until(c, "))", shape_at, "((")
+                    .map(|l| (Shape::Circle, l))
             }
             Some('[') => {
                 c.pos += 1;
@@ -534,7 +543,8 @@ impl Parser<'_> {
             }
             Some('(') => {
                 c.pos += 1;
-                self.until(c, ")", shape_at, "(").map(|l| (Shape::Rounded, l))
+                self.until(c, ")", shape_at, "(")
+                    .map(|l| (Shape::Rounded, l))
             }
             Some(open @ ('{' | '>')) => {
                 self.problem(
@@ -569,7 +579,12 @@ impl Parser<'_> {
         if let Some((shape, label)) = shaped {
             let lines: Vec<String> = split_breaks(&label);
             if lines.iter().all(|l| l.is_empty()) {
-                self.problem(shape_at, format!("node {id:?} has an empty label: write its text, or leave the brackets out"));
+                self.problem(
+                    shape_at,
+                    format!(
+                        "node {id:?} has an empty label: write its text, or leave the brackets out"
+                    ),
+                );
             } else if let Some(first) = self.labelled.get(&index).copied() {
                 let node = &self.nodes[index];
                 if node.label != lines || node.shape != shape {
@@ -631,7 +646,13 @@ impl Parser<'_> {
     }
 
     /// The text up to `close` (a `"…"` inside is taken whole), the cursor after it.
-    fn until(&mut self, c: &mut Cursor<'_>, close: &str, open_at: At, open: &str) -> Option<String> {
+    fn until(
+        &mut self,
+        c: &mut Cursor<'_>,
+        close: &str,
+        open_at: At,
+        open: &str,
+    ) -> Option<String> {
         c.skip_spaces();
         if c.peek() == Some('"') {
             let text = self.quoted(c)?;
@@ -672,7 +693,10 @@ impl Parser<'_> {
             }
             c.pos += 1;
         }
-        self.problem(open, "a quoted label is not closed: expected `\"` on the same line");
+        self.problem(
+            open,
+            "a quoted label is not closed: expected `\"` on the same line",
+        );
         None
     }
 }
@@ -762,7 +786,13 @@ mod tests {
             ]
         );
         assert_eq!(chart.subgraphs[0].title, "云端");
-        assert_eq!(chart.edges[0].at, At { line: 3, column: 17 });
+        assert_eq!(
+            chart.edges[0].at,
+            At {
+                line: 3,
+                column: 17
+            }
+        );
     }
 
     #[test]
@@ -791,13 +821,20 @@ mod tests {
         );
         assert_eq!(
             problems("\n  sequenceDiagram\n"),
-            ["arch.mmd:2: column 3: \"sequenceDiagram\": expected `flowchart` (or `graph`) and a direction, such as `flowchart LR`"]
+            [
+                "arch.mmd:2: column 3: \"sequenceDiagram\": expected `flowchart` (or `graph`) and a direction, such as `flowchart LR`"
+            ]
         );
         assert_eq!(
             problems("%% nothing\n"),
-            ["arch.mmd:1: column 1: an empty diagram: expected `flowchart LR` or `flowchart TD` on the first line, then nodes and links"]
+            [
+                "arch.mmd:1: column 1: an empty diagram: expected `flowchart LR` or `flowchart TD` on the first line, then nodes and links"
+            ]
         );
-        assert_eq!(parse("a", "graph TB\n a\n").unwrap().direction, Direction::TD);
+        assert_eq!(
+            parse("a", "graph TB\n a\n").unwrap().direction,
+            Direction::TD
+        );
     }
 
     #[test]
@@ -812,7 +849,9 @@ mod tests {
     fn a_node_in_two_subgraphs_is_a_problem() {
         assert_eq!(
             problems("flowchart LR\nsubgraph a\n x\nend\nsubgraph b\n x --> y\nend\n"),
-            ["arch.mmd:6: column 2: node \"x\" is already in subgraph \"a\": a node can be in one subgraph only, not also in \"b\""]
+            [
+                "arch.mmd:6: column 2: node \"x\" is already in subgraph \"a\": a node can be in one subgraph only, not also in \"b\""
+            ]
         );
     }
 }

@@ -556,7 +556,11 @@ fn collect_required<'a>(
     {
         properties.push((key.text.clone(), value));
     }
-    for member in schema.get("allOf").and_then(Node::items).unwrap_or_default() {
+    for member in schema
+        .get("allOf")
+        .and_then(Node::items)
+        .unwrap_or_default()
+    {
         collect_required(doc, member, names, properties, seen, depth + 1);
     }
 }
@@ -703,7 +707,10 @@ pub fn api_contract(file: &str, text: &str) -> Result<ApiContract, Problems> {
     let counted = count_document(file, &root)?;
     let doc = Doc { root: &root };
     let mut rows = Vec::new();
-    let paths = root.get("paths").and_then(Node::entries).unwrap_or_default();
+    let paths = root
+        .get("paths")
+        .and_then(Node::entries)
+        .unwrap_or_default();
     // The counted operations come in document order, as the walk below visits them.
     let mut counted_rows = counted.operations.into_iter();
     for (path, item) in paths {
@@ -712,7 +719,9 @@ pub fn api_contract(file: &str, text: &str) -> Result<ApiContract, Problems> {
             if !METHODS.contains(&method.text.as_str()) || op.entries().is_none() {
                 continue;
             }
-            let Some(row) = counted_rows.next() else { break };
+            let Some(row) = counted_rows.next() else {
+                break;
+            };
             let example = request_example(&doc, op).or_else(|| response_example(&doc, op));
             debug_assert_eq!(row.path, path.text);
             rows.push(ContractRow {
@@ -766,7 +775,11 @@ fn message_example(doc: &Doc<'_>, message: &Node, of: &'static str) -> Option<Ex
                     .map(|(_, e)| doc.deref(e))
                     .and_then(|e| e.get("value"))
             })
-            .or_else(|| m.get("schema").map(|s| doc.deref(s)).and_then(|s| s.get("example")));
+            .or_else(|| {
+                m.get("schema")
+                    .map(|s| doc.deref(s))
+                    .and_then(|s| s.get("example"))
+            });
         if let Some(example) = given {
             return Some(Example {
                 of,
@@ -826,13 +839,18 @@ impl Ordered {
             Ordered::Null => "null".into(),
             Ordered::Bool(b) => b.to_string(),
             Ordered::Int(i) => i.to_string(),
-            Ordered::Float(f) if f.is_finite() => serde_json::Number::from_f64(*f)
-                .map_or_else(|| "null".into(), |n| n.to_string()),
+            Ordered::Float(f) if f.is_finite() => {
+                serde_json::Number::from_f64(*f).map_or_else(|| "null".into(), |n| n.to_string())
+            }
             Ordered::Float(_) => "null".into(),
             Ordered::Str(s) => serde_json::Value::String(s.clone()).to_string(),
             Ordered::Array(items) => format!(
                 "[{}]",
-                items.iter().map(Ordered::compact).collect::<Vec<_>>().join(", ")
+                items
+                    .iter()
+                    .map(Ordered::compact)
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
             Ordered::Object(entries) => format!(
                 "{{{}}}",
@@ -896,11 +914,19 @@ impl Ordered {
 /// An example value from a schema: its `example`, `default`, `const` or first `enum` value;
 /// else by its type — objects property by property (through `$ref` and `allOf`), arrays with
 /// one item, strings by their format. A schema met again inside itself stops as `null`.
-fn build_example(doc: &Doc<'_>, schema: &Node, seen: &mut BTreeSet<String>, depth: usize) -> Ordered {
+fn build_example(
+    doc: &Doc<'_>,
+    schema: &Node,
+    seen: &mut BTreeSet<String>,
+    depth: usize,
+) -> Ordered {
     if depth > 8 {
         return Ordered::Null;
     }
-    let reference = schema.get("$ref").and_then(Node::as_str).map(str::to_string);
+    let reference = schema
+        .get("$ref")
+        .and_then(Node::as_str)
+        .map(str::to_string);
     if let Some(r) = &reference
         && !seen.insert(r.clone())
     {
@@ -913,7 +939,11 @@ fn build_example(doc: &Doc<'_>, schema: &Node, seen: &mut BTreeSet<String>, dept
                 return Ordered::from_node(v);
             }
         }
-        if let Some(first) = s.get("examples").and_then(Node::items).and_then(|e| e.first()) {
+        if let Some(first) = s
+            .get("examples")
+            .and_then(Node::items)
+            .and_then(|e| e.first())
+        {
             return Ordered::from_node(first);
         }
         if let Some(first) = s.get("enum").and_then(Node::items).and_then(|e| e.first()) {
@@ -968,7 +998,9 @@ fn build_example(doc: &Doc<'_>, schema: &Node, seen: &mut BTreeSet<String>, dept
                     .map(|(k, v)| (k.text.clone(), build_example(doc, v, seen, depth + 1)))
                     .collect();
                 if entries.is_empty()
-                    && let Some(extra) = s.get("additionalProperties").filter(|a| a.entries().is_some())
+                    && let Some(extra) = s
+                        .get("additionalProperties")
+                        .filter(|a| a.entries().is_some())
                 {
                     entries.push(("key".into(), build_example(doc, extra, seen, depth + 1)));
                 }

@@ -114,10 +114,11 @@ pub fn benchmark_evidence(
     let summary: Option<(String, Summary)> = summary_file.and_then(|(file, text)| {
         read_json::<Summary>(file, text, summary::SCHEMA, &mut problems).map(|s| (file.into(), s))
     });
-    let comparisons: Option<(String, ComparisonFile)> = comparisons_file.and_then(|(file, text)| {
-        read_json::<ComparisonFile>(file, text, benchcmp::FILE_SCHEMA, &mut problems)
-            .map(|c| (file.into(), c))
-    });
+    let comparisons: Option<(String, ComparisonFile)> =
+        comparisons_file.and_then(|(file, text)| {
+            read_json::<ComparisonFile>(file, text, benchcmp::FILE_SCHEMA, &mut problems)
+                .map(|c| (file.into(), c))
+        });
     if let Some((file, s)) = &summary
         && s.benchmarks.is_none()
     {
@@ -155,7 +156,9 @@ pub fn benchmark_evidence(
     Ok(BenchmarkEvidence {
         sources,
         generated_at,
-        describe: summary.as_ref().and_then(|(_, s)| s.project.describe.clone()),
+        describe: summary
+            .as_ref()
+            .and_then(|(_, s)| s.project.describe.clone()),
         summary: summary.as_ref().and_then(|(_, s)| s.benchmarks.clone()),
         alpha: comparisons.as_ref().map(|(_, c)| c.alpha),
         baseline: comparisons.as_ref().is_some_and(|(_, c)| c.baseline),
@@ -187,7 +190,10 @@ fn read_json<T: serde::de::DeserializeOwned>(
             return None;
         }
     };
-    let found = value.get("schema").and_then(|s| s.as_str()).unwrap_or_default();
+    let found = value
+        .get("schema")
+        .and_then(|s| s.as_str())
+        .unwrap_or_default();
     if found != schema {
         problems.push(Problem {
             file: file.into(),
@@ -206,7 +212,12 @@ fn read_json<T: serde::de::DeserializeOwned>(
                 file: file.into(),
                 line,
                 column,
-                reason: e.to_string().split(" at line ").next().unwrap_or_default().to_string(),
+                reason: e
+                    .to_string()
+                    .split(" at line ")
+                    .next()
+                    .unwrap_or_default()
+                    .to_string(),
             });
             None
         }
@@ -232,9 +243,11 @@ mod tests {
 
     #[test]
     fn both_files_of_one_run() {
-        let evidence =
-            benchmark_evidence(Some(("summary.json", SUMMARY)), Some(("benchmarks.json", COMPARISONS)))
-                .unwrap();
+        let evidence = benchmark_evidence(
+            Some(("summary.json", SUMMARY)),
+            Some(("benchmarks.json", COMPARISONS)),
+        )
+        .unwrap();
         assert_eq!(evidence.describe.as_deref(), Some("v1.2.0"));
         assert_eq!(evidence.summary.as_ref().unwrap().compared, 2);
         assert_eq!(evidence.comparisons.len(), 1);
@@ -246,13 +259,18 @@ mod tests {
     #[test]
     fn files_of_two_runs_or_of_another_kind_are_refused() {
         let other = COMPARISONS.replace("10:00:00Z", "11:00:00Z");
-        let err = benchmark_evidence(Some(("s.json", SUMMARY)), Some(("b.json", &other))).unwrap_err();
+        let err =
+            benchmark_evidence(Some(("s.json", SUMMARY)), Some(("b.json", &other))).unwrap_err();
         assert_eq!(
             err.to_string(),
             "b.json: generated_at: \"2025-06-30T11:00:00Z\" is another run than s.json's \"2025-06-30T10:00:00Z\": expected the two files of one gate run"
         );
         let err = benchmark_evidence(Some(("b.json", COMPARISONS)), None).unwrap_err();
-        assert!(err.to_string().contains("expected schema \"gigops.gate.summary/1\""), "{err}");
+        assert!(
+            err.to_string()
+                .contains("expected schema \"gigops.gate.summary/1\""),
+            "{err}"
+        );
         let broken = COMPARISONS.replace("\"alpha\": 0.05", "\"alpha\": \"high\"");
         let err = benchmark_evidence(None, Some(("b.json", &broken))).unwrap_err();
         assert_eq!(err.0[0].line, 2, "{err}");

@@ -89,10 +89,17 @@ pub struct PlacedEdge {
     pub points: Vec<(f64, f64)>,
     pub arrow: bool,
     pub style: LineStyle,
-    /// The label's centre and size.
-    pub label: Option<(String, (f64, f64), (f64, f64))>,
+    pub label: Option<EdgeLabel>,
     /// Drawn against the ranks (an edge of a cycle).
     pub reversed: bool,
+}
+
+/// An edge's label, on a white ground over the line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EdgeLabel {
+    pub text: String,
+    pub centre: (f64, f64),
+    pub size: (f64, f64),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -308,7 +315,10 @@ pub fn layout(chart: &Flowchart) -> Layout {
     for &(a, b, edge) in &dag {
         let mut chain = vec![a];
         let common = {
-            let (pa, pb) = (path_of(chart.nodes[a].subgraph), path_of(chart.nodes[b].subgraph));
+            let (pa, pb) = (
+                path_of(chart.nodes[a].subgraph),
+                path_of(chart.nodes[b].subgraph),
+            );
             pa.iter()
                 .zip(&pb)
                 .take_while(|(x, y)| x == y)
@@ -408,8 +418,8 @@ pub fn layout(chart: &Flowchart) -> Layout {
             for &v in &layers[r] {
                 let adjacent = &neighbours[v];
                 if !adjacent.is_empty() {
-                    keys[v] = adjacent.iter().map(|&u| position[u]).sum::<f64>()
-                        / adjacent.len() as f64;
+                    keys[v] =
+                        adjacent.iter().map(|&u| position[u]).sum::<f64>() / adjacent.len() as f64;
                 }
             }
             let mut one = vec![std::mem::take(&mut layers[r])];
@@ -445,12 +455,9 @@ pub fn layout(chart: &Flowchart) -> Layout {
         .edges
         .iter()
         .map(|e| {
-            e.label.as_ref().map(|l| {
-                (
-                    text_width(l, LABEL_FONT) + 10.0,
-                    LABEL_FONT + 8.0,
-                )
-            })
+            e.label
+                .as_ref()
+                .map(|l| (text_width(l, LABEL_FONT) + 10.0, LABEL_FONT + 8.0))
         })
         .collect();
     for chain in &chains {
@@ -481,8 +488,7 @@ pub fn layout(chart: &Flowchart) -> Layout {
         } else {
             (0..vertices.len())
                 .map(|v| {
-                    let adjacent: Vec<usize> =
-                        up[v].iter().chain(&down[v]).copied().collect();
+                    let adjacent: Vec<usize> = up[v].iter().chain(&down[v]).copied().collect();
                     (!adjacent.is_empty()).then(|| {
                         adjacent.iter().map(|&w| across[w]).sum::<f64>() / adjacent.len() as f64
                     })
@@ -562,8 +568,14 @@ pub fn layout(chart: &Flowchart) -> Layout {
         let (first, second) = (chain.vertices[0], chain.vertices[1]);
         let last = chain.vertices.len() - 1;
         let (end, before) = (chain.vertices[last], chain.vertices[last - 1]);
-        ports.entry((first, true)).or_default().push((across[second], k));
-        ports.entry((end, false)).or_default().push((across[before], k));
+        ports
+            .entry((first, true))
+            .or_default()
+            .push((across[second], k));
+        ports
+            .entry((end, false))
+            .or_default()
+            .push((across[before], k));
     }
     let mut offset: HashMap<(usize, bool, usize), f64> = HashMap::new();
     for ((v, outward), list) in &mut ports {
@@ -629,13 +641,21 @@ pub fn layout(chart: &Flowchart) -> Layout {
         let label = e.label.as_ref().map(|text| {
             let gap_start = points
                 .iter()
-                .position(|p| p.0 >= centre_along[vertices[chain.vertices[0]].rank] + extent[vertices[chain.vertices[0]].rank] / 2.0 - 0.01)
+                .position(|p| {
+                    p.0 >= centre_along[vertices[chain.vertices[0]].rank]
+                        + extent[vertices[chain.vertices[0]].rank] / 2.0
+                        - 0.01
+                })
                 .unwrap_or(0);
             let a = points[gap_start];
             let b = points.get(gap_start + 1).copied().unwrap_or(a);
             let mid = ((a.0 + b.0) / 2.0, (a.1 + b.1) / 2.0);
             let (w, h) = label_sizes[chain.edge].unwrap_or((0.0, 0.0));
-            (text.clone(), to_xy(mid.0, mid.1), (w, h))
+            EdgeLabel {
+                text: text.clone(),
+                centre: to_xy(mid.0, mid.1),
+                size: (w, h),
+            }
         });
         let mut points: Vec<(f64, f64)> = points.into_iter().map(|(a, c)| to_xy(a, c)).collect();
         if chain.reversed {
@@ -676,7 +696,11 @@ pub fn layout(chart: &Flowchart) -> Layout {
         let label = e.label.as_ref().map(|text| {
             let (w, h) = label_sizes[i].unwrap_or((0.0, 0.0));
             let (x, y) = points[1];
-            (text.clone(), (x + w / 2.0 + 14.0, y), (w, h))
+            EdgeLabel {
+                text: text.clone(),
+                centre: (x + w / 2.0 + 14.0, y),
+                size: (w, h),
+            }
         });
         edges[i] = Some(PlacedEdge {
             points,
@@ -693,9 +717,9 @@ pub fn layout(chart: &Flowchart) -> Layout {
             let members: Vec<usize> = (0..vertices.len())
                 .filter(|&v| paths[v].contains(&c))
                 .collect();
-            let r_lo = members.iter().map(|&v| {
-                centre_along[vertices[v].rank] - vertices[v].along / 2.0
-            });
+            let r_lo = members
+                .iter()
+                .map(|&v| centre_along[vertices[v].rank] - vertices[v].along / 2.0);
             let along_lo = r_lo.fold(f64::INFINITY, f64::min);
             let along_hi = members
                 .iter()
@@ -873,7 +897,9 @@ impl Packer<'_> {
                         ranks.iter().copied().min().unwrap_or(0),
                         ranks.iter().copied().max().unwrap_or(0),
                     );
-                    let start = (r0..=r1).map(|r| cursor[r]).fold(f64::NEG_INFINITY, f64::max);
+                    let start = (r0..=r1)
+                        .map(|r| cursor[r])
+                        .fold(f64::NEG_INFINITY, f64::max);
                     let mut inner_cursor = cursor.to_vec();
                     for slot in &mut inner_cursor[r0..=r1] {
                         *slot = start + CLUSTER_PAD + self.title;
@@ -919,7 +945,11 @@ pub fn diagram_svg(chart: &Flowchart, title: &str, font_family: &str) -> String 
         );
     }
     for e in &layout.edges {
-        let width = if e.style == LineStyle::Thick { 2.6 } else { 1.4 };
+        let width = if e.style == LineStyle::Thick {
+            2.6
+        } else {
+            1.4
+        };
         let dash = (e.style == LineStyle::Dotted).then_some("5 4");
         let mut points = e.points.clone();
         if e.arrow && points.len() >= 2 {
@@ -949,8 +979,18 @@ pub fn diagram_svg(chart: &Flowchart, title: &str, font_family: &str) -> String 
         }
     }
     for e in &layout.edges {
-        if let Some((text, (x, y), (w, h))) = &e.label {
-            svg.rounded_rect((x - w / 2.0, y - h / 2.0, *w, *h), 3.0, "#ffffff", ("#ffffff", 0.0));
+        if let Some(EdgeLabel {
+            text,
+            centre: (x, y),
+            size: (w, h),
+        }) = &e.label
+        {
+            svg.rounded_rect(
+                (x - w / 2.0, y - h / 2.0, *w, *h),
+                3.0,
+                "#ffffff",
+                ("#ffffff", 0.0),
+            );
             svg.text(
                 *x,
                 *y,
@@ -993,13 +1033,30 @@ pub fn diagram_svg(chart: &Flowchart, title: &str, font_family: &str) -> String 
                 let n = svg::num;
                 let body = format!(
                     "M {} {} L {} {} A {} {} 0 0 0 {} {} L {} {} A {} {} 0 0 0 {} {} Z",
-                    n(l), n(t), n(l), n(b), n(rx), n(CAP), n(r), n(b), n(r), n(t), n(rx), n(CAP), n(l), n(t)
+                    n(l),
+                    n(t),
+                    n(l),
+                    n(b),
+                    n(rx),
+                    n(CAP),
+                    n(r),
+                    n(b),
+                    n(r),
+                    n(t),
+                    n(rx),
+                    n(CAP),
+                    n(l),
+                    n(t)
                 );
                 svg.path(&body, NODE_FILL, stroke);
                 svg.ellipse((node.x, t), (rx, CAP), NODE_FILL, stroke);
             }
         }
-        let offset = if node.shape == Shape::Cylinder { CAP / 2.0 } else { 0.0 };
+        let offset = if node.shape == Shape::Cylinder {
+            CAP / 2.0
+        } else {
+            0.0
+        };
         let first = node.y + offset - (node.lines.len() as f64 - 1.0) * LINE / 2.0;
         for (i, line) in node.lines.iter().enumerate() {
             svg.text(
@@ -1070,13 +1127,25 @@ mod tests {
         }
         for (e, placed) in chart.edges.iter().zip(&layout.edges) {
             let (first, last) = (placed.points[0], *placed.points.last().unwrap());
-            assert!(on_border(&layout.nodes[e.from], first), "{e:?}: {first:?} off {:?}", layout.nodes[e.from]);
-            assert!(on_border(&layout.nodes[e.to], last), "{e:?}: {last:?} off {:?}", layout.nodes[e.to]);
+            assert!(
+                on_border(&layout.nodes[e.from], first),
+                "{e:?}: {first:?} off {:?}",
+                layout.nodes[e.from]
+            );
+            assert!(
+                on_border(&layout.nodes[e.to], last),
+                "{e:?}: {last:?} off {:?}",
+                layout.nodes[e.to]
+            );
         }
         // A subgraph's box holds its members and no other node.
         for (c, cluster) in layout.clusters.iter().enumerate() {
             let b = (cluster.x, cluster.y, cluster.width, cluster.height);
-            let sub = chart.subgraphs.iter().position(|s| s.title == cluster.title).unwrap();
+            let sub = chart
+                .subgraphs
+                .iter()
+                .position(|s| s.title == cluster.title)
+                .unwrap();
             let within = |mut s: Option<usize>| {
                 while let Some(x) = s {
                     if x == sub {
@@ -1089,7 +1158,14 @@ mod tests {
             for (node, placed) in chart.nodes.iter().zip(&layout.nodes) {
                 let r = rect(placed);
                 if within(node.subgraph) {
-                    assert!(r.0 >= b.0 && r.1 >= b.1 && r.0 + r.2 <= b.0 + b.2 && r.1 + r.3 <= b.1 + b.3, "cluster {c} misses {}", node.id);
+                    assert!(
+                        r.0 >= b.0
+                            && r.1 >= b.1
+                            && r.0 + r.2 <= b.0 + b.2
+                            && r.1 + r.3 <= b.1 + b.3,
+                        "cluster {c} misses {}",
+                        node.id
+                    );
                 } else {
                     assert!(!overlap(r, b), "cluster {c} encloses {}", node.id);
                 }
@@ -1132,7 +1208,10 @@ mod tests {
         // The edge closing the cycle still ends at its own target, a.
         let closing = &layout.edges[2];
         assert!(on_border(&layout.nodes[0], *closing.points.last().unwrap()));
-        assert!(on_border(&layout.nodes[chart.edges[2].from], closing.points[0]));
+        assert!(on_border(
+            &layout.nodes[chart.edges[2].from],
+            closing.points[0]
+        ));
     }
 
     #[test]
@@ -1147,10 +1226,15 @@ mod tests {
 
     #[test]
     fn labels_fit_their_boxes_in_both_scripts() {
-        let (_, layout) = check("flowchart LR\n a[订单服务（支持退款与分账）] --> b[A very long label that keeps going well past the wrapping width]\n");
+        let (_, layout) = check(
+            "flowchart LR\n a[订单服务（支持退款与分账）] --> b[A very long label that keeps going well past the wrapping width]\n",
+        );
         for n in &layout.nodes {
             for line in &n.lines {
-                assert!(text_width(line, FONT) + 2.0 * PAD_X <= n.width + 0.01, "{line}");
+                assert!(
+                    text_width(line, FONT) + 2.0 * PAD_X <= n.width + 0.01,
+                    "{line}"
+                );
                 assert!(text_width(line, FONT) <= MAX_LINE + 0.01, "{line}");
             }
             assert!(n.height >= n.lines.len() as f64 * LINE);
@@ -1161,9 +1245,15 @@ mod tests {
     #[test]
     fn crossings_are_reduced() {
         // Drawn in this order the edges cross; the sweeps untangle them.
-        let (_, first) = check("flowchart LR\n a --> x\n b --> y\n c --> z\n a --> z2[z2]\n x --> q\n c --> q2[q2]\n z --> r\n y --> r2[r2]\n");
+        let (_, first) = check(
+            "flowchart LR\n a --> x\n b --> y\n c --> z\n a --> z2[z2]\n x --> q\n c --> q2[q2]\n z --> r\n y --> r2[r2]\n",
+        );
         assert!(first.width > 0.0);
-        let chart = parse("t", "flowchart TD\n a1 --> b3\n a2 --> b2\n a3 --> b1\n b1 --> c\n").unwrap();
+        let chart = parse(
+            "t",
+            "flowchart TD\n a1 --> b3\n a2 --> b2\n a3 --> b1\n b1 --> c\n",
+        )
+        .unwrap();
         let l = layout(&chart);
         let order = |id: usize| l.nodes[id].x;
         // a1→b3, a2→b2, a3→b1 without a crossing: the b's in the a's order.
@@ -1176,7 +1266,11 @@ mod tests {
 
     #[test]
     fn the_svg_is_self_contained_and_escaped() {
-        let chart = parse("t", "flowchart LR\n a[\"<script>x</script>\"] -->|\"&\"| b((数据库))\n").unwrap();
+        let chart = parse(
+            "t",
+            "flowchart LR\n a[\"<script>x</script>\"] -->|\"&\"| b((数据库))\n",
+        )
+        .unwrap();
         let out = diagram_svg(&chart, "Architecture", "sans-serif");
         assert!(out.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
         assert!(out.contains("&lt;script&gt;"));

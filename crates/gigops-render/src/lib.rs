@@ -28,7 +28,7 @@ pub use gate::{
 };
 pub use mail::{markdown_mail_html, markdown_mail_text};
 pub use markdown::{markdown_html, markdown_pdf};
-pub use proposal::{ProposalView, proposal_html, proposal_pdf};
 pub use market::{
     MarketView, market_report_html, market_report_html_on, market_report_pdf, market_report_pdf_on,
 };
+pub use proposal::{ProposalView, proposal_html, proposal_pdf};

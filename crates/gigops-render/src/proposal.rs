@@ -16,8 +16,8 @@ use serde::Serialize;
 use crate::charts::{self, BandRow, ChartStyle};
 use crate::format::{self, MISSING};
 use crate::i18n::Catalog;
-use crate::market::{Field, Kpi};
 use crate::markdown::{self, Block};
+use crate::market::{Field, Kpi};
 use crate::{RenderError, diagram, templates, typeset};
 
 const HTML_TEMPLATE: &str = "proposal.html";
@@ -36,18 +36,25 @@ pub fn proposal_html(
     let charts: BTreeMap<&str, minijinja::Value> = view
         .charts
         .iter()
-        .map(|(name, svg)| (name.as_str(), minijinja::Value::from_safe_string(svg.clone())))
+        .map(|(name, svg)| {
+            (
+                name.as_str(),
+                minijinja::Value::from_safe_string(svg.clone()),
+            )
+        })
         .collect();
     let scope = proposal.scope.as_deref().map(markdown::body_html);
     let assumptions = proposal.assumptions.as_deref().map(markdown::body_html);
-    Ok(env.get_template(HTML_TEMPLATE)?.render(minijinja::context! {
-        v => minijinja::Value::from_serialize(&view),
-        t => minijinja::Value::from_serialize(catalog.table()),
-        charts => charts,
-        scope => scope.map(minijinja::Value::from_safe_string),
-        assumptions => assumptions.map(minijinja::Value::from_safe_string),
-        font_stack => fonts,
-    })?)
+    Ok(env
+        .get_template(HTML_TEMPLATE)?
+        .render(minijinja::context! {
+            v => minijinja::Value::from_serialize(&view),
+            t => minijinja::Value::from_serialize(catalog.table()),
+            charts => charts,
+            scope => scope.map(minijinja::Value::from_safe_string),
+            assumptions => assumptions.map(minijinja::Value::from_safe_string),
+            font_stack => fonts,
+        })?)
 }
 
 /// The proposal as a PDF (A4).
@@ -360,8 +367,8 @@ impl ProposalView {
                         })
                     })
                     .collect::<Result<Vec<_>, RenderError>>()?;
-                let source = text(&format!("fp_source_{}", fp.source))
-                    .unwrap_or_else(|_| fp.source.clone());
+                let source =
+                    text(&format!("fp_source_{}", fp.source)).unwrap_or_else(|_| fp.source.clone());
                 let totals = vec![
                     Field {
                         label: "UFP".into(),
@@ -390,7 +397,11 @@ impl ProposalView {
         let effort = vec![
             Field {
                 label: "KSLOC".into(),
-                value: format!("{} ({ksloc_source}, {})", format::decimal(Some(e.ksloc), 2), e.language),
+                value: format!(
+                    "{} ({ksloc_source}, {})",
+                    format::decimal(Some(e.ksloc), 2),
+                    e.language
+                ),
             },
             Field {
                 label: text("exponent")?,
@@ -500,7 +511,11 @@ impl ProposalView {
         }
 
         let breakdown = breakdown(q, t)?;
-        let benchmarks = p.benchmarks.as_ref().map(|b| benchmarks(b, t)).transpose()?;
+        let benchmarks = p
+            .benchmarks
+            .as_ref()
+            .map(|b| benchmarks(b, t))
+            .transpose()?;
 
         let mut assumptions = vec![
             t.fill(
@@ -527,9 +542,15 @@ impl ProposalView {
             t.fill("proposal.assume_currency", &[("currency", code)])?,
         ];
         if e.ksloc_source == "backfired" {
-            assumptions.push(t.fill("proposal.assume_ksloc_backfired", &[("language", &e.language)])?);
+            assumptions.push(t.fill(
+                "proposal.assume_ksloc_backfired",
+                &[("language", &e.language)],
+            )?);
         }
-        if q.function_points.as_ref().is_some_and(|f| f.source == "backfired") {
+        if q.function_points
+            .as_ref()
+            .is_some_and(|f| f.source == "backfired")
+        {
             assumptions.push(text("assume_fp_backfired")?);
         }
         match &q.sla {
@@ -537,7 +558,10 @@ impl ProposalView {
                 "proposal.assume_tier",
                 &[
                     ("tier", &tier_name(t, &sla.tier)),
-                    ("availability", &format::decimal(Some(sla.availability_percent), 1)),
+                    (
+                        "availability",
+                        &format::decimal(Some(sla.availability_percent), 1),
+                    ),
                     ("latency", &sla.p95_latency_ms.to_string()),
                 ],
             )?),
@@ -573,7 +597,10 @@ impl ProposalView {
             breakdown,
             benchmarks,
             assumptions,
-            has_user_assumptions: p.assumptions.as_deref().is_some_and(|s| !s.trim().is_empty()),
+            has_user_assumptions: p
+                .assumptions
+                .as_deref()
+                .is_some_and(|s| !s.trim().is_empty()),
             validity,
             valid_until: p.valid_until.to_string(),
             diagram_scale,
@@ -604,7 +631,10 @@ fn breakdown(q: &Quote, t: &Catalog) -> Result<Vec<LineView>, RenderError> {
     let money = |minor: i64| format::money(minor, code);
     let num = |x: f64, places: usize| format::decimal(Some(x), places);
     let pct = |share: f64| format::percent(Some(share));
-    let tier = q.sla.as_ref().map_or(String::new(), |s| tier_name(t, &s.tier));
+    let tier = q
+        .sla
+        .as_ref()
+        .map_or(String::new(), |s| tier_name(t, &s.tier));
     let labour: i64 = q
         .price
         .breakdown
@@ -627,9 +657,8 @@ fn breakdown(q: &Quote, t: &Catalog) -> Result<Vec<LineView>, RenderError> {
         .and_then(|l| l.amount_minor)
         .unwrap_or(0);
     let afp = q.function_points.as_ref().map_or(0.0, |f| f.afp);
-    let estimate = |method: &str| -> Option<&Estimate> {
-        e.estimates.iter().find(|x| x.method == method)
-    };
+    let estimate =
+        |method: &str| -> Option<&Estimate> { e.estimates.iter().find(|x| x.method == method) };
     let mut labour_rates = q.price.rate_card.iter();
     let mut rows = Vec::new();
     for line in &q.price.breakdown {
@@ -643,7 +672,10 @@ fn breakdown(q: &Quote, t: &Catalog) -> Result<Vec<LineView>, RenderError> {
                         "work_size",
                         &[
                             ("ksloc", &num(e.ksloc, 2)),
-                            ("source", t.text(&format!("proposal.ksloc_{}", e.ksloc_source))?),
+                            (
+                                "source",
+                                t.text(&format!("proposal.ksloc_{}", e.ksloc_source))?,
+                            ),
                             ("pm", &num(e.cocomo2.person_months, 2)),
                             ("hpm", &num(e.hours_per_person_month, 0)),
                             ("hours", &num(x.map_or(0.0, |x| x.hours), 1)),
@@ -742,7 +774,10 @@ fn breakdown(q: &Quote, t: &Catalog) -> Result<Vec<LineView>, RenderError> {
                         fill(
                             "work_labour",
                             &[
-                                ("share", &format::percent(Some(f64::from(rate.share_permille) / 1000.0))),
+                                (
+                                    "share",
+                                    &format::percent(Some(f64::from(rate.share_permille) / 1000.0)),
+                                ),
                                 ("rate", &money(rate.hourly_minor)?),
                             ],
                         )?,
@@ -756,7 +791,10 @@ fn breakdown(q: &Quote, t: &Catalog) -> Result<Vec<LineView>, RenderError> {
                     "work_premium_sla",
                     &[
                         ("tier", &tier),
-                        ("percent", &pct(q.sla.as_ref().map_or(0.0, |s| s.risk_premium))),
+                        (
+                            "percent",
+                            &pct(q.sla.as_ref().map_or(0.0, |s| s.risk_premium)),
+                        ),
                         ("labour", &money(labour)?),
                     ],
                 )?,

@@ -223,7 +223,11 @@ fn the_petstore_contract_by_hand() {
     );
     let example = row("getPetById").example.as_ref().unwrap();
     assert_eq!((example.of, example.source), ("response", "schema"));
-    assert!(example.json.starts_with("{\n  \"id\": 10,"), "{}", example.json);
+    assert!(
+        example.json.starts_with("{\n  \"id\": 10,"),
+        "{}",
+        example.json
+    );
 
     // The inventory is a map of integers; logging in takes two optional parameters and
     // returns a string.

@@ -51,8 +51,8 @@ const COMPARISONS: &str = r#"{"schema": "gigops.gate.benchmarks/1", "generated_a
      "delta_percent": 13.19, "p_value": 0.0002, "significant": true, "regression_percent": -13.19, "note": null}]}"#;
 
 fn petstore() -> String {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../gigops-quote/tests/fixtures/petstore3.yaml");
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../gigops-quote/tests/fixtures/petstore3.yaml");
     std::fs::read_to_string(path).expect("the vendored Petstore")
 }
 
@@ -124,7 +124,10 @@ fn the_html_is_self_contained_in_both_languages() {
         assert_self_contained(&html);
         // The client's name is text, never markup.
         assert!(!html.contains("<script>alert"));
-        assert!(html.contains("&lt;script&gt;alert(1)&lt;&#x2f;script&gt;"), "escaped");
+        assert!(
+            html.contains("&lt;script&gt;alert(1)&lt;&#x2f;script&gt;"),
+            "escaped"
+        );
         // The diagram and the price range, inline.
         assert_eq!(html.matches("<svg ").count(), 2);
         assert!(html.contains(r#"id="chart-architecture""#));
@@ -142,11 +145,19 @@ fn the_html_shows_the_models_numbers() {
     }
     for line in &price.breakdown {
         if let Some(amount) = line.amount_minor {
-            assert!(html.contains(&money(amount)), "{}: {}", line.item, money(amount));
+            assert!(
+                html.contains(&money(amount)),
+                "{}: {}",
+                line.item,
+                money(amount)
+            );
         }
     }
     // The total is the P50 price, the last line of the breakdown.
-    assert_eq!(price.breakdown.last().unwrap().amount_minor, Some(price.p50_minor));
+    assert_eq!(
+        price.breakdown.last().unwrap().amount_minor,
+        Some(price.p50_minor)
+    );
     for expected in [
         "<h1>Petstore API</h1>",
         "Valid until",
@@ -221,7 +232,12 @@ fn the_chinese_html_is_translated() {
     }
     assert!(html.contains(&money(model.quote.price.p50_minor)));
     // No English working left in the breakdown.
-    for english in ["grossed up", "of labour", "what the client pays", "Monte Carlo median"] {
+    for english in [
+        "grossed up",
+        "of labour",
+        "what the client pays",
+        "Monte Carlo median",
+    ] {
         assert!(!html.contains(english), "untranslated {english:?}");
     }
 }
@@ -239,10 +255,21 @@ fn an_empty_proposal_is_still_a_document() {
         let html = proposal_html(&model, lang, None).unwrap();
         assert_self_contained(&html);
         let (title, scope, api) = match lang {
-            Lang::En => ("<h1>Proposal</h1>", "No scope document was given.", "No OpenAPI document was given."),
-            Lang::ZhCn => ("<h1>项目建议书</h1>", "未提供工作范围文档。", "未提供 OpenAPI 文档。"),
+            Lang::En => (
+                "<h1>Proposal</h1>",
+                "No scope document was given.",
+                "No OpenAPI document was given.",
+            ),
+            Lang::ZhCn => (
+                "<h1>项目建议书</h1>",
+                "未提供工作范围文档。",
+                "未提供 OpenAPI 文档。",
+            ),
         };
-        assert!(html.contains(title) && html.contains(scope) && html.contains(api), "{lang}");
+        assert!(
+            html.contains(title) && html.contains(scope) && html.contains(api),
+            "{lang}"
+        );
         assert_eq!(html.matches("<svg ").count(), 1, "only the price range");
     }
 }
@@ -257,7 +284,10 @@ fn a_template_directory_overrides_the_layout() {
     .unwrap();
     let model = model("Acme");
     let html = proposal_html(&model, Lang::En, Some(dir.path())).unwrap();
-    assert!(html.contains(&format!("<p id=\"mine\">{}</p>", money(model.quote.price.p50_minor))));
+    assert!(html.contains(&format!(
+        "<p id=\"mine\">{}</p>",
+        money(model.quote.price.p50_minor)
+    )));
 }
 
 #[test]
@@ -322,6 +352,10 @@ fn chromium_renders_the_proposal() {
         let out = run(shot, Duration::from_secs(120));
         assert!(out.success, "chromium --screenshot failed: {}", out.stderr);
         let size = std::fs::metadata(&png).map(|m| m.len()).unwrap_or(0);
-        assert!(size > 10_000, "screenshot {} is {size} bytes", png.display());
+        assert!(
+            size > 10_000,
+            "screenshot {} is {size} bytes",
+            png.display()
+        );
     }
 }

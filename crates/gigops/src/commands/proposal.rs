@@ -88,7 +88,10 @@ pub fn run(ctx: &Context, args: ProposalArgs) -> anyhow::Result<()> {
 
     let lang = args.lang.unwrap_or(ctx.settings.report.lang);
     let outputs = if args.output.is_empty() && !ctx.json {
-        vec![PathBuf::from("proposal.html"), PathBuf::from("proposal.pdf")]
+        vec![
+            PathBuf::from("proposal.html"),
+            PathBuf::from("proposal.pdf"),
+        ]
     } else {
         args.output.clone()
     };

@@ -1,8 +1,8 @@
 //! The `gigops` binary, driven from the outside as a user would.
 
 mod gate;
-mod proposal;
 mod ledger_cli;
+mod proposal;
 mod quote;
 mod reports;
 

@@ -6,7 +6,11 @@ use std::path::PathBuf;
 use crate::{Sandbox, read};
 
 fn fixture(path: &str) -> String {
-    read(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..").join(path))
+    read(
+        &PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("..")
+            .join(path),
+    )
 }
 
 const DIAGRAM: &str = "flowchart LR
@@ -89,7 +93,10 @@ fn the_gate_writes_the_benchmark_comparison_beside_its_summary() {
         .find(|c| c["name"] == "BenchmarkFNV" && c["unit"] == "ns/op")
         .unwrap();
     // (v − 10 v) / 10 v: ninety per cent faster, significant (5 against 5, fully separated).
-    assert!((fnv["delta_percent"].as_f64().unwrap() + 90.0).abs() < 1e-9, "{fnv}");
+    assert!(
+        (fnv["delta_percent"].as_f64().unwrap() + 90.0).abs() < 1e-9,
+        "{fnv}"
+    );
     assert_eq!(fnv["significant"], true);
     // Unchanged metrics (B/op) have no delta: benchstat's `~`.
     let bytes = comparisons
@@ -103,7 +110,10 @@ fn the_gate_writes_the_benchmark_comparison_beside_its_summary() {
 fn a_proposal_end_to_end_in_chinese() {
     let s = Sandbox::new();
     gate_run(&s);
-    s.write("api.yaml", &fixture("gigops-quote/tests/fixtures/petstore3.yaml"));
+    s.write(
+        "api.yaml",
+        &fixture("gigops-quote/tests/fixtures/petstore3.yaml"),
+    );
     s.write("arch.mmd", DIAGRAM);
     s.write("scope.md", "宠物商店后端：**宠物、订单与用户**。\n");
     s.write("assumptions.md", "- 客户提供支付沙箱。\n");
@@ -154,11 +164,7 @@ fn a_proposal_end_to_end_in_chinese() {
     assert_eq!(printed, "out/proposal.html\nout/proposal.pdf\n");
     let html = read(&s.path("out/proposal.html"));
     let p50 = quote["price"]["p50_minor"].as_i64().unwrap();
-    let p50 = format!(
-        "{}.{:02} USD",
-        group(p50 / 100),
-        p50 % 100
-    );
+    let p50 = format!("{}.{:02} USD", group(p50 / 100), p50 % 100);
     for expected in [
         "<html lang=\"zh-CN\">",
         "项目建议书",
@@ -186,7 +192,7 @@ fn group(n: i64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -197,9 +203,15 @@ fn group(n: i64) -> String {
 #[test]
 fn every_problem_of_every_file_at_once_and_nothing_written() {
     let s = Sandbox::new();
-    s.write("api.yaml", "openapi: 3.0.0\npaths:\n  /a:\n    get:\n      responses: {}\n    x: 1\n  /b: 7\n");
+    s.write(
+        "api.yaml",
+        "openapi: 3.0.0\npaths:\n  /a:\n    get:\n      responses: {}\n    x: 1\n  /b: 7\n",
+    );
     s.write("arch.mmd", "flowchart LR\n  a[A --> b\n  b --> \n");
-    s.write("gate/summary.json", "{\"schema\": \"gigops.gate.summary/1\",\n oops}");
+    s.write(
+        "gate/summary.json",
+        "{\"schema\": \"gigops.gate.summary/1\",\n oops}",
+    );
     let output = s
         .gigops_without_db(&[
             "proposal",
@@ -223,7 +235,10 @@ fn every_problem_of_every_file_at_once_and_nothing_written() {
         "arch.mmd:3: column 9: a link without a target: expected a node after it",
         "gate/summary.json:2: column 2: not JSON: key must be a string",
     ] {
-        assert!(stderr.contains(expected), "missing {expected:?} in:\n{stderr}");
+        assert!(
+            stderr.contains(expected),
+            "missing {expected:?} in:\n{stderr}"
+        );
     }
     assert!(!s.path("p.html").exists());
 
