@@ -43,7 +43,7 @@ const MAX_LINE: f64 = 190.0;
 /// Between nodes of one rank.
 const NODE_GAP: f64 = 26.0;
 /// Between ranks, at least.
-const RANK_GAP: f64 = 56.0;
+const RANK_GAP: f64 = 48.0;
 /// The lane of an edge through a rank it crosses.
 const DUMMY: f64 = 10.0;
 /// A subgraph's box around its members, and its title band.
@@ -440,17 +440,35 @@ pub fn layout(chart: &Flowchart) -> Layout {
 
     // 5a. Along the ranks: each rank as deep as its largest vertex, gaps wide enough for the
     // labels of the edges that cross them and for subgraph boxes.
-    let depth = paths.iter().map(Vec::len).max().unwrap_or(0) as f64;
     let mut extent = vec![0.0f64; ranks];
     for v in &vertices {
         extent[v.rank] = extent[v.rank].max(v.along);
     }
-    let mut gap = vec![RANK_GAP + depth * 2.0 * CLUSTER_PAD; ranks];
-    if !horizontal {
-        for g in &mut gap {
-            *g += depth * TITLE;
+    // What subgraph boxes need in each gap: the padding of those ending in the rank before it,
+    // and the padding (and, top-down, the title) of those starting in the rank after it. A box
+    // is widened by a padding per level of subgraphs nested in it, so nested boxes never share
+    // an edge.
+    let title_along = if horizontal { 0.0 } else { TITLE };
+    let mut below: BTreeMap<usize, f64> = BTreeMap::new();
+    let mut span: BTreeMap<usize, (usize, usize)> = BTreeMap::new();
+    for (v, path) in paths.iter().enumerate() {
+        for (level, &c) in path.iter().enumerate() {
+            let b = below.entry(c).or_default();
+            *b = b.max((path.len() - level - 1) as f64);
+            let r = vertices[v].rank;
+            let e = span.entry(c).or_insert((r, r));
+            *e = (e.0.min(r), e.1.max(r));
         }
     }
+    let mut ends = vec![0.0f64; ranks];
+    let mut starts = vec![0.0f64; ranks];
+    for (c, &(lo, hi)) in &span {
+        let b = below[c];
+        ends[hi] = ends[hi].max(CLUSTER_PAD * (1.0 + b));
+        starts[lo] = starts[lo].max((CLUSTER_PAD + title_along) * (1.0 + b));
+    }
+    let need = |r: usize| ends[r] + starts.get(r + 1).copied().unwrap_or(0.0);
+    let mut gap: Vec<f64> = (0..ranks).map(|r| RANK_GAP + need(r)).collect();
     let label_sizes: Vec<Option<(f64, f64)>> = chart
         .edges
         .iter()
@@ -465,18 +483,17 @@ pub fn layout(chart: &Flowchart) -> Layout {
             let r = vertices[chain.vertices[0]].rank;
             let along = if horizontal { w } else { h };
             // Clear of the boxes of subgraphs on either side of the gap, too.
-            gap[r] = gap[r].max(along + 28.0 + depth * 2.0 * CLUSTER_PAD);
+            gap[r] = gap[r].max(along + 28.0 + need(r));
         }
     }
     let mut centre_along = vec![0.0f64; ranks];
-    // Room before the first rank for the boxes (and, top-down, the titles) of subgraphs in it.
-    let title_along = if horizontal { 0.0 } else { TITLE };
-    let mut u = MARGIN + depth * (CLUSTER_PAD + title_along);
+    let mut u = MARGIN + starts.first().copied().unwrap_or(0.0);
     for r in 0..ranks {
         centre_along[r] = u + extent[r] / 2.0;
         u += extent[r] + gap[r];
     }
-    let total_along = u - gap.last().copied().unwrap_or(0.0) + depth * CLUSTER_PAD + MARGIN;
+    let total_along =
+        u - gap.last().copied().unwrap_or(0.0) + ends.last().copied().unwrap_or(0.0) + MARGIN;
 
     // 5b. Across the ranks: pack the items of each level in an order every rank agrees with.
     let mut across = vec![0.0f64; vertices.len()];
