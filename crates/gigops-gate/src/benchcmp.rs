@@ -61,6 +61,23 @@ pub struct Comparison {
     pub note: Option<String>,
 }
 
+/// The schema of `benchmarks.json`, the comparison a gate run writes beside `summary.json`.
+pub const FILE_SCHEMA: &str = "gigops.gate.benchmarks/1";
+
+/// `benchmarks.json`: every metric's comparison of one gate run (docs/gate.md, "Outputs"). The
+/// summary holds only their counts; a proposal or a report that shows the table reads this.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ComparisonFile {
+    pub schema: String,
+    /// The summary's `generated_at`: which run the comparisons belong to.
+    pub generated_at: String,
+    /// The significance level they were compared at.
+    pub alpha: f64,
+    /// Whether an old set was given (`--bench-baseline`); without one every metric is new.
+    pub baseline: bool,
+    pub comparisons: Vec<Comparison>,
+}
+
 /// Compares every metric of `new` with the same metric of `old`: the new set's metrics in its
 /// order, then those only in the old set, in its order. A metric listed twice in one set (two
 /// inputs with the same benchmark) is compared with all its values together.

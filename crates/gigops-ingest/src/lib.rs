@@ -9,6 +9,7 @@ pub mod cobertura;
 pub mod criterion;
 pub mod evidence;
 mod flat_json;
+pub mod flowchart;
 pub mod gobench;
 pub mod gocover;
 pub mod gotest;

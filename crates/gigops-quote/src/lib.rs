@@ -20,6 +20,7 @@ pub mod fp;
 pub mod montecarlo;
 pub mod openapi;
 pub mod price;
+pub mod proposal;
 pub mod size;
 pub mod spec;
 mod yaml;
@@ -122,6 +123,10 @@ pub struct Effort {
     /// AFP × hours per FP; `null` without function points.
     pub fp_hours: Option<f64>,
     pub hours_per_fp: f64,
+    /// Hours in a person-month (`quote.hours_per_person_month`).
+    pub hours_per_person_month: f64,
+    /// Lines per function point of `language`, used to backfire.
+    pub loc_per_fp: f64,
     /// The three estimates at their most likely inputs, with their normalised weights.
     pub estimates: Vec<Estimate>,
     pub operations_hours: f64,
@@ -180,6 +185,18 @@ pub struct PriceRange {
     pub p90_minor: i64,
     /// How the P50 price is made, line by line; the amounts add up to `total`.
     pub breakdown: Vec<Line>,
+    /// The terms the price was made with, for documents that state them in another language.
+    pub rate_card: Vec<config::Rate>,
+    /// The platform whose fee is grossed up; `null` without one.
+    pub platform: Option<PlatformFee>,
+    pub tax: config::Tax,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PlatformFee {
+    pub name: String,
+    /// The share the platform keeps, 0.10 = 10 %.
+    pub fee: f64,
 }
 
 /// The SQALE rating band of a debt ratio, as the gate rates it (docs/gate.md).
@@ -535,6 +552,8 @@ pub fn estimate(input: &QuoteInput, config: &QuoteConfig) -> Result<Quote, Quote
             cocomo81,
             fp_hours,
             hours_per_fp: hpfp,
+            hours_per_person_month: hpm,
+            loc_per_fp,
             estimates,
             operations_hours,
             risk_hours,
@@ -559,6 +578,12 @@ pub fn estimate(input: &QuoteInput, config: &QuoteConfig) -> Result<Quote, Quote
             p50_minor: price::price(p50, &terms, currency),
             p90_minor: price::price(p90, &terms, currency),
             breakdown,
+            rate_card: config.rate_card.clone(),
+            platform: platform.map(|(name, p)| PlatformFee {
+                name: name.to_string(),
+                fee: p.fee,
+            }),
+            tax: config.tax.clone(),
         },
         assumptions,
         valid_for_days: config.validity_days,

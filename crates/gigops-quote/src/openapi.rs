@@ -67,8 +67,12 @@ pub struct Field {
 /// Counts the document. `file` names it in problems.
 pub fn count(file: &str, text: &str) -> Result<ApiCount, Problems> {
     let root = yaml::parse(file, text)?;
+    count_document(file, &root)
+}
+
+fn count_document(file: &str, root: &Node) -> Result<ApiCount, Problems> {
     let mut located = Located::new(file);
-    let doc = Doc { root: &root };
+    let doc = Doc { root };
 
     if root.entries().is_none() {
         located.at(
@@ -106,7 +110,7 @@ pub fn count(file: &str, text: &str) -> Result<ApiCount, Problems> {
             String::new()
         }
     };
-    check_refs(&root, &doc, &mut located);
+    check_refs(root, &doc, &mut located);
     let info = root.get("info");
     let text_of = |key: &str| {
         info.and_then(|i| i.get(key))
@@ -353,30 +357,13 @@ fn operation(
         for schema in media_schemas(body) {
             let mut seen = BTreeSet::new();
             det.extend(fields(doc, schema, &mut seen));
-            let schema = doc.deref(schema);
-            let required_names: Vec<String> = schema
-                .get("required")
-                .and_then(Node::items)
-                .unwrap_or_default()
-                .iter()
-                .filter_map(Node::scalar_text)
-                .collect();
-            for name in required_names {
-                if required
+            for field in required_body_fields(doc, schema) {
+                if !required
                     .iter()
-                    .any(|f| f.location == "body" && f.name == name)
+                    .any(|f| f.location == "body" && f.name == field.name)
                 {
-                    continue;
+                    required.push(field);
                 }
-                let t = schema
-                    .get("properties")
-                    .and_then(|p| p.get(&name))
-                    .map_or_else(|| "any".into(), |s| type_name(doc, s));
-                required.push(Field {
-                    name,
-                    location: "body".into(),
-                    type_name: t,
-                });
             }
         }
         example = media_example(doc, body);
@@ -511,6 +498,73 @@ fn success_responses(op: &Node) -> Vec<&Node> {
     }
 }
 
+/// The required properties of a request body's schema, with their types: its own `required`
+/// and those of its `allOf` members (each through its `$ref`), since every member of an `allOf`
+/// applies. `oneOf`/`anyOf` members are alternatives: none of their fields is required of all.
+fn required_body_fields(doc: &Doc<'_>, schema: &Node) -> Vec<Field> {
+    let mut names: Vec<String> = Vec::new();
+    let mut properties: Vec<(String, &Node)> = Vec::new();
+    let mut seen = BTreeSet::new();
+    collect_required(doc, schema, &mut names, &mut properties, &mut seen, 0);
+    let mut fields: Vec<Field> = Vec::new();
+    for name in names {
+        if fields.iter().any(|f| f.name == name) {
+            continue;
+        }
+        let type_name = properties
+            .iter()
+            .find(|(p, _)| *p == name)
+            .map_or_else(|| "any".into(), |(_, s)| type_name(doc, s));
+        fields.push(Field {
+            name,
+            location: "body".into(),
+            type_name,
+        });
+    }
+    fields
+}
+
+fn collect_required<'a>(
+    doc: &Doc<'a>,
+    schema: &'a Node,
+    names: &mut Vec<String>,
+    properties: &mut Vec<(String, &'a Node)>,
+    seen: &mut BTreeSet<String>,
+    depth: usize,
+) {
+    if depth > 16 {
+        return;
+    }
+    if let Some(r) = schema.get("$ref").and_then(Node::as_str)
+        && !seen.insert(r.to_string())
+    {
+        return;
+    }
+    let schema = doc.deref(schema);
+    names.extend(
+        schema
+            .get("required")
+            .and_then(Node::items)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(Node::scalar_text),
+    );
+    for (key, value) in schema
+        .get("properties")
+        .and_then(Node::entries)
+        .unwrap_or_default()
+    {
+        properties.push((key.text.clone(), value));
+    }
+    for member in schema
+        .get("allOf")
+        .and_then(Node::items)
+        .unwrap_or_default()
+    {
+        collect_required(doc, member, names, properties, seen, depth + 1);
+    }
+}
+
 /// The schema of each media type of a request body or response.
 fn media_schemas(node: &Node) -> Vec<&Node> {
     node.get("content")
@@ -606,6 +660,380 @@ fn type_name(doc: &Doc<'_>, schema: &Node) -> String {
         Some(format) => format!("{t}/{format}"),
         None => t,
     }
+}
+
+/// The API contract of a document, for a proposal: per operation its method, path, summary, the
+/// fields a client must send with their types, and an example.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ApiContract {
+    pub title: String,
+    pub version: String,
+    pub rows: Vec<ContractRow>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ContractRow {
+    pub method: String,
+    pub path: String,
+    pub operation_id: Option<String>,
+    pub summary: Option<String>,
+    /// The function type it counts as; `null` when not counted.
+    pub kind: Option<FunctionKind>,
+    /// Required parameters (with `in`) and the required fields of the request body, through
+    /// `$ref` and `allOf`.
+    pub required_fields: Vec<Field>,
+    pub example: Option<Example>,
+    pub line: u64,
+}
+
+/// An example message of an operation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Example {
+    /// `request` (the request body's) or `response` (the first success response's, for an
+    /// operation without a body).
+    pub of: &'static str,
+    /// `document`: the document's `example`/`examples`; `schema`: built from the schema's
+    /// types, formats, enums and property examples.
+    pub source: &'static str,
+    /// The example as indented JSON text, keys in the document's order (a JSON object would
+    /// sort them).
+    pub json: String,
+}
+
+/// Reads the contract table of a document. The document is checked as [`count`] checks it, and
+/// the same problems are reported.
+pub fn api_contract(file: &str, text: &str) -> Result<ApiContract, Problems> {
+    let root = yaml::parse(file, text)?;
+    let counted = count_document(file, &root)?;
+    let doc = Doc { root: &root };
+    let mut rows = Vec::new();
+    let paths = root
+        .get("paths")
+        .and_then(Node::entries)
+        .unwrap_or_default();
+    // The counted operations come in document order, as the walk below visits them.
+    let mut counted_rows = counted.operations.into_iter();
+    for (path, item) in paths {
+        let item = doc.deref(item);
+        for (method, op) in item.entries().unwrap_or_default() {
+            if !METHODS.contains(&method.text.as_str()) || op.entries().is_none() {
+                continue;
+            }
+            let Some(row) = counted_rows.next() else {
+                break;
+            };
+            let example = request_example(&doc, op).or_else(|| response_example(&doc, op));
+            debug_assert_eq!(row.path, path.text);
+            rows.push(ContractRow {
+                method: row.method,
+                path: row.path,
+                operation_id: row.operation_id,
+                summary: row.summary,
+                kind: row.kind,
+                required_fields: row.required_fields,
+                example,
+                line: row.line,
+            });
+        }
+    }
+    Ok(ApiContract {
+        title: counted.title,
+        version: counted.version,
+        rows,
+    })
+}
+
+fn request_example(doc: &Doc<'_>, op: &Node) -> Option<Example> {
+    let body = doc.deref(op.get("requestBody")?);
+    message_example(doc, body, "request")
+}
+
+fn response_example(doc: &Doc<'_>, op: &Node) -> Option<Example> {
+    success_responses(op)
+        .into_iter()
+        .find_map(|r| message_example(doc, doc.deref(r), "response"))
+}
+
+/// The example of a request body or response: the first media type's `example`, its first
+/// `examples` entry's `value`, or its schema's `example`; else one built from the first media
+/// type's schema.
+fn message_example(doc: &Doc<'_>, message: &Node, of: &'static str) -> Option<Example> {
+    let media: Vec<&Node> = message
+        .get("content")
+        .and_then(Node::entries)
+        .unwrap_or_default()
+        .iter()
+        .map(|(_, m)| m)
+        .collect();
+    for m in &media {
+        let given = m
+            .get("example")
+            .or_else(|| {
+                m.get("examples")
+                    .and_then(Node::entries)
+                    .and_then(|e| e.first())
+                    .map(|(_, e)| doc.deref(e))
+                    .and_then(|e| e.get("value"))
+            })
+            .or_else(|| {
+                m.get("schema")
+                    .map(|s| doc.deref(s))
+                    .and_then(|s| s.get("example"))
+            });
+        if let Some(example) = given {
+            return Some(Example {
+                of,
+                source: "document",
+                json: Ordered::from_node(example).pretty(),
+            });
+        }
+    }
+    let schema = media.iter().find_map(|m| m.get("schema"))?;
+    let mut seen = BTreeSet::new();
+    Some(Example {
+        of,
+        source: "schema",
+        json: build_example(doc, schema, &mut seen, 0).pretty(),
+    })
+}
+
+/// A JSON value that keeps the order of object keys.
+#[derive(Debug, Clone, PartialEq)]
+enum Ordered {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(String),
+    Array(Vec<Ordered>),
+    Object(Vec<(String, Ordered)>),
+}
+
+impl Ordered {
+    fn from_node(node: &Node) -> Ordered {
+        match &node.value {
+            Value::Null => Ordered::Null,
+            Value::Bool(b) => Ordered::Bool(*b),
+            Value::Int(i) => Ordered::Int(*i),
+            Value::Float(f) => Ordered::Float(*f),
+            Value::Str(s) => Ordered::Str(s.clone()),
+            Value::Seq(items) => Ordered::Array(items.iter().map(Ordered::from_node).collect()),
+            Value::Map(entries) => Ordered::Object(
+                entries
+                    .iter()
+                    .map(|(k, v)| (k.text.clone(), Ordered::from_node(v)))
+                    .collect(),
+            ),
+        }
+    }
+
+    /// Indented by two spaces; an array or object of scalars only stays on one line when short.
+    fn pretty(&self) -> String {
+        let mut out = String::new();
+        self.write(&mut out, 0);
+        out
+    }
+
+    fn compact(&self) -> String {
+        match self {
+            Ordered::Null => "null".into(),
+            Ordered::Bool(b) => b.to_string(),
+            Ordered::Int(i) => i.to_string(),
+            Ordered::Float(f) if f.is_finite() => {
+                serde_json::Number::from_f64(*f).map_or_else(|| "null".into(), |n| n.to_string())
+            }
+            Ordered::Float(_) => "null".into(),
+            Ordered::Str(s) => serde_json::Value::String(s.clone()).to_string(),
+            Ordered::Array(items) => format!(
+                "[{}]",
+                items
+                    .iter()
+                    .map(Ordered::compact)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            Ordered::Object(entries) => format!(
+                "{{{}}}",
+                entries
+                    .iter()
+                    .map(|(k, v)| format!(
+                        "{}: {}",
+                        serde_json::Value::String(k.clone()),
+                        v.compact()
+                    ))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        }
+    }
+
+    fn write(&self, out: &mut String, indent: usize) {
+        let flat = self.compact();
+        let nested = match self {
+            Ordered::Array(items) => items
+                .iter()
+                .any(|i| matches!(i, Ordered::Array(_) | Ordered::Object(_))),
+            Ordered::Object(entries) => entries
+                .iter()
+                .any(|(_, v)| matches!(v, Ordered::Array(_) | Ordered::Object(_))),
+            _ => false,
+        };
+        if !nested && flat.chars().count() + indent <= 60 {
+            out.push_str(&flat);
+            return;
+        }
+        let pad = "  ".repeat(indent + 1);
+        match self {
+            Ordered::Array(items) => {
+                out.push_str("[\n");
+                for (i, item) in items.iter().enumerate() {
+                    out.push_str(&pad);
+                    item.write(out, indent + 1);
+                    out.push_str(if i + 1 < items.len() { ",\n" } else { "\n" });
+                }
+                out.push_str(&"  ".repeat(indent));
+                out.push(']');
+            }
+            Ordered::Object(entries) => {
+                out.push_str("{\n");
+                for (i, (k, v)) in entries.iter().enumerate() {
+                    out.push_str(&pad);
+                    out.push_str(&serde_json::Value::String(k.clone()).to_string());
+                    out.push_str(": ");
+                    v.write(out, indent + 1);
+                    out.push_str(if i + 1 < entries.len() { ",\n" } else { "\n" });
+                }
+                out.push_str(&"  ".repeat(indent));
+                out.push('}');
+            }
+            _ => out.push_str(&flat),
+        }
+    }
+}
+
+/// An example value from a schema: its `example`, `default`, `const` or first `enum` value;
+/// else by its type — objects property by property (through `$ref` and `allOf`), arrays with
+/// one item, strings by their format. A schema met again inside itself stops as `null`.
+fn build_example(
+    doc: &Doc<'_>,
+    schema: &Node,
+    seen: &mut BTreeSet<String>,
+    depth: usize,
+) -> Ordered {
+    if depth > 8 {
+        return Ordered::Null;
+    }
+    let reference = schema
+        .get("$ref")
+        .and_then(Node::as_str)
+        .map(str::to_string);
+    if let Some(r) = &reference
+        && !seen.insert(r.clone())
+    {
+        return Ordered::Null;
+    }
+    let s = doc.deref(schema);
+    let value = (|| {
+        for key in ["example", "default", "const"] {
+            if let Some(v) = s.get(key) {
+                return Ordered::from_node(v);
+            }
+        }
+        if let Some(first) = s
+            .get("examples")
+            .and_then(Node::items)
+            .and_then(|e| e.first())
+        {
+            return Ordered::from_node(first);
+        }
+        if let Some(first) = s.get("enum").and_then(Node::items).and_then(|e| e.first()) {
+            return Ordered::from_node(first);
+        }
+        if let Some(members) = s.get("allOf").and_then(Node::items) {
+            let mut merged: Vec<(String, Ordered)> = Vec::new();
+            for m in members {
+                if let Ordered::Object(entries) = build_example(doc, m, seen, depth + 1) {
+                    for (k, v) in entries {
+                        if !merged.iter().any(|(key, _)| *key == k) {
+                            merged.push((k, v));
+                        }
+                    }
+                }
+            }
+            if let Some(own) = s.get("properties").and_then(Node::entries) {
+                for (k, v) in own {
+                    if !merged.iter().any(|(key, _)| *key == k.text) {
+                        merged.push((k.text.clone(), build_example(doc, v, seen, depth + 1)));
+                    }
+                }
+            }
+            return Ordered::Object(merged);
+        }
+        for key in ["oneOf", "anyOf"] {
+            if let Some(first) = s.get(key).and_then(Node::items).and_then(|m| m.first()) {
+                return build_example(doc, first, seen, depth + 1);
+            }
+        }
+        // OpenAPI 3.1 allows a list of types: the first that is not null.
+        let t = match s.get("type") {
+            Some(node) => match node.items() {
+                Some(types) => types
+                    .iter()
+                    .filter_map(Node::scalar_text)
+                    .find(|t| t != "null")
+                    .unwrap_or_else(|| "null".into()),
+                None => node.scalar_text().unwrap_or_default(),
+            },
+            None if s.get("properties").is_some() => "object".into(),
+            None if s.get("items").is_some() => "array".into(),
+            None => String::new(),
+        };
+        match t.as_str() {
+            "object" => {
+                let mut entries: Vec<(String, Ordered)> = s
+                    .get("properties")
+                    .and_then(Node::entries)
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|(k, v)| (k.text.clone(), build_example(doc, v, seen, depth + 1)))
+                    .collect();
+                if entries.is_empty()
+                    && let Some(extra) = s
+                        .get("additionalProperties")
+                        .filter(|a| a.entries().is_some())
+                {
+                    entries.push(("key".into(), build_example(doc, extra, seen, depth + 1)));
+                }
+                Ordered::Object(entries)
+            }
+            "array" => Ordered::Array(
+                s.get("items")
+                    .map(|i| vec![build_example(doc, i, seen, depth + 1)])
+                    .unwrap_or_default(),
+            ),
+            "integer" => Ordered::Int(0),
+            "number" => Ordered::Float(0.0),
+            "boolean" => Ordered::Bool(true),
+            "string" => Ordered::Str(
+                match s.get("format").and_then(Node::scalar_text).as_deref() {
+                    Some("date") => "2025-01-31",
+                    Some("date-time") => "2025-01-31T09:30:00Z",
+                    Some("time") => "09:30:00",
+                    Some("email") => "user@example.com",
+                    Some("uuid") => "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+                    Some("binary") => "(binary data)",
+                    Some("byte") => "U3dhZ2dlcg==",
+                    _ => "string",
+                }
+                .into(),
+            ),
+            _ => Ordered::Null,
+        }
+    })();
+    if let Some(r) = reference {
+        seen.remove(&r);
+    }
+    value
 }
 
 pub fn to_json(node: &Node) -> serde_json::Value {

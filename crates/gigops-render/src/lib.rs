@@ -9,6 +9,7 @@
 //! figures, [`templates`] for the HTML layout and [`typeset`] for the PDF.
 
 pub mod charts;
+pub mod diagram;
 mod error;
 pub mod format;
 mod gate;
@@ -16,6 +17,7 @@ pub mod i18n;
 mod mail;
 mod markdown;
 mod market;
+mod proposal;
 pub mod svg;
 pub mod templates;
 pub mod typeset;
@@ -29,3 +31,4 @@ pub use markdown::{markdown_html, markdown_pdf};
 pub use market::{
     MarketView, market_report_html, market_report_html_on, market_report_pdf, market_report_pdf_on,
 };
+pub use proposal::{ProposalView, proposal_html, proposal_pdf};

@@ -25,8 +25,29 @@ pub fn markdown_html(
     lang: Lang,
     templates: Option<&Path>,
 ) -> Result<String, RenderError> {
+    let body = body_html(markdown);
+    let env = templates::environment(templates)?;
+    Ok(env
+        .get_template(HTML_TEMPLATE)?
+        .render(minijinja::context! {
+            v => minijinja::context! { lang => lang.as_str(), title => title },
+            body => minijinja::Value::from_safe_string(body),
+            font_stack => crate::market::html_font_stack(lang),
+        })?)
+}
+
+/// The Markdown as an HTML fragment, raw HTML escaped (also the scope and assumptions of a
+/// proposal).
+pub(crate) fn body_html(markdown: &str) -> String {
     let events = Parser::new_ext(markdown, options())
         .filter(|event| !is_comment(event))
+        // An image would be a request to wherever it points: its alt text is kept instead.
+        .filter(|event| {
+            !matches!(
+                event,
+                Event::Start(Tag::Image { .. }) | Event::End(TagEnd::Image)
+            )
+        })
         .map(|event| match event {
             Event::Html(html) | Event::InlineHtml(html) => Event::Text(html),
             // A box drawn by the stylesheet reads better, on screen and in print, than a
@@ -43,14 +64,7 @@ pub fn markdown_html(
         });
     let mut body = String::new();
     pulldown_cmark::html::push_html(&mut body, events);
-    let env = templates::environment(templates)?;
-    Ok(env
-        .get_template(HTML_TEMPLATE)?
-        .render(minijinja::context! {
-            v => minijinja::context! { lang => lang.as_str(), title => title },
-            body => minijinja::Value::from_safe_string(body),
-            font_stack => crate::market::html_font_stack(lang),
-        })?)
+    body
 }
 
 /// An HTML comment (`<!-- gate: … -->` binds a checklist item): never shown.

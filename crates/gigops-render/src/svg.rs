@@ -121,6 +121,97 @@ impl Svg {
         );
     }
 
+    /// A rectangle with rounded corners and an outline, e.g. a node of a diagram.
+    pub fn rounded_rect(
+        &mut self,
+        (x, y, width, height): (f64, f64, f64, f64),
+        radius: f64,
+        fill: &str,
+        stroke: (&str, f64),
+    ) {
+        if width <= 0.0 || height <= 0.0 {
+            return;
+        }
+        let _ = writeln!(
+            self.body,
+            r#"<rect x="{}" y="{}" width="{}" height="{}" rx="{}" fill="{}" stroke="{}" stroke-width="{}"/>"#,
+            num(x),
+            num(y),
+            num(width),
+            num(height),
+            num(radius),
+            attr(fill),
+            attr(stroke.0),
+            num(stroke.1)
+        );
+    }
+
+    pub fn ellipse(
+        &mut self,
+        (cx, cy): (f64, f64),
+        (rx, ry): (f64, f64),
+        fill: &str,
+        stroke: (&str, f64),
+    ) {
+        let _ = writeln!(
+            self.body,
+            r#"<ellipse cx="{}" cy="{}" rx="{}" ry="{}" fill="{}" stroke="{}" stroke-width="{}"/>"#,
+            num(cx),
+            num(cy),
+            num(rx),
+            num(ry),
+            attr(fill),
+            attr(stroke.0),
+            num(stroke.1)
+        );
+    }
+
+    /// A path from its `d` commands (built by the caller from numbers, never from user text).
+    pub fn path(&mut self, d: &str, fill: &str, stroke: (&str, f64)) {
+        let _ = writeln!(
+            self.body,
+            r#"<path d="{}" fill="{}" stroke="{}" stroke-width="{}"/>"#,
+            attr(d),
+            attr(fill),
+            attr(stroke.0),
+            num(stroke.1)
+        );
+    }
+
+    /// An open line through `points`; `dash` is a stroke-dasharray such as `"5 4"`.
+    pub fn polyline(
+        &mut self,
+        points: &[(f64, f64)],
+        stroke: &str,
+        width: f64,
+        dash: Option<&str>,
+    ) {
+        let points: Vec<String> = points
+            .iter()
+            .map(|(x, y)| format!("{},{}", num(*x), num(*y)))
+            .collect();
+        let dash = dash.map_or(String::new(), |d| {
+            format!(r#" stroke-dasharray="{}""#, attr(d))
+        });
+        let _ = writeln!(
+            self.body,
+            r#"<polyline points="{}" fill="none" stroke="{}" stroke-width="{}" stroke-linejoin="round"{dash}/>"#,
+            points.join(" "),
+            attr(stroke),
+            num(width)
+        );
+    }
+
+    /// Opens a group with a tooltip (`<title>`), e.g. a diagram node with its id; close it with
+    /// [`Svg::end_group`].
+    pub fn group_with_title(&mut self, title: &str) {
+        let _ = writeln!(self.body, "<g><title>{}</title>", escape(title));
+    }
+
+    pub fn end_group(&mut self) {
+        self.body.push_str("</g>\n");
+    }
+
     /// A label whose baseline is placed so that the text is vertically centred on `y`: SVG
     /// positions text by its baseline, and `dominant-baseline` is not honoured everywhere.
     pub fn text(&mut self, x: f64, y: f64, content: &str, style: TextStyle<'_>) {
@@ -204,7 +295,7 @@ fn attr(text: &str) -> String {
 }
 
 /// Coordinates with at most one decimal: enough for print, and stable across platforms.
-fn num(value: f64) -> String {
+pub fn num(value: f64) -> String {
     if !value.is_finite() {
         return "0".into();
     }

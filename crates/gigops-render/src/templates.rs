@@ -19,6 +19,7 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         "market_report.html",
         include_str!("../templates/market_report.html"),
     ),
+    ("proposal.html", include_str!("../templates/proposal.html")),
     (
         "gate_report.html",
         include_str!("../templates/gate_report.html"),

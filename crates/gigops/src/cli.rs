@@ -58,6 +58,9 @@ pub enum Command {
     /// Quotes: size, function points, effort ranges and a price range the client can audit
     #[command(subcommand)]
     Quote(QuoteCommand),
+    /// A proposal for a client: scope, architecture, API contract, benchmark evidence, estimate
+    /// ranges and the price with every factor, as self-contained HTML and a PDF
+    Proposal(Box<ProposalArgs>),
     /// Settings
     #[command(subcommand)]
     Config(ConfigCommand),
@@ -436,4 +439,38 @@ pub struct QuoteEstimateArgs {
     /// Seed of the Monte Carlo: the same seed and inputs give the same range
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct ProposalArgs {
+    #[command(flatten)]
+    pub quote: QuoteEstimateArgs,
+    /// The architecture diagram: a Mermaid-style flowchart (docs/quote.md, "Architecture diagram")
+    #[arg(long, value_name = "FILE")]
+    pub diagram: Option<PathBuf>,
+    /// Benchmark evidence: a `gigops gate … -o DIR` directory (its summary.json and
+    /// benchmarks.json), or one of those files
+    #[arg(long, value_name = "DIR_OR_FILE")]
+    pub bench_summary: Option<PathBuf>,
+    /// What the work is, in Markdown (`--scope` names the repository paths in scope)
+    #[arg(long, value_name = "FILE.md")]
+    pub scope_doc: Option<PathBuf>,
+    /// Assumptions of your own, in Markdown, added to gigops's
+    #[arg(long, value_name = "FILE.md")]
+    pub assumptions: Option<PathBuf>,
+    /// The client's name, as the proposal addresses it
+    #[arg(long, value_name = "NAME")]
+    pub client: Option<String>,
+    /// The document's title [default: "Proposal" in the document's language]
+    #[arg(long, value_name = "TEXT")]
+    pub title: Option<String>,
+    /// The issue date; the quote's validity runs from it [default: today]
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub date: Option<jiff::civil::Date>,
+    #[arg(long)]
+    pub lang: Option<Lang>,
+    /// Output file(s); the format follows the extension (.html or .pdf)
+    /// [default: proposal.html and proposal.pdf; none with --json]
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Vec<PathBuf>,
 }

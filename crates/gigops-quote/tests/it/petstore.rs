@@ -159,3 +159,211 @@ fn the_contract_table_has_required_fields_and_types() {
     assert_eq!(get.required_fields[0].type_name, "integer/int64");
     assert_eq!(get.required_fields[0].location, "path");
 }
+
+#[test]
+fn the_petstore_contract_by_hand() {
+    let text = std::fs::read_to_string(fixture("petstore3.yaml")).unwrap();
+    let contract = openapi::api_contract("petstore3.yaml", &text).unwrap();
+    assert_eq!(contract.title, "Swagger Petstore - OpenAPI 3.0");
+    assert_eq!(contract.version, "1.0.26-SNAPSHOT");
+    assert_eq!(contract.rows.len(), 19);
+    let row = |id: &str| {
+        contract
+            .rows
+            .iter()
+            .find(|r| r.operation_id.as_deref() == Some(id))
+            .unwrap()
+    };
+    let fields = |id: &str| -> Vec<(String, String, String)> {
+        row(id)
+            .required_fields
+            .iter()
+            .map(|f| (f.name.clone(), f.location.clone(), f.type_name.clone()))
+            .collect()
+    };
+    let own = |v: &[(&str, &str, &str)]| -> Vec<(String, String, String)> {
+        v.iter()
+            .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
+            .collect()
+    };
+
+    // POST /pet: Pet requires name and photoUrls; no example in the document, so one is built
+    // from Pet's property examples (id 10, doggie), Category's (1, Dogs), the first enum value
+    // of status, and types elsewhere.
+    let add = row("addPet");
+    assert_eq!((add.method.as_str(), add.path.as_str()), ("POST", "/pet"));
+    assert_eq!(add.summary.as_deref(), Some("Add a new pet to the store"));
+    assert_eq!(
+        fields("addPet"),
+        own(&[
+            ("name", "body", "string"),
+            ("photoUrls", "body", "array<string>")
+        ])
+    );
+    let example = add.example.as_ref().unwrap();
+    assert_eq!((example.of, example.source), ("request", "schema"));
+    assert_eq!(
+        example.json,
+        r#"{
+  "id": 10,
+  "name": "doggie",
+  "category": {"id": 1, "name": "Dogs"},
+  "photoUrls": ["string"],
+  "tags": [
+    {"id": 0, "name": "string"}
+  ],
+  "status": "available"
+}"#
+    );
+
+    // GET /pet/{petId}: the path parameter; no body, so the example is the response's.
+    assert_eq!(
+        fields("getPetById"),
+        own(&[("petId", "path", "integer/int64")])
+    );
+    let example = row("getPetById").example.as_ref().unwrap();
+    assert_eq!((example.of, example.source), ("response", "schema"));
+    assert!(
+        example.json.starts_with("{\n  \"id\": 10,"),
+        "{}",
+        example.json
+    );
+
+    // The inventory is a map of integers; logging in takes two optional parameters and
+    // returns a string.
+    assert!(fields("getInventory").is_empty());
+    assert_eq!(
+        row("getInventory").example.as_ref().unwrap().json,
+        r#"{"key": 0}"#
+    );
+    assert!(fields("loginUser").is_empty());
+    assert_eq!(
+        row("loginUser").example.as_ref().unwrap().json,
+        r#""string""#
+    );
+    // An upload's body is binary; deleting a pet sends a path parameter and returns nothing.
+    assert_eq!(
+        fields("uploadFile"),
+        own(&[("petId", "path", "integer/int64")])
+    );
+    assert_eq!(
+        row("uploadFile").example.as_ref().unwrap().json,
+        r#""(binary data)""#
+    );
+    assert_eq!(
+        fields("deletePet"),
+        own(&[("petId", "path", "integer/int64")])
+    );
+    assert_eq!(row("deletePet").example, None);
+    // Orders: the document's property examples make the example.
+    assert_eq!(
+        row("placeOrder").example.as_ref().unwrap().json,
+        r#"{
+  "id": 10,
+  "petId": 198772,
+  "quantity": 7,
+  "shipDate": "2025-01-31T09:30:00Z",
+  "status": "approved",
+  "complete": true
+}"#
+    );
+}
+
+#[test]
+fn required_fields_follow_refs_and_all_of_and_examples_come_from_the_document() {
+    let doc = r##"openapi: 3.1.0
+info: {title: Shop, version: "2"}
+paths:
+  /orders:
+    post:
+      summary: Place an order
+      parameters:
+        - {name: Idempotency-Key, in: header, required: true, schema: {type: string, format: uuid}}
+        - {name: dry_run, in: query, schema: {type: boolean}}
+      requestBody:
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/NewOrder'}
+            examples:
+              small: {$ref: '#/components/examples/SmallOrder'}
+      responses:
+        '201':
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Order'}
+              example: {id: 7, total: 12.5}
+    get:
+      responses:
+        '200':
+          content:
+            application/json:
+              schema:
+                type: array
+                items: {$ref: '#/components/schemas/Order'}
+components:
+  examples:
+    SmallOrder:
+      value: {customer: c-1, lines: [{sku: A1, quantity: 2}]}
+  schemas:
+    Line:
+      type: object
+      required: [sku, quantity]
+      properties:
+        sku: {type: string}
+        quantity: {type: integer, minimum: 1}
+    Base:
+      type: object
+      required: [customer]
+      properties:
+        customer: {type: string}
+        note: {type: [string, "null"]}
+    NewOrder:
+      allOf:
+        - $ref: '#/components/schemas/Base'
+        - type: object
+          required: [lines]
+          properties:
+            lines: {type: array, items: {$ref: '#/components/schemas/Line'}}
+            coupon: {type: string}
+    Order:
+      allOf:
+        - {$ref: '#/components/schemas/NewOrder'}
+        - {type: object, required: [id], properties: {id: {type: integer}, total: {type: number}}}
+"##;
+    let contract = openapi::api_contract("shop.yaml", doc).unwrap();
+    let post = &contract.rows[0];
+    let fields: Vec<(&str, &str, &str)> = post
+        .required_fields
+        .iter()
+        .map(|f| (f.name.as_str(), f.location.as_str(), f.type_name.as_str()))
+        .collect();
+    assert_eq!(
+        fields,
+        [
+            ("Idempotency-Key", "header", "string/uuid"),
+            ("customer", "body", "string"),
+            ("lines", "body", "array<Line>"),
+        ]
+    );
+    let example = post.example.as_ref().unwrap();
+    assert_eq!((example.of, example.source), ("request", "document"));
+    assert_eq!(
+        example.json,
+        "{\n  \"customer\": \"c-1\",\n  \"lines\": [\n    {\"sku\": \"A1\", \"quantity\": 2}\n  ]\n}"
+    );
+    // A list of orders, built through the array, the allOf and both references; 3.1's list of
+    // types takes its first that is not null.
+    let get = &contract.rows[1];
+    let example = get.example.as_ref().unwrap();
+    assert_eq!((example.of, example.source), ("response", "schema"));
+    assert_eq!(
+        example.json,
+        "[\n  {\n    \"customer\": \"string\",\n    \"note\": \"string\",\n    \"lines\": [\n      {\"sku\": \"string\", \"quantity\": 0}\n    ],\n    \"coupon\": \"string\",\n    \"id\": 0,\n    \"total\": 0.0\n  }\n]"
+    );
+    // A problem of the document is reported as the count reports it.
+    let err = openapi::api_contract("bad.yaml", "openapi: 3.0.0\npaths:\n  /a: 5\n").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "bad.yaml:3: column 7: /a: expected a path item (a mapping of operations), found an integer"
+    );
+}

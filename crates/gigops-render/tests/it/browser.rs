@@ -8,13 +8,13 @@ use gigops_render::market_report_html_on;
 
 use crate::support::{GENERATED, on_path, output_dir, report, run};
 
-fn chromium() -> Option<&'static str> {
+pub fn chromium() -> Option<&'static str> {
     ["chromium", "chromium-browser"]
         .into_iter()
         .find(|p| on_path(p))
 }
 
-fn headless(browser: &str, profile: &std::path::Path) -> Command {
+pub fn headless(browser: &str, profile: &std::path::Path) -> Command {
     let mut command = Command::new(browser);
     command.args([
         "--headless",

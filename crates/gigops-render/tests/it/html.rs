@@ -34,7 +34,7 @@ fn references(html: &str) -> Vec<String> {
 }
 
 /// The HTML with minijinja's entity escapes decoded, for looking up visible text.
-fn decoded(html: &str) -> String {
+pub fn decoded(html: &str) -> String {
     html.replace("&#x2f;", "/")
         .replace("&#x27;", "'")
         .replace("&quot;", "\"")
@@ -43,7 +43,7 @@ fn decoded(html: &str) -> String {
         .replace("&amp;", "&")
 }
 
-fn assert_self_contained(html: &str) {
+pub fn assert_self_contained(html: &str) {
     let refs = references(html);
     for r in &refs {
         let value = r.split_once(['=', '(']).map_or("", |(_, v)| v);

@@ -6,4 +6,5 @@ mod charts;
 mod gate_mail;
 mod html;
 mod pdf;
+mod proposal;
 mod support;

@@ -9,7 +9,7 @@ use gigops_render::{RenderError, market_report_pdf_on};
 use crate::support::{GENERATED, empty_report, on_path, output_dir, report, run};
 
 /// Writes the PDF for a person to look at and returns its text when pdftotext is installed.
-fn pdf_text(name: &str, pdf: &[u8]) -> Option<String> {
+pub fn pdf_text(name: &str, pdf: &[u8]) -> Option<String> {
     let path = output_dir().join(name);
     std::fs::write(&path, pdf).expect("write pdf");
     if !on_path("pdftotext") {
@@ -26,7 +26,7 @@ fn pdf_text(name: &str, pdf: &[u8]) -> Option<String> {
     Some(out.stdout)
 }
 
-fn cjk_font_installed() -> bool {
+pub fn cjk_font_installed() -> bool {
     gigops_render::typeset::cjk_font_stack().is_ok()
 }
 

@@ -106,7 +106,7 @@ pub async fn run(ctx: &Context, command: GateCommand) -> anyhow::Result<ExitCode
 
     let lang = args.lang.unwrap_or(ctx.settings.report.lang);
     if let Some(dir) = &args.output {
-        write_outputs(ctx, &report, lang, dir)?;
+        write_outputs(ctx, &report, lang, dir, !args.bench_baseline.is_empty())?;
     }
     if args.notify {
         notify(ctx, &report, lang)?;
@@ -372,6 +372,7 @@ fn write_outputs(
     report: &GateReport,
     lang: gigops_core::Lang,
     dir: &Path,
+    bench_baseline: bool,
 ) -> anyhow::Result<()> {
     let templates = ctx.settings.report.templates.as_deref();
     let html = gigops_render::gate_report_html(report, lang, templates)?;
@@ -383,6 +384,21 @@ fn write_outputs(
         &serde_json::to_vec_pretty(&report.summary)?,
     )?;
     files.stage(&dir.join("summary.md"), markdown.as_bytes())?;
+    // The comparison table itself, for documents that show it (a proposal's benchmark
+    // evidence); the summary keeps only its counts.
+    if report.summary.benchmarks.is_some() {
+        let comparisons = gigops_gate::benchcmp::ComparisonFile {
+            schema: gigops_gate::benchcmp::FILE_SCHEMA.into(),
+            generated_at: report.summary.generated_at.clone(),
+            alpha: report.alpha,
+            baseline: bench_baseline,
+            comparisons: report.benchmarks.clone(),
+        };
+        files.stage(
+            &dir.join("benchmarks.json"),
+            &serde_json::to_vec_pretty(&comparisons)?,
+        )?;
+    }
     if let Some(tests) = &report.tests {
         let mut junit = Vec::new();
         gigops_ingest::junit::write(tests, &mut junit)?;

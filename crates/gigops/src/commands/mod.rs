@@ -17,6 +17,7 @@ mod deal;
 mod demo;
 mod gate;
 mod ledger_files;
+mod proposal;
 mod quote;
 mod report;
 
@@ -80,6 +81,7 @@ async fn dispatch(ctx: &Context, command: Command) -> anyhow::Result<ExitCode> {
         Command::Report(command) => report::run(ctx, command).await?,
         Command::Db(command) => db::run(ctx, command).await?,
         Command::Quote(command) => quote::run(ctx, command).await?,
+        Command::Proposal(args) => proposal::run(ctx, *args)?,
         Command::Config(command) => config::run(ctx, command)?,
         Command::Completions { shell } => {
             let mut command = <Cli as clap::CommandFactory>::command();

@@ -284,7 +284,7 @@ async fn calibrate(ctx: &Context) -> anyhow::Result<()> {
     )
 }
 
-fn read(path: &Path) -> anyhow::Result<String> {
+pub(crate) fn read(path: &Path) -> anyhow::Result<String> {
     std::fs::read_to_string(path).map_err(|e| match e.kind() {
         ErrorKind::NotFound => bad_input(format!("{}: no such file", path.display())),
         ErrorKind::InvalidData => bad_input(format!("{}: not UTF-8 text", path.display())),
@@ -292,7 +292,7 @@ fn read(path: &Path) -> anyhow::Result<String> {
     })
 }
 
-fn estimate(ctx: &Context, args: &QuoteEstimateArgs) -> anyhow::Result<Quote> {
+pub(crate) fn estimate(ctx: &Context, args: &QuoteEstimateArgs) -> anyhow::Result<Quote> {
     let config = &ctx.settings.quote;
     let config_problems = config.problems();
     if !config_problems.is_empty() {

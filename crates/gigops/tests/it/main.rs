@@ -2,6 +2,7 @@
 
 mod gate;
 mod ledger_cli;
+mod proposal;
 mod quote;
 mod reports;
 

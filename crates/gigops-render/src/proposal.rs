@@ -1,0 +1,946 @@
+//! The proposal: scope, architecture, API contract, function points, effort, estimate ranges,
+//! the price with every factor, benchmark evidence, assumptions and validity — one
+//! [`ProposalView`] of formatted, translated strings laid out as HTML and as a PDF.
+//!
+//! Every working shown beside a price line is said again here from the quote's figures, in the
+//! document's language, rather than copied from the quote's English `detail`.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use gigops_core::Lang;
+use gigops_quote::proposal::Proposal;
+use gigops_quote::{Estimate, Quote};
+use serde::Serialize;
+
+use crate::charts::{self, BandRow, ChartStyle};
+use crate::format::{self, MISSING};
+use crate::i18n::Catalog;
+use crate::markdown::{self, Block};
+use crate::market::{Field, Kpi};
+use crate::{RenderError, diagram, templates, typeset};
+
+const HTML_TEMPLATE: &str = "proposal.html";
+const TYPST_SOURCE: &str = include_str!("../templates/proposal.typ");
+
+/// The proposal as standalone HTML.
+pub fn proposal_html(
+    proposal: &Proposal,
+    lang: Lang,
+    templates: Option<&Path>,
+) -> Result<String, RenderError> {
+    let catalog = Catalog::get(lang)?;
+    let fonts = crate::market::html_font_stack(lang);
+    let view = ProposalView::build(proposal, catalog, &fonts)?;
+    let env = templates::environment(templates)?;
+    let charts: BTreeMap<&str, minijinja::Value> = view
+        .charts
+        .iter()
+        .map(|(name, svg)| {
+            (
+                name.as_str(),
+                minijinja::Value::from_safe_string(svg.clone()),
+            )
+        })
+        .collect();
+    let scope = proposal.scope.as_deref().map(markdown::body_html);
+    let assumptions = proposal.assumptions.as_deref().map(markdown::body_html);
+    Ok(env
+        .get_template(HTML_TEMPLATE)?
+        .render(minijinja::context! {
+            v => minijinja::Value::from_serialize(&view),
+            t => minijinja::Value::from_serialize(catalog.table()),
+            charts => charts,
+            scope => scope.map(minijinja::Value::from_safe_string),
+            assumptions => assumptions.map(minijinja::Value::from_safe_string),
+            font_stack => fonts,
+        })?)
+}
+
+/// The proposal as a PDF (A4).
+pub fn proposal_pdf(proposal: &Proposal, lang: Lang) -> Result<Vec<u8>, RenderError> {
+    let catalog = Catalog::get(lang)?;
+    let families = match lang {
+        Lang::ZhCn => typeset::cjk_font_stack()?,
+        Lang::En => typeset::latin_font_stack(),
+    };
+    let font_list = {
+        let mut list: Vec<String> = families.iter().map(|f| format!("\"{f}\"")).collect();
+        list.push("sans-serif".into());
+        list.join(", ")
+    };
+    let view = ProposalView::build(proposal, catalog, &font_list)?;
+    let mut files = Vec::new();
+    let mut chart_paths = BTreeMap::new();
+    for (name, svg) in &view.charts {
+        let path = format!("/charts/{name}.svg");
+        files.push(typeset::VirtualFile::new(&path, svg.as_bytes()));
+        chart_paths.insert(name.clone(), path);
+    }
+    let blocks = |md: &Option<String>| -> Vec<Block> {
+        md.as_deref().map(markdown::blocks).unwrap_or_default()
+    };
+    let data = serde_json::json!({
+        "v": view,
+        "t": catalog.table(),
+        "charts": chart_paths,
+        "scope": blocks(&proposal.scope),
+        "assumptions": blocks(&proposal.assumptions),
+        "fonts": families,
+        "lang": match lang { Lang::En => "en", Lang::ZhCn => "zh" },
+        "region": match lang { Lang::En => serde_json::Value::Null, Lang::ZhCn => "cn".into() },
+    });
+    files.push(typeset::VirtualFile::new(
+        "/data.json",
+        serde_json::to_vec(&data)?,
+    ));
+    typeset::pdf(TYPST_SOURCE, files)
+}
+
+/// Everything the proposal templates show, formatted and translated.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProposalView {
+    pub lang: &'static str,
+    pub title: String,
+    pub subtitle: String,
+    pub meta: Vec<Field>,
+    pub kpis: Vec<Kpi>,
+    pub has_scope: bool,
+    pub api_title: String,
+    pub api: Vec<ContractView>,
+    pub functions: Vec<FunctionView>,
+    pub function_totals: Vec<Field>,
+    pub effort: Vec<Field>,
+    pub cocomo81: Vec<Field>,
+    pub estimates: Vec<EstimateView>,
+    pub ranges: Vec<RangeView>,
+    pub breakdown: Vec<LineView>,
+    pub benchmarks: Option<BenchmarksView>,
+    pub assumptions: Vec<String>,
+    pub has_user_assumptions: bool,
+    pub validity: String,
+    pub valid_until: String,
+    /// The diagram's width in the PDF as a share of the text width: a small diagram is not
+    /// blown up to the page's width.
+    pub diagram_scale: f64,
+    pub footer: String,
+    /// Chart name → SVG: `architecture`, `price_range`.
+    pub charts: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ContractView {
+    pub method: String,
+    pub path: String,
+    pub summary: String,
+    /// `name: type (in)`, one per required field.
+    pub required: Vec<String>,
+    pub example: String,
+    /// "built from the schema" when gigops made the example up.
+    pub example_note: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FunctionView {
+    pub kind: String,
+    pub kind_name: String,
+    pub name: String,
+    pub det: String,
+    pub ret: String,
+    pub ftr: String,
+    pub complexity: String,
+    pub weight: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EstimateView {
+    pub method: String,
+    pub hours: String,
+    pub weight: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RangeView {
+    pub label: String,
+    pub p10: String,
+    pub p50: String,
+    pub p90: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LineView {
+    pub item: String,
+    pub hours: String,
+    pub amount: String,
+    pub working: String,
+    /// Subtotal and total rows are set apart.
+    pub emphasis: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BenchmarksView {
+    pub intro: String,
+    pub rows: Vec<BenchView>,
+    /// The summary's counts, when only the summary was read (no table).
+    pub counts: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BenchView {
+    pub name: String,
+    pub unit: String,
+    pub old: String,
+    pub new: String,
+    pub change: String,
+    /// The p-value, or `~` when the change is not significant (benchstat's mark).
+    pub significant: String,
+    pub better: bool,
+    pub worse: bool,
+}
+
+fn lang_tag(lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => "en",
+        Lang::ZhCn => "zh-CN",
+    }
+}
+
+impl ProposalView {
+    pub fn build(
+        p: &Proposal,
+        t: &Catalog,
+        font_family: &str,
+    ) -> Result<ProposalView, RenderError> {
+        let q = &p.quote;
+        let e = &q.effort;
+        let code = q.currency.code();
+        let money = |minor: i64| format::money(minor, code);
+        let text = |key: &str| t.text(&format!("proposal.{key}")).map(str::to_string);
+        let hours = |h: f64| t.fill("unit.hours", &[("value", &format::decimal(Some(h), 1))]);
+        let mut charts = BTreeMap::new();
+
+        let title = match &p.title {
+            Some(title) => title.clone(),
+            None => text("title")?,
+        };
+        let mut meta = Vec::new();
+        if let Some(client) = &p.client {
+            meta.push(Field {
+                label: text("client")?,
+                value: client.clone(),
+            });
+        }
+        meta.push(Field {
+            label: text("issued")?,
+            value: p.issued.to_string(),
+        });
+        meta.push(Field {
+            label: text("valid_until")?,
+            value: p.valid_until.to_string(),
+        });
+        meta.push(Field {
+            label: text("currency")?,
+            value: code.to_string(),
+        });
+
+        let price = &q.price;
+        let kpis = vec![
+            Kpi {
+                label: text("kpi_price")?,
+                value: money(price.p50_minor)?,
+                note: t.fill(
+                    "proposal.kpi_price_note",
+                    &[
+                        ("p10", &money(price.p10_minor)?),
+                        ("p90", &money(price.p90_minor)?),
+                    ],
+                )?,
+            },
+            Kpi {
+                label: text("kpi_hours")?,
+                value: hours(e.p50_hours)?,
+                note: t.fill(
+                    "proposal.kpi_hours_note",
+                    &[
+                        ("p10", &format::decimal(Some(e.p10_hours), 0)),
+                        ("p90", &format::decimal(Some(e.p90_hours), 0)),
+                    ],
+                )?,
+            },
+            Kpi {
+                label: text("kpi_schedule")?,
+                value: t.fill(
+                    "proposal.months",
+                    &[("n", &format::decimal(Some(e.cocomo2.schedule_months), 1))],
+                )?,
+                note: text("kpi_schedule_note")?,
+            },
+            Kpi {
+                label: text("kpi_fp")?,
+                value: q
+                    .function_points
+                    .as_ref()
+                    .map_or(MISSING.to_string(), |f| format::decimal(Some(f.afp), 1)),
+                note: t.fill(
+                    "proposal.kpi_fp_note",
+                    &[(
+                        "n",
+                        &q.function_points
+                            .as_ref()
+                            .map_or(0, |f| f.functions.len())
+                            .to_string(),
+                    )],
+                )?,
+            },
+        ];
+
+        // The architecture diagram, and its width in the PDF.
+        let mut diagram_scale = 1.0;
+        if let Some(chart) = &p.diagram {
+            let svg = diagram::diagram_svg(chart, &text("section_architecture")?, font_family);
+            let width = diagram::layout(chart).width;
+            // 680 user units are the width of the charts, drawn at the page's width.
+            diagram_scale = (width / 680.0).clamp(0.3, 1.0);
+            charts.insert("architecture".to_string(), svg);
+        }
+
+        let (api_title, api) = match &p.api {
+            Some(api) => {
+                let rows = api
+                    .rows
+                    .iter()
+                    .map(|r| {
+                        Ok(ContractView {
+                            method: r.method.clone(),
+                            path: r.path.clone(),
+                            summary: r.summary.clone().unwrap_or_default(),
+                            required: r
+                                .required_fields
+                                .iter()
+                                .map(|f| {
+                                    let place = t
+                                        .lookup(&format!("proposal.in_{}", f.location))
+                                        .unwrap_or(&f.location);
+                                    format!("{}: {} ({place})", f.name, f.type_name)
+                                })
+                                .collect(),
+                            example: r.example.as_ref().map_or(String::new(), |x| x.json.clone()),
+                            example_note: match r.example.as_ref() {
+                                Some(x) => {
+                                    let of = text(&format!("example_{}", x.of))?;
+                                    if x.source == "schema" {
+                                        format!("{of} · {}", text("example_built")?)
+                                    } else {
+                                        of
+                                    }
+                                }
+                                None => String::new(),
+                            },
+                        })
+                    })
+                    .collect::<Result<Vec<_>, RenderError>>()?;
+                let name = if api.version.is_empty() {
+                    api.title.clone()
+                } else {
+                    format!("{} {}", api.title, api.version)
+                };
+                (name, rows)
+            }
+            None => (String::new(), Vec::new()),
+        };
+
+        let (functions, function_totals) = match &q.function_points {
+            Some(fp) => {
+                let rows = fp
+                    .functions
+                    .iter()
+                    .map(|f| {
+                        Ok(FunctionView {
+                            kind: f.kind.to_string(),
+                            kind_name: text(&format!("kind_{}", f.kind))?,
+                            name: f.name.clone(),
+                            det: opt(f.det),
+                            ret: opt(f.ret),
+                            ftr: opt(f.ftr),
+                            complexity: text(&format!("complexity_{}", f.complexity))?,
+                            weight: f.points.to_string(),
+                        })
+                    })
+                    .collect::<Result<Vec<_>, RenderError>>()?;
+                let source =
+                    text(&format!("fp_source_{}", fp.source)).unwrap_or_else(|_| fp.source.clone());
+                let totals = vec![
+                    Field {
+                        label: "UFP".into(),
+                        value: format::decimal(Some(fp.ufp), 1),
+                    },
+                    Field {
+                        label: "VAF".into(),
+                        value: format::decimal(Some(fp.vaf), 2),
+                    },
+                    Field {
+                        label: "AFP".into(),
+                        value: format::decimal(Some(fp.afp), 1),
+                    },
+                    Field {
+                        label: text("fp_source")?,
+                        value: source,
+                    },
+                ];
+                (rows, totals)
+            }
+            None => (Vec::new(), Vec::new()),
+        };
+
+        let c2 = &e.cocomo2;
+        let ksloc_source = text(&format!("ksloc_{}", e.ksloc_source))?;
+        let effort = vec![
+            Field {
+                label: "KSLOC".into(),
+                value: format!(
+                    "{} ({ksloc_source}, {})",
+                    format::decimal(Some(e.ksloc), 2),
+                    e.language
+                ),
+            },
+            Field {
+                label: text("exponent")?,
+                value: format::decimal(Some(c2.exponent), 4),
+            },
+            Field {
+                label: "EAF".into(),
+                value: format::decimal(Some(c2.eaf), 3),
+            },
+            Field {
+                label: text("person_months")?,
+                value: format::decimal(Some(c2.person_months), 2),
+            },
+            Field {
+                label: text("schedule")?,
+                value: t.fill(
+                    "proposal.months",
+                    &[("n", &format::decimal(Some(c2.schedule_months), 2))],
+                )?,
+            },
+        ];
+        let c81 = &e.cocomo81;
+        let cocomo81 = vec![
+            Field {
+                label: text("mode")?,
+                value: text(&format!("mode_{}", c81.mode.name()))
+                    .unwrap_or_else(|_| c81.mode.name().to_string()),
+            },
+            Field {
+                label: text("person_months")?,
+                value: format::decimal(Some(c81.person_months), 2),
+            },
+            Field {
+                label: text("schedule")?,
+                value: t.fill(
+                    "proposal.months",
+                    &[("n", &format::decimal(Some(c81.schedule_months), 2))],
+                )?,
+            },
+            Field {
+                label: text("cost")?,
+                value: format::money(c81.cost.minor, c81.cost.currency.code())?,
+            },
+        ];
+        let mut estimates = e
+            .estimates
+            .iter()
+            .map(|x| {
+                Ok(EstimateView {
+                    method: text(&format!("method_{}", x.method))?,
+                    hours: hours(x.hours)?,
+                    weight: format::percent(Some(x.weight)),
+                })
+            })
+            .collect::<Result<Vec<_>, RenderError>>()?;
+        if e.operations_hours > 0.0 {
+            estimates.push(EstimateView {
+                method: text("operations")?,
+                hours: hours(e.operations_hours)?,
+                weight: MISSING.into(),
+            });
+        }
+        if e.risk_hours > 0.0 {
+            estimates.push(EstimateView {
+                method: text("risks")?,
+                hours: hours(e.risk_hours)?,
+                weight: MISSING.into(),
+            });
+        }
+        estimates.push(EstimateView {
+            method: text("most_likely")?,
+            hours: hours(e.most_likely_hours)?,
+            weight: MISSING.into(),
+        });
+
+        let ranges = vec![
+            RangeView {
+                label: text("range_hours")?,
+                p10: hours(e.p10_hours)?,
+                p50: hours(e.p50_hours)?,
+                p90: hours(e.p90_hours)?,
+            },
+            RangeView {
+                label: t.fill("proposal.range_price", &[("currency", code)])?,
+                p10: money(price.p10_minor)?,
+                p50: money(price.p50_minor)?,
+                p90: money(price.p90_minor)?,
+            },
+        ];
+        let band = BandRow {
+            label: text("range_price_short")?,
+            p25: format::major_units(price.p10_minor, code)?,
+            median: format::major_units(price.p50_minor, code)?,
+            p75: format::major_units(price.p90_minor, code)?,
+            text: format!("P50 {}", format::money_amount(price.p50_minor, code)?),
+        };
+        let style = ChartStyle {
+            font_family: font_family.to_string(),
+        };
+        if let Some(svg) = charts::band_chart(
+            &text("range_chart")?,
+            &[band],
+            &t.fill("proposal.range_axis", &[("currency", code)])?,
+            &style,
+        ) {
+            charts.insert("price_range".to_string(), svg);
+        }
+
+        let breakdown = breakdown(q, t)?;
+        let benchmarks = p
+            .benchmarks
+            .as_ref()
+            .map(|b| benchmarks(b, t))
+            .transpose()?;
+
+        let mut assumptions = vec![
+            t.fill(
+                "proposal.assume_hours",
+                &[
+                    ("hpm", &format::decimal(Some(e.hours_per_person_month), 0)),
+                    ("hpfp", &format::decimal(Some(e.hours_per_fp), 1)),
+                ],
+            )?,
+            t.fill(
+                "proposal.assume_loc",
+                &[
+                    ("language", &e.language),
+                    ("loc", &format::decimal(Some(e.loc_per_fp), 0)),
+                ],
+            )?,
+            t.fill(
+                "proposal.assume_montecarlo",
+                &[
+                    ("n", &format::count(q.iterations as usize)),
+                    ("seed", &q.seed.to_string()),
+                ],
+            )?,
+            t.fill("proposal.assume_currency", &[("currency", code)])?,
+        ];
+        if e.ksloc_source == "backfired" {
+            assumptions.push(t.fill(
+                "proposal.assume_ksloc_backfired",
+                &[("language", &e.language)],
+            )?);
+        }
+        if q.function_points
+            .as_ref()
+            .is_some_and(|f| f.source == "backfired")
+        {
+            assumptions.push(text("assume_fp_backfired")?);
+        }
+        match &q.sla {
+            Some(sla) => assumptions.push(t.fill(
+                "proposal.assume_tier",
+                &[
+                    ("tier", &tier_name(t, &sla.tier)),
+                    (
+                        "availability",
+                        &format::decimal(Some(sla.availability_percent), 1),
+                    ),
+                    ("latency", &sla.p95_latency_ms.to_string()),
+                ],
+            )?),
+            None => assumptions.push(text("assume_no_tier")?),
+        }
+        let validity = t.fill(
+            "proposal.validity",
+            &[
+                ("until", &p.valid_until.to_string()),
+                ("days", &p.valid_for_days.to_string()),
+                ("issued", &p.issued.to_string()),
+            ],
+        )?;
+
+        Ok(ProposalView {
+            lang: lang_tag(t.lang()),
+            subtitle: match &p.client {
+                Some(client) => t.fill("proposal.subtitle_for", &[("client", client)])?,
+                None => text("subtitle")?,
+            },
+            title,
+            meta,
+            kpis,
+            has_scope: p.scope.as_deref().is_some_and(|s| !s.trim().is_empty()),
+            api_title,
+            api,
+            functions,
+            function_totals,
+            effort,
+            cocomo81,
+            estimates,
+            ranges,
+            breakdown,
+            benchmarks,
+            assumptions,
+            has_user_assumptions: p
+                .assumptions
+                .as_deref()
+                .is_some_and(|s| !s.trim().is_empty()),
+            validity,
+            valid_until: p.valid_until.to_string(),
+            diagram_scale,
+            footer: t.fill(
+                "proposal.footer",
+                &[("schema", p.schema), ("quote", q.schema)],
+            )?,
+            charts,
+        })
+    }
+}
+
+fn opt(n: Option<u32>) -> String {
+    n.map_or(MISSING.to_string(), |n| n.to_string())
+}
+
+fn tier_name(t: &Catalog, tier: &str) -> String {
+    t.lookup(&format!("proposal.tier_{tier}"))
+        .map_or_else(|| tier.to_string(), str::to_string)
+}
+
+/// The price breakdown, each line named and its working said in the document's language from
+/// the quote's figures. A line gigops does not know (from a newer quote) keeps its English
+/// detail.
+fn breakdown(q: &Quote, t: &Catalog) -> Result<Vec<LineView>, RenderError> {
+    let e = &q.effort;
+    let code = q.currency.code();
+    let money = |minor: i64| format::money(minor, code);
+    let num = |x: f64, places: usize| format::decimal(Some(x), places);
+    let pct = |share: f64| format::percent(Some(share));
+    let tier = q
+        .sla
+        .as_ref()
+        .map_or(String::new(), |s| tier_name(t, &s.tier));
+    let labour: i64 = q
+        .price
+        .breakdown
+        .iter()
+        .filter(|l| l.item.starts_with("labour."))
+        .filter_map(|l| l.amount_minor)
+        .sum();
+    let subtotal = q
+        .price
+        .breakdown
+        .iter()
+        .find(|l| l.item == "subtotal")
+        .and_then(|l| l.amount_minor)
+        .unwrap_or(0);
+    let fee = q
+        .price
+        .breakdown
+        .iter()
+        .find(|l| l.item == "fee.platform")
+        .and_then(|l| l.amount_minor)
+        .unwrap_or(0);
+    let afp = q.function_points.as_ref().map_or(0.0, |f| f.afp);
+    let estimate =
+        |method: &str| -> Option<&Estimate> { e.estimates.iter().find(|x| x.method == method) };
+    let mut labour_rates = q.price.rate_card.iter();
+    let mut rows = Vec::new();
+    for line in &q.price.breakdown {
+        let fill = |key: &str, values: &[(&str, &str)]| t.fill(&format!("proposal.{key}"), values);
+        let (item, working) = match line.item.as_str() {
+            "estimate.size" => {
+                let x = estimate("size");
+                (
+                    t.text("proposal.method_size")?.to_string(),
+                    fill(
+                        "work_size",
+                        &[
+                            ("ksloc", &num(e.ksloc, 2)),
+                            (
+                                "source",
+                                t.text(&format!("proposal.ksloc_{}", e.ksloc_source))?,
+                            ),
+                            ("pm", &num(e.cocomo2.person_months, 2)),
+                            ("hpm", &num(e.hours_per_person_month, 0)),
+                            ("hours", &num(x.map_or(0.0, |x| x.hours), 1)),
+                            ("weight", &pct(x.map_or(0.0, |x| x.weight))),
+                        ],
+                    )?,
+                )
+            }
+            "estimate.scope" => {
+                let x = estimate("scope");
+                (
+                    t.text("proposal.method_scope")?.to_string(),
+                    fill(
+                        "work_scope",
+                        &[
+                            ("afp", &num(afp, 1)),
+                            ("hpfp", &num(e.hours_per_fp, 1)),
+                            ("hours", &num(x.map_or(0.0, |x| x.hours), 1)),
+                            ("weight", &pct(x.map_or(0.0, |x| x.weight))),
+                        ],
+                    )?,
+                )
+            }
+            "estimate.service_level" => {
+                let x = estimate("service_level");
+                (
+                    t.text("proposal.method_service_level")?.to_string(),
+                    fill(
+                        "work_service_level",
+                        &[
+                            ("afp", &num(afp, 1)),
+                            ("hpfp", &num(e.hours_per_fp, 1)),
+                            (
+                                "factor",
+                                &num(q.sla.as_ref().map_or(1.0, |s| s.productivity_factor), 2),
+                            ),
+                            ("tier", &tier),
+                            ("hours", &num(x.map_or(0.0, |x| x.hours), 1)),
+                            ("weight", &pct(x.map_or(0.0, |x| x.weight))),
+                        ],
+                    )?,
+                )
+            }
+            item if item.starts_with("operations.") => {
+                let task = &item["operations.".len()..];
+                let task_name = t
+                    .lookup(&format!("proposal.task_{task}"))
+                    .map_or_else(|| task.to_string(), str::to_string);
+                (
+                    fill("line_operations", &[("task", &task_name)])?,
+                    fill("work_operations", &[("tier", &tier)])?,
+                )
+            }
+            item if item.starts_with("risk.") => {
+                let name = &item["risk.".len()..];
+                let risk = q.risks.iter().find(|r| r.name == name);
+                (
+                    fill("line_risk", &[("name", name)])?,
+                    match risk {
+                        Some(r) => fill(
+                            "work_risk",
+                            &[
+                                ("probability", &pct(r.probability)),
+                                ("impact", &num(r.impact_hours.mode, 1)),
+                            ],
+                        )?,
+                        None => line.detail.clone(),
+                    },
+                )
+            }
+            "uncertainty.p50" => (
+                t.text("proposal.line_uncertainty")?.to_string(),
+                fill(
+                    "work_uncertainty",
+                    &[
+                        ("n", &format::count(q.iterations as usize)),
+                        ("seed", &q.seed.to_string()),
+                        ("hours", &num(e.most_likely_hours, 1)),
+                    ],
+                )?,
+            ),
+            "hours" => (
+                t.text("proposal.line_hours")?.to_string(),
+                t.text("proposal.work_hours")?.to_string(),
+            ),
+            item if item.starts_with("labour.") => match labour_rates.next() {
+                Some(rate) => {
+                    let role = t
+                        .lookup(&format!("proposal.role_{}", rate.role))
+                        .unwrap_or(&rate.role);
+                    let seniority = t
+                        .lookup(&format!("proposal.seniority_{}", rate.seniority))
+                        .unwrap_or(&rate.seniority);
+                    (
+                        fill("line_labour", &[("role", role), ("seniority", seniority)])?,
+                        fill(
+                            "work_labour",
+                            &[
+                                (
+                                    "share",
+                                    &format::percent(Some(f64::from(rate.share_permille) / 1000.0)),
+                                ),
+                                ("rate", &money(rate.hourly_minor)?),
+                            ],
+                        )?,
+                    )
+                }
+                None => (line.item.clone(), line.detail.clone()),
+            },
+            "premium.sla" => (
+                t.text("proposal.line_premium_sla")?.to_string(),
+                fill(
+                    "work_premium_sla",
+                    &[
+                        ("tier", &tier),
+                        (
+                            "percent",
+                            &pct(q.sla.as_ref().map_or(0.0, |s| s.risk_premium)),
+                        ),
+                        ("labour", &money(labour)?),
+                    ],
+                )?,
+            ),
+            "premium.debt" => (
+                t.text("proposal.line_premium_debt")?.to_string(),
+                fill(
+                    "work_premium_debt",
+                    &[
+                        ("rating", q.debt.as_ref().map_or("", |d| d.rating.as_str())),
+                        ("percent", &pct(q.debt.as_ref().map_or(0.0, |d| d.premium))),
+                        ("labour", &money(labour)?),
+                    ],
+                )?,
+            ),
+            "subtotal" => (
+                t.text("proposal.line_subtotal")?.to_string(),
+                t.text("proposal.work_subtotal")?.to_string(),
+            ),
+            "fee.platform" => {
+                let platform = q.price.platform.as_ref();
+                (
+                    t.text("proposal.line_fee")?.to_string(),
+                    fill(
+                        "work_fee",
+                        &[
+                            ("platform", platform.map_or("", |p| p.name.as_str())),
+                            ("percent", &pct(platform.map_or(0.0, |p| p.fee))),
+                            ("subtotal", &money(subtotal)?),
+                            ("gross", &money(subtotal + fee)?),
+                        ],
+                    )?,
+                )
+            }
+            "tax" => (
+                q.price.tax.name.clone(),
+                fill(
+                    "work_tax",
+                    &[
+                        ("percent", &format!("{}%", num(q.price.tax.rate * 100.0, 2))),
+                        ("gross", &money(subtotal + fee)?),
+                    ],
+                )?,
+            ),
+            "total" => (
+                t.text("proposal.line_total")?.to_string(),
+                t.text("proposal.work_total")?.to_string(),
+            ),
+            _ => (line.item.clone(), line.detail.clone()),
+        };
+        rows.push(LineView {
+            item,
+            hours: line.hours.map_or(String::new(), |h| num(h, 1)),
+            amount: match line.amount_minor {
+                Some(a) => money(a)?,
+                None => String::new(),
+            },
+            working,
+            emphasis: line.item == "subtotal" || line.item == "total" || line.item == "hours",
+        });
+    }
+    Ok(rows)
+}
+
+fn benchmarks(
+    b: &gigops_quote::proposal::BenchmarkEvidence,
+    t: &Catalog,
+) -> Result<BenchmarksView, RenderError> {
+    let alpha = b.alpha.map_or(MISSING.to_string(), |a| a.to_string());
+    let run = b.describe.clone().unwrap_or_else(|| b.generated_at.clone());
+    let intro = t.fill(
+        if b.baseline {
+            "proposal.bench_intro"
+        } else {
+            "proposal.bench_intro_new"
+        },
+        &[("run", &run), ("alpha", &alpha)],
+    )?;
+    let rows = b
+        .comparisons
+        .iter()
+        .map(|c| {
+            let centre = |s: &Option<gigops_gate::benchcmp::Summary>| {
+                s.as_ref().map_or(MISSING.to_string(), |s| {
+                    format!("{} (n={})", significant_digits(s.center), s.n)
+                })
+            };
+            let both = c.old.is_some() && c.new.is_some();
+            BenchView {
+                name: if c.suite.is_empty() {
+                    c.name.clone()
+                } else {
+                    format!("{} {}", c.suite, c.name)
+                },
+                unit: c.unit.clone(),
+                old: centre(&c.old),
+                new: centre(&c.new),
+                change: match c.delta_percent {
+                    Some(d) if c.significant => format!("{d:+.2}%"),
+                    _ if both => "~".into(),
+                    _ => MISSING.into(),
+                },
+                significant: match c.p_value {
+                    Some(p) if c.significant => p_text(p),
+                    Some(p) => format!("~ ({})", p_text(p)),
+                    None => MISSING.into(),
+                },
+                better: c.significant && c.regression_percent.is_some_and(|r| r < 0.0),
+                worse: c.significant && c.regression_percent.is_some_and(|r| r > 0.0),
+            }
+        })
+        .collect();
+    let counts = match &b.summary {
+        Some(s) => t.fill(
+            "proposal.bench_counts",
+            &[
+                ("metrics", &s.metrics.to_string()),
+                ("compared", &s.compared.to_string()),
+                ("regressions", &s.regressions.to_string()),
+            ],
+        )?,
+        None => String::new(),
+    };
+    Ok(BenchmarksView {
+        intro,
+        rows,
+        counts,
+    })
+}
+
+/// A p-value as benchstat prints it: three decimals, and below 0.001 as such.
+fn p_text(p: f64) -> String {
+    if p < 0.001 {
+        "p<0.001".into()
+    } else {
+        format!("p={p:.3}")
+    }
+}
+
+/// A benchmark's centre: large values whole, small ones with enough decimals to compare.
+fn significant_digits(x: f64) -> String {
+    if x.abs() >= 1000.0 {
+        format::decimal(Some(x), 0)
+    } else if x.abs() >= 1.0 {
+        format::decimal(Some(x), 2)
+    } else {
+        format::decimal(Some(x), 4)
+    }
+}
