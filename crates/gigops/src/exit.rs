@@ -48,9 +48,14 @@ pub fn code_of(err: &anyhow::Error) -> u8 {
 
 /// A reader that went away (`gigops deal list | head`) is not a failure.
 fn is_broken_pipe(cause: &(dyn std::error::Error + 'static)) -> bool {
-    cause
-        .downcast_ref::<std::io::Error>()
-        .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    let broken = Some(std::io::ErrorKind::BrokenPipe);
+    // JSON is written through serde_json, whose error carries the I/O error's kind, not the
+    // I/O error as its source.
+    cause.downcast_ref::<std::io::Error>().map(|e| e.kind()) == broken
+        || cause
+            .downcast_ref::<serde_json::Error>()
+            .and_then(serde_json::Error::io_error_kind)
+            == broken
 }
 
 pub fn report(err: &anyhow::Error) -> ExitCode {
@@ -71,4 +76,24 @@ pub fn report(err: &anyhow::Error) -> ExitCode {
         eprintln!("error: {err:#}");
     }
     ExitCode::from(code)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::{Error, ErrorKind};
+
+    #[test]
+    fn a_reader_that_went_away_is_not_a_failure_however_it_is_wrapped() {
+        let plain = anyhow::Error::new(Error::from(ErrorKind::BrokenPipe));
+        assert_eq!(code_of(&plain), 0);
+        let through_json =
+            anyhow::Error::new(serde_json::Error::io(Error::from(ErrorKind::BrokenPipe)))
+                .context("cannot print");
+        assert_eq!(code_of(&through_json), 0);
+        let other = anyhow::Error::new(serde_json::Error::io(Error::from(
+            ErrorKind::PermissionDenied,
+        )));
+        assert_eq!(code_of(&other), ENVIRONMENT);
+    }
 }
