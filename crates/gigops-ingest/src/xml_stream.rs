@@ -90,6 +90,7 @@ pub(crate) fn local_name(name: &[u8]) -> &[u8] {
 }
 
 /// An attribute's value as text: its references resolved; not borrowed only when it has some.
+#[inline]
 pub(crate) fn attribute_value(text: &str) -> Result<Cow<'_, str>, String> {
     if find_byte(text.as_bytes(), b'&').is_none() {
         return Ok(Cow::Borrowed(text));
@@ -438,11 +439,13 @@ static CLASSES: [u8; 256] = {
     classes
 };
 
+#[inline]
 fn is_space(b: u8) -> bool {
     CLASSES[b as usize] & SPACE != 0
 }
 
 /// The index of the first byte at or after `at` that ends a name, if any.
+#[inline]
 fn name_end(bytes: &[u8], at: usize) -> Option<usize> {
     bytes
         .get(at..)?
@@ -456,11 +459,13 @@ const HIGHS: u64 = 0x8080_8080_8080_8080;
 
 /// The high bit of each byte of `word` that is `byte`; the lowest one set is exact (the bit
 /// trick of "determine if a word has a zero byte", Anderson's bit twiddling hacks).
+#[inline]
 fn bytes_equal_to(word: u64, byte: u8) -> u64 {
     let x = word ^ (ONES * u64::from(byte));
     x.wrapping_sub(ONES) & !x & HIGHS
 }
 
+#[inline]
 fn word_at(bytes: &[u8], at: usize) -> Option<u64> {
     let chunk = bytes.get(at..at + 8)?;
     Some(u64::from_le_bytes(chunk.try_into().expect("eight bytes")))
@@ -468,6 +473,7 @@ fn word_at(bytes: &[u8], at: usize) -> Option<u64> {
 
 /// The index of the first `byte` in `bytes`, eight bytes at a time: values and names are too
 /// short for a vectorised search to pay for its set-up.
+#[inline]
 fn find_byte(bytes: &[u8], byte: u8) -> Option<usize> {
     let mut at = 0;
     while let Some(word) = word_at(bytes, at) {
@@ -482,6 +488,7 @@ fn find_byte(bytes: &[u8], byte: u8) -> Option<usize> {
 
 /// The index of the quote that closes an attribute value starting at `at`, or of a `<` before
 /// it (which is an error); `None` when the window ends first.
+#[inline]
 fn value_end(bytes: &[u8], mut at: usize, quote: u8) -> Option<usize> {
     while let Some(word) = word_at(bytes, at) {
         let found = bytes_equal_to(word, quote) | bytes_equal_to(word, b'<');
@@ -497,6 +504,7 @@ fn value_end(bytes: &[u8], mut at: usize, quote: u8) -> Option<usize> {
         .map(|i| at + i)
 }
 
+#[inline]
 fn skip_spaces(bytes: &[u8], mut at: usize) -> usize {
     while bytes.get(at).is_some_and(|&b| is_space(b)) {
         at += 1;
