@@ -17,8 +17,9 @@ mod target;
 
 pub use error::{Result, StoreError};
 pub use model::{
-    Backend, Counts, DealDetail, DealFilter, GateRun, IfExists, ImportCounts, RowCounts,
-    StoredQuote,
+    Backend, Counts, DealDetail, DealFilter, GateRun, IfExists, ImportCounts, NewAcceptance,
+    NewSow, ReadyMilestone, RowCounts, SowMilestone, SowSignature, StoredAcceptance,
+    StoredMilestone, StoredQuote, StoredSow,
 };
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;

@@ -1,7 +1,8 @@
 //! What the store takes and returns besides the domain records themselves.
 
-use gigops_core::{Deal, DealId, Outcome, Platform, StageEvent, TimeEntry};
+use gigops_core::{Currency, Deal, DealId, Lang, Outcome, Platform, StageEvent, TimeEntry};
 use jiff::Timestamp;
+use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 /// Which deals an operation looks at. Every field that is set must match; the default matches
@@ -167,4 +168,121 @@ pub struct GateRun {
     pub recorded_at: Timestamp,
     pub passed: bool,
     pub summary: String,
+}
+
+/// A statement of work to store as a deal's next version: the documents as text (the store
+/// does not look inside) and the few values the store queries.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewSow {
+    /// The SOW's own id (`acme-billing-api`), as written in it.
+    pub sow_id: String,
+    pub created_at: Timestamp,
+    /// The currency of every amount of the SOW.
+    pub currency: Currency,
+    /// The YAML text as the user wrote it.
+    pub source: String,
+    /// SHA-256 of `source`, 64 lowercase hex digits; what a signature must name.
+    pub source_sha256: String,
+    /// The SOW model as JSON (schema `gigops.sow/1`), as gigops-contract wrote it.
+    pub sow_json: String,
+    /// In the order the SOW lists them; ids unique within the SOW.
+    pub milestones: Vec<SowMilestone>,
+}
+
+/// A milestone of a SOW as the store keeps it, for listing and invoicing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SowMilestone {
+    /// Unique within the SOW (`M1`).
+    pub id: String,
+    pub title: String,
+    /// Stored as text, `YYYY-MM-DD`; years 1 to 9999.
+    pub due: Date,
+    /// Minor units of the SOW's currency.
+    pub amount_minor: i64,
+}
+
+/// One stored version of a deal's SOW.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredSow {
+    pub deal_id: DealId,
+    /// 1 for the deal's first SOW, then one more for each.
+    pub version: u32,
+    pub sow_id: String,
+    pub created_at: Timestamp,
+    pub currency: Currency,
+    pub source: String,
+    pub source_sha256: String,
+    pub sow_json: String,
+    /// In the order the SOW lists them.
+    pub milestones: Vec<StoredMilestone>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredMilestone {
+    pub id: String,
+    pub title: String,
+    pub due: Date,
+    pub amount_minor: i64,
+    /// When billing invoiced this milestone of this version; `None` until then.
+    pub invoiced_at: Option<Timestamp>,
+}
+
+/// A sign-off of one SOW version: who signed which rendering of which source, and when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SowSignature {
+    pub signer: String,
+    /// `provider` or `client` (the contract decides; the store keeps the text).
+    pub role: String,
+    pub signed_at: Timestamp,
+    /// SHA-256 of the SOW source as signed; must be the stored version's.
+    pub source_sha256: String,
+    /// SHA-256 of the rendered document the signer read.
+    pub document_sha256: String,
+    /// The language of that document.
+    pub lang: Lang,
+}
+
+/// One evaluation of a milestone's acceptance items, to record against a SOW version.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewAcceptance {
+    /// A milestone id of that version.
+    pub milestone: String,
+    pub evaluated_at: Timestamp,
+    /// Every item passed.
+    pub accepted: bool,
+    /// The acceptance record JSON (schema `gigops.acceptance/1`), kept as given.
+    pub record_json: String,
+    /// The digests of the evidence the evaluation read, as JSON, kept as given.
+    pub evidence_json: String,
+}
+
+/// A recorded evaluation of a milestone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredAcceptance {
+    pub deal_id: DealId,
+    /// The SOW version the milestone was evaluated against.
+    pub version: u32,
+    pub milestone: String,
+    pub evaluated_at: Timestamp,
+    pub accepted: bool,
+    pub record_json: String,
+    pub evidence_json: String,
+}
+
+/// A milestone of a deal's latest SOW version that is accepted and not yet invoiced: what
+/// billing invoices.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReadyMilestone {
+    pub deal_id: DealId,
+    /// The deal's latest SOW version, whose terms the milestone is invoiced under.
+    pub version: u32,
+    pub milestone: String,
+    pub title: String,
+    pub amount_minor: i64,
+    pub currency: Currency,
+    /// When the evaluation that accepted it ran.
+    pub accepted_at: Timestamp,
+    /// The SOW version that evaluation was recorded against (`version` or an earlier one
+    /// holding the same milestone id, amount and currency).
+    pub accepted_version: u32,
 }

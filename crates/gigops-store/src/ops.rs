@@ -9,7 +9,10 @@ use jiff::Timestamp;
 
 use crate::codec::{is_storable, micros};
 use crate::error::{Result, StoreError};
-use crate::model::{GateRun, ImportCounts, RowCounts, StoredQuote};
+use crate::model::{
+    GateRun, ImportCounts, NewAcceptance, NewSow, ReadyMilestone, RowCounts, SowMilestone,
+    SowSignature, StoredAcceptance, StoredMilestone, StoredQuote, StoredSow,
+};
 
 /// A text column that identifies rows of a table.
 #[derive(Debug, Clone, Copy)]
@@ -136,7 +139,132 @@ pub(crate) trait LedgerTx: Send {
         deal_key: i64,
         milestone: Option<&str>,
     ) -> impl Future<Output = Result<Vec<GateRunRow>>> + Send;
+
+    /// Makes writers of the same deal's contract take turns until the transaction ends: a row
+    /// lock on the deal in PostgreSQL; nothing on SQLite, whose write transactions already do.
+    fn lock_deal(&mut self, deal_key: i64) -> impl Future<Output = Result<()>> + Send;
+
+    /// The highest SOW version of the deal with this key, 0 when it has none.
+    fn last_sow_version(&mut self, deal_key: i64) -> impl Future<Output = Result<i64>> + Send;
+
+    /// Inserts a SOW version (without its milestones); returns its key.
+    fn insert_sow(
+        &mut self,
+        deal_key: i64,
+        version: i64,
+        sow: &NewSow,
+    ) -> impl Future<Output = Result<i64>> + Send;
+
+    /// Inserts a milestone of the SOW with this key; `due` is `YYYY-MM-DD`.
+    fn insert_milestone(
+        &mut self,
+        sow_key: i64,
+        position: i64,
+        milestone: &SowMilestone,
+        due: &str,
+    ) -> impl Future<Output = Result<()>> + Send;
+
+    /// The key and `source_sha256` of a deal's SOW version.
+    fn sow_version(
+        &mut self,
+        deal_key: i64,
+        version: i64,
+    ) -> impl Future<Output = Result<Option<(i64, String)>>> + Send;
+
+    /// The SOW versions of the deal with this key, or of every deal, by deal id and version.
+    fn sows_of(
+        &mut self,
+        deal_key: Option<i64>,
+    ) -> impl Future<Output = Result<Vec<SowRow>>> + Send;
+
+    /// The milestones of the SOWs of the deal with this key, or of every deal, by SOW key and
+    /// position.
+    fn milestones_of(
+        &mut self,
+        deal_key: Option<i64>,
+    ) -> impl Future<Output = Result<Vec<MilestoneRow>>> + Send;
+
+    /// Whether the SOW with this key has this milestone.
+    fn has_milestone(
+        &mut self,
+        sow_key: i64,
+        milestone: &str,
+    ) -> impl Future<Output = Result<bool>> + Send;
+
+    /// When this milestone id was invoiced under any SOW version of the deal, if it was.
+    fn milestone_invoiced_at(
+        &mut self,
+        deal_key: i64,
+        milestone: &str,
+    ) -> impl Future<Output = Result<Option<i64>>> + Send;
+
+    fn set_milestone_invoiced(
+        &mut self,
+        sow_key: i64,
+        milestone: &str,
+        at: i64,
+    ) -> impl Future<Output = Result<()>> + Send;
+
+    fn insert_signature(
+        &mut self,
+        sow_key: i64,
+        signature: &SowSignature,
+    ) -> impl Future<Output = Result<()>> + Send;
+
+    /// The signatures of the SOW with this key, by `signed_at`, then key.
+    fn signatures_of(
+        &mut self,
+        sow_key: i64,
+    ) -> impl Future<Output = Result<Vec<SignatureRow>>> + Send;
+
+    fn insert_acceptance(
+        &mut self,
+        sow_key: i64,
+        acceptance: &NewAcceptance,
+    ) -> impl Future<Output = Result<()>> + Send;
+
+    /// The evaluations recorded against the SOWs of the deal with this key, by
+    /// `evaluated_at`, then key.
+    fn acceptances_of(
+        &mut self,
+        deal_key: i64,
+    ) -> impl Future<Output = Result<Vec<AcceptanceRow>>> + Send;
+
+    /// The milestones ready to invoice (the rule of `LedgerStore::ready_to_invoice`), of the
+    /// deal with this key or of every deal, by deal id and position.
+    fn ready_of(
+        &mut self,
+        deal_key: Option<i64>,
+    ) -> impl Future<Output = Result<Vec<ReadyRow>>> + Send;
 }
+
+/// A SOW version as stored: `(key, deal id, version, sow_id, created_at µs, currency, source,
+/// source_sha256, sow_json)`.
+pub(crate) type SowRow = (
+    i64,
+    String,
+    i64,
+    String,
+    i64,
+    String,
+    String,
+    String,
+    String,
+);
+
+/// A milestone as stored: `(sow key, id, title, due, amount_minor, invoiced_at µs)`.
+pub(crate) type MilestoneRow = (i64, String, String, String, i64, Option<i64>);
+
+/// A signature as stored: `(signer, role, signed_at µs, source_sha256, document_sha256, lang)`.
+pub(crate) type SignatureRow = (String, String, i64, String, String, String);
+
+/// An evaluation as stored: `(version, milestone, evaluated_at µs, accepted, record,
+/// evidence)`.
+pub(crate) type AcceptanceRow = (i64, String, i64, bool, String, String);
+
+/// A ready milestone as found: `(deal id, version, milestone, title, amount_minor, currency,
+/// evaluated_at µs, version evaluated against)`.
+pub(crate) type ReadyRow = (String, i64, String, String, i64, String, i64, i64);
 
 /// A quote version as stored: `(deal id, version, created_at µs, accepted_at µs, quote)`.
 pub(crate) type QuoteRow = (String, i64, i64, Option<i64>, String);
@@ -246,6 +374,338 @@ pub(crate) async fn accept_quote<T: LedgerTx>(
             key: format!("{deal_id} v{version}"),
         })
     }
+}
+
+fn is_sha256(text: &str) -> bool {
+    text.len() == 64 && text.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
+fn parse_deal_id(text: &str) -> Result<DealId> {
+    DealId::parse(text).map_err(|e| StoreError::Corrupt(format!("deal id: {e}")))
+}
+
+fn version_u32(version: i64, of: &str) -> Result<u32> {
+    u32::try_from(version).map_err(|_| StoreError::Corrupt(format!("version {version} of {of}")))
+}
+
+fn currency(code: &str) -> Result<gigops_core::Currency> {
+    gigops_core::Currency::parse(code).map_err(|e| StoreError::Corrupt(format!("currency: {e}")))
+}
+
+/// The key of a deal's SOW version and its `source_sha256`; `NotFound` naming `D-1 v3`.
+async fn sow_version<T: LedgerTx>(
+    tx: &mut T,
+    deal_key: i64,
+    deal_id: &DealId,
+    version: u32,
+) -> Result<(i64, String)> {
+    tx.sow_version(deal_key, i64::from(version))
+        .await?
+        .ok_or_else(|| StoreError::NotFound {
+            what: "SOW version",
+            key: format!("{deal_id} v{version}"),
+        })
+}
+
+/// Saves a SOW and its milestones as the deal's next version; returns the version.
+pub(crate) async fn attach_sow<T: LedgerTx>(
+    tx: &mut T,
+    deal_id: &DealId,
+    sow: &NewSow,
+) -> Result<u32> {
+    let mut problems = Problems::default();
+    let what = || format!("SOW {} of deal {deal_id}", sow.sow_id);
+    problems.instant(sow.created_at, || format!("{}: created_at", what()));
+    if !is_sha256(&sow.source_sha256) {
+        problems.push(|| {
+            format!(
+                "{}: source_sha256 {:?} is not 64 lowercase hex digits",
+                what(),
+                sow.source_sha256
+            )
+        });
+    }
+    let mut ids = HashSet::new();
+    for milestone in &sow.milestones {
+        if !ids.insert(milestone.id.as_str()) {
+            problems.push(|| format!("{}: milestone {} is listed twice", what(), milestone.id));
+        }
+        if !(1..=9999).contains(&milestone.due.year()) {
+            problems.push(|| {
+                format!(
+                    "{}: milestone {}: due {} is outside the years 1 to 9999",
+                    what(),
+                    milestone.id,
+                    milestone.due
+                )
+            });
+        }
+    }
+    problems.into_result()?;
+    let deal_key = deal_key(tx, deal_id, "deal").await?;
+    tx.lock_deal(deal_key).await?;
+    let version = tx.last_sow_version(deal_key).await? + 1;
+    let sow_key = tx.insert_sow(deal_key, version, sow).await?;
+    for (position, milestone) in sow.milestones.iter().enumerate() {
+        // ISO 8601, `YYYY-MM-DD` for the years allowed above.
+        let due = milestone.due.to_string();
+        tx.insert_milestone(sow_key, position as i64, milestone, &due)
+            .await?;
+    }
+    Ok(u32::try_from(version).expect("a deal has fewer than 4 billion SOW versions"))
+}
+
+/// The SOW versions of one deal (an unknown deal is `NotFound`) or of all, by deal id and
+/// version, with their milestones.
+pub(crate) async fn sows<T: LedgerTx>(
+    tx: &mut T,
+    deal_id: Option<&DealId>,
+) -> Result<Vec<StoredSow>> {
+    let deal_key = match deal_id {
+        Some(id) => Some(deal_key(tx, id, "deal").await?),
+        None => None,
+    };
+    let rows = tx.sows_of(deal_key).await?;
+    let mut milestones: HashMap<i64, Vec<StoredMilestone>> = HashMap::new();
+    for (sow_key, id, title, due, amount_minor, invoiced_at) in tx.milestones_of(deal_key).await? {
+        let due = due
+            .parse()
+            .map_err(|e| StoreError::Corrupt(format!("due date {due:?} of milestone {id}: {e}")))?;
+        milestones
+            .entry(sow_key)
+            .or_default()
+            .push(StoredMilestone {
+                id,
+                title,
+                due,
+                amount_minor,
+                invoiced_at: invoiced_at.map(crate::codec::instant).transpose()?,
+            });
+    }
+    rows.into_iter()
+        .map(
+            |(key, deal_id, version, sow_id, created_at, code, source, source_sha256, sow_json)| {
+                Ok(StoredSow {
+                    version: version_u32(version, &deal_id)?,
+                    deal_id: parse_deal_id(&deal_id)?,
+                    sow_id,
+                    created_at: crate::codec::instant(created_at)?,
+                    currency: currency(&code)?,
+                    source,
+                    source_sha256,
+                    sow_json,
+                    milestones: milestones.remove(&key).unwrap_or_default(),
+                })
+            },
+        )
+        .collect()
+}
+
+/// Records a sign-off of a stored SOW version, which it must name by its source digest.
+pub(crate) async fn sign_sow<T: LedgerTx>(
+    tx: &mut T,
+    deal_id: &DealId,
+    version: u32,
+    signature: &SowSignature,
+) -> Result<()> {
+    let mut problems = Problems::default();
+    let what = || {
+        format!(
+            "signature of {} ({}) on SOW {deal_id} v{version}",
+            signature.signer, signature.role
+        )
+    };
+    problems.instant(signature.signed_at, || format!("{}: signed_at", what()));
+    for (field, digest) in [
+        ("source_sha256", &signature.source_sha256),
+        ("document_sha256", &signature.document_sha256),
+    ] {
+        if !is_sha256(digest) {
+            problems.push(|| {
+                format!(
+                    "{}: {field} {digest:?} is not 64 lowercase hex digits",
+                    what()
+                )
+            });
+        }
+    }
+    problems.into_result()?;
+    let deal_key = deal_key(tx, deal_id, "deal").await?;
+    tx.lock_deal(deal_key).await?;
+    let (sow_key, stored_sha256) = sow_version(tx, deal_key, deal_id, version).await?;
+    if stored_sha256 != signature.source_sha256 {
+        return Err(StoreError::Invalid(format!(
+            "nothing was stored: {} names the source sha256 {}, but SOW {deal_id} v{version} \
+             is stored with the source sha256 {stored_sha256}; a signer can only sign the SOW \
+             as stored",
+            what(),
+            signature.source_sha256
+        )));
+    }
+    for stored in signatures(tx, sow_key).await? {
+        if (&stored.role, &stored.signer, stored.signed_at)
+            == (&signature.role, &signature.signer, signature.signed_at)
+        {
+            return if stored == *signature {
+                Ok(())
+            } else {
+                Err(StoreError::Conflict {
+                    what: "signature",
+                    key: format!(
+                        "{deal_id} v{version} {} {} at {}",
+                        signature.role, signature.signer, signature.signed_at
+                    ),
+                })
+            };
+        }
+    }
+    tx.insert_signature(sow_key, signature).await
+}
+
+async fn signatures<T: LedgerTx>(tx: &mut T, sow_key: i64) -> Result<Vec<SowSignature>> {
+    tx.signatures_of(sow_key)
+        .await?
+        .into_iter()
+        .map(
+            |(signer, role, signed_at, source_sha256, document_sha256, lang)| {
+                Ok(SowSignature {
+                    signer,
+                    role,
+                    signed_at: crate::codec::instant(signed_at)?,
+                    source_sha256,
+                    document_sha256,
+                    lang: crate::codec::parse_enum("signature language", &lang)?,
+                })
+            },
+        )
+        .collect()
+}
+
+/// The sign-offs of a SOW version, oldest first.
+pub(crate) async fn sow_signatures<T: LedgerTx>(
+    tx: &mut T,
+    deal_id: &DealId,
+    version: u32,
+) -> Result<Vec<SowSignature>> {
+    let deal_key = deal_key(tx, deal_id, "deal").await?;
+    let (sow_key, _) = sow_version(tx, deal_key, deal_id, version).await?;
+    signatures(tx, sow_key).await
+}
+
+/// Records an evaluation of a milestone of a SOW version.
+pub(crate) async fn record_acceptance<T: LedgerTx>(
+    tx: &mut T,
+    deal_id: &DealId,
+    version: u32,
+    acceptance: &NewAcceptance,
+) -> Result<()> {
+    let mut problems = Problems::default();
+    problems.instant(acceptance.evaluated_at, || {
+        format!(
+            "acceptance of milestone {} of SOW {deal_id} v{version}: evaluated_at",
+            acceptance.milestone
+        )
+    });
+    problems.into_result()?;
+    let deal_key = deal_key(tx, deal_id, "deal").await?;
+    let (sow_key, _) = sow_version(tx, deal_key, deal_id, version).await?;
+    if !tx.has_milestone(sow_key, &acceptance.milestone).await? {
+        return Err(StoreError::NotFound {
+            what: "milestone",
+            key: format!("{deal_id} v{version} {}", acceptance.milestone),
+        });
+    }
+    tx.insert_acceptance(sow_key, acceptance).await
+}
+
+/// Every evaluation of a deal's milestones, oldest first.
+pub(crate) async fn acceptances<T: LedgerTx>(
+    tx: &mut T,
+    deal_id: &DealId,
+) -> Result<Vec<StoredAcceptance>> {
+    let deal_key = deal_key(tx, deal_id, "deal").await?;
+    tx.acceptances_of(deal_key)
+        .await?
+        .into_iter()
+        .map(
+            |(version, milestone, evaluated_at, accepted, record_json, evidence_json)| {
+                Ok(StoredAcceptance {
+                    deal_id: deal_id.clone(),
+                    version: version_u32(version, deal_id.as_str())?,
+                    milestone,
+                    evaluated_at: crate::codec::instant(evaluated_at)?,
+                    accepted,
+                    record_json,
+                    evidence_json,
+                })
+            },
+        )
+        .collect()
+}
+
+/// The milestones ready to invoice, of one deal or of all.
+pub(crate) async fn ready_to_invoice<T: LedgerTx>(
+    tx: &mut T,
+    deal_id: Option<&DealId>,
+) -> Result<Vec<ReadyMilestone>> {
+    let deal_key = match deal_id {
+        Some(id) => Some(deal_key(tx, id, "deal").await?),
+        None => None,
+    };
+    tx.ready_of(deal_key)
+        .await?
+        .into_iter()
+        .map(
+            |(deal_id, version, milestone, title, amount_minor, code, accepted_at, under)| {
+                Ok(ReadyMilestone {
+                    version: version_u32(version, &deal_id)?,
+                    accepted_version: version_u32(under, &deal_id)?,
+                    deal_id: parse_deal_id(&deal_id)?,
+                    milestone,
+                    title,
+                    amount_minor,
+                    currency: currency(&code)?,
+                    accepted_at: crate::codec::instant(accepted_at)?,
+                })
+            },
+        )
+        .collect()
+}
+
+/// Marks a milestone of a SOW version invoiced; a milestone id is invoiced once per deal.
+pub(crate) async fn mark_milestone_invoiced<T: LedgerTx>(
+    tx: &mut T,
+    deal_id: &DealId,
+    version: u32,
+    milestone: &str,
+    at: Timestamp,
+) -> Result<()> {
+    let mut problems = Problems::default();
+    problems.instant(at, || {
+        format!("invoicing of milestone {milestone} of SOW {deal_id} v{version}")
+    });
+    problems.into_result()?;
+    let deal_key = deal_key(tx, deal_id, "deal").await?;
+    tx.lock_deal(deal_key).await?;
+    let (sow_key, _) = sow_version(tx, deal_key, deal_id, version).await?;
+    if !tx.has_milestone(sow_key, milestone).await? {
+        return Err(StoreError::NotFound {
+            what: "milestone",
+            key: format!("{deal_id} v{version} {milestone}"),
+        });
+    }
+    if tx
+        .milestone_invoiced_at(deal_key, milestone)
+        .await?
+        .is_some()
+    {
+        return Err(StoreError::Conflict {
+            what: "invoiced milestone",
+            key: format!("{deal_id} {milestone}"),
+        });
+    }
+    tx.set_milestone_invoiced(sow_key, milestone, micros(at))
+        .await
 }
 
 /// The client a deal implies when it names one that does not exist.

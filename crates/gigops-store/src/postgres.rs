@@ -16,8 +16,14 @@ use crate::codec::{
     decode_stage_event, decode_time_entry, in_deal_order, micros, push_deal_filter,
 };
 use crate::error::{Result, StoreError};
-use crate::model::{Counts, DealDetail, DealFilter, GateRun, IfExists, ImportCounts, StoredQuote};
-use crate::ops::{self, DealRow, EntryRow, EventRow, GateRunRow, KeyColumn, LedgerTx, QuoteRow};
+use crate::model::{
+    Counts, DealDetail, DealFilter, GateRun, IfExists, ImportCounts, NewAcceptance, NewSow,
+    ReadyMilestone, SowMilestone, SowSignature, StoredAcceptance, StoredQuote, StoredSow,
+};
+use crate::ops::{
+    self, AcceptanceRow, DealRow, EntryRow, EventRow, GateRunRow, KeyColumn, LedgerTx,
+    MilestoneRow, QuoteRow, ReadyRow, SignatureRow, SowRow,
+};
 use crate::sql::{
     CLIENT_WRITE_COLUMNS, DEAL_WRITE_COLUMNS, ENTRY_WRITE_COLUMNS, EVENT_WRITE_COLUMNS,
     select_deals, upsert_clause,
@@ -421,6 +427,203 @@ impl LedgerTx for PgConnection {
             .await?;
         Ok(true)
     }
+
+    async fn lock_deal(&mut self, deal_key: i64) -> Result<()> {
+        sqlx::query("SELECT 1 FROM deals WHERE key = $1 FOR UPDATE")
+            .bind(deal_key)
+            .execute(&mut *self)
+            .await?;
+        Ok(())
+    }
+
+    async fn last_sow_version(&mut self, deal_key: i64) -> Result<i64> {
+        Ok(sqlx::query_scalar(
+            "SELECT COALESCE(MAX(version), 0)::bigint FROM sows WHERE deal_key = $1",
+        )
+        .bind(deal_key)
+        .fetch_one(&mut *self)
+        .await?)
+    }
+
+    async fn insert_sow(&mut self, deal_key: i64, version: i64, sow: &NewSow) -> Result<i64> {
+        let version = i32::try_from(version)
+            .map_err(|_| StoreError::Invalid(format!("SOW version {version} is too large")))?;
+        Ok(sqlx::query_scalar(
+            "INSERT INTO sows (deal_key, version, sow_id, created_at, currency, source, \
+             source_sha256, sow_json) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING key",
+        )
+        .bind(deal_key)
+        .bind(version)
+        .bind(&sow.sow_id)
+        .bind(micros(sow.created_at))
+        .bind(sow.currency.code())
+        .bind(&sow.source)
+        .bind(&sow.source_sha256)
+        .bind(&sow.sow_json)
+        .fetch_one(&mut *self)
+        .await?)
+    }
+
+    async fn insert_milestone(
+        &mut self,
+        sow_key: i64,
+        position: i64,
+        milestone: &SowMilestone,
+        due: &str,
+    ) -> Result<()> {
+        let position = i32::try_from(position)
+            .map_err(|_| StoreError::Invalid(format!("a SOW of {position} milestones")))?;
+        sqlx::query(
+            "INSERT INTO sow_milestones (sow_key, id, position, title, due, amount_minor) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(sow_key)
+        .bind(&milestone.id)
+        .bind(position)
+        .bind(&milestone.title)
+        .bind(due)
+        .bind(milestone.amount_minor)
+        .execute(&mut *self)
+        .await?;
+        Ok(())
+    }
+
+    async fn sow_version(&mut self, deal_key: i64, version: i64) -> Result<Option<(i64, String)>> {
+        let Ok(version) = i32::try_from(version) else {
+            return Ok(None);
+        };
+        Ok(sqlx::query_as(
+            "SELECT key, source_sha256 FROM sows WHERE deal_key = $1 AND version = $2",
+        )
+        .bind(deal_key)
+        .bind(version)
+        .fetch_optional(&mut *self)
+        .await?)
+    }
+
+    async fn sows_of(&mut self, deal_key: Option<i64>) -> Result<Vec<SowRow>> {
+        Ok(sqlx::query_as(
+            "SELECT s.key, d.id, s.version::bigint, s.sow_id, s.created_at, s.currency, \
+             s.source, s.source_sha256, s.sow_json FROM sows s JOIN deals d ON d.key = s.deal_key \
+             WHERE $1::bigint IS NULL OR s.deal_key = $1 ORDER BY d.id, s.version",
+        )
+        .bind(deal_key)
+        .fetch_all(&mut *self)
+        .await?)
+    }
+
+    async fn milestones_of(&mut self, deal_key: Option<i64>) -> Result<Vec<MilestoneRow>> {
+        Ok(sqlx::query_as(
+            "SELECT m.sow_key, m.id, m.title, m.due, m.amount_minor, m.invoiced_at \
+             FROM sow_milestones m JOIN sows s ON s.key = m.sow_key \
+             WHERE $1::bigint IS NULL OR s.deal_key = $1 ORDER BY m.sow_key, m.position",
+        )
+        .bind(deal_key)
+        .fetch_all(&mut *self)
+        .await?)
+    }
+
+    async fn has_milestone(&mut self, sow_key: i64, milestone: &str) -> Result<bool> {
+        Ok(sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM sow_milestones WHERE sow_key = $1 AND id = $2)",
+        )
+        .bind(sow_key)
+        .bind(milestone)
+        .fetch_one(&mut *self)
+        .await?)
+    }
+
+    async fn milestone_invoiced_at(
+        &mut self,
+        deal_key: i64,
+        milestone: &str,
+    ) -> Result<Option<i64>> {
+        Ok(sqlx::query_scalar(
+            "SELECT min(m.invoiced_at) FROM sow_milestones m JOIN sows s ON s.key = m.sow_key \
+             WHERE s.deal_key = $1 AND m.id = $2",
+        )
+        .bind(deal_key)
+        .bind(milestone)
+        .fetch_one(&mut *self)
+        .await?)
+    }
+
+    async fn set_milestone_invoiced(
+        &mut self,
+        sow_key: i64,
+        milestone: &str,
+        at: i64,
+    ) -> Result<()> {
+        sqlx::query("UPDATE sow_milestones SET invoiced_at = $1 WHERE sow_key = $2 AND id = $3")
+            .bind(at)
+            .bind(sow_key)
+            .bind(milestone)
+            .execute(&mut *self)
+            .await?;
+        Ok(())
+    }
+
+    async fn insert_signature(&mut self, sow_key: i64, signature: &SowSignature) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO sow_signatures (sow_key, signer, role, signed_at, source_sha256, \
+             document_sha256, lang) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(sow_key)
+        .bind(&signature.signer)
+        .bind(&signature.role)
+        .bind(micros(signature.signed_at))
+        .bind(&signature.source_sha256)
+        .bind(&signature.document_sha256)
+        .bind(signature.lang.as_str())
+        .execute(&mut *self)
+        .await?;
+        Ok(())
+    }
+
+    async fn signatures_of(&mut self, sow_key: i64) -> Result<Vec<SignatureRow>> {
+        Ok(sqlx::query_as(
+            "SELECT signer, role, signed_at, source_sha256, document_sha256, lang \
+             FROM sow_signatures WHERE sow_key = $1 ORDER BY signed_at, key",
+        )
+        .bind(sow_key)
+        .fetch_all(&mut *self)
+        .await?)
+    }
+
+    async fn insert_acceptance(&mut self, sow_key: i64, acceptance: &NewAcceptance) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO sow_acceptances (sow_key, milestone, evaluated_at, accepted, record, \
+             evidence) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(sow_key)
+        .bind(&acceptance.milestone)
+        .bind(micros(acceptance.evaluated_at))
+        .bind(acceptance.accepted)
+        .bind(&acceptance.record_json)
+        .bind(&acceptance.evidence_json)
+        .execute(&mut *self)
+        .await?;
+        Ok(())
+    }
+
+    async fn acceptances_of(&mut self, deal_key: i64) -> Result<Vec<AcceptanceRow>> {
+        Ok(sqlx::query_as(
+            "SELECT s.version::bigint, a.milestone, a.evaluated_at, a.accepted, a.record, \
+             a.evidence FROM sow_acceptances a JOIN sows s ON s.key = a.sow_key \
+             WHERE s.deal_key = $1 ORDER BY a.evaluated_at, a.key",
+        )
+        .bind(deal_key)
+        .fetch_all(&mut *self)
+        .await?)
+    }
+
+    async fn ready_of(&mut self, deal_key: Option<i64>) -> Result<Vec<ReadyRow>> {
+        let sql = crate::sql::ready_to_invoice("$1::bigint IS NULL OR s.deal_key = $1");
+        Ok(sqlx::query_as(&sql)
+            .bind(deal_key)
+            .fetch_all(&mut *self)
+            .await?)
+    }
 }
 
 async fn select_clients(conn: &mut PgConnection) -> Result<Vec<Client>> {
@@ -695,6 +898,73 @@ impl LedgerStore for PgStore {
     async fn accept_quote(&self, deal_id: &DealId, version: u32, at: Timestamp) -> Result<()> {
         let mut tx = self.pool.begin().await?;
         ops::accept_quote(&mut *tx, deal_id, version, at).await?;
+        Ok(tx.commit().await?)
+    }
+
+    async fn attach_sow(&self, deal_id: &DealId, sow: &NewSow) -> Result<u32> {
+        let mut tx = self.pool.begin().await?;
+        let version = ops::attach_sow(&mut *tx, deal_id, sow).await?;
+        tx.commit().await?;
+        Ok(version)
+    }
+
+    async fn sows(&self, deal_id: Option<&DealId>) -> Result<Vec<StoredSow>> {
+        // The versions and their milestones from one snapshot.
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            .execute(&mut *tx)
+            .await?;
+        let sows = ops::sows(&mut *tx, deal_id).await?;
+        tx.commit().await?;
+        Ok(sows)
+    }
+
+    async fn sign_sow(
+        &self,
+        deal_id: &DealId,
+        version: u32,
+        signature: &SowSignature,
+    ) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        ops::sign_sow(&mut *tx, deal_id, version, signature).await?;
+        Ok(tx.commit().await?)
+    }
+
+    async fn sow_signatures(&self, deal_id: &DealId, version: u32) -> Result<Vec<SowSignature>> {
+        let mut conn = self.pool.acquire().await?;
+        ops::sow_signatures(&mut *conn, deal_id, version).await
+    }
+
+    async fn record_acceptance(
+        &self,
+        deal_id: &DealId,
+        version: u32,
+        acceptance: &NewAcceptance,
+    ) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        ops::record_acceptance(&mut *tx, deal_id, version, acceptance).await?;
+        Ok(tx.commit().await?)
+    }
+
+    async fn acceptances(&self, deal_id: &DealId) -> Result<Vec<StoredAcceptance>> {
+        let mut conn = self.pool.acquire().await?;
+        ops::acceptances(&mut *conn, deal_id).await
+    }
+
+    async fn ready_to_invoice(&self, deal_id: Option<&DealId>) -> Result<Vec<ReadyMilestone>> {
+        let mut conn = self.pool.acquire().await?;
+        ops::ready_to_invoice(&mut *conn, deal_id).await
+    }
+
+    async fn mark_milestone_invoiced(
+        &self,
+        deal_id: &DealId,
+        version: u32,
+        milestone: &str,
+        at: Timestamp,
+    ) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        ops::mark_milestone_invoiced(&mut *tx, deal_id, version, milestone, at).await?;
         Ok(tx.commit().await?)
     }
 }

@@ -9,7 +9,8 @@ use jiff::Timestamp;
 
 use crate::error::Result;
 use crate::model::{
-    Backend, Counts, DealDetail, DealFilter, GateRun, IfExists, ImportCounts, StoredQuote,
+    Backend, Counts, DealDetail, DealFilter, GateRun, IfExists, ImportCounts, NewAcceptance,
+    NewSow, ReadyMilestone, SowSignature, StoredAcceptance, StoredQuote, StoredSow,
 };
 use crate::postgres::PgStore;
 use crate::sqlite::SqliteStore;
@@ -132,6 +133,87 @@ pub trait LedgerStore: Send + Sync {
         deal_id: &DealId,
         milestone: Option<&str>,
     ) -> impl Future<Output = Result<Vec<GateRun>>> + Send;
+
+    /// Saves a statement of work as the deal's next version; returns the version, 1 for the
+    /// deal's first. The deal must exist (`NotFound`). `Invalid` when a milestone id repeats,
+    /// a digest is not 64 lowercase hex digits, a due date's year is outside 1–9999 or
+    /// `created_at` is finer than a microsecond. Two attaches to one deal take turns, so no
+    /// version is taken twice.
+    fn attach_sow(
+        &self,
+        deal_id: &DealId,
+        sow: &NewSow,
+    ) -> impl Future<Output = Result<u32>> + Send;
+
+    /// The SOW versions of a deal (which must exist), or of every deal, by deal id and
+    /// version, each with its milestones in the SOW's order.
+    fn sows(&self, deal_id: Option<&DealId>)
+    -> impl Future<Output = Result<Vec<StoredSow>>> + Send;
+
+    /// Records a sign-off of one SOW version. `NotFound` when the deal or the version does not
+    /// exist; `Invalid` when the signature's `source_sha256` is not the stored version's (a
+    /// signer can only sign what is stored). A signature identical to one stored is not stored
+    /// twice; one with the same version, role, signer and `signed_at` but other digests or
+    /// language is a `Conflict`.
+    fn sign_sow(
+        &self,
+        deal_id: &DealId,
+        version: u32,
+        signature: &SowSignature,
+    ) -> impl Future<Output = Result<()>> + Send;
+
+    /// The sign-offs of one SOW version by `signed_at`, then the order they were recorded;
+    /// `NotFound` when the deal or the version does not exist.
+    fn sow_signatures(
+        &self,
+        deal_id: &DealId,
+        version: u32,
+    ) -> impl Future<Output = Result<Vec<SowSignature>>> + Send;
+
+    /// Records one evaluation of a milestone of a SOW version; `NotFound` when the deal, the
+    /// version or the milestone (in that version) does not exist. Every evaluation is kept:
+    /// a later one does not replace an earlier one.
+    fn record_acceptance(
+        &self,
+        deal_id: &DealId,
+        version: u32,
+        acceptance: &NewAcceptance,
+    ) -> impl Future<Output = Result<()>> + Send;
+
+    /// Every evaluation recorded against any SOW version of a deal (which must exist), oldest
+    /// first (by `evaluated_at`, then the order they were recorded).
+    fn acceptances(
+        &self,
+        deal_id: &DealId,
+    ) -> impl Future<Output = Result<Vec<StoredAcceptance>>> + Send;
+
+    /// The milestones ready to invoice, of one deal (which must exist) or of every deal, by
+    /// deal id and then the milestones' order in the SOW.
+    ///
+    /// Only the **latest** SOW version of each deal counts. One of its milestones is ready
+    /// when, among the evaluations that apply to it, the latest (by `evaluated_at`, then the
+    /// order they were recorded) accepted it, and it is not invoiced. The evaluations that
+    /// apply are those recorded against the latest version and against any earlier version
+    /// of the deal that holds a milestone of the same id **and** the same amount, in the same
+    /// currency: an acceptance survives a new version that leaves the milestone's money
+    /// alone (a retitled milestone or a moved due date), and not one that changes what is
+    /// owed. A milestone counts as invoiced when its id is invoiced under **any** version of
+    /// the deal, so that a new version never makes an invoiced milestone billable again.
+    fn ready_to_invoice(
+        &self,
+        deal_id: Option<&DealId>,
+    ) -> impl Future<Output = Result<Vec<ReadyMilestone>>> + Send;
+
+    /// Marks a milestone of a SOW version invoiced at `at` (for billing). `NotFound` when the
+    /// deal, the version or the milestone does not exist; `Conflict` when that milestone id is
+    /// already invoiced under any version of the deal.
+    fn mark_milestone_invoiced(
+        &self,
+        deal_id: &DealId,
+        version: u32,
+        milestone: &str,
+        at: Timestamp,
+    ) -> impl Future<Output = Result<()>> + Send;
 }
 
 /// A ledger store on whichever backend its location names. Cloning is cheap and shares the
@@ -287,5 +369,53 @@ impl LedgerStore for Store {
 
     async fn accept_quote(&self, deal_id: &DealId, version: u32, at: Timestamp) -> Result<()> {
         delegate!(self, s => s.accept_quote(deal_id, version, at))
+    }
+
+    async fn attach_sow(&self, deal_id: &DealId, sow: &NewSow) -> Result<u32> {
+        delegate!(self, s => s.attach_sow(deal_id, sow))
+    }
+
+    async fn sows(&self, deal_id: Option<&DealId>) -> Result<Vec<StoredSow>> {
+        delegate!(self, s => s.sows(deal_id))
+    }
+
+    async fn sign_sow(
+        &self,
+        deal_id: &DealId,
+        version: u32,
+        signature: &SowSignature,
+    ) -> Result<()> {
+        delegate!(self, s => s.sign_sow(deal_id, version, signature))
+    }
+
+    async fn sow_signatures(&self, deal_id: &DealId, version: u32) -> Result<Vec<SowSignature>> {
+        delegate!(self, s => s.sow_signatures(deal_id, version))
+    }
+
+    async fn record_acceptance(
+        &self,
+        deal_id: &DealId,
+        version: u32,
+        acceptance: &NewAcceptance,
+    ) -> Result<()> {
+        delegate!(self, s => s.record_acceptance(deal_id, version, acceptance))
+    }
+
+    async fn acceptances(&self, deal_id: &DealId) -> Result<Vec<StoredAcceptance>> {
+        delegate!(self, s => s.acceptances(deal_id))
+    }
+
+    async fn ready_to_invoice(&self, deal_id: Option<&DealId>) -> Result<Vec<ReadyMilestone>> {
+        delegate!(self, s => s.ready_to_invoice(deal_id))
+    }
+
+    async fn mark_milestone_invoiced(
+        &self,
+        deal_id: &DealId,
+        version: u32,
+        milestone: &str,
+        at: Timestamp,
+    ) -> Result<()> {
+        delegate!(self, s => s.mark_milestone_invoiced(deal_id, version, milestone, at))
     }
 }

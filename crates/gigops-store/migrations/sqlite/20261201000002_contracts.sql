@@ -1,0 +1,60 @@
+-- Statements of work attached to a deal: every SOW of a deal is a new version, kept as the user
+-- wrote it (the YAML source and its SHA-256) and as the model JSON gigops-contract read from it
+-- (schema gigops.sow/1, docs/contract.md). The store never looks inside either text; it keeps
+-- beside them the few values it queries: the SOW's currency and its milestones.
+
+CREATE TABLE sows (
+    key           INTEGER PRIMARY KEY,
+    deal_key      INTEGER NOT NULL REFERENCES deals (key),
+    version       INTEGER NOT NULL CHECK (version > 0),
+    sow_id        TEXT    NOT NULL,
+    created_at    INTEGER NOT NULL,
+    currency      TEXT    NOT NULL,
+    source        TEXT    NOT NULL,
+    source_sha256 TEXT    NOT NULL,
+    sow_json      TEXT    NOT NULL,
+    UNIQUE (deal_key, version)
+) STRICT;
+
+-- The milestones of one SOW version, in the order the SOW lists them. `invoiced_at` is set by
+-- billing when the milestone is invoiced; an invoiced milestone is no longer ready to invoice.
+CREATE TABLE sow_milestones (
+    sow_key      INTEGER NOT NULL REFERENCES sows (key),
+    id           TEXT    NOT NULL,
+    position     INTEGER NOT NULL CHECK (position >= 0),
+    title        TEXT    NOT NULL,
+    due          TEXT    NOT NULL,
+    amount_minor INTEGER NOT NULL,
+    invoiced_at  INTEGER,
+    PRIMARY KEY (sow_key, id),
+    UNIQUE (sow_key, position)
+) STRICT, WITHOUT ROWID;
+
+-- Sign-offs of one SOW version: who signed, as what, when, and the digests of the source and of
+-- the rendered document they read.
+CREATE TABLE sow_signatures (
+    key             INTEGER PRIMARY KEY,
+    sow_key         INTEGER NOT NULL REFERENCES sows (key),
+    signer          TEXT    NOT NULL,
+    role            TEXT    NOT NULL,
+    signed_at       INTEGER NOT NULL,
+    source_sha256   TEXT    NOT NULL,
+    document_sha256 TEXT    NOT NULL,
+    lang            TEXT    NOT NULL,
+    UNIQUE (sow_key, role, signer, signed_at)
+) STRICT;
+
+-- Every evaluation of a milestone's acceptance items, kept as history: the acceptance record
+-- JSON (schema gigops.acceptance/1) and the digests of the evidence it read, as JSON text.
+CREATE TABLE sow_acceptances (
+    key          INTEGER PRIMARY KEY,
+    sow_key      INTEGER NOT NULL,
+    milestone    TEXT    NOT NULL,
+    evaluated_at INTEGER NOT NULL,
+    accepted     INTEGER NOT NULL CHECK (accepted IN (0, 1)),
+    record       TEXT    NOT NULL,
+    evidence     TEXT    NOT NULL,
+    FOREIGN KEY (sow_key, milestone) REFERENCES sow_milestones (sow_key, id)
+) STRICT;
+
+CREATE INDEX sow_acceptances_by_milestone ON sow_acceptances (sow_key, milestone, evaluated_at);
