@@ -204,6 +204,8 @@ struct OpenSuite {
     output: Bounded,
     /// A `<failure>` or `<error>` of the suite itself.
     error: Option<SuiteErrorKind>,
+    /// How many tests the suite says it has (0 when it does not say), at most 65,536.
+    stated_tests: usize,
 }
 
 #[derive(Debug)]
@@ -236,6 +238,8 @@ struct Attributes<'e> {
     kind: Option<Cow<'e, str>>,
     status: Option<Cow<'e, str>>,
     result: Option<Cow<'e, str>>,
+    /// A suite's stated number of tests: not trusted for any count, only as room to reserve.
+    tests: Option<Cow<'e, str>>,
 }
 
 struct Parser<'a> {
@@ -374,6 +378,7 @@ impl<'a> Parser<'a> {
                 (4, b"type") => &mut found.kind,
                 (6, b"status") => &mut found.status,
                 (6, b"result") => &mut found.result,
+                (5, b"tests") => &mut found.tests,
                 _ => continue,
             };
             match xml_stream::attribute_value(raw) {
@@ -518,11 +523,16 @@ impl<'a> Parser<'a> {
             (Some(parent), false) if parent.is_empty() => name.clone(),
             (Some(parent), false) => Arc::from(format!("{parent}/{name}")),
         };
+        let stated_tests = attributes
+            .tests
+            .and_then(|n| n.trim().parse::<usize>().ok())
+            .map_or(0, |n| n.min(1 << 16));
         self.suites.push(OpenSuite {
             name,
             path,
             output: Bounded::default(),
             error: None,
+            stated_tests,
         });
     }
 
@@ -702,7 +712,11 @@ impl<'a> Parser<'a> {
     /// Adds a test, or merges it into the one of the same suite and name seen before.
     fn add_case(&mut self, test: TestCase) {
         let cases = &self.run.cases;
-        let table = self.seen.of_suite(&test.suite);
+        let room = match self.suites.last() {
+            Some(suite) if Arc::ptr_eq(&suite.path, &test.suite) => suite.stated_tests,
+            _ => 0,
+        };
+        let table = self.seen.of_suite(&test.suite, room);
         let hash = name_hash(&test.name);
         let Some(&index) = table.find(hash, |&i| cases[i as usize].name == test.name) else {
             let index = u32::try_from(cases.len()).expect("fewer than 4 billion tests");
@@ -834,13 +848,17 @@ struct SeenCases {
 }
 
 impl SeenCases {
-    fn of_suite(&mut self, suite: &Arc<str>) -> &mut hashbrown::HashTable<u32> {
+    /// The suite's table; a new one with `room` for as many tests.
+    fn of_suite(&mut self, suite: &Arc<str>, room: usize) -> &mut hashbrown::HashTable<u32> {
         let same = matches!(&self.current, Some((s, _)) if Arc::ptr_eq(s, suite) || s == suite);
         if !same {
             if let Some((s, table)) = self.current.take() {
                 self.by_suite.insert(s, table);
             }
-            let table = self.by_suite.remove(&**suite).unwrap_or_default();
+            let table = self
+                .by_suite
+                .remove(&**suite)
+                .unwrap_or_else(|| hashbrown::HashTable::with_capacity(room));
             self.current = Some((suite.clone(), table));
         }
         &mut self
