@@ -6,7 +6,10 @@
 #   - a JUnit file of 1,000,000 testcases (1,000 suites; 1 % failed with output, 2 % skipped)
 #     — gigops vs junitparser (counting the cases) and junit2html (rendering it);
 #   - an LCOV tracefile of 20,000 files × 250 lines — gigops vs `lcov --summary`.
-# gigops reads each with `gate ingest FILE --no-debt --json`, one core.
+# gigops reads each with `gate ingest FILE --no-debt --json`, one core. Besides hyperfine's wall
+# time, each input is read once more under /usr/bin/time for peak RSS and CPU time: throughput
+# "per core" is the input size over user + system time, which other load on a shared machine
+# disturbs far less than the wall clock.
 #   bash bench/gate.sh [GO_JSON_MB]
 # Figures go to stdout; copy them with the date into BENCHMARKS.md.
 set -euo pipefail
@@ -24,7 +27,14 @@ python3 -c 'import junitparser' 2>/dev/null || pip install -q junitparser
 command -v junit2html >/dev/null || pip install -q junit2html
 
 cargo build --release -q --bin gigops
-bin=$(pwd)/target/release/gigops
+# Reads FILE once: peak RSS, and throughput per core from user + system CPU time.
+cpu_time() {
+  local file=$1
+  /usr/bin/time -o "$out/time.txt" -f "%e %U %S %M" "$bin" gate ingest "$file" --no-debt --json >/dev/null || true
+  read -r wall user sys rss < <(tail -1 "$out/time.txt")
+  python3 -c "import os,sys; w,u,s,r=map(float,sys.argv[2:]); mb=os.path.getsize(sys.argv[1])/1e6; print(f'gigops one run: wall {w:.2f} s, cpu {u+s:.2f} s (user {u:.2f} + sys {s:.2f}) -> {mb/(u+s):.0f} MB/s per core; peak RSS {r/1024:.0f} MB')" "$file" "$wall" "$user" "$sys" "$rss"
+}
+bin=$(realpath "${CARGO_TARGET_DIR:-target}")/release/gigops
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 echo "gotestsum $(gotestsum --version | awk '{print $NF}'), $(lcov --version | head -1), junitparser $(python3 -c 'import junitparser; print(junitparser.version)'), junit2html $(pip show junit2html 2>/dev/null | awk '/^Version/{print $2}')"
 
@@ -79,7 +89,7 @@ echo "== go test -json, $(du -m "$out/big.json" | cut -f1) MB: gigops vs gotests
 hyperfine -i --runs 3 --export-json "$out/gojson.json" \
   -n gigops "$bin gate ingest $out/big.json --no-debt --json > $out/gigops-go.json" \
   -n gotestsum "gotestsum --format dots --raw-command -- cat $out/big.json > /dev/null"
-/usr/bin/time -f "gigops peak RSS: %M KiB" $bin gate ingest "$out/big.json" --no-debt --json >/dev/null || true
+cpu_time "$out/big.json"
 /usr/bin/time -f "gotestsum peak RSS: %M KiB" gotestsum --format dots --raw-command -- cat "$out/big.json" >/dev/null || true
 python3 -c "import json; print('gigops counts:', json.load(open('$out/gigops-go.json'))['tests'])"
 
@@ -88,7 +98,7 @@ hyperfine -i --runs 3 --export-json "$out/junit.json" \
   -n gigops "$bin gate ingest $out/big-junit.xml --no-debt --json > $out/gigops-junit.json" \
   -n junitparser "python3 $out/junitparser_count.py $out/big-junit.xml > $out/junitparser.txt"
 hyperfine -i --runs 1 -n junit2html "junit2html $out/big-junit.xml $out/big-junit.html"
-/usr/bin/time -f "gigops peak RSS: %M KiB" $bin gate ingest "$out/big-junit.xml" --no-debt --json >/dev/null || true
+cpu_time "$out/big-junit.xml"
 /usr/bin/time -f "junitparser peak RSS: %M KiB" python3 "$out/junitparser_count.py" "$out/big-junit.xml" >/dev/null
 /usr/bin/time -f "junit2html peak RSS: %M KiB" junit2html "$out/big-junit.xml" "$out/big-junit.html" || true
 python3 -c "import json; print('gigops counts:', json.load(open('$out/gigops-junit.json'))['tests'])"
@@ -98,7 +108,7 @@ echo "== LCOV, 20,000 files x 250 lines: gigops vs lcov --summary"
 hyperfine -i --runs 3 --export-json "$out/lcov.json" \
   -n gigops "$bin gate ingest $out/big.info --no-debt --json > $out/gigops-lcov.json" \
   -n lcov "lcov --summary $out/big.info > $out/lcov-summary.txt 2>&1"
-/usr/bin/time -f "gigops peak RSS: %M KiB" $bin gate ingest "$out/big.info" --no-debt --json >/dev/null
+cpu_time "$out/big.info"
 /usr/bin/time -f "lcov peak RSS: %M KiB" lcov --summary "$out/big.info" >/dev/null 2>&1
 python3 -c "import json; print('gigops coverage:', json.load(open('$out/gigops-lcov.json'))['coverage'])"
 grep -i "lines" "$out/lcov-summary.txt" || true
