@@ -338,7 +338,7 @@ fn duration_key(d: &Duration) -> String {
 /// Seconds in the largest exact unit: `2w`, `28d`, `90m`, `45s`.
 pub(crate) fn seconds_text(seconds: u64) -> String {
     for (unit, length) in [("w", 604_800), ("d", 86_400), ("h", 3_600), ("m", 60)] {
-        if seconds % length == 0 {
+        if seconds.is_multiple_of(length) {
             return format!("{}{unit}", seconds / length);
         }
     }

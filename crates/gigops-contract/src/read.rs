@@ -493,33 +493,34 @@ impl Reader<'_> {
         }
         let known: Vec<String> = service_level_ids(root);
         let mut references: Vec<(String, Position, &'static str)> = Vec::new();
-        let mut amounts_ok = true;
+        let mut sum = None;
         if let Some(node) = root.get("milestones") {
-            let (milestones, ok) = self.milestones(node, currency, period, &mut references);
+            let (milestones, amounts) = self.milestones(node, currency, period, &mut references);
             sow.milestones = milestones;
-            amounts_ok = ok;
+            sum = amounts;
         }
-        if let (Some(total), true, Some(node), Some(c)) =
-            (total, amounts_ok, root.get("total"), currency)
-            && !sow.milestones.is_empty()
+        if let (Some(total), Some(sum), Some(node), Some(c)) =
+            (total, sum, root.get("total"), currency)
+            && root
+                .get("milestones")
+                .and_then(Node::items)
+                .is_some_and(|m| !m.is_empty())
+            && sum != total
         {
-            let sum: i64 = sow.milestones.iter().map(|m| m.amount_minor).sum();
-            if sum != total {
-                let (difference, direction) = if sum < total {
-                    (total - sum, "less")
-                } else {
-                    (sum - total, "more")
-                };
-                self.at(
-                    node.at,
-                    format!(
-                        "total {}: the milestone amounts sum to {}, {} {direction} than the total: expected them to sum to the total",
-                        c.format_major(total),
-                        c.format_major(sum),
-                        c.format_major(difference),
-                    ),
-                );
-            }
+            let (difference, direction) = if sum < total {
+                (total - sum, "less")
+            } else {
+                (sum - total, "more")
+            };
+            self.at(
+                node.at,
+                format!(
+                    "total {}: the milestone amounts sum to {}, {} {direction} than the total: expected them to sum to the total",
+                    c.format_major(total),
+                    c.format_major(sum),
+                    c.format_major(difference),
+                ),
+            );
         }
         if let Some(node) = root.get("change_requests") {
             self.change_policy(node, currency, &mut sow.change_requests);
@@ -587,16 +588,18 @@ impl Reader<'_> {
         })
     }
 
-    /// The milestones, and whether every amount was read (so that the sum can be checked).
+    /// The milestones, and the sum of their amounts when every amount was read (so that the sum
+    /// rule is checked even when a milestone has another problem).
     fn milestones(
         &mut self,
         node: &Node,
         currency: Option<Currency>,
         period: (Option<Date>, Option<Date>),
         references: &mut Vec<(String, Position, &'static str)>,
-    ) -> (Vec<Milestone>, bool) {
+    ) -> (Vec<Milestone>, Option<i64>) {
         let mut out = Vec::new();
         let mut all_amounts = true;
+        let mut sum: i64 = 0;
         let Some(items) = node.items() else {
             self.at(
                 node.at,
@@ -605,7 +608,7 @@ impl Reader<'_> {
                     describe(node)
                 ),
             );
-            return (out, false);
+            return (out, None);
         };
         if items.is_empty() {
             self.at(node.at, "milestones: expected at least one milestone");
@@ -635,6 +638,7 @@ impl Reader<'_> {
             let due = item.get("due").and_then(|n| self.date(n, "due"));
             if let (Some(due), Some(n)) = (due, item.get("due")) {
                 if let (Some(start), Some(end)) = period
+                    && start < end
                     && (due < start || due > end)
                 {
                     self.at(
@@ -655,8 +659,9 @@ impl Reader<'_> {
             let amount = item
                 .get("amount")
                 .and_then(|n| self.amount(n, "amount", currency));
-            if amount.is_none() {
-                all_amounts = false;
+            match amount {
+                Some(a) => sum = sum.saturating_add(a),
+                None => all_amounts = false,
             }
             let deliverables = self.texts(item.get("deliverables"), "deliverables");
             let acceptance = match item.get("acceptance") {
@@ -674,7 +679,7 @@ impl Reader<'_> {
                 });
             }
         }
-        (out, all_amounts)
+        (out, all_amounts.then_some(sum))
     }
 
     fn acceptance(
