@@ -237,3 +237,23 @@ fn the_valid_fixture_reads_into_the_model() {
     assert_eq!(sow.payment.late_fee_percent_per_month, Some(1.5));
     assert!(check("valid.yaml", &fixture("valid.yaml")).is_empty());
 }
+
+#[test]
+fn a_credit_past_the_cap_is_reported_at_the_credit() {
+    assert_eq!(
+        problems("credits-cap.yaml"),
+        ["credits-cap.yaml:15: column 30: credit 25: expected at most the cap, 20"]
+    );
+}
+
+#[test]
+fn a_yaml_problem_stops_the_meaning_checks_and_is_located() {
+    // Duplicate keys are found by the YAML reader; the SOW's rules are not checked on a
+    // document that is not a mapping of unique keys.
+    assert_eq!(
+        problems("credits.yaml"),
+        [
+            "credits.yaml:6: column 1: duplicate key \"currency\" (first at line 5, column 1): expected each key once"
+        ]
+    );
+}
