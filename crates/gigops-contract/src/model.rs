@@ -91,12 +91,12 @@ pub enum Check {
     /// A condition on a `gigops gate` summary JSON.
     Gate { condition: GateCondition },
     /// A service level of this SOW met over a period ending at evaluation time.
-    Slo { service_level: String, over: Duration },
-    /// A command run by the acceptor (not by this crate) exits with the expected status.
-    Command {
-        argv: Vec<String>,
-        expect_exit: i32,
+    Slo {
+        service_level: String,
+        over: Duration,
     },
+    /// A command run by the acceptor (not by this crate) exits with the expected status.
+    Command { argv: Vec<String>, expect_exit: i32 },
 }
 
 /// The conditions an acceptance item can put on gate evidence.

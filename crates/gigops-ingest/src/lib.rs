@@ -22,6 +22,7 @@ pub mod sarif;
 pub mod tap;
 mod xml_position;
 mod xml_stream;
+pub mod yaml;
 
 pub use location::{Problem, Problems};
 

@@ -23,7 +23,6 @@ pub mod price;
 pub mod proposal;
 pub mod size;
 pub mod spec;
-mod yaml;
 
 pub use calibrate::{Fit, Sample, calibrate};
 pub use config::QuoteConfig;

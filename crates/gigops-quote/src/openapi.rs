@@ -18,7 +18,7 @@ use gigops_ingest::Problems;
 use serde::Serialize;
 
 use crate::fp::{Complexity, Function, FunctionKind};
-use crate::yaml::{self, Located, Node, Value};
+use gigops_ingest::yaml::{self, Located, Node, Value};
 
 const METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "patch", "head", "options", "trace",

@@ -8,7 +8,7 @@
 
 use std::collections::HashMap;
 
-use gigops_ingest::{Problem, Problems};
+use crate::{Problem, Problems};
 use saphyr_parser::{Event, Parser, ScalarStyle, Span};
 
 /// More nodes than any real spec or API document has; a document of aliases that expands past

@@ -1,0 +1,434 @@
+//! Acceptance: a milestone's items evaluated against delivery evidence into an
+//! [`AcceptanceRecord`].
+//!
+//! The caller (the CLI or the server) reads the evidence files, hashes them with
+//! [`sha256_hex`], runs the items' commands and collects manual ticks; [`evaluate`] only decides.
+
+use std::collections::BTreeMap;
+
+use gigops_gate::Summary;
+use jiff::{SignedDuration, Timestamp};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::diff::condition_line;
+use crate::model::*;
+
+/// The schema id of an [`SloState`] file.
+pub const SLO_STATE_SCHEMA: &str = "gigops.slo-state/1";
+
+/// Everything an acceptance decision may be based on.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Evidence {
+    /// `gigops gate --json` summaries (summary.json). When several are given, the latest by
+    /// `generated_at` decides (the last given among equals, or when a time does not parse).
+    pub gates: Vec<GateEvidence>,
+    /// SLO states written by the SLA monitor.
+    pub slos: Vec<SloEvidence>,
+    /// The items' commands as the caller ran them.
+    pub commands: Vec<CommandResult>,
+    /// Manual items ticked, by item id.
+    pub ticks: BTreeMap<String, Tick>,
+}
+
+/// One gate summary, as named on the command line, with the SHA-256 of the file read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GateEvidence {
+    pub name: String,
+    pub sha256: String,
+    pub summary: Summary,
+}
+
+/// One SLO state file, with its SHA-256.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SloEvidence {
+    pub name: String,
+    pub sha256: String,
+    pub state: SloState,
+}
+
+/// How a service level fared over a period: the JSON the SLA monitor writes and acceptance of an
+/// `slo` item reads (schema `gigops.slo-state/1`).
+///
+/// ```json
+/// {
+///   "schema": "gigops.slo-state/1",
+///   "service_level": "api-latency",
+///   "from": "2027-03-24T00:00:00Z",
+///   "to": "2027-03-31T00:00:00Z",
+///   "measured_percent": 99.42,
+///   "target_percent": 99.0,
+///   "met": true
+/// }
+/// ```
+///
+/// `service_level` is a SOW service level id; `from` and `to` (RFC 3339) bound the period
+/// measured; `measured_percent` is the availability, or for a latency objective the percent of
+/// windows that met the threshold; `target_percent` the objective's target as the monitor
+/// applied it; `met` whether the service level was met over the period (breaches of
+/// `consecutive_windows` included).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SloState {
+    pub schema: String,
+    pub service_level: String,
+    pub from: Timestamp,
+    pub to: Timestamp,
+    pub measured_percent: f64,
+    pub target_percent: f64,
+    pub met: bool,
+}
+
+/// A command an item names, run by the caller.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommandResult {
+    pub argv: Vec<String>,
+    /// `None` when the command did not exit with a status (killed by a signal, not started).
+    pub exit_code: Option<i32>,
+}
+
+/// [`evaluate`] was asked about a milestone the SOW does not have.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("SOW {sow} has no milestone {milestone:?}: expected one of {}", known.join(", "))]
+pub struct UnknownMilestone {
+    pub sow: String,
+    pub milestone: String,
+    pub known: Vec<String>,
+}
+
+/// Lowercase hex SHA-256 of `bytes`.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// How far before `now` an SLO state may end and still count as "ending now": the monitor
+/// writes states on a schedule, so the last one is a little behind.
+const SLO_STATE_SLACK: SignedDuration = SignedDuration::from_hours(1);
+
+/// Evaluates milestone `milestone` of `sow` against `evidence` at `now`.
+///
+/// Each item is passed, failed or pending (no evidence of the kind it needs: no gate summary,
+/// a summary without coverage for a coverage item, no SLO state covering the period, the
+/// command not run, the manual item not ticked). The milestone is accepted only when every item
+/// passed.
+pub fn evaluate(
+    sow: &Sow,
+    milestone: &str,
+    evidence: &Evidence,
+    now: Timestamp,
+) -> Result<AcceptanceRecord, UnknownMilestone> {
+    let Some(m) = sow.milestones.iter().find(|m| m.id == milestone) else {
+        return Err(UnknownMilestone {
+            sow: sow.id.clone(),
+            milestone: milestone.to_string(),
+            known: sow.milestones.iter().map(|m| m.id.clone()).collect(),
+        });
+    };
+    let gate = latest_gate(&evidence.gates);
+    let items: Vec<ItemResult> = m
+        .acceptance
+        .iter()
+        .map(|item| evaluate_item(sow, item, gate, evidence, now))
+        .collect();
+    let digests = evidence
+        .gates
+        .iter()
+        .map(|g| (g.name.clone(), g.sha256.clone()))
+        .chain(
+            evidence
+                .slos
+                .iter()
+                .map(|s| (s.name.clone(), s.sha256.clone())),
+        )
+        .map(|(name, sha256)| EvidenceDigest { name, sha256 })
+        .collect();
+    let accepted = !items.is_empty() && items.iter().all(|i| i.outcome == ItemOutcome::Passed);
+    Ok(AcceptanceRecord {
+        schema: ACCEPTANCE_SCHEMA.to_string(),
+        sow_id: sow.id.clone(),
+        milestone: m.id.clone(),
+        milestone_title: m.title.clone(),
+        amount_minor: m.amount_minor,
+        currency: sow.currency,
+        evaluated_at: now,
+        items,
+        evidence: digests,
+        accepted,
+    })
+}
+
+fn latest_gate(gates: &[GateEvidence]) -> Option<&GateEvidence> {
+    gates
+        .iter()
+        .enumerate()
+        .max_by_key(|(i, g)| (g.summary.generated_at.parse::<Timestamp>().ok(), *i))
+        .map(|(_, g)| g)
+}
+
+struct Decision {
+    outcome: ItemOutcome,
+    measured: Option<String>,
+    required: Option<String>,
+    evidence: Option<String>,
+}
+
+fn evaluate_item(
+    sow: &Sow,
+    item: &AcceptanceItem,
+    gate: Option<&GateEvidence>,
+    evidence: &Evidence,
+    now: Timestamp,
+) -> ItemResult {
+    let (kind, decision, ticked) = match &item.check {
+        Check::Manual => {
+            let tick = evidence.ticks.get(&item.id).cloned();
+            let outcome = if tick.is_some() {
+                ItemOutcome::Passed
+            } else {
+                ItemOutcome::Pending
+            };
+            let decision = Decision {
+                outcome,
+                measured: tick.as_ref().map(|t| format!("ticked by {}", t.by)),
+                required: Some("ticked by a person".to_string()),
+                evidence: None,
+            };
+            ("manual", decision, tick)
+        }
+        Check::Gate { condition } => ("gate", gate_decision(condition, gate), None),
+        Check::Slo {
+            service_level,
+            over,
+        } => (
+            "slo",
+            slo_decision(sow, service_level, over, evidence, now),
+            None,
+        ),
+        Check::Command { argv, expect_exit } => {
+            let result = evidence.commands.iter().rev().find(|c| &c.argv == argv);
+            let required = Some(format!("exit {expect_exit}"));
+            let shown = format!("$ {}", argv.join(" "));
+            let decision = match result {
+                None => Decision {
+                    outcome: ItemOutcome::Pending,
+                    measured: Some("not run".to_string()),
+                    required,
+                    evidence: None,
+                },
+                Some(r) => Decision {
+                    outcome: if r.exit_code == Some(*expect_exit) {
+                        ItemOutcome::Passed
+                    } else {
+                        ItemOutcome::Failed
+                    },
+                    measured: Some(match r.exit_code {
+                        Some(code) => format!("exit {code}"),
+                        None => "no exit status (killed or not started)".to_string(),
+                    }),
+                    required,
+                    evidence: Some(shown),
+                },
+            };
+            ("command", decision, None)
+        }
+    };
+    ItemResult {
+        id: item.id.clone(),
+        text: item.text.clone(),
+        kind: kind.to_string(),
+        outcome: decision.outcome,
+        measured: decision.measured,
+        required: decision.required,
+        ticked,
+        evidence: decision.evidence,
+    }
+}
+
+fn pending(measured: &str, required: String, evidence: Option<String>) -> Decision {
+    Decision {
+        outcome: ItemOutcome::Pending,
+        measured: Some(measured.to_string()),
+        required: Some(required),
+        evidence,
+    }
+}
+
+fn decided(passed: bool, measured: String, required: String, evidence: String) -> Decision {
+    Decision {
+        outcome: if passed {
+            ItemOutcome::Passed
+        } else {
+            ItemOutcome::Failed
+        },
+        measured: Some(measured),
+        required: Some(required),
+        evidence: Some(evidence),
+    }
+}
+
+fn gate_decision(condition: &GateCondition, gate: Option<&GateEvidence>) -> Decision {
+    let required = condition_line(condition);
+    let Some(gate) = gate else {
+        return pending("no gate summary given", required, None);
+    };
+    let name = gate.name.clone();
+    let s = &gate.summary;
+    match condition {
+        GateCondition::GatePassed => {
+            let failed: Vec<&str> = s
+                .gate
+                .rules
+                .iter()
+                .filter(|r| !r.passed)
+                .map(|r| r.name.as_str())
+                .collect();
+            let measured = if s.gate.passed {
+                "gate passed".to_string()
+            } else if failed.is_empty() {
+                "gate failed".to_string()
+            } else {
+                format!("gate failed: {}", failed.join(", "))
+            };
+            decided(s.gate.passed, measured, required, name)
+        }
+        GateCondition::CoverageAtLeast { percent } => match &s.coverage {
+            None => pending("no coverage in the gate summary", required, Some(name)),
+            Some(c) => {
+                let unit = serde_json::to_value(c.unit)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default();
+                match c.percent {
+                    None => decided(
+                        false,
+                        format!("coverage: nothing instrumented ({unit})"),
+                        required,
+                        name,
+                    ),
+                    Some(p) => decided(
+                        p >= *percent,
+                        format!("coverage {p:.1} % ({unit})"),
+                        required,
+                        name,
+                    ),
+                }
+            }
+        },
+        GateCondition::NoFailedTests => match &s.tests {
+            None => pending("no tests in the gate summary", required, Some(name)),
+            Some(t) => {
+                let measured = if t.errors > 0 {
+                    format!("{} failed, {} errored", t.failed, t.errors)
+                } else {
+                    format!("{} failed", t.failed)
+                };
+                decided(t.failed == 0 && t.errors == 0, measured, required, name)
+            }
+        },
+        GateCondition::NoErrorFindings => match &s.findings {
+            None => pending("no findings in the gate summary", required, Some(name)),
+            Some(f) => decided(
+                f.error == 0,
+                format!("{} error findings", f.error),
+                required,
+                name,
+            ),
+        },
+        GateCondition::NoBenchmarkRegression => match &s.benchmarks {
+            None => pending("no benchmarks in the gate summary", required, Some(name)),
+            Some(b) if b.compared == 0 => pending(
+                "no benchmark compared with a baseline",
+                required,
+                Some(name),
+            ),
+            Some(b) => {
+                let measured = match (b.regressions, b.worst_regression_percent) {
+                    (0, _) => format!("no regression in {} compared metrics", b.compared),
+                    (n, Some(worst)) => {
+                        format!(
+                            "benchmark regression: {n} of {} metrics, worst +{worst:.1} %",
+                            b.compared
+                        )
+                    }
+                    (n, None) => format!("benchmark regression: {n} of {} metrics", b.compared),
+                };
+                decided(b.regressions == 0, measured, required, name)
+            }
+        },
+        GateCondition::DebtRatingAtLeast { rating } => match &s.debt {
+            None => pending(
+                "no technical debt in the gate summary",
+                required,
+                Some(name),
+            ),
+            Some(d) => {
+                let got = format!("{:?}", d.rating);
+                let passed = got.chars().next().is_some_and(|c| c <= *rating);
+                decided(passed, format!("debt rating {got}"), required, name)
+            }
+        },
+    }
+}
+
+fn slo_decision(
+    sow: &Sow,
+    service_level: &str,
+    over: &Duration,
+    evidence: &Evidence,
+    now: Timestamp,
+) -> Decision {
+    let target = sow
+        .service_levels
+        .iter()
+        .find(|sl| sl.id == service_level)
+        .map(|sl| match sl.objective {
+            Objective::Availability { target_percent }
+            | Objective::Latency { target_percent, .. } => target_percent,
+        });
+    let span = SignedDuration::from_secs(i64::try_from(over.seconds).unwrap_or(i64::MAX));
+    let required = match target {
+        Some(t) => format!("{service_level} ≥ {t} % over the last {}", over.text),
+        None => format!("{service_level} met over the last {}", over.text),
+    };
+    let states: Vec<&SloEvidence> = evidence
+        .slos
+        .iter()
+        .filter(|s| s.state.service_level == service_level)
+        .collect();
+    if states.is_empty() {
+        return pending(&format!("no SLO state of {service_level}"), required, None);
+    }
+    let period_start = now.checked_sub(span).unwrap_or(Timestamp::MIN);
+    let latest_end = now.checked_sub(SLO_STATE_SLACK).unwrap_or(Timestamp::MIN);
+    let covering = states
+        .iter()
+        .filter(|s| s.state.from <= period_start && s.state.to >= latest_end)
+        .max_by_key(|s| s.state.to);
+    let Some(state) = covering else {
+        let last = states.iter().max_by_key(|s| s.state.to).expect("not empty");
+        return pending(
+            &format!(
+                "SLO state covers {} to {}, not the last {} ending at {now}",
+                last.state.from, last.state.to, over.text
+            ),
+            required,
+            Some(last.name.clone()),
+        );
+    };
+    let s = &state.state;
+    let meets_sow_target = target.is_none_or(|t| s.measured_percent >= t);
+    decided(
+        s.met && meets_sow_target,
+        format!(
+            "{service_level} {} % from {} to {}{}",
+            s.measured_percent,
+            s.from,
+            s.to,
+            if s.met { "" } else { " (not met)" }
+        ),
+        required,
+        state.name.clone(),
+    )
+}

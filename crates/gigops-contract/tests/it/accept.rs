@@ -1,0 +1,286 @@
+use std::collections::BTreeMap;
+
+use gigops_contract::*;
+use jiff::Timestamp;
+
+use crate::{fixture, valid};
+
+fn gate(name: &str) -> GateEvidence {
+    let text = fixture(&format!("gate/{name}"));
+    GateEvidence {
+        name: format!("gate/{name}"),
+        sha256: sha256_hex(text.as_bytes()),
+        summary: serde_json::from_str(&text).unwrap_or_else(|e| panic!("{name}: {e}")),
+    }
+}
+
+fn slo(service_level: &str, from: &str, to: &str, measured: f64, met: bool) -> SloEvidence {
+    let state = SloState {
+        schema: SLO_STATE_SCHEMA.to_string(),
+        service_level: service_level.to_string(),
+        from: from.parse().unwrap(),
+        to: to.parse().unwrap(),
+        measured_percent: measured,
+        target_percent: 99.0,
+        met,
+    };
+    let json = serde_json::to_string(&state).unwrap();
+    SloEvidence {
+        name: format!("{service_level}.json"),
+        sha256: sha256_hex(json.as_bytes()),
+        state,
+    }
+}
+
+fn now() -> Timestamp {
+    "2027-01-29T12:30:00Z".parse().unwrap()
+}
+
+fn item<'a>(record: &'a AcceptanceRecord, id: &str) -> &'a ItemResult {
+    record.items.iter().find(|i| i.id == id).unwrap()
+}
+
+fn summary(
+    record: &AcceptanceRecord,
+) -> Vec<(String, ItemOutcome, Option<String>, Option<String>)> {
+    record
+        .items
+        .iter()
+        .map(|i| {
+            (
+                i.id.clone(),
+                i.outcome,
+                i.measured.clone(),
+                i.required.clone(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_failing_gate_fails_its_items_and_says_what_was_measured() {
+    let sow = valid();
+    let evidence = Evidence {
+        gates: vec![gate("failing.json")],
+        ..Evidence::default()
+    };
+    let m1 = evaluate(&sow, "M1", &evidence, now()).unwrap();
+    use ItemOutcome::*;
+    let s = |x: &str| Some(x.to_string());
+    assert_eq!(
+        summary(&m1),
+        [
+            (
+                "tests".into(),
+                Failed,
+                s("3 failed, 1 errored"),
+                s("0 failed")
+            ),
+            (
+                "coverage".into(),
+                Failed,
+                s("coverage 72.4 % (statements)"),
+                s("coverage ≥ 80 %")
+            ),
+            (
+                "latency".into(),
+                Pending,
+                s("no SLO state of api-latency"),
+                s("api-latency ≥ 99 % over the last 7d")
+            ),
+            ("demo".into(), Pending, None, s("ticked by a person")),
+            ("e2e".into(), Pending, s("not run"), s("exit 0")),
+        ]
+    );
+    assert!(!m1.accepted);
+    assert_eq!(
+        item(&m1, "tests").evidence.as_deref(),
+        Some("gate/failing.json")
+    );
+    assert_eq!(m1.evidence.len(), 1);
+    assert_eq!(m1.evidence[0].sha256.len(), 64);
+
+    let m2 = evaluate(&sow, "M2", &evidence, now()).unwrap();
+    assert_eq!(
+        summary(&m2)[..4],
+        [
+            (
+                "gate".into(),
+                Failed,
+                s("gate failed: tests.failed, coverage.total"),
+                s("gate passed")
+            ),
+            (
+                "debt".into(),
+                Failed,
+                s("debt rating C"),
+                s("rating B or better")
+            ),
+            (
+                "bench".into(),
+                Failed,
+                s("benchmark regression: 1 of 6 metrics, worst +12.3 %"),
+                s("no benchmark regression")
+            ),
+            (
+                "lint".into(),
+                Failed,
+                s("2 error findings"),
+                s("0 error findings")
+            ),
+        ]
+    );
+}
+
+#[test]
+fn the_latest_gate_summary_decides_and_everything_passing_accepts() {
+    let sow = valid();
+    let mut ticks = BTreeMap::new();
+    ticks.insert(
+        "demo".to_string(),
+        Tick {
+            by: "John Roe".into(),
+            at: "2027-01-29T10:00:00Z".parse().unwrap(),
+            note: Some("Looks good".into()),
+        },
+    );
+    let evidence = Evidence {
+        // Given newest first: the later generated_at decides, not the order.
+        gates: vec![gate("passing.json"), gate("failing.json")],
+        slos: vec![slo(
+            "api-latency",
+            "2027-01-20T00:00:00Z",
+            "2027-01-29T12:00:00Z",
+            99.6,
+            true,
+        )],
+        commands: vec![CommandResult {
+            argv: vec!["make".into(), "e2e".into()],
+            exit_code: Some(0),
+        }],
+        ticks,
+    };
+    let m1 = evaluate(&sow, "M1", &evidence, now()).unwrap();
+    assert!(
+        m1.items.iter().all(|i| i.outcome == ItemOutcome::Passed),
+        "{:#?}",
+        m1.items
+    );
+    assert!(m1.accepted);
+    assert_eq!(
+        item(&m1, "coverage").evidence.as_deref(),
+        Some("gate/passing.json")
+    );
+    assert_eq!(
+        item(&m1, "coverage").measured.as_deref(),
+        Some("coverage 86.1 % (statements)")
+    );
+    assert_eq!(item(&m1, "demo").ticked.as_ref().unwrap().by, "John Roe");
+    assert_eq!(m1.evidence.len(), 3);
+    assert_eq!(m1.amount_minor, 400_000);
+    let json = serde_json::to_value(&m1).unwrap();
+    assert_eq!(json["schema"], ACCEPTANCE_SCHEMA);
+    assert_eq!(json["items"][0]["outcome"], "passed");
+}
+
+#[test]
+fn missing_kinds_of_evidence_leave_items_pending() {
+    let sow = valid();
+    let evidence = Evidence {
+        gates: vec![gate("tests-only.json")],
+        commands: vec![CommandResult {
+            argv: vec!["./smoke".into(), "--expect-fail".into()],
+            exit_code: Some(1),
+        }],
+        ..Evidence::default()
+    };
+    let m1 = evaluate(&sow, "M1", &evidence, now()).unwrap();
+    assert_eq!(item(&m1, "tests").outcome, ItemOutcome::Passed);
+    assert_eq!(item(&m1, "coverage").outcome, ItemOutcome::Pending);
+    assert_eq!(
+        item(&m1, "coverage").measured.as_deref(),
+        Some("no coverage in the gate summary")
+    );
+    let m2 = evaluate(&sow, "M2", &evidence, now()).unwrap();
+    assert_eq!(item(&m2, "debt").outcome, ItemOutcome::Pending);
+    assert_eq!(item(&m2, "bench").outcome, ItemOutcome::Pending);
+    assert_eq!(item(&m2, "smoke").outcome, ItemOutcome::Failed);
+    assert_eq!(item(&m2, "smoke").measured.as_deref(), Some("exit 1"));
+    assert_eq!(item(&m2, "smoke").required.as_deref(), Some("exit 3"));
+
+    let none = evaluate(&sow, "M1", &Evidence::default(), now()).unwrap();
+    assert!(none.items.iter().all(|i| i.outcome == ItemOutcome::Pending));
+    assert!(!none.accepted);
+}
+
+#[test]
+fn an_slo_state_must_cover_the_period_ending_now() {
+    let sow = valid();
+    let eval = |state: SloEvidence| {
+        let evidence = Evidence {
+            slos: vec![state],
+            ..Evidence::default()
+        };
+        let record = evaluate(&sow, "M1", &evidence, now()).unwrap();
+        item(&record, "latency").clone()
+    };
+    // Too short: only 3 days of the 7.
+    let short = eval(slo(
+        "api-latency",
+        "2027-01-26T12:30:00Z",
+        "2027-01-29T12:00:00Z",
+        99.9,
+        true,
+    ));
+    assert_eq!(short.outcome, ItemOutcome::Pending);
+    assert!(short.measured.unwrap().contains("not the last 7d"));
+    // Stale: ended two days ago.
+    let stale = eval(slo(
+        "api-latency",
+        "2027-01-01T00:00:00Z",
+        "2027-01-27T00:00:00Z",
+        99.9,
+        true,
+    ));
+    assert_eq!(stale.outcome, ItemOutcome::Pending);
+    // Covers, not met.
+    let missed = eval(slo(
+        "api-latency",
+        "2027-01-22T00:00:00Z",
+        "2027-01-29T12:00:00Z",
+        97.5,
+        false,
+    ));
+    assert_eq!(missed.outcome, ItemOutcome::Failed);
+    assert_eq!(
+        missed.measured.as_deref(),
+        Some("api-latency 97.5 % from 2027-01-22T00:00:00Z to 2027-01-29T12:00:00Z (not met)")
+    );
+    assert_eq!(missed.evidence.as_deref(), Some("api-latency.json"));
+    // Another service level's state is no evidence.
+    let other = eval(slo(
+        "api-availability",
+        "2027-01-01T00:00:00Z",
+        "2027-01-29T12:30:00Z",
+        99.99,
+        true,
+    ));
+    assert_eq!(other.outcome, ItemOutcome::Pending);
+}
+
+#[test]
+fn an_unknown_milestone_is_an_error_naming_the_known_ones() {
+    let err = evaluate(&valid(), "M9", &Evidence::default(), now()).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "SOW acme-billing-api has no milestone \"M9\": expected one of M1, M2"
+    );
+}
+
+#[test]
+fn slo_state_json_round_trips_with_its_schema_id() {
+    let json = r#"{"schema":"gigops.slo-state/1","service_level":"api-latency","from":"2027-03-24T00:00:00Z","to":"2027-03-31T00:00:00Z","measured_percent":99.42,"target_percent":99.0,"met":true}"#;
+    let state: SloState = serde_json::from_str(json).unwrap();
+    assert_eq!(state.schema, SLO_STATE_SCHEMA);
+    assert_eq!(serde_json::to_string(&state).unwrap(), json);
+}
