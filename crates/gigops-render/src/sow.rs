@@ -282,7 +282,7 @@ pub(crate) fn duration_words(d: &Duration, t: &Catalog) -> Result<String, Render
         }
         Ok(())
     };
-    if d.text.contains('w') && s % WEEK == 0 {
+    if d.text.contains('w') && s.is_multiple_of(WEEK) {
         unit(s / WEEK, "week")?;
         s = 0;
     }
