@@ -8,6 +8,7 @@
 //! the others: [`i18n`] for strings, [`format`] for numbers, [`charts`] (over [`svg`]) for
 //! figures, [`templates`] for the HTML layout and [`typeset`] for the PDF.
 
+mod acceptance;
 pub mod charts;
 pub mod diagram;
 mod error;
@@ -18,10 +19,12 @@ mod mail;
 mod markdown;
 mod market;
 mod proposal;
+mod sow;
 pub mod svg;
 pub mod templates;
 pub mod typeset;
 
+pub use acceptance::{AcceptanceView, acceptance_html, acceptance_markdown, acceptance_pdf};
 pub use error::RenderError;
 pub use gate::{
     GateNotification, GateView, gate_notification, gate_report_html, gate_summary_markdown,
@@ -32,3 +35,4 @@ pub use market::{
     MarketView, market_report_html, market_report_html_on, market_report_pdf, market_report_pdf_on,
 };
 pub use proposal::{ProposalView, proposal_html, proposal_pdf};
+pub use sow::{SowView, sow_html, sow_markdown, sow_pdf};

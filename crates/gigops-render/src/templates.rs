@@ -36,7 +36,24 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         "gate_mail.html",
         include_str!("../templates/gate_mail.html"),
     ),
+    ("sow.html", include_str!("../templates/sow.html")),
+    ("sow.md", include_str!("../templates/sow.md")),
+    (
+        "acceptance.html",
+        include_str!("../templates/acceptance.html"),
+    ),
+    ("acceptance.md", include_str!("../templates/acceptance.md")),
 ];
+
+/// The `cell` filter of Markdown templates: user text kept inside one table cell (a `|` would
+/// end the cell, a line break the row). GitHub's tables take `\|` as a pipe even inside a
+/// code span; backslashes are left alone, as a code span shows them literally.
+fn markdown_cell(value: &str) -> String {
+    value
+        .replace('|', "\\|")
+        .replace("\r\n", " ")
+        .replace(['\n', '\r'], " ")
+}
 
 /// An environment that loads templates from `dir` first, then from the embedded defaults.
 pub fn environment(dir: Option<&Path>) -> Result<Environment<'static>, RenderError> {
@@ -52,6 +69,7 @@ pub fn environment(dir: Option<&Path>) -> Result<Environment<'static>, RenderErr
         }
     });
     env.set_keep_trailing_newline(true);
+    env.add_filter("cell", markdown_cell);
     let overrides = match dir {
         Some(dir) if dir.is_dir() => Some(minijinja::path_loader(dir)),
         Some(dir) => {
@@ -73,4 +91,15 @@ pub fn environment(dir: Option<&Path>) -> Result<Environment<'static>, RenderErr
             .map(|(_, source)| source.to_string()))
     });
     Ok(env)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_cells_keep_user_text_in_the_cell() {
+        assert_eq!(markdown_cell("a | b\nc"), "a \\| b c");
+        assert_eq!(markdown_cell(r"C:\dir"), r"C:\dir");
+    }
 }

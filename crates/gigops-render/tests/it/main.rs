@@ -3,6 +3,7 @@
 
 mod browser;
 mod charts;
+mod contract;
 mod gate_mail;
 mod html;
 mod pdf;

@@ -1,0 +1,256 @@
+//! The acceptance checklist: one milestone's evaluation — the verdict with its counts, one row
+//! per acceptance item with its mark, what was measured and what was required, who ticked the
+//! manual items, and every piece of evidence with its SHA-256 — as HTML, Markdown and a PDF
+//! from one [`AcceptanceView`].
+//!
+//! The record's `required` strings are the evaluator's (English); when the SOW is given, each
+//! item's requirement is said again from its check in the document's language, as the SOW
+//! itself says it, so the checklist and the contract read the same.
+
+use std::path::Path;
+
+use gigops_contract::{AcceptanceRecord, ItemOutcome, Sow};
+use gigops_core::Lang;
+use serde::Serialize;
+
+use crate::i18n::Catalog;
+use crate::market::Field;
+use crate::sow::{check_words, instant, lang_tag, pdf_families, typeset_view};
+use crate::{RenderError, format, templates};
+
+const HTML_TEMPLATE: &str = "acceptance.html";
+const MARKDOWN_TEMPLATE: &str = "acceptance.md";
+const TYPST_SOURCE: &str = include_str!("../templates/acceptance.typ");
+
+/// The acceptance checklist as standalone HTML. `sow`, when given, is the SOW the record was
+/// evaluated against: its checks say each requirement in `lang`.
+pub fn acceptance_html(
+    record: &AcceptanceRecord,
+    sow: Option<&Sow>,
+    lang: Lang,
+    templates: Option<&Path>,
+) -> Result<String, RenderError> {
+    render_text(record, sow, lang, templates, HTML_TEMPLATE)
+}
+
+/// The acceptance checklist as Markdown, from the same view.
+pub fn acceptance_markdown(
+    record: &AcceptanceRecord,
+    sow: Option<&Sow>,
+    lang: Lang,
+    templates: Option<&Path>,
+) -> Result<String, RenderError> {
+    render_text(record, sow, lang, templates, MARKDOWN_TEMPLATE)
+}
+
+/// The acceptance checklist as a PDF (A4).
+pub fn acceptance_pdf(
+    record: &AcceptanceRecord,
+    sow: Option<&Sow>,
+    lang: Lang,
+) -> Result<Vec<u8>, RenderError> {
+    let catalog = Catalog::get(lang)?;
+    let families = pdf_families(lang)?;
+    let view = AcceptanceView::build(record, sow, catalog)?;
+    typeset_view(TYPST_SOURCE, &view, catalog, families)
+}
+
+fn render_text(
+    record: &AcceptanceRecord,
+    sow: Option<&Sow>,
+    lang: Lang,
+    templates: Option<&Path>,
+    template: &str,
+) -> Result<String, RenderError> {
+    let catalog = Catalog::get(lang)?;
+    let view = AcceptanceView::build(record, sow, catalog)?;
+    let env = templates::environment(templates)?;
+    Ok(env.get_template(template)?.render(minijinja::context! {
+        v => minijinja::Value::from_serialize(&view),
+        t => minijinja::Value::from_serialize(catalog.table()),
+        font_stack => crate::market::html_font_stack(lang),
+    })?)
+}
+
+/// Everything the checklist templates show, formatted and translated.
+#[derive(Debug, Clone, Serialize)]
+pub struct AcceptanceView {
+    pub lang: &'static str,
+    pub title: String,
+    pub subtitle: String,
+    pub meta: Vec<Field>,
+    pub accepted: bool,
+    /// "Accepted" or "Not accepted".
+    pub verdict: String,
+    /// "3 passed · 1 failed · 1 pending".
+    pub counts: String,
+    /// What the verdict means for invoicing.
+    pub verdict_note: String,
+    pub items: Vec<ItemView>,
+    pub evidence: Vec<EvidenceView>,
+    pub footer: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ItemView {
+    pub id: String,
+    pub text: String,
+    /// `passed`, `failed` or `pending`, for styling.
+    pub outcome: &'static str,
+    /// ✓, ✗ or ○.
+    pub mark: &'static str,
+    /// The outcome in words.
+    pub result: String,
+    /// The kind of check in words (manual, gate, SLO, command).
+    pub kind: String,
+    pub measured: String,
+    pub required: String,
+    /// When `required` holds a command: the sentence around it, as in the SOW.
+    pub required_code: String,
+    pub required_suffix: String,
+    /// "ticked by … at …", for a manual item a person ticked.
+    pub ticked: String,
+    pub note: String,
+    pub evidence: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EvidenceView {
+    pub name: String,
+    pub sha256: String,
+}
+
+impl AcceptanceView {
+    pub fn build(
+        r: &AcceptanceRecord,
+        sow: Option<&Sow>,
+        t: &Catalog,
+    ) -> Result<AcceptanceView, RenderError> {
+        let text = |key: &str| t.text(&format!("acceptance.{key}")).map(str::to_string);
+        let amount = format::money(r.amount_minor, r.currency.code())?;
+        let count = |outcome: ItemOutcome| r.items.iter().filter(|i| i.outcome == outcome).count();
+        let (passed, failed, pending) = (
+            count(ItemOutcome::Passed),
+            count(ItemOutcome::Failed),
+            count(ItemOutcome::Pending),
+        );
+        let milestone = sow.and_then(|s| s.milestones.iter().find(|m| m.id == r.milestone));
+        let items = r
+            .items
+            .iter()
+            .map(|item| {
+                let (outcome, mark) = match item.outcome {
+                    ItemOutcome::Passed => ("passed", "✓"),
+                    ItemOutcome::Failed => ("failed", "✗"),
+                    ItemOutcome::Pending => ("pending", "○"),
+                };
+                let check = milestone
+                    .and_then(|m| m.acceptance.iter().find(|a| a.id == item.id))
+                    .map(|a| {
+                        check_words(
+                            &a.check,
+                            sow.map_or(&[][..], |s| s.service_levels.as_slice()),
+                            t,
+                        )
+                    })
+                    .transpose()?;
+                let (required, required_code, required_suffix) = match check {
+                    Some(c) => (c.prefix, c.code, c.suffix),
+                    None => (
+                        item.required.clone().unwrap_or_default(),
+                        String::new(),
+                        String::new(),
+                    ),
+                };
+                Ok(ItemView {
+                    id: item.id.clone(),
+                    text: item.text.clone(),
+                    outcome,
+                    mark,
+                    result: text(&format!("outcome_{outcome}"))?,
+                    kind: t
+                        .lookup(&format!("acceptance.kind_{}", item.kind))
+                        .map_or_else(|| item.kind.clone(), str::to_string),
+                    measured: item.measured.clone().unwrap_or_default(),
+                    required,
+                    required_code,
+                    required_suffix,
+                    ticked: match &item.ticked {
+                        Some(tick) => t.fill(
+                            "acceptance.ticked",
+                            &[("by", &tick.by), ("at", &instant(tick.at))],
+                        )?,
+                        None => String::new(),
+                    },
+                    note: item
+                        .ticked
+                        .as_ref()
+                        .and_then(|tick| tick.note.clone())
+                        .unwrap_or_default(),
+                    evidence: item.evidence.clone().unwrap_or_default(),
+                })
+            })
+            .collect::<Result<Vec<_>, RenderError>>()?;
+
+        let meta = vec![
+            Field {
+                label: text("sow")?,
+                value: r.sow_id.clone(),
+            },
+            Field {
+                label: text("milestone")?,
+                value: r.milestone.clone(),
+            },
+            Field {
+                label: text("amount")?,
+                value: amount.clone(),
+            },
+            Field {
+                label: text("evaluated")?,
+                value: instant(r.evaluated_at),
+            },
+        ];
+
+        Ok(AcceptanceView {
+            lang: lang_tag(t.lang()),
+            title: text("title")?,
+            subtitle: t.fill(
+                "acceptance.subtitle",
+                &[("milestone", &r.milestone), ("title", &r.milestone_title)],
+            )?,
+            meta,
+            accepted: r.accepted,
+            verdict: text(if r.accepted {
+                "accepted"
+            } else {
+                "not_accepted"
+            })?,
+            counts: t.fill(
+                "acceptance.counts",
+                &[
+                    ("passed", &passed.to_string()),
+                    ("failed", &failed.to_string()),
+                    ("pending", &pending.to_string()),
+                ],
+            )?,
+            verdict_note: if r.accepted {
+                t.fill("acceptance.accepted_note", &[("amount", &amount)])?
+            } else {
+                text("not_accepted_note")?
+            },
+            items,
+            evidence: r
+                .evidence
+                .iter()
+                .map(|e| EvidenceView {
+                    name: e.name.clone(),
+                    sha256: e.sha256.clone(),
+                })
+                .collect(),
+            footer: t.fill(
+                "acceptance.footer",
+                &[("schema", &r.schema), ("sow", &r.sow_id)],
+            )?,
+        })
+    }
+}
