@@ -61,6 +61,18 @@ pub enum Command {
     /// A proposal for a client: scope, architecture, API contract, benchmark evidence, estimate
     /// ranges and the price with every factor, as self-contained HTML and a PDF
     Proposal(Box<ProposalArgs>),
+    /// Statements of work: write, check, compare, render, sign and verify a SOW file, export its
+    /// service levels, attach it to a deal (docs/contracts.md)
+    #[command(subcommand)]
+    Sow(SowCommand),
+    /// Evaluate a milestone's acceptance items against delivery evidence, record the verdict
+    /// and render the acceptance checklist; exit 1 when the milestone is not accepted
+    Accept(Box<AcceptArgs>),
+    /// Milestones accepted and ready to invoice
+    Milestones {
+        #[arg(long, value_name = "DEAL")]
+        deal: Option<String>,
+    },
     /// Settings
     #[command(subcommand)]
     Config(ConfigCommand),
@@ -473,4 +485,121 @@ pub struct ProposalArgs {
     /// [default: proposal.html and proposal.pdf; none with --json]
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Vec<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SowCommand {
+    /// Write a commented SOW template to fill in
+    New {
+        /// Language of the template's comments and sample text
+        #[arg(long, default_value = "en")]
+        lang: Lang,
+        /// Write here instead of stdout (refused if the file exists)
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// Check a SOW: its structure and its meaning, every problem at once; exit 2 when any
+    Check { file: PathBuf },
+    /// Print the JSON Schema of the SOW file
+    Schema,
+    /// What changed between two versions of a SOW, by meaning: the basis of a change request
+    Diff { old: PathBuf, new: PathBuf },
+    /// Render a SOW as self-contained HTML, PDF or Markdown (by the file name's extension)
+    Render {
+        file: PathBuf,
+        /// Where to write: .html, .pdf or .md; repeatable [default: sow.html and sow.pdf]
+        #[arg(short, long, value_name = "FILE")]
+        output: Vec<PathBuf>,
+        /// [default: the SOW's governing language]
+        #[arg(long)]
+        lang: Option<Lang>,
+        /// Signatures to show in the signature block [default: FILE.signatures.json if present]
+        #[arg(long, value_name = "FILE")]
+        signatures: Option<PathBuf>,
+    },
+    /// Sign a SOW: record the signer, the time and the SHA-256 of the SOW and of its rendered
+    /// document, in FILE.signatures.json (and in the ledger with --deal)
+    Sign {
+        file: PathBuf,
+        #[arg(long)]
+        signer: String,
+        #[arg(long, value_parser = ["provider", "client"])]
+        role: String,
+        /// The language of the document signed [default: the SOW's governing language]
+        #[arg(long)]
+        lang: Option<Lang>,
+        /// When [default: now]
+        #[arg(long, value_name = "DATE")]
+        at: Option<String>,
+        /// Also record the signature against this deal's stored version of the SOW
+        #[arg(long, value_name = "DEAL")]
+        deal: Option<String>,
+    },
+    /// Check that a signed SOW is unchanged since every signature; exit 1 when it changed
+    Verify {
+        file: PathBuf,
+        /// [default: FILE.signatures.json]
+        #[arg(long, value_name = "FILE")]
+        signatures: Option<PathBuf>,
+    },
+    /// Export the service levels for the SLA monitor and other tools
+    Slo {
+        file: PathBuf,
+        #[arg(long, value_enum, default_value_t = SloFormat::Openslo)]
+        format: SloFormat,
+    },
+    /// Attach a SOW to a deal as its next version
+    Attach {
+        file: PathBuf,
+        #[arg(long, value_name = "DEAL")]
+        deal: String,
+    },
+    /// List the SOW versions attached to deals
+    List {
+        #[arg(long, value_name = "DEAL")]
+        deal: Option<String>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum SloFormat {
+    /// OpenSLO v1 YAML
+    Openslo,
+}
+
+#[derive(Debug, Args)]
+pub struct AcceptArgs {
+    /// The milestone's id in the SOW
+    pub milestone: String,
+    /// The SOW file
+    #[arg(long, value_name = "FILE")]
+    pub sow: PathBuf,
+    /// Evidence: `gigops gate` summary JSON (or a gate -o directory), SLO state JSON; repeatable
+    #[arg(long, value_name = "FILE", num_args = 1..)]
+    pub evidence: Vec<PathBuf>,
+    /// Tick a manual item as done; repeatable
+    #[arg(long, value_name = "ITEM")]
+    pub tick: Vec<String>,
+    /// Who ticks the manual items
+    #[arg(long, value_name = "NAME", requires = "tick")]
+    pub by: Option<String>,
+    /// A note on the ticks
+    #[arg(long, requires = "tick")]
+    pub note: Option<String>,
+    /// Do not run the items' commands; they stay pending
+    #[arg(long)]
+    pub no_commands: bool,
+    /// Where to write the checklist: .md, .html or .pdf; repeatable
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Vec<PathBuf>,
+    /// [default: the SOW's governing language]
+    #[arg(long)]
+    pub lang: Option<Lang>,
+    /// When the evaluation happens [default: now]
+    #[arg(long, value_name = "DATE")]
+    pub at: Option<String>,
+    /// Record the verdict against this deal's stored SOW version (the one with this file's
+    /// content)
+    #[arg(long, value_name = "DEAL")]
+    pub deal: Option<String>,
 }

@@ -22,6 +22,7 @@ fn is_bad_input(cause: &(dyn std::error::Error + 'static)) -> bool {
     cause.is::<BadInput>()
         || cause.is::<Problems>()
         || cause.is::<gigops_core::Invalid>()
+        || cause.is::<gigops_contract::UnknownMilestone>()
         || cause.is::<gigops_core::MoneyError>()
         || cause.is::<gigops_core::InstantError>()
         || cause.is::<figment::Error>()

@@ -20,6 +20,7 @@ mod ledger_files;
 mod proposal;
 mod quote;
 mod report;
+mod sow;
 
 /// What every command may need: merged settings, the --db flag, the output mode, and the store
 /// once a command has opened it.
@@ -70,8 +71,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 
 async fn dispatch(ctx: &Context, command: Command) -> anyhow::Result<ExitCode> {
     match command {
-        // The one command whose verdict is an exit code of its own.
+        // The commands whose verdict is an exit code of their own.
         Command::Gate(command) => return gate::run(ctx, command).await,
+        Command::Sow(command) => return sow::run(ctx, command).await,
+        Command::Accept(args) => return sow::accept(ctx, *args).await,
+        Command::Milestones { deal } => sow::milestones(ctx, deal).await?,
         Command::Demo(args) => demo::run(ctx, args).await?,
         Command::Client(command) => client::run(ctx, command).await?,
         Command::Deal(command) => deal::run(ctx, command).await?,

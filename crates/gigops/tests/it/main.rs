@@ -5,6 +5,7 @@ mod ledger_cli;
 mod proposal;
 mod quote;
 mod reports;
+mod sow;
 
 use std::path::{Path, PathBuf};
 

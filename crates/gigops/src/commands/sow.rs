@@ -1,0 +1,759 @@
+//! `gigops sow …`, `gigops accept` and `gigops milestones`: the statement of work as a file both
+//! sides read and gigops checks, signs, exports, evaluates and stores (docs/contracts.md).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{ExitCode, Stdio};
+
+use gigops_contract::{
+    AcceptanceRecord, Check, CommandResult, Evidence, GateEvidence, Signature, SloEvidence,
+    SloState, Sow, Tick, sha256_hex,
+};
+use gigops_core::{DealId, Lang};
+use gigops_ingest::Problems;
+use gigops_store::{LedgerStore, NewAcceptance, NewSow, SowMilestone, StoredSow};
+use serde::{Deserialize, Serialize};
+
+use crate::cli::{AcceptArgs, SloFormat, SowCommand};
+use crate::commands::quote::read;
+use crate::commands::{Context, instant_or_now};
+use crate::exit::bad_input;
+use crate::output::{AtomicFiles, print_json, print_line, print_table};
+
+/// Exit code of `sow verify` when a signed SOW changed, and of `accept` when a milestone is not
+/// accepted: a check that failed.
+const CHECK_FAILED: u8 = 1;
+
+/// The schema id of a `FILE.signatures.json` sidecar.
+const SIGNATURES_SCHEMA: &str = "gigops.sow-signatures/1";
+
+pub async fn run(ctx: &Context, command: SowCommand) -> anyhow::Result<ExitCode> {
+    match command {
+        SowCommand::New { lang, output } => new(lang, output.as_deref())?,
+        SowCommand::Check { file } => return check(ctx, &file),
+        SowCommand::Schema => print_json(&gigops_contract::schema())?,
+        SowCommand::Diff { old, new } => diff(ctx, &old, &new)?,
+        SowCommand::Render {
+            file,
+            output,
+            lang,
+            signatures,
+        } => render(ctx, &file, &output, lang, signatures.as_deref())?,
+        SowCommand::Sign {
+            file,
+            signer,
+            role,
+            lang,
+            at,
+            deal,
+        } => {
+            let (source, sow) = load(&file)?;
+            let lang = lang.unwrap_or(sow.language);
+            let signature = Signature {
+                signer,
+                role,
+                signed_at: instant_or_now(at.as_deref())?,
+                source_sha256: sha256_hex(source.as_bytes()),
+                document_sha256: sha256_hex(signed_document(&sow, lang)?.as_bytes()),
+                lang,
+            };
+            // The ledger first: a refused signature (a SOW not attached) leaves no sidecar.
+            if let Some(deal) = deal {
+                let deal = DealId::parse(&deal)?;
+                let store = ctx.store().await?;
+                let version = stored_version(store, &deal, &signature.source_sha256).await?;
+                store
+                    .sign_sow(&deal, version.version, &to_store_signature(&signature))
+                    .await?;
+            }
+            let path = sidecar(&file);
+            let mut signatures = read_signatures(&path)?.unwrap_or_default();
+            signatures.push(signature.clone());
+            let mut files = AtomicFiles::default();
+            files.stage(&path, &signatures_file(&signatures)?)?;
+            files.commit()?;
+            if ctx.json {
+                print_json(&signature)?;
+            } else {
+                print_line(format!(
+                    "signed by {} ({}) at {}: document {} , recorded in {}",
+                    signature.signer,
+                    signature.role,
+                    signature.signed_at,
+                    &signature.document_sha256[..12],
+                    path.display()
+                ))?;
+            }
+        }
+        SowCommand::Verify { file, signatures } => {
+            return verify(ctx, &file, signatures.as_deref());
+        }
+        SowCommand::Slo { file, format } => {
+            let (_, sow) = load(&file)?;
+            match format {
+                SloFormat::Openslo => print!("{}", gigops_contract::openslo(&sow)),
+            }
+        }
+        SowCommand::Attach { file, deal } => {
+            let (source, sow) = load(&file)?;
+            let deal = DealId::parse(&deal)?;
+            let new = NewSow {
+                sow_id: sow.id.clone(),
+                created_at: instant_or_now(None)?,
+                currency: sow.currency,
+                source_sha256: sha256_hex(source.as_bytes()),
+                sow_json: serde_json::to_string(&sow)?,
+                milestones: sow
+                    .milestones
+                    .iter()
+                    .map(|m| SowMilestone {
+                        id: m.id.clone(),
+                        title: m.title.clone(),
+                        due: m.due,
+                        amount_minor: m.amount_minor,
+                    })
+                    .collect(),
+                source,
+            };
+            let version = ctx.store().await?.attach_sow(&deal, &new).await?;
+            if ctx.json {
+                print_json(&serde_json::json!({
+                    "deal_id": deal,
+                    "version": version,
+                    "sow_id": new.sow_id,
+                    "source_sha256": new.source_sha256,
+                }))?;
+            } else {
+                print_line(format!(
+                    "{} attached to {deal} as version {version}",
+                    sow.id
+                ))?;
+            }
+        }
+        SowCommand::List { deal } => {
+            let deal = deal.as_deref().map(DealId::parse).transpose()?;
+            let sows = ctx.store().await?.sows(deal.as_ref()).await?;
+            list(ctx, &sows)?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Reads and checks a SOW file: its text as written, and the SOW it says.
+fn load(path: &Path) -> anyhow::Result<(String, Sow)> {
+    let source = read(path)?;
+    let sow = gigops_contract::read(&path.display().to_string(), &source)?;
+    Ok((source, sow))
+}
+
+fn new(lang: Lang, output: Option<&Path>) -> anyhow::Result<()> {
+    let template = gigops_contract::template(lang);
+    let Some(path) = output else {
+        print!("{template}");
+        return Ok(());
+    };
+    if path.exists() {
+        return Err(bad_input(format!(
+            "{}: already exists; choose another name or remove it first",
+            path.display()
+        )));
+    }
+    let mut files = AtomicFiles::default();
+    files.stage(path, template.as_bytes())?;
+    files.commit()?;
+    eprintln!(
+        "wrote {}; fill it in, then `gigops sow check {}`",
+        path.display(),
+        path.display()
+    );
+    Ok(())
+}
+
+/// A problem as `sow check --json` prints it.
+#[derive(Serialize)]
+struct CheckedProblem<'p> {
+    file: &'p str,
+    line: u64,
+    column: &'p str,
+    reason: &'p str,
+}
+
+fn check(ctx: &Context, path: &Path) -> anyhow::Result<ExitCode> {
+    let source = read(path)?;
+    let name = path.display().to_string();
+    let problems = gigops_contract::check(&name, &source);
+    if ctx.json {
+        print_json(&serde_json::json!({
+            "file": name,
+            "ok": problems.is_empty(),
+            "problems": problems.iter().map(|p| CheckedProblem {
+                file: &p.file,
+                line: p.line,
+                column: &p.column,
+                reason: &p.reason,
+            }).collect::<Vec<_>>(),
+        }))?;
+    } else if problems.is_empty() {
+        print_line(format!("{name}: no problems"))?;
+    } else {
+        let count = problems.len();
+        eprintln!(
+            "{name}: {count} problem{}:",
+            if count == 1 { "" } else { "s" }
+        );
+        for problem in &problems {
+            eprintln!("  {problem}");
+        }
+    }
+    Ok(if problems.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(crate::exit::BAD_INPUT)
+    })
+}
+
+fn diff(ctx: &Context, old: &Path, new: &Path) -> anyhow::Result<()> {
+    // Both files are checked before either is compared, so all problems come at once.
+    let results = [old, new].map(|path| -> anyhow::Result<Result<Sow, Problems>> {
+        let source = read(path)?;
+        Ok(gigops_contract::read(&path.display().to_string(), &source))
+    });
+    let [old_sow, new_sow] = results;
+    let (old_sow, new_sow) = match (old_sow?, new_sow?) {
+        (Ok(a), Ok(b)) => (a, b),
+        (a, b) => {
+            let mut problems = Vec::new();
+            for result in [a, b] {
+                if let Err(Problems(found)) = result {
+                    problems.extend(found);
+                }
+            }
+            return Err(Problems(problems).into());
+        }
+    };
+    let changes = gigops_contract::diff(&old_sow, &new_sow);
+    if ctx.json {
+        return print_json(&changes);
+    }
+    if changes.is_empty() {
+        return print_line("no change of meaning");
+    }
+    print_table(
+        &["change", "where", "was", "now"],
+        changes.changes.iter().map(|c| {
+            vec![
+                serde_json::to_value(c.kind)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default(),
+                c.path.clone(),
+                c.old.clone().unwrap_or_default(),
+                c.new.clone().unwrap_or_default(),
+            ]
+        }),
+    )
+}
+
+fn render(
+    ctx: &Context,
+    file: &Path,
+    outputs: &[PathBuf],
+    lang: Option<Lang>,
+    signatures: Option<&Path>,
+) -> anyhow::Result<()> {
+    let (_, sow) = load(file)?;
+    let lang = lang.unwrap_or(sow.language);
+    let signatures = match signatures {
+        Some(path) => read_signatures(path)?
+            .ok_or_else(|| bad_input(format!("--signatures {}: no such file", path.display())))?,
+        None => read_signatures(&sidecar(file))?.unwrap_or_default(),
+    };
+    let outputs = if outputs.is_empty() {
+        vec![PathBuf::from("sow.html"), PathBuf::from("sow.pdf")]
+    } else {
+        outputs.to_vec()
+    };
+    let templates = ctx.settings.report.templates.as_deref();
+    let mut files = AtomicFiles::default();
+    for path in &outputs {
+        let bytes = match extension(path) {
+            Some("html" | "htm") => {
+                gigops_render::sow_html(&sow, &signatures, lang, templates)?.into_bytes()
+            }
+            Some("md") => {
+                gigops_render::sow_markdown(&sow, &signatures, lang, templates)?.into_bytes()
+            }
+            Some("pdf") => gigops_render::sow_pdf(&sow, &signatures, lang)?,
+            _ => return Err(expected_document(path)),
+        };
+        files.stage(path, &bytes)?;
+    }
+    for path in files.commit()? {
+        print_line(path.display())?;
+    }
+    Ok(())
+}
+
+/// The document a signer signs: the SOW in their language, from the embedded templates (a
+/// user's template directory must not change what a signature covers), without a signature
+/// block filled in (each signature would otherwise change what the next one signs).
+fn signed_document(sow: &Sow, lang: Lang) -> anyhow::Result<String> {
+    Ok(gigops_render::sow_html(sow, &[], lang, None)?)
+}
+
+fn verify(ctx: &Context, file: &Path, signatures: Option<&Path>) -> anyhow::Result<ExitCode> {
+    let path = signatures.map_or_else(|| sidecar(file), Path::to_path_buf);
+    let Some(signatures) = read_signatures(&path)? else {
+        return Err(bad_input(format!(
+            "{}: no signatures: expected the file `gigops sow sign` writes",
+            path.display()
+        )));
+    };
+    let source = read(file)?;
+    // A SOW that no longer reads is changed by definition; its document cannot be rebuilt, so
+    // every document hash fails along with the source's.
+    let sow = gigops_contract::read(&file.display().to_string(), &source).ok();
+    let mut checks = Vec::new();
+    let mut document_sha256 = BTreeMap::new();
+    for lang in [Lang::En, Lang::ZhCn] {
+        let signed: Vec<Signature> = signatures
+            .iter()
+            .filter(|s| s.lang == lang)
+            .cloned()
+            .collect();
+        if signed.is_empty() {
+            continue;
+        }
+        let document = match &sow {
+            Some(sow) => signed_document(sow, lang)?,
+            None => String::new(),
+        };
+        let verification = gigops_contract::verify(source.as_bytes(), document.as_bytes(), &signed);
+        document_sha256.insert(lang.to_string(), verification.document_sha256.clone());
+        checks.extend(verification.signatures);
+    }
+    let intact = checks
+        .iter()
+        .all(|c| c.source_matches && c.document_matches);
+    if ctx.json {
+        print_json(&serde_json::json!({
+            "file": file.display().to_string(),
+            "intact": intact,
+            "source_sha256": sha256_hex(source.as_bytes()),
+            "document_sha256": document_sha256,
+            "signatures": checks,
+        }))?;
+    } else {
+        for c in &checks {
+            let state = match (c.source_matches, c.document_matches) {
+                (true, true) => "intact",
+                (false, _) => "CHANGED since signed (the SOW file differs)",
+                (true, false) => "CHANGED since signed (the document renders differently)",
+            };
+            print_line(format!(
+                "{} ({}) at {}: {state}",
+                c.signer, c.role, c.signed_at
+            ))?;
+        }
+    }
+    Ok(if intact {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(CHECK_FAILED)
+    })
+}
+
+/// `sow.yaml` → `sow.yaml.signatures.json`.
+fn sidecar(file: &Path) -> PathBuf {
+    let mut name = file.as_os_str().to_owned();
+    name.push(".signatures.json");
+    PathBuf::from(name)
+}
+
+#[derive(Serialize, Deserialize)]
+struct SignaturesFile {
+    schema: String,
+    signatures: Vec<Signature>,
+}
+
+fn signatures_file(signatures: &[Signature]) -> anyhow::Result<Vec<u8>> {
+    let mut bytes = serde_json::to_vec_pretty(&SignaturesFile {
+        schema: SIGNATURES_SCHEMA.to_string(),
+        signatures: signatures.to_vec(),
+    })?;
+    bytes.push(b'\n');
+    Ok(bytes)
+}
+
+/// The signatures in `path`, or `None` when there is no such file.
+fn read_signatures(path: &Path) -> anyhow::Result<Option<Vec<Signature>>> {
+    if !path.exists() {
+        return Ok(None);
+    }
+    let text = read(path)?;
+    let file: SignaturesFile = serde_json::from_str(&text).map_err(|e| {
+        bad_input(format!(
+            "{}:{}:{}: not a signatures file ({SIGNATURES_SCHEMA}): {e}",
+            path.display(),
+            e.line(),
+            e.column()
+        ))
+    })?;
+    if file.schema != SIGNATURES_SCHEMA {
+        return Err(bad_input(format!(
+            "{}: schema {:?}: expected {SIGNATURES_SCHEMA:?}",
+            path.display(),
+            file.schema
+        )));
+    }
+    Ok(Some(file.signatures))
+}
+
+fn to_store_signature(s: &Signature) -> gigops_store::SowSignature {
+    gigops_store::SowSignature {
+        signer: s.signer.clone(),
+        role: s.role.clone(),
+        signed_at: s.signed_at,
+        source_sha256: s.source_sha256.clone(),
+        document_sha256: s.document_sha256.clone(),
+        lang: s.lang,
+    }
+}
+
+/// The stored version of a deal's SOW with exactly this source: signatures and acceptances are
+/// recorded against what was attached, never against a file that has since changed.
+async fn stored_version(
+    store: &impl LedgerStore,
+    deal: &DealId,
+    source_sha256: &str,
+) -> anyhow::Result<StoredSow> {
+    let sows = store.sows(Some(deal)).await?;
+    let latest = sows.iter().map(|s| s.version).max();
+    sows.into_iter()
+        .filter(|s| s.source_sha256 == source_sha256)
+        .max_by_key(|s| s.version)
+        .ok_or_else(|| {
+            bad_input(match latest {
+                None => format!(
+                    "deal {deal} has no SOW attached: `gigops sow attach FILE --deal {deal}` first"
+                ),
+                Some(v) => format!(
+                    "this SOW file is not a version attached to deal {deal} (its latest is version {v}): attach it first"
+                ),
+            })
+        })
+}
+
+fn list(ctx: &Context, sows: &[StoredSow]) -> anyhow::Result<()> {
+    if ctx.json {
+        #[derive(Serialize)]
+        struct Listed<'s> {
+            deal_id: &'s DealId,
+            version: u32,
+            sow_id: &'s str,
+            created_at: String,
+            source_sha256: &'s str,
+            milestones: &'s [gigops_store::StoredMilestone],
+        }
+        return print_json(
+            &sows
+                .iter()
+                .map(|s| Listed {
+                    deal_id: &s.deal_id,
+                    version: s.version,
+                    sow_id: &s.sow_id,
+                    created_at: s.created_at.to_string(),
+                    source_sha256: &s.source_sha256,
+                    milestones: &s.milestones,
+                })
+                .collect::<Vec<_>>(),
+        );
+    }
+    print_table(
+        &[
+            "deal",
+            "version",
+            "sow",
+            "created",
+            "milestones",
+            "total",
+            "sha256",
+        ],
+        sows.iter().map(|s| {
+            let total: i64 = s.milestones.iter().map(|m| m.amount_minor).sum();
+            vec![
+                s.deal_id.to_string(),
+                s.version.to_string(),
+                s.sow_id.clone(),
+                s.created_at.to_string(),
+                s.milestones.len().to_string(),
+                gigops_core::Money::new(total, s.currency).to_string(),
+                s.source_sha256[..12].to_string(),
+            ]
+        }),
+    )
+}
+
+pub async fn accept(ctx: &Context, args: AcceptArgs) -> anyhow::Result<ExitCode> {
+    let (source, sow) = load(&args.sow)?;
+    let Some(milestone) = sow.milestones.iter().find(|m| m.id == args.milestone) else {
+        return Err(bad_input(format!(
+            "{}: no milestone {:?}: expected one of {}",
+            args.sow.display(),
+            args.milestone,
+            sow.milestones
+                .iter()
+                .map(|m| m.id.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )));
+    };
+    let now = instant_or_now(args.at.as_deref())?;
+    let mut evidence = read_evidence(&args.evidence)?;
+    evidence.ticks = ticks(&args, milestone, now)?;
+    if !args.no_commands {
+        for item in &milestone.acceptance {
+            if let Check::Command { argv, .. } = &item.check {
+                evidence.commands.push(run_command(argv));
+            }
+        }
+    }
+    // Who stores the verdict is checked before anything is run or written.
+    let deal = args.deal.as_deref().map(DealId::parse).transpose()?;
+    let stored = match &deal {
+        Some(deal) => {
+            let store = ctx.store().await?;
+            Some(stored_version(store, deal, &sha256_hex(source.as_bytes())).await?)
+        }
+        None => None,
+    };
+    let record = gigops_contract::evaluate(&sow, &args.milestone, &evidence, now)?;
+
+    let lang = args.lang.unwrap_or(sow.language);
+    let templates = ctx.settings.report.templates.as_deref();
+    let mut files = AtomicFiles::default();
+    for path in &args.output {
+        let bytes = match extension(path) {
+            Some("html" | "htm") => {
+                gigops_render::acceptance_html(&record, Some(&sow), lang, templates)?.into_bytes()
+            }
+            Some("md") => gigops_render::acceptance_markdown(&record, Some(&sow), lang, templates)?
+                .into_bytes(),
+            Some("pdf") => gigops_render::acceptance_pdf(&record, Some(&sow), lang)?,
+            _ => return Err(expected_document(path)),
+        };
+        files.stage(path, &bytes)?;
+    }
+    if let (Some(deal), Some(stored)) = (&deal, &stored) {
+        let acceptance = NewAcceptance {
+            milestone: record.milestone.clone(),
+            evaluated_at: record.evaluated_at,
+            accepted: record.accepted,
+            record_json: serde_json::to_string(&record)?,
+            evidence_json: serde_json::to_string(&record.evidence)?,
+        };
+        ctx.store()
+            .await?
+            .record_acceptance(deal, stored.version, &acceptance)
+            .await?;
+    }
+    let written = files.commit()?;
+    if ctx.json {
+        print_json(&record)?;
+    } else {
+        print_record(&record)?;
+        for path in written {
+            print_line(path.display())?;
+        }
+    }
+    Ok(if record.accepted {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(CHECK_FAILED)
+    })
+}
+
+/// Each evidence file, told by its `schema`: a gate summary (or a gate `-o` directory) or an
+/// SLO state. Every file is hashed as read, so the record names exactly what was judged.
+fn read_evidence(paths: &[PathBuf]) -> anyhow::Result<Evidence> {
+    let mut evidence = Evidence::default();
+    for given in paths {
+        let path = if given.is_dir() {
+            given.join("summary.json")
+        } else {
+            given.clone()
+        };
+        let name = path.display().to_string();
+        let text = read(&path)?;
+        let sha256 = sha256_hex(text.as_bytes());
+        let located = |e: serde_json::Error, what: &str| {
+            bad_input(format!(
+                "{name}:{}:{}: not {what}: {e}",
+                e.line(),
+                e.column()
+            ))
+        };
+        #[derive(Deserialize)]
+        struct Schema {
+            schema: Option<String>,
+        }
+        let schema = serde_json::from_str::<Schema>(&text)
+            .map_err(|e| located(e, "JSON"))?
+            .schema
+            .unwrap_or_default();
+        if schema == gigops_gate::summary::SCHEMA {
+            let summary = serde_json::from_str(&text).map_err(|e| located(e, "a gate summary"))?;
+            evidence.gates.push(GateEvidence {
+                name,
+                sha256,
+                summary,
+            });
+        } else if schema == gigops_contract::SLO_STATE_SCHEMA {
+            let state: SloState =
+                serde_json::from_str(&text).map_err(|e| located(e, "an SLO state"))?;
+            evidence.slos.push(SloEvidence {
+                name,
+                sha256,
+                state,
+            });
+        } else {
+            return Err(bad_input(format!(
+                "{name}: schema {schema:?}: expected a gate summary ({}) or an SLO state ({})",
+                gigops_gate::summary::SCHEMA,
+                gigops_contract::SLO_STATE_SCHEMA
+            )));
+        }
+    }
+    Ok(evidence)
+}
+
+/// The manual items ticked on the command line; each must be a manual item of the milestone.
+fn ticks(
+    args: &AcceptArgs,
+    milestone: &gigops_contract::Milestone,
+    now: jiff::Timestamp,
+) -> anyhow::Result<BTreeMap<String, Tick>> {
+    let mut ticks = BTreeMap::new();
+    for id in &args.tick {
+        match milestone.acceptance.iter().find(|i| &i.id == id) {
+            Some(item) if item.check == Check::Manual => {}
+            Some(_) => {
+                return Err(bad_input(format!(
+                    "--tick {id}: item {id} of {} is decided by evidence, not ticked",
+                    milestone.id
+                )));
+            }
+            None => {
+                let manual: Vec<&str> = milestone
+                    .acceptance
+                    .iter()
+                    .filter(|i| i.check == Check::Manual)
+                    .map(|i| i.id.as_str())
+                    .collect();
+                return Err(bad_input(format!(
+                    "--tick {id}: {} has no such item: expected one of its manual items ({})",
+                    milestone.id,
+                    if manual.is_empty() {
+                        "none".to_string()
+                    } else {
+                        manual.join(", ")
+                    }
+                )));
+            }
+        }
+        let Some(by) = &args.by else {
+            return Err(bad_input("--tick needs --by NAME: who ticked it"));
+        };
+        ticks.insert(
+            id.clone(),
+            Tick {
+                by: by.clone(),
+                at: now,
+                note: args.note.clone(),
+            },
+        );
+    }
+    Ok(ticks)
+}
+
+/// Runs an item's command in the current directory with stdin closed and its output on stderr,
+/// so that `--json` on stdout stays JSON.
+fn run_command(argv: &[String]) -> CommandResult {
+    let status = argv.split_first().and_then(|(program, rest)| {
+        std::process::Command::new(program)
+            .args(rest)
+            .stdin(Stdio::null())
+            .stdout(std::io::stderr())
+            .status()
+            .ok()
+    });
+    CommandResult {
+        argv: argv.to_vec(),
+        exit_code: status.and_then(|s| s.code()),
+    }
+}
+
+fn print_record(record: &AcceptanceRecord) -> anyhow::Result<()> {
+    print_table(
+        &["item", "outcome", "measured", "required"],
+        record.items.iter().map(|i| {
+            vec![
+                i.id.clone(),
+                serde_json::to_value(i.outcome)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default(),
+                i.measured.clone().unwrap_or_default(),
+                i.required.clone().unwrap_or_default(),
+            ]
+        }),
+    )?;
+    print_line(format!(
+        "milestone {} {}",
+        record.milestone,
+        if record.accepted {
+            "accepted: ready to invoice"
+        } else {
+            "not accepted"
+        }
+    ))
+}
+
+pub async fn milestones(ctx: &Context, deal: Option<String>) -> anyhow::Result<()> {
+    let deal = deal.as_deref().map(DealId::parse).transpose()?;
+    let ready = ctx.store().await?.ready_to_invoice(deal.as_ref()).await?;
+    if ctx.json {
+        return print_json(&ready);
+    }
+    print_table(
+        &[
+            "deal",
+            "version",
+            "milestone",
+            "title",
+            "amount",
+            "accepted",
+        ],
+        ready.iter().map(|m| {
+            vec![
+                m.deal_id.to_string(),
+                m.version.to_string(),
+                m.milestone.clone(),
+                m.title.clone(),
+                gigops_core::Money::new(m.amount_minor, m.currency).to_string(),
+                m.accepted_at.to_string(),
+            ]
+        }),
+    )
+}
+
+fn extension(path: &Path) -> Option<&str> {
+    path.extension().and_then(|e| e.to_str())
+}
+
+fn expected_document(path: &Path) -> anyhow::Error {
+    bad_input(format!(
+        "{}: expected a file name ending in .html, .pdf or .md",
+        path.display()
+    ))
+}
