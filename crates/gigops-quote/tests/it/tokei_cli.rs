@@ -59,9 +59,7 @@ fn tokei_cli(root: &Path, paths: &[PathBuf]) -> (BTreeMap<String, [u64; 4]>, [u6
         ];
         for child_reports in language["children"].as_object().unwrap().values() {
             for report in child_reports.as_array().unwrap() {
-                counts[1] += n(&report["stats"], "code");
-                counts[2] += n(&report["stats"], "comments");
-                counts[3] += n(&report["stats"], "blanks");
+                fold(&report["stats"], &mut counts);
             }
         }
         languages.insert(name.clone(), counts);
@@ -71,6 +69,17 @@ fn tokei_cli(root: &Path, paths: &[PathBuf]) -> (BTreeMap<String, [u64; 4]>, [u6
         languages,
         [n(total, "code"), n(total, "comments"), n(total, "blanks")],
     )
+}
+
+/// Adds an embedded blob's lines and those of the blobs embedded in it (a JSON example in a
+/// Markdown doc comment of a Rust file), as the CLI's "(Total)" row counts them.
+fn fold(stats: &serde_json::Value, counts: &mut [u64; 4]) {
+    for (i, key) in [(1, "code"), (2, "comments"), (3, "blanks")] {
+        counts[i] += stats[key].as_u64().unwrap();
+    }
+    for blob in stats["blobs"].as_object().unwrap().values() {
+        fold(blob, counts);
+    }
 }
 
 fn write(root: &Path, path: &str, text: &str) {

@@ -288,7 +288,11 @@ fn render(
         };
         files.stage(path, &bytes)?;
     }
-    for path in files.commit()? {
+    let written = files.commit()?;
+    if ctx.json {
+        return print_json(&serde_json::json!({ "written": written }));
+    }
+    for path in written {
         print_line(path.display())?;
     }
     Ok(())

@@ -186,6 +186,8 @@ fn a_signed_sow_detects_any_later_change() {
     let html = read(&s.path("sow.html"));
     assert!(html.contains("John Roe") && html.contains("Jane Doe"));
     s.ok(&["sow", "verify", "sow.yaml"]);
+    let rendered = s.json(&["sow", "render", "sow.yaml", "-o", "sow.pdf"]);
+    assert_eq!(rendered["written"][0], "sow.pdf");
 
     // One byte changed: every signature fails, and the exit code says so.
     std::fs::write(
