@@ -76,7 +76,7 @@ pub async fn run(ctx: &Context, command: SowCommand) -> anyhow::Result<ExitCode>
                 print_json(&signature)?;
             } else {
                 print_line(format!(
-                    "signed by {} ({}) at {}: document {} , recorded in {}",
+                    "signed by {} ({}) at {}: document {}…, recorded in {}",
                     signature.signer,
                     signature.role,
                     signature.signed_at,
