@@ -15,7 +15,7 @@ use serde::Serialize;
 
 use crate::i18n::Catalog;
 use crate::market::Field;
-use crate::sow::{check_words, instant, lang_tag, pdf_families, typeset_view};
+use crate::sow::{check_words, instant, pdf_of_view};
 use crate::{RenderError, format, templates};
 
 const HTML_TEMPLATE: &str = "acceptance.html";
@@ -30,7 +30,9 @@ pub fn acceptance_html(
     lang: Lang,
     templates: Option<&Path>,
 ) -> Result<String, RenderError> {
-    render_text(record, sow, lang, templates, HTML_TEMPLATE)
+    let catalog = Catalog::get(lang)?;
+    let view = AcceptanceView::build(record, sow, catalog)?;
+    templates::render_view(HTML_TEMPLATE, &view, catalog, templates)
 }
 
 /// The acceptance checklist as Markdown, from the same view.
@@ -40,7 +42,9 @@ pub fn acceptance_markdown(
     lang: Lang,
     templates: Option<&Path>,
 ) -> Result<String, RenderError> {
-    render_text(record, sow, lang, templates, MARKDOWN_TEMPLATE)
+    let catalog = Catalog::get(lang)?;
+    let view = AcceptanceView::build(record, sow, catalog)?;
+    templates::render_view(MARKDOWN_TEMPLATE, &view, catalog, templates)
 }
 
 /// The acceptance checklist as a PDF (A4).
@@ -50,26 +54,8 @@ pub fn acceptance_pdf(
     lang: Lang,
 ) -> Result<Vec<u8>, RenderError> {
     let catalog = Catalog::get(lang)?;
-    let families = pdf_families(lang)?;
     let view = AcceptanceView::build(record, sow, catalog)?;
-    typeset_view(TYPST_SOURCE, &view, catalog, families)
-}
-
-fn render_text(
-    record: &AcceptanceRecord,
-    sow: Option<&Sow>,
-    lang: Lang,
-    templates: Option<&Path>,
-    template: &str,
-) -> Result<String, RenderError> {
-    let catalog = Catalog::get(lang)?;
-    let view = AcceptanceView::build(record, sow, catalog)?;
-    let env = templates::environment(templates)?;
-    Ok(env.get_template(template)?.render(minijinja::context! {
-        v => minijinja::Value::from_serialize(&view),
-        t => minijinja::Value::from_serialize(catalog.table()),
-        font_stack => crate::market::html_font_stack(lang),
-    })?)
+    pdf_of_view(TYPST_SOURCE, &view, catalog)
 }
 
 /// Everything the checklist templates show, formatted and translated.
@@ -212,7 +198,7 @@ impl AcceptanceView {
         ];
 
         Ok(AcceptanceView {
-            lang: lang_tag(t.lang()),
+            lang: t.lang().as_str(),
             title: text("title")?,
             subtitle: t.fill(
                 "acceptance.subtitle",

@@ -74,23 +74,16 @@ pub(crate) fn is_comment(event: &Event) -> bool {
 
 /// The document as a PDF (A4).
 pub fn markdown_pdf(markdown: &str, title: &str, lang: Lang) -> Result<Vec<u8>, RenderError> {
-    let families = match lang {
-        Lang::ZhCn => typeset::cjk_font_stack()?,
-        Lang::En => typeset::latin_font_stack(),
-    };
     let data = serde_json::json!({
         "title": title,
         "blocks": blocks(markdown),
-        "fonts": families,
-        "lang": match lang { Lang::En => "en", Lang::ZhCn => "zh" },
-        "region": match lang { Lang::En => serde_json::Value::Null, Lang::ZhCn => "cn".into() },
     });
-    typeset::pdf(
+    typeset::pdf_with_data(
         TYPST_SOURCE,
-        vec![typeset::VirtualFile::new(
-            "/data.json",
-            serde_json::to_vec(&data)?,
-        )],
+        lang,
+        typeset::font_families(lang)?,
+        data,
+        Vec::new(),
     )
 }
 

@@ -79,10 +79,7 @@ pub fn market_report_pdf_on(
     generated: Date,
 ) -> Result<Vec<u8>, RenderError> {
     let catalog = Catalog::get(lang)?;
-    let families = match lang {
-        Lang::ZhCn => typeset::cjk_font_stack()?,
-        Lang::En => typeset::latin_font_stack(),
-    };
+    let families = typeset::font_families(lang)?;
     // Charts name the same families so that their labels match the text around them.
     let view = MarketView::build(report, catalog, generated, &css_font_list(&families))?;
     let mut files = Vec::new();
@@ -96,15 +93,8 @@ pub fn market_report_pdf_on(
         "v": view,
         "t": catalog.table(),
         "charts": chart_paths,
-        "fonts": families,
-        "lang": match lang { Lang::En => "en", Lang::ZhCn => "zh" },
-        "region": match lang { Lang::En => serde_json::Value::Null, Lang::ZhCn => "cn".into() },
     });
-    files.push(typeset::VirtualFile::new(
-        "/data.json",
-        serde_json::to_vec(&data)?,
-    ));
-    typeset::pdf(TYPST_SOURCE, files)
+    typeset::pdf_with_data(TYPST_SOURCE, lang, families, data, files)
 }
 
 fn today(time_zone: &str) -> Date {
@@ -124,7 +114,8 @@ pub(crate) fn html_font_stack(lang: Lang) -> String {
     }
 }
 
-fn css_font_list(families: &[String]) -> String {
+/// Font families as a CSS `font-family` list (for the charts' labels).
+pub(crate) fn css_font_list(families: &[String]) -> String {
     let mut list: Vec<String> = families.iter().map(|f| format!("\"{f}\"")).collect();
     list.push("sans-serif".into());
     list.join(", ")

@@ -60,16 +60,8 @@ pub fn proposal_html(
 /// The proposal as a PDF (A4).
 pub fn proposal_pdf(proposal: &Proposal, lang: Lang) -> Result<Vec<u8>, RenderError> {
     let catalog = Catalog::get(lang)?;
-    let families = match lang {
-        Lang::ZhCn => typeset::cjk_font_stack()?,
-        Lang::En => typeset::latin_font_stack(),
-    };
-    let font_list = {
-        let mut list: Vec<String> = families.iter().map(|f| format!("\"{f}\"")).collect();
-        list.push("sans-serif".into());
-        list.join(", ")
-    };
-    let view = ProposalView::build(proposal, catalog, &font_list)?;
+    let families = typeset::font_families(lang)?;
+    let view = ProposalView::build(proposal, catalog, &crate::market::css_font_list(&families))?;
     let mut files = Vec::new();
     let mut chart_paths = BTreeMap::new();
     for (name, svg) in &view.charts {
@@ -86,15 +78,8 @@ pub fn proposal_pdf(proposal: &Proposal, lang: Lang) -> Result<Vec<u8>, RenderEr
         "charts": chart_paths,
         "scope": blocks(&proposal.scope),
         "assumptions": blocks(&proposal.assumptions),
-        "fonts": families,
-        "lang": match lang { Lang::En => "en", Lang::ZhCn => "zh" },
-        "region": match lang { Lang::En => serde_json::Value::Null, Lang::ZhCn => "cn".into() },
     });
-    files.push(typeset::VirtualFile::new(
-        "/data.json",
-        serde_json::to_vec(&data)?,
-    ));
-    typeset::pdf(TYPST_SOURCE, files)
+    typeset::pdf_with_data(TYPST_SOURCE, lang, families, data, files)
 }
 
 /// Everything the proposal templates show, formatted and translated.
@@ -196,13 +181,6 @@ pub struct BenchView {
     pub significant: String,
     pub better: bool,
     pub worse: bool,
-}
-
-fn lang_tag(lang: Lang) -> &'static str {
-    match lang {
-        Lang::En => "en",
-        Lang::ZhCn => "zh-CN",
-    }
 }
 
 impl ProposalView {
@@ -577,7 +555,7 @@ impl ProposalView {
         )?;
 
         Ok(ProposalView {
-            lang: lang_tag(t.lang()),
+            lang: t.lang().as_str(),
             subtitle: match &p.client {
                 Some(client) => t.fill("proposal.subtitle_for", &[("client", client)])?,
                 None => text("subtitle")?,

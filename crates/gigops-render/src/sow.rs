@@ -39,7 +39,9 @@ pub fn sow_html(
     lang: Lang,
     templates: Option<&Path>,
 ) -> Result<String, RenderError> {
-    render_text(sow, signatures, lang, templates, HTML_TEMPLATE)
+    let catalog = Catalog::get(lang)?;
+    let view = SowView::build(sow, signatures, catalog)?;
+    templates::render_view(HTML_TEMPLATE, &view, catalog, templates)
 }
 
 /// The SOW as Markdown (for a repository, a pull request or a chat), from the same view.
@@ -49,65 +51,33 @@ pub fn sow_markdown(
     lang: Lang,
     templates: Option<&Path>,
 ) -> Result<String, RenderError> {
-    render_text(sow, signatures, lang, templates, MARKDOWN_TEMPLATE)
+    let catalog = Catalog::get(lang)?;
+    let view = SowView::build(sow, signatures, catalog)?;
+    templates::render_view(MARKDOWN_TEMPLATE, &view, catalog, templates)
 }
 
 /// The SOW as a PDF (A4).
 pub fn sow_pdf(sow: &Sow, signatures: &[Signature], lang: Lang) -> Result<Vec<u8>, RenderError> {
     let catalog = Catalog::get(lang)?;
-    let families = pdf_families(lang)?;
     let view = SowView::build(sow, signatures, catalog)?;
-    typeset_view(TYPST_SOURCE, &view, catalog, families)
-}
-
-fn render_text(
-    sow: &Sow,
-    signatures: &[Signature],
-    lang: Lang,
-    templates: Option<&Path>,
-    template: &str,
-) -> Result<String, RenderError> {
-    let catalog = Catalog::get(lang)?;
-    let view = SowView::build(sow, signatures, catalog)?;
-    let env = templates::environment(templates)?;
-    Ok(env.get_template(template)?.render(minijinja::context! {
-        v => minijinja::Value::from_serialize(&view),
-        t => minijinja::Value::from_serialize(catalog.table()),
-        font_stack => crate::market::html_font_stack(lang),
-    })?)
-}
-
-/// The font families of a PDF in `lang` (a Chinese font first for zh-CN, or the error naming
-/// the packages to install).
-pub(crate) fn pdf_families(lang: Lang) -> Result<Vec<String>, RenderError> {
-    Ok(match lang {
-        Lang::ZhCn => typeset::cjk_font_stack()?,
-        Lang::En => typeset::latin_font_stack(),
-    })
+    pdf_of_view(TYPST_SOURCE, &view, catalog)
 }
 
 /// Typesets a document view with `source`, which reads it from `/data.json` as `v`, with the
 /// catalog as `t`.
-pub(crate) fn typeset_view(
+pub(crate) fn pdf_of_view(
     source: &str,
     view: &impl Serialize,
     catalog: &Catalog,
-    families: Vec<String>,
 ) -> Result<Vec<u8>, RenderError> {
     let lang = catalog.lang();
-    let data = serde_json::json!({
-        "v": view,
-        "t": catalog.table(),
-        "fonts": families,
-        "lang": match lang { Lang::En => "en", Lang::ZhCn => "zh" },
-        "region": match lang { Lang::En => serde_json::Value::Null, Lang::ZhCn => "cn".into() },
-    });
-    typeset::pdf(
+    let data = serde_json::json!({ "v": view, "t": catalog.table() });
+    typeset::pdf_with_data(
         source,
-        vec![typeset::VirtualFile::new(
-            "/data.json",
-            serde_json::to_vec(&data)?,
-        )],
+        lang,
+        typeset::font_families(lang)?,
+        data,
+        Vec::new(),
     )
 }
 
@@ -237,13 +207,6 @@ pub struct SignedLine {
     pub text: String,
     /// "document 3f2a9c0d11e4 (zh-CN)": the first 12 hex digits of the SHA-256 signed.
     pub document: String,
-}
-
-pub(crate) fn lang_tag(lang: Lang) -> &'static str {
-    match lang {
-        Lang::En => "en",
-        Lang::ZhCn => "zh-CN",
-    }
 }
 
 /// An instant as documents show it: UTC to the minute.
@@ -469,7 +432,7 @@ fn signed_line(s: &Signature, t: &Catalog) -> Result<SignedLine, RenderError> {
         )?,
         document: t.fill(
             "sow.signed_document",
-            &[("hash", &hash), ("lang", lang_tag(s.lang))],
+            &[("hash", &hash), ("lang", s.lang.as_str())],
         )?,
     })
 }
@@ -765,7 +728,7 @@ impl SowView {
         }
 
         Ok(SowView {
-            lang: lang_tag(t.lang()),
+            lang: t.lang().as_str(),
             id: sow.id.clone(),
             title: sow.title.clone(),
             kind: text("kind")?,

@@ -56,6 +56,22 @@ fn markdown_cell(value: &str) -> String {
 }
 
 /// An environment that loads templates from `dir` first, then from the embedded defaults.
+/// Renders the embedded (or overriding) `template` with a document view as `v`, the catalog as
+/// `t` and the HTML font stack of the catalog's language.
+pub fn render_view(
+    template: &str,
+    view: &impl serde::Serialize,
+    catalog: &crate::i18n::Catalog,
+    templates: Option<&Path>,
+) -> Result<String, RenderError> {
+    let env = environment(templates)?;
+    Ok(env.get_template(template)?.render(minijinja::context! {
+        v => minijinja::Value::from_serialize(view),
+        t => minijinja::Value::from_serialize(catalog.table()),
+        font_stack => crate::market::html_font_stack(catalog.lang()),
+    })?)
+}
+
 pub fn environment(dir: Option<&Path>) -> Result<Environment<'static>, RenderError> {
     let mut env = Environment::new();
     // A misspelt key in a (possibly user-written) template must fail loudly rather than

@@ -21,6 +21,8 @@ use typst::{Library, LibraryExt, World};
 use typst_kit::fonts::FontStore;
 use typst_layout::PagedDocument;
 
+use gigops_core::Lang;
+
 use crate::RenderError;
 
 /// Font families tried, in order, for Simplified Chinese text. The first one installed wins;
@@ -194,6 +196,38 @@ impl World for DocumentWorld {
     fn today(&self, _offset: Option<Duration>) -> Option<Datetime> {
         None
     }
+}
+
+/// The font families of a PDF in `lang`: a Chinese font first for zh-CN (or the error naming
+/// the packages to install).
+pub fn font_families(lang: Lang) -> Result<Vec<String>, RenderError> {
+    Ok(match lang {
+        Lang::ZhCn => cjk_font_stack()?,
+        Lang::En => latin_font_stack(),
+    })
+}
+
+/// Compiles a document's `main` source with its `data` (a JSON object), which it reads from
+/// `/data.json` with the font `families` and the language and region for typst's `text` added,
+/// and any other `files` (charts).
+pub fn pdf_with_data(
+    main: &str,
+    lang: Lang,
+    families: Vec<String>,
+    mut data: serde_json::Value,
+    mut files: Vec<VirtualFile>,
+) -> Result<Vec<u8>, RenderError> {
+    let (language, region) = match lang {
+        Lang::En => ("en", serde_json::Value::Null),
+        Lang::ZhCn => ("zh", "cn".into()),
+    };
+    if let Some(object) = data.as_object_mut() {
+        object.insert("fonts".into(), families.into());
+        object.insert("lang".into(), language.into());
+        object.insert("region".into(), region);
+    }
+    files.push(VirtualFile::new("/data.json", serde_json::to_vec(&data)?));
+    pdf(main, files)
 }
 
 /// Compiles `main` with `files` into a PDF.
