@@ -215,6 +215,22 @@ impl Reader<'_> {
         Some(id)
     }
 
+    /// The `id` of a list entry, reported where it repeats one of `ids` (id → line first seen)
+    /// with the sentence `twice` makes of the id and that line.
+    fn unique_id(
+        &mut self,
+        item: &Node,
+        ids: &mut BTreeMap<String, u64>,
+        twice: impl Fn(&str, u64) -> String,
+    ) -> Option<String> {
+        let node = item.get("id")?;
+        let id = self.id(node, "id")?;
+        if let Some(first) = ids.insert(id.clone(), node.at.line) {
+            self.at(node.at, twice(&id, first));
+        }
+        Some(id)
+    }
+
     fn texts(&mut self, node: Option<&Node>, what: &str) -> Vec<String> {
         let Some(node) = node else {
             return Vec::new();
@@ -624,15 +640,9 @@ impl Reader<'_> {
                 all_amounts = false;
                 continue;
             }
-            let id = item.get("id").and_then(|n| self.id(n, "id"));
-            if let (Some(id), Some(n)) = (&id, item.get("id"))
-                && let Some(first) = ids.insert(id.clone(), n.at.line)
-            {
-                self.at(
-                    n.at,
-                    format!("milestone id {id:?} is used twice (first at line {first}): expected each milestone id once"),
-                );
-            }
+            let id = self.unique_id(item, &mut ids, |id, first| {
+                format!("milestone id {id:?} is used twice (first at line {first}): expected each milestone id once")
+            });
             let label = id.clone().unwrap_or_else(|| "?".to_string());
             let title = self.opt_text(item.get("title"), "title");
             let due = item.get("due").and_then(|n| self.date(n, "due"));
@@ -709,15 +719,9 @@ impl Reader<'_> {
             {
                 continue;
             }
-            let id = item.get("id").and_then(|n| self.id(n, "id"));
-            if let (Some(id), Some(n)) = (&id, item.get("id"))
-                && let Some(first) = ids.insert(id.clone(), n.at.line)
-            {
-                self.at(
-                    n.at,
-                    format!("acceptance item id {id:?} is used twice in this milestone (first at line {first}): expected each id once"),
-                );
-            }
+            let id = self.unique_id(item, &mut ids, |id, first| {
+                format!("acceptance item id {id:?} is used twice in this milestone (first at line {first}): expected each id once")
+            });
             let text = self.opt_text(item.get("text"), "text");
             let check = self.check(item, references);
             if let (Some(id), Some(text), Some(check)) = (id, text, check) {
@@ -938,15 +942,9 @@ impl Reader<'_> {
             {
                 continue;
             }
-            let id = item.get("id").and_then(|n| self.id(n, "id"));
-            if let (Some(id), Some(n)) = (&id, item.get("id"))
-                && let Some(first) = ids.insert(id.clone(), n.at.line)
-            {
-                self.at(
-                    n.at,
-                    format!("service level id {id:?} is used twice (first at line {first}): expected each id once"),
-                );
-            }
+            let id = self.unique_id(item, &mut ids, |id, first| {
+                format!("service level id {id:?} is used twice (first at line {first}): expected each id once")
+            });
             let description = self.opt_text(item.get("description"), "description");
             let objective = match (item.get("availability"), item.get("latency")) {
                 (Some(a), None) => {

@@ -242,10 +242,7 @@ fn diff(ctx: &Context, old: &Path, new: &Path) -> anyhow::Result<()> {
         &["change", "where", "was", "now"],
         changes.changes.iter().map(|c| {
             vec![
-                serde_json::to_value(c.kind)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_string))
-                    .unwrap_or_default(),
+                serialized_name(c.kind),
                 c.path.clone(),
                 c.old.clone().unwrap_or_default(),
                 c.new.clone().unwrap_or_default(),
@@ -703,10 +700,7 @@ fn print_record(record: &AcceptanceRecord) -> anyhow::Result<()> {
         record.items.iter().map(|i| {
             vec![
                 i.id.clone(),
-                serde_json::to_value(i.outcome)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_string))
-                    .unwrap_or_default(),
+                serialized_name(i.outcome),
                 i.measured.clone().unwrap_or_default(),
                 i.required.clone().unwrap_or_default(),
             ]
@@ -749,6 +743,14 @@ pub async fn milestones(ctx: &Context, deal: Option<String>) -> anyhow::Result<(
             ]
         }),
     )
+}
+
+/// A unit enum value as its JSON says it (`added`, `pending`), so the table and `--json` agree.
+fn serialized_name(value: impl Serialize) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(name)) => name,
+        _ => String::new(),
+    }
 }
 
 fn extension(path: &Path) -> Option<&str> {
