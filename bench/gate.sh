@@ -6,10 +6,10 @@
 #   - a JUnit file of 1,000,000 testcases (1,000 suites; 1 % failed with output, 2 % skipped)
 #     — gigops vs junitparser (counting the cases) and junit2html (rendering it);
 #   - an LCOV tracefile of 20,000 files × 250 lines — gigops vs `lcov --summary`.
-# gigops reads each with `gate ingest FILE --no-debt --json`, one core. Besides hyperfine's wall
-# time, each input is read once more under /usr/bin/time for peak RSS and CPU time: throughput
-# "per core" is the input size over user + system time, which other load on a shared machine
-# disturbs far less than the wall clock.
+# gigops reads each with `gate ingest FILE --no-debt --json`, one core. Throughput "per core" is
+# the input size over user + system CPU time, which other load on a shared machine disturbs far
+# less than the wall clock: from hyperfine's means (the last lines), and from one more run under
+# /usr/bin/time, which also gives the peak RSS (its times are only to 10 ms).
 #   bash bench/gate.sh [GO_JSON_MB]
 # Figures go to stdout; copy them with the date into BENCHMARKS.md.
 set -euo pipefail
@@ -123,5 +123,7 @@ for name, data, timings in [
 ]:
     size = os.path.getsize(f"{out}/{data}") / 1e6
     for r in json.load(open(f"{out}/{timings}"))["results"]:
-        print(f"{name}: {r['command']}: mean {r['mean']:.2f} s, min {r['min']:.2f} s -> {size / r['mean']:.0f} MB/s")
+        cpu = r['user'] + r['system']
+        print(f"{name}: {r['command']}: mean {r['mean']:.2f} s, min {r['min']:.2f} s -> {size / r['mean']:.0f} MB/s;"
+              f" cpu {cpu:.3f} s (mean user + system) -> {size / cpu:.0f} MB/s per core")
 PY

@@ -98,17 +98,23 @@ impl TestRun {
             ..TestCounts::default()
         };
         for case in &self.cases {
-            counts.total += 1;
-            if case.flaky {
-                counts.flaky += 1;
-            }
-            match case.status {
-                TestStatus::Passed => counts.passed += 1,
-                TestStatus::Failed => counts.failed += 1,
-                TestStatus::Skipped => counts.skipped += 1,
-            }
+            counts.add(case);
         }
         counts
+    }
+}
+
+impl TestCounts {
+    /// Counts one more test (the suite errors are counted by [`TestRun::errored_suites`]).
+    #[inline]
+    pub fn add(&mut self, case: &TestCase) {
+        self.total += 1;
+        self.flaky += u64::from(case.flaky);
+        match case.status {
+            TestStatus::Passed => self.passed += 1,
+            TestStatus::Failed => self.failed += 1,
+            TestStatus::Skipped => self.skipped += 1,
+        }
     }
 }
 
@@ -131,7 +137,7 @@ mod shared_text {
 impl TestRun {
     /// The suites with an error and no failed test (the common run has no error at all, and
     /// then the million cases are not looked at).
-    fn errored_suites(&self) -> u64 {
+    pub fn errored_suites(&self) -> u64 {
         if self.errors.is_empty() {
             return 0;
         }

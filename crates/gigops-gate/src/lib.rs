@@ -16,7 +16,7 @@ pub mod summary;
 pub mod toolchain;
 pub mod trend;
 
-use gigops_core::evidence::{BenchmarkSet, Evidence, TestCase, TestStatus};
+use gigops_core::evidence::{BenchmarkSet, Evidence, TestCase, TestCounts, TestRun, TestStatus};
 
 pub use policy::Policy;
 pub use rules::PolicyError;
@@ -49,36 +49,73 @@ impl Listed {
             self.not_listed += 1;
         }
     }
+
+    fn count(&self) -> u64 {
+        self.cases.len() as u64 + self.not_listed
+    }
 }
 
-/// The [`SLOWEST`] tests with a duration, slowest first (the earlier one first when two took
-/// as long), without their output: the list is about time, and the output is shown with the
-/// failures.
-fn slowest(cases: &[TestCase]) -> Vec<TestCase> {
-    let mut slowest: Vec<(f64, &TestCase)> = Vec::with_capacity(SLOWEST + 1);
-    for case in cases {
-        let Some(seconds) = case.duration_seconds else {
-            continue;
+/// What the gate reads off the test cases, in one pass over them: a run may hold a million, and
+/// each pass over them costs about as much as the rest of the gate.
+#[derive(Default)]
+struct TestTally<'a> {
+    counts: TestCounts,
+    failures: Listed,
+    quarantined: Listed,
+    /// The [`SLOWEST`] tests with a duration, slowest first (the earlier one first when two
+    /// took as long).
+    slowest: Vec<(f64, &'a TestCase)>,
+}
+
+impl<'a> TestTally<'a> {
+    fn new(run: Option<&'a TestRun>, quarantine: &rules::Quarantine) -> Self {
+        let mut tally = TestTally::default();
+        let Some(run) = run else {
+            return tally;
         };
+        tally.counts.errors = run.errored_suites();
+        for case in &run.cases {
+            tally.counts.add(case);
+            if case.status == TestStatus::Failed {
+                if quarantine.covers(case) {
+                    tally.quarantined.add(case);
+                } else {
+                    tally.failures.add(case);
+                }
+            }
+            if let Some(seconds) = case.duration_seconds {
+                tally.time(seconds, case);
+            }
+        }
+        tally
+    }
+
+    fn time(&mut self, seconds: f64, case: &'a TestCase) {
+        let slowest = &mut self.slowest;
         if slowest.len() == SLOWEST && slowest.last().is_some_and(|(s, _)| *s >= seconds) {
-            continue;
+            return;
         }
         let at = slowest.partition_point(|(s, _)| *s >= seconds);
         slowest.insert(at, (seconds, case));
         slowest.truncate(SLOWEST);
     }
-    slowest
-        .into_iter()
-        .map(|(_, case)| TestCase {
-            suite: case.suite.clone(),
-            name: case.name.clone(),
-            status: case.status,
-            duration_seconds: case.duration_seconds,
-            output: Box::default(),
-            cached: case.cached,
-            flaky: case.flaky,
-        })
-        .collect()
+
+    /// The slowest tests without their output: the list is about time, and the output is shown
+    /// with the failures.
+    fn slowest(&self) -> Vec<TestCase> {
+        self.slowest
+            .iter()
+            .map(|(_, case)| TestCase {
+                suite: case.suite.clone(),
+                name: case.name.clone(),
+                status: case.status,
+                duration_seconds: case.duration_seconds,
+                output: Box::default(),
+                cached: case.cached,
+                flaky: case.flaky,
+            })
+            .collect()
+    }
 }
 
 /// One gate run's inputs beyond the policy.
@@ -111,8 +148,11 @@ pub fn assess(policy: &Policy, run: Run) -> Result<GateReport, PolicyError> {
         )
     });
     let coverage = evidence.coverage.as_ref().map(CoverageSummary::from);
+    let tally = TestTally::new(evidence.tests.as_ref(), &quarantine);
+    let test_counts = evidence.tests.as_ref().map(|_| tally.counts);
     let measurements = rules::Measurements {
-        tests: evidence.tests.as_ref(),
+        tests: test_counts,
+        quarantined_failures: tally.quarantined.count(),
         coverage,
         patch: run.patch.as_ref(),
         baseline: run.baseline,
@@ -130,24 +170,14 @@ pub fn assess(policy: &Policy, run: Run) -> Result<GateReport, PolicyError> {
         rules,
     };
 
-    let cases: &[TestCase] = evidence.tests.as_ref().map_or(&[], |t| &t.cases);
-    let mut failures = Listed::default();
-    let mut quarantined = Listed::default();
-    for case in cases.iter().filter(|c| c.status == TestStatus::Failed) {
-        if quarantine.covers(case) {
-            quarantined.add(case);
-        } else {
-            failures.add(case);
-        }
-    }
-    let slowest = slowest(cases);
+    let slowest = tally.slowest();
 
     let benchmarks = comparisons.unwrap_or_default();
     let summary = Summary {
         schema: summary::SCHEMA.into(),
         generated_at: run.generated_at,
         project: run.project,
-        tests: evidence.tests.as_ref().map(|t| t.counts()),
+        tests: test_counts,
         coverage,
         patch_coverage: run.patch,
         findings: evidence.findings.as_ref().map(|f| f.counts()),
@@ -177,10 +207,10 @@ pub fn assess(policy: &Policy, run: Run) -> Result<GateReport, PolicyError> {
     };
     Ok(GateReport {
         summary,
-        failures: failures.cases,
-        failures_not_listed: failures.not_listed,
-        quarantined: quarantined.cases,
-        quarantined_not_listed: quarantined.not_listed,
+        failures: tally.failures.cases,
+        failures_not_listed: tally.failures.not_listed,
+        quarantined: tally.quarantined.cases,
+        quarantined_not_listed: tally.quarantined.not_listed,
         suite_errors: evidence
             .tests
             .as_ref()
@@ -194,4 +224,69 @@ pub fn assess(policy: &Policy, run: Run) -> Result<GateReport, PolicyError> {
         alpha: policy.benchmarks.alpha,
         tests: evidence.tests,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use gigops_core::evidence::{SuiteError, SuiteErrorKind};
+
+    use super::*;
+
+    fn case(name: &str, status: TestStatus, seconds: Option<f64>) -> TestCase {
+        TestCase {
+            suite: Arc::from("pkg"),
+            name: name.into(),
+            status,
+            duration_seconds: seconds,
+            output: "out".into(),
+            cached: false,
+            flaky: false,
+        }
+    }
+
+    #[test]
+    fn one_pass_counts_lists_and_ranks_the_cases() {
+        let mut cases: Vec<TestCase> = (0..12)
+            .map(|i| {
+                case(
+                    &format!("TestPass{i}"),
+                    TestStatus::Passed,
+                    Some(f64::from(i)),
+                )
+            })
+            .collect();
+        cases.push(case("TestTie", TestStatus::Failed, Some(11.0)));
+        cases.push(case("TestFlaky/quarantined", TestStatus::Failed, None));
+        cases.push(case("TestSkip", TestStatus::Skipped, None));
+        let run = TestRun {
+            cases,
+            errors: vec![SuiteError {
+                suite: Arc::from("other"),
+                kind: SuiteErrorKind::BuildFailure,
+                output: String::new(),
+            }],
+        };
+        let quarantine = rules::Quarantine::new(&["TestFlaky/*".to_string()]).unwrap();
+        let tally = TestTally::new(Some(&run), &quarantine);
+
+        assert_eq!(tally.counts, run.counts());
+        assert_eq!((tally.counts.failed, tally.counts.errors), (2, 1));
+        let names =
+            |cases: &[TestCase]| cases.iter().map(|c| c.name.to_string()).collect::<Vec<_>>();
+        assert_eq!(names(&tally.failures.cases), ["TestTie"]);
+        assert_eq!(names(&tally.quarantined.cases), ["TestFlaky/quarantined"]);
+        assert_eq!(tally.quarantined.count(), 1);
+
+        let slowest = tally.slowest();
+        assert_eq!(slowest.len(), SLOWEST);
+        // Slowest first; of two that took as long, the one read first; no output.
+        assert_eq!(
+            names(&slowest)[..3],
+            ["TestPass11", "TestTie", "TestPass10"]
+        );
+        assert_eq!(names(&slowest)[SLOWEST - 1], "TestPass3");
+        assert!(slowest.iter().all(|c| c.output.is_empty()));
+    }
 }

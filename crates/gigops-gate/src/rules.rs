@@ -7,7 +7,7 @@
 use globset::{GlobSet, GlobSetBuilder};
 use serde_json::{Value, json};
 
-use gigops_core::evidence::{Findings, TestCase, TestRun, TestStatus};
+use gigops_core::evidence::{Findings, TestCase, TestCounts};
 
 use crate::benchcmp::Comparison;
 use crate::debt::Rating;
@@ -26,7 +26,10 @@ pub struct PolicyError {
 /// Everything the rules measure, gathered by the caller.
 #[derive(Debug, Default)]
 pub struct Measurements<'a> {
-    pub tests: Option<&'a TestRun>,
+    /// Present when there are test results.
+    pub tests: Option<TestCounts>,
+    /// How many of the failed tests are quarantined.
+    pub quarantined_failures: u64,
     pub coverage: Option<CoverageSummary>,
     pub patch: Option<&'a PatchCoverage>,
     pub baseline: Option<&'a Summary>,
@@ -117,8 +120,8 @@ pub fn evaluate(policy: &Policy, m: &Measurements) -> Result<Vec<RuleResult>, Po
             ),
         ));
     }
-    if let Some(run) = m.tests {
-        rules.push(failed_tests(policy, run)?);
+    if let Some(counts) = m.tests {
+        rules.push(failed_tests(policy, counts, m.quarantined_failures));
     }
     if let Some(min) = policy.min_coverage {
         rules.push(total_coverage(
@@ -191,15 +194,8 @@ fn total_coverage(value: Option<f64>, present: bool, min: f64) -> RuleResult {
     }
 }
 
-fn failed_tests(policy: &Policy, run: &TestRun) -> Result<RuleResult, PolicyError> {
-    let quarantine = Quarantine::new(&policy.quarantine)?;
-    let failed = run
-        .cases
-        .iter()
-        .filter(|c| c.status == TestStatus::Failed && !quarantine.covers(c))
-        .count() as u64;
-    let counts = run.counts();
-    let excused = counts.failed - failed;
+fn failed_tests(policy: &Policy, counts: TestCounts, excused: u64) -> RuleResult {
+    let failed = counts.failed - excused;
     let value = failed + counts.errors;
     let mut args = vec![
         ("failed", failed.to_string()),
@@ -212,13 +208,13 @@ fn failed_tests(policy: &Policy, run: &TestRun) -> Result<RuleResult, PolicyErro
     } else {
         "tests_failed"
     };
-    Ok(RuleResult::new(
+    RuleResult::new(
         "tests.failed",
         value <= policy.max_failed,
         json!(value),
         json!(policy.max_failed),
         Message::new(key, &args),
-    ))
+    )
 }
 
 fn patch_rule(patch: Option<&PatchCoverage>, min: f64) -> RuleResult {
