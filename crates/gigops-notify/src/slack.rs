@@ -103,7 +103,10 @@ pub fn slack_mrkdwn(markdown: &str) -> String {
         } else if is_table_rule(trimmed) {
             // The `|---|:---:|` line under a table's header row.
         } else if trimmed.starts_with('|') {
-            let cells: Vec<String> = table_cells(trimmed).map(|c| inline(c, false)).collect();
+            let cells: Vec<String> = table_cells(trimmed)
+                .iter()
+                .map(|c| inline(c, false))
+                .collect();
             let row = cells.join(" · ");
             let is_header = lines
                 .get(i + 1)
@@ -162,11 +165,26 @@ fn is_table_rule(line: &str) -> bool {
             .all(|c| matches!(c, '|' | '-' | ':' | ' ' | '\t'))
 }
 
-fn table_cells(row: &str) -> impl Iterator<Item = &str> {
+/// A table row's cells; `\|` is a pipe inside a cell (GitHub's tables), not a cell's end.
+fn table_cells(row: &str) -> Vec<String> {
     let row = row.trim();
     let row = row.strip_prefix('|').unwrap_or(row);
-    let row = row.strip_suffix('|').unwrap_or(row);
-    row.split('|').map(str::trim)
+    let row = match row.strip_suffix('|') {
+        Some(rest) if !rest.ends_with('\\') => rest,
+        _ => row,
+    };
+    let mut cells = Vec::new();
+    let mut cell = String::new();
+    let mut chars = row.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' if chars.peek() == Some(&'|') => cell.push(chars.next().expect("peeked")),
+            '|' => cells.push(std::mem::take(&mut cell)),
+            _ => cell.push(c),
+        }
+    }
+    cells.push(cell);
+    cells.iter().map(|cell| cell.trim().to_string()).collect()
 }
 
 /// Bold markers inside a line that is made bold as a whole would end the bold early.
@@ -195,18 +213,21 @@ fn inline(text: &str, in_bold: bool) -> String {
         let c = chars[i];
         let next = chars.get(i + 1).copied();
         match c {
-            '`' => match find(&chars, i + 1, |c| c == '`') {
-                Some(end) => {
-                    out.push('`');
-                    out.push_str(&escape(&chars[i + 1..end].iter().collect::<String>()));
-                    out.push('`');
-                    i = end + 1;
+            '`' => {
+                let run = backtick_run(&chars, i);
+                match closing_run(&chars, i + run, run) {
+                    Some(end) => {
+                        out.push('`');
+                        out.push_str(&escape(&code_text(&chars[i + run..end])));
+                        out.push('`');
+                        i = end + run;
+                    }
+                    None => {
+                        out.extend(std::iter::repeat_n('`', run));
+                        i += run;
+                    }
                 }
-                None => {
-                    out.push('`');
-                    i += 1;
-                }
-            },
+            }
             '*' if next == Some('*') => {
                 if !in_bold {
                     out.push('*');
@@ -263,6 +284,42 @@ fn inline(text: &str, in_bold: bool) -> String {
         }
     }
     out
+}
+
+/// How many backticks stand one after another from `at`.
+fn backtick_run(chars: &[char], at: usize) -> usize {
+    chars[at..].iter().take_while(|&&c| c == '`').count()
+}
+
+/// Where the run of exactly `len` backticks that closes a code span starts, searching from
+/// `from` (CommonMark: a longer or shorter run is part of the code).
+fn closing_run(chars: &[char], mut from: usize, len: usize) -> Option<usize> {
+    while let Some(start) = find(chars, from, |c| c == '`') {
+        let run = backtick_run(chars, start);
+        if run == len {
+            return Some(start);
+        }
+        from = start + run;
+    }
+    None
+}
+
+/// A code span's text as CommonMark reads it (one space of padding dropped from both ends),
+/// with its backticks as `ˋ`: mrkdwn has no way to put a backtick inside inline code.
+fn code_text(inner: &[char]) -> String {
+    let padded = inner.len() >= 2
+        && inner[0] == ' '
+        && inner[inner.len() - 1] == ' '
+        && inner.iter().any(|&c| c != ' ');
+    let inner = if padded {
+        &inner[1..inner.len() - 1]
+    } else {
+        inner
+    };
+    inner
+        .iter()
+        .map(|&c| if c == '`' { 'ˋ' } else { c })
+        .collect()
 }
 
 fn find(chars: &[char], from: usize, wanted: impl Fn(char) -> bool) -> Option<usize> {
@@ -373,6 +430,20 @@ Branch: `main` · a < b && c > d";
 • see <https://ci.example.com/r?a=1&amp;b=2|the report> for _all_ of it
 Branch: `main` · a &lt; b &amp;&amp; c &gt; d";
         assert_eq!(slack_mrkdwn(markdown), expected);
+    }
+
+    #[test]
+    fn reads_code_spans_and_cells_as_commonmark_and_github_do() {
+        // A test name with backticks and a pipe, as the gate summary writes it.
+        assert_eq!(
+            slack_mrkdwn("| ❌ fail | ``test[`a\\|b`]`` | 1 |"),
+            "❌ fail · `test[ˋa|bˋ]` · 1"
+        );
+        assert_eq!(
+            slack_mrkdwn("- `` `x` `` and ``` a``b ```"),
+            "• `ˋxˋ` and `aˋˋb`"
+        );
+        assert_eq!(slack_mrkdwn("a `` b"), "a `` b");
     }
 
     #[test]

@@ -55,6 +55,25 @@ fn markdown_cell(value: &str) -> String {
         .replace(['\n', '\r'], " ")
 }
 
+/// The `code` filter of Markdown templates: text as one inline code span, whatever it holds.
+/// CommonMark ends a span at the first run of as many backticks as opened it, so the fence is
+/// one longer than the longest run inside, and a space pads text that starts or ends with a
+/// backtick (or with a space at both ends, which the reader would strip); line breaks become
+/// spaces, as a span shows them anyway and a table row or list item must stay on one line.
+fn markdown_code(value: &str) -> String {
+    let text = value.replace("\r\n", " ").replace(['\n', '\r'], " ");
+    if text.is_empty() {
+        return text;
+    }
+    let longest_run = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest_run + 1);
+    let pad = text.starts_with('`')
+        || text.ends_with('`')
+        || (text.starts_with(' ') && text.ends_with(' ') && text.trim() != "");
+    let space = if pad { " " } else { "" };
+    format!("{fence}{space}{text}{space}{fence}")
+}
+
 /// An environment that loads templates from `dir` first, then from the embedded defaults.
 /// Renders the embedded (or overriding) `template` with a document view as `v`, the catalog as
 /// `t` and the HTML font stack of the catalog's language.
@@ -86,6 +105,7 @@ pub fn environment(dir: Option<&Path>) -> Result<Environment<'static>, RenderErr
     });
     env.set_keep_trailing_newline(true);
     env.add_filter("cell", markdown_cell);
+    env.add_filter("code", markdown_code);
     let overrides = match dir {
         Some(dir) if dir.is_dir() => Some(minijinja::path_loader(dir)),
         Some(dir) => {
@@ -117,5 +137,34 @@ mod tests {
     fn markdown_cells_keep_user_text_in_the_cell() {
         assert_eq!(markdown_cell("a | b\nc"), "a \\| b c");
         assert_eq!(markdown_cell(r"C:\dir"), r"C:\dir");
+    }
+
+    #[test]
+    fn markdown_code_spans_hold_any_text() {
+        assert_eq!(markdown_code("TestAdd"), "`TestAdd`");
+        assert_eq!(markdown_code("test[`a`]"), "``test[`a`]``");
+        assert_eq!(markdown_code("a``b"), "```a``b```");
+        assert_eq!(markdown_code("`quoted`"), "`` `quoted` ``");
+        assert_eq!(markdown_code(" both "), "`  both  `");
+        assert_eq!(markdown_code("line\nbreak"), "`line break`");
+        assert_eq!(markdown_code(""), "");
+    }
+
+    proptest::proptest! {
+        /// A CommonMark reader finds the text again, as one code span.
+        #[test]
+        fn markdown_code_reads_back(text in "[a-z `|*_\\\\]{1,12}") {
+            use pulldown_cmark::{Event, Parser};
+            let markdown = format!("- {}", markdown_code(&text));
+            let spans: Vec<String> = Parser::new(&markdown)
+                .filter_map(|event| match event {
+                    Event::Code(code) => Some(code.to_string()),
+                    _ => None,
+                })
+                .collect();
+            // A span of only spaces is the one text CommonMark cannot tell from its padding.
+            proptest::prop_assume!(!text.trim().is_empty());
+            proptest::prop_assert_eq!(spans, vec![text]);
+        }
     }
 }

@@ -278,3 +278,23 @@ fn rule_sentences_are_in_the_report_language() {
     let zh = gigops_render::gate_report_html(&old, Lang::ZhCn, None).unwrap();
     assert!(zh.contains("total coverage is 81.50 %"));
 }
+
+#[test]
+fn names_with_backticks_and_pipes_stay_whole_code_spans() {
+    let name = "TestQuote/`a`|b";
+    let rendered = notification(&report(&[name], Some("v1 | `rc`")), Lang::En);
+    let options = pulldown_cmark::Options::ENABLE_TABLES;
+    let spans: Vec<String> = pulldown_cmark::Parser::new_ext(&rendered.markdown, options)
+        .filter_map(|event| match event {
+            pulldown_cmark::Event::Code(code) => Some(code.to_string()),
+            _ => None,
+        })
+        .collect();
+    assert!(
+        spans.iter().any(|s| s == name),
+        "{spans:?}\n{}",
+        rendered.markdown
+    );
+    assert!(spans.iter().any(|s| s == "v1 | `rc`"), "{spans:?}");
+    assert!(rendered.text.contains(name), "{}", rendered.text);
+}
