@@ -11,8 +11,75 @@ use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use gigops_core::evidence::CoverageUnit;
+use gigops_gate::detail::Message;
+
 use crate::diff::condition_line;
 use crate::model::*;
+
+/// What the checks say they measured: each a key, a template in English, and the values it
+/// names. The renderer's zh-CN catalog has a sentence for every key (`acceptance_measured.<key>`,
+/// with the same placeholders), and its tests check that it does.
+pub const MEASURED_ENGLISH: &[(&str, &str)] = &[
+    ("ticked_by", "ticked by {by}"),
+    ("not_run", "not run"),
+    ("exit", "exit {code}"),
+    ("no_exit", "no exit status (killed or not started)"),
+    ("no_gate_summary", "no gate summary given"),
+    ("gate_passed", "gate passed"),
+    ("gate_failed", "gate failed"),
+    ("gate_failed_rules", "gate failed: {rules}"),
+    ("no_coverage", "no coverage in the gate summary"),
+    (
+        "coverage_nothing_statements",
+        "coverage: nothing instrumented (statements)",
+    ),
+    (
+        "coverage_nothing_lines",
+        "coverage: nothing instrumented (lines)",
+    ),
+    ("coverage_statements", "coverage {percent} % (statements)"),
+    ("coverage_lines", "coverage {percent} % (lines)"),
+    ("no_tests", "no tests in the gate summary"),
+    ("tests_failed", "{failed} failed"),
+    ("tests_failed_errored", "{failed} failed, {errors} errored"),
+    ("no_findings", "no findings in the gate summary"),
+    ("error_findings", "{n} error findings"),
+    ("no_benchmarks", "no benchmarks in the gate summary"),
+    (
+        "no_benchmark_compared",
+        "no benchmark compared with a baseline",
+    ),
+    (
+        "no_regression",
+        "no regression in {compared} compared metrics",
+    ),
+    (
+        "regression_worst",
+        "benchmark regression: {n} of {compared} metrics, worst +{worst} %",
+    ),
+    (
+        "regression",
+        "benchmark regression: {n} of {compared} metrics",
+    ),
+    ("no_debt", "no technical debt in the gate summary"),
+    ("debt_rating", "debt rating {rating}"),
+    ("no_slo_state", "no SLO state of {service_level}"),
+    (
+        "slo_state_elsewhere",
+        "SLO state covers {from} to {to}, not the last {over} ending at {now}",
+    ),
+    ("slo_met", "{service_level} {percent} % from {from} to {to}"),
+    (
+        "slo_not_met",
+        "{service_level} {percent} % from {from} to {to} (not met)",
+    ),
+];
+
+/// What a check measured, as a message of [`MEASURED_ENGLISH`].
+fn measured(key: &str, args: &[(&str, String)]) -> Message {
+    Message::of(MEASURED_ENGLISH, key, args)
+}
 
 /// The schema id of an [`SloState`] file.
 pub const SLO_STATE_SCHEMA: &str = "gigops.slo-state/1";
@@ -169,7 +236,7 @@ fn latest_gate(gates: &[GateEvidence]) -> Option<&GateEvidence> {
 
 struct Decision {
     outcome: ItemOutcome,
-    measured: Option<String>,
+    measured: Option<Message>,
     required: Option<String>,
     evidence: Option<String>,
 }
@@ -191,7 +258,9 @@ fn evaluate_item(
             };
             let decision = Decision {
                 outcome,
-                measured: tick.as_ref().map(|t| format!("ticked by {}", t.by)),
+                measured: tick
+                    .as_ref()
+                    .map(|t| measured("ticked_by", &[("by", t.by.clone())])),
                 required: Some("ticked by a person".to_string()),
                 evidence: None,
             };
@@ -213,7 +282,7 @@ fn evaluate_item(
             let decision = match result {
                 None => Decision {
                     outcome: ItemOutcome::Pending,
-                    measured: Some("not run".to_string()),
+                    measured: Some(measured("not_run", &[])),
                     required,
                     evidence: None,
                 },
@@ -224,8 +293,8 @@ fn evaluate_item(
                         ItemOutcome::Failed
                     },
                     measured: Some(match r.exit_code {
-                        Some(code) => format!("exit {code}"),
-                        None => "no exit status (killed or not started)".to_string(),
+                        Some(code) => measured("exit", &[("code", code.to_string())]),
+                        None => measured("no_exit", &[]),
                     }),
                     required,
                     evidence: Some(shown),
@@ -239,23 +308,27 @@ fn evaluate_item(
         text: item.text.clone(),
         kind: kind.to_string(),
         outcome: decision.outcome,
-        measured: decision.measured,
+        measured: decision
+            .measured
+            .as_ref()
+            .map(|m| m.english_in(MEASURED_ENGLISH)),
+        measured_message: decision.measured,
         required: decision.required,
         ticked,
         evidence: decision.evidence,
     }
 }
 
-fn pending(measured: &str, required: String, evidence: Option<String>) -> Decision {
+fn pending(measured: Message, required: String, evidence: Option<String>) -> Decision {
     Decision {
         outcome: ItemOutcome::Pending,
-        measured: Some(measured.to_string()),
+        measured: Some(measured),
         required: Some(required),
         evidence,
     }
 }
 
-fn decided(passed: bool, measured: String, required: String, evidence: String) -> Decision {
+fn decided(passed: bool, measured: Message, required: String, evidence: String) -> Decision {
     Decision {
         outcome: if passed {
             ItemOutcome::Passed
@@ -271,7 +344,7 @@ fn decided(passed: bool, measured: String, required: String, evidence: String) -
 fn gate_decision(condition: &GateCondition, gate: Option<&GateEvidence>) -> Decision {
     let required = condition_line(condition);
     let Some(gate) = gate else {
-        return pending("no gate summary given", required, None);
+        return pending(measured("no_gate_summary", &[]), required, None);
     };
     let name = gate.name.clone();
     let s = &gate.summary;
@@ -284,32 +357,43 @@ fn gate_decision(condition: &GateCondition, gate: Option<&GateEvidence>) -> Deci
                 .filter(|r| !r.passed)
                 .map(|r| r.name.as_str())
                 .collect();
-            let measured = if s.gate.passed {
-                "gate passed".to_string()
+            let said = if s.gate.passed {
+                measured("gate_passed", &[])
             } else if failed.is_empty() {
-                "gate failed".to_string()
+                measured("gate_failed", &[])
             } else {
-                format!("gate failed: {}", failed.join(", "))
+                measured("gate_failed_rules", &[("rules", failed.join(", "))])
             };
-            decided(s.gate.passed, measured, required, name)
+            decided(s.gate.passed, said, required, name)
         }
         GateCondition::CoverageAtLeast { percent } => match &s.coverage {
-            None => pending("no coverage in the gate summary", required, Some(name)),
+            None => pending(measured("no_coverage", &[]), required, Some(name)),
             Some(c) => {
-                let unit = serde_json::to_value(c.unit)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_string))
-                    .unwrap_or_default();
+                let statements = c.unit == CoverageUnit::Statements;
                 match c.percent {
                     None => decided(
                         false,
-                        format!("coverage: nothing instrumented ({unit})"),
+                        measured(
+                            if statements {
+                                "coverage_nothing_statements"
+                            } else {
+                                "coverage_nothing_lines"
+                            },
+                            &[],
+                        ),
                         required,
                         name,
                     ),
                     Some(p) => decided(
                         p >= *percent,
-                        format!("coverage {p:.1} % ({unit})"),
+                        measured(
+                            if statements {
+                                "coverage_statements"
+                            } else {
+                                "coverage_lines"
+                            },
+                            &[("percent", format!("{p:.1}"))],
+                        ),
                         required,
                         name,
                     ),
@@ -317,56 +401,62 @@ fn gate_decision(condition: &GateCondition, gate: Option<&GateEvidence>) -> Deci
             }
         },
         GateCondition::NoFailedTests => match &s.tests {
-            None => pending("no tests in the gate summary", required, Some(name)),
+            None => pending(measured("no_tests", &[]), required, Some(name)),
             Some(t) => {
-                let measured = if t.errors > 0 {
-                    format!("{} failed, {} errored", t.failed, t.errors)
+                let failed = ("failed", t.failed.to_string());
+                let said = if t.errors > 0 {
+                    measured(
+                        "tests_failed_errored",
+                        &[failed, ("errors", t.errors.to_string())],
+                    )
                 } else {
-                    format!("{} failed", t.failed)
+                    measured("tests_failed", &[failed])
                 };
-                decided(t.failed == 0 && t.errors == 0, measured, required, name)
+                decided(t.failed == 0 && t.errors == 0, said, required, name)
             }
         },
         GateCondition::NoErrorFindings => match &s.findings {
-            None => pending("no findings in the gate summary", required, Some(name)),
+            None => pending(measured("no_findings", &[]), required, Some(name)),
             Some(f) => decided(
                 f.error == 0,
-                format!("{} error findings", f.error),
+                measured("error_findings", &[("n", f.error.to_string())]),
                 required,
                 name,
             ),
         },
         GateCondition::NoBenchmarkRegression => match &s.benchmarks {
-            None => pending("no benchmarks in the gate summary", required, Some(name)),
-            Some(b) if b.compared == 0 => pending(
-                "no benchmark compared with a baseline",
-                required,
-                Some(name),
-            ),
+            None => pending(measured("no_benchmarks", &[]), required, Some(name)),
+            Some(b) if b.compared == 0 => {
+                pending(measured("no_benchmark_compared", &[]), required, Some(name))
+            }
             Some(b) => {
-                let measured = match (b.regressions, b.worst_regression_percent) {
-                    (0, _) => format!("no regression in {} compared metrics", b.compared),
-                    (n, Some(worst)) => {
-                        format!(
-                            "benchmark regression: {n} of {} metrics, worst +{worst:.1} %",
-                            b.compared
-                        )
-                    }
-                    (n, None) => format!("benchmark regression: {n} of {} metrics", b.compared),
+                let compared = ("compared", b.compared.to_string());
+                let said = match (b.regressions, b.worst_regression_percent) {
+                    (0, _) => measured("no_regression", &[compared]),
+                    (n, Some(worst)) => measured(
+                        "regression_worst",
+                        &[
+                            ("n", n.to_string()),
+                            compared,
+                            ("worst", format!("{worst:.1}")),
+                        ],
+                    ),
+                    (n, None) => measured("regression", &[("n", n.to_string()), compared]),
                 };
-                decided(b.regressions == 0, measured, required, name)
+                decided(b.regressions == 0, said, required, name)
             }
         },
         GateCondition::DebtRatingAtLeast { rating } => match &s.debt {
-            None => pending(
-                "no technical debt in the gate summary",
-                required,
-                Some(name),
-            ),
+            None => pending(measured("no_debt", &[]), required, Some(name)),
             Some(d) => {
                 let got = format!("{:?}", d.rating);
                 let passed = got.chars().next().is_some_and(|c| c <= *rating);
-                decided(passed, format!("debt rating {got}"), required, name)
+                decided(
+                    passed,
+                    measured("debt_rating", &[("rating", got)]),
+                    required,
+                    name,
+                )
             }
         },
     }
@@ -398,7 +488,14 @@ fn slo_decision(
         .filter(|s| s.state.service_level == service_level)
         .collect();
     if states.is_empty() {
-        return pending(&format!("no SLO state of {service_level}"), required, None);
+        return pending(
+            measured(
+                "no_slo_state",
+                &[("service_level", service_level.to_string())],
+            ),
+            required,
+            None,
+        );
     }
     let period_start = now.checked_sub(span).unwrap_or(Timestamp::MIN);
     let latest_end = now.checked_sub(SLO_STATE_SLACK).unwrap_or(Timestamp::MIN);
@@ -409,9 +506,14 @@ fn slo_decision(
     let Some(state) = covering else {
         let last = states.iter().max_by_key(|s| s.state.to).expect("not empty");
         return pending(
-            &format!(
-                "SLO state covers {} to {}, not the last {} ending at {now}",
-                last.state.from, last.state.to, over.text
+            measured(
+                "slo_state_elsewhere",
+                &[
+                    ("from", last.state.from.to_string()),
+                    ("to", last.state.to.to_string()),
+                    ("over", over.text.clone()),
+                    ("now", now.to_string()),
+                ],
             ),
             required,
             Some(last.name.clone()),
@@ -421,12 +523,14 @@ fn slo_decision(
     let meets_sow_target = target.is_none_or(|t| s.measured_percent >= t);
     decided(
         s.met && meets_sow_target,
-        format!(
-            "{service_level} {} % from {} to {}{}",
-            s.measured_percent,
-            s.from,
-            s.to,
-            if s.met { "" } else { " (not met)" }
+        measured(
+            if s.met { "slo_met" } else { "slo_not_met" },
+            &[
+                ("service_level", service_level.to_string()),
+                ("percent", s.measured_percent.to_string()),
+                ("from", s.from.to_string()),
+                ("to", s.to.to_string()),
+            ],
         ),
         required,
         state.name.clone(),

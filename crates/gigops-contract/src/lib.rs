@@ -24,8 +24,8 @@ mod sign;
 mod template;
 
 pub use accept::{
-    CommandResult, Evidence, GateEvidence, SLO_STATE_SCHEMA, SloEvidence, SloState,
-    UnknownMilestone, evaluate, sha256_hex,
+    CommandResult, Evidence, GateEvidence, MEASURED_ENGLISH, SLO_STATE_SCHEMA, SloEvidence,
+    SloState, UnknownMilestone, evaluate, sha256_hex,
 };
 pub use diff::{Change, ChangeKind, SowDiff, diff};
 pub use model::*;

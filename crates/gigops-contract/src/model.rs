@@ -6,6 +6,7 @@
 //! YAML reports every problem with its place; these types do not re-validate.
 
 use gigops_core::{Currency, Lang};
+use gigops_gate::detail::Message;
 use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
@@ -246,8 +247,13 @@ pub struct ItemResult {
     /// `manual`, `gate`, `slo` or `command`.
     pub kind: String,
     pub outcome: ItemOutcome,
-    /// What was measured (`coverage 72.4 %`), when the check measures something.
+    /// What was measured (`coverage 72.4 %`), when the check measures something: in English,
+    /// the sentence of `measured_message`.
     pub measured: Option<String>,
+    /// The same as a key of [`crate::MEASURED_ENGLISH`] and its values, for a checklist in another
+    /// language. Absent from records written before it existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub measured_message: Option<Message>,
     /// What the item requires (`coverage ≥ 80 %`).
     pub required: Option<String>,
     /// For a manual item: who ticked it, when, and their note.

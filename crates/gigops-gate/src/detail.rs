@@ -104,9 +104,16 @@ pub struct Message {
 }
 
 impl Message {
+    /// A rule's sentence: `key` is one of [`ENGLISH`].
     pub fn new(key: &str, args: &[(&str, String)]) -> Message {
+        Message::of(ENGLISH, key, args)
+    }
+
+    /// A sentence of another table of keys and English templates (the acceptance checks' say
+    /// what they measured this way).
+    pub fn of(table: &[(&str, &str)], key: &str, args: &[(&str, String)]) -> Message {
         debug_assert!(
-            ENGLISH.iter().any(|(k, _)| *k == key),
+            table.iter().any(|(k, _)| *k == key),
             "{key} has no English sentence"
         );
         Message {
@@ -118,9 +125,14 @@ impl Message {
         }
     }
 
-    /// The sentence in English.
+    /// The rule's sentence in English.
     pub fn english(&self) -> String {
-        let template = ENGLISH
+        self.english_in(ENGLISH)
+    }
+
+    /// The sentence in English, its template taken from `table`.
+    pub fn english_in(&self, table: &[(&str, &str)]) -> String {
+        let template = table
             .iter()
             .find(|(key, _)| *key == self.key)
             .map_or("", |(_, template)| template);

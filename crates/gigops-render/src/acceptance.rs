@@ -3,9 +3,10 @@
 //! manual items, and every piece of evidence with its SHA-256 — as HTML, Markdown and a PDF
 //! from one [`AcceptanceView`].
 //!
-//! The record's `required` strings are the evaluator's (English); when the SOW is given, each
-//! item's requirement is said again from its check in the document's language, as the SOW
-//! itself says it, so the checklist and the contract read the same.
+//! The record's `measured` and `required` strings are the evaluator's (English). What was
+//! measured is said in the document's language from the record's `measured_message`; when the
+//! SOW is given, each item's requirement is said again from its check in the document's
+//! language, as the SOW itself says it, so the checklist and the contract read the same.
 
 use std::path::Path;
 
@@ -157,7 +158,13 @@ impl AcceptanceView {
                     kind: t
                         .lookup(&format!("acceptance.kind_{}", item.kind))
                         .map_or_else(|| item.kind.clone(), str::to_string),
-                    measured: item.measured.clone().unwrap_or_default(),
+                    measured: {
+                        let english = item.measured.as_deref().unwrap_or_default();
+                        match &item.measured_message {
+                            Some(message) => t.message("acceptance_measured", message, english),
+                            None => english.to_string(),
+                        }
+                    },
                     required,
                     required_code,
                     required_suffix,

@@ -645,18 +645,9 @@ impl GateView {
     }
 }
 
-/// A rule's sentence in the report's language: the catalog's `rule_detail.<key>` filled with the
-/// message's values; the English `detail` for English, for a summary written before messages
-/// existed, and for a key the catalog does not know (a newer gigops's summary).
+/// A rule's sentence in the report's language.
 fn rule_detail(t: &Catalog, rule: &RuleResult) -> String {
-    if t.lang() == Lang::En {
-        return rule.detail.clone();
-    }
-    t.lookup(&format!("rule_detail.{}", rule.message.key))
-        .map_or_else(
-            || rule.detail.clone(),
-            |template| rule.message.fill(template),
-        )
+    t.message("rule_detail", &rule.message, &rule.detail)
 }
 
 fn more_text(t: &Catalog, more: usize) -> Result<String, RenderError> {

@@ -9,6 +9,7 @@ use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
 use gigops_core::Lang;
+use gigops_gate::detail::Message;
 
 use crate::RenderError;
 
@@ -83,6 +84,18 @@ impl Catalog {
         Ok(text)
     }
 
+    /// A sentence a domain crate wrote as a [`Message`] beside its English, in the catalog's
+    /// language: `<section>.<key>` filled with the message's values. The English as written for
+    /// English, for a message without a key (a record written before messages existed), and for
+    /// a key the catalog does not know (a newer gigops's record).
+    pub fn message(&self, section: &str, message: &Message, english: &str) -> String {
+        if self.lang == Lang::En || message.key.is_empty() {
+            return english.to_string();
+        }
+        self.lookup(&format!("{section}.{}", message.key))
+            .map_or_else(|| english.to_string(), |template| message.fill(template))
+    }
+
     /// Every dotted key of the catalog.
     pub fn keys(&self) -> BTreeSet<String> {
         fn walk(prefix: &str, table: &toml::Table, out: &mut BTreeSet<String>) {
@@ -118,7 +131,7 @@ mod tests {
         let zh_keys: BTreeSet<String> = zh
             .keys()
             .into_iter()
-            .filter(|k| !k.starts_with("rule_detail."))
+            .filter(|k| !k.starts_with("rule_detail.") && !k.starts_with("acceptance_measured."))
             .collect();
         let en_keys = en.keys();
         let only_en: Vec<_> = en_keys.difference(&zh_keys).collect();
@@ -127,21 +140,20 @@ mod tests {
         assert!(only_zh.is_empty(), "missing in en: {only_zh:?}");
     }
 
-    #[test]
-    fn every_rule_sentence_of_the_gate_is_translated_with_its_placeholders() {
+    /// Every key of `english` has a Chinese sentence under `section`, with the same
+    /// placeholders, and the section has no other key.
+    fn translated_with_placeholders(section: &str, english: &[(&str, &str)]) {
         let zh = Catalog::get(Lang::ZhCn).unwrap();
+        let prefix = format!("{section}.");
         let translated: BTreeSet<String> = zh
             .keys()
             .into_iter()
-            .filter_map(|k| k.strip_prefix("rule_detail.").map(str::to_string))
+            .filter_map(|k| k.strip_prefix(&prefix).map(str::to_string))
             .collect();
-        let english: BTreeSet<String> = gigops_gate::detail::ENGLISH
-            .iter()
-            .map(|(key, _)| key.to_string())
-            .collect();
-        assert_eq!(translated, english);
-        for (key, sentence) in gigops_gate::detail::ENGLISH {
-            let chinese = zh.text(&format!("rule_detail.{key}")).unwrap();
+        let keys: BTreeSet<String> = english.iter().map(|(key, _)| key.to_string()).collect();
+        assert_eq!(translated, keys, "{section}");
+        for (key, sentence) in english {
+            let chinese = zh.text(&format!("{prefix}{key}")).unwrap();
             assert_eq!(placeholders(sentence), placeholders(chinese), "{key}");
             assert!(
                 chinese
@@ -150,6 +162,44 @@ mod tests {
                 "{key}"
             );
         }
+    }
+
+    #[test]
+    fn every_rule_sentence_of_the_gate_is_translated_with_its_placeholders() {
+        translated_with_placeholders("rule_detail", gigops_gate::detail::ENGLISH);
+    }
+
+    #[test]
+    fn every_measurement_of_an_acceptance_check_is_translated_with_its_placeholders() {
+        translated_with_placeholders("acceptance_measured", gigops_contract::MEASURED_ENGLISH);
+    }
+
+    #[test]
+    fn messages_fall_back_to_their_english() {
+        let zh = Catalog::get(Lang::ZhCn).unwrap();
+        let en = Catalog::get(Lang::En).unwrap();
+        let exit = Message::of(
+            gigops_contract::MEASURED_ENGLISH,
+            "exit",
+            &[("code", "2".into())],
+        );
+        assert_eq!(
+            zh.message("acceptance_measured", &exit, "exit 2"),
+            "退出码 2"
+        );
+        assert_eq!(en.message("acceptance_measured", &exit, "exit 2"), "exit 2");
+        let unknown = Message {
+            key: "from_a_newer_gigops".into(),
+            ..Message::default()
+        };
+        assert_eq!(
+            zh.message("acceptance_measured", &unknown, "as written"),
+            "as written"
+        );
+        assert_eq!(
+            zh.message("acceptance_measured", &Message::default(), "old"),
+            "old"
+        );
     }
 
     #[test]

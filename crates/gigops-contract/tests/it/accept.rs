@@ -93,6 +93,17 @@ fn a_failing_gate_fails_its_items_and_says_what_was_measured() {
         ]
     );
     assert!(!m1.accepted);
+    // Each sentence also as its key and values, for a checklist in another language.
+    let coverage = item(&m1, "coverage").measured_message.clone().unwrap();
+    assert_eq!(coverage.key, "coverage_statements");
+    assert_eq!(coverage.args["percent"], "72.4");
+    for i in &m1.items {
+        let english = i
+            .measured_message
+            .as_ref()
+            .map(|m| m.english_in(MEASURED_ENGLISH));
+        assert_eq!(english, i.measured, "{}", i.id);
+    }
     assert_eq!(
         item(&m1, "tests").evidence.as_deref(),
         Some("gate/failing.json")

@@ -6,10 +6,11 @@ use std::time::Duration as StdDuration;
 use gigops_contract::{
     ACCEPTANCE_SCHEMA, AcceptanceItem, AcceptanceRecord, BudgetPeriod, ChangePolicy, Check,
     CreditTable, CreditTier, Duration, EvidenceDigest, GateCondition, ItemOutcome, ItemResult,
-    Milestone, Objective, Parties, Party, PaymentTerms, ServiceLevel, Signature, Sow,
-    SupportWindow, Tick,
+    MEASURED_ENGLISH, Milestone, Objective, Parties, Party, PaymentTerms, ServiceLevel, Signature,
+    Sow, SupportWindow, Tick,
 };
 use gigops_core::{Currency, Lang};
+use gigops_gate::detail::Message;
 use gigops_render::{
     acceptance_html, acceptance_markdown, acceptance_pdf, sow_html, sow_markdown, sow_pdf,
 };
@@ -264,10 +265,18 @@ pub fn record() -> AcceptanceRecord {
         kind: kind.into(),
         outcome,
         measured: None,
+        measured_message: None,
         required: None,
         ticked: None,
         evidence: None,
     };
+    // What a check measured, as the evaluator writes it: the English and its message.
+    let said = |key: &str, args: &[(&str, String)]| {
+        let message = Message::of(MEASURED_ENGLISH, key, args);
+        (Some(message.english_in(MEASURED_ENGLISH)), Some(message))
+    };
+    let (coverage, coverage_message) = said("coverage_statements", &[("percent", "84.2".into())]);
+    let (exit, exit_message) = said("exit", &[("code", "2".into())]);
     AcceptanceRecord {
         schema: ACCEPTANCE_SCHEMA.into(),
         sow_id: "acme-billing-api".into(),
@@ -278,7 +287,8 @@ pub fn record() -> AcceptanceRecord {
         evaluated_at: at("2025-08-14T09:30:00Z"),
         items: vec![
             ItemResult {
-                measured: Some("coverage 84.2 %".into()),
+                measured: coverage,
+                measured_message: coverage_message,
                 required: Some("coverage ≥ 80 %".into()),
                 evidence: Some("gate/summary.json".into()),
                 ..result(
@@ -289,6 +299,7 @@ pub fn record() -> AcceptanceRecord {
                 )
             },
             ItemResult {
+                // A record written before messages: its English is all there is.
                 measured: Some("0 failed of 412".into()),
                 required: Some("no failed tests".into()),
                 evidence: Some("gate/summary.json".into()),
@@ -300,7 +311,8 @@ pub fn record() -> AcceptanceRecord {
                 )
             },
             ItemResult {
-                measured: Some("exit 2".into()),
+                measured: exit,
+                measured_message: exit_message,
                 required: Some("exit 0".into()),
                 evidence: Some("e2e.log".into()),
                 ..result(
@@ -704,8 +716,7 @@ fn the_checklist_shows_every_item_in_both_languages() {
             "Invoices API",
             &money(1_440_000),
             "2025-08-14 09:30 UTC",
-            "coverage 84.2 %",
-            "exit 2",
+            "0 failed of 412",
             "gate/summary.json",
             "5d41402abc4b2a76b9719d911017c592ae1f4c3e2b1a0f9e8d7c6b5a49382716",
             "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
@@ -725,6 +736,8 @@ fn the_checklist_shows_every_item_in_both_languages() {
                 "Not accepted",
                 "3 passed · 1 failed · 1 pending",
                 "gate: coverage ≥ 80%",
+                "coverage 84.2 % (statements)",
+                "exit 2",
                 "ticked by 王芳 at 2025-08-13 07:05 UTC",
                 // An item the SOW does not have keeps the evaluator's requirement.
                 "Load test report",
@@ -734,6 +747,8 @@ fn the_checklist_shows_every_item_in_both_languages() {
                 "未通过验收",
                 "通过 3 项 · 未通过 1 项 · 待定 1 项",
                 "交付门禁：覆盖率 ≥ 80%",
+                "覆盖率 84.2 %（语句）",
+                "退出码 2",
                 "由 王芳 于 2025-08-13 07:05 UTC 确认",
                 "证据",
                 "待定",
@@ -748,6 +763,8 @@ fn the_checklist_shows_every_item_in_both_languages() {
                 "3 passed",
                 "Evidence",
                 "coverage ≥ 80 %",
+                "coverage 84.2",
+                "exit 2",
                 "ticked by",
             ] {
                 assert!(!html.contains(english), "untranslated {english:?}");
@@ -824,6 +841,7 @@ fn the_checklist_markdown_and_pdf() {
             "未通过验收",
             "通过 3 项",
             "交付门禁：覆盖率",
+            "退出码 2",
             "证据",
         ] {
             assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
