@@ -23,8 +23,13 @@ pub struct SignatureCheck {
     pub signed_at: Timestamp,
     /// The source is byte for byte what this signer signed.
     pub source_matches: bool,
-    /// The document is byte for byte the one this signer read.
+    /// The document this signer read is at hand byte for byte: rendered again now, or kept
+    /// when it was signed.
     pub document_matches: bool,
+    /// This gigops still renders that document from the source. False with a matching document
+    /// when only the kept copy shows it (another gigops version's templates render the SOW
+    /// differently; the signature still stands).
+    pub renders_same: bool,
 }
 
 impl Verification {
@@ -39,18 +44,32 @@ impl Verification {
 }
 
 /// Checks `signatures` against the SOW `source` and the `rendered_document` (the HTML the
-/// signers read) as they are now.
-pub fn verify(source: &[u8], rendered_document: &[u8], signatures: &[Signature]) -> Verification {
+/// signers read, rendered now), and against `kept_documents`: copies of documents as they were
+/// signed, which stand in for the rendering when a signer's document no longer renders the same.
+pub fn verify(
+    source: &[u8],
+    rendered_document: &[u8],
+    kept_documents: &[Vec<u8>],
+    signatures: &[Signature],
+) -> Verification {
     let source_sha256 = sha256_hex(source);
     let document_sha256 = sha256_hex(rendered_document);
+    let kept: Vec<String> = kept_documents.iter().map(|d| sha256_hex(d)).collect();
     let signatures = signatures
         .iter()
-        .map(|s| SignatureCheck {
-            signer: s.signer.clone(),
-            role: s.role.clone(),
-            signed_at: s.signed_at,
-            source_matches: s.source_sha256.eq_ignore_ascii_case(&source_sha256),
-            document_matches: s.document_sha256.eq_ignore_ascii_case(&document_sha256),
+        .map(|s| {
+            let renders_same = s.document_sha256.eq_ignore_ascii_case(&document_sha256);
+            SignatureCheck {
+                signer: s.signer.clone(),
+                role: s.role.clone(),
+                signed_at: s.signed_at,
+                source_matches: s.source_sha256.eq_ignore_ascii_case(&source_sha256),
+                document_matches: renders_same
+                    || kept
+                        .iter()
+                        .any(|k| s.document_sha256.eq_ignore_ascii_case(k)),
+                renders_same,
+            }
         })
         .collect();
     Verification {
@@ -81,19 +100,41 @@ mod tests {
         let source = b"id: acme\ntotal: \"12000.00\"\n".to_vec();
         let document = b"<html>SOW</html>".to_vec();
         let signatures = [signed(&source, &document)];
-        assert!(verify(&source, &document, &signatures).intact());
+        assert!(verify(&source, &document, &[], &signatures).intact());
 
         let mut tampered = source.clone();
         tampered[source.len() - 3] = b'1';
-        let v = verify(&tampered, &document, &signatures);
+        let v = verify(&tampered, &document, &[], &signatures);
         assert!(!v.intact());
         assert!(!v.signatures[0].source_matches);
         assert!(v.signatures[0].document_matches);
 
-        let v = verify(&source, b"<html>SOW!</html>", &signatures);
+        let v = verify(&source, b"<html>SOW!</html>", &[], &signatures);
         assert!(!v.intact());
         assert!(!v.signatures[0].document_matches);
-        assert!(!verify(&source, &document, &[]).intact());
+        assert!(!verify(&source, &document, &[], &[]).intact());
+    }
+
+    #[test]
+    fn a_kept_copy_stands_in_for_a_document_that_renders_differently_now() {
+        let source = b"id: acme\n".to_vec();
+        let signed_then = b"<html>SOW, old template</html>".to_vec();
+        let signatures = [signed(&source, &signed_then)];
+        let now = b"<html>SOW, new template</html>";
+
+        let v = verify(
+            &source,
+            now,
+            std::slice::from_ref(&signed_then),
+            &signatures,
+        );
+        assert!(v.intact());
+        assert!(v.signatures[0].document_matches && !v.signatures[0].renders_same);
+
+        // A copy that was changed is no copy of what was signed.
+        let edited = b"<html>SOW, old template!</html>".to_vec();
+        assert!(!verify(&source, now, &[edited], &signatures).intact());
+        assert!(!verify(&source, now, &[], &signatures).intact());
     }
 
     #[test]

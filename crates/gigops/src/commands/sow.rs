@@ -5,6 +5,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{ExitCode, Stdio};
 
+use anyhow::Context as _;
+
 use gigops_contract::{
     AcceptanceRecord, Check, CommandResult, Evidence, GateEvidence, Signature, SloEvidence,
     SloState, Sow, Tick, sha256_hex,
@@ -49,12 +51,13 @@ pub async fn run(ctx: &Context, command: SowCommand) -> anyhow::Result<ExitCode>
         } => {
             let (source, sow) = load(&file)?;
             let lang = lang.unwrap_or(sow.language);
+            let document = signed_document(&sow, lang)?;
             let signature = Signature {
                 signer,
                 role,
                 signed_at: instant_or_now(at.as_deref())?,
                 source_sha256: sha256_hex(source.as_bytes()),
-                document_sha256: sha256_hex(signed_document(&sow, lang)?.as_bytes()),
+                document_sha256: sha256_hex(document.as_bytes()),
                 lang,
             };
             // The ledger first: a refused signature (a SOW not attached) leaves no sidecar.
@@ -71,6 +74,9 @@ pub async fn run(ctx: &Context, command: SowCommand) -> anyhow::Result<ExitCode>
             signatures.push(signature.clone());
             let mut files = AtomicFiles::default();
             files.stage(&path, &signatures_file(&signatures)?)?;
+            if let Some(kept) = kept_document(&file, &signature.document_sha256) {
+                files.stage(&kept, document.as_bytes())?;
+            }
             files.commit()?;
             if ctx.json {
                 print_json(&signature)?;
@@ -329,7 +335,19 @@ fn verify(ctx: &Context, file: &Path, signatures: Option<&Path>) -> anyhow::Resu
             Some(sow) => signed_document(sow, lang)?,
             None => String::new(),
         };
-        let verification = gigops_contract::verify(source.as_bytes(), document.as_bytes(), &signed);
+        let mut kept = Vec::new();
+        for path in signed
+            .iter()
+            .filter_map(|s| kept_document(file, &s.document_sha256))
+        {
+            if path.exists() {
+                kept.push(
+                    std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?,
+                );
+            }
+        }
+        let verification =
+            gigops_contract::verify(source.as_bytes(), document.as_bytes(), &kept, &signed);
         document_sha256.insert(lang.to_string(), verification.document_sha256.clone());
         checks.extend(verification.signatures);
     }
@@ -346,10 +364,15 @@ fn verify(ctx: &Context, file: &Path, signatures: Option<&Path>) -> anyhow::Resu
         }))?;
     } else {
         for c in &checks {
-            let state = match (c.source_matches, c.document_matches) {
-                (true, true) => "intact",
-                (false, _) => "CHANGED since signed (the SOW file differs)",
-                (true, false) => "CHANGED since signed (the document renders differently)",
+            let state = match (c.source_matches, c.document_matches, c.renders_same) {
+                (true, true, true) => "intact",
+                (true, true, false) => {
+                    "intact (as the kept copy of the signed document shows; this gigops renders it differently)"
+                }
+                (false, _, _) => "CHANGED since signed (the SOW file differs)",
+                (true, false, _) => {
+                    "CHANGED since signed (the document renders differently, and no intact copy of the signed one is kept)"
+                }
             };
             print_line(format!(
                 "{} ({}) at {}: {state}",
@@ -362,6 +385,20 @@ fn verify(ctx: &Context, file: &Path, signatures: Option<&Path>) -> anyhow::Resu
     } else {
         ExitCode::from(CHECK_FAILED)
     })
+}
+
+/// Where `sow sign` keeps the document a signer read, beside the SOW and named by its digest
+/// (`sow.yaml.signed-3f2a9c01d4e5b6a7.html`): a later gigops whose templates render the SOW
+/// differently can still show what was signed, byte for byte.
+/// `None` for a digest that is not one (a hand-edited signatures file).
+fn kept_document(file: &Path, document_sha256: &str) -> Option<PathBuf> {
+    let digest = document_sha256.as_bytes();
+    if digest.len() != 64 || !digest.iter().all(u8::is_ascii_hexdigit) {
+        return None;
+    }
+    let mut name = file.as_os_str().to_owned();
+    name.push(format!(".signed-{}.html", &document_sha256[..16]));
+    Some(PathBuf::from(name))
 }
 
 /// `sow.yaml` → `sow.yaml.signatures.json`.

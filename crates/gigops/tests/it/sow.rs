@@ -178,6 +178,16 @@ fn a_signed_sow_detects_any_later_change() {
     let verified = s.json(&["sow", "verify", "sow.yaml"]);
     assert_eq!(verified["intact"], true, "{verified}");
     assert_eq!(verified["signatures"].as_array().unwrap().len(), 2);
+    // Each signed document is kept beside the SOW, named by its digest.
+    for lang in ["en", "zh-CN"] {
+        let digest = verified["document_sha256"][lang].as_str().unwrap();
+        let kept = std::fs::read(s.path(&format!("sow.yaml.signed-{}.html", &digest[..16])));
+        assert_eq!(
+            gigops_contract::sha256_hex(&kept.unwrap()),
+            digest,
+            "{lang}"
+        );
+    }
 
     // The rendering shows who signed; rendering does not disturb the signatures.
     s.ok(&[
@@ -205,6 +215,38 @@ fn a_signed_sow_detects_any_later_change() {
     for signature in verified["signatures"].as_array().unwrap() {
         assert_eq!(signature["source_matches"], false, "{signature}");
     }
+}
+
+#[test]
+fn a_signature_survives_templates_that_render_differently_through_the_kept_copy() {
+    let s = Sandbox::new();
+    s.write("sow.yaml", SOW);
+    s.ok(&[
+        "sow", "sign", "sow.yaml", "--signer", "Jane Doe", "--role", "provider",
+    ]);
+    // As if an earlier gigops had rendered the document this signer read: the signature names
+    // that document, which only its kept copy shows now.
+    let then = "<!doctype html><html><body>the SOW as an older gigops rendered it</body></html>";
+    let digest = gigops_contract::sha256_hex(then.as_bytes());
+    let sidecar = s.path("sow.yaml.signatures.json");
+    let mut signatures: serde_json::Value = serde_json::from_str(&read(&sidecar)).unwrap();
+    signatures["signatures"][0]["document_sha256"] = digest.clone().into();
+    std::fs::write(&sidecar, signatures.to_string()).unwrap();
+    let kept = s.path(&format!("sow.yaml.signed-{}.html", &digest[..16]));
+    std::fs::write(&kept, then).unwrap();
+
+    let verified = s.json(&["sow", "verify", "sow.yaml"]);
+    assert_eq!(verified["intact"], true, "{verified}");
+    let check = &verified["signatures"][0];
+    assert_eq!(check["document_matches"], true, "{check}");
+    assert_eq!(check["renders_same"], false, "{check}");
+    assert!(s.ok(&["sow", "verify", "sow.yaml"]).contains("kept copy"));
+
+    // An edited copy is not what was signed.
+    std::fs::write(&kept, then.replace("older", "newer")).unwrap();
+    let output = s.gigops(&["sow", "verify", "sow.yaml"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("no intact copy"));
 }
 
 #[test]
