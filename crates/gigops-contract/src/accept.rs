@@ -174,6 +174,30 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 /// writes states on a schedule, so the last one is a little behind.
 const SLO_STATE_SLACK: SignedDuration = SignedDuration::from_hours(1);
 
+/// The ticks of an earlier evaluation of `milestone` that still stand: those of a manual item
+/// the milestone still has, worded the same (a reworded item asks a new question, to be ticked
+/// again). Each keeps who ticked it, when, and the note.
+pub fn standing_ticks(
+    previous: &AcceptanceRecord,
+    milestone: &Milestone,
+) -> BTreeMap<String, Tick> {
+    if previous.milestone != milestone.id {
+        return BTreeMap::new();
+    }
+    previous
+        .items
+        .iter()
+        .filter_map(|done| {
+            let tick = done.ticked.as_ref()?;
+            milestone
+                .acceptance
+                .iter()
+                .any(|i| i.id == done.id && i.text == done.text && i.check == Check::Manual)
+                .then(|| (done.id.clone(), tick.clone()))
+        })
+        .collect()
+}
+
 /// Evaluates milestone `milestone` of `sow` against `evidence` at `now`.
 ///
 /// Each item is passed, failed or pending (no evidence of the kind it needs: no gate summary,

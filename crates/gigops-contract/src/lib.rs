@@ -25,7 +25,7 @@ mod template;
 
 pub use accept::{
     CommandResult, Evidence, GateEvidence, MEASURED_ENGLISH, SLO_STATE_SCHEMA, SloEvidence,
-    SloState, UnknownMilestone, evaluate, sha256_hex,
+    SloState, UnknownMilestone, evaluate, sha256_hex, standing_ticks,
 };
 pub use diff::{Change, ChangeKind, SowDiff, diff};
 pub use model::*;

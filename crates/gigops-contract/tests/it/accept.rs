@@ -295,3 +295,30 @@ fn slo_state_json_round_trips_with_its_schema_id() {
     assert_eq!(state.schema, SLO_STATE_SCHEMA);
     assert_eq!(serde_json::to_string(&state).unwrap(), json);
 }
+
+#[test]
+fn ticks_stand_for_items_worded_the_same() {
+    let mut sow = valid();
+    let tick = Tick {
+        by: "John Roe".into(),
+        at: "2027-01-29T10:00:00Z".parse().unwrap(),
+        note: None,
+    };
+    let evidence = Evidence {
+        ticks: BTreeMap::from([("demo".to_string(), tick.clone())]),
+        ..Evidence::default()
+    };
+    let first = evaluate(&sow, "M1", &evidence, now()).unwrap();
+    let m1 = sow.milestones.iter().find(|m| m.id == "M1").unwrap();
+    assert_eq!(
+        standing_ticks(&first, m1),
+        BTreeMap::from([("demo".to_string(), tick)])
+    );
+    // Not for another milestone, and not once the item says something else.
+    let m2 = sow.milestones.iter().find(|m| m.id == "M2").unwrap();
+    assert!(standing_ticks(&first, m2).is_empty());
+    let m1 = sow.milestones.iter_mut().find(|m| m.id == "M1").unwrap();
+    let demo = m1.acceptance.iter_mut().find(|i| i.id == "demo").unwrap();
+    demo.text.push_str(", on the client's own hardware");
+    assert!(standing_ticks(&first, m1).is_empty());
+}

@@ -549,6 +549,22 @@ pub async fn accept(ctx: &Context, args: AcceptArgs) -> anyhow::Result<ExitCode>
     let now = instant_or_now(args.at.as_deref())?;
     let mut evidence = read_evidence(&args.evidence)?;
     evidence.ticks = ticks(&args, milestone, now)?;
+    // Who stores the verdict is checked before anything is run or written. The ledger also
+    // remembers the ticks of the milestone's last evaluation: they stand unless ticked anew.
+    let deal = args.deal.as_deref().map(DealId::parse).transpose()?;
+    let stored = match &deal {
+        Some(deal) => {
+            let store = ctx.store().await?;
+            let version = stored_version(store, deal, &sha256_hex(source.as_bytes())).await?;
+            if let Some(previous) = last_evaluation(store, deal, &milestone.id).await? {
+                for (id, tick) in gigops_contract::standing_ticks(&previous, milestone) {
+                    evidence.ticks.entry(id).or_insert(tick);
+                }
+            }
+            Some(version)
+        }
+        None => None,
+    };
     if !args.no_commands {
         for item in &milestone.acceptance {
             if let Check::Command { argv, .. } = &item.check {
@@ -556,15 +572,6 @@ pub async fn accept(ctx: &Context, args: AcceptArgs) -> anyhow::Result<ExitCode>
             }
         }
     }
-    // Who stores the verdict is checked before anything is run or written.
-    let deal = args.deal.as_deref().map(DealId::parse).transpose()?;
-    let stored = match &deal {
-        Some(deal) => {
-            let store = ctx.store().await?;
-            Some(stored_version(store, deal, &sha256_hex(source.as_bytes())).await?)
-        }
-        None => None,
-    };
     let record = gigops_contract::evaluate(&sow, &args.milestone, &evidence, now)?;
 
     let lang = args.lang.unwrap_or(sow.language);
@@ -609,6 +616,30 @@ pub async fn accept(ctx: &Context, args: AcceptArgs) -> anyhow::Result<ExitCode>
     } else {
         ExitCode::from(CHECK_FAILED)
     })
+}
+
+/// The milestone's latest recorded evaluation for the deal, of any SOW version.
+async fn last_evaluation(
+    store: &impl LedgerStore,
+    deal: &DealId,
+    milestone: &str,
+) -> anyhow::Result<Option<AcceptanceRecord>> {
+    let latest = store
+        .acceptances(deal)
+        .await?
+        .into_iter()
+        .filter(|a| a.milestone == milestone)
+        .max_by_key(|a| a.evaluated_at);
+    let Some(latest) = latest else {
+        return Ok(None);
+    };
+    let record = serde_json::from_str(&latest.record_json).with_context(|| {
+        format!(
+            "the recorded acceptance of {milestone} of {deal} (v{}, {}) does not read",
+            latest.version, latest.evaluated_at
+        )
+    })?;
+    Ok(Some(record))
 }
 
 /// Each evidence file, told by its `schema`: a gate summary (or a gate `-o` directory) or an

@@ -314,6 +314,7 @@ fn acceptance_is_judged_on_gate_evidence_recorded_and_ready_to_invoice() {
     assert_eq!(item(&record, "coverage")["outcome"], "passed");
     assert_eq!(item(&record, "demo")["outcome"], "passed");
     assert_eq!(item(&record, "demo")["ticked"]["by"], "John Roe");
+    let first_tick = item(&record, "demo")["ticked"].clone();
     let digest = &record["evidence"][0];
     assert_eq!(digest["name"], "failing.json");
     assert_eq!(digest["sha256"].as_str().unwrap().len(), 64);
@@ -337,6 +338,21 @@ fn acceptance_is_judged_on_gate_evidence_recorded_and_ready_to_invoice() {
     assert_eq!(output.status.code(), Some(1));
     let record: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(item(&record, "demo")["outcome"], "pending");
+
+    // With the deal, the tick of the milestone's last recorded evaluation stands.
+    let carried = s.json(&[
+        "accept",
+        "M1",
+        "--sow",
+        "sow.yaml",
+        "--evidence",
+        "passing.json",
+        "--deal",
+        "D-1",
+    ]);
+    assert_eq!(carried["accepted"], true, "{carried}");
+    assert_eq!(item(&carried, "demo")["outcome"], "passed");
+    assert_eq!(item(&carried, "demo")["ticked"], first_tick);
 
     // Everything passes: accepted, checklist rendered, listed as ready to invoice.
     s.ok(&[
