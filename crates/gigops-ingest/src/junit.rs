@@ -381,7 +381,7 @@ impl<'a> Parser<'a> {
                 (5, b"tests") => &mut found.tests,
                 _ => continue,
             };
-            match xml_stream::attribute_value(raw) {
+            match raw.decode() {
                 Ok(value) => *slot = Some(value),
                 Err(reason) => {
                     let key = String::from_utf8_lossy(key).into_owned();

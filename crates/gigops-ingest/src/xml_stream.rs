@@ -61,7 +61,31 @@ pub(crate) struct Tag<'a> {
 #[derive(Debug, Clone)]
 pub(crate) struct Attribute {
     name: Range<usize>,
+    /// Where the name's local part starts: after its prefix's colon, if it has one.
+    local: usize,
     value: Range<usize>,
+    /// The value holds an `&`: a reference to resolve (found while the value was scanned, so
+    /// that a plain value is not looked at twice).
+    has_reference: bool,
+}
+
+/// An attribute's value as written.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct RawValue<'a> {
+    pub(crate) text: &'a str,
+    has_reference: bool,
+}
+
+impl<'a> RawValue<'a> {
+    /// The value as text: its references resolved; borrowed when it has none.
+    #[inline]
+    pub(crate) fn decode(self) -> Result<Cow<'a, str>, String> {
+        if self.has_reference {
+            attribute_value(self.text)
+        } else {
+            Ok(Cow::Borrowed(self.text))
+        }
+    }
 }
 
 impl<'a> Tag<'a> {
@@ -71,11 +95,15 @@ impl<'a> Tag<'a> {
     }
 
     /// Each attribute's local name (its prefix dropped) and raw value.
-    pub(crate) fn attributes(&self) -> impl Iterator<Item = (&'a [u8], &'a str)> + '_ {
-        self.attributes.iter().map(|a| {
+    pub(crate) fn attributes(&self) -> impl Iterator<Item = (&'a [u8], RawValue<'a>)> + '_ {
+        let text: &'a str = self.text;
+        self.attributes.iter().map(move |a| {
             (
-                local_name(&self.text.as_bytes()[a.name.clone()]),
-                &self.text[a.value.clone()],
+                &text.as_bytes()[a.local..a.name.end],
+                RawValue {
+                    text: &text[a.value.clone()],
+                    has_reference: a.has_reference,
+                },
             )
         })
     }
@@ -425,6 +453,8 @@ enum Scanned {
 const SPACE: u8 = 1;
 /// Ends a name: a space, `/`, `>` or `=`.
 const ENDS_NAME: u8 = 2;
+/// Ends a name's prefix: `:`.
+const COLON: u8 = 4;
 
 static CLASSES: [u8; 256] = {
     let mut classes = [0u8; 256];
@@ -436,6 +466,7 @@ static CLASSES: [u8; 256] = {
     classes[b'/' as usize] = ENDS_NAME;
     classes[b'>' as usize] = ENDS_NAME;
     classes[b'=' as usize] = ENDS_NAME;
+    classes[b':' as usize] = COLON;
     classes
 };
 
@@ -486,22 +517,49 @@ fn find_byte(bytes: &[u8], byte: u8) -> Option<usize> {
     bytes[at..].iter().position(|&b| b == byte).map(|i| at + i)
 }
 
-/// The index of the quote that closes an attribute value starting at `at`, or of a `<` before
-/// it (which is an error); `None` when the window ends first.
+/// The index of the first byte at or after `at` that ends a name, if any, and of the colon
+/// that ends its prefix, if it has one.
 #[inline]
-fn value_end(bytes: &[u8], mut at: usize, quote: u8) -> Option<usize> {
+fn attribute_name_end(bytes: &[u8], at: usize) -> Option<(usize, Option<usize>)> {
+    let mut colon = None;
+    for (i, &b) in bytes.get(at..)?.iter().enumerate() {
+        let class = CLASSES[b as usize];
+        if class & ENDS_NAME != 0 {
+            return Some((at + i, colon));
+        }
+        if class & COLON != 0 && colon.is_none() {
+            colon = Some(at + i);
+        }
+    }
+    None
+}
+
+/// The index of the quote that closes an attribute value starting at `at`, or of a `<` before
+/// it (which is an error), and whether an `&` stands before it; `None` when the window ends
+/// first.
+#[inline]
+fn value_end(bytes: &[u8], mut at: usize, quote: u8) -> Option<(usize, bool)> {
+    let mut has_reference = false;
     while let Some(word) = word_at(bytes, at) {
         let found = bytes_equal_to(word, quote) | bytes_equal_to(word, b'<');
+        let ampersands = bytes_equal_to(word, b'&');
         if found != 0 {
-            return Some(at + (found.trailing_zeros() / 8) as usize);
+            // The bits below the first end: an `&` there is in the value. (A false `&` bit
+            // only ever stands above a true one, so this is exact where it matters.)
+            let before_end = (found & found.wrapping_neg()).wrapping_sub(1);
+            has_reference |= ampersands & before_end != 0;
+            return Some((at + (found.trailing_zeros() / 8) as usize, has_reference));
         }
+        has_reference |= ampersands != 0;
         at += 8;
     }
-    bytes
-        .get(at..)?
-        .iter()
-        .position(|&b| b == quote || b == b'<')
-        .map(|i| at + i)
+    for (i, &b) in bytes.get(at..)?.iter().enumerate() {
+        if b == quote || b == b'<' {
+            return Some((at + i, has_reference));
+        }
+        has_reference |= b == b'&';
+    }
+    None
 }
 
 #[inline]
@@ -558,7 +616,7 @@ fn scan_tag(bytes: &[u8], attributes: &mut Vec<Attribute>) -> Scanned {
             Some(_) => {}
         }
         let name_start = at;
-        let Some(end) = name_end(bytes, at) else {
+        let Some((end, colon)) = attribute_name_end(bytes, at) else {
             return Scanned::Incomplete;
         };
         if end == at {
@@ -582,7 +640,7 @@ fn scan_tag(bytes: &[u8], attributes: &mut Vec<Attribute>) -> Scanned {
             Some(_) => return malformed(at, "expected a quoted attribute value"),
         };
         let value_start = at + 1;
-        let Some(value_end) = value_end(bytes, value_start, quote) else {
+        let Some((value_end, has_reference)) = value_end(bytes, value_start, quote) else {
             return Scanned::Incomplete;
         };
         if bytes[value_end] == b'<' {
@@ -613,8 +671,10 @@ fn scan_tag(bytes: &[u8], attributes: &mut Vec<Attribute>) -> Scanned {
             };
         }
         attributes.push(Attribute {
+            local: colon.map_or(name_start, |c| c + 1),
             name: attribute_name,
             value: value_start..value_end,
+            has_reference,
         });
         at = value_end + 1;
     }
@@ -802,7 +862,7 @@ mod tests {
         fn start(&mut self, tag: &Tag<'_>) -> Result<(), Stop> {
             let attributes: Vec<String> = tag
                 .attributes()
-                .map(|(k, v)| format!("{}={v}", String::from_utf8_lossy(k)))
+                .map(|(k, v)| format!("{}={}", String::from_utf8_lossy(k), v.text))
                 .collect();
             self.events.push(format!(
                 "{}:{} <{} {}>",
@@ -966,6 +1026,31 @@ mod tests {
                     "{text:?} at {capacity}: {found:?}"
                 );
             }
+        }
+    }
+
+    proptest::proptest! {
+        /// The word-at-a-time scans agree with a byte-at-a-time reading, wherever the bytes
+        /// fall in the words.
+        #[test]
+        fn value_and_name_scans_match_a_byte_by_byte_reading(
+            text in "[a&\"<'=: x]{0,40}",
+            at in 0usize..8,
+        ) {
+            let bytes = text.as_bytes();
+            let at = at.min(bytes.len());
+            let end = bytes[at..].iter().position(|&b| b == b'"' || b == b'<').map(|i| at + i);
+            let expected = end.map(|end| (end, bytes[at..end].contains(&b'&')));
+            proptest::prop_assert_eq!(value_end(bytes, at, b'"'), expected);
+
+            let name_end_at = bytes[at..]
+                .iter()
+                .position(|&b| b" \t\n\r/>=".contains(&b))
+                .map(|i| at + i);
+            let expected = name_end_at.map(|end| {
+                (end, bytes[at..end].iter().position(|&b| b == b':').map(|i| at + i))
+            });
+            proptest::prop_assert_eq!(attribute_name_end(bytes, at), expected);
         }
     }
 }
