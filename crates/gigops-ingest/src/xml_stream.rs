@@ -64,23 +64,25 @@ pub(crate) struct Attribute {
     /// Where the name's local part starts: after its prefix's colon, if it has one.
     local: usize,
     value: Range<usize>,
-    /// The value holds an `&`: a reference to resolve (found while the value was scanned, so
-    /// that a plain value is not looked at twice).
-    has_reference: bool,
+    /// The value may hold a reference to resolve or a character XML does not allow: an `&`, a
+    /// control character or the lead byte of U+FFFE/U+FFFF (found while the value was scanned,
+    /// so that a plain value is not looked at twice).
+    unusual: bool,
 }
 
 /// An attribute's value as written.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct RawValue<'a> {
     pub(crate) text: &'a str,
-    has_reference: bool,
+    unusual: bool,
 }
 
 impl<'a> RawValue<'a> {
-    /// The value as text: its references resolved; borrowed when it has none.
+    /// The value as text: its references resolved and its characters checked; borrowed when it
+    /// has no reference.
     #[inline]
     pub(crate) fn decode(self) -> Result<Cow<'a, str>, String> {
-        if self.has_reference {
+        if self.unusual {
             attribute_value(self.text)
         } else {
             Ok(Cow::Borrowed(self.text))
@@ -102,7 +104,7 @@ impl<'a> Tag<'a> {
                 &text.as_bytes()[a.local..a.name.end],
                 RawValue {
                     text: &text[a.value.clone()],
-                    has_reference: a.has_reference,
+                    unusual: a.unusual,
                 },
             )
         })
@@ -118,8 +120,13 @@ pub(crate) fn local_name(name: &[u8]) -> &[u8] {
 }
 
 /// An attribute's value as text: its references resolved; not borrowed only when it has some.
-#[inline]
+/// A character XML 1.0 does not allow (a control character other than tab, line feed and
+/// carriage return, U+FFFE, U+FFFF), written or referenced, is an error: a test named with one
+/// could not be written back, and two names that differ only there would become one.
 pub(crate) fn attribute_value(text: &str) -> Result<Cow<'_, str>, String> {
+    if let Some(c) = text.chars().find(|&c| !is_xml_char(c)) {
+        return Err(forbidden(c));
+    }
     if find_byte(text.as_bytes(), b'&').is_none() {
         return Ok(Cow::Borrowed(text));
     }
@@ -136,14 +143,29 @@ pub(crate) fn attribute_value(text: &str) -> Result<Cow<'_, str>, String> {
                     .to_string()
             })?;
         let name = &after[..end];
-        value.push(
-            resolve_reference(name)
-                .ok_or_else(|| format!("unknown entity reference `&{name};`"))?,
-        );
+        let c = resolve_reference(name)
+            .ok_or_else(|| format!("unknown entity reference `&{name};`"))?;
+        if !is_xml_char(c) {
+            return Err(forbidden(c));
+        }
+        value.push(c);
         rest = &after[end + 1..];
     }
     value.push_str(rest);
     Ok(Cow::Owned(value))
+}
+
+/// A character XML 1.0 allows in a document (its `Char` production; Rust strings hold no
+/// surrogates).
+fn is_xml_char(c: char) -> bool {
+    !matches!(c, '\u{0}'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}')
+}
+
+fn forbidden(c: char) -> String {
+    format!(
+        "the character U+{:04X} in an attribute value, which XML does not allow",
+        u32::from(c)
+    )
 }
 
 /// The character an entity reference (without `&` and `;`) stands for: one of XML's five
@@ -534,30 +556,45 @@ fn attribute_name_end(bytes: &[u8], at: usize) -> Option<(usize, Option<usize>)>
     None
 }
 
+/// The high bit of each byte of `word` below `n` (at most 128); as with [`bytes_equal_to`], the
+/// lowest one set is exact, and none is set when no byte is below `n`.
+#[inline]
+fn bytes_below(word: u64, n: u8) -> u64 {
+    word.wrapping_sub(ONES * u64::from(n)) & !word & HIGHS
+}
+
+/// Whether a value byte asks for a closer look when the value is decoded (see
+/// [`Attribute::unusual`]).
+#[inline]
+fn is_unusual(b: u8) -> bool {
+    b == b'&' || b < 0x20 || b == 0xEF
+}
+
 /// The index of the quote that closes an attribute value starting at `at`, or of a `<` before
-/// it (which is an error), and whether an `&` stands before it; `None` when the window ends
-/// first.
+/// it (which is an error), and whether an unusual byte ([`is_unusual`]) stands before it;
+/// `None` when the window ends first.
 #[inline]
 fn value_end(bytes: &[u8], mut at: usize, quote: u8) -> Option<(usize, bool)> {
-    let mut has_reference = false;
+    let mut unusual = false;
     while let Some(word) = word_at(bytes, at) {
         let found = bytes_equal_to(word, quote) | bytes_equal_to(word, b'<');
-        let ampersands = bytes_equal_to(word, b'&');
+        let marks =
+            bytes_equal_to(word, b'&') | bytes_below(word, 0x20) | bytes_equal_to(word, 0xEF);
         if found != 0 {
-            // The bits below the first end: an `&` there is in the value. (A false `&` bit
-            // only ever stands above a true one, so this is exact where it matters.)
+            // The bits below the first end: a mark there is in the value. (A false bit only
+            // ever stands above a true one, so this is exact where it matters.)
             let before_end = (found & found.wrapping_neg()).wrapping_sub(1);
-            has_reference |= ampersands & before_end != 0;
-            return Some((at + (found.trailing_zeros() / 8) as usize, has_reference));
+            unusual |= marks & before_end != 0;
+            return Some((at + (found.trailing_zeros() / 8) as usize, unusual));
         }
-        has_reference |= ampersands != 0;
+        unusual |= marks != 0;
         at += 8;
     }
     for (i, &b) in bytes.get(at..)?.iter().enumerate() {
         if b == quote || b == b'<' {
-            return Some((at + i, has_reference));
+            return Some((at + i, unusual));
         }
-        has_reference |= b == b'&';
+        unusual |= is_unusual(b);
     }
     None
 }
@@ -640,7 +677,7 @@ fn scan_tag(bytes: &[u8], attributes: &mut Vec<Attribute>) -> Scanned {
             Some(_) => return malformed(at, "expected a quoted attribute value"),
         };
         let value_start = at + 1;
-        let Some((value_end, has_reference)) = value_end(bytes, value_start, quote) else {
+        let Some((value_end, unusual)) = value_end(bytes, value_start, quote) else {
             return Scanned::Incomplete;
         };
         if bytes[value_end] == b'<' {
@@ -674,7 +711,7 @@ fn scan_tag(bytes: &[u8], attributes: &mut Vec<Attribute>) -> Scanned {
             local: colon.map_or(name_start, |c| c + 1),
             name: attribute_name,
             value: value_start..value_end,
-            has_reference,
+            unusual,
         });
         at = value_end + 1;
     }
@@ -954,6 +991,16 @@ mod tests {
             attribute_value("&nbsp;").unwrap_err(),
             "unknown entity reference `&nbsp;`"
         );
+        // What XML does not allow, written or referenced; tab, line feed and return it does.
+        for bad in ["a\u{0}b", "a&#1;b", "\u{1b}[31m", "x\u{fffe}"] {
+            assert!(
+                attribute_value(bad)
+                    .unwrap_err()
+                    .contains("which XML does not allow"),
+                "{bad:?}"
+            );
+        }
+        assert_eq!(attribute_value("a\tb&#10;").unwrap(), "a\tb\n");
     }
 
     #[test]
@@ -1034,13 +1081,14 @@ mod tests {
         /// fall in the words.
         #[test]
         fn value_and_name_scans_match_a_byte_by_byte_reading(
-            text in "[a&\"<'=: x]{0,40}",
+            text in "[a&\"<'=: x\t\u{1}\u{fffe}é]{0,40}",
             at in 0usize..8,
         ) {
             let bytes = text.as_bytes();
             let at = at.min(bytes.len());
             let end = bytes[at..].iter().position(|&b| b == b'"' || b == b'<').map(|i| at + i);
-            let expected = end.map(|end| (end, bytes[at..end].contains(&b'&')));
+            let expected =
+                end.map(|end| (end, bytes[at..end].iter().any(|&b| is_unusual(b))));
             proptest::prop_assert_eq!(value_end(bytes, at, b'"'), expected);
 
             let name_end_at = bytes[at..]

@@ -451,6 +451,22 @@ fn malformed_xml_is_reported_with_its_line_and_column() {
     );
     assert!(found[0].ends_with("at line 4"), "{found:?}");
 
+    // A character XML does not allow, in a name (found by the fuzzer: two tests whose names
+    // differed only in a NUL would have become one when written back).
+    for name in ["a\u{0}b", "a&#1;b"] {
+        let found = problems(&format!(
+            "<testsuite name=\"s\">\n<testcase name=\"{name}\"/>\n</testsuite>"
+        ));
+        assert_eq!(
+            found,
+            [format!(
+                "report.xml:2: name: not XML: the character U+000{} in an attribute value, which XML does not allow",
+                if name.contains('&') { 1 } else { 0 }
+            )],
+            "{name:?}"
+        );
+    }
+
     // Not a JUnit report at all.
     assert_eq!(
         problems("<html>\n<body/></html>"),
