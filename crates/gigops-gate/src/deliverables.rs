@@ -236,6 +236,7 @@ mod tests {
             findings: None,
             debt: None,
             benchmarks: None,
+            selection: None,
             gate: Verdict {
                 passed: false,
                 rules: vec![

@@ -177,6 +177,8 @@ pub fn assess(policy: &Policy, run: Run) -> Result<GateReport, PolicyError> {
         schema: summary::SCHEMA.into(),
         generated_at: run.generated_at,
         project: run.project,
+        // Filled by the callers that know the command run (gigops gate run).
+        selection: None,
         tests: test_counts,
         coverage,
         patch_coverage: run.patch,

@@ -28,11 +28,31 @@ pub struct Summary {
     pub debt: Option<DebtSummary>,
     pub benchmarks: Option<BenchmarkSummary>,
     pub gate: Verdict,
+    /// Which tests the run selected: `null` when not known (a summary written before this key,
+    /// or evidence read without the command that made it).
+    #[serde(default)]
+    pub selection: Option<Selection>,
+}
+
+/// Whether a run tested the whole suite or a part of it — a SOW item that asks for the whole
+/// suite refuses a partial run as evidence.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Selection {
+    /// `false` when the run selected a subset: a test filter (`go test -run`, `pytest -k`, a
+    /// `cargo test` name filter …) or a subset of packages or files.
+    pub complete: bool,
+    /// What made it partial, as written on the command line (`-run TestParse`,
+    /// `./internal/billing`); empty when complete.
+    pub filters: Vec<String>,
 }
 
 /// Where the evidence came from.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Project {
+    /// The repository the evidence is of: its `origin` remote URL without credentials; `null`
+    /// when unknown (no remote, not a repository, or a summary written before this key).
+    #[serde(default)]
+    pub repository: Option<String>,
     pub commit: Option<String>,
     pub branch: Option<String>,
     /// `git describe --tags --always --dirty`.

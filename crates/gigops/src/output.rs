@@ -33,8 +33,19 @@ pub fn print_line(text: impl std::fmt::Display) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Prints a document as it is (no newline added). A reader that went away is an error the
+/// caller returns, and `exit` turns into success — never a panic as `print!` would.
+pub fn print_raw(bytes: &[u8]) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(bytes)?;
+    out.flush()?;
+    Ok(())
+}
+
 /// Files written side by side, all or none: each goes to a temporary file next to its target,
-/// and only when every one is complete are they renamed into place.
+/// and only when every one is complete are they renamed into place. They are created as any
+/// program creates a file (0666 less the user's umask, so 0644 typically), not with the
+/// private 0600 of a temporary file: reports are meant to be shared.
 #[derive(Default)]
 pub struct AtomicFiles {
     staged: Vec<(tempfile::NamedTempFile, PathBuf)>,
@@ -47,7 +58,15 @@ impl AtomicFiles {
             _ => Path::new("."),
         };
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-        let mut file = tempfile::NamedTempFile::new_in(dir)
+        let mut builder = tempfile::Builder::new();
+        #[cfg(unix)]
+        {
+            // What open(2) is asked for; the kernel applies the umask.
+            use std::os::unix::fs::PermissionsExt;
+            builder.permissions(std::fs::Permissions::from_mode(0o666));
+        }
+        let mut file = builder
+            .tempfile_in(dir)
             .with_context(|| format!("cannot write in {}", dir.display()))?;
         file.write_all(contents)
             .and_then(|()| file.as_file().sync_all())

@@ -24,18 +24,11 @@ fn fixture(path: &str) -> PathBuf {
 /// Whether `program args…` runs and exits 0. When it does not: a notice and `false`, or, under
 /// CI, a failure that says what `.ci/run` must install.
 fn tool_present(program: &str, args: &[&str], what: &str, install: &str) -> bool {
-    let works = Command::new(program)
-        .args(args)
-        .output()
-        .is_ok_and(|o| o.status.success());
+    let works = gigops_test_support::tools::first_that_runs(&[program], args).is_some();
     if !works {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must install {install}: {what} is checked against the real tool"
-        );
-        eprintln!(
-            "notice: `{program} {}` fails; skipping {what}",
-            args.join(" ")
+        gigops_test_support::tools::missing(
+            &format!("`{program} {}` (for {what})", args.join(" ")),
+            install,
         );
     }
     works

@@ -10,18 +10,8 @@ use std::process::Command;
 use gigops_quote::size::{default_loc_per_fp, measure};
 
 fn tokei_available() -> bool {
-    let found = Command::new("tokei")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !found {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "tokei is not installed, and CI is set: install it with `cargo install tokei --locked`"
-        );
-        eprintln!("notice: tokei is not installed; skipping the comparison with the tokei CLI");
-    }
-    found
+    gigops_test_support::tools::program("tokei", &["--version"], "cargo install tokei --locked")
+        .is_some()
 }
 
 /// (files, code, comments, blanks) per language as the CLI reports them, embedded languages

@@ -6,17 +6,15 @@ use std::time::Duration;
 use gigops_core::Lang;
 use gigops_render::{RenderError, market_report_pdf_on};
 
-use crate::support::{GENERATED, empty_report, on_path, output_dir, report, run};
+use crate::support::{GENERATED, empty_report, output_dir, report, run};
 
-/// Writes the PDF for a person to look at and returns its text when pdftotext is installed.
+/// Writes the PDF for a person to look at and returns its text; `None` only outside CI when
+/// pdftotext is not installed (under CI that fails the test).
 pub fn pdf_text(name: &str, pdf: &[u8]) -> Option<String> {
     let path = output_dir().join(name);
     std::fs::write(&path, pdf).expect("write pdf");
-    if !on_path("pdftotext") {
-        eprintln!("pdftotext not on PATH: checking the PDF header only");
-        return None;
-    }
-    let mut command = Command::new("pdftotext");
+    let pdftotext = gigops_test_support::tools::pdftotext()?;
+    let mut command = Command::new(pdftotext);
     command
         .args(["-layout", "-enc", "UTF-8"])
         .arg(&path)
@@ -26,8 +24,9 @@ pub fn pdf_text(name: &str, pdf: &[u8]) -> Option<String> {
     Some(out.stdout)
 }
 
+/// Whether a CJK font is installed; under CI its absence fails the test.
 pub fn cjk_font_installed() -> bool {
-    gigops_render::typeset::cjk_font_stack().is_ok()
+    gigops_test_support::tools::cjk_font(gigops_render::typeset::cjk_font_stack().is_ok())
 }
 
 #[test]

@@ -84,15 +84,6 @@ pub fn output_dir() -> PathBuf {
     dir
 }
 
-pub fn on_path(program: &str) -> bool {
-    Command::new(program)
-        .arg("--version")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok()
-}
-
 /// What a finished command printed.
 pub struct Finished {
     pub success: bool,

@@ -88,8 +88,12 @@ async fn dispatch(ctx: &Context, command: Command) -> anyhow::Result<ExitCode> {
         Command::Proposal(args) => proposal::run(ctx, *args)?,
         Command::Config(command) => config::run(ctx, command)?,
         Command::Completions { shell } => {
+            // Into memory first: clap_complete panics when it cannot write, and a reader that
+            // went away (`gigops completions bash | head`) is not a failure.
             let mut command = <Cli as clap::CommandFactory>::command();
-            clap_complete::generate(shell, &mut command, "gigops", &mut std::io::stdout());
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut command, "gigops", &mut script);
+            crate::output::print_raw(&script)?;
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -20,7 +20,7 @@ use crate::cli::{AcceptArgs, SloFormat, SowCommand};
 use crate::commands::quote::read;
 use crate::commands::{Context, instant_or_now};
 use crate::exit::bad_input;
-use crate::output::{AtomicFiles, print_json, print_line, print_table};
+use crate::output::{AtomicFiles, print_json, print_line, print_raw, print_table};
 
 /// Exit code of `sow verify` when a signed SOW changed, and of `accept` when a milestone is not
 /// accepted: a check that failed.
@@ -97,7 +97,7 @@ pub async fn run(ctx: &Context, command: SowCommand) -> anyhow::Result<ExitCode>
         SowCommand::Slo { file, format } => {
             let (_, sow) = load(&file)?;
             match format {
-                SloFormat::Openslo => print!("{}", gigops_contract::openslo(&sow)),
+                SloFormat::Openslo => print_raw(gigops_contract::openslo(&sow).as_bytes())?,
             }
         }
         SowCommand::Attach { file, deal } => {
@@ -155,7 +155,7 @@ fn load(path: &Path) -> anyhow::Result<(String, Sow)> {
 fn new(lang: Lang, output: Option<&Path>) -> anyhow::Result<()> {
     let template = gigops_contract::template(lang);
     let Some(path) = output else {
-        print!("{template}");
+        print_raw(template.as_bytes())?;
         return Ok(());
     };
     if path.exists() {

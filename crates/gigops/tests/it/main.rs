@@ -2,6 +2,7 @@
 
 mod gate;
 mod ledger_cli;
+mod output;
 mod proposal;
 mod quote;
 mod reports;
@@ -85,15 +86,9 @@ pub fn read(path: &Path) -> String {
 }
 
 /// Chromium, when this machine has it (CI installs it): `Some(path)`.
-pub fn chromium() -> Option<&'static str> {
-    ["chromium", "chromium-browser", "google-chrome"]
-        .into_iter()
-        .find(|b| {
-            std::process::Command::new(b)
-                .arg("--version")
-                .output()
-                .is_ok_and(|o| o.status.success())
-        })
+/// Headless Chromium; `None` only outside CI (under CI a missing browser fails the test).
+pub fn chromium() -> Option<String> {
+    gigops_test_support::tools::chromium()
 }
 
 /// Renders `page` in headless Chromium to a PNG screenshot at `shot`, as a person would see it.

@@ -184,7 +184,7 @@ fn a_proposal_end_to_end_in_chinese() {
     assert!(pdf.starts_with(b"%PDF-"));
     if let Some(browser) = crate::chromium() {
         let shot = s.path("out/proposal.png");
-        crate::screenshot(browser, &s.path("out/proposal.html"), &shot);
+        crate::screenshot(&browser, &s.path("out/proposal.html"), &shot);
     }
 }
 
