@@ -697,24 +697,29 @@ fn normalise(path: &Path) -> PathBuf {
 mod tests {
     use super::*;
 
-    fn argv(line: &str) -> Vec<String> {
-        line.split_whitespace().map(str::to_string).collect()
+    /// The whole suite.
+    const WHOLE: Option<&[&str]> = Some(&[]);
+
+    /// Each command line (words split at spaces) run in `dir`, and the filters it must give;
+    /// `None`: no test command gigops knows.
+    fn check(dir: &Path, cases: &[(&str, Option<&[&str]>)]) {
+        for (line, expected) in cases {
+            let argv: Vec<String> = line.split_whitespace().map(str::to_string).collect();
+            let selection = of_command(&argv, dir);
+            if let Some(s) = &selection {
+                assert_eq!(s.complete, s.filters.is_empty(), "{line}");
+            }
+            let expected = expected.map(|f| f.iter().map(|f| f.to_string()).collect());
+            assert_eq!(selection.map(|s| s.filters), expected, "{line}");
+        }
     }
 
-    /// The filters of `line` run in `dir`; `None` when it is no test command.
-    fn filters(line: &str, dir: &Path) -> Option<Vec<String>> {
-        of_command(&argv(line), dir).map(|s| {
-            assert_eq!(s.complete, s.filters.is_empty());
-            s.filters
-        })
-    }
-
-    fn project(files: &[&str]) -> tempfile::TempDir {
+    fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
         let dir = tempfile::tempdir().unwrap();
-        for file in files {
+        for (file, text) in files {
             let path = dir.path().join(file);
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, "").unwrap();
+            std::fs::write(path, text).unwrap();
         }
         dir
     }
@@ -722,223 +727,178 @@ mod tests {
     #[test]
     fn go_test_filters_and_packages() {
         let dir = project(&[
-            "calc/calc_test.go",
-            "util/util_test.go",
-            "internal/billing/billing_test.go",
-            "vendor/x/x_test.go",
-            "tools/go.mod",
-            "tools/gen_test.go",
+            ("go.mod", "module example.com/shop\n\ngo 1.19\n"),
+            ("calc/calc_test.go", ""),
+            ("util/util_test.go", ""),
+            ("internal/billing/billing_test.go", ""),
+            // Not the module's packages: vendored code and a nested module.
+            ("vendor/x/x_test.go", ""),
+            ("tools/go.mod", "module example.com/tools\n"),
+            ("tools/gen_test.go", ""),
         ]);
-        std::fs::write(
-            dir.path().join("go.mod"),
-            "module example.com/shop\n\ngo 1.19\n",
-        )
-        .unwrap();
-        let d = dir.path();
-        let none: Vec<String> = Vec::new();
-        assert_eq!(filters("go test -json ./...", d), Some(none.clone()));
-        assert_eq!(
-            filters("go test -json -count=1 -coverprofile cover.out ./...", d),
-            Some(none.clone())
-        );
-        assert_eq!(filters("go test all", d), Some(none.clone()));
-        assert_eq!(filters("go test -run . ./...", d), Some(none.clone()));
-        assert_eq!(
-            filters("go test example.com/shop/...", d),
-            Some(none.clone())
-        );
-        assert_eq!(
-            filters("go test ./calc/... ./util ./internal/...", d),
-            Some(none.clone())
-        );
-        assert_eq!(
-            filters("go test -json -run TestParse ./...", d),
-            Some(vec!["-run TestParse".to_string()])
-        );
-        assert_eq!(
-            filters("go test -json ./... -run=TestA -skip TestB -short", d),
-            Some(vec![
-                "-run=TestA".to_string(),
-                "-skip TestB".to_string(),
-                "-short".to_string()
-            ])
-        );
-        assert_eq!(
-            filters("go test ./internal/billing", d),
-            Some(vec!["./internal/billing".to_string()])
-        );
-        assert_eq!(filters("go test -json", d), Some(vec![".".to_string()]));
-        assert_eq!(
-            filters("go test ./... -args -test.run TestX", d),
-            Some(vec!["-test.run TestX".to_string()])
-        );
-        assert_eq!(
-            filters("gotestsum --format testname", d),
-            Some(none.clone())
-        );
-        assert_eq!(
-            filters("gotestsum --packages ./calc/... -- -count=1", d),
-            Some(vec!["./calc/...".to_string()])
-        );
-        assert_eq!(
-            filters("gotestsum --junitfile j.xml -- -run TestX ./...", d),
-            Some(vec!["-run TestX".to_string()])
+        check(
+            dir.path(),
+            &[
+                ("go test -json ./...", WHOLE),
+                (
+                    "go test -json -count=1 -coverprofile cover.out ./...",
+                    WHOLE,
+                ),
+                ("go test all", WHOLE),
+                ("go test -run . ./...", WHOLE),
+                ("go test example.com/shop/...", WHOLE),
+                ("go test ./calc/... ./util ./internal/...", WHOLE),
+                ("gotestsum --format testname", WHOLE),
+                (
+                    "go test -json -run TestParse ./...",
+                    Some(&["-run TestParse"]),
+                ),
+                (
+                    "go test -json ./... -run=TestA -skip TestB -short",
+                    Some(&["-run=TestA", "-skip TestB", "-short"]),
+                ),
+                ("go test ./internal/billing", Some(&["./internal/billing"])),
+                // No package: the one in the directory.
+                ("go test -json", Some(&["."])),
+                (
+                    "go test ./... -args -test.run TestX",
+                    Some(&["-test.run TestX"]),
+                ),
+                (
+                    "gotestsum --packages ./calc/... -- -count=1",
+                    Some(&["./calc/..."]),
+                ),
+                (
+                    "gotestsum --junitfile j.xml -- -run TestX ./...",
+                    Some(&["-run TestX"]),
+                ),
+                ("go vet ./...", None),
+            ],
         );
         // From a subdirectory, ./... is only that part of the module.
-        let calc = d.join("calc");
-        assert_eq!(filters("go test ./...", &calc).map(|f| f.len()), Some(1));
+        check(
+            &dir.path().join("calc"),
+            &[(
+                "go test ./...",
+                Some(&["./... (from below the module root)"]),
+            )],
+        );
         // A module of one package: `go test` with no package is all of it.
-        let single = project(&["shop_test.go"]);
-        std::fs::write(single.path().join("go.mod"), "module example.com/one\n").unwrap();
-        assert_eq!(filters("go test -json", single.path()), Some(none));
-        assert_eq!(filters("go vet ./...", d), None);
+        let single = project(&[("go.mod", "module example.com/one\n"), ("one_test.go", "")]);
+        check(single.path(), &[("go test -json", WHOLE)]);
     }
 
     #[test]
     fn cargo_test_and_nextest() {
-        let single = project(&["src/lib.rs"]);
-        std::fs::write(
-            single.path().join("Cargo.toml"),
-            "[package]\nname = \"shop\"\nversion = \"0.1.0\"\n",
-        )
-        .unwrap();
-        let d = single.path();
-        let none: Vec<String> = Vec::new();
-        assert_eq!(filters("cargo test", d), Some(none.clone()));
-        assert_eq!(
-            filters("cargo +nightly --locked test --all-features", d),
-            Some(none.clone())
+        let single = project(&[
+            (
+                "Cargo.toml",
+                "[package]\nname = \"shop\"\nversion = \"0.1.0\"\n",
+            ),
+            ("src/lib.rs", ""),
+        ]);
+        check(
+            single.path(),
+            &[
+                ("cargo test", WHOLE),
+                ("cargo +nightly --locked test --all-features", WHOLE),
+                ("cargo nextest run --workspace --retries 2", WHOLE),
+                ("cargo nextest run --profile ci --no-fail-fast", WHOLE),
+                ("cargo test -- --include-ignored", WHOLE),
+                ("cargo test -p shop --workspace", WHOLE),
+                (
+                    "cargo test parse -- --skip slow",
+                    Some(&["parse", "--skip slow"]),
+                ),
+                (
+                    "cargo nextest run -E test(parse)",
+                    Some(&["-E test(parse)"]),
+                ),
+                ("cargo test -p shop", Some(&["-p shop"])),
+                ("cargo test --lib", Some(&["--lib"])),
+                (
+                    "cargo nextest run --run-ignored only",
+                    Some(&["--run-ignored only"]),
+                ),
+                ("cargo test -- --ignored", Some(&["--ignored"])),
+                ("cargo build", None),
+            ],
         );
-        assert_eq!(
-            filters("cargo nextest run --workspace --retries 2", d),
-            Some(none.clone())
-        );
-        assert_eq!(
-            filters("cargo nextest run --profile ci --no-fail-fast", d),
-            Some(none.clone())
-        );
-        assert_eq!(
-            filters("cargo test -- --include-ignored", d),
-            Some(none.clone())
-        );
-        assert_eq!(
-            filters("cargo test parse -- --skip slow", d),
-            Some(vec!["parse".to_string(), "--skip slow".to_string()])
-        );
-        assert_eq!(
-            filters("cargo nextest run -E test(parse)", d),
-            Some(vec!["-E test(parse)".to_string()])
-        );
-        assert_eq!(
-            filters("cargo test -p shop", d),
-            Some(vec!["-p shop".to_string()])
-        );
-        assert_eq!(
-            filters("cargo test -p shop --workspace", d),
-            Some(none.clone())
-        );
-        assert_eq!(
-            filters("cargo test --lib", d),
-            Some(vec!["--lib".to_string()])
-        );
-        assert_eq!(
-            filters("cargo nextest run --run-ignored only", d),
-            Some(vec!["--run-ignored only".to_string()])
-        );
-        assert_eq!(
-            filters("cargo test -- --ignored", d),
-            Some(vec!["--ignored".to_string()])
-        );
-        assert_eq!(filters("cargo build", d), None);
-
         // A workspace whose root is a package: `cargo test` tests the root package only.
-        let workspace = project(&["src/lib.rs", "api/src/lib.rs"]);
-        std::fs::write(
-            workspace.path().join("Cargo.toml"),
-            "[package]\nname = \"shop\"\nversion = \"0.1.0\"\n\n[workspace]\nmembers = [\"api\"]\n",
-        )
-        .unwrap();
-        assert_eq!(
-            filters("cargo test", workspace.path()).map(|f| f.len()),
-            Some(1)
-        );
-        assert_eq!(
-            filters("cargo test --workspace", workspace.path()),
-            Some(none)
+        let workspace = project(&[
+            (
+                "Cargo.toml",
+                "[package]\nname = \"shop\"\nversion = \"0.1.0\"\n\n[workspace]\nmembers = [\"api\"]\n",
+            ),
+            ("src/lib.rs", ""),
+            ("api/src/lib.rs", ""),
+        ]);
+        check(
+            workspace.path(),
+            &[
+                (
+                    "cargo test",
+                    Some(&["cargo test without --workspace (the root package only)"]),
+                ),
+                ("cargo test --workspace", WHOLE),
+            ],
         );
     }
 
     #[test]
     fn pytest_options_and_paths() {
         let dir = project(&[
-            "tests/test_shop.py",
-            "tests/unit/test_calc.py",
-            "src/shop/calc_test.py",
-            ".venv/lib/test_site.py",
-            "node_modules/x/test_y.py",
-            "docs/conf.py",
+            ("tests/test_shop.py", ""),
+            ("tests/unit/test_calc.py", ""),
+            ("src/shop/calc_test.py", ""),
+            // Not collected by default: a virtual environment, node's packages, a non-test.
+            (".venv/lib/test_site.py", ""),
+            ("node_modules/x/test_y.py", ""),
+            ("docs/conf.py", ""),
         ]);
-        let d = dir.path();
-        let none: Vec<String> = Vec::new();
-        assert_eq!(filters("pytest", d), Some(none.clone()));
-        assert_eq!(
-            filters("python3 -m pytest --junitxml=junit.xml -q", d),
-            Some(none.clone())
+        check(
+            dir.path(),
+            &[
+                ("pytest", WHOLE),
+                ("python3 -m pytest --junitxml=junit.xml -q", WHOLE),
+                ("uv run pytest -x --junitxml junit.xml", WHOLE),
+                ("pytest tests src", WHOLE),
+                ("pytest .", WHOLE),
+                ("pytest tests", Some(&["tests"])),
+                ("pytest -k parse", Some(&["-k parse"])),
+                ("pytest -kparse", Some(&["-kparse"])),
+                ("pytest -m not_slow", Some(&["-m not_slow"])),
+                ("pytest --lf", Some(&["--lf"])),
+                (
+                    "pytest tests/test_shop.py::test_add",
+                    Some(&["tests/test_shop.py::test_add"]),
+                ),
+                ("python -c pass", None),
+            ],
         );
-        assert_eq!(
-            filters("uv run pytest -x --junitxml junit.xml", d),
-            Some(none.clone())
-        );
-        assert_eq!(filters("pytest tests src", d), Some(none.clone()));
-        assert_eq!(filters("pytest .", d), Some(none.clone()));
-        assert_eq!(filters("pytest tests", d), Some(vec!["tests".to_string()]));
-        assert_eq!(
-            filters("pytest -k parse", d),
-            Some(vec!["-k parse".to_string()])
-        );
-        assert_eq!(
-            filters("pytest -kparse", d),
-            Some(vec!["-kparse".to_string()])
-        );
-        assert_eq!(
-            filters("pytest -m not_slow", d),
-            Some(vec!["-m not_slow".to_string()])
-        );
-        assert_eq!(filters("pytest --lf", d), Some(vec!["--lf".to_string()]));
-        assert_eq!(
-            filters("pytest tests/test_shop.py::test_add", d),
-            Some(vec!["tests/test_shop.py::test_add".to_string()])
-        );
-        assert_eq!(filters("python -c pass", d), None);
     }
 
     #[test]
     fn jest_and_vitest() {
-        let d = Path::new(".");
-        let none: Vec<String> = Vec::new();
-        assert_eq!(filters("npx jest --ci --coverage", d), Some(none.clone()));
-        assert_eq!(
-            filters("npx jest -t checkout", d),
-            Some(vec!["-t checkout".to_string()])
+        check(
+            Path::new("."),
+            &[
+                ("npx jest --ci --coverage", WHOLE),
+                ("pnpm exec vitest run", WHOLE),
+                ("yarn vitest run --reporter junit", WHOLE),
+                ("npx jest -t checkout", Some(&["-t checkout"])),
+                ("jest src/cart", Some(&["src/cart"])),
+                (
+                    "vitest run cart --testNamePattern=total",
+                    Some(&["cart", "--testNamePattern=total"]),
+                ),
+                (
+                    "env CI=1 npx vitest related src/a.ts",
+                    Some(&["related", "src/a.ts"]),
+                ),
+                ("npm test", None),
+                ("make test", None),
+            ],
         );
-        assert_eq!(
-            filters("jest src/cart", d),
-            Some(vec!["src/cart".to_string()])
-        );
-        assert_eq!(filters("pnpm exec vitest run", d), Some(none.clone()));
-        assert_eq!(filters("yarn vitest run --reporter junit", d), Some(none));
-        assert_eq!(
-            filters("vitest run cart --testNamePattern=total", d),
-            Some(vec![
-                "cart".to_string(),
-                "--testNamePattern=total".to_string()
-            ])
-        );
-        assert_eq!(
-            filters("env CI=1 npx vitest related src/a.ts", d).map(|f| f[0].clone()),
-            Some("related".to_string())
-        );
-        assert_eq!(filters("npm test", d), None);
-        assert_eq!(filters("make test", d), None);
     }
 }
