@@ -724,3 +724,75 @@ fn every_command_that_prints_prints_json_when_asked() {
         assert!(parsed.is_ok(), "gigops {args:?} --json printed:\n{stdout}");
     }
 }
+
+#[test]
+fn configuration_errors_name_the_file_the_line_and_the_key() {
+    let s = Sandbox::new();
+    s.write(
+        "gigops.toml",
+        "# My settings\n\n[pipeline]\ntime_zone = \"Asia/Shanghai\"\n\n[quote]\nhours_per_fp = \"eight\"\n",
+    );
+    s.gigops(&["deal", "list"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "gigops.toml:7: quote.hours_per_fp: expected a number, found a string",
+        ))
+        .stderr(predicate::str::contains("default.").not());
+
+    // Every problem at once, each where it is; the user's own config file by its path.
+    let user = s.write(
+        "home/.config/gigops/config.toml",
+        "[pipeline]\ntimezone = \"UTC\"\n",
+    );
+    s.gigops(&["deal", "list"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("2 problems"))
+        .stderr(predicate::str::contains(format!(
+            "{}:2: pipeline.timezone: unknown key; expected one of stages, time_zone, holidays",
+            user.display()
+        )))
+        .stderr(predicate::str::contains(
+            "gigops.toml:7: quote.hours_per_fp",
+        ));
+    std::fs::remove_file(&user).unwrap();
+
+    // A variable is named as it was set.
+    s.write("gigops.toml", "");
+    s.gigops(&["deal", "list"])
+        .env("GIGOPS_GATE__MIN_COVERAGE", "most")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "environment variable GIGOPS_GATE__MIN_COVERAGE (gate.min_coverage): expected a number, found a string",
+        ));
+
+    // --config: its path; an element of a list by its index; a file that is not TOML by its
+    // line and column.
+    let extra = s.write(
+        "conf/extra.toml",
+        "[gate]\nmin_coverage = 80.0\n\n[pipeline]\nholidays = [\n  \"2026-01-01\",\n  \"Labour Day\",\n]\n",
+    );
+    s.gigops(&["--config", extra.to_str().unwrap(), "deal", "list"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(format!(
+            "{}:7: pipeline.holidays[1]: ",
+            extra.display()
+        )));
+    s.write("gigops.toml", "[report]\nlang = \"en\n");
+    s.gigops(&["deal", "list"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "gigops.toml:2:11: invalid basic string",
+        ));
+    s.write("gigops.toml", "");
+    s.gigops(&["--config", "missing.toml", "deal", "list"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "--config missing.toml: no such file",
+        ));
+}
