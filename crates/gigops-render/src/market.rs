@@ -547,8 +547,8 @@ impl MarketView {
             value_charts,
             time,
             rates,
-            lost_reasons: reasons(&report.lost_reasons),
-            churn_reasons: reasons(&report.churn_reasons),
+            lost_reasons: reasons(&report.lost_reasons, t),
+            churn_reasons: reasons(&report.churn_reasons, t),
             drivers,
             charts,
         })
@@ -831,11 +831,12 @@ fn rates_view(report: &PipelineReport, t: &Catalog) -> Result<RatesView, RenderE
     Ok(RatesView { groups, note })
 }
 
-fn reasons(counts: &[ReasonCount]) -> Vec<ReasonView> {
+fn reasons(counts: &[ReasonCount], t: &Catalog) -> Vec<ReasonView> {
     counts
         .iter()
         .map(|r| ReasonView {
-            reason: r.reason.clone(),
+            // The user's words as written; gigops's own `unspecified` in the document's language.
+            reason: name(t, "reason", &r.reason),
             count: format::count(r.count),
             share: format::percent(Some(r.share)),
         })
