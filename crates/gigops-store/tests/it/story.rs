@@ -731,7 +731,7 @@ store_test!(
         // Reopenings are part of the deal, of a load and of the counts.
         let detail = store.get_deal(&deal_id("D-1")).await?.unwrap();
         assert_eq!(detail.deal.outcome, Outcome::Open);
-        assert_eq!(detail.reopenings, [reopening.clone()]);
+        assert_eq!(detail.reopenings, std::slice::from_ref(&reopening));
         assert_eq!(reopening.outcome, Outcome::Won);
         assert_eq!(reopening.closed_at, won_at);
         let toptal = DealFilter {
