@@ -28,9 +28,18 @@ for platform, rate in p["win_rate_by_platform"].items():
     close(g["win_rate_by_platform"].get(platform), rate, f"win_rate_by_platform.{platform}")
 for gs, ps in zip(g["bottleneck_shares"], p["bottleneck_shares"]):
     close(gs["blocked_share"], ps["blocked_share"], f"bottleneck.{gs['stage']}")
-if g["lost_reasons"] != p["lost_reasons"]:
+# gigops adds each reason's share of the list; pandas gives the counts.
+if [(r["reason"], r["count"]) for r in g["lost_reasons"]] != [(r["reason"], r["count"]) for r in p["lost_reasons"]]:
     problems.append("lost_reasons differ")
-if g["value_bands"] != p["value_bands"]:
+total = sum(r["count"] for r in p["lost_reasons"])
+for r in g["lost_reasons"]:
+    close(r["share"], r["count"] / total, f"lost_reasons.{r['reason']}.share")
+# gigops orders platforms by their key (ASCII case ignored), pandas by the bytes of the name.
+def bands(report):
+    return sorted(report["value_bands"], key=lambda b: (b["platform"], b["kind"], b["currency"]))
+
+
+if bands(g) != bands(p):
     problems.append("value_bands differ")
 close(g["time"]["total_hours"], p["time"]["total_hours"], "time.total_hours")
 for c in g["time"]["by_category"]:

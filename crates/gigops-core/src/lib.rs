@@ -10,8 +10,8 @@ pub mod stage;
 pub mod time;
 
 pub use ledger::{
-    Client, Deal, DealId, DealKind, Lang, Ledger, Outcome, Platform, Score, StageEvent,
-    TimeCategory, TimeEntry,
+    Client, Deal, DealId, DealKind, Lang, Ledger, Outcome, Platform, Reopening, Score, StageEvent,
+    TimeCategory, TimeEntry, platform_key,
 };
 pub use money::{Currency, Money, MoneyError};
 pub use stage::{StageName, Stages};

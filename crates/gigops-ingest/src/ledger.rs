@@ -1,5 +1,6 @@
-//! The ledger interchange format: `clients`, `deals`, `stage_events` and `time_entries`, each as
-//! CSV with a header row or as a JSON array of objects with the same fields.
+//! The ledger interchange format: `clients`, `deals`, `stage_events`, `time_entries` and
+//! `reopenings`, each as CSV with a header row or as a JSON array of objects with the same
+//! fields.
 //!
 //! Import is two steps so that the caller can ask its store about deals the files refer to but do
 //! not contain: [`parse_import`] reads every source and collects every problem, then
@@ -12,8 +13,8 @@ use std::io::{self, Write};
 use std::path::Path;
 
 use gigops_core::{
-    Client, Currency, Deal, DealId, DealKind, Lang, Ledger, Money, Outcome, Platform, Score,
-    StageEvent, Stages, TimeCategory, TimeEntry, format_instant, ledger::parse_time_zone,
+    Client, Currency, Deal, DealId, DealKind, Lang, Ledger, Money, Outcome, Platform, Reopening,
+    Score, StageEvent, Stages, TimeCategory, TimeEntry, format_instant, ledger::parse_time_zone,
     parse_instant,
 };
 use jiff::Timestamp;
@@ -28,15 +29,17 @@ pub enum Table {
     Deals,
     StageEvents,
     TimeEntries,
+    Reopenings,
 }
 
 impl Table {
-    /// In dependency order: deals name clients; events and entries name deals.
-    pub const ALL: [Table; 4] = [
+    /// In dependency order: deals name clients; events, entries and reopenings name deals.
+    pub const ALL: [Table; 5] = [
         Table::Clients,
         Table::Deals,
         Table::StageEvents,
         Table::TimeEntries,
+        Table::Reopenings,
     ];
 
     /// The file name without extension: `deals` for `deals.csv` and `deals.json`.
@@ -46,6 +49,7 @@ impl Table {
             Table::Deals => "deals",
             Table::StageEvents => "stage_events",
             Table::TimeEntries => "time_entries",
+            Table::Reopenings => "reopenings",
         }
     }
 
@@ -56,6 +60,7 @@ impl Table {
             Table::Deals => &DEAL_COLUMNS,
             Table::StageEvents => &EVENT_COLUMNS,
             Table::TimeEntries => &ENTRY_COLUMNS,
+            Table::Reopenings => &REOPENING_COLUMNS,
         }
     }
 
@@ -107,6 +112,14 @@ const DEAL_COLUMNS: [&str; 13] = [
 ];
 const EVENT_COLUMNS: [&str; 3] = ["deal_id", "stage", "entered_at"];
 const ENTRY_COLUMNS: [&str; 5] = ["deal_id", "started_at", "minutes", "category", "note"];
+const REOPENING_COLUMNS: [&str; 6] = [
+    "deal_id",
+    "reopened_at",
+    "reason",
+    "outcome",
+    "closed_at",
+    "lost_reason",
+];
 
 /// The text of one input file, named as the user should see it in messages.
 #[derive(Debug, Clone)]
@@ -176,6 +189,7 @@ pub fn parse_import(sources: &[Source], stages: &Stages) -> ParsedImport {
         clients_seen: HashMap::new(),
         deals_seen: HashMap::new(),
         entries_seen: HashMap::new(),
+        reopenings_seen: HashMap::new(),
     };
     let mut ordered: Vec<&Source> = sources.iter().collect();
     ordered.sort_by_key(|s| s.table);
@@ -200,6 +214,7 @@ struct ImportParser<'s> {
     /// deal whose row is broken are not reported a second time as "unknown deal".
     deals_seen: HashMap<DealId, String>,
     entries_seen: HashMap<(DealId, Timestamp, TimeCategory), String>,
+    reopenings_seen: HashMap<(DealId, Timestamp), String>,
 }
 
 /// Where a row is, collecting its problems.
@@ -313,6 +328,7 @@ impl<'s> ImportParser<'s> {
             Table::Deals => self.read_deal(&mut row),
             Table::StageEvents => self.read_event(&mut row),
             Table::TimeEntries => self.read_entry(&mut row),
+            Table::Reopenings => self.read_reopening(&mut row),
         }
         self.problems.append(&mut row.problems);
     }
@@ -489,6 +505,53 @@ impl<'s> ImportParser<'s> {
             category,
             note,
         });
+    }
+}
+
+impl ImportParser<'_> {
+    fn read_reopening(&mut self, row: &mut Row) {
+        let deal_id = row.parse_required(0, DealId::parse);
+        let reopened_at = row.parse_required(1, parse_stored_instant);
+        let reason = row.parse_required(2, |s| match s.trim() {
+            "" => Err("a reopening needs a reason"),
+            reason => Ok(reason.to_string()),
+        });
+        let outcome = row.parse_required(3, str::parse::<Outcome>);
+        let closed_at = row.parse_required(4, parse_stored_instant);
+        let lost_reason = row.optional(5).map(|s| s.trim().to_string());
+        let (Some(deal_id), Some(reopened_at), Some(reason), Some(outcome), Some(closed_at)) =
+            (deal_id, reopened_at, reason, outcome, closed_at)
+        else {
+            return;
+        };
+        let key = (deal_id.clone(), reopened_at);
+        if let Some(first) = self.reopenings_seen.get(&key) {
+            row.problem(
+                "reopened_at",
+                format!(
+                    "duplicate reopening: deal {deal_id} at {reopened_at} is already at {first}"
+                ),
+            );
+            return;
+        }
+        self.reopenings_seen.insert(key, row.here());
+        let reopening = Reopening {
+            deal_id,
+            reopened_at,
+            reason,
+            outcome,
+            closed_at,
+            lost_reason,
+        };
+        let problems = reopening.problems();
+        if !problems.is_empty() {
+            for (column, reason) in problems {
+                row.problem(column, reason);
+            }
+            return;
+        }
+        self.refer_to_deal(row, &reopening.deal_id);
+        self.ledger.reopenings.push(reopening);
     }
 }
 
@@ -725,6 +788,16 @@ fn rows(table: Table, ledger: &Ledger) -> Box<dyn Iterator<Item = Vec<String>> +
                 t.minutes.to_string(),
                 t.category.to_string(),
                 t.note.clone().unwrap_or_default(),
+            ]
+        })),
+        Table::Reopenings => Box::new(ledger.reopenings.iter().map(|r| {
+            vec![
+                r.deal_id.to_string(),
+                format_instant(r.reopened_at),
+                r.reason.clone(),
+                r.outcome.to_string(),
+                format_instant(r.closed_at),
+                r.lost_reason.clone().unwrap_or_default(),
             ]
         })),
     }

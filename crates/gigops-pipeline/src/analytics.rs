@@ -5,10 +5,16 @@
 //! resolved to (deal, stage rank, ms) and grouped per deal by a counting sort into one flat
 //! buffer, and durations go into one integer vector per stage; business time is two table
 //! lookups per duration (see `calendar`).
+//!
+//! A deal that was closed and reopened is counted by its current state; the time it spent
+//! closed (from closing to reopening) is no part of any duration.
 
 use std::collections::{BTreeMap, HashMap};
 
-use gigops_core::{Currency, Deal, DealKind, Ledger, Outcome, Stages, TimeCategory};
+use gigops_core::{
+    Currency, Deal, DealId, DealKind, Ledger, Outcome, Stages, TimeCategory, platform_key,
+};
+use jiff::Timestamp;
 
 use crate::calendar::{BusinessCalendar, DAY_MS};
 use crate::drivers::{Sample, conversion_drivers};
@@ -79,9 +85,15 @@ struct Funnel {
     deals_with_durations: usize,
 }
 
+/// When deals were closed before being reopened: `[closed_at, reopened_at)` in ms, per deal
+/// index. Few deals have any, so a map.
+type ClosedSpans = HashMap<u32, Vec<(i64, i64)>>;
+
 /// What the deals' outcomes and values give.
 struct Outcomes<'a> {
     platforms: Vec<PlatformRow>,
+    /// Per deal: the index of its platform in `platforms`.
+    platform_of: Vec<u32>,
     won: usize,
     lost: usize,
     lost_reasons: HashMap<&'a str, usize>,
@@ -100,9 +112,10 @@ pub fn pipeline_report(ledger: &Ledger, options: &PipelineOptions) -> PipelineRe
     let mut span = Span::EMPTY;
     let mut grouped = group_events(ledger, stages, &mut lookup, &mut span);
     let logged = log_time(ledger, &mut lookup, &mut span);
+    let closed = closed_spans(ledger, &mut lookup);
     let calendar = BusinessCalendar::new(options.tz(), options.holidays(), span.min, span.max);
     let signed_rank = stages.rank(Stages::SIGNED).map(|r| r as u32);
-    let mut funnel = funnel(&mut grouped, stages.len(), signed_rank, &calendar);
+    let mut funnel = funnel(&mut grouped, stages.len(), signed_rank, &calendar, &closed);
     let outcomes = outcomes(&deals, &funnel.max_rank, signed_rank);
 
     let reached = &funnel.reached;
@@ -150,17 +163,36 @@ pub fn pipeline_report(ledger: &Ledger, options: &PipelineOptions) -> PipelineRe
         .map(|&ms| ms as f64 / HOUR_MS)
         .collect();
 
+    let time = time_report(&deals, &outcomes, logged, &calendar);
+    let median = quantile(&cycle_hours, 0.5);
+    let p90 = quantile(&cycle_hours, 0.9);
+    let mut scope = options.scope().clone();
+    // The scope names the platform as its deals spell it.
+    if let Some(row) = scope.platform.as_deref().and_then(|p| {
+        outcomes
+            .platforms
+            .iter()
+            .find(|row| row.platform.eq_ignore_ascii_case(p))
+    }) {
+        scope.platform = Some(row.platform.clone());
+    }
     PipelineReport {
-        scope: options.scope().clone(),
+        scope,
         time_zone: options.time_zone().to_string(),
         deals: deals.len(),
         stages: stage_rows,
         cycle_hours: CycleStats {
             n: cycle_hours.len(),
-            median: quantile(&cycle_hours, 0.5),
-            p90: quantile(&cycle_hours, 0.9),
+            median,
+            p90,
+            median_days: median.map(|h| h / 24.0),
+            p90_days: p90.map(|h| h / 24.0),
         },
         win_rate: win_rate(outcomes.won, outcomes.lost),
+        won: outcomes.won,
+        lost: outcomes.lost,
+        open: deals.len() - outcomes.won - outcomes.lost,
+        reopened: closed.len(),
         win_rate_by_platform: outcomes
             .platforms
             .iter()
@@ -173,7 +205,7 @@ pub fn pipeline_report(ledger: &Ledger, options: &PipelineOptions) -> PipelineRe
         lost_reasons: ranked(outcomes.lost_reasons),
         churn_reasons: ranked(outcomes.churn_reasons),
         value_bands: outcomes.value_bands,
-        time: time_report(&deals, &outcomes.won_deals, logged, &calendar),
+        time,
         drivers: conversion_drivers(&outcomes.samples),
     }
 }
@@ -257,6 +289,40 @@ fn log_time<'a>(ledger: &'a Ledger, lookup: &mut DealLookup<'a>, span: &mut Span
     logged
 }
 
+/// The spans during which deals in scope were closed before a reopening.
+fn closed_spans<'a>(ledger: &'a Ledger, lookup: &mut DealLookup<'a>) -> ClosedSpans {
+    let mut closed = ClosedSpans::new();
+    for reopening in &ledger.reopenings {
+        if let Some(deal) = lookup.get(reopening.deal_id.as_str()) {
+            closed.entry(deal).or_default().push((
+                reopening.closed_at.as_millisecond(),
+                reopening.reopened_at.as_millisecond(),
+            ));
+        }
+    }
+    closed
+}
+
+/// The part of `[from, to)` during which the deal was open: its elapsed ms and their business
+/// part.
+fn open_time(
+    from: i64,
+    to: i64,
+    closed: Option<&Vec<(i64, i64)>>,
+    calendar: &BusinessCalendar<'_>,
+) -> (i64, i64) {
+    let mut elapsed = to - from;
+    let mut business = calendar.business_ms(from, to);
+    for &(closed_at, reopened_at) in closed.into_iter().flatten() {
+        let (start, end) = (closed_at.max(from), reopened_at.min(to));
+        if start < end {
+            elapsed -= end - start;
+            business -= calendar.business_ms(start, end);
+        }
+    }
+    (elapsed, business)
+}
+
 /// One pass over each deal's events, sorted by time then stage order: how far it got, its
 /// durations per stage, its cycle time and its bottleneck.
 fn funnel(
@@ -264,6 +330,7 @@ fn funnel(
     n_stages: usize,
     signed_rank: Option<u32>,
     calendar: &BusinessCalendar<'_>,
+    closed: &ClosedSpans,
 ) -> Funnel {
     let deals = grouped.offsets.len() - 1;
     // Each event gives at most one duration, to its own stage.
@@ -298,18 +365,22 @@ fn funnel(
         funnel.max_rank[d] = Some(max_rank);
         at_max[max_rank as usize] += 1;
 
+        let closed = closed.get(&(d as u32));
         durations.clear();
         for pair in evs.windows(2) {
             let (from, to) = (pair[0], pair[1]);
             let stage = from.rank as usize;
-            funnel.hours_ms[stage].push(to.ms - from.ms);
-            funnel.business_ms[stage].push(calendar.business_ms(from.ms, to.ms));
-            durations.push((to.ms - from.ms, from.rank));
+            let (elapsed, business) = open_time(from.ms, to.ms, closed, calendar);
+            funnel.hours_ms[stage].push(elapsed);
+            funnel.business_ms[stage].push(business);
+            durations.push((elapsed, from.rank));
         }
         if let Some(signed) = signed_rank
             && let Some(at) = evs.iter().find(|e| e.rank == signed)
         {
-            funnel.cycle_ms.push(at.ms - evs[0].ms);
+            funnel
+                .cycle_ms
+                .push(open_time(evs[0].ms, at.ms, closed, calendar).0);
         }
         if !durations.is_empty() {
             funnel.deals_with_durations += 1;
@@ -327,21 +398,33 @@ fn funnel(
     funnel
 }
 
+/// One platform as the deals name it: the spelling of its earliest-opened deal (then lowest
+/// id), and its counts.
+struct PlatformGroup<'a> {
+    first: (&'a Timestamp, &'a DealId, &'a str),
+    deals: usize,
+    won: usize,
+    lost: usize,
+}
+
 /// Win and loss counts, reasons, drivers samples and value bands. A retainer that reached
 /// `signed` and was later closed lost has ended: the sale was won, the client churned.
+/// Platforms are grouped by [`Platform::is`](gigops_core::Platform::is): spellings that differ
+/// only in the case of ASCII letters are one platform.
 fn outcomes<'a>(
     deals: &[&'a Deal],
     max_rank: &[Option<u32>],
     signed_rank: Option<u32>,
 ) -> Outcomes<'a> {
     // Platforms and bands are a handful of keys over many deals: indices into short lists,
-    // sorted by name once at the end.
-    let mut platform_names: Vec<&str> = Vec::new();
-    let mut counts: Vec<(usize, usize, usize)> = Vec::new();
+    // sorted by key once at the end.
+    let mut groups: Vec<PlatformGroup<'a>> = Vec::new();
+    let mut platform_of: Vec<u32> = Vec::with_capacity(deals.len());
     let mut last_platform: (&str, usize) = ("", usize::MAX);
     let mut bands: Vec<((usize, DealKind, Currency), Vec<i64>)> = Vec::new();
     let mut out = Outcomes {
         platforms: Vec::new(),
+        platform_of: Vec::new(),
         won: 0,
         lost: 0,
         lost_reasons: HashMap::new(),
@@ -362,21 +445,29 @@ fn outcomes<'a>(
 
         let name = deal.platform.as_str();
         if name != last_platform.0 {
-            let at = platform_names
+            let at = groups
                 .iter()
-                .position(|p| *p == name)
+                .position(|g| deal.platform.is(g.first.2))
                 .unwrap_or_else(|| {
-                    platform_names.push(name);
-                    counts.push((0, 0, 0));
-                    platform_names.len() - 1
+                    groups.push(PlatformGroup {
+                        first: (&deal.opened_at, &deal.id, name),
+                        deals: 0,
+                        won: 0,
+                        lost: 0,
+                    });
+                    groups.len() - 1
                 });
             last_platform = (name, at);
         }
         let platform = last_platform.1;
-        let row = &mut counts[platform];
-        row.0 += 1;
-        row.1 += usize::from(won);
-        row.2 += usize::from(lost);
+        platform_of.push(platform as u32);
+        let group = &mut groups[platform];
+        if (&deal.opened_at, &deal.id) < (group.first.0, group.first.1) {
+            group.first = (&deal.opened_at, &deal.id, name);
+        }
+        group.deals += 1;
+        group.won += usize::from(won);
+        group.lost += usize::from(lost);
 
         if lost || churned {
             let reason = deal
@@ -409,39 +500,54 @@ fn outcomes<'a>(
         bands[band].1.push(deal.value.minor);
     }
 
-    out.won = counts.iter().map(|c| c.1).sum();
-    out.lost = counts.iter().map(|c| c.2).sum();
-    out.platforms = platform_names
+    // Platforms in key order; `platform_of` and the bands follow the new positions.
+    let mut order: Vec<usize> = (0..groups.len()).collect();
+    order.sort_by_cached_key(|&g| platform_key(groups[g].first.2));
+    let mut position = vec![0_u32; groups.len()];
+    for (at, &g) in order.iter().enumerate() {
+        position[g] = at as u32;
+    }
+    for platform in &mut platform_of {
+        *platform = position[*platform as usize];
+    }
+    out.platform_of = platform_of;
+    out.won = groups.iter().map(|g| g.won).sum();
+    out.lost = groups.iter().map(|g| g.lost).sum();
+    out.platforms = order
         .iter()
-        .zip(&counts)
-        .map(|(name, &(deals, won, lost))| PlatformRow {
-            platform: name.to_string(),
-            deals,
-            won,
-            lost,
-            win_rate: win_rate(won, lost),
+        .map(|&g| {
+            let group = &groups[g];
+            PlatformRow {
+                platform: group.first.2.to_string(),
+                deals: group.deals,
+                won: group.won,
+                lost: group.lost,
+                closed: group.won + group.lost,
+                win_rate: win_rate(group.won, group.lost),
+            }
         })
         .collect();
-    out.platforms.sort_by(|a, b| a.platform.cmp(&b.platform));
-    out.value_bands = bands
+    let mut value_bands: Vec<(u32, ValueBand)> = bands
         .into_iter()
         .map(|((platform, kind, currency), mut values)| {
             values.sort_unstable();
             let q = |num| quantile_exact(&values, num, 4).unwrap_or(0);
-            ValueBand {
-                platform: platform_names[platform].to_string(),
+            let platform = position[platform];
+            let band = ValueBand {
+                platform: out.platforms[platform as usize].platform.clone(),
                 kind: kind.as_str().to_string(),
                 currency: currency.code().to_string(),
                 n: values.len(),
                 p25_minor: q(1),
                 p50_minor: q(2),
                 p75_minor: q(3),
-            }
+            };
+            (platform, band)
         })
         .collect();
-    out.value_bands.sort_by(|a, b| {
-        (&a.platform, &a.kind, &a.currency).cmp(&(&b.platform, &b.kind, &b.currency))
-    });
+    value_bands
+        .sort_by(|(pa, a), (pb, b)| (pa, &a.kind, &a.currency).cmp(&(pb, &b.kind, &b.currency)));
+    out.value_bands = value_bands.into_iter().map(|(_, band)| band).collect();
     out
 }
 
@@ -471,11 +577,13 @@ fn win_rate(won: usize, lost: usize) -> Option<f64> {
 
 /// By count, descending; ties by reason.
 fn ranked(counts: HashMap<&str, usize>) -> Vec<ReasonCount> {
+    let total: usize = counts.values().sum();
     let mut rows: Vec<ReasonCount> = counts
         .into_iter()
         .map(|(reason, count)| ReasonCount {
             reason: reason.to_string(),
             count,
+            share: count as f64 / total as f64,
         })
         .collect();
     rows.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.reason.cmp(&b.reason)));
@@ -484,7 +592,7 @@ fn ranked(counts: HashMap<&str, usize>) -> Vec<ReasonCount> {
 
 fn time_report(
     deals: &[&Deal],
-    won_deals: &[u32],
+    outcomes: &Outcomes<'_>,
     logged: Logged,
     calendar: &BusinessCalendar<'_>,
 ) -> TimeReport {
@@ -510,15 +618,16 @@ fn time_report(
         })
         .collect();
 
-    let mut won = won_deals.to_vec();
+    let mut won = outcomes.won_deals.clone();
     won.sort_unstable_by(|&a, &b| deals[a as usize].id.cmp(&deals[b as usize].id));
     let mut effective_rates: Vec<EffectiveRate> = Vec::with_capacity(won.len());
     for d in won {
         let deal = deals[d as usize];
         let minutes = minutes_by_deal[d as usize];
+        let platform = outcomes.platform_of[d as usize] as usize;
         effective_rates.push(EffectiveRate {
             deal_id: deal.id.to_string(),
-            platform: deal.platform.to_string(),
+            platform: outcomes.platforms[platform].platform.clone(),
             currency: deal.value.currency.code().to_string(),
             value_minor: deal.value.minor,
             hours: minutes as f64 / 60.0,
@@ -530,11 +639,17 @@ fn time_report(
     }
 
     let rates_by_currency = rate_bands(&effective_rates);
+    let won_deals_with_time = effective_rates
+        .iter()
+        .filter(|r| r.rate_minor_per_hour.is_some())
+        .count();
     TimeReport {
         total_hours,
         by_category,
         hours_per_day: (days_with_entries > 0).then(|| total_hours / days_with_entries as f64),
         days_with_entries,
+        won_deals_with_time,
+        won_deals_without_time: effective_rates.len() - won_deals_with_time,
         effective_rates,
         rates_by_currency,
     }

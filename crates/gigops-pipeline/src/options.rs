@@ -20,8 +20,9 @@ pub struct PipelineOptions {
 
 impl PipelineOptions {
     /// `time_zone` is an IANA name (`UTC`, `Asia/Shanghai`); days (business days, days with
-    /// time entries) are calendar days there. The scope's platform is normalised the way
-    /// [`Platform`] is, so `Upwork` selects `upwork` deals.
+    /// time entries) are calendar days there. The scope's platform must be a valid
+    /// [`Platform`]; it selects deals whatever the case of its ASCII letters, so `upwork`
+    /// selects `Upwork` deals.
     pub fn new(
         stages: Stages,
         time_zone: &str,
@@ -77,7 +78,7 @@ impl PipelineOptions {
                 .scope
                 .platform
                 .as_deref()
-                .is_none_or(|p| deal.platform.as_str() == p)
+                .is_none_or(|p| deal.platform.is(p))
     }
 }
 

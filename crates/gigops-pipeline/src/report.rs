@@ -14,7 +14,8 @@ pub struct Scope {
     pub from: Option<Timestamp>,
     /// Deals opened before this instant.
     pub to: Option<Timestamp>,
-    /// Only deals of this platform.
+    /// Only deals of this platform (ASCII case ignored). In a report: as the deals spell it
+    /// (the first spelling, see `PlatformRow::platform`), or as given when no deal matched.
     pub platform: Option<String>,
 }
 
@@ -31,9 +32,15 @@ pub struct PipelineReport {
     pub cycle_hours: CycleStats,
     /// won / (won + lost); `null` when no deal is closed.
     pub win_rate: Option<f64>,
+    /// Deals won (churned retainers included), lost, and still open.
+    pub won: usize,
+    pub lost: usize,
+    pub open: usize,
+    /// Deals reopened at least once (each counts by its current outcome).
+    pub reopened: usize,
     /// Platform → win rate (`null` when that platform has no closed deal).
     pub win_rate_by_platform: BTreeMap<String, Option<f64>>,
-    /// Deals, closed, won and lost per platform, in platform name order.
+    /// Deals, closed, won and lost per platform, in platform key order.
     pub platforms: Vec<PlatformRow>,
     /// The stage with the largest blocked share; `null` when no deal has a bottleneck.
     pub bottleneck: Option<Bottleneck>,
@@ -87,14 +94,21 @@ pub struct CycleStats {
     pub n: usize,
     pub median: Option<f64>,
     pub p90: Option<f64>,
+    /// `median` and `p90` in days of 24 hours.
+    pub median_days: Option<f64>,
+    pub p90_days: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PlatformRow {
+    /// The platform as the user wrote it: deals whose platforms differ only in the case of
+    /// ASCII letters are one platform, shown with the spelling of its earliest-opened deal.
     pub platform: String,
     pub deals: usize,
     pub won: usize,
     pub lost: usize,
+    /// won + lost.
+    pub closed: usize,
     pub win_rate: Option<f64>,
 }
 
@@ -106,10 +120,12 @@ pub struct Bottleneck {
     pub blocked_share: f64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReasonCount {
     pub reason: String,
     pub count: usize,
+    /// count / the counts of every reason in the list; the shares of a list sum to 1.
+    pub share: f64,
 }
 
 /// Quartiles of deal value in integer minor units (rounded half away from zero).
@@ -136,6 +152,9 @@ pub struct TimeReport {
     pub days_with_entries: usize,
     /// Each won deal in scope: value / logged hours, in deal id order.
     pub effective_rates: Vec<EffectiveRate>,
+    /// Won deals in scope with logged time (they have a rate), and without.
+    pub won_deals_with_time: usize,
+    pub won_deals_without_time: usize,
     /// Quartiles of the effective rates per currency, over won deals with logged time, in
     /// currency order.
     pub rates_by_currency: Vec<RateBand>,

@@ -98,7 +98,7 @@ const CN: Region = Region::Asia("Asia/Shanghai");
 
 const PROFILES: [Profile; 5] = [
     Profile {
-        platform: "upwork",
+        platform: "Upwork",
         volume: 0.34,
         kinds: &[
             (DealKind::Project, 0.65),
@@ -115,7 +115,7 @@ const PROFILES: [Profile; 5] = [
         regions: &[(US, 0.55), (UK, 0.15), (DE, 0.10), (NL, 0.05), (SG, 0.15)],
     },
     Profile {
-        platform: "toptal",
+        platform: "Toptal",
         volume: 0.12,
         kinds: &[
             (DealKind::Project, 0.40),
@@ -308,7 +308,7 @@ impl<'a> Generator<'a> {
                 };
                 // Marketplaces settle in USD whatever the client's home currency.
                 let currency = match profile.platform {
-                    "upwork" | "toptal" | "oss-crowdsourcing" => Currency::USD,
+                    "Upwork" | "Toptal" | "oss-crowdsourcing" => Currency::USD,
                     _ => currency,
                 };
                 pool.push(self.clients.len());

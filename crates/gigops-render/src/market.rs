@@ -411,7 +411,7 @@ impl MarketView {
             .platforms
             .iter()
             .map(|p| PlatformView {
-                platform: name(t, "platform_name", &p.platform),
+                platform: platform_name(t, &p.platform),
                 deals: format::count(p.deals),
                 won: format::count(p.won),
                 lost: format::count(p.lost),
@@ -428,13 +428,13 @@ impl MarketView {
                         &[
                             ("rate", &format::percent(Some(rate))),
                             ("won", &format::count(p.won)),
-                            ("closed", &format::count(p.won + p.lost)),
+                            ("closed", &format::count(p.closed)),
                         ],
                     )?,
                     None => t.text("platforms.no_closed")?.to_string(),
                 };
                 Ok(BarRow {
-                    label: name(t, "platform_name", &p.platform),
+                    label: platform_name(t, &p.platform),
                     value: p.win_rate,
                     text,
                 })
@@ -457,8 +457,6 @@ impl MarketView {
         let rates = rates_view(report, t)?;
         let drivers = drivers_view(&report.drivers, t)?;
 
-        let won: usize = report.platforms.iter().map(|p| p.won).sum();
-        let lost: usize = report.platforms.iter().map(|p| p.lost).sum();
         let hours = |v: Option<f64>| hours_with_unit(t, v);
         let kpis = vec![
             Kpi {
@@ -474,7 +472,10 @@ impl MarketView {
                 value: format::percent(report.win_rate),
                 note: t.fill(
                     "kpi.win_rate_note",
-                    &[("won", &format::count(won)), ("lost", &format::count(lost))],
+                    &[
+                        ("won", &format::count(report.won)),
+                        ("lost", &format::count(report.lost)),
+                    ],
                 )?,
             },
             Kpi {
@@ -536,8 +537,8 @@ impl MarketView {
                 n: format::count(report.cycle_hours.n),
                 median_hours: format::decimal(report.cycle_hours.median, 1),
                 p90_hours: format::decimal(report.cycle_hours.p90, 1),
-                median_days: format::decimal(report.cycle_hours.median.map(|h| h / 24.0), 1),
-                p90_days: format::decimal(report.cycle_hours.p90.map(|h| h / 24.0), 1),
+                median_days: format::decimal(report.cycle_hours.median_days, 1),
+                p90_days: format::decimal(report.cycle_hours.p90_days, 1),
             },
             bottlenecks,
             bottleneck_note,
@@ -546,8 +547,8 @@ impl MarketView {
             value_charts,
             time,
             rates,
-            lost_reasons: reasons(&report.lost_reasons),
-            churn_reasons: reasons(&report.churn_reasons),
+            lost_reasons: reasons(&report.lost_reasons, t),
+            churn_reasons: reasons(&report.churn_reasons, t),
             drivers,
             charts,
         })
@@ -560,15 +561,27 @@ fn insert(charts: &mut BTreeMap<String, String>, name: &str, svg: Option<String>
     }
 }
 
-/// The translated name of a built-in stage, platform, category or deal kind; a name the user
-/// configured beyond those is shown as they wrote it.
-fn name(t: &Catalog, section: &str, key: &str) -> String {
+/// The catalog's text for `key` in `section`, if it has one.
+fn translated<'t>(t: &'t Catalog, section: &str, key: &str) -> Option<&'t str> {
     t.table()
         .get(section)
         .and_then(|s| s.as_table())
         .and_then(|s| s.get(key))
         .and_then(|v| v.as_str())
-        .unwrap_or(key)
+}
+
+/// The translated name of a built-in stage, category or deal kind; a name the user configured
+/// beyond those is shown as they wrote it.
+fn name(t: &Catalog, section: &str, key: &str) -> String {
+    translated(t, section, key).unwrap_or(key).to_string()
+}
+
+/// A platform's name in the document's language: the catalog's name for a platform it knows,
+/// whatever the case of the ASCII letters it was written with (`direct` and `Direct` are
+/// 直接客户 in Chinese, `toptal` is Toptal), and any other as the user wrote it.
+fn platform_name(t: &Catalog, platform: &str) -> String {
+    translated(t, "platform_name", &gigops_core::platform_key(platform))
+        .unwrap_or(platform)
         .to_string()
 }
 
@@ -622,7 +635,7 @@ fn scope(report: &PipelineReport, t: &Catalog) -> Result<Vec<Field>, RenderError
         (None, None) => t.text("doc.period_all")?.to_string(),
     };
     let platform = match &report.scope.platform {
-        Some(p) => name(t, "platform_name", p),
+        Some(p) => platform_name(t, p),
         None => t.text("doc.platform_all")?.to_string(),
     };
     Ok(vec![
@@ -656,7 +669,7 @@ fn value_bands(
     let mut views = Vec::new();
     let mut by_currency: BTreeMap<&str, Vec<BandRow>> = BTreeMap::new();
     for band in &report.value_bands {
-        let platform = name(t, "platform_name", &band.platform);
+        let platform = platform_name(t, &band.platform);
         let kind = name(t, "kind", &band.kind);
         views.push(ValueBandView {
             platform: platform.clone(),
@@ -774,7 +787,6 @@ fn rates_view(report: &PipelineReport, t: &Catalog) -> Result<RatesView, RenderE
                 .push((rate, per_hour));
         }
     }
-    let rated: usize = by_currency.values().map(Vec::len).sum();
     let mut groups = Vec::new();
     for (currency, mut rows) in by_currency {
         rows.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.deal_id.cmp(&b.0.deal_id)));
@@ -784,7 +796,7 @@ fn rates_view(report: &PipelineReport, t: &Catalog) -> Result<RatesView, RenderE
             .map(|(rate, per_hour)| {
                 Ok(RateView {
                     deal: rate.deal_id.clone(),
-                    platform: name(t, "platform_name", &rate.platform),
+                    platform: platform_name(t, &rate.platform),
                     value: format::money(rate.value_minor, currency)?,
                     hours: format::decimal(Some(rate.hours), 1),
                     rate: format::money(*per_hour, currency)?,
@@ -809,21 +821,24 @@ fn rates_view(report: &PipelineReport, t: &Catalog) -> Result<RatesView, RenderE
         "rates.note",
         &[
             ("top", &format::count(TOP_RATES)),
-            ("rated", &format::count(rated)),
-            ("unrated", &format::count(rates.len() - rated)),
+            ("rated", &format::count(report.time.won_deals_with_time)),
+            (
+                "unrated",
+                &format::count(report.time.won_deals_without_time),
+            ),
         ],
     )?;
     Ok(RatesView { groups, note })
 }
 
-fn reasons(counts: &[ReasonCount]) -> Vec<ReasonView> {
-    let total: usize = counts.iter().map(|r| r.count).sum();
+fn reasons(counts: &[ReasonCount], t: &Catalog) -> Vec<ReasonView> {
     counts
         .iter()
         .map(|r| ReasonView {
-            reason: r.reason.clone(),
+            // The user's words as written; gigops's own `unspecified` in the document's language.
+            reason: name(t, "reason", &r.reason),
             count: format::count(r.count),
-            share: format::percent((total > 0).then(|| r.count as f64 / total as f64)),
+            share: format::percent(Some(r.share)),
         })
         .collect()
 }

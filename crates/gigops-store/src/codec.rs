@@ -4,8 +4,8 @@
 use std::collections::HashMap;
 
 use gigops_core::{
-    Client, Currency, Deal, DealId, DealKind, Lang, Money, Outcome, Platform, Score, StageEvent,
-    StageName, TimeCategory, TimeEntry,
+    Client, Currency, Deal, DealId, DealKind, Lang, Money, Outcome, Platform, Reopening, Score,
+    StageEvent, StageName, TimeCategory, TimeEntry, platform_key,
 };
 use jiff::Timestamp;
 use sqlx::{ColumnIndex, Decode, Row, Type};
@@ -43,19 +43,38 @@ pub(crate) fn is_storable(instant: Timestamp) -> bool {
         && Timestamp::from_microsecond(instant.as_microsecond()).is_ok()
 }
 
+/// How a backend writes `Platform::key` of the deal aliased `d`: its ASCII letters
+/// lowercased, and no other letter, so that both backends and Rust agree on which spellings
+/// name one platform.
+pub(crate) trait PlatformKeySql {
+    const DEAL_PLATFORM_KEY: &'static str;
+}
+
+impl PlatformKeySql for sqlx::Sqlite {
+    // SQLite's lower() folds ASCII letters only (unless built with ICU, which sqlx's is not).
+    const DEAL_PLATFORM_KEY: &'static str = "lower(d.platform)";
+}
+
+impl PlatformKeySql for sqlx::Postgres {
+    // Under the C collation PostgreSQL's lower() folds ASCII letters only; under the database's
+    // own collation it would fold every letter its locale knows.
+    const DEAL_PLATFORM_KEY: &'static str = "lower(d.platform COLLATE \"C\")";
+}
+
 /// Pushes ` AND …` conditions for a deal filter onto a query whose `deals` alias is `d`.
 pub(crate) fn push_deal_filter<'a, DB>(
     query: &mut sqlx::QueryBuilder<'a, DB>,
     filter: &'a DealFilter,
 ) where
-    DB: sqlx::Database,
+    DB: sqlx::Database + PlatformKeySql,
     &'a str: sqlx::Encode<'a, DB> + Type<DB>,
+    String: sqlx::Encode<'a, DB> + Type<DB>,
     i64: sqlx::Encode<'a, DB> + Type<DB>,
 {
     if let Some(platform) = &filter.platform {
         query
-            .push(" AND d.platform = ")
-            .push_bind(platform.as_str());
+            .push(format!(" AND {} = ", DB::DEAL_PLATFORM_KEY))
+            .push_bind(platform_key(platform.as_str()));
     }
     if let Some(outcome) = filter.outcome {
         query.push(" AND d.outcome = ").push_bind(outcome.as_str());
@@ -179,6 +198,25 @@ where
     decode(interner).map_err(|e| match e {
         StoreError::Corrupt(detail) => StoreError::Corrupt(format!("client {name:?}: {detail}")),
         other => other,
+    })
+}
+
+/// A row of `sql::SELECT_REOPENINGS`.
+pub(crate) fn decode_reopening<'r, R>(row: &'r R) -> Result<Reopening>
+where
+    R: Row,
+    usize: ColumnIndex<R>,
+    &'r str: Decode<'r, R::Database> + Type<R::Database>,
+    i64: Decode<'r, R::Database> + Type<R::Database>,
+{
+    let deal_id = DealId::parse(row.try_get(0)?).map_err(|e| corrupt("deal id", e))?;
+    Ok(Reopening {
+        reopened_at: instant(row.try_get(1)?)?,
+        reason: row.try_get::<&str, _>(2)?.to_string(),
+        outcome: parse_enum::<Outcome>("outcome", row.try_get(3)?)?,
+        closed_at: instant(row.try_get(4)?)?,
+        lost_reason: row.try_get::<Option<&str>, _>(5)?.map(str::to_string),
+        deal_id,
     })
 }
 

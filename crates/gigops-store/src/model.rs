@@ -1,6 +1,8 @@
 //! What the store takes and returns besides the domain records themselves.
 
-use gigops_core::{Currency, Deal, DealId, Lang, Outcome, Platform, StageEvent, TimeEntry};
+use gigops_core::{
+    Currency, Deal, DealId, Lang, Outcome, Platform, Reopening, StageEvent, TimeEntry,
+};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
@@ -9,6 +11,7 @@ use serde::{Deserialize, Serialize};
 /// every deal.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DealFilter {
+    /// Deals of this platform, whatever the case of its ASCII letters (`Platform::is`).
     pub platform: Option<Platform>,
     pub outcome: Option<Outcome>,
     /// Deals opened at or after this instant.
@@ -26,7 +29,9 @@ impl DealFilter {
     /// Whether a deal passes the filter: the same rule the store applies in SQL, for callers
     /// that filter deals they already hold.
     pub fn matches(&self, deal: &Deal) -> bool {
-        self.platform.as_ref().is_none_or(|p| *p == deal.platform)
+        self.platform
+            .as_ref()
+            .is_none_or(|p| deal.platform.is(p.as_str()))
             && self.outcome.is_none_or(|o| o == deal.outcome)
             && self.opened_from.is_none_or(|from| deal.opened_at >= from)
             && self.opened_to.is_none_or(|to| deal.opened_at < to)
@@ -41,6 +46,8 @@ pub struct DealDetail {
     pub events: Vec<StageEvent>,
     /// By `started_at`, then category name.
     pub time_entries: Vec<TimeEntry>,
+    /// Each time the deal was reopened, oldest first.
+    pub reopenings: Vec<Reopening>,
 }
 
 /// What an import did to one table. Every record of the input is counted once, so
@@ -78,6 +85,7 @@ pub struct ImportCounts {
     #[serde(rename = "stage_events")]
     pub events: RowCounts,
     pub time_entries: RowCounts,
+    pub reopenings: RowCounts,
 }
 
 impl ImportCounts {
@@ -92,12 +100,13 @@ impl ImportCounts {
     }
 
     /// The counts with the name of their table, in dependency order.
-    pub fn tables(&self) -> [(&'static str, RowCounts); 4] {
+    pub fn tables(&self) -> [(&'static str, RowCounts); 5] {
         [
             ("clients", self.clients),
             ("deals", self.deals),
             ("stage_events", self.events),
             ("time_entries", self.time_entries),
+            ("reopenings", self.reopenings),
         ]
     }
 }
@@ -110,6 +119,7 @@ pub struct Counts {
     #[serde(rename = "stage_events")]
     pub events: u64,
     pub time_entries: u64,
+    pub reopenings: u64,
 }
 
 /// What a backup does when its destination already exists.

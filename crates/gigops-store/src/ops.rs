@@ -4,14 +4,16 @@
 use std::collections::{HashMap, HashSet};
 use std::future::Future;
 
-use gigops_core::{Client, Deal, DealId, Lang, Ledger, Outcome, StageEvent, TimeEntry};
+use gigops_core::{
+    Client, Deal, DealId, Lang, Ledger, Outcome, Reopening, StageEvent, Stages, TimeEntry,
+};
 use jiff::Timestamp;
 
 use crate::codec::{is_storable, micros};
 use crate::error::{Result, StoreError};
 use crate::model::{
-    GateRun, ImportCounts, NewAcceptance, NewSow, ReadyMilestone, RowCounts, SowMilestone,
-    SowSignature, StoredAcceptance, StoredMilestone, StoredQuote, StoredSow,
+    DealFilter, GateRun, ImportCounts, NewAcceptance, NewSow, ReadyMilestone, RowCounts,
+    SowMilestone, SowSignature, StoredAcceptance, StoredMilestone, StoredQuote, StoredSow,
 };
 
 /// A text column that identifies rows of a table.
@@ -42,6 +44,25 @@ pub(crate) struct EventRow<'a> {
     pub deal_key: i64,
     pub entered_at: i64,
     pub stage: &'a str,
+}
+
+/// A reopening as written: its deal's key, instants in microseconds.
+pub(crate) struct ReopeningRow<'a> {
+    pub deal_key: i64,
+    pub reopened_at: i64,
+    pub reason: &'a str,
+    pub outcome: &'static str,
+    pub closed_at: i64,
+    pub lost_reason: Option<&'a str>,
+}
+
+/// Whose reopenings to read.
+#[derive(Clone, Copy)]
+pub(crate) enum ReopeningsOf<'a> {
+    /// The deals a filter matches, by deal id, then `reopened_at`.
+    Deals(&'a DealFilter),
+    /// One deal's, by `reopened_at`.
+    Deal(i64),
 }
 
 pub(crate) struct EntryRow<'a> {
@@ -94,6 +115,25 @@ pub(crate) trait LedgerTx: Send {
         &mut self,
         entries: &[EntryRow<'_>],
     ) -> impl Future<Output = Result<u64>> + Send;
+
+    /// How many of these (deal, reopened_at) keys are stored.
+    fn count_existing_reopenings(
+        &mut self,
+        reopenings: &[ReopeningRow<'_>],
+    ) -> impl Future<Output = Result<u64>> + Send;
+
+    /// Inserts reopenings, or rewrites those whose key exists with other values; returns how
+    /// many rows were inserted or rewritten. No two may share a key.
+    fn upsert_reopenings(
+        &mut self,
+        reopenings: &[ReopeningRow<'_>],
+    ) -> impl Future<Output = Result<u64>> + Send;
+
+    /// The reopenings of some deals.
+    fn reopenings_of(
+        &mut self,
+        deals: ReopeningsOf<'_>,
+    ) -> impl Future<Output = Result<Vec<Reopening>>> + Send;
 
     /// The stored deal with this id.
     fn deal_by_id(&mut self, id: &str) -> impl Future<Output = Result<Option<Deal>>> + Send;
@@ -757,6 +797,15 @@ impl Problems {
         }
     }
 
+    fn reopening(&mut self, reopening: &Reopening) {
+        let what = || format!("reopening of deal {}", reopening.deal_id);
+        for (field, reason) in reopening.problems() {
+            self.push(|| format!("{}: {field}: {reason}", what()));
+        }
+        self.instant(reopening.reopened_at, || format!("{}: reopened_at", what()));
+        self.instant(reopening.closed_at, || format!("{}: closed_at", what()));
+    }
+
     fn into_result(self) -> Result<()> {
         if self.count == 0 {
             return Ok(());
@@ -862,6 +911,9 @@ pub(crate) async fn import<T: LedgerTx>(tx: &mut T, ledger: &Ledger) -> Result<I
         problems.instant(entry.started_at, || {
             format!("time entry of deal {}: started_at", entry.deal_id)
         });
+    }
+    for reopening in &ledger.reopenings {
+        problems.reopening(reopening);
     }
     problems.into_result()?;
 
@@ -969,7 +1021,43 @@ pub(crate) async fn import<T: LedgerTx>(tx: &mut T, ledger: &Ledger) -> Result<I
     let written = tx.upsert_entries(&entries).await?;
     counts.time_entries = upsert_counts(entries.len(), existing as usize, written);
     counts.time_entries.unchanged += (ledger.time_entries.len() - entries.len()) as u64;
+    drop(entries);
+
+    // Reopenings: upserted on (deal, reopened_at).
+    resolve_deal_keys(
+        tx,
+        &mut deal_keys,
+        ledger.reopenings.iter().map(|r| &r.deal_id),
+        "deal referenced by a reopening",
+    )
+    .await?;
+    let mut reopenings: Vec<ReopeningRow> = Vec::with_capacity(ledger.reopenings.len());
+    for reopening in &ledger.reopenings {
+        reopenings.push(reopening_row(
+            resolved(&deal_keys, &reopening.deal_id)?,
+            reopening,
+        ));
+    }
+    reopenings.sort_by_key(|r| (r.deal_key, r.reopened_at));
+    let reopenings = keep_last(reopenings, |a, b| {
+        (a.deal_key, a.reopened_at) == (b.deal_key, b.reopened_at)
+    });
+    let existing = tx.count_existing_reopenings(&reopenings).await?;
+    let written = tx.upsert_reopenings(&reopenings).await?;
+    counts.reopenings = upsert_counts(reopenings.len(), existing as usize, written);
+    counts.reopenings.unchanged += (ledger.reopenings.len() - reopenings.len()) as u64;
     Ok(counts)
+}
+
+fn reopening_row(deal_key: i64, reopening: &Reopening) -> ReopeningRow<'_> {
+    ReopeningRow {
+        deal_key,
+        reopened_at: micros(reopening.reopened_at),
+        reason: &reopening.reason,
+        outcome: reopening.outcome.as_str(),
+        closed_at: micros(reopening.closed_at),
+        lost_reason: reopening.lost_reason.as_deref(),
+    }
 }
 
 /// The key of a deal that [`resolve_deal_keys`] found.
@@ -1049,13 +1137,20 @@ async fn write_deal<T: LedgerTx>(tx: &mut T, deal: &Deal) -> Result<()> {
     Ok(())
 }
 
-pub(crate) async fn add_stage_event<T: LedgerTx>(tx: &mut T, event: &StageEvent) -> Result<bool> {
+/// Records that a deal entered a stage, when the deal may (`Deal::check_move`).
+pub(crate) async fn add_stage_event<T: LedgerTx>(
+    tx: &mut T,
+    event: &StageEvent,
+    stages: &Stages,
+) -> Result<bool> {
     let mut problems = Problems::default();
     problems.instant(event.entered_at, || {
         format!("stage event {} of deal {}", event.stage, event.deal_id)
     });
     problems.into_result()?;
-    let deal_key = deal_key(tx, &event.deal_id, "deal").await?;
+    let (deal_key, deal) = locked_deal(tx, &event.deal_id).await?;
+    deal.check_move(&event.stage, stages)
+        .map_err(|e| StoreError::Invalid(e.0))?;
     let row = EventRow {
         deal_key,
         entered_at: micros(event.entered_at),
@@ -1093,6 +1188,23 @@ pub(crate) async fn add_time_entry<T: LedgerTx>(tx: &mut T, entry: &TimeEntry) -
     }
 }
 
+/// The key and the stored state of a deal, which other writers of the deal then wait for until
+/// the transaction ends, so that a rule checked on this state still holds when it is written;
+/// `NotFound` when there is no such deal.
+async fn locked_deal<T: LedgerTx>(tx: &mut T, id: &DealId) -> Result<(i64, Deal)> {
+    let key = deal_key(tx, id, "deal").await?;
+    tx.lock_deal(key).await?;
+    let deal = tx
+        .deal_by_id(id.as_str())
+        .await?
+        .ok_or_else(|| StoreError::NotFound {
+            what: "deal",
+            key: id.to_string(),
+        })?;
+    Ok((key, deal))
+}
+
+/// Closes a deal, when it may be closed so (`Deal::check_close`).
 pub(crate) async fn close_deal<T: LedgerTx>(
     tx: &mut T,
     id: &DealId,
@@ -1100,13 +1212,9 @@ pub(crate) async fn close_deal<T: LedgerTx>(
     closed_at: Timestamp,
     lost_reason: Option<String>,
 ) -> Result<()> {
-    let mut deal = tx
-        .deal_by_id(id.as_str())
-        .await?
-        .ok_or_else(|| StoreError::NotFound {
-            what: "deal",
-            key: id.to_string(),
-        })?;
+    let (_, mut deal) = locked_deal(tx, id).await?;
+    deal.check_close(outcome, closed_at)
+        .map_err(|e| StoreError::Invalid(e.0))?;
     deal.outcome = outcome;
     deal.closed_at = Some(closed_at);
     deal.lost_reason = lost_reason;
@@ -1114,4 +1222,34 @@ pub(crate) async fn close_deal<T: LedgerTx>(
     problems.deal(&deal);
     problems.into_result()?;
     write_deal(tx, &deal).await
+}
+
+/// Reopens a closed deal (`Deal::reopen`): the deal is open again and the reopening keeps why
+/// and how it had closed.
+pub(crate) async fn reopen_deal<T: LedgerTx>(
+    tx: &mut T,
+    id: &DealId,
+    at: Timestamp,
+    reason: &str,
+) -> Result<Reopening> {
+    let mut problems = Problems::default();
+    problems.instant(at, || format!("reopening of deal {id}: reopened_at"));
+    problems.into_result()?;
+    let (deal_key, mut deal) = locked_deal(tx, id).await?;
+    let reopening = deal
+        .reopen(at, reason)
+        .map_err(|e| StoreError::Invalid(e.0))?;
+    write_deal(tx, &deal).await?;
+    tx.upsert_reopenings(&[reopening_row(deal_key, &reopening)])
+        .await?;
+    Ok(reopening)
+}
+
+/// The reopenings of one deal, oldest first; an unknown deal is `NotFound`.
+pub(crate) async fn reopenings_of_deal<T: LedgerTx>(
+    tx: &mut T,
+    id: &DealId,
+) -> Result<Vec<Reopening>> {
+    let deal_key = deal_key(tx, id, "deal").await?;
+    tx.reopenings_of(ReopeningsOf::Deal(deal_key)).await
 }

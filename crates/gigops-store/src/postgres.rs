@@ -5,7 +5,9 @@ use std::path::Path;
 use std::time::Duration;
 
 use futures_util::TryStreamExt;
-use gigops_core::{Client, Deal, DealId, Ledger, Outcome, Score, StageEvent, TimeEntry};
+use gigops_core::{
+    Client, Deal, DealId, Ledger, Outcome, Reopening, Score, StageEvent, Stages, TimeEntry,
+};
 use jiff::Timestamp;
 use sqlx::migrate::Migrator;
 use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions};
@@ -13,7 +15,8 @@ use sqlx::{ConnectOptions, Connection, Postgres, QueryBuilder, Row};
 
 use crate::codec::{
     CLIENT_COLUMNS, DEAL_KEY_COLUMN, DealPositions, Interner, decode_client, decode_deal,
-    decode_stage_event, decode_time_entry, in_deal_order, micros, push_deal_filter,
+    decode_reopening, decode_stage_event, decode_time_entry, in_deal_order, micros,
+    push_deal_filter,
 };
 use crate::error::{Result, StoreError};
 use crate::model::{
@@ -22,11 +25,11 @@ use crate::model::{
 };
 use crate::ops::{
     self, AcceptanceRow, DealRow, EntryRow, EventRow, GateRunRow, KeyColumn, LedgerTx,
-    MilestoneRow, QuoteRow, ReadyRow, SignatureRow, SowRow,
+    MilestoneRow, QuoteRow, ReadyRow, ReopeningRow, ReopeningsOf, SignatureRow, SowRow,
 };
 use crate::sql::{
     CLIENT_WRITE_COLUMNS, DEAL_WRITE_COLUMNS, ENTRY_WRITE_COLUMNS, EVENT_WRITE_COLUMNS,
-    select_deals, upsert_clause,
+    REOPENING_WRITE_COLUMNS, SELECT_REOPENINGS, select_deals, upsert_clause,
 };
 use crate::store::LedgerStore;
 
@@ -309,6 +312,59 @@ impl LedgerTx for PgConnection {
                 .rows_affected();
         }
         Ok(written)
+    }
+
+    async fn count_existing_reopenings(&mut self, reopenings: &[ReopeningRow<'_>]) -> Result<u64> {
+        let existing = sqlx::query_scalar::<_, i64>(
+            "SELECT count(*) FROM UNNEST($1::int8[], $2::int8[]) AS v (deal_key, reopened_at) \
+             JOIN reopenings r ON r.deal_key = v.deal_key AND r.reopened_at = v.reopened_at",
+        )
+        .bind(reopenings.iter().map(|r| r.deal_key).collect::<Vec<_>>())
+        .bind(reopenings.iter().map(|r| r.reopened_at).collect::<Vec<_>>())
+        .fetch_one(&mut *self)
+        .await?;
+        Ok(existing as u64)
+    }
+
+    // Reopenings are few (a deal is seldom reopened): one statement holds them all.
+    async fn upsert_reopenings(&mut self, reopenings: &[ReopeningRow<'_>]) -> Result<u64> {
+        let sql = format!(
+            "{}{}",
+            insert_unnest(
+                "reopenings",
+                &REOPENING_WRITE_COLUMNS,
+                &["int8", "int8", "text", "text", "int8", "text"]
+            ),
+            upsert_clause(
+                "reopenings",
+                &["deal_key", "reopened_at"],
+                &REOPENING_WRITE_COLUMNS,
+                "IS DISTINCT FROM",
+            )
+        );
+        Ok(sqlx::query(&sql)
+            .bind(reopenings.iter().map(|r| r.deal_key).collect::<Vec<_>>())
+            .bind(reopenings.iter().map(|r| r.reopened_at).collect::<Vec<_>>())
+            .bind(reopenings.iter().map(|r| r.reason).collect::<Vec<_>>())
+            .bind(reopenings.iter().map(|r| r.outcome).collect::<Vec<_>>())
+            .bind(reopenings.iter().map(|r| r.closed_at).collect::<Vec<_>>())
+            .bind(reopenings.iter().map(|r| r.lost_reason).collect::<Vec<_>>())
+            .execute(&mut *self)
+            .await?
+            .rows_affected())
+    }
+
+    async fn reopenings_of(&mut self, deals: ReopeningsOf<'_>) -> Result<Vec<Reopening>> {
+        let mut query = QueryBuilder::<Postgres>::new(SELECT_REOPENINGS);
+        match deals {
+            ReopeningsOf::Deals(filter) => push_deal_filter(&mut query, filter),
+            ReopeningsOf::Deal(key) => {
+                query.push(" AND r.deal_key = ").push_bind(key);
+            }
+        }
+        query.push(" ORDER BY d.id, r.reopened_at");
+        let rows = query.build().fetch_all(&mut *self).await?;
+        rows.iter().map(decode_reopening).collect()
     }
 
     async fn deal_by_id(&mut self, id: &str) -> Result<Option<Deal>> {
@@ -703,11 +759,13 @@ impl LedgerStore for PgStore {
             time_entries.push(decode_time_entry(&row, 0, &deal.id)?);
         }
         drop(rows);
+        let reopenings = tx.reopenings_of(ReopeningsOf::Deal(key)).await?;
         tx.commit().await?;
         Ok(Some(DealDetail {
             deal,
             events,
             time_entries,
+            reopenings,
         }))
     }
 
@@ -724,9 +782,9 @@ impl LedgerStore for PgStore {
         Ok(deals)
     }
 
-    async fn add_stage_event(&self, event: &StageEvent) -> Result<bool> {
+    async fn add_stage_event(&self, event: &StageEvent, stages: &Stages) -> Result<bool> {
         let mut tx = self.pool.begin().await?;
-        let inserted = ops::add_stage_event(&mut *tx, event).await?;
+        let inserted = ops::add_stage_event(&mut *tx, event, stages).await?;
         tx.commit().await?;
         Ok(inserted)
     }
@@ -741,6 +799,13 @@ impl LedgerStore for PgStore {
         let mut tx = self.pool.begin().await?;
         ops::close_deal(&mut *tx, id, outcome, closed_at, lost_reason).await?;
         Ok(tx.commit().await?)
+    }
+
+    async fn reopen_deal(&self, id: &DealId, at: Timestamp, reason: &str) -> Result<Reopening> {
+        let mut tx = self.pool.begin().await?;
+        let reopening = ops::reopen_deal(&mut *tx, id, at, reason).await?;
+        tx.commit().await?;
+        Ok(reopening)
     }
 
     async fn add_time_entry(&self, entry: &TimeEntry) -> Result<bool> {
@@ -829,6 +894,7 @@ impl LedgerStore for PgStore {
             }
         }
         drop(rows);
+        let reopenings = tx.reopenings_of(ReopeningsOf::Deals(filter)).await?;
         tx.commit().await?;
 
         let ledger = Ledger {
@@ -836,6 +902,7 @@ impl LedgerStore for PgStore {
             deals: deals.into_iter().map(|(_, deal)| deal).collect(),
             events: in_deal_order(events),
             time_entries: in_deal_order(time_entries),
+            reopenings,
         };
         tracing::debug!(
             deals = ledger.deals.len(),
@@ -856,6 +923,7 @@ impl LedgerStore for PgStore {
             deals: count(1)?,
             events: count(2)?,
             time_entries: count(3)?,
+            reopenings: count(4)?,
         })
     }
 

@@ -3,7 +3,8 @@
 
 /// Rows per table, in the order of [`Counts`](crate::Counts)' fields.
 pub(crate) const COUNT_ROWS: &str = "SELECT (SELECT count(*) FROM clients), (SELECT count(*) FROM deals), \
-     (SELECT count(*) FROM stage_events), (SELECT count(*) FROM time_entries)";
+     (SELECT count(*) FROM stage_events), (SELECT count(*) FROM time_entries), \
+     (SELECT count(*) FROM reopenings)";
 
 /// Columns written when a deal is inserted or rewritten, in bind order; `id` is the conflict key.
 pub(crate) const DEAL_WRITE_COLUMNS: [&str; 13] = [
@@ -29,6 +30,20 @@ pub(crate) const EVENT_WRITE_COLUMNS: [&str; 3] = ["deal_key", "entered_at", "st
 
 pub(crate) const ENTRY_WRITE_COLUMNS: [&str; 5] =
     ["deal_key", "started_at", "category", "minutes", "note"];
+
+pub(crate) const REOPENING_WRITE_COLUMNS: [&str; 6] = [
+    "deal_key",
+    "reopened_at",
+    "reason",
+    "outcome",
+    "closed_at",
+    "lost_reason",
+];
+
+/// The reopenings of the deals that match a filter (pushed after it, on the alias `d`) or of
+/// one deal (`AND r.deal_key = ?`), decoded by `codec::decode_reopening`.
+pub(crate) const SELECT_REOPENINGS: &str = "SELECT d.id, r.reopened_at, r.reason, r.outcome, \
+     r.closed_at, r.lost_reason FROM reopenings r JOIN deals d ON d.key = r.deal_key WHERE 1 = 1";
 
 /// `ON CONFLICT (key) DO UPDATE SET c = excluded.c, … WHERE t.c <distinct> excluded.c OR …`:
 /// the rewrite happens only when a value differs, so re-importing identical rows writes nothing

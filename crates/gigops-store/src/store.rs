@@ -4,7 +4,9 @@ use std::collections::HashSet;
 use std::future::Future;
 use std::path::Path;
 
-use gigops_core::{Client, Deal, DealId, Ledger, Outcome, StageEvent, TimeEntry};
+use gigops_core::{
+    Client, Deal, DealId, Ledger, Outcome, Reopening, StageEvent, Stages, TimeEntry,
+};
 use jiff::Timestamp;
 
 use crate::error::Result;
@@ -41,13 +43,21 @@ pub trait LedgerStore: Send + Sync {
     /// The deals the filter matches, by `opened_at`, then id.
     fn list_deals(&self, filter: &DealFilter) -> impl Future<Output = Result<Vec<Deal>>> + Send;
 
-    /// Records that a deal entered a stage; `NotFound` when the deal does not exist. Returns
-    /// `false` when the identical event was already recorded, which changes nothing.
-    fn add_stage_event(&self, event: &StageEvent) -> impl Future<Output = Result<bool>> + Send;
+    /// Records that a deal entered a stage of `stages`; `NotFound` when the deal does not
+    /// exist, `Invalid` when it is closed and may not enter that stage (`Deal::check_move`: a
+    /// won deal goes on only to `signed` and the stages after it, a lost deal nowhere).
+    /// Returns `false` when the identical event was already recorded, which changes nothing.
+    fn add_stage_event(
+        &self,
+        event: &StageEvent,
+        stages: &Stages,
+    ) -> impl Future<Output = Result<bool>> + Send;
 
     /// Sets a deal's outcome, closing instant and lost reason; `NotFound` when the deal does
-    /// not exist, `Invalid` when the result is incoherent (closing as `open`, a lost reason on
-    /// a won deal, closing before the deal opened).
+    /// not exist, `Invalid` when it may not close so (`Deal::check_close`: it is already
+    /// closed, other than a won retainer that ends; closing as `open`; closing before it
+    /// opened) or the result is incoherent (a lost reason on a won deal).
+    /// The message names the deal, how it closed and when.
     fn close_deal(
         &self,
         id: &DealId,
@@ -55,6 +65,17 @@ pub trait LedgerStore: Send + Sync {
         closed_at: Timestamp,
         lost_reason: Option<String>,
     ) -> impl Future<Output = Result<()>> + Send;
+
+    /// Reopens a closed deal at `at`, saying why: the deal is open again, and the returned
+    /// reopening (stored with it) keeps the outcome, closing instant and lost reason it had.
+    /// `NotFound` when the deal does not exist; `Invalid` when it is open, the reason is blank
+    /// or `at` is before it closed.
+    fn reopen_deal(
+        &self,
+        id: &DealId,
+        at: Timestamp,
+        reason: &str,
+    ) -> impl Future<Output = Result<Reopening>> + Send;
 
     /// Logs time on a deal; `NotFound` when the deal does not exist. Returns `false` when the
     /// identical entry was already logged; `Conflict` when an entry of the same deal, start
@@ -72,8 +93,11 @@ pub trait LedgerStore: Send + Sync {
     /// Clients are upserted by name and deals by id; clients named by deals but not listed are
     /// created with the defaults of [`add_deal`](Self::add_deal); stage events are inserted,
     /// ignoring those already stored; time entries are upserted on (deal, started_at,
-    /// category). When a key repeats within the ledger, the last record wins. Events and
-    /// entries may refer to deals already stored; one that refers to no deal is `NotFound`.
+    /// category), reopenings on (deal, reopened_at). When a key repeats within the ledger, the
+    /// last record wins. Events, entries and reopenings may refer to deals already stored; one
+    /// that refers to no deal is `NotFound`. The lifecycle rules of `close_deal`,
+    /// `add_stage_event` and `reopen_deal` do not apply: an import writes the state its files
+    /// hold, as a restore does.
     /// Rows equal to what is stored are not rewritten, so importing the same ledger twice
     /// reports everything unchanged the second time.
     fn import(&self, ledger: &Ledger) -> impl Future<Output = Result<ImportCounts>> + Send;
@@ -308,8 +332,12 @@ impl LedgerStore for Store {
         delegate!(self, s => s.list_deals(filter))
     }
 
-    async fn add_stage_event(&self, event: &StageEvent) -> Result<bool> {
-        delegate!(self, s => s.add_stage_event(event))
+    async fn add_stage_event(&self, event: &StageEvent, stages: &Stages) -> Result<bool> {
+        delegate!(self, s => s.add_stage_event(event, stages))
+    }
+
+    async fn reopen_deal(&self, id: &DealId, at: Timestamp, reason: &str) -> Result<Reopening> {
+        delegate!(self, s => s.reopen_deal(id, at, reason))
     }
 
     async fn close_deal(

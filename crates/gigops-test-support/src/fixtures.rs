@@ -184,6 +184,7 @@ pub fn sample_ledger() -> Ledger {
         deals,
         events,
         time_entries,
+        reopenings: Vec::new(),
     }
 }
 
@@ -221,6 +222,7 @@ pub fn bulk_ledger(deals: usize, events_per_deal: usize, entries_per_deal: usize
         deals: Vec::with_capacity(deals),
         events: Vec::with_capacity(deals * events_per_deal),
         time_entries: Vec::with_capacity(deals * entries_per_deal),
+        reopenings: Vec::new(),
     };
     for i in 0..deals {
         let id = deal_id(&format!("D-{i:07}"));

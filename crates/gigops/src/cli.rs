@@ -70,6 +70,7 @@ pub enum Command {
     Accept(Box<AcceptArgs>),
     /// Milestones accepted and ready to invoice
     Milestones {
+        /// Only this deal's milestones [default: every deal's]
         #[arg(long, value_name = "DEAL")]
         deal: Option<String>,
     },
@@ -78,6 +79,7 @@ pub enum Command {
     Config(ConfigCommand),
     /// Print a shell completion script
     Completions {
+        /// The shell to complete in
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
@@ -106,20 +108,28 @@ pub struct DemoArgs {
 pub enum ClientCommand {
     /// Add a client
     Add {
+        /// The client's name, as documents address them
         name: String,
+        /// The currency of their deals, ISO 4217 (USD, EUR, CNY, …)
         #[arg(long)]
         currency: String,
+        /// The language of their documents: en or zh-CN
         #[arg(long, default_value = "en")]
         locale: Lang,
+        /// Their IANA time zone, e.g. Asia/Shanghai
         #[arg(long, default_value = "UTC")]
         time_zone: String,
+        /// Where they came from: Upwork, Toptal, 码市, direct, … (kept as written)
         #[arg(long)]
         platform: Option<String>,
     },
     /// List clients
     List,
     /// Show one client
-    Show { name: String },
+    Show {
+        /// The client's name
+        name: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -128,24 +138,35 @@ pub enum DealCommand {
     Add(DealAddArgs),
     /// List deals
     List {
+        /// Only deals of this platform (whatever the case of its letters)
         #[arg(long)]
         platform: Option<String>,
+        /// Only deals with this outcome: open, won or lost
         #[arg(long)]
         outcome: Option<Outcome>,
     },
-    /// Show a deal with its stage history and time entries
-    Show { id: String },
-    /// Record that a deal entered a stage
-    Move {
+    /// Show a deal with its stage history, reopenings and time entries
+    Show {
+        /// The deal's id
         id: String,
+    },
+    /// Record that a deal entered a stage (a won deal only goes on to delivery; a lost one
+    /// nowhere)
+    Move {
+        /// The deal's id
+        id: String,
+        /// One of the configured stages (lead, responded, proposal, …)
         stage: String,
         /// When [default: now]
         #[arg(long, value_name = "DATE")]
         at: Option<String>,
     },
-    /// Close a deal won or lost
+    /// Close a deal won or lost (a won retainer closed lost has ended); a closed deal is not
+    /// closed again
     Close {
+        /// The deal's id
         id: String,
+        /// won or lost
         #[arg(value_parser = ["won", "lost"])]
         outcome: String,
         /// When [default: now]
@@ -155,6 +176,17 @@ pub enum DealCommand {
         #[arg(long)]
         reason: Option<String>,
     },
+    /// Reopen a closed deal, saying why: it is open again, and how it had closed is kept
+    Reopen {
+        /// The deal's id
+        id: String,
+        /// Why it is reopened (shown in `deal show`)
+        #[arg(long, value_name = "TEXT")]
+        reason: String,
+        /// When [default: now]
+        #[arg(long, value_name = "DATE")]
+        at: Option<String>,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -162,16 +194,20 @@ pub struct DealAddArgs {
     /// Deal id, e.g. D-0042
     #[arg(long)]
     pub id: String,
+    /// The client's name; a new client is created with the deal's currency
     #[arg(long)]
     pub client: String,
-    /// upwork, toptal, 码市, oss-crowdsourcing, direct, …
+    /// Upwork, Toptal, 码市, oss-crowdsourcing, direct, … (kept as written; the case of its
+    /// letters does not make another platform)
     #[arg(long)]
     pub platform: String,
+    /// project, retainer, consulting or sponsorship
     #[arg(long, default_value = "project")]
     pub kind: DealKind,
     /// Value in major units, e.g. 4800.00
     #[arg(long)]
     pub value: String,
+    /// ISO 4217 currency of the value (USD, EUR, CNY, …)
     #[arg(long)]
     pub currency: String,
     /// When the deal was opened [default: now]
@@ -180,10 +216,13 @@ pub struct DealAddArgs {
     /// The stage it starts in [default: the first configured stage]
     #[arg(long)]
     pub stage: Option<String>,
+    /// How good the technical document sent with the proposal was, 0 to 1
     #[arg(long, value_name = "0..1")]
     pub tech_doc_score: Option<String>,
+    /// How good the GitHub profile shown was, 0 to 1
     #[arg(long, value_name = "0..1")]
     pub github_score: Option<String>,
+    /// How good the demo shown was, 0 to 1
     #[arg(long, value_name = "0..1")]
     pub demo_score: Option<String>,
 }
@@ -192,14 +231,18 @@ pub struct DealAddArgs {
 pub enum TimeCommand {
     /// Log time on a deal
     Add {
+        /// The deal's id
         deal: String,
+        /// Minutes spent, more than 0
         #[arg(long, allow_negative_numbers = true)]
         minutes: String,
+        /// coding, communication, testing, docs, negotiation or admin
         #[arg(long)]
         category: TimeCategory,
         /// When the work started [default: now]
         #[arg(long, value_name = "DATE")]
         at: Option<String>,
+        /// What it was for
         #[arg(long)]
         note: Option<String>,
     },
@@ -214,13 +257,17 @@ pub struct ImportArgs {
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum ExportFormat {
+    /// CSV with a header row
     Csv,
+    /// A JSON array of objects
     Json,
 }
 
 #[derive(Debug, Args)]
 pub struct ExportArgs {
+    /// The directory to write clients, deals, stage_events, time_entries and reopenings into
     pub dir: PathBuf,
+    /// The files' format
     #[arg(long, value_enum, default_value = "csv")]
     pub format: ExportFormat,
 }
@@ -233,6 +280,7 @@ pub struct ScopeArgs {
     /// Deals opened on or before this date (a bare date includes the whole day)
     #[arg(long, value_name = "DATE")]
     pub to: Option<String>,
+    /// Only deals of this platform (whatever the case of its letters)
     #[arg(long)]
     pub platform: Option<String>,
 }
@@ -245,6 +293,7 @@ pub enum ReportCommand {
     Market {
         #[command(flatten)]
         scope: ScopeArgs,
+        /// The report's language: en or zh-CN [default: report.lang]
         #[arg(long)]
         lang: Option<Lang>,
         /// Output file(s); the format follows the extension (.html or .pdf)
@@ -260,6 +309,7 @@ pub enum DbCommand {
     Migrate,
     /// Copy a live SQLite store consistently to FILE
     Backup {
+        /// The copy to write
         file: PathBuf,
         /// Replace FILE if it exists
         #[arg(long)]
@@ -297,6 +347,7 @@ pub enum GateCommand {
     Deliverables(DeliverablesArgs),
     /// Coverage, tests, findings and debt of a deal's recorded gate runs over time
     Trend {
+        /// The deal whose runs to show
         #[arg(long)]
         deal: String,
         /// Only the runs recorded against this milestone
@@ -319,6 +370,7 @@ pub struct DeliverablesArgs {
     /// The project's name, for the title
     #[arg(long)]
     pub project: Option<String>,
+    /// The checklist's language: en or zh-CN [default: report.lang]
     #[arg(long)]
     pub lang: Option<Lang>,
     /// Write deliverables.md, .html and .pdf into DIR (all or none)
@@ -392,11 +444,13 @@ pub enum QuoteCommand {
     Schema,
     /// List the saved quotes, of one deal or of all
     List {
+        /// Only this deal's quotes
         #[arg(long, value_name = "DEAL")]
         deal: Option<String>,
     },
     /// Show a saved quote: the latest version, or the one given
     Show {
+        /// The deal's id
         deal: String,
         /// The version [default: the latest]
         #[arg(value_name = "VERSION")]
@@ -404,7 +458,9 @@ pub enum QuoteCommand {
     },
     /// Mark a version of a deal's quote accepted by the client (and no other version)
     Accept {
+        /// The deal's id
         deal: String,
+        /// The version accepted
         #[arg(value_name = "VERSION")]
         number: u32,
         /// When it was accepted [default: now]
@@ -485,6 +541,7 @@ pub struct ProposalArgs {
     /// The issue date; the quote's validity runs from it [default: today]
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub date: Option<jiff::civil::Date>,
+    /// The proposal's language: en or zh-CN [default: report.lang]
     #[arg(long)]
     pub lang: Option<Lang>,
     /// Output file(s); the format follows the extension (.html or .pdf)
@@ -505,18 +562,27 @@ pub enum SowCommand {
         output: Option<PathBuf>,
     },
     /// Check a SOW: its structure and its meaning, every problem at once; exit 2 when any
-    Check { file: PathBuf },
+    Check {
+        /// The SOW file (YAML)
+        file: PathBuf,
+    },
     /// Print the JSON Schema of the SOW file
     Schema,
     /// What changed between two versions of a SOW, by meaning: the basis of a change request
-    Diff { old: PathBuf, new: PathBuf },
+    Diff {
+        /// The earlier version of the SOW
+        old: PathBuf,
+        /// The later version
+        new: PathBuf,
+    },
     /// Render a SOW as self-contained HTML, PDF or Markdown (by the file name's extension)
     Render {
+        /// The SOW file (YAML)
         file: PathBuf,
         /// Where to write: .html, .pdf or .md; repeatable [default: sow.html and sow.pdf]
         #[arg(short, long, value_name = "FILE")]
         output: Vec<PathBuf>,
-        /// [default: the SOW's governing language]
+        /// The document's language: en or zh-CN [default: the SOW's governing language]
         #[arg(long)]
         lang: Option<Lang>,
         /// Signatures to show in the signature block [default: FILE.signatures.json if present]
@@ -526,9 +592,12 @@ pub enum SowCommand {
     /// Sign a SOW: record the signer, the time and the SHA-256 of the SOW and of its rendered
     /// document, in FILE.signatures.json (and in the ledger with --deal)
     Sign {
+        /// The SOW file (YAML)
         file: PathBuf,
+        /// Who signs, by name
         #[arg(long)]
         signer: String,
+        /// The signer's side: provider or client
         #[arg(long, value_parser = ["provider", "client"])]
         role: String,
         /// The language of the document signed [default: the SOW's governing language]
@@ -543,25 +612,31 @@ pub enum SowCommand {
     },
     /// Check that a signed SOW is unchanged since every signature; exit 1 when it changed
     Verify {
+        /// The SOW file (YAML)
         file: PathBuf,
-        /// [default: FILE.signatures.json]
+        /// The signatures to check [default: FILE.signatures.json]
         #[arg(long, value_name = "FILE")]
         signatures: Option<PathBuf>,
     },
     /// Export the service levels for the SLA monitor and other tools
     Slo {
+        /// The SOW file (YAML)
         file: PathBuf,
+        /// The format to export
         #[arg(long, value_enum, default_value_t = SloFormat::Openslo)]
         format: SloFormat,
     },
     /// Attach a SOW to a deal as its next version
     Attach {
+        /// The SOW file (YAML)
         file: PathBuf,
+        /// The deal to attach it to
         #[arg(long, value_name = "DEAL")]
         deal: String,
     },
     /// List the SOW versions attached to deals
     List {
+        /// Only this deal's versions
         #[arg(long, value_name = "DEAL")]
         deal: Option<String>,
     },
@@ -598,7 +673,7 @@ pub struct AcceptArgs {
     /// Where to write the checklist: .md, .html or .pdf; repeatable
     #[arg(short, long, value_name = "FILE")]
     pub output: Vec<PathBuf>,
-    /// [default: the SOW's governing language]
+    /// The checklist's language: en or zh-CN [default: the SOW's governing language]
     #[arg(long)]
     pub lang: Option<Lang>,
     /// When the evaluation happens [default: now]
@@ -608,4 +683,56 @@ pub struct AcceptArgs {
     /// content)
     #[arg(long, value_name = "DEAL")]
     pub deal: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::Cli;
+
+    /// Every subcommand and every argument says what it is: help that is missing, empty, or
+    /// only a `[default: …]` note is listed, with the command it belongs to.
+    #[test]
+    fn every_command_and_argument_has_help() {
+        let mut missing = Vec::new();
+        let mut command = Cli::command();
+        command.build();
+        walk(&command, "gigops", &mut missing);
+        assert!(
+            missing.is_empty(),
+            "without help text:\n  {}",
+            missing.join("\n  ")
+        );
+    }
+
+    fn says_something(help: Option<&clap::builder::StyledStr>) -> bool {
+        help.is_some_and(|help| {
+            let text = help.to_string();
+            let text = text.trim();
+            !text.is_empty() && !text.starts_with('[')
+        })
+    }
+
+    fn walk(command: &clap::Command, path: &str, missing: &mut Vec<String>) {
+        for arg in command.get_arguments() {
+            if arg.is_hide_set() {
+                continue;
+            }
+            if !says_something(arg.get_help()) {
+                let name = match arg.get_long() {
+                    Some(long) => format!("--{long}"),
+                    None => arg.get_id().to_string(),
+                };
+                missing.push(format!("{path} {name}"));
+            }
+        }
+        for sub in command.get_subcommands() {
+            let path = format!("{path} {}", sub.get_name());
+            if !says_something(sub.get_about()) {
+                missing.push(path.clone());
+            }
+            walk(sub, &path, missing);
+        }
+    }
 }

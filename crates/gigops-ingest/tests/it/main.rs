@@ -308,6 +308,11 @@ fn sample_sources(format: Format) -> Vec<Source> {
                 Format::Csv,
                 "deal_id,started_at,minutes,category,note\nD-1,2025-02-02T01:00:00Z,95,coding,\"接口, 第一版\"\nD-1,2025-02-02T01:00:00Z,15,communication,\n",
             ),
+            source(
+                Table::Reopenings,
+                Format::Csv,
+                "deal_id,reopened_at,reason,outcome,closed_at,lost_reason\nD-3,2025-03-01,\"client came back, new budget\",lost,2025-02-20T09:00:00Z,price too high\n",
+            ),
         ],
         &[],
     )
@@ -334,6 +339,11 @@ fn export_then_import_round_trips_exactly() {
             Some("budget cut, \"Q2\"")
         );
         assert_eq!(ledger.time_entries[0].note.as_deref(), Some("接口, 第一版"));
+        assert_eq!(ledger.reopenings[0].reason, "client came back, new budget");
+        assert_eq!(
+            ledger.reopenings[0].lost_reason.as_deref(),
+            Some("price too high")
+        );
         for table in Table::ALL {
             let mut again = Vec::new();
             write_table(table, format, &ledger, &mut again).unwrap();
@@ -361,4 +371,36 @@ fn csv_and_json_carry_the_same_ledger() {
         deals_json.contains("\"tech_doc_score\":0.8"),
         "{deals_json}"
     );
+}
+
+#[test]
+fn reopenings_are_checked_like_every_other_row() {
+    let header = "deal_id,reopened_at,reason,outcome,closed_at,lost_reason";
+    let reopenings = format!(
+        "{header}
+D-1,2025-03-01,client came back,lost,2025-02-20,price
+D-1,2025-03-01,again,lost,2025-02-20,
+D-1,2025-03-02,,won,2025-02-20,
+D-1,2025-01-01,too early,won,2025-02-20,
+D-1,2025-03-05,odd,open,2025-02-20,
+D-1,2025-03-06,reason on a won deal,won,2025-02-20,price
+D-9,2025-03-07,unknown deal,lost,2025-02-20,
+"
+    );
+    let deals = format!("{DEALS_HEADER}\nD-1,Acme,upwork,project,USD,100,2025-01-06,open,,,,,\n");
+    let found = problems(&[
+        source(Table::Deals, Format::Csv, &deals),
+        source(Table::Reopenings, Format::Csv, &reopenings),
+    ]);
+    assert_problem(
+        &found,
+        "reopenings.csv:3: reopened_at:",
+        "duplicate reopening",
+    );
+    assert_problem(&found, "reopenings.csv:4: reason:", "a value is required");
+    assert_problem(&found, "reopenings.csv:5: reopened_at:", "before it closed");
+    assert_problem(&found, "reopenings.csv:6: outcome:", "won or lost");
+    assert_problem(&found, "reopenings.csv:7: lost_reason:", "only a lost deal");
+    assert_problem(&found, "reopenings.csv:8: deal_id:", "unknown deal D-9");
+    assert_eq!(found.len(), 6, "{found:#?}");
 }

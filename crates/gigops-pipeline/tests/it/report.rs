@@ -7,7 +7,7 @@
 //! |------|----------|------------|----------------|-------------------------------|
 //! | D-01 | direct   | project    | 1_000_000 USD  | won                           |
 //! | D-02 | direct   | retainer   |   600_000 USD  | lost after signed → churned   |
-//! | D-03 | upwork   | project    |   200_000 USD  | lost, price too high          |
+//! | D-03 | Upwork   | project    |   200_000 USD  | lost, price too high          |
 //! | D-04 | upwork   | retainer   |   300_100 USD  | lost before signed, no reason |
 //! | D-05 | upwork   | consulting |    50_002 USD  | won                           |
 //! | D-06 | 码市     | project    | 3_000_000 CNY  | open                          |
@@ -272,6 +272,7 @@ fn ledger() -> Ledger {
         deals,
         events,
         time_entries,
+        reopenings: Vec::new(),
     }
 }
 
@@ -416,6 +417,8 @@ fn cycle_time() {
     assert_eq!(r.cycle_hours.n, 3);
     close_opt(r.cycle_hours.median, 96.0);
     close_opt(r.cycle_hours.p90, 177.6);
+    close_opt(r.cycle_hours.median_days, 4.0);
+    close_opt(r.cycle_hours.p90_days, 7.4);
 }
 
 #[test]
@@ -454,6 +457,9 @@ fn win_rates_and_churn() {
     // Won: D-01, D-05, D-10 and the churned retainer D-02. Lost: D-03, D-04 (a retainer that
     // never reached signed is lost, not churned), D-07, D-08.
     close_opt(r.win_rate, 0.5);
+    // D-06 and D-09 are open.
+    assert_eq!((r.won, r.lost, r.open, r.reopened), (4, 4, 2, 0));
+    assert!(r.platforms.iter().all(|p| p.closed == p.won + p.lost));
     let rows: Vec<(&str, usize, usize, usize)> = r
         .platforms
         .iter()
@@ -464,7 +470,8 @@ fn win_rates_and_churn() {
         [
             ("direct", 3, 2, 0),
             ("toptal", 1, 1, 0),
-            ("upwork", 4, 1, 3),
+            // D-03, the earliest Upwork deal, spells it so; D-04, D-05 and D-08 `upwork`.
+            ("Upwork", 4, 1, 3),
             ("码市", 2, 0, 1)
         ]
     );
@@ -476,9 +483,9 @@ fn win_rates_and_churn() {
     assert_eq!(
         by_platform,
         [
+            ("Upwork", Some(0.25)),
             ("direct", Some(1.0)),
             ("toptal", Some(1.0)),
-            ("upwork", Some(0.25)),
             ("码市", Some(0.0))
         ]
     );
@@ -491,12 +498,15 @@ fn win_rates_and_churn() {
         lost,
         [("price too high", 2), ("budget cut", 1), ("unspecified", 1)]
     );
+    let shares: Vec<f64> = r.lost_reasons.iter().map(|c| c.share).collect();
+    assert_eq!(shares, [0.5, 0.25, 0.25]);
     let churn: Vec<(&str, usize)> = r
         .churn_reasons
         .iter()
         .map(|c| (c.reason.as_str(), c.count))
         .collect();
     assert_eq!(churn, [("hired in-house", 1)]);
+    assert_eq!(r.churn_reasons[0].share, 1.0);
 }
 
 #[test]
@@ -527,11 +537,11 @@ fn value_bands_in_minor_units() {
             ),
             ("direct", "retainer", "USD", 1, 600_000, 600_000, 600_000),
             ("toptal", "consulting", "USD", 1, 150_000, 150_000, 150_000),
-            ("upwork", "consulting", "USD", 1, 50_002, 50_002, 50_002),
+            ("Upwork", "consulting", "USD", 1, 50_002, 50_002, 50_002),
             // [200_000, 250_050]: p25 = 200_000 + 50_050/4 = 212_512.5 → 212_513;
             // p50 = 225_025; p75 = 237_537.5 → 237_538.
-            ("upwork", "project", "USD", 2, 212_513, 225_025, 237_538),
-            ("upwork", "retainer", "USD", 1, 300_100, 300_100, 300_100),
+            ("Upwork", "project", "USD", 2, 212_513, 225_025, 237_538),
+            ("Upwork", "retainer", "USD", 1, 300_100, 300_100, 300_100),
             // [3_000_000, 5_000_001]: + 2_000_001·(1/4, 1/2, 3/4) = 3_500_000.25,
             // 4_000_000.5, 4_500_000.75 → 3_500_000, 4_000_001, 4_500_001.
             ("码市", "project", "CNY", 2, 3_500_000, 4_000_001, 4_500_001),
@@ -594,6 +604,10 @@ fn logged_time() {
         ]
     );
     assert_eq!(time.effective_rates[0].platform, "direct");
+    assert_eq!(
+        (time.won_deals_with_time, time.won_deals_without_time),
+        (3, 1)
+    );
     assert_eq!(time.effective_rates[0].currency, "USD");
 
     // Quartiles of the three USD rates with time (12_501, 200_000, 222_222); D-10 has none.
@@ -630,8 +644,8 @@ fn too_few_deals_for_drivers() {
 
 #[test]
 fn platform_scope_is_normalised() {
-    let r = pipeline_report(&ledger(), &options(Some(" Upwork ")));
-    assert_eq!(r.scope.platform.as_deref(), Some("upwork"));
+    let r = pipeline_report(&ledger(), &options(Some(" UPWORK ")));
+    assert_eq!(r.scope.platform.as_deref(), Some("Upwork"));
     // D-03, D-04, D-05, D-08.
     assert_eq!(r.deals, 4);
     assert_eq!(r.stages[0].reached, 4);
@@ -712,6 +726,10 @@ fn json_keys_are_the_documented_ones() {
         "stages",
         "cycle_hours",
         "win_rate",
+        "won",
+        "lost",
+        "open",
+        "reopened",
         "win_rate_by_platform",
         "platforms",
         "bottleneck",
@@ -736,4 +754,108 @@ fn json_keys_are_the_documented_ones() {
     ] {
         assert!(json["stages"][0]["hours"].get(key).is_some(), "{key}");
     }
+}
+
+#[test]
+fn a_platform_is_shown_as_its_earliest_deal_spells_it_whatever_the_case() {
+    let mut ledger = ledger();
+    // D-10 (opened 03-20) and D-12 (out of scope) are toptal; two more spell it otherwise.
+    let mut later = ledger
+        .deals
+        .iter()
+        .find(|d| d.id.as_str() == "D-10")
+        .unwrap()
+        .clone();
+    later.id = gigops_core::DealId::parse("D-13").unwrap();
+    later.platform = gigops_core::Platform::parse("TOPTAL").unwrap();
+    later.opened_at = ts("2025-03-25T00:00:00Z");
+    let mut earliest = later.clone();
+    earliest.id = gigops_core::DealId::parse("D-00").unwrap();
+    earliest.platform = gigops_core::Platform::parse("Toptal").unwrap();
+    earliest.opened_at = ts("2025-03-02T00:00:00Z");
+    ledger.deals.extend([later, earliest]);
+
+    let r = pipeline_report(&ledger, &options(None));
+    let row = r.platforms.iter().find(|p| p.platform == "Toptal").unwrap();
+    assert_eq!(
+        (row.deals, row.won),
+        (3, 3),
+        "one platform, three spellings"
+    );
+    assert_eq!(r.platforms.len(), 4);
+    // In key order: direct, toptal, upwork, 码市.
+    let names: Vec<&str> = r.platforms.iter().map(|p| p.platform.as_str()).collect();
+    assert_eq!(names, ["direct", "Toptal", "Upwork", "码市"]);
+    assert!(r.win_rate_by_platform.contains_key("Toptal"));
+    assert!(!r.win_rate_by_platform.contains_key("toptal"));
+    assert!(
+        r.value_bands
+            .iter()
+            .any(|b| b.platform == "Toptal" && b.n == 3)
+    );
+    let rate = r
+        .time
+        .effective_rates
+        .iter()
+        .find(|e| e.deal_id == "D-10")
+        .unwrap();
+    assert_eq!(rate.platform, "Toptal");
+
+    // A scope written any way names the platform as its deals do.
+    let scoped = pipeline_report(&ledger, &options(Some("toptal")));
+    assert_eq!(scoped.scope.platform.as_deref(), Some("Toptal"));
+    assert_eq!(scoped.deals, 3);
+    let none = pipeline_report(&ledger, &options(Some("Fiverr")));
+    assert_eq!(none.scope.platform.as_deref(), Some("Fiverr"));
+    assert_eq!(none.deals, 0);
+}
+
+#[test]
+fn the_time_a_reopened_deal_spent_closed_is_no_part_of_any_duration() {
+    use gigops_core::{Outcome, Reopening};
+    // UTC, no holidays. D-R: lead Mon 2025-03-03, proposal Tue 03-04, lost Wed 03-05,
+    // reopened Mon 03-17, signed Tue 03-18 (all at 00:00).
+    let deal = DealSpec {
+        id: "D-R",
+        platform: "direct",
+        kind: DealKind::Project,
+        minor: 100_000,
+        currency: Currency::USD,
+        opened: "2025-03-03T00:00:00Z",
+        outcome: Outcome::Won,
+        closed: Some("2025-03-18T00:00:00Z"),
+        reason: None,
+        scores: [None; 3],
+    }
+    .build();
+    let ledger = Ledger {
+        clients: Vec::new(),
+        deals: vec![deal],
+        events: vec![
+            event("D-R", "lead", "2025-03-03T00:00:00Z"),
+            event("D-R", "proposal", "2025-03-04T00:00:00Z"),
+            event("D-R", "signed", "2025-03-18T00:00:00Z"),
+        ],
+        time_entries: Vec::new(),
+        reopenings: vec![Reopening {
+            deal_id: gigops_core::DealId::parse("D-R").unwrap(),
+            reopened_at: ts("2025-03-17T00:00:00Z"),
+            reason: "the client came back".into(),
+            outcome: Outcome::Lost,
+            closed_at: ts("2025-03-05T00:00:00Z"),
+            lost_reason: Some("price too high".into()),
+        }],
+    };
+    let r = pipeline_report(&ledger, &PipelineOptions::default());
+    assert_eq!(
+        (r.won, r.lost, r.reopened),
+        (1, 0, 1),
+        "counted as it is now"
+    );
+    assert!(r.lost_reasons.is_empty());
+    let proposal = &r.stages[2];
+    // Tue → Wed (24 h) and Mon → Tue (24 h); the twelve days closed are not counted.
+    close_opt(proposal.hours.max, 48.0);
+    close_opt(proposal.business_days.max, 2.0);
+    close_opt(r.cycle_hours.median, 72.0);
 }

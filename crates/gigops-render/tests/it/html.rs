@@ -224,6 +224,7 @@ fn hostile_user_text_is_escaped() {
         ReasonCount {
             reason: hostile.into(),
             count: 9,
+            share: 0.3,
         },
     );
     report.platforms[0].platform = r#""><img src=x onerror=alert(2)>"#.into();
@@ -304,4 +305,145 @@ fn output_is_deterministic() {
     let a = market_report_html_on(&report(), Lang::ZhCn, None, GENERATED).unwrap();
     let b = market_report_html_on(&report(), Lang::ZhCn, None, GENERATED).unwrap();
     assert_eq!(a, b);
+}
+
+/// Every figure a reader sees in the market report — in its tables, its headline figures and
+/// the labels of its charts — is a number of the pipeline report's JSON (`report pipeline
+/// --json`), formatted: nothing is computed while rendering. The axis ticks of the charts
+/// (round numbers of a scale, not of the data) and dates are not figures.
+#[test]
+fn every_figure_in_the_html_is_a_number_of_the_json() {
+    let report = report();
+    let json = serde_json::to_value(&report).unwrap();
+    let mut renderings = std::collections::BTreeSet::new();
+    renderings_of(&json, "", None, &mut renderings);
+    for lang in [Lang::En, Lang::ZhCn] {
+        let html = market_report_html_on(&report, lang, None, GENERATED).unwrap();
+        let text = visible_text(&html);
+        let found = figures(&text);
+        assert!(
+            found.len() > 250,
+            "{lang}: only {} figures found",
+            found.len()
+        );
+        let strays: Vec<&String> = found.iter().filter(|f| !renderings.contains(*f)).collect();
+        assert!(
+            strays.is_empty(),
+            "{lang}: figures that are not in the JSON: {strays:?}"
+        );
+    }
+    // And the check bites: a share computed by the renderer would not be in the JSON.
+    let mut tampered = report.clone();
+    tampered.lost_reasons[0].share = 0.123_456;
+    let html = market_report_html_on(&tampered, Lang::En, None, GENERATED).unwrap();
+    assert!(figures(&visible_text(&html)).contains(&"12.3%".to_string()));
+    assert!(!renderings.contains("12.3%"));
+}
+
+/// Every way the renderer may show a JSON number (`format::count`, `decimal` with 1 or 3
+/// places, `percent`, and minor units of the sibling `currency` as money), sign dropped.
+fn renderings_of(
+    value: &serde_json::Value,
+    key: &str,
+    currency: Option<&str>,
+    out: &mut std::collections::BTreeSet<String>,
+) {
+    use gigops_render::format;
+    match value {
+        serde_json::Value::Number(number) => {
+            let x = number.as_f64().unwrap().abs();
+            if x.fract() == 0.0 {
+                out.insert(format::count(x as usize));
+            }
+            out.insert(format::decimal(Some(x), 1));
+            out.insert(format::decimal(Some(x), 3));
+            out.insert(format::percent(Some(x)));
+            if let (Some(code), true) = (currency, key.contains("minor")) {
+                out.insert(format::money_amount(x as i64, code).unwrap());
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for item in items {
+                renderings_of(item, key, currency, out);
+            }
+        }
+        serde_json::Value::Object(fields) => {
+            let currency = fields.get("currency").and_then(|c| c.as_str()).or(currency);
+            for (key, field) in fields {
+                renderings_of(field, key, currency, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The text a reader sees: no head or style, no chart axis ticks (numbers alone, centred
+/// under an axis, not bold), no tags, entities decoded.
+fn visible_text(html: &str) -> String {
+    let body = &html[html.find("<body").expect("a body")..];
+    let mut text = String::new();
+    let mut rest = body;
+    while let Some(start) = rest.find('<') {
+        text.push_str(&rest[..start]);
+        text.push(' ');
+        let tag = &rest[start..];
+        let end = tag.find('>').expect("a tag ends") + 1;
+        let (open, after) = tag.split_at(end);
+        if open.starts_with("<style") {
+            rest = &after[after.find("</style>").expect("style ends")..];
+            continue;
+        }
+        if open.starts_with("<text ") {
+            let content = &after[..after.find("</text>").expect("text ends")];
+            let bare = !content.is_empty()
+                && content
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || matches!(c, ',' | '.' | '%'));
+            let tick = open.contains(r#"text-anchor="middle""#) && !open.contains("bold");
+            if bare && tick {
+                rest = &after[content.len()..];
+                continue;
+            }
+        }
+        rest = after;
+    }
+    text.push_str(rest);
+    decoded(&text).replace("&nbsp;", " ")
+}
+
+/// The figures of a text: runs of digits with `,` thousands separators, a decimal part and a
+/// `%`, not inside a word or an id (`P90`, `D-0025`) and not dates (`2025-07-01`).
+fn figures(text: &str) -> Vec<String> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let in_word = |j: usize| chars[j].is_ascii_alphanumeric() || chars[j] == '.';
+        // Not the digits of a word or an id: `P90`, `D-0025`.
+        let starts = chars[i].is_ascii_digit()
+            && (i == 0 || !(in_word(i - 1) || (chars[i - 1] == '-' && i > 1 && in_word(i - 2))));
+        if !starts {
+            i += 1;
+            continue;
+        }
+        let mut end = i;
+        while end < chars.len()
+            && (chars[end].is_ascii_digit()
+                || (matches!(chars[end], ',' | '.')
+                    && chars.get(end + 1).is_some_and(char::is_ascii_digit)))
+        {
+            end += 1;
+        }
+        let is_date = chars.get(end) == Some(&'-') && end - i == 4;
+        if chars.get(end) == Some(&'%') {
+            end += 1;
+        }
+        if is_date {
+            end += 6;
+        } else {
+            found.push(chars[i..end].iter().collect());
+        }
+        i = end;
+    }
+    found
 }

@@ -8,7 +8,9 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use futures_util::TryStreamExt;
-use gigops_core::{Client, Deal, DealId, Ledger, Outcome, Score, StageEvent, TimeEntry};
+use gigops_core::{
+    Client, Deal, DealId, Ledger, Outcome, Reopening, Score, StageEvent, Stages, TimeEntry,
+};
 use jiff::Timestamp;
 use sqlx::migrate::Migrator;
 use sqlx::sqlite::{
@@ -18,7 +20,8 @@ use sqlx::sqlite::{
 use sqlx::{ConnectOptions, QueryBuilder, Row, Sqlite};
 
 use crate::codec::{
-    CLIENT_COLUMNS, Interner, decode_client, decode_deal, micros, push_deal_filter,
+    CLIENT_COLUMNS, Interner, decode_client, decode_deal, decode_reopening, micros,
+    push_deal_filter,
 };
 use crate::error::{Result, StoreError};
 use crate::model::{
@@ -27,11 +30,11 @@ use crate::model::{
 };
 use crate::ops::{
     self, AcceptanceRow, DealRow, EntryRow, EventRow, GateRunRow, KeyColumn, LedgerTx,
-    MilestoneRow, QuoteRow, ReadyRow, SignatureRow, SowRow,
+    MilestoneRow, QuoteRow, ReadyRow, ReopeningRow, ReopeningsOf, SignatureRow, SowRow,
 };
 use crate::sql::{
     CLIENT_WRITE_COLUMNS, DEAL_WRITE_COLUMNS, ENTRY_WRITE_COLUMNS, EVENT_WRITE_COLUMNS,
-    select_deals, upsert_clause,
+    REOPENING_WRITE_COLUMNS, SELECT_REOPENINGS, select_deals, upsert_clause,
 };
 use crate::store::LedgerStore;
 use history::{Selection, select_histories};
@@ -376,6 +379,62 @@ impl LedgerTx for SqliteConnection {
         Ok(written)
     }
 
+    async fn count_existing_reopenings(&mut self, reopenings: &[ReopeningRow<'_>]) -> Result<u64> {
+        let mut existing = 0;
+        for row in reopenings {
+            existing += sqlx::query_scalar::<_, i64>(
+                "SELECT count(*) FROM reopenings WHERE deal_key = ? AND reopened_at = ?",
+            )
+            .bind(row.deal_key)
+            .bind(row.reopened_at)
+            .fetch_one(&mut *self)
+            .await?;
+        }
+        Ok(existing as u64)
+    }
+
+    // Reopenings are few (a deal is seldom reopened), so they go one statement each.
+    async fn upsert_reopenings(&mut self, reopenings: &[ReopeningRow<'_>]) -> Result<u64> {
+        let sql = format!(
+            "INSERT INTO reopenings ({}) VALUES ({}){}",
+            REOPENING_WRITE_COLUMNS.join(", "),
+            in_list(REOPENING_WRITE_COLUMNS.len()),
+            upsert_clause(
+                "reopenings",
+                &["deal_key", "reopened_at"],
+                &REOPENING_WRITE_COLUMNS,
+                "IS NOT"
+            )
+        );
+        let mut written = 0;
+        for row in reopenings {
+            written += sqlx::query(&sql)
+                .bind(row.deal_key)
+                .bind(row.reopened_at)
+                .bind(row.reason)
+                .bind(row.outcome)
+                .bind(row.closed_at)
+                .bind(row.lost_reason)
+                .execute(&mut *self)
+                .await?
+                .rows_affected();
+        }
+        Ok(written)
+    }
+
+    async fn reopenings_of(&mut self, deals: ReopeningsOf<'_>) -> Result<Vec<Reopening>> {
+        let mut query = QueryBuilder::<Sqlite>::new(SELECT_REOPENINGS);
+        match deals {
+            ReopeningsOf::Deals(filter) => push_deal_filter(&mut query, filter),
+            ReopeningsOf::Deal(key) => {
+                query.push(" AND r.deal_key = ").push_bind(key);
+            }
+        }
+        query.push(" ORDER BY d.id, r.reopened_at");
+        let rows = query.build().fetch_all(&mut *self).await?;
+        rows.iter().map(decode_reopening).collect()
+    }
+
     async fn deal_by_id(&mut self, id: &str) -> Result<Option<Deal>> {
         let sql = format!("{} AND d.id = ?", select_deals());
         let row = sqlx::query(&sql)
@@ -712,12 +771,19 @@ impl LedgerStore for SqliteStore {
     }
 
     async fn get_deal(&self, id: &DealId) -> Result<Option<DealDetail>> {
-        let mut conn = self.pool.acquire().await?;
-        let histories = select_histories(&mut conn, Selection::Id(id.as_str())).await?;
-        Ok(histories.deals.into_iter().next().map(|deal| DealDetail {
+        // One read transaction: the deal and its reopenings come from the same snapshot.
+        let mut tx = self.pool.begin().await?;
+        let histories = select_histories(&mut tx, Selection::Id(id.as_str())).await?;
+        let Some(deal) = histories.deals.into_iter().next() else {
+            return Ok(None);
+        };
+        let reopenings = ops::reopenings_of_deal(&mut *tx, id).await?;
+        tx.commit().await?;
+        Ok(Some(DealDetail {
             deal,
             events: histories.events,
             time_entries: histories.time_entries,
+            reopenings,
         }))
     }
 
@@ -734,9 +800,9 @@ impl LedgerStore for SqliteStore {
         Ok(deals)
     }
 
-    async fn add_stage_event(&self, event: &StageEvent) -> Result<bool> {
+    async fn add_stage_event(&self, event: &StageEvent, stages: &Stages) -> Result<bool> {
         let mut tx = self.pool.begin_with(BEGIN_WRITE).await?;
-        let inserted = ops::add_stage_event(&mut *tx, event).await?;
+        let inserted = ops::add_stage_event(&mut *tx, event, stages).await?;
         tx.commit().await?;
         Ok(inserted)
     }
@@ -751,6 +817,13 @@ impl LedgerStore for SqliteStore {
         let mut tx = self.pool.begin_with(BEGIN_WRITE).await?;
         ops::close_deal(&mut *tx, id, outcome, closed_at, lost_reason).await?;
         Ok(tx.commit().await?)
+    }
+
+    async fn reopen_deal(&self, id: &DealId, at: Timestamp, reason: &str) -> Result<Reopening> {
+        let mut tx = self.pool.begin_with(BEGIN_WRITE).await?;
+        let reopening = ops::reopen_deal(&mut *tx, id, at, reason).await?;
+        tx.commit().await?;
+        Ok(reopening)
     }
 
     async fn add_time_entry(&self, entry: &TimeEntry) -> Result<bool> {
@@ -786,12 +859,14 @@ impl LedgerStore for SqliteStore {
         let mut tx = self.pool.begin().await?;
         let clients = select_clients(&mut tx).await?;
         let histories = select_histories(&mut tx, Selection::Filtered(filter)).await?;
+        let reopenings = tx.reopenings_of(ReopeningsOf::Deals(filter)).await?;
         tx.commit().await?;
         let ledger = Ledger {
             clients,
             deals: histories.deals,
             events: histories.events,
             time_entries: histories.time_entries,
+            reopenings,
         };
         tracing::debug!(
             deals = ledger.deals.len(),
@@ -813,6 +888,7 @@ impl LedgerStore for SqliteStore {
             deals: count(1)?,
             events: count(2)?,
             time_entries: count(3)?,
+            reopenings: count(4)?,
         })
     }
 

@@ -1,6 +1,6 @@
 //! Imports: counts, idempotency, upserts, all-or-nothing, batches larger than one statement.
 
-use gigops_core::{Currency, DealId, Lang, Ledger, Outcome, TimeCategory};
+use gigops_core::{Currency, DealId, Lang, Ledger, Outcome, Reopening, TimeCategory};
 use gigops_store::{DealFilter, LedgerStore, StoreError};
 use gigops_test_support::fixtures::{
     at, bulk_ledger, deal_id, entry, event, open_deal, sample_ledger,
@@ -167,11 +167,24 @@ store_test!(within_one_import_the_last_record_wins, |store| async move {
     let mut work_again = work.clone();
     work_again.minutes = 20;
     let lead = event("D-1", "lead", "2025-01-01T00:00:00Z");
+    let reopening = Reopening {
+        deal_id: deal_id("D-1"),
+        reopened_at: at("2025-01-20T00:00:00Z"),
+        reason: "first wording".into(),
+        outcome: Outcome::Lost,
+        closed_at: at("2025-01-10T00:00:00Z"),
+        lost_reason: None,
+    };
+    let reopening_again = Reopening {
+        reason: "second wording".into(),
+        ..reopening.clone()
+    };
     let ledger = Ledger {
         clients: vec![client, client_again],
         deals: vec![first, second],
         events: vec![lead.clone(), lead],
         time_entries: vec![work, work_again],
+        reopenings: vec![reopening, reopening_again],
     };
     let counts = store.import(&ledger).await?;
     for (table, c) in counts.tables() {
@@ -180,6 +193,7 @@ store_test!(within_one_import_the_last_record_wins, |store| async move {
     let stored = store.get_deal(&deal_id("D-1")).await?.unwrap();
     assert_eq!(stored.deal.value.minor, 2);
     assert_eq!(stored.time_entries[0].minutes, 20);
+    assert_eq!(stored.reopenings[0].reason, "second wording");
     assert_eq!(
         store.get_client("Repeat Client").await?.unwrap().currency,
         Currency::JPY
@@ -223,7 +237,10 @@ store_test!(imports_span_several_batches, |store| async move {
     early.opened_at = at("2023-06-01T00:00:00Z");
     store.add_deal(&early).await?;
     store
-        .add_stage_event(&event("A-0001", "lead", "2023-06-01T00:00:00Z"))
+        .add_stage_event(
+            &event("A-0001", "lead", "2023-06-01T00:00:00Z"),
+            &gigops_core::Stages::default(),
+        )
         .await?;
     let loaded = store.load_ledger(&DealFilter::all()).await?;
     assert_eq!(loaded.deals[0].id.as_str(), "A-0001");

@@ -1,7 +1,7 @@
 //! One story through every operation of the store, on both backends.
 
 use gigops_core::{
-    Client, Currency, DealKind, Lang, Ledger, Money, Outcome, StageEvent, TimeCategory,
+    Client, Currency, DealKind, Lang, Ledger, Money, Outcome, StageEvent, Stages, TimeCategory,
 };
 use gigops_store::{Backend, DealFilter, GateRun, IfExists, LedgerStore, StoreError};
 use gigops_test_support::fixtures::{
@@ -247,13 +247,14 @@ store_test!(every_operation, |store| async move {
 
     // Stage events: new, repeated (a no-op), and for a deal that does not exist.
     let signed = event("D-0100", "signed", "2025-02-01T08:00:00.000042Z");
-    assert!(store.add_stage_event(&signed).await?);
-    assert!(!store.add_stage_event(&signed).await?);
+    let stages = Stages::default();
+    assert!(store.add_stage_event(&signed, &stages).await?);
+    assert!(!store.add_stage_event(&signed, &stages).await?);
     let orphan = StageEvent {
         deal_id: deal_id("D-4040"),
         ..signed.clone()
     };
-    let missing = store.add_stage_event(&orphan).await.unwrap_err();
+    let missing = store.add_stage_event(&orphan, &stages).await.unwrap_err();
     assert!(
         matches!(&missing, StoreError::NotFound { key, .. } if key == "D-4040"),
         "{missing}"
@@ -313,10 +314,38 @@ store_test!(every_operation, |store| async move {
     assert_eq!(closed.closed_at, Some(closed_at));
     assert_eq!(closed.lost_reason.as_deref(), Some("went in-house"));
     assert_eq!(closed.kind, DealKind::Consulting, "other fields are kept");
-    store
+    // A closed deal is not closed again: it is reopened first, saying why.
+    let again = store
         .close_deal(&deal_id("D-0003"), Outcome::Won, closed_at, None)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&again, StoreError::Invalid(message)
+            if message.contains("deal D-0003 is already closed (lost at 2025-03-01T00:00:00.000001Z)")),
+        "{again}"
+    );
+    let reopened_at = at("2025-03-04T00:00:00Z");
+    let reopening = store
+        .reopen_deal(
+            &deal_id("D-0003"),
+            reopened_at,
+            "they came back with a budget",
+        )
         .await?;
-    let won = store.get_deal(&deal_id("D-0003")).await?.unwrap().deal;
+    assert_eq!(
+        (
+            reopening.outcome,
+            reopening.closed_at,
+            reopening.lost_reason.as_deref()
+        ),
+        (Outcome::Lost, closed_at, Some("went in-house"))
+    );
+    store
+        .close_deal(&deal_id("D-0003"), Outcome::Won, reopened_at, None)
+        .await?;
+    let detail = store.get_deal(&deal_id("D-0003")).await?.unwrap();
+    assert_eq!(detail.reopenings, [reopening]);
+    let won = detail.deal;
     assert_eq!(
         (won.outcome, won.lost_reason.as_deref()),
         (Outcome::Won, None)
@@ -503,7 +532,9 @@ store_test!(
             ("proposal", "2025-02-01T00:00:00Z"),
             ("approval", "2025-03-01T00:00:00Z"),
         ] {
-            store.add_stage_event(&event("D-1", stage, at)).await?;
+            store
+                .add_stage_event(&event("D-1", stage, at), &Stages::default())
+                .await?;
         }
         for (start, category) in [
             ("2025-02-01T00:00:00Z", TimeCategory::Testing),
@@ -576,6 +607,181 @@ store_test!(
             store.gate_runs(&deal_id("D-9"), None).await,
             Err(StoreError::NotFound { .. })
         ));
+        TestResult::Ok(())
+    }
+);
+
+// The lifecycle: a closed deal is not closed again (but a won retainer ends), moves on only to
+// delivery when won and nowhere when lost, and is reopened only with a reason, which is kept.
+store_test!(
+    a_closed_deal_keeps_its_outcome_until_reopened,
+    |store| async move {
+        let stages = Stages::default();
+        let won_at = at("2025-02-01T00:00:00Z");
+        let message = |err: StoreError| match err {
+            StoreError::Invalid(message) => message,
+            other => panic!("expected Invalid, got {other}"),
+        };
+        let mut project = open_deal("D-1", "Acme");
+        project.platform = platform("Toptal");
+        store.add_deal(&project).await?;
+        store
+            .close_deal(&deal_id("D-1"), Outcome::Won, won_at, None)
+            .await?;
+
+        // A won deal goes on to delivery, never back into the sale.
+        let back = store
+            .add_stage_event(&event("D-1", "proposal", "2025-02-02T00:00:00Z"), &stages)
+            .await
+            .unwrap_err();
+        let back = message(back);
+        assert!(
+            back.contains(
+                "deal D-1 is closed (won at 2025-02-01T00:00:00Z) and cannot enter proposal"
+            ),
+            "{back}"
+        );
+        assert!(
+            store
+                .add_stage_event(&event("D-1", "delivered", "2025-03-01T00:00:00Z"), &stages)
+                .await?
+        );
+        let relost = store
+            .close_deal(&deal_id("D-1"), Outcome::Lost, won_at, Some("why".into()))
+            .await
+            .unwrap_err();
+        assert!(message(relost).contains("already closed (won at 2025-02-01T00:00:00Z)"));
+
+        // Reopening: closed deals only, not before they closed, with a reason.
+        for (when, reason, expected) in [
+            ("2025-01-15T00:00:00Z", "too early", "before it closed"),
+            ("2025-03-02T00:00:00Z", "  ", "needs a reason"),
+        ] {
+            let err = store
+                .reopen_deal(&deal_id("D-1"), at(when), reason)
+                .await
+                .unwrap_err();
+            assert!(message(err).contains(expected), "{expected}");
+        }
+        let reopening = store
+            .reopen_deal(
+                &deal_id("D-1"),
+                at("2025-03-02T00:00:00Z"),
+                "scope grew: phase 2",
+            )
+            .await?;
+        let open_again = message(
+            store
+                .reopen_deal(&deal_id("D-1"), at("2025-03-03T00:00:00Z"), "again")
+                .await
+                .unwrap_err(),
+        );
+        assert!(open_again.contains("deal D-1 is open"), "{open_again}");
+        assert!(
+            store
+                .add_stage_event(&event("D-1", "proposal", "2025-03-04T00:00:00Z"), &stages)
+                .await?,
+            "an open deal moves anywhere"
+        );
+        assert!(matches!(
+            store
+                .reopen_deal(&deal_id("D-404"), won_at, "no such deal")
+                .await,
+            Err(StoreError::NotFound { .. })
+        ));
+
+        // A won retainer ends with a lost close (a churn); then it is closed for good.
+        let mut retainer = open_deal("D-2", "Acme");
+        retainer.kind = DealKind::Retainer;
+        store.add_deal(&retainer).await?;
+        store
+            .close_deal(&deal_id("D-2"), Outcome::Won, won_at, None)
+            .await?;
+        store
+            .close_deal(
+                &deal_id("D-2"),
+                Outcome::Lost,
+                at("2025-06-01T00:00:00Z"),
+                Some("hired in-house".into()),
+            )
+            .await?;
+        let ended = message(
+            store
+                .close_deal(
+                    &deal_id("D-2"),
+                    Outcome::Lost,
+                    at("2025-07-01T00:00:00Z"),
+                    None,
+                )
+                .await
+                .unwrap_err(),
+        );
+        assert!(
+            ended.contains("already closed (lost at 2025-06-01T00:00:00Z)"),
+            "{ended}"
+        );
+        let nowhere = message(
+            store
+                .add_stage_event(&event("D-2", "delivered", "2025-07-01T00:00:00Z"), &stages)
+                .await
+                .unwrap_err(),
+        );
+        assert!(nowhere.contains("a lost deal does not move"), "{nowhere}");
+
+        // Reopenings are part of the deal, of a load and of the counts.
+        let detail = store.get_deal(&deal_id("D-1")).await?.unwrap();
+        assert_eq!(detail.deal.outcome, Outcome::Open);
+        assert_eq!(detail.reopenings, std::slice::from_ref(&reopening));
+        assert_eq!(reopening.outcome, Outcome::Won);
+        assert_eq!(reopening.closed_at, won_at);
+        let toptal = DealFilter {
+            platform: Some(platform("TOPTAL")),
+            ..DealFilter::default()
+        };
+        let loaded = store.load_ledger(&toptal).await?;
+        assert_eq!(
+            loaded.deals.len(),
+            1,
+            "a platform is found whatever its case"
+        );
+        assert_eq!(
+            loaded.deals[0].platform.as_str(),
+            "Toptal",
+            "and kept as written"
+        );
+        assert_eq!(loaded.reopenings, [reopening]);
+        assert_eq!(store.list_deals(&toptal).await?.len(), 1);
+        assert_eq!(store.counts().await?.reopenings, 1);
+        TestResult::Ok(())
+    }
+);
+
+// Only ASCII letters are folded, on both backends alike: `É` and `é` are two platforms.
+store_test!(
+    platform_filters_fold_ascii_letters_only,
+    |store| async move {
+        let mut upper = open_deal("D-1", "Acme");
+        upper.platform = platform("ÉCOLE-Market");
+        let mut lower = open_deal("D-2", "Acme");
+        lower.platform = platform("école-market");
+        store.add_deal(&upper).await?;
+        store.add_deal(&lower).await?;
+        let by = |name: &str| DealFilter {
+            platform: Some(platform(name)),
+            ..DealFilter::default()
+        };
+        let ids = |deals: Vec<gigops_core::Deal>| -> Vec<String> {
+            deals.into_iter().map(|d| d.id.to_string()).collect()
+        };
+        assert_eq!(
+            ids(store.list_deals(&by("Écolé-market")).await?),
+            Vec::<String>::new()
+        );
+        assert_eq!(ids(store.list_deals(&by("ÉCOLE-MARKET")).await?), ["D-1"]);
+        // Folding every letter would find D-1 here too (as PostgreSQL's lower() does under a
+        // locale's collation).
+        assert_eq!(ids(store.list_deals(&by("école-MARKET")).await?), ["D-2"]);
+        assert!(by("ÉCOLE-MARKET").matches(&upper) && !by("ÉCOLE-MARKET").matches(&lower));
         TestResult::Ok(())
     }
 );

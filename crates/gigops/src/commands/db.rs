@@ -13,8 +13,13 @@ pub async fn run(ctx: &Context, command: DbCommand) -> anyhow::Result<()> {
                 print_json(&counts)
             } else {
                 print_line(format!(
-                    "schema is up to date: {} clients, {} deals, {} stage events, {} time entries",
-                    counts.clients, counts.deals, counts.events, counts.time_entries
+                    "schema is up to date: {} clients, {} deals, {} stage events, {} time entries, \
+                     {} reopenings",
+                    counts.clients,
+                    counts.deals,
+                    counts.events,
+                    counts.time_entries,
+                    counts.reopenings
                 ))
             }
         }

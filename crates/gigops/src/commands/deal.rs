@@ -89,6 +89,20 @@ pub async fn run(ctx: &Context, command: DealCommand) -> anyhow::Result<()> {
                     .iter()
                     .map(|e| vec![e.stage.to_string(), format_instant(e.entered_at)]),
             )?;
+            if !detail.reopenings.is_empty() {
+                print_line("")?;
+                print_table(
+                    &["reopened", "reason", "had closed", "lost reason"],
+                    detail.reopenings.iter().map(|r| {
+                        vec![
+                            format_instant(r.reopened_at),
+                            r.reason.clone(),
+                            format!("{} at {}", r.outcome, format_instant(r.closed_at)),
+                            r.lost_reason.clone().unwrap_or_default(),
+                        ]
+                    }),
+                )?;
+            }
             if !detail.time_entries.is_empty() {
                 print_line("")?;
                 print_table(
@@ -111,7 +125,7 @@ pub async fn run(ctx: &Context, command: DealCommand) -> anyhow::Result<()> {
                 stage: stages.get(&stage)?.clone(),
                 entered_at: instant_or_now(at.as_deref())?,
             };
-            ctx.store().await?.add_stage_event(&event).await?;
+            ctx.store().await?.add_stage_event(&event, stages).await?;
             if ctx.json {
                 print_json(&event)
             } else {
@@ -138,28 +152,45 @@ pub async fn run(ctx: &Context, command: DealCommand) -> anyhow::Result<()> {
             }
             let closed_at = instant_or_now(at.as_deref())?;
             let store = ctx.store().await?;
-            let detail = store
+            // What it was, to say so when a won retainer ends rather than closes.
+            let was_won = store
                 .get_deal(&id)
                 .await?
-                .ok_or_else(|| bad_input(format!("no deal with id {id}")))?;
-            if closed_at < detail.deal.opened_at {
-                return Err(bad_input(format!(
-                    "--at {} is before the deal was opened ({})",
-                    format_instant(closed_at),
-                    format_instant(detail.deal.opened_at)
-                )));
-            }
+                .is_some_and(|d| d.deal.outcome == Outcome::Won);
             store
                 .close_deal(&id, outcome, closed_at, reason.clone())
                 .await?;
+            let ended = was_won && outcome == Outcome::Lost;
             if ctx.json {
                 print_json(&serde_json::json!({
                     "id": id, "outcome": outcome, "closed_at": closed_at, "lost_reason": reason,
+                    "ended": ended,
                 }))
+            } else if ended {
+                print_line(format!(
+                    "retainer {id} ended at {} (it stays a won sale; the reason is a churn reason)",
+                    format_instant(closed_at)
+                ))
             } else {
                 print_line(format!(
                     "{id} closed {outcome} at {}",
                     format_instant(closed_at)
+                ))
+            }
+        }
+        DealCommand::Reopen { id, reason, at } => {
+            let id = DealId::parse(&id)?;
+            let at = instant_or_now(at.as_deref())?;
+            let reopening = ctx.store().await?.reopen_deal(&id, at, &reason).await?;
+            if ctx.json {
+                print_json(&reopening)
+            } else {
+                print_line(format!(
+                    "{id} reopened at {} (it was {} at {}): {}",
+                    format_instant(reopening.reopened_at),
+                    reopening.outcome,
+                    format_instant(reopening.closed_at),
+                    reopening.reason
                 ))
             }
         }
@@ -198,11 +229,14 @@ async fn add(ctx: &Context, args: DealAddArgs) -> anyhow::Result<()> {
     let store = ctx.store().await?;
     store.add_deal(&deal).await?;
     store
-        .add_stage_event(&StageEvent {
-            deal_id: deal.id.clone(),
-            stage: first_stage.clone(),
-            entered_at: deal.opened_at,
-        })
+        .add_stage_event(
+            &StageEvent {
+                deal_id: deal.id.clone(),
+                stage: first_stage.clone(),
+                entered_at: deal.opened_at,
+            },
+            stages,
+        )
         .await?;
     if ctx.json {
         print_json(&deal)

@@ -26,8 +26,8 @@ fn ledger_files(path: &Path) -> anyhow::Result<Vec<(PathBuf, Table, Format)>> {
         }
         if found.is_empty() {
             return Err(bad_input(format!(
-                "{}: no ledger files here; expected deals.csv, stage_events.csv, time_entries.csv \
-                 or clients.csv (or .json)",
+                "{}: no ledger files here; expected deals.csv, stage_events.csv, time_entries.csv, \
+                 reopenings.csv or clients.csv (or .json)",
                 path.display()
             )));
         }
@@ -42,8 +42,8 @@ fn ledger_files(path: &Path) -> anyhow::Result<Vec<(PathBuf, Table, Format)>> {
     match Table::classify(path) {
         Some((table, format)) => Ok(vec![(path.to_path_buf(), table, format)]),
         None => Err(bad_input(format!(
-            "{}: cannot tell what this file holds; name it deals, stage_events, time_entries or \
-             clients, with .csv or .json",
+            "{}: cannot tell what this file holds; name it deals, stage_events, time_entries, \
+             reopenings or clients, with .csv or .json",
             path.display()
         ))),
     }

@@ -168,7 +168,7 @@ fn bad_input_exits_2_with_a_clear_message() {
         ),
         (
             &["deal", "close", "D-1", "lost", "--at", "2025-01-01"],
-            "before the deal was opened",
+            "deal D-1: cannot close at 2025-01-01T00:00:00Z before it opened",
         ),
         (
             &[
@@ -436,4 +436,363 @@ fn completions_are_generated() {
         .assert()
         .success()
         .stdout(predicate::str::contains("#compdef gigops"));
+}
+
+/// Adds an open deal through the CLI.
+fn add_deal(s: &Sandbox, id: &str, client: &str, platform: &str, kind: &str, opened: &str) {
+    s.ok(&[
+        "deal",
+        "add",
+        "--id",
+        id,
+        "--client",
+        client,
+        "--platform",
+        platform,
+        "--kind",
+        kind,
+        "--value",
+        "4800",
+        "--currency",
+        "USD",
+        "--opened-at",
+        opened,
+    ]);
+}
+
+#[test]
+fn a_closed_deal_stays_closed_until_it_is_reopened_with_a_reason() {
+    let s = Sandbox::new();
+    add_deal(&s, "D-1", "Acme", "Upwork", "project", "2026-03-02");
+    s.ok(&["deal", "move", "D-1", "signed", "--at", "2026-03-09"]);
+    s.ok(&["deal", "close", "D-1", "won", "--at", "2026-03-10"]);
+    let refused: &[(&[&str], &str)] = &[
+        (
+            &["deal", "close", "D-1", "lost", "--reason", "price"],
+            "deal D-1 is already closed (won at 2026-03-10T00:00:00Z)",
+        ),
+        (
+            &["deal", "close", "D-1", "won"],
+            "deal D-1 is already closed (won at 2026-03-10T00:00:00Z)",
+        ),
+        (
+            &["deal", "move", "D-1", "proposal"],
+            "deal D-1 is closed (won at 2026-03-10T00:00:00Z) and cannot enter proposal",
+        ),
+        (
+            &[
+                "deal",
+                "reopen",
+                "D-1",
+                "--reason",
+                "x",
+                "--at",
+                "2026-03-01",
+            ],
+            "before it closed",
+        ),
+        (&["deal", "reopen", "D-404", "--reason", "x"], "D-404"),
+    ];
+    for (args, expected) in refused {
+        s.gigops(args)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(*expected));
+    }
+    let shown = s.json(&["deal", "show", "D-1"]);
+    assert_eq!(shown["deal"]["outcome"], "won", "nothing changed: {shown}");
+    assert_eq!(shown["reopenings"], json!([]));
+
+    // Delivery goes on after the sale.
+    s.ok(&["deal", "move", "D-1", "delivered", "--at", "2026-04-20"]);
+    let reopened = s.json(&[
+        "deal",
+        "reopen",
+        "D-1",
+        "--reason",
+        "phase 2: the client wants a mobile API",
+        "--at",
+        "2026-05-01",
+    ]);
+    assert_eq!(reopened["outcome"], "won");
+    assert_eq!(reopened["closed_at"], "2026-03-10T00:00:00Z");
+    s.gigops(&["deal", "reopen", "D-1", "--reason", "again"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("deal D-1 is open"));
+    s.ok(&["deal", "move", "D-1", "proposal", "--at", "2026-05-02"]);
+    s.ok(&[
+        "deal",
+        "close",
+        "D-1",
+        "lost",
+        "--at",
+        "2026-05-20",
+        "--reason",
+        "budget cut",
+    ]);
+    let table = s.ok(&["deal", "show", "D-1"]);
+    assert!(
+        table.contains("phase 2: the client wants a mobile API")
+            && table.contains("won at 2026-03-10T00:00:00Z"),
+        "{table}"
+    );
+    let shown = s.json(&["deal", "show", "D-1"]);
+    assert_eq!(shown["deal"]["outcome"], "lost");
+    assert_eq!(
+        shown["reopenings"][0]["reason"],
+        "phase 2: the client wants a mobile API"
+    );
+
+    // A won retainer ends: a lost close, said so, and then it is closed for good.
+    add_deal(&s, "R-1", "Acme", "direct", "retainer", "2026-01-05");
+    s.ok(&["deal", "move", "R-1", "signed", "--at", "2026-01-20"]);
+    s.ok(&["deal", "close", "R-1", "won", "--at", "2026-01-20"]);
+    let ended = s.ok(&[
+        "deal",
+        "close",
+        "R-1",
+        "lost",
+        "--at",
+        "2026-06-30",
+        "--reason",
+        "hired in-house",
+    ]);
+    assert!(
+        ended.contains("retainer R-1 ended at 2026-06-30"),
+        "{ended}"
+    );
+    s.gigops(&["deal", "move", "R-1", "delivered"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("a lost deal does not move"));
+
+    // Reopenings travel in the interchange files and come back from them.
+    s.ok(&["export", "out"]);
+    let reopenings = read(&s.path("out/reopenings.csv"));
+    assert_eq!(
+        reopenings,
+        "deal_id,reopened_at,reason,outcome,closed_at,lost_reason\n\
+         D-1,2026-05-01T00:00:00Z,phase 2: the client wants a mobile API,won,2026-03-10T00:00:00Z,\n"
+    );
+    let t = Sandbox::new();
+    let imported = t.json(&["import", s.path("out").to_str().unwrap()]);
+    assert_eq!(imported["reopenings"]["inserted"], 1, "{imported}");
+    assert_eq!(
+        t.json(&["deal", "show", "D-1"]),
+        s.json(&["deal", "show", "D-1"])
+    );
+    // The pipeline counts D-1 as it is now: lost, once, reopened.
+    let report = t.json(&["report", "pipeline"]);
+    assert_eq!(
+        (&report["won"], &report["lost"], &report["reopened"]),
+        (&json!(1), &json!(1), &json!(1)),
+        "R-1 ended (a won sale), D-1 lost: {report}"
+    );
+}
+
+#[test]
+fn names_are_shown_as_the_user_wrote_them() {
+    let s = Sandbox::new();
+    add_deal(&s, "D-1", "Acme GmbH", "Toptal", "project", "2026-01-05");
+    add_deal(&s, "D-2", "ACME GmbH", "toptal", "project", "2026-02-05");
+    add_deal(&s, "D-3", "Kaito KK", "Fiverr Pro", "project", "2026-02-06");
+    let listed = s.json(&["deal", "list", "--platform", "TOPTAL"]);
+    let platforms: Vec<&str> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["platform"].as_str().unwrap())
+        .collect();
+    assert_eq!(platforms, ["Toptal", "toptal"], "one platform, as written");
+    let clients = s.json(&["client", "list"]);
+    let names: Vec<&str> = clients
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        ["ACME GmbH", "Acme GmbH", "Kaito KK"],
+        "clients are never folded"
+    );
+    assert_eq!(clients[1]["platform"], "Toptal");
+
+    let report = s.json(&["report", "pipeline", "--platform", "toptal"]);
+    assert_eq!(report["scope"]["platform"], "Toptal");
+    assert_eq!(report["platforms"][0]["platform"], "Toptal");
+    assert_eq!(report["platforms"][0]["deals"], 2);
+    let all = s.json(&["report", "pipeline"]);
+    let rows: Vec<&str> = all["platforms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["platform"].as_str().unwrap())
+        .collect();
+    assert_eq!(rows, ["Fiverr Pro", "Toptal"]);
+    let table = s.ok(&["report", "pipeline"]);
+    assert!(
+        table.contains("Fiverr Pro") && !table.contains("toptal"),
+        "{table}"
+    );
+
+    let html = s.path("market.html");
+    s.ok(&["report", "market", "-o", html.to_str().unwrap()]);
+    let html = read(&html);
+    assert!(html.contains("Fiverr Pro") && html.contains("Toptal"));
+    assert!(!html.contains("fiverr pro") && !html.contains(">toptal<"));
+}
+
+/// Every ledger, report, database, settings, import, export and demo command that prints data
+/// prints exactly one JSON document with --json.
+#[test]
+fn every_command_that_prints_prints_json_when_asked() {
+    let s = Sandbox::new();
+    let demo = s.path("demo");
+    let backup = s.path("copy.db");
+    let market = s.path("market.html");
+    s.write("in/deals.csv", DEALS);
+    s.write("in/stage_events.csv", EVENTS);
+    let commands: Vec<Vec<&str>> = vec![
+        vec!["client", "add", "Acme", "--currency", "USD"],
+        vec!["client", "list"],
+        vec!["client", "show", "Acme"],
+        vec!["import", "in"],
+        vec![
+            "deal",
+            "add",
+            "--id",
+            "D-9",
+            "--client",
+            "Acme",
+            "--platform",
+            "direct",
+            "--value",
+            "10",
+            "--currency",
+            "USD",
+            "--opened-at",
+            "2026-01-01",
+        ],
+        vec!["deal", "list"],
+        vec!["deal", "show", "D-9"],
+        vec!["deal", "move", "D-9", "proposal", "--at", "2026-01-02"],
+        vec![
+            "time",
+            "add",
+            "D-9",
+            "--minutes",
+            "30",
+            "--category",
+            "coding",
+            "--at",
+            "2026-01-02",
+        ],
+        vec!["deal", "close", "D-9", "lost", "--at", "2026-01-03"],
+        vec![
+            "deal",
+            "reopen",
+            "D-9",
+            "--reason",
+            "back",
+            "--at",
+            "2026-01-04",
+        ],
+        vec!["export", "out"],
+        vec!["report", "pipeline"],
+        vec!["report", "market", "-o", market.to_str().unwrap()],
+        vec!["db", "migrate"],
+        vec!["db", "backup", backup.to_str().unwrap()],
+        vec!["config", "show"],
+        vec![
+            "demo",
+            "--dir",
+            demo.to_str().unwrap(),
+            "--deals",
+            "20",
+            "--no-pdf",
+            "--end",
+            "2026-10-31",
+        ],
+    ];
+    for args in commands {
+        let mut with_json = args.clone();
+        with_json.push("--json");
+        let stdout = s.ok(&with_json);
+        let parsed: Result<serde_json::Value, _> = serde_json::from_str(&stdout);
+        assert!(parsed.is_ok(), "gigops {args:?} --json printed:\n{stdout}");
+    }
+}
+
+#[test]
+fn configuration_errors_name_the_file_the_line_and_the_key() {
+    let s = Sandbox::new();
+    s.write(
+        "gigops.toml",
+        "# My settings\n\n[pipeline]\ntime_zone = \"Asia/Shanghai\"\n\n[quote]\nhours_per_fp = \"eight\"\n",
+    );
+    s.gigops(&["deal", "list"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "gigops.toml:7: quote.hours_per_fp: expected a number, found a string",
+        ))
+        .stderr(predicate::str::contains("default.").not());
+
+    // Every problem at once, each where it is; the user's own config file by its path.
+    let user = s.write(
+        "home/.config/gigops/config.toml",
+        "[pipeline]\ntimezone = \"UTC\"\n",
+    );
+    s.gigops(&["deal", "list"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("2 problems"))
+        .stderr(predicate::str::contains(format!(
+            "{}:2: pipeline.timezone: unknown key; expected one of stages, time_zone, holidays",
+            user.display()
+        )))
+        .stderr(predicate::str::contains(
+            "gigops.toml:7: quote.hours_per_fp",
+        ));
+    std::fs::remove_file(&user).unwrap();
+
+    // A variable is named as it was set.
+    s.write("gigops.toml", "");
+    s.gigops(&["deal", "list"])
+        .env("GIGOPS_GATE__MIN_COVERAGE", "most")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "environment variable GIGOPS_GATE__MIN_COVERAGE (gate.min_coverage): expected a number, found a string",
+        ));
+
+    // --config: its path; an element of a list by its index; a file that is not TOML by its
+    // line and column.
+    let extra = s.write(
+        "conf/extra.toml",
+        "[gate]\nmin_coverage = 80.0\n\n[pipeline]\nholidays = [\n  \"2026-01-01\",\n  \"Labour Day\",\n]\n",
+    );
+    s.gigops(&["--config", extra.to_str().unwrap(), "deal", "list"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(format!(
+            "{}:7: pipeline.holidays[1]: ",
+            extra.display()
+        )));
+    s.write("gigops.toml", "[report]\nlang = \"en\n");
+    s.gigops(&["deal", "list"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "gigops.toml:2:11: invalid basic string",
+        ));
+    s.write("gigops.toml", "");
+    s.gigops(&["--config", "missing.toml", "deal", "list"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "--config missing.toml: no such file",
+        ));
 }

@@ -46,7 +46,8 @@ fn demo_creates_a_workspace_and_its_reports() {
         .iter()
         .map(|p| p["platform"].as_str().unwrap())
         .collect();
-    for platform in ["upwork", "toptal", "码市", "oss-crowdsourcing", "direct"] {
+    // As a person writes them: the demo's ledger says Upwork and Toptal.
+    for platform in ["Upwork", "Toptal", "码市", "oss-crowdsourcing", "direct"] {
         assert!(platforms.contains(&platform), "{platforms:?}");
     }
     assert!(!report["lost_reasons"].as_array().unwrap().is_empty());
@@ -153,9 +154,10 @@ fn report_pipeline_json_has_the_documented_keys() {
     );
 
     // Scope: a platform filter keeps only that platform's deals.
-    let upwork = run(&["--platform", "Upwork"]);
+    let upwork = run(&["--platform", "upwork"]);
     assert_eq!(upwork["platforms"].as_array().unwrap().len(), 1);
-    assert_eq!(upwork["platforms"][0]["platform"], "upwork");
+    assert_eq!(upwork["platforms"][0]["platform"], "Upwork");
+    assert_eq!(upwork["scope"]["platform"], "Upwork");
     assert_eq!(upwork["deals"], upwork["platforms"][0]["deals"]);
     // --to with a bare date includes that day; an empty range has no deals.
     let early = run(&["--from", "2020-01-01", "--to", "2020-12-31"]);
