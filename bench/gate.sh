@@ -8,10 +8,9 @@
 #   - an LCOV tracefile of 20,000 files × 250 lines — gigops vs `lcov --summary`.
 # gigops reads each with `gate ingest FILE --no-debt --json`, one core. Throughput "per core" is
 # the input size over user + system CPU time, which other load on a shared machine disturbs far
-# less than the wall clock: from hyperfine's means (the last lines), and from one more run under
-# /usr/bin/time, which also gives the peak RSS (its times are only to 10 ms).
+# less than the wall clock. Every figure is the median of its runs, the tools alternating
+# (bench/measure.py); the output is what BENCHMARKS.md records, header and tables as printed.
 #   bash bench/gate.sh [GO_JSON_MB]
-# Figures go to stdout; copy them with the date into BENCHMARKS.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mb=${1:-1024}
@@ -19,23 +18,16 @@ out=bench/out
 mkdir -p "$out"
 
 need() { command -v "$1" >/dev/null || { apt-get update -qq && apt-get install -y -qq "$2" >/dev/null; }; }
-need hyperfine hyperfine
 need gotestsum gotestsum
 need lcov lcov
 [ -x /usr/bin/time ] || { apt-get update -qq && apt-get install -y -qq time >/dev/null; }
 python3 -c 'import junitparser' 2>/dev/null || pip install -q junitparser
 command -v junit2html >/dev/null || pip install -q junit2html
 
+source bench/machine.sh
 cargo build --release -q --bin gigops
-# Reads FILE once: peak RSS, and throughput per core from user + system CPU time.
-cpu_time() {
-  local file=$1
-  /usr/bin/time -o "$out/time.txt" -f "%e %U %S %M" "$bin" gate ingest "$file" --no-debt --json >/dev/null || true
-  read -r wall user sys rss < <(tail -1 "$out/time.txt")
-  python3 -c "import os,sys; w,u,s,r=map(float,sys.argv[2:]); mb=os.path.getsize(sys.argv[1])/1e6; print(f'gigops one run: wall {w:.2f} s, cpu {u+s:.2f} s (user {u:.2f} + sys {s:.2f}) -> {mb/(u+s):.0f} MB/s per core; peak RSS {r/1024:.0f} MB')" "$file" "$wall" "$user" "$sys" "$rss"
-}
 bin=$(realpath "${CARGO_TARGET_DIR:-target}")/release/gigops
-echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+machine_header
 echo "gotestsum $(gotestsum --version | awk '{print $NF}'), $(lcov --version | head -1), junitparser $(python3 -c 'import junitparser; print(junitparser.version)'), junit2html $(pip show junit2html 2>/dev/null | awk '/^Version/{print $2}')"
 
 python3 - "$mb" "$out" <<'PY'
@@ -85,45 +77,28 @@ for suite in xml:
 print(total, failed, skipped)
 PY
 
+# The gate fails these inputs (they hold failed tests), and gotestsum exits 1 on them: both
+# exit codes are expected.
+measure() { python3 bench/measure.py --allow-failure "$@"; }
+
 echo "== go test -json, $(du -m "$out/big.json" | cut -f1) MB: gigops vs gotestsum"
-hyperfine -i --runs 3 --export-json "$out/gojson.json" \
+measure --runs 5 --warmup 1 --input "$out/big.json" \
   -n gigops "$bin gate ingest $out/big.json --no-debt --json > $out/gigops-go.json" \
   -n gotestsum "gotestsum --format dots --raw-command -- cat $out/big.json > /dev/null"
-cpu_time "$out/big.json"
-/usr/bin/time -f "gotestsum peak RSS: %M KiB" gotestsum --format dots --raw-command -- cat "$out/big.json" >/dev/null || true
 python3 -c "import json; print('gigops counts:', json.load(open('$out/gigops-go.json'))['tests'])"
 
-echo "== JUnit, 1,000,000 testcases: gigops vs junitparser vs junit2html"
-hyperfine -i --runs 3 --export-json "$out/junit.json" \
+echo "== JUnit, 1,000,000 testcases: gigops vs junitparser, and junit2html (slow: 3 runs)"
+measure --runs 5 --warmup 1 --input "$out/big-junit.xml" \
   -n gigops "$bin gate ingest $out/big-junit.xml --no-debt --json > $out/gigops-junit.json" \
   -n junitparser "python3 $out/junitparser_count.py $out/big-junit.xml > $out/junitparser.txt"
-hyperfine -i --runs 1 -n junit2html "junit2html $out/big-junit.xml $out/big-junit.html"
-cpu_time "$out/big-junit.xml"
-/usr/bin/time -f "junitparser peak RSS: %M KiB" python3 "$out/junitparser_count.py" "$out/big-junit.xml" >/dev/null
-/usr/bin/time -f "junit2html peak RSS: %M KiB" junit2html "$out/big-junit.xml" "$out/big-junit.html" || true
+measure --runs 3 --warmup 0 --input "$out/big-junit.xml" \
+  -n junit2html "junit2html $out/big-junit.xml $out/big-junit.html"
 python3 -c "import json; print('gigops counts:', json.load(open('$out/gigops-junit.json'))['tests'])"
 echo "junitparser counts (total failed skipped): $(cat "$out/junitparser.txt")"
 
 echo "== LCOV, 20,000 files x 250 lines: gigops vs lcov --summary"
-hyperfine -i --runs 3 --export-json "$out/lcov.json" \
+measure --runs 5 --warmup 1 --input "$out/big.info" \
   -n gigops "$bin gate ingest $out/big.info --no-debt --json > $out/gigops-lcov.json" \
   -n lcov "lcov --summary $out/big.info > $out/lcov-summary.txt 2>&1"
-cpu_time "$out/big.info"
-/usr/bin/time -f "lcov peak RSS: %M KiB" lcov --summary "$out/big.info" >/dev/null 2>&1
 python3 -c "import json; print('gigops coverage:', json.load(open('$out/gigops-lcov.json'))['coverage'])"
 grep -i "lines" "$out/lcov-summary.txt" || true
-
-python3 - "$out" <<'PY'
-import json, os, sys
-out = sys.argv[1]
-for name, data, timings in [
-    ("go test -json", "big.json", "gojson.json"),
-    ("JUnit", "big-junit.xml", "junit.json"),
-    ("LCOV", "big.info", "lcov.json"),
-]:
-    size = os.path.getsize(f"{out}/{data}") / 1e6
-    for r in json.load(open(f"{out}/{timings}"))["results"]:
-        cpu = r['user'] + r['system']
-        print(f"{name}: {r['command']}: mean {r['mean']:.2f} s, min {r['min']:.2f} s -> {size / r['mean']:.0f} MB/s;"
-              f" cpu {cpu:.3f} s (mean user + system) -> {size / cpu:.0f} MB/s per core")
-PY

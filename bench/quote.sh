@@ -5,7 +5,8 @@
 # the line count, so that it has the language mix of a real project.
 #   bash bench/quote.sh [MIN_LINES]
 # gigops is `quote estimate --repo DIR --json` (sizing plus the whole estimate); tokei is
-# `tokei DIR` (its table). Figures go to stdout; copy them with the date into BENCHMARKS.md.
+# `tokei DIR` (its table). Every figure is the median of 20 runs, the tools alternating
+# (bench/measure.py); the output is what BENCHMARKS.md records, header and tables as printed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 min_lines=${1:-1000000}
@@ -14,12 +15,13 @@ out=bench/out
 tree="${TMPDIR:-/tmp}/gigops-quote-bench-tree"
 mkdir -p "$out"
 
-command -v hyperfine >/dev/null || { apt-get update -qq && apt-get install -y -qq hyperfine >/dev/null; }
+[ -x /usr/bin/time ] || { apt-get update -qq && apt-get install -y -qq time >/dev/null; }
 command -v tokei >/dev/null || cargo install tokei --locked
 
+source bench/machine.sh
 cargo build --release -q --bin gigops
-bin=$(pwd)/target/release/gigops
-echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+bin=$(realpath "${CARGO_TARGET_DIR:-target}")/release/gigops
+machine_header
 echo "$(tokei --version)"
 
 rm -rf "$tree"
@@ -42,17 +44,6 @@ tokei_code=$(tokei "$tree" --output json | python3 -c 'import json,sys; print(js
 echo "code lines: gigops $gigops_code, tokei $tokei_code"
 [ "$gigops_code" = "$tokei_code" ] || { echo "the counts differ" >&2; exit 1; }
 
-hyperfine -N --warmup 3 --runs 20 --export-json "$out/quote.json" \
-  -n gigops "$bin quote estimate --repo $tree --json" \
-  -n tokei "tokei $tree"
-python3 - "$out/quote.json" <<'PY'
-import json, sys
-r = {x["command"]: x for x in json.load(open(sys.argv[1]))["results"]}
-g, t = r["gigops"], r["tokei"]
-# On a shared machine the wall-clock mean moves with the neighbours' load; the minimum and the
-# CPU time (user + system) say more about the work each tool does.
-for name, f in [("mean", lambda x: x["mean"]), ("median", lambda x: x["median"]), ("min", lambda x: x["min"]),
-                ("cpu", lambda x: x["user"] + x["system"])]:
-    print(f"{name:6}: gigops {f(g):.3f} s, tokei {f(t):.3f} s, gigops/tokei = {f(g) / f(t):.3f} (target ≤ 1.2)")
-print(f"load average: {open('/proc/loadavg').read().split()[:3]}")
-PY
+python3 bench/measure.py --runs 20 --warmup 3 \
+  -n gigops "$bin quote estimate --repo $tree --json > /dev/null" \
+  -n tokei "tokei $tree > /dev/null"
