@@ -3,9 +3,11 @@
 //! estimate end to end.
 
 mod cocomo;
+mod entities;
 mod estimate;
 mod fuzz;
 mod petstore;
+mod properties;
 mod tokei_cli;
 
 use std::path::PathBuf;
