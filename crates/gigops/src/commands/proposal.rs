@@ -42,7 +42,7 @@ pub fn run(ctx: &Context, args: ProposalArgs) -> anyhow::Result<()> {
     };
     let scope = args.scope_doc.as_deref().map(read).transpose()?;
     let assumptions = args.assumptions.as_deref().map(read).transpose()?;
-    let quote = match estimate(ctx, &args.quote) {
+    let quote = match estimate(ctx, &args.quote, None) {
         Ok(quote) => quote,
         Err(err) => {
             return Err(match err.downcast::<Problems>() {
