@@ -165,6 +165,8 @@ pub struct Estimate {
     pub method: &'static str,
     pub hours: f64,
     pub weight: f64,
+    /// hours × weight: what it adds to the build.
+    pub weighted_hours: f64,
 }
 
 /// How long the work takes on the calendar: hours ÷ the hours the team puts in a week.
@@ -500,10 +502,14 @@ pub fn estimate(input: &QuoteInput, config: &QuoteConfig) -> Result<Quote, Quote
     let estimates: Vec<Estimate> = build
         .weights
         .iter()
-        .map(|(method, weight)| Estimate {
-            method,
-            hours: build.hours(method, 1.0, 1.0, 1.0),
-            weight: *weight,
+        .map(|(method, weight)| {
+            let hours = build.hours(method, 1.0, 1.0, 1.0);
+            Estimate {
+                method,
+                hours,
+                weight: *weight,
+                weighted_hours: hours * weight,
+            }
         })
         .collect();
     let build_hours = build.blend(1.0, 1.0, 1.0, 1.0);
@@ -628,7 +634,7 @@ pub fn estimate(input: &QuoteInput, config: &QuoteConfig) -> Result<Quote, Quote
                 e.hours,
                 e.weight * 100.0
             ),
-            e.hours * e.weight,
+            e.weighted_hours,
         ));
     }
     if let Some(sla) = &sla {
