@@ -546,6 +546,31 @@ fn find(parent: &mut [usize], mut i: usize) -> usize {
     i
 }
 
+/// The groups of a union-find, by root, each with its members in order.
+fn members_by_group(parent: &mut [usize]) -> BTreeMap<usize, Vec<usize>> {
+    let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for i in 0..parent.len() {
+        groups.entry(find(parent, i)).or_default().push(i);
+    }
+    groups
+}
+
+/// The other groups whose schemas contain a member of the group rooted at `root`.
+fn containers(
+    members: &[usize],
+    root: usize,
+    contained_in: &[BTreeSet<usize>],
+    parent: &mut [usize],
+) -> Vec<usize> {
+    let found: BTreeSet<usize> = members
+        .iter()
+        .flat_map(|&m| contained_in[m].iter().copied())
+        .map(|t| find(parent, t))
+        .filter(|t| *t != root)
+        .collect();
+    found.into_iter().collect()
+}
+
 /// Joins two groups; the earlier schema roots them, so that groups keep document order.
 fn union(parent: &mut [usize], a: usize, b: usize) {
     let (a, b) = (find(parent, a), find(parent, b));
@@ -644,55 +669,32 @@ impl<'a> Entities<'a> {
         }
         // Schema → the sub-group (its group's first schema when it moved) it is part of.
         let mut dependent: Vec<Option<usize>> = vec![None; counted.len()];
-        loop {
-            let mut moved = false;
-            let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-            for i in 0..counted.len() {
-                groups.entry(find(&mut parent, i)).or_default().push(i);
-            }
-            for (root, members) in &groups {
-                if members.iter().any(|&m| roots.contains(&counted[m].0.text)) {
+        let sent_whole =
+            |members: &[usize]| members.iter().any(|&m| roots.contains(&counted[m].0.text));
+        'moving: loop {
+            for (root, members) in members_by_group(&mut parent) {
+                if sent_whole(&members) {
                     continue;
                 }
-                let containers: BTreeSet<usize> = members
-                    .iter()
-                    .flat_map(|&m| contained_in[m].iter().copied())
-                    .map(|t| find(&mut parent, t))
-                    .filter(|t| t != root)
-                    .collect();
-                if let [container] = containers.into_iter().collect::<Vec<_>>()[..] {
-                    for &m in members {
-                        dependent[m].get_or_insert(*root);
+                if let [container] = containers(&members, root, &contained_in, &mut parent)[..] {
+                    for &m in &members {
+                        dependent[m].get_or_insert(root);
                     }
-                    union(&mut parent, container, *root);
-                    moved = true;
-                    break;
+                    union(&mut parent, container, root);
+                    continue 'moving;
                 }
             }
-            if !moved {
-                break;
-            }
+            break;
         }
 
         // 4. A group no operation sends or returns whole that several entities contain (a
         // SCIM resource's `meta`) is no file of its own: its fields are data elements of each.
-        let mut members_of: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-        for i in 0..counted.len() {
-            members_of.entry(find(&mut parent, i)).or_default().push(i);
-        }
-        let mut shared: BTreeMap<usize, BTreeSet<usize>> = BTreeMap::new();
+        let members_of = members_by_group(&mut parent);
+        let mut shared: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
         for (root, members) in &members_of {
-            if members.iter().any(|&m| roots.contains(&counted[m].0.text)) {
-                continue;
-            }
-            let containers: BTreeSet<usize> = members
-                .iter()
-                .flat_map(|&m| contained_in[m].iter().copied())
-                .map(|t| find(&mut parent, t))
-                .filter(|t| t != root)
-                .collect();
-            if containers.len() > 1 {
-                shared.insert(*root, containers);
+            let containing = containers(members, *root, &contained_in, &mut parent);
+            if !sent_whole(members) && containing.len() > 1 {
+                shared.insert(*root, containing);
             }
         }
 

@@ -247,28 +247,29 @@ impl PriceParts {
                 amount_minor: Some(l.amount_minor),
             })
             .collect();
-        if let Some(p) = &self.sla_premium {
-            lines.push(Line::amount(
-                "premium.sla",
+        let premium = |item: &str, what: String, p: &Share| {
+            Line::amount(
+                item,
                 format!(
-                    "{} tier risk premium: {:.1} % of labour {}",
-                    p.name,
+                    "{what}: {:.1} % of labour {}",
                     p.rate * 100.0,
                     money(p.base_minor)
                 ),
                 p.amount_minor,
+            )
+        };
+        if let Some(p) = &self.sla_premium {
+            lines.push(premium(
+                "premium.sla",
+                format!("{} tier risk premium", p.name),
+                p,
             ));
         }
         if let Some(p) = &self.debt_premium {
-            lines.push(Line::amount(
+            lines.push(premium(
                 "premium.debt",
-                format!(
-                    "inherited debt rated {}: {:.1} % of labour {}",
-                    p.name,
-                    p.rate * 100.0,
-                    money(p.base_minor)
-                ),
-                p.amount_minor,
+                format!("inherited debt rated {}", p.name),
+                p,
             ));
         }
         lines.push(Line::amount(

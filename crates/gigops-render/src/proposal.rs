@@ -910,33 +910,37 @@ fn breakdown(q: &Quote, t: &Catalog) -> Result<Vec<LineView>, RenderError> {
             )?
         });
     }
-    if let Some(p) = &parts.sla_premium {
-        rows.push(money_line(
-            text("line_premium_sla")?,
-            p.amount_minor,
-            fill(
-                "work_premium_sla",
-                &[
-                    ("tier", &tier_name(t, &p.name)),
-                    ("percent", &pct(p.rate)),
-                    ("labour", &money(p.base_minor)?),
-                ],
-            )?,
-        )?);
-    }
-    if let Some(p) = &parts.debt_premium {
-        rows.push(money_line(
-            text("line_premium_debt")?,
-            p.amount_minor,
-            fill(
-                "work_premium_debt",
-                &[
-                    ("rating", &p.name),
-                    ("percent", &pct(p.rate)),
-                    ("labour", &money(p.base_minor)?),
-                ],
-            )?,
-        )?);
+    // The premiums: the tier's (named by its tier) and the debt's (by its rating).
+    let premiums = [
+        (
+            "premium_sla",
+            "tier",
+            parts
+                .sla_premium
+                .as_ref()
+                .map(|p| (tier_name(t, &p.name), p)),
+        ),
+        (
+            "premium_debt",
+            "rating",
+            parts.debt_premium.as_ref().map(|p| (p.name.clone(), p)),
+        ),
+    ];
+    for (key, named, premium) in premiums {
+        if let Some((name, p)) = premium {
+            rows.push(money_line(
+                text(&format!("line_{key}"))?,
+                p.amount_minor,
+                fill(
+                    &format!("work_{key}"),
+                    &[
+                        (named, &name),
+                        ("percent", &pct(p.rate)),
+                        ("labour", &money(p.base_minor)?),
+                    ],
+                )?,
+            )?);
+        }
     }
     rows.push(LineView {
         emphasis: true,

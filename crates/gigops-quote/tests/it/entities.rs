@@ -4,28 +4,7 @@
 use gigops_quote::fp::{self, Complexity, FunctionKind, Gsc};
 use gigops_quote::openapi;
 
-use crate::fixture;
-
-fn counted(file: &str) -> openapi::ApiCount {
-    let text = std::fs::read_to_string(fixture(file)).unwrap();
-    openapi::count(file, &text).unwrap()
-}
-
-fn table(api: &openapi::ApiCount) -> Vec<(&str, FunctionKind, u32, u32, Complexity, u32)> {
-    api.functions
-        .iter()
-        .map(|f| {
-            (
-                f.name.as_str(),
-                f.kind,
-                f.det.unwrap(),
-                f.ret.or(f.ftr).unwrap(),
-                f.complexity,
-                f.points,
-            )
-        })
-        .collect()
-}
+use crate::{counted, fixture, table};
 
 /// GitHub-shaped: four schemas of one repository, four (and a choice) of one user.
 ///

@@ -47,7 +47,7 @@
 use gigops_quote::fp::{self, Complexity, FunctionKind, Gsc};
 use gigops_quote::openapi;
 
-use crate::fixture;
+use crate::{counted, fixture, table};
 
 fn hand_count() -> Vec<(&'static str, FunctionKind, u32, u32, Complexity, u32)> {
     use Complexity::*;
@@ -80,29 +80,10 @@ fn hand_count() -> Vec<(&'static str, FunctionKind, u32, u32, Complexity, u32)> 
     ]
 }
 
-fn counted(file: &str) -> openapi::ApiCount {
-    let path = fixture(file);
-    openapi::count(file, &std::fs::read_to_string(path).unwrap()).unwrap()
-}
-
 #[test]
 fn petstore_function_points_equal_the_hand_count() {
     let api = counted("petstore3.yaml");
-    let got: Vec<(&str, FunctionKind, u32, u32, Complexity, u32)> = api
-        .functions
-        .iter()
-        .map(|f| {
-            (
-                f.name.as_str(),
-                f.kind,
-                f.det.unwrap(),
-                f.ret.or(f.ftr).unwrap(),
-                f.complexity,
-                f.points,
-            )
-        })
-        .collect();
-    assert_eq!(got, hand_count());
+    assert_eq!(table(&api), hand_count());
     assert_eq!(api.unreferenced_schemas, ["Customer", "Address"]);
     assert_eq!(api.operations.len(), 19);
 

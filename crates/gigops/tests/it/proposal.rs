@@ -260,29 +260,13 @@ fn a_long_contract_goes_to_an_appendix_beside_the_proposal() {
         "api.yaml",
         &fixture("gigops-quote/tests/fixtures/petstore3.yaml"),
     );
-    let out = s
-        .gigops_without_db(&["proposal", "--openapi", "api.yaml", "-o", "out/offer.html"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let propose = || s.ok(&["proposal", "--openapi", "api.yaml", "-o", "out/offer.html"]);
+    propose();
     // 19 operations, within the default 40: no appendix.
     assert!(!s.path("out/offer.api.html").exists());
 
     s.write("gigops.toml", "[quote]\ncontract_rows = 10\n");
-    let out = s
-        .gigops_without_db(&["proposal", "--openapi", "api.yaml", "-o", "out/offer.html"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let written = String::from_utf8_lossy(&out.stdout);
+    let written = propose();
     assert!(
         written.contains("out/offer.html") && written.contains("out/offer.api.html"),
         "{written}"

@@ -3,6 +3,14 @@
 
 use crate::Sandbox;
 
+/// Runs a command that must be refused as bad input (exit 2); its stderr.
+fn refused(mut command: assert_cmd::Command) -> String {
+    let out = command.output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    stderr
+}
+
 fn petstore() -> String {
     std::fs::read_to_string(
         std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -162,12 +170,7 @@ fn documents_past_the_input_limits_are_refused_with_their_reason() {
     // Past the size limit: refused before it is read (a sparse file of 65 MiB).
     let big = std::fs::File::create(s.path("big.json")).unwrap();
     big.set_len(65 * 1024 * 1024).unwrap();
-    let out = s
-        .gigops_without_db(&["quote", "estimate", "--openapi", "big.json"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = refused(s.gigops_without_db(&["quote", "estimate", "--openapi", "big.json"]));
     assert!(
         stderr.contains("big.json: 65.0 MiB: more than the 64 MiB gigops reads in one file"),
         "{stderr}"
@@ -181,12 +184,7 @@ fn documents_past_the_input_limits_are_refused_with_their_reason() {
             "]".repeat(200)
         ),
     );
-    let out = s
-        .gigops_without_db(&["quote", "estimate", "--openapi", "deep.json"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = refused(s.gigops_without_db(&["quote", "estimate", "--openapi", "deep.json"]));
     assert!(
         stderr.contains("deep.json:1: column 154: nested more than 128 levels deep: the deepest gigops reads in a JSON document"),
         "{stderr}"
@@ -726,13 +724,10 @@ fn calibration_uses_delivered_deals_only_and_enough_of_them() {
 
     // The delivered stage is a setting, and must be a stage.
     s.write("gigops.toml", "[quote]\ndelivered_stage = \"shipped\"\n");
-    let out = s.gigops(&["quote", "calibrate"]).output().unwrap();
-    assert_eq!(out.status.code(), Some(2));
+    let stderr = refused(s.gigops(&["quote", "calibrate"]));
     assert!(
-        String::from_utf8_lossy(&out.stderr)
-            .contains("quote.delivered_stage = \"shipped\" is not a stage of pipeline.stages"),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+        stderr.contains("quote.delivered_stage = \"shipped\" is not a stage of pipeline.stages"),
+        "{stderr}"
     );
 }
 
@@ -743,19 +738,14 @@ fn a_quote_is_in_its_deals_currency() {
     let s = crate::Sandbox::new();
     s.write("api.yaml", &petstore());
     add_deal(&s, "D-CN", "38000", "CNY");
-    let out = s
-        .gigops(&[
-            "quote",
-            "estimate",
-            "--openapi",
-            "api.yaml",
-            "--deal",
-            "D-CN",
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = refused(s.gigops(&[
+        "quote",
+        "estimate",
+        "--openapi",
+        "api.yaml",
+        "--deal",
+        "D-CN",
+    ]));
     assert!(
         stderr.contains("deal D-CN is in CNY, the rate card (quote.currency) in USD")
             && stderr.contains("--exchange-rate RATE (1 USD = RATE CNY)"),
@@ -825,9 +815,7 @@ fn a_quote_is_in_its_deals_currency() {
     ] {
         let mut all = vec!["quote", "estimate", "--openapi", "api.yaml"];
         all.extend(args.iter().copied());
-        let out = s.gigops(&all).output().unwrap();
-        assert_eq!(out.status.code(), Some(2), "{all:?}");
-        let stderr = String::from_utf8_lossy(&out.stderr);
+        let stderr = refused(s.gigops(&all));
         assert!(stderr.contains(expected), "{all:?}: {stderr}");
     }
 }
