@@ -317,11 +317,21 @@ pub fn debt_from_gate_summary(file: &str, text: &str) -> Result<DebtInput, Probl
                 "expected a number ≥ 0 or null".into(),
             )),
         },
-        _ => Err(problem(
-            0,
-            "debt".into(),
-            "the summary has no debt (the gate ran with --no-debt): expected `debt.ratio`".into(),
-        )),
+        _ => {
+            // The gate says why it did not measure debt (docs/gate.md, `debt_not_measured`).
+            let why = match value.get("debt_not_measured").and_then(|v| v.as_str()) {
+                Some("no_findings") => "no lint findings were given",
+                Some("no_root") => "no project root was found",
+                Some("no_code") => "no code under the project root",
+                Some("skipped") | None => "the gate ran with --no-debt",
+                Some(other) => other,
+            };
+            Err(problem(
+                0,
+                "debt".into(),
+                format!("the summary has no debt ({why}): expected `debt.ratio`"),
+            ))
+        }
     }
 }
 

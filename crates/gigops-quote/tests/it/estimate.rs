@@ -223,6 +223,16 @@ fn a_gate_summary_gives_the_debt_ratio() {
     )
     .unwrap_err();
     assert!(err.to_string().contains("--no-debt"), "{err}");
+    // A gate that did not measure debt says why (its summary's `debt_not_measured`).
+    let err = gigops_quote::debt_from_gate_summary(
+        "s.json",
+        r#"{"schema": "gigops.gate.summary/1", "debt": null, "debt_not_measured": "no_findings"}"#,
+    )
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "s.json: debt: the summary has no debt (no lint findings were given): expected `debt.ratio`"
+    );
     let err =
         gigops_quote::debt_from_gate_summary("s.json", "{\n  \"schema\": oops\n}").unwrap_err();
     assert_eq!(err.0[0].line, 2);
