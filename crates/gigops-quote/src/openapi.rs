@@ -1031,7 +1031,6 @@ fn operation(
             _ => (None, format!("{upper} is not counted")),
         },
     };
-    let ftr = (refs.schemas.len() + refs.external.len()) as u32;
     Counted {
         row: Operation {
             method: upper,
@@ -1040,7 +1039,9 @@ fn operation(
             summary: op.get("summary").and_then(Node::scalar_text),
             kind,
             det: det.len() as u32,
-            ftr,
+            // The logical files it reaches are known once every operation has been read and
+            // the schemas grouped into entities (`count_document`).
+            ftr: 0,
             required_fields: required,
             example,
             line: op.at.line,
