@@ -11,9 +11,48 @@ use std::collections::HashMap;
 use crate::{Problem, Problems};
 use saphyr_parser::{Event, Parser, ScalarStyle, Span};
 
-/// More nodes than any real spec or API document has; a document of aliases that expands past
-/// this (a "billion laughs") is refused instead of filling memory.
-const MAX_NODES: usize = 2_000_000;
+/// The limits of what [`parse`] reads, far above any real spec, SOW or API document (PagerDuty's
+/// whole REST description, 465 operations, is 2.7 MB, 50,735 values and 31 levels deep), so that
+/// a hostile or broken file is refused with its reason instead of filling memory or the stack.
+///
+/// The most bytes in one document.
+pub const MAX_BYTES: usize = 64 * 1024 * 1024;
+/// The most nodes (mappings, sequences, keys' values and scalars), counted after YAML aliases
+/// are expanded: a document of aliases that expands past this (a "billion laughs") is refused.
+pub const MAX_NODES: usize = 2_000_000;
+/// The deepest nesting of mappings and sequences.
+pub const MAX_DEPTH: usize = 128;
+
+/// How a document is written, so that a problem is told in the format's own words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Json,
+    Yaml,
+}
+
+impl Format {
+    /// JSON for a `.json` file, YAML for `.yaml`/`.yml`; otherwise JSON when the text opens
+    /// with `{` or `[`, else YAML.
+    pub fn of(file: &str, text: &str) -> Format {
+        let lower = file.to_ascii_lowercase();
+        if lower.ends_with(".json") {
+            Format::Json
+        } else if lower.ends_with(".yaml") || lower.ends_with(".yml") {
+            Format::Yaml
+        } else if text.trim_start().starts_with(['{', '[']) {
+            Format::Json
+        } else {
+            Format::Yaml
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Format::Json => "JSON",
+            Format::Yaml => "YAML",
+        }
+    }
+}
 
 /// Where a node is: 1-based line and column (in characters).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -200,14 +239,46 @@ enum Frame {
     },
 }
 
-/// Parses the first document of `text`. A syntax error is one problem (the parser cannot go
-/// on); non-scalar and repeated keys are all reported.
+/// Parses the first document of `text`, YAML or JSON. A syntax error is one problem (the
+/// parser cannot go on), and so is a document past a limit ([`MAX_BYTES`], [`MAX_NODES`],
+/// [`MAX_DEPTH`]); non-scalar and repeated keys are all reported.
 pub fn parse(file: &str, text: &str) -> Result<Node, Problems> {
+    parse_within(file, text, MAX_BYTES, MAX_NODES)
+}
+
+/// [`parse`] with other byte and node limits (tests use small ones).
+fn parse_within(
+    file: &str,
+    text: &str,
+    max_bytes: usize,
+    max_nodes: usize,
+) -> Result<Node, Problems> {
+    let format = Format::of(file, text);
     let mut located = Located::new(file);
+    if text.len() > max_bytes {
+        let size = |bytes: usize| {
+            if bytes >= 1024 * 1024 {
+                format!("{:.1} MiB", bytes as f64 / (1024.0 * 1024.0))
+            } else {
+                format!("{bytes} bytes")
+            }
+        };
+        located.at(
+            Position { line: 1, column: 0 },
+            format!(
+                "{}: more than the {} gigops reads in one {} document",
+                size(text.len()),
+                size(max_bytes),
+                format.name()
+            ),
+        );
+        return Err(Problems(located.problems));
+    }
     let mut stack: Vec<Frame> = Vec::new();
     let mut anchors: HashMap<usize, Node> = HashMap::new();
     let mut root: Option<Node> = None;
     let mut nodes = 0usize;
+    let mut aliases = false;
 
     for event in Parser::new_from_str(text) {
         let (event, span) = match event {
@@ -217,11 +288,23 @@ pub fn parse(file: &str, text: &str) -> Result<Node, Problems> {
                     line: e.marker().line() as u64,
                     column: e.marker().col() as u64 + 1,
                 };
-                located.at(at, format!("invalid YAML: {}", e.info()));
+                located.at(at, format!("invalid {}: {}", format.name(), e.info()));
                 return Err(Problems(located.problems));
             }
         };
         let at = Position::of(&span);
+        if matches!(event, Event::SequenceStart(..) | Event::MappingStart(..))
+            && stack.len() >= MAX_DEPTH
+        {
+            located.at(
+                at,
+                format!(
+                    "nested more than {MAX_DEPTH} levels deep: the deepest gigops reads in a {} document",
+                    format.name()
+                ),
+            );
+            return Err(Problems(located.problems));
+        }
         let complete = match event {
             Event::StreamStart | Event::DocumentStart(_) | Event::Nothing => continue,
             Event::DocumentEnd | Event::StreamEnd => break,
@@ -277,6 +360,7 @@ pub fn parse(file: &str, text: &str) -> Result<Node, Problems> {
             }
             Event::Alias(anchor) => match anchors.get(&anchor) {
                 Some(node) => {
+                    aliases = true;
                     nodes += count_nodes(node);
                     let mut node = node.clone();
                     node.at = at;
@@ -292,10 +376,23 @@ pub fn parse(file: &str, text: &str) -> Result<Node, Problems> {
             },
         };
         nodes += 1;
-        if nodes > MAX_NODES {
+        if nodes > max_nodes {
+            let what = match (format, aliases) {
+                (Format::Json, _) => {
+                    "values (objects, arrays, keys' values and scalars)".to_string()
+                }
+                (Format::Yaml, false) => "nodes".to_string(),
+                (Format::Yaml, true) => {
+                    "nodes once its aliases are expanded (an alias repeats its anchor's node)"
+                        .to_string()
+                }
+            };
             located.at(
                 at,
-                format!("the document has more than {MAX_NODES} nodes once aliases are expanded"),
+                format!(
+                    "more than {max_nodes} {what}: the most gigops reads in a {} document",
+                    format.name()
+                ),
             );
             return Err(Problems(located.problems));
         }
@@ -481,6 +578,78 @@ mod tests {
             bomb.push_str(&format!("{name}: &{name} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
         }
         let err = parse("bomb.yaml", &bomb).unwrap_err();
-        assert!(err.0[0].reason.contains("more than"), "{err}");
+        assert!(
+            err.0[0]
+                .reason
+                .starts_with("more than 2000000 nodes once its aliases are expanded"),
+            "{err}"
+        );
+        assert!(err.0[0].reason.ends_with("in a YAML document"), "{err}");
+    }
+
+    #[test]
+    fn limits_are_told_in_the_documents_format() {
+        // A JSON document past the node limit has no alias to blame (a limit of 10 here).
+        let err = parse_within(
+            "api.json",
+            "[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]",
+            MAX_BYTES,
+            10,
+        )
+        .unwrap_err();
+        assert_eq!(err.0.len(), 1);
+        assert_eq!(
+            err.0[0].to_string(),
+            "api.json:1: column 32: more than 10 values (objects, arrays, keys' values and scalars): the most gigops reads in a JSON document"
+        );
+        let err = parse_within(
+            "api.yaml",
+            "[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]",
+            MAX_BYTES,
+            10,
+        )
+        .unwrap_err();
+        assert!(err.0[0].reason.starts_with("more than 10 nodes: "), "{err}");
+        // Nesting: a JSON array 200 deep, and the same in block YAML.
+        let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
+        let err = parse("deep.json", &deep).unwrap_err();
+        assert_eq!(
+            (
+                err.0[0].line,
+                err.0[0].column.as_str(),
+                err.0[0].reason.as_str()
+            ),
+            (
+                1,
+                "column 129",
+                "nested more than 128 levels deep: the deepest gigops reads in a JSON document"
+            )
+        );
+        let mut yaml = String::new();
+        for level in 0..200 {
+            yaml.push_str(&format!("{}k:\n", "  ".repeat(level)));
+        }
+        let err = parse("deep.yaml", &yaml).unwrap_err();
+        assert!(err.0[0].reason.ends_with("in a YAML document"), "{err}");
+        assert_eq!(err.0[0].line, 129);
+        // A syntax error names the format; a file without an extension is sniffed.
+        let err = parse("api.json", "{\"a\": [1, 2}").unwrap_err();
+        assert!(err.0[0].reason.starts_with("invalid JSON: "), "{err}");
+        let err = parse("-", "{\"a\": [1, 2}").unwrap_err();
+        assert!(err.0[0].reason.starts_with("invalid JSON: "), "{err}");
+        let err = parse("spec", "a: [1, 2\n").unwrap_err();
+        assert!(err.0[0].reason.starts_with("invalid YAML: "), "{err}");
+        assert_eq!(Format::of("API.JSON", ""), Format::Json);
+        assert_eq!(Format::of("a.yml", "{}"), Format::Yaml);
+    }
+
+    #[test]
+    fn a_document_past_the_size_limit_is_refused_before_it_is_parsed() {
+        let err = parse_within("huge.yaml", "a: 1\nb: 2\n", 8, MAX_NODES).unwrap_err();
+        assert_eq!(
+            err.0[0].to_string(),
+            "huge.yaml:1: 10 bytes: more than the 8 bytes gigops reads in one YAML document"
+        );
+        assert_eq!(MAX_BYTES, 64 * 1024 * 1024);
     }
 }

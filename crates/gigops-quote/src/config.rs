@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use gigops_core::Currency;
 use serde::{Deserialize, Serialize};
 
-use crate::cocomo::Mode;
+use crate::cocomo::{Mode, Ratings};
 use crate::montecarlo::Triangular;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -19,8 +19,13 @@ pub struct QuoteConfig {
     pub hours_per_fp: f64,
     /// Hours in a person-month: COCOMO II's 152.
     pub hours_per_person_month: f64,
+    /// Hours the team puts into the work in a calendar week: what turns hours into weeks.
+    pub hours_per_week: f64,
     /// A factor on COCOMO II effort, fitted by `quote calibrate` (1 = the published model).
     pub cocomo_calibration: f64,
+    /// The COCOMO II ratings of the team that quotes, under a spec's and `--rating`'s; a driver
+    /// not named is nominal. The defaults describe gigops's users (docs/quote.md).
+    pub ratings: Ratings,
     /// The language lines are backfired to from function points when no repository is sized.
     pub language: String,
     /// Lines of code per function point by tokei language name, over the defaults.
@@ -41,8 +46,16 @@ pub struct QuoteConfig {
     pub tax: Tax,
     /// Days a quote stays valid.
     pub validity_days: u32,
+    /// The sales stage at which a deal's work is delivered: calibration and the history a
+    /// quote is compared with take only deals that reached it (a stage of `pipeline.stages`).
+    pub delivered_stage: String,
+    /// Operations the proposal's API contract shows in full; beyond them it shows a summary per
+    /// tag and writes the full table to an appendix file beside the proposal.
+    pub contract_rows: usize,
 }
 
+/// How the two estimates of the build are blended (normalised over those present). The
+/// service level is not blended: its operational work is added whole.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Weights {
@@ -50,19 +63,20 @@ pub struct Weights {
     pub size: f64,
     /// Function points × hours per FP.
     pub scope: f64,
-    /// Function points at the service tier's productivity.
-    pub service_level: f64,
+    /// No longer read: named in [`QuoteConfig::problems`] when a settings file still sets it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub service_level: Option<f64>,
 }
 
 impl Default for Weights {
-    /// 30 / 45 / 25 %: a starting point to calibrate. Scope carries most because it is what the
-    /// client asked for; size is a second opinion where code exists; service level moves the
-    /// estimate toward the rigour the tier demands.
+    /// 25 / 75 %: scope carries most because it counts what the client asked for, in the
+    /// client's terms; size (COCOMO II, calibrated on large organisations' projects) is the
+    /// second opinion until `quote calibrate` has fitted it to your work.
     fn default() -> Self {
         Weights {
-            size: 0.30,
-            scope: 0.45,
-            service_level: 0.25,
+            size: 0.25,
+            scope: 0.75,
+            service_level: None,
         }
     }
 }
@@ -78,12 +92,15 @@ pub struct Uncertainty {
     pub function_points: Triangular,
     /// On productivity: hours per FP and COCOMO II effort alike.
     pub productivity: Triangular,
+    /// On the service level's operational work.
+    pub service_level: Triangular,
 }
 
 impl Default for Uncertainty {
     /// Sizes: 0.8–1.25×, the range Boehm's cone of uncertainty gives once the product design
-    /// is settled; productivity 0.8–1.5×, skewed high because overruns outnumber underruns.
-    /// Both calibrate locally.
+    /// is settled; productivity 0.8–1.5×, skewed high because overruns outnumber underruns;
+    /// operations 0.9–1.3×, familiar set-up work with on-call that can run over. All calibrate
+    /// locally.
     fn default() -> Self {
         Uncertainty {
             iterations: 10_000,
@@ -101,6 +118,11 @@ impl Default for Uncertainty {
                 low: 0.8,
                 mode: 1.0,
                 high: 1.5,
+            },
+            service_level: Triangular {
+                low: 0.9,
+                mode: 1.0,
+                high: 1.3,
             },
         }
     }
@@ -140,6 +162,8 @@ pub struct Rate {
     pub share_permille: u32,
 }
 
+/// A service tier: its targets, and the operational work that meets them — the service-level
+/// estimate, built from its own tasks rather than from the size of the build.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SlaTier {
@@ -147,13 +171,38 @@ pub struct SlaTier {
     pub availability_percent: f64,
     /// p95 latency target, milliseconds.
     pub p95_latency_ms: u32,
-    /// Hours per FP at this tier, relative to `hours_per_fp`.
-    pub productivity_factor: f64,
-    /// The operational work the tier demands, in hours: monitoring, redundancy, load tests,
-    /// on-call.
+    /// One-off operational tasks and their hours: monitoring and alerting set-up, redundancy,
+    /// load and failover tests, runbooks.
     pub operations: BTreeMap<String, f64>,
+    /// On-call hours a month over the support period.
+    #[serde(default)]
+    pub on_call_hours_per_month: f64,
+    /// The support period, in months.
+    #[serde(default)]
+    pub support_months: f64,
     /// A premium on labour for carrying the tier's risk (credits, night calls), 0.10 = 10 %.
     pub risk_premium: f64,
+    /// No longer read: named in [`QuoteConfig::problems`] when a settings file still sets it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub productivity_factor: Option<f64>,
+}
+
+impl SlaTier {
+    /// The tier's on-call hours over its support period.
+    pub fn on_call_hours(&self) -> f64 {
+        self.on_call_hours_per_month * self.support_months
+    }
+
+    /// The operational work in hours: the one-off tasks and the on-call.
+    pub fn hours(&self) -> f64 {
+        self.operations.values().fold(0.0, |sum, h| sum + h) + self.on_call_hours()
+    }
+
+    /// Whether this tier's targets are at least as strict as `other`'s on both counts.
+    fn at_least_as_strict_as(&self, other: &SlaTier) -> bool {
+        self.availability_percent >= other.availability_percent
+            && self.p95_latency_ms <= other.p95_latency_ms
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -211,24 +260,63 @@ impl Default for Tax {
     }
 }
 
+/// The one-off tasks of the default tiers, in the order of [`tier`]'s hours.
+pub const TIER_TASKS: [&str; 5] = [
+    "monitoring",
+    "redundancy",
+    "load_tests",
+    "failover_tests",
+    "runbooks",
+];
+
 fn tier(
     availability_percent: f64,
     p95_latency_ms: u32,
-    productivity_factor: f64,
-    hours: [f64; 4],
+    hours: [f64; 5],
+    on_call_hours_per_month: f64,
     risk_premium: f64,
 ) -> SlaTier {
     SlaTier {
         availability_percent,
         p95_latency_ms,
-        productivity_factor,
-        operations: ["monitoring", "redundancy", "load_tests", "on_call"]
+        operations: TIER_TASKS
             .into_iter()
             .zip(hours)
             .map(|(k, v)| (k.to_string(), v))
             .collect(),
+        on_call_hours_per_month,
+        support_months: 3.0,
         risk_premium,
+        productivity_factor: None,
     }
+}
+
+/// The COCOMO II ratings of gigops's users — a freelancer or a team of two or three,
+/// experienced, with modern tools — each argued in docs/quote.md from the rating scales of the
+/// COCOMO II.2000 Model Definition Manual. A driver not listed is nominal.
+pub fn default_ratings() -> Ratings {
+    let mut ratings = Ratings::default();
+    for (driver, level) in [
+        ("PREC", "high"),
+        ("FLEX", "high"),
+        ("RESL", "high"),
+        ("TEAM", "very_high"),
+        ("DATA", "low"),
+        ("PVOL", "low"),
+        ("ACAP", "high"),
+        ("PCAP", "high"),
+        ("PCON", "very_high"),
+        ("APEX", "high"),
+        ("PLEX", "high"),
+        ("LTEX", "high"),
+        ("TOOL", "very_high"),
+        ("SITE", "very_high"),
+    ] {
+        ratings
+            .set(driver, level)
+            .expect("the default ratings are valid");
+    }
+    ratings
 }
 
 impl Default for QuoteConfig {
@@ -262,12 +350,16 @@ impl Default for QuoteConfig {
         platform("direct", 0.0, "no intermediary");
         QuoteConfig {
             currency: Currency::USD,
-            hours_per_fp: 8.0,
+            hours_per_fp: 2.0,
             hours_per_person_month: 152.0,
+            hours_per_week: 35.0,
             cocomo_calibration: 1.0,
+            ratings: default_ratings(),
             language: "Go".into(),
             loc_per_fp: BTreeMap::new(),
-            exclude: Vec::new(),
+            exclude: ["vendor/", "third_party/", "node_modules/"]
+                .map(String::from)
+                .to_vec(),
             weights: Weights::default(),
             uncertainty: Uncertainty::default(),
             cocomo81: Cocomo81Config::default(),
@@ -275,31 +367,36 @@ impl Default for QuoteConfig {
                 Rate {
                     role: "developer".into(),
                     seniority: "senior".into(),
-                    hourly_minor: 9_000,
+                    hourly_minor: 6_500,
                     share_permille: 700,
                 },
                 Rate {
                     role: "developer".into(),
                     seniority: "mid".into(),
-                    hourly_minor: 6_000,
+                    hourly_minor: 5_000,
                     share_permille: 200,
                 },
                 Rate {
                     role: "devops".into(),
                     seniority: "senior".into(),
-                    hourly_minor: 10_000,
+                    hourly_minor: 7_000,
                     share_permille: 100,
                 },
             ],
+            // Hours: monitoring, redundancy, load tests, failover tests, runbooks; then on-call
+            // hours a month over 3 months, and the risk premium (docs/quote.md, "Service tiers").
             tiers: [
-                ("bronze", tier(99.0, 1000, 1.0, [8.0, 0.0, 4.0, 0.0], 0.0)),
+                (
+                    "bronze",
+                    tier(99.0, 1000, [4.0, 0.0, 0.0, 0.0, 2.0], 0.0, 0.0),
+                ),
                 (
                     "silver",
-                    tier(99.5, 500, 1.1, [16.0, 16.0, 12.0, 16.0], 0.10),
+                    tier(99.5, 500, [8.0, 8.0, 6.0, 2.0, 4.0], 4.0, 0.10),
                 ),
                 (
                     "gold",
-                    tier(99.9, 200, 1.25, [24.0, 40.0, 24.0, 40.0], 0.20),
+                    tier(99.9, 200, [16.0, 24.0, 12.0, 8.0, 8.0], 10.0, 0.20),
                 ),
             ]
             .into_iter()
@@ -309,6 +406,8 @@ impl Default for QuoteConfig {
             platforms,
             tax: Tax::default(),
             validity_days: 30,
+            delivered_stage: "delivered".into(),
+            contract_rows: 40,
         }
     }
 }
@@ -324,19 +423,28 @@ impl QuoteConfig {
         };
         positive("hours_per_fp", self.hours_per_fp);
         positive("hours_per_person_month", self.hours_per_person_month);
+        positive("hours_per_week", self.hours_per_week);
         positive("cocomo_calibration", self.cocomo_calibration);
         positive("cocomo81.overhead", self.cocomo81.overhead);
         positive("cocomo81.eaf", self.cocomo81.eaf);
         let w = self.weights;
-        if [w.size, w.scope, w.service_level]
+        if [w.size, w.scope]
             .iter()
             .any(|v| !(v.is_finite() && *v >= 0.0))
-            || w.size + w.scope + w.service_level <= 0.0
+            || w.size + w.scope <= 0.0
         {
             problems.push(format!(
-                "quote.weights = {}/{}/{}: expected numbers ≥ 0, not all 0",
-                w.size, w.scope, w.service_level
+                "quote.weights = size {} / scope {}: expected numbers ≥ 0, not both 0",
+                w.size, w.scope
             ));
+        }
+        if w.service_level.is_some() {
+            problems.push(NO_LONGER_READ.replace("{key}", "quote.weights.service_level"));
+        }
+        for (driver, level) in &self.ratings.0 {
+            if let Err(e) = Ratings::default().set(driver, level.name()) {
+                problems.push(format!("quote.ratings: {e}"));
+            }
         }
         if self.uncertainty.iterations == 0 || self.uncertainty.iterations > 1_000_000 {
             problems.push(format!(
@@ -362,26 +470,9 @@ impl QuoteConfig {
             }
         }
         for (name, tier) in &self.tiers {
-            if !(tier.productivity_factor.is_finite() && tier.productivity_factor > 0.0) {
-                problems.push(format!(
-                    "quote.tiers.{name}.productivity_factor = {}: expected a positive number",
-                    tier.productivity_factor
-                ));
-            }
-            if !(0.0..=1.0).contains(&tier.risk_premium) {
-                problems.push(format!(
-                    "quote.tiers.{name}.risk_premium = {}: expected 0 to 1",
-                    tier.risk_premium
-                ));
-            }
-            for (task, hours) in &tier.operations {
-                if !(hours.is_finite() && *hours >= 0.0) {
-                    problems.push(format!(
-                        "quote.tiers.{name}.operations.{task} = {hours}: expected hours ≥ 0"
-                    ));
-                }
-            }
+            problems.extend(tier_problems(name, tier));
         }
+        problems.extend(tier_order_problems(&self.tiers));
         for (name, platform) in &self.platforms {
             if !(0.0..1.0).contains(&platform.fee) {
                 problems.push(format!(
@@ -406,8 +497,95 @@ impl QuoteConfig {
         if let Err(e) = crate::size::loc_per_fp_table(&self.loc_per_fp) {
             problems.push(e);
         }
+        if self.contract_rows == 0 {
+            problems.push("quote.contract_rows = 0: expected 1 or more operations".into());
+        }
         problems
     }
+}
+
+const NO_LONGER_READ: &str = "{key}: no longer read: a service tier is priced by its own operational work, added whole (docs/quote.md, \"From estimates to hours\"); remove it";
+
+fn tier_problems(name: &str, tier: &SlaTier) -> Vec<String> {
+    let mut problems = Vec::new();
+    if !(tier.availability_percent.is_finite()
+        && (0.0..=100.0).contains(&tier.availability_percent))
+    {
+        problems.push(format!(
+            "quote.tiers.{name}.availability_percent = {}: expected 0 to 100",
+            tier.availability_percent
+        ));
+    }
+    if !(0.0..=1.0).contains(&tier.risk_premium) {
+        problems.push(format!(
+            "quote.tiers.{name}.risk_premium = {}: expected 0 to 1",
+            tier.risk_premium
+        ));
+    }
+    let hours = tier
+        .operations
+        .iter()
+        .map(|(task, h)| (format!("operations.{task}"), *h));
+    for (key, value) in hours.chain([
+        (
+            "on_call_hours_per_month".to_string(),
+            tier.on_call_hours_per_month,
+        ),
+        ("support_months".to_string(), tier.support_months),
+    ]) {
+        if !(value.is_finite() && value >= 0.0) {
+            problems.push(format!(
+                "quote.tiers.{name}.{key} = {value}: expected a number ≥ 0"
+            ));
+        }
+    }
+    if tier.productivity_factor.is_some() {
+        problems.push(
+            NO_LONGER_READ.replace("{key}", &format!("quote.tiers.{name}.productivity_factor")),
+        );
+    }
+    problems
+}
+
+/// A stricter service level never costs less: a tier whose targets are at least as strict as
+/// another's (availability no lower, p95 latency no higher) must have no task with fewer hours,
+/// no fewer on-call hours and no smaller risk premium.
+fn tier_order_problems(tiers: &BTreeMap<String, SlaTier>) -> Vec<String> {
+    let mut problems = Vec::new();
+    for (strict_name, strict) in tiers {
+        for (lax_name, lax) in tiers {
+            if strict_name == lax_name || !strict.at_least_as_strict_as(lax) {
+                continue;
+            }
+            let mut short = Vec::new();
+            for (task, hours) in &lax.operations {
+                let own = strict.operations.get(task).copied().unwrap_or(0.0);
+                if own < *hours {
+                    short.push(format!("operations.{task} {own} h < {hours} h"));
+                }
+            }
+            if strict.on_call_hours() < lax.on_call_hours() {
+                short.push(format!(
+                    "on-call {} h < {} h",
+                    strict.on_call_hours(),
+                    lax.on_call_hours()
+                ));
+            }
+            if strict.risk_premium < lax.risk_premium {
+                short.push(format!(
+                    "risk_premium {} < {}",
+                    strict.risk_premium, lax.risk_premium
+                ));
+            }
+            if !short.is_empty() {
+                problems.push(format!(
+                    "quote.tiers.{strict_name}: its targets are at least as strict as {lax_name}'s but it would cost less ({}): expected a stricter tier to cost at least as much",
+                    short.join(", ")
+                ));
+            }
+        }
+    }
+    problems
 }
 
 #[cfg(test)]
@@ -440,9 +618,49 @@ mod tests {
         );
         assert_eq!(config.hours_per_fp, 6.5);
         assert_eq!(config.weights.size, 0.5);
-        assert_eq!(config.weights.scope, 0.45);
+        assert_eq!(config.weights.scope, 0.75);
         assert_eq!(config.tax.rate, 0.06);
         assert_eq!(config.tiers.len(), 3);
+    }
+
+    #[test]
+    fn a_stricter_tier_that_would_cost_less_is_refused() {
+        let mut config = QuoteConfig::default();
+        let gold = config.tiers.get_mut("gold").unwrap();
+        gold.operations.insert("load_tests".into(), 1.0);
+        gold.risk_premium = 0.05;
+        let problems = config.problems();
+        // Gold is stricter than both bronze and silver; only silver's load tests (6 h) and
+        // premium (10 %) are above gold's now.
+        assert_eq!(
+            problems,
+            [
+                "quote.tiers.gold: its targets are at least as strict as silver's but it would cost less (operations.load_tests 1 h < 6 h, risk_premium 0.05 < 0.1): expected a stricter tier to cost at least as much"
+            ]
+        );
+        // A tier neither stricter nor laxer than another is not compared with it.
+        let mut config = QuoteConfig::default();
+        let fast = config.tiers.get_mut("bronze").unwrap();
+        fast.p95_latency_ms = 100;
+        assert_eq!(config.problems(), Vec::<String>::new());
+    }
+
+    #[test]
+    fn keys_of_the_old_model_are_named() {
+        let config: QuoteConfig = toml_like(
+            r#"{"weights": {"service_level": 0.25}, "tiers": {"gold": {"availability_percent": 99.9, "p95_latency_ms": 200, "productivity_factor": 1.25, "operations": {}, "risk_premium": 0.2}}}"#,
+        );
+        let problems = config.problems();
+        assert!(
+            problems[0].starts_with("quote.weights.service_level: no longer read"),
+            "{problems:#?}"
+        );
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.starts_with("quote.tiers.gold.productivity_factor: no longer read")),
+            "{problems:#?}"
+        );
     }
 
     fn toml_like(json: &str) -> QuoteConfig {

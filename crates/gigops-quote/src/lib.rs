@@ -5,8 +5,11 @@
 //! - [`spec`] reads the requirements spec, [`openapi`] counts an OpenAPI document, [`fp`] turns
 //!   both into IFPUG function points;
 //! - [`cocomo`] estimates effort with COCOMO II.2000 and basic COCOMO 81;
-//! - [`estimate`] blends the size-, scope- and service-level-based estimates, runs the Monte
-//!   Carlo for P10/P50/P90 and prices them ([`price`]) into one [`Quote`];
+//! - [`estimate`] blends the size- and scope-based estimates of the build, adds the service
+//!   tier's operational work and the risks, runs the Monte Carlo for P10/P50/P90 and prices
+//!   them ([`price`]) into one [`Quote`];
+//! - [`exchange`] converts a quote's rates into a deal's currency at a rate the user gives;
+//! - [`history`] compares a quote with the user's delivered work;
 //! - [`calibrate`] fits hours per FP and a COCOMO multiplier to delivered work.
 //!
 //! Every number, table and default is in docs/quote.md.
@@ -16,7 +19,9 @@ use serde::Serialize;
 pub mod calibrate;
 pub mod cocomo;
 pub mod config;
+pub mod exchange;
 pub mod fp;
+pub mod history;
 pub mod montecarlo;
 pub mod openapi;
 pub mod price;
@@ -32,7 +37,7 @@ use fp::{FunctionPoints, Gsc};
 use gigops_core::{Currency, Money};
 use gigops_ingest::{Problem, Problems};
 use montecarlo::{Triangular, draw, generator, percentile};
-use price::{Line, Terms};
+use price::{Line, PriceParts, Terms};
 use size::Size;
 use spec::Risk;
 
@@ -68,6 +73,9 @@ pub struct QuoteInput {
     pub seed: u64,
     /// Where the inputs came from, echoed in the quote.
     pub sources: Sources,
+    /// The rate to convert `quote.currency`'s rates into another currency at; `None` prices in
+    /// `quote.currency`.
+    pub exchange: Option<exchange::ExchangeRate>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -108,6 +116,12 @@ pub struct Quote {
     pub price: PriceRange,
     pub assumptions: Vec<String>,
     pub valid_for_days: u32,
+    /// How the quote compares with the user's delivered work, when it lies far outside it
+    /// ([`history::warnings`]); empty without a ledger or when it is within.
+    pub warnings: Vec<history::Warning>,
+    /// The conversion the rates went through, when the quote is in another currency than
+    /// `quote.currency`'s rate card; `null` otherwise.
+    pub exchange: Option<exchange::Conversion>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -126,34 +140,71 @@ pub struct Effort {
     pub hours_per_person_month: f64,
     /// Lines per function point of `language`, used to backfire.
     pub loc_per_fp: f64,
-    /// The three estimates at their most likely inputs, with their normalised weights.
+    /// The estimates of the build at their most likely inputs, with their normalised weights.
     pub estimates: Vec<Estimate>,
+    /// The weighted blend of `estimates`: the build's most likely hours.
+    pub build_hours: f64,
+    /// The service tier's operational work (`sla.hours`); 0 without a tier.
     pub operations_hours: f64,
     /// Σ probability × most likely impact.
     pub risk_hours: f64,
-    /// The weighted blend + operations + risks, at the most likely inputs.
+    /// The build + operations + risks, at the most likely inputs.
     pub most_likely_hours: f64,
+    /// P50 − most likely: what the Monte Carlo's spread adds at the median.
+    pub uncertainty_hours: f64,
     pub p10_hours: f64,
     pub p50_hours: f64,
     pub p90_hours: f64,
+    /// The hours in calendar weeks, at `quote.hours_per_week`.
+    pub calendar: Calendar,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Estimate {
-    /// `size`, `scope` or `service_level`.
+    /// `size` or `scope`.
     pub method: &'static str,
     pub hours: f64,
     pub weight: f64,
+    /// hours × weight: what it adds to the build.
+    pub weighted_hours: f64,
 }
 
+/// How long the work takes on the calendar: hours ÷ the hours the team puts in a week.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Calendar {
+    pub hours_per_week: f64,
+    pub p10_weeks: f64,
+    pub p50_weeks: f64,
+    pub p90_weeks: f64,
+}
+
+/// The service tier asked for and the operational work that meets it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SlaSummary {
     pub tier: String,
     pub availability_percent: f64,
     pub p95_latency_ms: u32,
+    /// Always 1: kept for readers of `gigops.quote/1`; the service level is no longer a
+    /// rescaled function-point estimate.
     pub productivity_factor: f64,
+    /// Each task's hours, then `on_call` (its hours over the support period).
     pub operations: Vec<(String, f64)>,
     pub risk_premium: f64,
+    /// The one-off tasks: monitoring and alerting set-up, redundancy, load and failover tests,
+    /// runbooks.
+    pub tasks: Vec<Task>,
+    pub on_call_hours_per_month: f64,
+    pub support_months: f64,
+    /// on_call_hours_per_month × support_months.
+    pub on_call_hours: f64,
+    /// The tasks and the on-call: the service-level estimate.
+    pub hours: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Task {
+    pub task: String,
+    pub hours: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -184,6 +235,9 @@ pub struct PriceRange {
     pub p90_minor: i64,
     /// How the P50 price is made, line by line; the amounts add up to `total`.
     pub breakdown: Vec<Line>,
+    /// How the P50 price is made, part by part: labour by role, premiums, subtotal, fee, gross,
+    /// tax and total, each a field (what documents show).
+    pub parts: PriceParts,
     /// The terms the price was made with, for documents that state them in another language.
     pub rate_card: Vec<config::Rate>,
     /// The platform whose fee is grossed up; `null` without one.
@@ -263,15 +317,80 @@ pub fn debt_from_gate_summary(file: &str, text: &str) -> Result<DebtInput, Probl
                 "expected a number ≥ 0 or null".into(),
             )),
         },
-        _ => Err(problem(
-            0,
-            "debt".into(),
-            "the summary has no debt (the gate ran with --no-debt): expected `debt.ratio`".into(),
-        )),
+        _ => {
+            // The gate says why it did not measure debt (docs/gate.md, `debt_not_measured`).
+            let why = match value.get("debt_not_measured").and_then(|v| v.as_str()) {
+                Some("no_findings") => "no lint findings were given",
+                Some("no_root") => "no project root was found",
+                Some("no_code") => "no code under the project root",
+                Some("skipped") | None => "the gate ran with --no-debt",
+                Some(other) => other,
+            };
+            Err(problem(
+                0,
+                "debt".into(),
+                format!("the summary has no debt ({why}): expected `debt.ratio`"),
+            ))
+        }
     }
 }
 
-/// Estimates and prices the work.
+/// The two estimates of the build, as functions of what the Monte Carlo draws.
+struct Build<'a> {
+    cocomo2: &'a Cocomo2,
+    ksloc: f64,
+    afp: f64,
+    hours_per_person_month: f64,
+    hours_per_fp: f64,
+    /// The methods present with their normalised weights.
+    weights: Vec<(&'static str, f64)>,
+}
+
+impl Build<'_> {
+    /// One method's hours for sizes scaled by `size` (KSLOC) and `scope` (AFP), at a
+    /// productivity factor.
+    fn hours(&self, method: &str, size: f64, scope: f64, productivity: f64) -> f64 {
+        match method {
+            "size" => {
+                self.cocomo2.person_months_at(self.ksloc * size)
+                    * self.hours_per_person_month
+                    * productivity
+            }
+            _ => self.afp * scope * self.hours_per_fp * productivity,
+        }
+    }
+
+    /// The weighted blend: each method's hours never fall as a size or a factor rises, so
+    /// neither does the blend.
+    fn blend(&self, size: f64, scope: f64, size_productivity: f64, fp_productivity: f64) -> f64 {
+        self.weights
+            .iter()
+            .map(|(method, weight)| {
+                let productivity = if *method == "size" {
+                    size_productivity
+                } else {
+                    fp_productivity
+                };
+                weight * self.hours(method, size, scope, productivity)
+            })
+            .sum()
+    }
+}
+
+/// Estimates and prices the work:
+///
+/// ```text
+/// build       = w_size × COCOMO II hours + w_scope × AFP × hours per FP   (weights normalised)
+/// operations  = the tier's tasks + on-call hours a month × support months  (0 without a tier)
+/// risks       = Σ probability × impact
+/// hours       = build + operations + risks        (P10/P50/P90 by Monte Carlo)
+/// price       = labour (rate card) + tier and debt premiums, grossed up by the platform's fee,
+///               plus tax
+/// ```
+///
+/// Every part rises with its input, and the Monte Carlo draws the same numbers in the same
+/// order for a seed whatever the inputs, so that a larger scope, more code or a stricter tier
+/// never gives a lower hour count or price at any percentile (tests/it/properties.rs).
 pub fn estimate(input: &QuoteInput, config: &QuoteConfig) -> Result<Quote, QuoteError> {
     let problems = config.problems();
     if !problems.is_empty() {
@@ -306,6 +425,20 @@ pub fn estimate(input: &QuoteInput, config: &QuoteConfig) -> Result<Quote, Quote
             })?,
         )),
     };
+    // The rates in the currency the quote is made in.
+    let (currency, rate_card, annual_wage, conversion) = match &input.exchange {
+        None => (
+            config.currency,
+            config.rate_card.clone(),
+            config.cocomo81.annual_wage_minor,
+            None,
+        ),
+        Some(rate) => {
+            let (conversion, rate_card, wage) =
+                rate.convert_rates(config).map_err(QuoteError::Unknown)?;
+            (rate.to, rate_card, wage, Some(conversion))
+        }
+    };
 
     let source_lines = input.size.as_ref().map_or(0, |s| s.source_lines);
     let function_points = if !input.functions.is_empty() {
@@ -335,26 +468,29 @@ pub fn estimate(input: &QuoteInput, config: &QuoteConfig) -> Result<Quote, Quote
         _ => return Err(QuoteError::NothingToEstimate),
     };
 
-    let cocomo2 = Cocomo2::estimate(ksloc, &input.ratings, config.cocomo_calibration);
+    // The configured ratings of the team, under the spec's and the flags'.
+    let mut ratings = Ratings::default();
+    for (driver, level) in &config.ratings.0 {
+        // Checked by `config.problems()`.
+        let _ = ratings.set(driver, level.name());
+    }
+    ratings.0.extend(input.ratings.0.clone());
+    let cocomo2 = Cocomo2::estimate(ksloc, &ratings, config.cocomo_calibration);
     let cocomo81 = Cocomo81::estimate(
         (ksloc * 1000.0).round() as u64,
         config.cocomo81.mode,
         config.cocomo81.eaf,
-        Money::new(config.cocomo81.annual_wage_minor, config.currency),
+        Money::new(annual_wage, currency),
         config.cocomo81.overhead,
     );
     let hpm = config.hours_per_person_month;
     let hpfp = config.hours_per_fp;
     let fp_hours = afp.map(|a| a * hpfp);
 
-    // The estimates present, with their weights normalised to add up to 1.
-    let w = config.weights;
-    let mut methods: Vec<(&'static str, f64)> = vec![("size", w.size)];
+    // The estimates of the build present, with their weights normalised to add up to 1.
+    let mut methods: Vec<(&'static str, f64)> = vec![("size", config.weights.size)];
     if afp.is_some() {
-        methods.push(("scope", w.scope));
-        if tier.is_some() {
-            methods.push(("service_level", w.service_level));
-        }
+        methods.push(("scope", config.weights.scope));
     }
     let weight_sum: f64 = methods.iter().map(|(_, w)| w).sum();
     let weights: Vec<(&'static str, f64)> = if weight_sum > 0.0 {
@@ -365,26 +501,58 @@ pub fn estimate(input: &QuoteInput, config: &QuoteConfig) -> Result<Quote, Quote
             .map(|(m, _)| (*m, 1.0 / methods.len() as f64))
             .collect()
     };
-    let factor = tier.map_or(1.0, |(_, t)| t.productivity_factor);
-    let hours_of = |method: &str, ksloc: f64, afp: f64, productivity: f64| match method {
-        "size" => cocomo2.person_months_at(ksloc) * hpm * productivity,
-        "scope" => afp * hpfp * productivity,
-        _ => afp * hpfp * factor * productivity,
+    let build = Build {
+        cocomo2: &cocomo2,
+        ksloc,
+        afp: afp.unwrap_or(0.0),
+        hours_per_person_month: hpm,
+        hours_per_fp: hpfp,
+        weights,
     };
-    let afp_value = afp.unwrap_or(0.0);
-    let estimates: Vec<Estimate> = weights
+    let estimates: Vec<Estimate> = build
+        .weights
         .iter()
-        .map(|(method, weight)| Estimate {
-            method,
-            hours: hours_of(method, ksloc, afp_value, 1.0),
-            weight: *weight,
+        .map(|(method, weight)| {
+            let hours = build.hours(method, 1.0, 1.0, 1.0);
+            Estimate {
+                method,
+                hours,
+                weight: *weight,
+                weighted_hours: hours * weight,
+            }
         })
         .collect();
-    let operations: Vec<(String, f64)> = tier.map_or_else(Vec::new, |(_, t)| {
-        t.operations.iter().map(|(k, v)| (k.clone(), *v)).collect()
+    let build_hours = build.blend(1.0, 1.0, 1.0, 1.0);
+
+    // The service level: the tier's own operational work, never a rescaled build estimate.
+    let sla = tier.map(|(name, t)| {
+        let tasks: Vec<Task> = t
+            .operations
+            .iter()
+            .map(|(task, hours)| Task {
+                task: task.clone(),
+                hours: *hours,
+            })
+            .collect();
+        let on_call_hours = t.on_call_hours();
+        let mut operations: Vec<(String, f64)> =
+            tasks.iter().map(|x| (x.task.clone(), x.hours)).collect();
+        operations.push(("on_call".into(), on_call_hours));
+        SlaSummary {
+            tier: name.to_string(),
+            availability_percent: t.availability_percent,
+            p95_latency_ms: t.p95_latency_ms,
+            productivity_factor: 1.0,
+            operations,
+            risk_premium: t.risk_premium,
+            tasks,
+            on_call_hours_per_month: t.on_call_hours_per_month,
+            support_months: t.support_months,
+            on_call_hours,
+            hours: t.hours(),
+        }
     });
-    // fold from +0.0: an empty f64 sum is -0.0.
-    let operations_hours: f64 = operations.iter().fold(0.0, |sum, (_, h)| sum + h);
+    let operations_hours = sla.as_ref().map_or(0.0, |s| s.hours);
     let risks: Vec<RiskExposure> = input
         .risks
         .iter()
@@ -396,11 +564,12 @@ pub fn estimate(input: &QuoteInput, config: &QuoteConfig) -> Result<Quote, Quote
             source: r.source.clone(),
         })
         .collect();
+    // fold from +0.0: an empty f64 sum is -0.0.
     let risk_hours: f64 = risks.iter().fold(0.0, |sum, r| sum + r.exposure_hours);
-    let blended: f64 = estimates.iter().map(|e| e.hours * e.weight).sum();
-    let most_likely_hours = blended + operations_hours + risk_hours;
+    let most_likely_hours = build_hours + operations_hours + risk_hours;
 
-    // Monte Carlo: the same draws in the same order for a seed.
+    // Monte Carlo: the same draws in the same order for a seed, whatever the tier and sizes,
+    // so that a quote with more of anything is more in every run.
     let u = config.uncertainty;
     let mut rng = generator(input.seed);
     let mut totals: Vec<f64> = (0..u.iterations)
@@ -409,29 +578,21 @@ pub fn estimate(input: &QuoteInput, config: &QuoteConfig) -> Result<Quote, Quote
             let mut f = draw(&mut rng, &u.function_points);
             let size_productivity = draw(&mut rng, &u.productivity);
             let fp_productivity = draw(&mut rng, &u.productivity);
+            let operations = draw(&mut rng, &u.service_level);
             // A size derived from the other carries the other's uncertainty.
             if ksloc_source == "backfired" {
                 s = f;
             } else if afp_backfired {
                 f = s;
             }
-            let blended: f64 = weights
-                .iter()
-                .map(|(method, weight)| {
-                    let productivity = if *method == "size" {
-                        size_productivity
-                    } else {
-                        fp_productivity
-                    };
-                    weight * hours_of(method, ksloc * s, afp_value * f, productivity)
-                })
-                .sum();
             let risk: f64 = input
                 .risks
                 .iter()
                 .map(|r| r.probability * draw(&mut rng, &r.impact_hours))
                 .sum();
-            blended + operations_hours + risk
+            build.blend(s, f, size_productivity, fp_productivity)
+                + operations_hours * operations
+                + risk
         })
         .collect();
     totals.sort_by(f64::total_cmp);
@@ -458,11 +619,14 @@ pub fn estimate(input: &QuoteInput, config: &QuoteConfig) -> Result<Quote, Quote
             source: d.source.clone(),
         }
     });
-    let mut terms = Terms::from_config(config);
-    terms.sla = tier.map(|(name, t)| (name, t.risk_premium));
-    terms.debt = debt.as_ref().map(|d| (d.rating.clone(), d.premium));
-    terms.platform = platform.map(|(name, p)| (name, p.fee));
-    let currency = config.currency;
+    let terms = Terms {
+        rate_card: &rate_card,
+        sla: tier.map(|(name, t)| (name, t.risk_premium)),
+        debt: debt.as_ref().map(|d| (d.rating.clone(), d.premium)),
+        platform: platform.map(|(name, p)| (name, p.fee)),
+        tax: (&config.tax.name, config.tax.rate),
+    };
+    let parts = price::price_parts(p50, &terms);
 
     let mut breakdown = Vec::new();
     for e in &estimates {
@@ -471,11 +635,7 @@ pub fn estimate(input: &QuoteInput, config: &QuoteConfig) -> Result<Quote, Quote
                 "COCOMO II: {:.2} KSLOC ({ksloc_source}) → {:.2} PM × {hpm} h",
                 ksloc, cocomo2.person_months
             ),
-            "scope" => format!("{afp_value:.1} AFP × {hpfp} h/FP"),
-            _ => format!(
-                "{afp_value:.1} AFP × {hpfp} h/FP × {factor} ({} tier)",
-                tier.map_or("", |(n, _)| n)
-            ),
+            _ => format!("{:.1} AFP × {hpfp} h/FP", build.afp),
         };
         breakdown.push(Line::hours(
             format!("estimate.{}", e.method),
@@ -484,14 +644,24 @@ pub fn estimate(input: &QuoteInput, config: &QuoteConfig) -> Result<Quote, Quote
                 e.hours,
                 e.weight * 100.0
             ),
-            e.hours * e.weight,
+            e.weighted_hours,
         ));
     }
-    for (task, hours) in &operations {
+    if let Some(sla) = &sla {
+        for task in &sla.tasks {
+            breakdown.push(Line::hours(
+                format!("operations.{}", task.task),
+                format!("{} tier: {}", sla.tier, task.task),
+                task.hours,
+            ));
+        }
         breakdown.push(Line::hours(
-            format!("operations.{task}"),
-            format!("{} tier: {task}", tier.map_or("", |(n, _)| n)),
-            *hours,
+            "operations.on_call",
+            format!(
+                "{} tier: on-call {} h a month × {} months",
+                sla.tier, sla.on_call_hours_per_month, sla.support_months
+            ),
+            sla.on_call_hours,
         ));
     }
     for r in &risks {
@@ -510,7 +680,7 @@ pub fn estimate(input: &QuoteInput, config: &QuoteConfig) -> Result<Quote, Quote
         p50 - most_likely_hours,
     ));
     breakdown.push(Line::hours("hours", "P50 hours priced", p50));
-    breakdown.extend(price::price_lines(p50, &terms, currency));
+    breakdown.extend(parts.lines(currency));
 
     let mut assumptions = vec![
         format!("{} h per person-month; {hpfp} h per function point", hpm),
@@ -518,6 +688,7 @@ pub fn estimate(input: &QuoteInput, config: &QuoteConfig) -> Result<Quote, Quote
             "lines per function point for {language}: {loc_per_fp} ({})",
             backfire.source
         ),
+        format!("{} h of work a calendar week", config.hours_per_week),
     ];
     if ksloc_source == "backfired" {
         assumptions.push(format!(
@@ -529,11 +700,16 @@ pub fn estimate(input: &QuoteInput, config: &QuoteConfig) -> Result<Quote, Quote
             .push("no functions counted: function points backfired from the source lines".into());
     }
     if tier.is_none() {
-        assumptions.push(
-            "no service tier asked for: no operational work, no service-level estimate".into(),
-        );
+        assumptions.push("no service tier asked for: no operational work".into());
+    }
+    if let Some(c) = &conversion {
+        assumptions.push(format!(
+            "rates converted from {} at 1 {} = {} {}",
+            c.from, c.from, c.rate, c.to
+        ));
     }
 
+    let weeks = |hours: f64| hours / config.hours_per_week;
     Ok(Quote {
         schema: SCHEMA,
         inputs: input.sources.clone(),
@@ -554,30 +730,32 @@ pub fn estimate(input: &QuoteInput, config: &QuoteConfig) -> Result<Quote, Quote
             hours_per_person_month: hpm,
             loc_per_fp,
             estimates,
+            build_hours,
             operations_hours,
             risk_hours,
             most_likely_hours,
+            uncertainty_hours: p50 - most_likely_hours,
             p10_hours: p10,
             p50_hours: p50,
             p90_hours: p90,
+            calendar: Calendar {
+                hours_per_week: config.hours_per_week,
+                p10_weeks: weeks(p10),
+                p50_weeks: weeks(p50),
+                p90_weeks: weeks(p90),
+            },
         },
-        sla: tier.map(|(name, t)| SlaSummary {
-            tier: name.to_string(),
-            availability_percent: t.availability_percent,
-            p95_latency_ms: t.p95_latency_ms,
-            productivity_factor: t.productivity_factor,
-            operations: operations.clone(),
-            risk_premium: t.risk_premium,
-        }),
+        sla,
         debt,
         risks,
         price: PriceRange {
             currency,
-            p10_minor: price::price(p10, &terms, currency),
-            p50_minor: price::price(p50, &terms, currency),
-            p90_minor: price::price(p90, &terms, currency),
+            p10_minor: price::price(p10, &terms),
+            p50_minor: parts.total_minor,
+            p90_minor: price::price(p90, &terms),
             breakdown,
-            rate_card: config.rate_card.clone(),
+            parts,
+            rate_card,
             platform: platform.map(|(name, p)| PlatformFee {
                 name: name.to_string(),
                 fee: p.fee,
@@ -586,5 +764,7 @@ pub fn estimate(input: &QuoteInput, config: &QuoteConfig) -> Result<Quote, Quote
         },
         assumptions,
         valid_for_days: config.validity_days,
+        warnings: Vec::new(),
+        exchange: conversion,
     })
 }

@@ -18,7 +18,7 @@ use gigops_ingest::Problems;
 use serde::Serialize;
 
 use crate::fp::{Complexity, Function, FunctionKind};
-use gigops_ingest::yaml::{self, Located, Node, Value};
+use gigops_ingest::yaml::{self, Key, Located, Node, Value};
 
 const METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "patch", "head", "options", "trace",
@@ -34,6 +34,12 @@ pub struct ApiCount {
     pub functions: Vec<Function>,
     /// Component schemas no operation reaches: not counted.
     pub unreferenced_schemas: Vec<String>,
+    /// Reached component schemas of a single value (a string with an enum or a format, a
+    /// number, a list of them): data element types of what refers to them, not files.
+    pub value_schemas: Vec<String>,
+    /// Reached component schemas no operation sends or returns whole and that several entities
+    /// contain (a resource's `meta`): their fields are data elements of each, not a file.
+    pub shared_schemas: Vec<String>,
 }
 
 /// One row of the API contract table.
@@ -51,6 +57,8 @@ pub struct Operation {
     /// The request body's example, else the first success response's.
     pub example: Option<serde_json::Value>,
     pub line: u64,
+    /// The operation's tags, as the document lists them.
+    pub tags: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -118,10 +126,7 @@ fn count_document(file: &str, root: &Node) -> Result<ApiCount, Problems> {
             .unwrap_or_default()
     };
 
-    let mut operations = Vec::new();
-    let mut functions = Vec::new();
-    let mut reached: BTreeSet<String> = BTreeSet::new();
-    let mut external: BTreeMap<String, u64> = BTreeMap::new();
+    let mut counted_ops: Vec<(Counted, u64)> = Vec::new();
     match root.get("paths") {
         None => {}
         Some(paths) if paths.entries().is_none() && paths.value != Value::Null => {
@@ -163,53 +168,141 @@ fn count_document(file: &str, root: &Node) -> Result<ApiCount, Problems> {
                     }
                     let counted =
                         operation(&doc, &mut located, &method.text, &path.text, op, shared);
-                    if let Some(kind) = counted.kind {
-                        reached.extend(counted.schemas.iter().cloned());
-                        for r in &counted.external {
-                            external.entry(r.clone()).or_insert(op.at.line);
-                        }
-                        let name = counted.row.operation_id.clone().unwrap_or_else(|| {
-                            format!("{} {}", counted.row.method, counted.row.path)
-                        });
-                        let mut f = Function::counted(
-                            kind,
-                            name,
-                            counted.row.det,
-                            counted.row.ftr,
-                            format!("{file}:{}", op.at.line),
-                        );
-                        f.reason = Some(counted.reason);
-                        functions.push(f);
-                    }
-                    operations.push(counted.row);
+                    counted_ops.push((counted, op.at.line));
                 }
             }
         }
     }
 
-    // Data functions: the schemas the counted operations reach, then the external documents.
-    let schemas = root.pointer("/components/schemas");
-    let mut unreferenced = Vec::new();
-    for (name, schema) in schemas.and_then(Node::entries).unwrap_or_default() {
-        if !reached.contains(&name.text) {
-            unreferenced.push(name.text.clone());
-            continue;
+    // The schemas the counted operations reach, grouped into logical entities, and the other
+    // documents they refer to.
+    let mut reached: BTreeSet<String> = BTreeSet::new();
+    let mut roots: BTreeSet<String> = BTreeSet::new();
+    let mut external: BTreeMap<String, u64> = BTreeMap::new();
+    for (counted, line) in counted_ops.iter().filter(|(c, _)| c.kind.is_some()) {
+        reached.extend(counted.schemas.iter().cloned());
+        roots.extend(counted.roots.iter().cloned());
+        for r in &counted.external {
+            external.entry(r.clone()).or_insert(*line);
         }
-        let mut seen = BTreeSet::new();
-        let fields = fields(&doc, schema, &mut seen);
-        let det = (fields.len() as u32).max(1);
-        let ret = 1 + subgroups(&doc, schema);
+    }
+    let schemas: Vec<(&Key, &Node)> = root
+        .pointer("/components/schemas")
+        .and_then(Node::entries)
+        .unwrap_or_default()
+        .iter()
+        .map(|(k, v)| (k, v))
+        .collect();
+    let entities = Entities::of(&doc, &schemas, &reached, &roots);
+
+    // Transactions: FTR counts the logical files (entities and other documents) referenced.
+    let mut operations = Vec::new();
+    let mut functions = Vec::new();
+    for (mut counted, line) in counted_ops {
+        let files: BTreeSet<usize> = counted
+            .schemas
+            .iter()
+            .filter_map(|s| entities.entity_of(s))
+            .collect();
+        counted.row.ftr = (files.len() + counted.external.len()) as u32;
+        if let Some(kind) = counted.kind {
+            let name = counted
+                .row
+                .operation_id
+                .clone()
+                .unwrap_or_else(|| format!("{} {}", counted.row.method, counted.row.path));
+            let mut f = Function::counted(
+                kind,
+                name,
+                counted.row.det,
+                counted.row.ftr,
+                format!("{file}:{line}"),
+            );
+            f.reason = Some(counted.reason);
+            functions.push(f);
+        }
+        operations.push(counted.row);
+    }
+
+    // Data functions: one internal logical file per entity, then the external documents.
+    for entity in &entities.groups {
+        // DET: the fields of its variants (by name: variants share them), and the fields of
+        // each dependent sub-group, which are its own (IFPUG: the data elements of a group not
+        // counted as a file are counted in the file that includes it).
+        let mut fields_of = BTreeSet::new();
+        let mut subgroups_of = BTreeSet::new();
+        for (_, schema) in &entity.variants {
+            let mut seen = BTreeSet::new();
+            fields_of.extend(fields(&doc, schema, &mut seen));
+            // A subgroup is named by its property, in whichever variant it is.
+            subgroups_of.extend(subgroups(&doc, schema));
+        }
+        for members in entity.dependents.values() {
+            let group = &members[0].0.text;
+            for (_, schema) in members {
+                let mut seen = BTreeSet::new();
+                fields_of.extend(
+                    fields(&doc, schema, &mut seen)
+                        .into_iter()
+                        .map(|f| format!("{group}.{f}")),
+                );
+                subgroups_of.extend(subgroups(&doc, schema));
+            }
+        }
+        for (key, schema) in &entity.shared {
+            let mut seen = BTreeSet::new();
+            fields_of.extend(
+                fields(&doc, schema, &mut seen)
+                    .into_iter()
+                    .map(|f| format!("{}.{f}", key.text)),
+            );
+        }
+        let det = (fields_of.len() as u32).max(1);
+        // RET: each variant with fields of its own (a choice among the others adds none), each
+        // dependent sub-group, each inline sub-group.
+        let records = entity
+            .variants
+            .iter()
+            .filter(|(_, schema)| doc.deref(schema).get("properties").is_some())
+            .count()
+            .max(1);
+        let ret = (records + entity.dependents.len() + subgroups_of.len()) as u32;
+        let head = &entity.variants[entity.head()].0.text;
         let mut f = Function::counted(
             FunctionKind::ILF,
-            name.text.clone(),
+            head.clone(),
             det,
             ret,
-            format!("{file}:{}", name.at.line),
+            format!("{file}:{}", entity.variants[0].0.at.line),
         );
-        f.reason = Some(format!(
-            "components.schemas.{}: a schema the service owns, reached by an operation",
-            name.text
-        ));
+        let names = |list: &[(&Key, &Node)]| -> Vec<String> {
+            list.iter()
+                .map(|(k, _)| k.text.clone())
+                .filter(|n| n != head)
+                .collect()
+        };
+        let mut reason = format!(
+            "components.schemas.{head}: a schema the service owns, reached by an operation"
+        );
+        let variants = names(&entity.variants);
+        if !variants.is_empty() {
+            reason.push_str(&format!(
+                "; its variants {} are record element types of it",
+                variants.join(", ")
+            ));
+        }
+        let dependents: Vec<String> = entity
+            .dependents
+            .values()
+            .flat_map(|members| names(members))
+            .collect();
+        if !dependents.is_empty() {
+            reason.push_str(&format!(
+                "; {} only ever inside it: sub-groups (record element types) of it",
+                dependents.join(", ")
+            ));
+        }
+        f.reason = Some(reason);
         functions.push(f);
     }
     for (reference, line) in external {
@@ -223,6 +316,11 @@ fn count_document(file: &str, root: &Node) -> Result<ApiCount, Problems> {
             Some("a schema of another document: rated low, since that document is not read".into());
         functions.push(f);
     }
+    let unreferenced = schemas
+        .iter()
+        .filter(|(k, _)| !reached.contains(&k.text))
+        .map(|(k, _)| k.text.clone())
+        .collect();
     located.finish()?;
     Ok(ApiCount {
         openapi,
@@ -231,7 +329,428 @@ fn count_document(file: &str, root: &Node) -> Result<ApiCount, Problems> {
         operations,
         functions,
         unreferenced_schemas: unreferenced,
+        value_schemas: entities.values,
+        shared_schemas: entities.shared,
     })
+}
+
+/// Words that name a variant of an entity rather than another entity, when they begin or end a
+/// schema's name: `full-repository`, `NewPet`, `PetUpdateRequest`, `ServiceReference`.
+const VARIANT_WORDS: [&str; 29] = [
+    "full",
+    "minimal",
+    "simple",
+    "nullable",
+    "public",
+    "private",
+    "new",
+    "create",
+    "update",
+    "patch",
+    "put",
+    "post",
+    "request",
+    "response",
+    "body",
+    "input",
+    "output",
+    "read",
+    "write",
+    "model",
+    "summary",
+    "detail",
+    "details",
+    "reference",
+    "ref",
+    "partial",
+    "base",
+    "list",
+    "paginated",
+];
+
+/// A schema name's words, lower case: `nullable-simple-user` → nullable, simple, user;
+/// `PetUpdateRequest` → pet, update, request; `HTTPServer2` → http, server2.
+fn name_words(name: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    for part in name
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|p| !p.is_empty())
+    {
+        let chars: Vec<char> = part.chars().collect();
+        let mut word = String::new();
+        for (i, &c) in chars.iter().enumerate() {
+            let boundary = i > 0
+                && c.is_uppercase()
+                && (chars[i - 1].is_lowercase()
+                    || chars[i - 1].is_ascii_digit()
+                    || chars.get(i + 1).is_some_and(|n| n.is_lowercase())
+                        && chars[i - 1].is_uppercase());
+            if boundary && !word.is_empty() {
+                words.push(std::mem::take(&mut word));
+            }
+            word.extend(c.to_lowercase());
+        }
+        if !word.is_empty() {
+            words.push(word);
+        }
+    }
+    words
+}
+
+/// The entity a schema's name names: its words without the variant words that begin or end
+/// it and without a `with …` tail, the last one in the singular. A name of variant words alone
+/// names itself.
+fn entity_key(name: &str) -> String {
+    let words = name_words(name);
+    let mut core: &[String] = &words;
+    if let Some(i) = core.iter().position(|w| w == "with").filter(|i| *i > 0) {
+        core = &core[..i];
+    }
+    while let Some((first, rest)) = core.split_first()
+        && VARIANT_WORDS.contains(&first.as_str())
+    {
+        core = rest;
+    }
+    while let Some((last, rest)) = core.split_last()
+        && VARIANT_WORDS.contains(&last.as_str())
+    {
+        core = rest;
+    }
+    let Some((last, rest)) = core.split_last() else {
+        return words.concat();
+    };
+    let singular = if last.len() <= 3
+        || last.ends_with("ss")
+        || last.ends_with("us")
+        || last.ends_with("is")
+    {
+        last.clone()
+    } else if let Some(stem) = last.strip_suffix("ies") {
+        format!("{stem}y")
+    } else if let Some(stem) = last.strip_suffix("sses") {
+        format!("{stem}ss")
+    } else {
+        last.strip_suffix('s').unwrap_or(last).to_string()
+    };
+    let mut key = rest.concat();
+    key.push_str(&singular);
+    key
+}
+
+/// The component schemas a member list of `allOf`, `oneOf` or `anyOf` refers to as a whole.
+fn composed_of(schema: &Node, keyword: &str) -> Vec<String> {
+    schema
+        .get(keyword)
+        .and_then(Node::items)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|m| m.get("$ref").and_then(Node::as_str))
+        .filter_map(|r| {
+            let rest = r.strip_prefix("#/components/schemas/")?;
+            (!rest.contains('/')).then(|| rest.replace("~1", "/").replace("~0", "~"))
+        })
+        .collect()
+}
+
+/// Whether a schema holds a record (an object, a composition, a list of records) rather than a
+/// single value.
+fn is_record(doc: &Doc<'_>, schema: &Node, depth: usize) -> bool {
+    let schema = doc.deref(schema);
+    if depth > 8 {
+        return true;
+    }
+    ["properties", "allOf", "oneOf", "anyOf"]
+        .iter()
+        .any(|k| schema.get(k).is_some())
+        || schema
+            .get("additionalProperties")
+            .is_some_and(|a| a.entries().is_some())
+        || schema.get("type").and_then(Node::as_str) == Some("object")
+        || schema
+            .get("items")
+            .is_some_and(|items| is_record(doc, items, depth + 1))
+}
+
+/// A component schema and its name.
+type Named<'a> = (&'a Key, &'a Node);
+
+/// One logical entity: an internal logical file.
+struct Entity<'a> {
+    /// The schemas that are the entity itself, in document order: one, or its variants.
+    variants: Vec<(&'a Key, &'a Node)>,
+    /// Groups of schemas only ever inside it, each one dependent sub-group (with its own
+    /// variants, if it has some), by the sub-group's first schema.
+    dependents: BTreeMap<usize, Vec<(&'a Key, &'a Node)>>,
+    /// Schemas only ever inside it and other entities: their fields are data elements of it.
+    shared: Vec<(&'a Key, &'a Node)>,
+}
+
+impl Entity<'_> {
+    /// The variant that names the entity: of the variants whose names name the entity most of
+    /// them name, one with no variant word, else the shortest (the first of equals).
+    fn head(&self) -> usize {
+        let keys: Vec<String> = self
+            .variants
+            .iter()
+            .map(|(k, _)| entity_key(&k.text))
+            .collect();
+        let common = keys
+            .iter()
+            .max_by_key(|key| {
+                (
+                    keys.iter().filter(|k| k == key).count(),
+                    std::cmp::Reverse(keys.iter().position(|k| k == *key)),
+                )
+            })
+            .cloned()
+            .unwrap_or_default();
+        let candidates: Vec<usize> = (0..keys.len()).filter(|&i| keys[i] == common).collect();
+        let plain = |name: &str| {
+            name_words(name)
+                .iter()
+                .all(|w| !VARIANT_WORDS.contains(&w.as_str()) && w != "with")
+        };
+        candidates
+            .iter()
+            .copied()
+            .find(|&i| plain(&self.variants[i].0.text))
+            .or_else(|| {
+                candidates
+                    .iter()
+                    .copied()
+                    .min_by_key(|&i| (self.variants[i].0.text.chars().count(), i))
+            })
+            .unwrap_or(0)
+    }
+}
+
+/// The reached component schemas grouped into logical entities, as IFPUG counts internal
+/// logical files: one per entity, its variants and its dependent sub-groups its record element
+/// types (docs/quote.md, rule 6).
+struct Entities<'a> {
+    /// In the order of their first schema in the document.
+    groups: Vec<Entity<'a>>,
+    /// Schema name → its entity (an index of `groups`).
+    index: BTreeMap<String, usize>,
+    /// Reached schemas of a single value: no entity.
+    values: Vec<String>,
+    /// Reached schemas only ever inside several entities: no entity.
+    shared: Vec<String>,
+}
+
+fn find(parent: &mut [usize], mut i: usize) -> usize {
+    while parent[i] != i {
+        parent[i] = parent[parent[i]];
+        i = parent[i];
+    }
+    i
+}
+
+/// The groups of a union-find, by root, each with its members in order.
+fn members_by_group(parent: &mut [usize]) -> BTreeMap<usize, Vec<usize>> {
+    let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for i in 0..parent.len() {
+        groups.entry(find(parent, i)).or_default().push(i);
+    }
+    groups
+}
+
+/// The other groups whose schemas contain a member of the group rooted at `root`.
+fn containers(
+    members: &[usize],
+    root: usize,
+    contained_in: &[BTreeSet<usize>],
+    parent: &mut [usize],
+) -> Vec<usize> {
+    let found: BTreeSet<usize> = members
+        .iter()
+        .flat_map(|&m| contained_in[m].iter().copied())
+        .map(|t| find(parent, t))
+        .filter(|t| *t != root)
+        .collect();
+    found.into_iter().collect()
+}
+
+/// Joins two groups; the earlier schema roots them, so that groups keep document order.
+fn union(parent: &mut [usize], a: usize, b: usize) {
+    let (a, b) = (find(parent, a), find(parent, b));
+    if a != b {
+        parent[a.max(b)] = a.min(b);
+    }
+}
+
+impl<'a> Entities<'a> {
+    fn of(
+        doc: &Doc<'a>,
+        schemas: &[(&'a Key, &'a Node)],
+        reached: &BTreeSet<String>,
+        roots: &BTreeSet<String>,
+    ) -> Entities<'a> {
+        let (counted, values): (Vec<Named<'a>>, Vec<Named<'a>>) = schemas
+            .iter()
+            .copied()
+            .filter(|(k, _)| reached.contains(&k.text))
+            .partition(|(_, schema)| is_record(doc, schema, 0));
+        let position: BTreeMap<&str, usize> = counted
+            .iter()
+            .enumerate()
+            .map(|(i, (k, _))| (k.text.as_str(), i))
+            .collect();
+        let mut parent: Vec<usize> = (0..counted.len()).collect();
+
+        // 1. By name: schemas whose names name the same entity.
+        let keys: Vec<String> = counted.iter().map(|(k, _)| entity_key(&k.text)).collect();
+        let mut by_key: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+        for (i, key) in keys.iter().enumerate() {
+            by_key.entry(key).or_default().push(i);
+        }
+        let alone = |i: usize| by_key[keys[i].as_str()].len() == 1;
+        for members in by_key.values() {
+            for &m in &members[1..] {
+                union(&mut parent, members[0], m);
+            }
+        }
+        // 2. By composition. A schema made of another (`allOf`) and named as no entity of its
+        // own is a subtype of it; a base that only one entity's schemas are made of is part of
+        // that entity; the alternatives of a `oneOf`/`anyOf` named as no entity of their own
+        // are its subtypes. A base several entities are made of (a common `Reference`) joins
+        // none of them.
+        let mut composers: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+        let mut edges = Vec::new();
+        for (x, (_, schema)) in counted.iter().enumerate() {
+            for base in composed_of(schema, "allOf") {
+                if let Some(&b) = position.get(base.as_str())
+                    && b != x
+                {
+                    composers.entry(b).or_default().push(x);
+                    edges.push((x, b));
+                }
+            }
+        }
+        for &(x, b) in &edges {
+            if alone(x) || (alone(b) && composers[&b].iter().all(|y| keys[*y] == keys[x])) {
+                union(&mut parent, x, b);
+            }
+        }
+        for (x, (_, schema)) in counted.iter().enumerate() {
+            let alternatives: Vec<usize> = ["oneOf", "anyOf"]
+                .iter()
+                .flat_map(|keyword| composed_of(schema, keyword))
+                .filter_map(|name| position.get(name.as_str()).copied())
+                .filter(|a| *a != x)
+                .collect();
+            // A choice among variants of one entity, with no fields of its own, is that
+            // entity too (GitHub's `user` is a private-user or a public-user).
+            let one_entity = alternatives.windows(2).all(|w| keys[w[0]] == keys[w[1]]);
+            for &a in &alternatives {
+                if alone(a) || (one_entity && schema.get("properties").is_none()) {
+                    union(&mut parent, x, a);
+                }
+            }
+        }
+
+        // 3. Dependence: an entity no operation sends or returns whole, and that the schemas
+        // of one other entity alone contain, is a sub-group of that entity (IFPUG: a group of
+        // data not counted as a file of its own is part of the file that includes it) — as a
+        // Pet's Category and Tags are. Repeated until nothing moves, for nested ones.
+        let mut contained_in: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); counted.len()];
+        for (t, (_, schema)) in counted.iter().enumerate() {
+            for_each_ref(schema, &mut |value| {
+                if let Some(&s) = value
+                    .as_str()
+                    .and_then(schema_name)
+                    .as_deref()
+                    .and_then(|name| position.get(name))
+                    && s != t
+                {
+                    contained_in[s].insert(t);
+                }
+            });
+        }
+        // Schema → the sub-group (its group's first schema when it moved) it is part of.
+        let mut dependent: Vec<Option<usize>> = vec![None; counted.len()];
+        let sent_whole =
+            |members: &[usize]| members.iter().any(|&m| roots.contains(&counted[m].0.text));
+        'moving: loop {
+            for (root, members) in members_by_group(&mut parent) {
+                if sent_whole(&members) {
+                    continue;
+                }
+                if let [container] = containers(&members, root, &contained_in, &mut parent)[..] {
+                    for &m in &members {
+                        dependent[m].get_or_insert(root);
+                    }
+                    union(&mut parent, container, root);
+                    continue 'moving;
+                }
+            }
+            break;
+        }
+
+        // 4. A group no operation sends or returns whole that several entities contain (a
+        // SCIM resource's `meta`) is no file of its own: its fields are data elements of each.
+        let members_of = members_by_group(&mut parent);
+        let mut shared: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+        for (root, members) in &members_of {
+            let containing = containers(members, *root, &contained_in, &mut parent);
+            if !sent_whole(members) && containing.len() > 1 {
+                shared.insert(*root, containing);
+            }
+        }
+
+        // Entities in the order of their first variant in the document.
+        let mut by_root: BTreeMap<usize, Entity<'a>> = BTreeMap::new();
+        for (root, members) in &members_of {
+            if shared.contains_key(root) {
+                continue;
+            }
+            let entity = by_root.entry(*root).or_insert(Entity {
+                variants: Vec::new(),
+                dependents: BTreeMap::new(),
+                shared: Vec::new(),
+            });
+            for &i in members {
+                match dependent[i] {
+                    Some(group) => entity.dependents.entry(group).or_default().push(counted[i]),
+                    None => entity.variants.push(counted[i]),
+                }
+            }
+        }
+        for (root, containers) in &shared {
+            for container in containers {
+                if let Some(entity) = by_root.get_mut(container) {
+                    entity
+                        .shared
+                        .extend(members_of[root].iter().map(|&m| counted[m]));
+                }
+            }
+        }
+        let mut groups: Vec<Entity<'a>> = by_root.into_values().collect();
+        groups.sort_by_key(|e| e.variants.first().map(|(k, _)| position[k.text.as_str()]));
+        let mut index = BTreeMap::new();
+        for (g, entity) in groups.iter().enumerate() {
+            for (k, _) in entity
+                .variants
+                .iter()
+                .chain(entity.dependents.values().flatten())
+            {
+                index.insert(k.text.clone(), g);
+            }
+        }
+        Entities {
+            groups,
+            index,
+            values: values.iter().map(|(k, _)| k.text.clone()).collect(),
+            shared: shared
+                .keys()
+                .flat_map(|root| members_of[root].iter().map(|&m| counted[m].0.text.clone()))
+                .collect(),
+        }
+    }
+
+    fn entity_of(&self, schema: &str) -> Option<usize> {
+        self.index.get(schema).copied()
+    }
 }
 
 struct Doc<'a> {
@@ -256,32 +775,92 @@ impl<'a> Doc<'a> {
     }
 }
 
-/// Every `$ref` in the document must be text, and a local one must point at something.
-fn check_refs(node: &Node, doc: &Doc<'_>, located: &mut Located) {
+/// Keywords whose value is a mapping of names (of properties, paths, status codes, media
+/// types, components …) to objects: its keys are names, never keywords — a property may be
+/// *named* `$ref`, as SCIM's are.
+const NAME_MAPS: [&str; 22] = [
+    "properties",
+    "patternProperties",
+    "$defs",
+    "definitions",
+    "dependentSchemas",
+    "paths",
+    "webhooks",
+    "responses",
+    "content",
+    "callbacks",
+    "encoding",
+    "headers",
+    "links",
+    "variables",
+    "schemas",
+    "parameters",
+    "requestBodies",
+    "securitySchemes",
+    "pathItems",
+    "examples",
+    "mapping",
+    "scopes",
+];
+
+/// Keywords whose value is instance data or an extension: not read for references (an example
+/// of a SCIM resource holds `"$ref": "https://…"` as data).
+fn is_data(keyword: &str) -> bool {
+    matches!(keyword, "example" | "default" | "const" | "enum" | "value")
+        || keyword.starts_with("x-")
+}
+
+/// Calls `found` with the value of every `$ref` keyword under `node`, which is an object of
+/// the document (not a mapping of names): a key `$ref` where keys are keywords, never a
+/// property or other name that is spelled `$ref`, and never inside instance data.
+fn for_each_ref<'a>(node: &'a Node, found: &mut dyn FnMut(&'a Node)) {
     match &node.value {
         Value::Map(entries) => {
             for (key, value) in entries {
-                if key.text == "$ref" {
-                    match value.as_str() {
-                        Some(r) if r.starts_with('#') => {
-                            if doc.root.pointer(&r[1..]).is_none() {
-                                located.at(value.at, format!("$ref {r:?} points at nothing in this document: expected a path such as #/components/schemas/Name"));
-                            }
-                        }
-                        Some(_) => {}
-                        None => located.at(
-                            value.at,
-                            format!("$ref: expected a reference (text), found {}", value.kind()),
-                        ),
+                let keyword = key.text.as_str();
+                if keyword == "$ref" {
+                    found(value);
+                } else if is_data(keyword) || (keyword == "examples" && value.items().is_some()) {
+                    // A schema's `examples` is a list of instances; a media type's is a
+                    // mapping of names to Example objects (or references to them).
+                } else if NAME_MAPS.contains(&keyword)
+                    && let Some(named) = value.entries()
+                {
+                    for (_, object) in named {
+                        for_each_ref(object, found);
                     }
                 } else {
-                    check_refs(value, doc, located);
+                    for_each_ref(value, found);
                 }
             }
         }
-        Value::Seq(items) => items.iter().for_each(|i| check_refs(i, doc, located)),
+        Value::Seq(items) => items.iter().for_each(|i| for_each_ref(i, found)),
         _ => {}
     }
+}
+
+/// Every `$ref` in the document must be text, and a local one must point at something.
+fn check_refs(root: &Node, doc: &Doc<'_>, located: &mut Located) {
+    for_each_ref(root, &mut |value| match value.as_str() {
+        Some(r) if r.starts_with('#') => {
+            if doc.root.pointer(&r[1..]).is_none() {
+                located.at(value.at, format!("$ref {r:?} points at nothing in this document: expected a path such as #/components/schemas/Name"));
+            }
+        }
+        Some(_) => {}
+        None => located.at(
+            value.at,
+            format!("$ref: expected a reference (text), found {}", value.kind()),
+        ),
+    });
+}
+
+/// The component schema a local reference points into: `Tag` for `#/components/schemas/Tag`
+/// and for `#/components/schemas/Tag/allOf/0`.
+fn schema_name(reference: &str) -> Option<String> {
+    let rest = reference.strip_prefix("#/components/schemas/")?;
+    let first = rest.split('/').next().unwrap_or(rest);
+    Some(first.replace("~1", "/").replace("~0", "~"))
 }
 
 struct Counted {
@@ -290,6 +869,37 @@ struct Counted {
     reason: String,
     schemas: BTreeSet<String>,
     external: BTreeSet<String>,
+    /// The component schemas the operation sends or returns whole: its request body's and
+    /// success responses' schemas (or their array items, or the members of their compositions).
+    roots: BTreeSet<String>,
+}
+
+/// The component schemas a message schema is, whole: its reference, its array items', its
+/// compositions' members'.
+fn root_schemas(schema: &Node, roots: &mut BTreeSet<String>, depth: usize) {
+    if depth > 8 {
+        return;
+    }
+    if let Some(name) = schema
+        .get("$ref")
+        .and_then(Node::as_str)
+        .and_then(schema_name)
+    {
+        roots.insert(name);
+        return;
+    }
+    if let Some(items) = schema.get("items") {
+        root_schemas(items, roots, depth + 1);
+    }
+    for keyword in ["allOf", "oneOf", "anyOf"] {
+        for member in schema
+            .get(keyword)
+            .and_then(Node::items)
+            .unwrap_or_default()
+        {
+            root_schemas(member, roots, depth + 1);
+        }
+    }
 }
 
 fn operation(
@@ -304,6 +914,7 @@ fn operation(
     let mut det: BTreeSet<String> = BTreeSet::new();
     let mut refs = Refs::default();
     let mut required = Vec::new();
+    let mut roots = BTreeSet::new();
 
     // Parameters: the path item's, overridden by the operation's of the same name and place.
     let mut parameters: BTreeMap<(String, String), &Node> = BTreeMap::new();
@@ -355,6 +966,7 @@ fn operation(
         refs.walk(doc, body);
         let body = doc.deref(body);
         for schema in media_schemas(body) {
+            root_schemas(schema, &mut roots, 0);
             let mut seen = BTreeSet::new();
             det.extend(fields(doc, schema, &mut seen));
             for field in required_body_fields(doc, schema) {
@@ -374,6 +986,7 @@ fn operation(
         refs.walk(doc, response);
         let response = doc.deref(response);
         for schema in media_schemas(response) {
+            root_schemas(schema, &mut roots, 0);
             let mut seen = BTreeSet::new();
             det.extend(fields(doc, schema, &mut seen));
             let inline = schema.get("$ref").is_none()
@@ -418,7 +1031,6 @@ fn operation(
             _ => (None, format!("{upper} is not counted")),
         },
     };
-    let ftr = (refs.schemas.len() + refs.external.len()) as u32;
     Counted {
         row: Operation {
             method: upper,
@@ -427,14 +1039,24 @@ fn operation(
             summary: op.get("summary").and_then(Node::scalar_text),
             kind,
             det: det.len() as u32,
-            ftr,
+            // The logical files it reaches are known once every operation has been read and
+            // the schemas grouped into entities (`count_document`).
+            ftr: 0,
             required_fields: required,
             example,
             line: op.at.line,
+            tags: op
+                .get("tags")
+                .and_then(Node::items)
+                .unwrap_or_default()
+                .iter()
+                .filter_map(Node::scalar_text)
+                .collect(),
         },
         kind,
         reason,
         schemas: refs.schemas,
+        roots,
         external: refs.external,
     }
 }
@@ -449,31 +1071,24 @@ struct Refs {
 
 impl Refs {
     fn walk(&mut self, doc: &Doc<'_>, node: &Node) {
-        match &node.value {
-            Value::Map(entries) => {
-                for (key, value) in entries {
-                    if key.text == "$ref" {
-                        let Some(r) = value.as_str() else { continue };
-                        if !r.starts_with('#') {
-                            self.external.insert(r.to_string());
-                            continue;
-                        }
-                        if let Some(name) = r.strip_prefix("#/components/schemas/") {
-                            self.schemas
-                                .insert(name.replace("~1", "/").replace("~0", "~"));
-                        }
-                        if self.followed.insert(r.to_string())
-                            && let Some(target) = doc.root.pointer(&r[1..])
-                        {
-                            self.walk(doc, target);
-                        }
-                    } else if key.text != "example" && key.text != "examples" {
-                        self.walk(doc, value);
-                    }
-                }
+        let mut targets = Vec::new();
+        for_each_ref(node, &mut |value| {
+            let Some(r) = value.as_str() else { return };
+            if !r.starts_with('#') {
+                self.external.insert(r.to_string());
+                return;
             }
-            Value::Seq(items) => items.iter().for_each(|i| self.walk(doc, i)),
-            _ => {}
+            if let Some(name) = schema_name(r) {
+                self.schemas.insert(name);
+            }
+            if self.followed.insert(r.to_string())
+                && let Some(target) = doc.root.pointer(&r[1..])
+            {
+                targets.push(target);
+            }
+        });
+        for target in targets {
+            self.walk(doc, target);
         }
     }
 }
@@ -626,8 +1241,9 @@ fn fields(doc: &Doc<'_>, schema: &Node, seen: &mut BTreeSet<String>) -> BTreeSet
     out
 }
 
-/// Record element subgroups of a schema: properties that are inline objects, or arrays of them.
-fn subgroups(doc: &Doc<'_>, schema: &Node) -> u32 {
+/// Record element subgroups of a schema, by property name: properties that are inline objects,
+/// or arrays of them.
+fn subgroups(doc: &Doc<'_>, schema: &Node) -> BTreeSet<String> {
     let schema = doc.deref(schema);
     schema
         .get("properties")
@@ -638,7 +1254,8 @@ fn subgroups(doc: &Doc<'_>, schema: &Node) -> u32 {
             let inner = p.get("items").unwrap_or(p);
             inner.get("$ref").is_none() && inner.get("properties").is_some()
         })
-        .count() as u32
+        .map(|(name, _)| name.text.clone())
+        .collect()
 }
 
 fn type_name(doc: &Doc<'_>, schema: &Node) -> String {
@@ -669,6 +1286,14 @@ pub struct ApiContract {
     pub title: String,
     pub version: String,
     pub rows: Vec<ContractRow>,
+    /// The document's own list of tags (`tags:`), with their descriptions, in its order.
+    pub tags: Vec<TagInfo>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TagInfo {
+    pub name: String,
+    pub description: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -684,6 +1309,8 @@ pub struct ContractRow {
     pub required_fields: Vec<Field>,
     pub example: Option<Example>,
     pub line: u64,
+    /// The operation's tags; the proposal groups the contract by the first.
+    pub tags: Vec<String>,
 }
 
 /// An example message of an operation.
@@ -733,13 +1360,27 @@ pub fn api_contract(file: &str, text: &str) -> Result<ApiContract, Problems> {
                 required_fields: row.required_fields,
                 example,
                 line: row.line,
+                tags: row.tags,
             });
         }
     }
+    let tags = root
+        .get("tags")
+        .and_then(Node::items)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|t| {
+            Some(TagInfo {
+                name: t.get("name").and_then(Node::scalar_text)?,
+                description: t.get("description").and_then(Node::scalar_text),
+            })
+        })
+        .collect();
     Ok(ApiContract {
         title: counted.title,
         version: counted.version,
         rows,
+        tags,
     })
 }
 

@@ -14,7 +14,7 @@ use jiff::civil::Date;
 use serde::Serialize;
 
 use crate::Quote;
-use crate::openapi::ApiContract;
+use crate::openapi::{ApiContract, ContractRow};
 
 /// The schema name of the [`Proposal`] JSON.
 pub const SCHEMA: &str = "gigops.proposal/1";
@@ -34,6 +34,11 @@ pub struct ProposalInput {
     pub api: Option<ApiContract>,
     pub diagram: Option<Flowchart>,
     pub benchmarks: Option<BenchmarkEvidence>,
+    /// Operations the contract shows in full (`quote.contract_rows`); beyond them, a summary
+    /// per tag.
+    pub contract_rows: usize,
+    /// The file the full contract is written to when it is summarised (`proposal.api.html`).
+    pub appendix: Option<String>,
 }
 
 /// A proposal. Schema `gigops.proposal/1`: keys are added, never renamed or removed.
@@ -49,9 +54,106 @@ pub struct Proposal {
     pub scope: Option<String>,
     pub assumptions: Option<String>,
     pub api: Option<ApiContract>,
+    /// The contract by tag, and whether the proposal shows it in full; `null` without `api`.
+    pub api_index: Option<ContractIndex>,
     pub diagram: Option<Flowchart>,
     pub benchmarks: Option<BenchmarkEvidence>,
     pub quote: Quote,
+}
+
+/// The API contract grouped by tag: what the proposal's index lists.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ContractIndex {
+    /// The document's tags in its order, then tags it only uses in their order of use, then
+    /// the operations without a tag. An operation is in the group of its first tag.
+    pub groups: Vec<TagGroup>,
+    pub operations: usize,
+    /// The most operations shown in full (`quote.contract_rows`).
+    pub limit: usize,
+    /// `false` when there are more operations than `limit`: the proposal lists the groups and
+    /// the full table is in `appendix`.
+    pub full: bool,
+    /// The appendix file with every operation; `null` when the proposal shows them all.
+    pub appendix: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TagGroup {
+    /// `null` for the operations without a tag.
+    pub tag: Option<String>,
+    pub description: Option<String>,
+    pub operations: usize,
+    /// Operations by method, in the order GET, POST, PUT, PATCH, DELETE, then others.
+    pub methods: Vec<MethodCount>,
+    /// The group's rows, as indexes of `api.rows`.
+    pub rows: Vec<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MethodCount {
+    pub method: String,
+    pub operations: usize,
+}
+
+/// The contract's rows grouped by their first tag.
+pub fn contract_index(api: &ApiContract, limit: usize, appendix: Option<String>) -> ContractIndex {
+    let mut order: Vec<(Option<String>, Option<String>)> = api
+        .tags
+        .iter()
+        .map(|t| (Some(t.name.clone()), t.description.clone()))
+        .collect();
+    let first_tag = |row: &ContractRow| row.tags.first().cloned();
+    for row in &api.rows {
+        let tag = first_tag(row);
+        if tag.is_some() && !order.iter().any(|(t, _)| *t == tag) {
+            order.push((tag, None));
+        }
+    }
+    order.push((None, None));
+    let groups: Vec<TagGroup> = order
+        .into_iter()
+        .filter_map(|(tag, description)| {
+            let rows: Vec<usize> = (0..api.rows.len())
+                .filter(|&i| first_tag(&api.rows[i]) == tag)
+                .collect();
+            if rows.is_empty() {
+                return None;
+            }
+            let mut methods: Vec<MethodCount> = Vec::new();
+            for &i in &rows {
+                let method = &api.rows[i].method;
+                match methods.iter_mut().find(|m| m.method == *method) {
+                    Some(m) => m.operations += 1,
+                    None => methods.push(MethodCount {
+                        method: method.clone(),
+                        operations: 1,
+                    }),
+                }
+            }
+            let rank = |m: &str| {
+                ["GET", "POST", "PUT", "PATCH", "DELETE"]
+                    .iter()
+                    .position(|x| *x == m)
+                    .unwrap_or(5)
+            };
+            methods.sort_by_key(|m| rank(&m.method));
+            Some(TagGroup {
+                tag,
+                description,
+                operations: rows.len(),
+                methods,
+                rows,
+            })
+        })
+        .collect();
+    let full = api.rows.len() <= limit;
+    ContractIndex {
+        groups,
+        operations: api.rows.len(),
+        limit,
+        full,
+        appendix: if full { None } else { appendix },
+    }
 }
 
 /// Benchmarks measured by a `gigops gate` run, as evidence of how the freelancer's code
@@ -83,6 +185,10 @@ pub fn proposal(input: ProposalInput, quote: Quote) -> Proposal {
         .issued
         .checked_add(jiff::Span::new().days(i64::from(days.max(1)) - 1))
         .unwrap_or(Date::MAX);
+    let api_index = input
+        .api
+        .as_ref()
+        .map(|api| contract_index(api, input.contract_rows, input.appendix.clone()));
     Proposal {
         schema: SCHEMA,
         title: input.title,
@@ -93,6 +199,7 @@ pub fn proposal(input: ProposalInput, quote: Quote) -> Proposal {
         scope: input.scope,
         assumptions: input.assumptions,
         api: input.api,
+        api_index,
         diagram: input.diagram,
         benchmarks: input.benchmarks,
         quote,
@@ -227,6 +334,48 @@ fn read_json<T: serde::de::DeserializeOwned>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::openapi::{TagInfo, api_contract};
+
+    #[test]
+    fn the_contract_is_grouped_by_first_tag_and_summarised_past_the_limit() {
+        let doc = "openapi: 3.0.3\ntags:\n  - {name: users, description: People}\n  - {name: pets}\npaths:\n  /pets:\n    get: {tags: [pets, store], responses: {'200': {description: ok}}}\n    post: {tags: [pets], responses: {'201': {description: ok}}}\n  /users:\n    delete: {tags: [users], responses: {'204': {description: ok}}}\n  /orders:\n    get: {tags: [store], responses: {'200': {description: ok}}}\n  /health:\n    get: {responses: {'200': {description: ok}}}\n";
+        let api = api_contract("api.yaml", doc).unwrap();
+        assert_eq!(
+            api.tags,
+            [
+                TagInfo {
+                    name: "users".into(),
+                    description: Some("People".into())
+                },
+                TagInfo {
+                    name: "pets".into(),
+                    description: None
+                }
+            ]
+        );
+        let index = contract_index(&api, 5, Some("p.api.html".into()));
+        let groups: Vec<(Option<&str>, usize, Vec<usize>)> = index
+            .groups
+            .iter()
+            .map(|g| (g.tag.as_deref(), g.operations, g.rows.clone()))
+            .collect();
+        // The document's tags first (users, pets), then store (used, not listed), then none.
+        assert_eq!(
+            groups,
+            [
+                (Some("users"), 1, vec![2]),
+                (Some("pets"), 2, vec![0, 1]),
+                (Some("store"), 1, vec![3]),
+                (None, 1, vec![4]),
+            ]
+        );
+        assert_eq!(index.groups[1].methods[1].method, "POST");
+        assert!(index.full);
+        assert_eq!(index.appendix, None);
+        let summarised = contract_index(&api, 4, Some("p.api.html".into()));
+        assert!(!summarised.full);
+        assert_eq!(summarised.appendix.as_deref(), Some("p.api.html"));
+    }
 
     const SUMMARY: &str = r#"{"schema": "gigops.gate.summary/1", "generated_at": "2025-06-30T10:00:00Z",
       "project": {"commit": null, "branch": null, "describe": "v1.2.0", "toolchains": [], "inputs": []},

@@ -10,26 +10,31 @@ use gigops_gate::debt::{CodeSize, DebtError};
 use serde::{Deserialize, Serialize};
 
 /// Where a LOC/FP figure comes from.
+pub const SOURCE_QSM: &str = "QSM Function Point Languages Table v5.0, median";
 pub const SOURCE_COCOMO: &str = "COCOMO II.2000 manual, table 5 (SPR, Jones 1996)";
 pub const SOURCE_LOCAL: &str = "gigops starting value: calibrate locally";
 pub const SOURCE_CONFIG: &str = "configured";
 
 /// The default lines of code per function point, by tokei language name, with their source.
-/// Languages the COCOMO II manual's table names carry its figure; the others (most of what
-/// freelancers write today) have no published figure there and carry a starting value set
-/// between the table's third-generation languages (Java 53, C++ 55) and its scripting one
-/// (Perl 27), to be replaced by your own.
+/// Languages QSM's table (2,192 projects completed recently when it was published) lists carry
+/// its median; languages only the COCOMO II manual's older table names carry that; the others
+/// (Go, Python and most of what freelancers write today) have no published figure and carry a
+/// starting value, to be replaced by your own.
 pub fn default_loc_per_fp() -> BTreeMap<String, LocPerFp> {
+    let qsm: &[(&str, f64)] = &[
+        ("C", 99.0),
+        ("C++", 53.0),
+        ("C#", 59.0),
+        ("COBOL", 55.0),
+        ("HTML", 40.0),
+        ("Java", 53.0),
+        ("JavaScript", 53.0),
+    ];
     let cocomo: &[(&str, f64)] = &[
         ("Ada", 49.0),
         ("BASH", 107.0),
-        ("C", 128.0),
-        ("C++", 55.0),
-        ("COBOL", 91.0),
         ("FORTRAN Legacy", 107.0),
         ("FORTRAN Modern", 71.0),
-        ("HTML", 15.0),
-        ("Java", 53.0),
         ("Pascal", 91.0),
         ("Perl", 27.0),
         ("Prolog", 64.0),
@@ -37,22 +42,22 @@ pub fn default_loc_per_fp() -> BTreeMap<String, LocPerFp> {
         ("SQL", 13.0),
         ("Visual Basic", 29.0),
     ];
+    // Set at the closest language QSM lists: Go and Rust at Java's and C++'s 53; the
+    // JavaScript family at JavaScript's; the others between those and Perl.
     let local: &[(&str, f64)] = &[
-        ("C#", 53.0),
         ("Dart", 50.0),
-        ("Go", 55.0),
-        ("JavaScript", 47.0),
-        ("JSX", 47.0),
+        ("Go", 53.0),
+        ("JSX", 53.0),
         ("Kotlin", 45.0),
         ("PHP", 45.0),
         ("Python", 40.0),
         ("Ruby", 40.0),
-        ("Rust", 55.0),
+        ("Rust", 53.0),
         ("Scala", 45.0),
         ("Swift", 45.0),
-        ("TSX", 47.0),
-        ("TypeScript", 47.0),
-        ("Vue", 47.0),
+        ("TSX", 53.0),
+        ("TypeScript", 53.0),
+        ("Vue", 53.0),
     ];
     let entry = |(name, value): &(&str, f64), source: &str| {
         (
@@ -63,9 +68,9 @@ pub fn default_loc_per_fp() -> BTreeMap<String, LocPerFp> {
             },
         )
     };
-    cocomo
-        .iter()
-        .map(|e| entry(e, SOURCE_COCOMO))
+    qsm.iter()
+        .map(|e| entry(e, SOURCE_QSM))
+        .chain(cocomo.iter().map(|e| entry(e, SOURCE_COCOMO)))
         .chain(local.iter().map(|e| entry(e, SOURCE_LOCAL)))
         .collect()
 }
@@ -228,7 +233,8 @@ mod tests {
         let table = loc_per_fp_table(&configured).unwrap();
         assert_eq!(table["Go"].loc_per_fp, 62.0);
         assert_eq!(table["Go"].source, SOURCE_CONFIG);
-        assert_eq!(table["C"].source, SOURCE_COCOMO);
+        assert_eq!(table["C"].source, SOURCE_QSM);
+        assert_eq!(table["Perl"].source, SOURCE_COCOMO);
         configured.insert("Golang".to_string(), 1.0);
         let err = loc_per_fp_table(&configured).unwrap_err();
         assert!(err.contains("Golang") && err.contains("Rust"), "{err}");

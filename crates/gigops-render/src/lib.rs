@@ -34,5 +34,5 @@ pub use markdown::{markdown_html, markdown_pdf};
 pub use market::{
     MarketView, market_report_html, market_report_html_on, market_report_pdf, market_report_pdf_on,
 };
-pub use proposal::{ProposalView, proposal_html, proposal_pdf};
+pub use proposal::{ProposalView, proposal_api_html, proposal_html, proposal_pdf};
 pub use sow::{SowView, sow_html, sow_markdown, sow_pdf};

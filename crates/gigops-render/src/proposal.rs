@@ -9,8 +9,8 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use gigops_core::Lang;
+use gigops_quote::Quote;
 use gigops_quote::proposal::Proposal;
-use gigops_quote::{Estimate, Quote};
 use serde::Serialize;
 
 use crate::charts::{self, BandRow, ChartStyle};
@@ -29,9 +29,31 @@ pub fn proposal_html(
     lang: Lang,
     templates: Option<&Path>,
 ) -> Result<String, RenderError> {
+    render_html(proposal, lang, templates, false)
+}
+
+/// The proposal's API contract appendix as standalone HTML: every operation by tag, for a
+/// contract the proposal only summarises (`api_index.full` false).
+pub fn proposal_api_html(
+    proposal: &Proposal,
+    lang: Lang,
+    templates: Option<&Path>,
+) -> Result<String, RenderError> {
+    render_html(proposal, lang, templates, true)
+}
+
+fn render_html(
+    proposal: &Proposal,
+    lang: Lang,
+    templates: Option<&Path>,
+    appendix: bool,
+) -> Result<String, RenderError> {
     let catalog = Catalog::get(lang)?;
     let fonts = crate::market::html_font_stack(lang);
-    let view = ProposalView::build(proposal, catalog, &fonts)?;
+    let mut view = ProposalView::build(proposal, catalog, &fonts)?;
+    if appendix {
+        view = view.appendix(proposal, catalog)?;
+    }
     let env = templates::environment(templates)?;
     let charts: BTreeMap<&str, minijinja::Value> = view
         .charts
@@ -92,8 +114,23 @@ pub struct ProposalView {
     pub kpis: Vec<Kpi>,
     pub has_scope: bool,
     pub api_title: String,
+    /// Every operation shown in full, in the order of `api_groups`; empty when the contract
+    /// is summarised.
     pub api: Vec<ContractView>,
+    /// The contract by tag: the index, and each group's operations when shown in full.
+    pub api_groups: Vec<ApiGroupView>,
+    /// Whether the operations are shown (else only the index, with `api_summary`).
+    pub api_full: bool,
+    /// Why only the index is shown, and where the full table is.
+    pub api_summary: String,
+    /// The appendix document: only the contract, in full.
+    pub appendix: bool,
+    /// Every function counted; empty when they are summarised with the contract.
     pub functions: Vec<FunctionView>,
+    /// The functions by type and complexity (`function_points.by_kind`).
+    pub function_kinds: Vec<KindView>,
+    /// Whether `functions` lists them all (else only `function_kinds`, with a note).
+    pub functions_full: bool,
     pub function_totals: Vec<Field>,
     pub effort: Vec<Field>,
     pub cocomo81: Vec<Field>,
@@ -126,6 +163,18 @@ pub struct ContractView {
 }
 
 #[derive(Debug, Clone, Serialize)]
+pub struct ApiGroupView {
+    /// An anchor for the index's link.
+    pub id: String,
+    pub title: String,
+    pub description: String,
+    pub operations: String,
+    /// `GET 3 · POST 1` (a no-break space inside each pair).
+    pub methods: String,
+    pub rows: Vec<ContractView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
 pub struct FunctionView {
     pub kind: String,
     pub kind_name: String,
@@ -135,6 +184,16 @@ pub struct FunctionView {
     pub ftr: String,
     pub complexity: String,
     pub weight: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct KindView {
+    pub kind: String,
+    pub kind_name: String,
+    pub low: String,
+    pub average: String,
+    pub high: String,
+    pub points: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -248,10 +307,20 @@ impl ProposalView {
             Kpi {
                 label: text("kpi_schedule")?,
                 value: t.fill(
-                    "proposal.months",
-                    &[("n", &format::decimal(Some(e.cocomo2.schedule_months), 1))],
+                    "proposal.weeks",
+                    &[("n", &format::decimal(Some(e.calendar.p50_weeks), 1))],
                 )?,
-                note: text("kpi_schedule_note")?,
+                note: t.fill(
+                    "proposal.kpi_schedule_note",
+                    &[
+                        ("p10", &format::decimal(Some(e.calendar.p10_weeks), 1)),
+                        ("p90", &format::decimal(Some(e.calendar.p90_weeks), 1)),
+                        (
+                            "hours",
+                            &format::decimal(Some(e.calendar.hours_per_week), 0),
+                        ),
+                    ],
+                )?,
             },
             Kpi {
                 label: text("kpi_fp")?,
@@ -282,56 +351,124 @@ impl ProposalView {
             charts.insert("architecture".to_string(), svg);
         }
 
-        let (api_title, api) = match &p.api {
-            Some(api) => {
-                let rows = api
-                    .rows
+        let contract =
+            |r: &gigops_quote::openapi::ContractRow| -> Result<ContractView, RenderError> {
+                Ok(ContractView {
+                    method: r.method.clone(),
+                    path: r.path.clone(),
+                    summary: r.summary.clone().unwrap_or_default(),
+                    required: r
+                        .required_fields
+                        .iter()
+                        .map(|f| {
+                            let place = t
+                                .lookup(&format!("proposal.in_{}", f.location))
+                                .unwrap_or(&f.location);
+                            format!("{}: {} ({place})", f.name, f.type_name)
+                        })
+                        .collect(),
+                    example: r.example.as_ref().map_or(String::new(), |x| x.json.clone()),
+                    example_note: match r.example.as_ref() {
+                        Some(x) => {
+                            let of = text(&format!("example_{}", x.of))?;
+                            if x.source == "schema" {
+                                format!("{of} · {}", text("example_built")?)
+                            } else {
+                                of
+                            }
+                        }
+                        None => String::new(),
+                    },
+                })
+            };
+        let (api_title, api_groups, api_full, api_summary) = match (&p.api, &p.api_index) {
+            (Some(api), Some(index)) => {
+                let groups = index
+                    .groups
                     .iter()
-                    .map(|r| {
-                        Ok(ContractView {
-                            method: r.method.clone(),
-                            path: r.path.clone(),
-                            summary: r.summary.clone().unwrap_or_default(),
-                            required: r
-                                .required_fields
+                    .enumerate()
+                    .map(|(i, g)| {
+                        Ok(ApiGroupView {
+                            id: format!("api-{}", i + 1),
+                            title: match &g.tag {
+                                Some(tag) => tag.clone(),
+                                None => text("untagged")?,
+                            },
+                            description: g.description.clone().unwrap_or_default(),
+                            operations: format::count(g.operations),
+                            methods: g
+                                .methods
                                 .iter()
-                                .map(|f| {
-                                    let place = t
-                                        .lookup(&format!("proposal.in_{}", f.location))
-                                        .unwrap_or(&f.location);
-                                    format!("{}: {} ({place})", f.name, f.type_name)
+                                // A method and its count never part at a line end.
+                                .map(|m| {
+                                    format!("{}\u{a0}{}", m.method, format::count(m.operations))
                                 })
-                                .collect(),
-                            example: r.example.as_ref().map_or(String::new(), |x| x.json.clone()),
-                            example_note: match r.example.as_ref() {
-                                Some(x) => {
-                                    let of = text(&format!("example_{}", x.of))?;
-                                    if x.source == "schema" {
-                                        format!("{of} · {}", text("example_built")?)
-                                    } else {
-                                        of
-                                    }
-                                }
-                                None => String::new(),
+                                .collect::<Vec<_>>()
+                                .join(" · "),
+                            rows: if index.full {
+                                g.rows
+                                    .iter()
+                                    .map(|&r| contract(&api.rows[r]))
+                                    .collect::<Result<Vec<_>, RenderError>>()?
+                            } else {
+                                Vec::new()
                             },
                         })
                     })
                     .collect::<Result<Vec<_>, RenderError>>()?;
+                let summary = if index.full {
+                    String::new()
+                } else {
+                    let n = format::count(index.operations);
+                    let limit = format::count(index.limit);
+                    match &index.appendix {
+                        Some(file) => t.fill(
+                            "proposal.api_summary",
+                            &[("n", &n), ("limit", &limit), ("appendix", file)],
+                        )?,
+                        None => t.fill(
+                            "proposal.api_summary_no_file",
+                            &[("n", &n), ("limit", &limit)],
+                        )?,
+                    }
+                };
                 let name = if api.version.is_empty() {
                     api.title.clone()
                 } else {
                     format!("{} {}", api.title, api.version)
                 };
-                (name, rows)
+                (name, groups, index.full, summary)
             }
-            None => (String::new(), Vec::new()),
+            _ => (String::new(), Vec::new(), true, String::new()),
         };
+        let api: Vec<ContractView> = api_groups.iter().flat_map(|g| g.rows.clone()).collect();
 
+        // A contract summarised for its length summarises its functions too (each operation is
+        // one); the appendix has both in full.
+        let functions_full = p.api_index.as_ref().is_none_or(|i| i.full);
+        let function_kinds = match &q.function_points {
+            Some(fp) => fp
+                .by_kind
+                .iter()
+                .map(|k| {
+                    Ok(KindView {
+                        kind: k.kind.to_string(),
+                        kind_name: text(&format!("kind_{}", k.kind))?,
+                        low: k.low.to_string(),
+                        average: k.average.to_string(),
+                        high: k.high.to_string(),
+                        points: k.points.to_string(),
+                    })
+                })
+                .collect::<Result<Vec<_>, RenderError>>()?,
+            None => Vec::new(),
+        };
         let (functions, function_totals) = match &q.function_points {
             Some(fp) => {
                 let rows = fp
                     .functions
                     .iter()
+                    .filter(|_| functions_full)
                     .map(|f| {
                         Ok(FunctionView {
                             kind: f.kind.to_string(),
@@ -435,6 +572,11 @@ impl ProposalView {
                 })
             })
             .collect::<Result<Vec<_>, RenderError>>()?;
+        estimates.push(EstimateView {
+            method: text("build")?,
+            hours: hours(e.build_hours)?,
+            weight: MISSING.into(),
+        });
         if e.operations_hours > 0.0 {
             estimates.push(EstimateView {
                 method: text("operations")?,
@@ -461,6 +603,12 @@ impl ProposalView {
                 p10: hours(e.p10_hours)?,
                 p50: hours(e.p50_hours)?,
                 p90: hours(e.p90_hours)?,
+            },
+            RangeView {
+                label: text("range_weeks")?,
+                p10: format::decimal(Some(e.calendar.p10_weeks), 1),
+                p50: format::decimal(Some(e.calendar.p50_weeks), 1),
+                p90: format::decimal(Some(e.calendar.p90_weeks), 1),
             },
             RangeView {
                 label: t.fill("proposal.range_price", &[("currency", code)])?,
@@ -517,7 +665,24 @@ impl ProposalView {
                     ("seed", &q.seed.to_string()),
                 ],
             )?,
-            t.fill("proposal.assume_currency", &[("currency", code)])?,
+            t.fill(
+                "proposal.assume_calendar",
+                &[(
+                    "hours",
+                    &format::decimal(Some(e.calendar.hours_per_week), 0),
+                )],
+            )?,
+            match &q.exchange {
+                Some(x) => t.fill(
+                    "proposal.assume_exchange",
+                    &[
+                        ("currency", code),
+                        ("from", x.from.code()),
+                        ("rate", &x.rate),
+                    ],
+                )?,
+                None => t.fill("proposal.assume_currency", &[("currency", code)])?,
+            },
         ];
         if e.ksloc_source == "backfired" {
             assumptions.push(t.fill(
@@ -566,7 +731,13 @@ impl ProposalView {
             has_scope: p.scope.as_deref().is_some_and(|s| !s.trim().is_empty()),
             api_title,
             api,
+            api_groups,
+            api_full,
+            api_summary,
+            appendix: false,
             functions,
+            function_kinds,
+            functions_full,
             function_totals,
             effort,
             cocomo81,
@@ -600,241 +771,249 @@ fn tier_name(t: &Catalog, tier: &str) -> String {
         .map_or_else(|| tier.to_string(), str::to_string)
 }
 
-/// The price breakdown, each line named and its working said in the document's language from
-/// the quote's figures. A line gigops does not know (from a newer quote) keeps its English
-/// detail.
+/// The price breakdown, line by line, from the quote's fields — the build's estimates, the
+/// tier's tasks, the risks, the Monte Carlo's adjustment and the price's parts — each named and
+/// its working said in the document's language. Nothing is added up here: every figure shown
+/// is a field of the quote.
 fn breakdown(q: &Quote, t: &Catalog) -> Result<Vec<LineView>, RenderError> {
     let e = &q.effort;
+    let parts = &q.price.parts;
     let code = q.currency.code();
     let money = |minor: i64| format::money(minor, code);
     let num = |x: f64, places: usize| format::decimal(Some(x), places);
     let pct = |share: f64| format::percent(Some(share));
+    let fill = |key: &str, values: &[(&str, &str)]| t.fill(&format!("proposal.{key}"), values);
+    let text = |key: &str| t.text(&format!("proposal.{key}")).map(str::to_string);
     let tier = q
         .sla
         .as_ref()
         .map_or(String::new(), |s| tier_name(t, &s.tier));
-    let labour: i64 = q
-        .price
-        .breakdown
-        .iter()
-        .filter(|l| l.item.starts_with("labour."))
-        .filter_map(|l| l.amount_minor)
-        .sum();
-    let subtotal = q
-        .price
-        .breakdown
-        .iter()
-        .find(|l| l.item == "subtotal")
-        .and_then(|l| l.amount_minor)
-        .unwrap_or(0);
-    let fee = q
-        .price
-        .breakdown
-        .iter()
-        .find(|l| l.item == "fee.platform")
-        .and_then(|l| l.amount_minor)
-        .unwrap_or(0);
     let afp = q.function_points.as_ref().map_or(0.0, |f| f.afp);
-    let estimate =
-        |method: &str| -> Option<&Estimate> { e.estimates.iter().find(|x| x.method == method) };
-    let mut labour_rates = q.price.rate_card.iter();
-    let mut rows = Vec::new();
-    for line in &q.price.breakdown {
-        let fill = |key: &str, values: &[(&str, &str)]| t.fill(&format!("proposal.{key}"), values);
-        let (item, working) = match line.item.as_str() {
-            "estimate.size" => {
-                let x = estimate("size");
-                (
-                    t.text("proposal.method_size")?.to_string(),
-                    fill(
-                        "work_size",
-                        &[
-                            ("ksloc", &num(e.ksloc, 2)),
-                            (
-                                "source",
-                                t.text(&format!("proposal.ksloc_{}", e.ksloc_source))?,
-                            ),
-                            ("pm", &num(e.cocomo2.person_months, 2)),
-                            ("hpm", &num(e.hours_per_person_month, 0)),
-                            ("hours", &num(x.map_or(0.0, |x| x.hours), 1)),
-                            ("weight", &pct(x.map_or(0.0, |x| x.weight))),
-                        ],
-                    )?,
-                )
-            }
-            "estimate.scope" => {
-                let x = estimate("scope");
-                (
-                    t.text("proposal.method_scope")?.to_string(),
-                    fill(
-                        "work_scope",
-                        &[
-                            ("afp", &num(afp, 1)),
-                            ("hpfp", &num(e.hours_per_fp, 1)),
-                            ("hours", &num(x.map_or(0.0, |x| x.hours), 1)),
-                            ("weight", &pct(x.map_or(0.0, |x| x.weight))),
-                        ],
-                    )?,
-                )
-            }
-            "estimate.service_level" => {
-                let x = estimate("service_level");
-                (
-                    t.text("proposal.method_service_level")?.to_string(),
-                    fill(
-                        "work_service_level",
-                        &[
-                            ("afp", &num(afp, 1)),
-                            ("hpfp", &num(e.hours_per_fp, 1)),
-                            (
-                                "factor",
-                                &num(q.sla.as_ref().map_or(1.0, |s| s.productivity_factor), 2),
-                            ),
-                            ("tier", &tier),
-                            ("hours", &num(x.map_or(0.0, |x| x.hours), 1)),
-                            ("weight", &pct(x.map_or(0.0, |x| x.weight))),
-                        ],
-                    )?,
-                )
-            }
-            item if item.starts_with("operations.") => {
-                let task = &item["operations.".len()..];
-                let task_name = t
-                    .lookup(&format!("proposal.task_{task}"))
-                    .map_or_else(|| task.to_string(), str::to_string);
-                (
-                    fill("line_operations", &[("task", &task_name)])?,
-                    fill("work_operations", &[("tier", &tier)])?,
-                )
-            }
-            item if item.starts_with("risk.") => {
-                let name = &item["risk.".len()..];
-                let risk = q.risks.iter().find(|r| r.name == name);
-                (
-                    fill("line_risk", &[("name", name)])?,
-                    match risk {
-                        Some(r) => fill(
-                            "work_risk",
-                            &[
-                                ("probability", &pct(r.probability)),
-                                ("impact", &num(r.impact_hours.mode, 1)),
-                            ],
-                        )?,
-                        None => line.detail.clone(),
-                    },
-                )
-            }
-            "uncertainty.p50" => (
-                t.text("proposal.line_uncertainty")?.to_string(),
-                fill(
-                    "work_uncertainty",
-                    &[
-                        ("n", &format::count(q.iterations as usize)),
-                        ("seed", &q.seed.to_string()),
-                        ("hours", &num(e.most_likely_hours, 1)),
-                    ],
-                )?,
-            ),
-            "hours" => (
-                t.text("proposal.line_hours")?.to_string(),
-                t.text("proposal.work_hours")?.to_string(),
-            ),
-            item if item.starts_with("labour.") => match labour_rates.next() {
-                Some(rate) => {
-                    let role = t
-                        .lookup(&format!("proposal.role_{}", rate.role))
-                        .unwrap_or(&rate.role);
-                    let seniority = t
-                        .lookup(&format!("proposal.seniority_{}", rate.seniority))
-                        .unwrap_or(&rate.seniority);
-                    (
-                        fill("line_labour", &[("role", role), ("seniority", seniority)])?,
-                        fill(
-                            "work_labour",
-                            &[
-                                (
-                                    "share",
-                                    &format::percent(Some(f64::from(rate.share_permille) / 1000.0)),
-                                ),
-                                ("rate", &money(rate.hourly_minor)?),
-                            ],
-                        )?,
-                    )
-                }
-                None => (line.item.clone(), line.detail.clone()),
-            },
-            "premium.sla" => (
-                t.text("proposal.line_premium_sla")?.to_string(),
-                fill(
-                    "work_premium_sla",
-                    &[
-                        ("tier", &tier),
-                        (
-                            "percent",
-                            &pct(q.sla.as_ref().map_or(0.0, |s| s.risk_premium)),
-                        ),
-                        ("labour", &money(labour)?),
-                    ],
-                )?,
-            ),
-            "premium.debt" => (
-                t.text("proposal.line_premium_debt")?.to_string(),
-                fill(
-                    "work_premium_debt",
-                    &[
-                        ("rating", q.debt.as_ref().map_or("", |d| d.rating.as_str())),
-                        ("percent", &pct(q.debt.as_ref().map_or(0.0, |d| d.premium))),
-                        ("labour", &money(labour)?),
-                    ],
-                )?,
-            ),
-            "subtotal" => (
-                t.text("proposal.line_subtotal")?.to_string(),
-                t.text("proposal.work_subtotal")?.to_string(),
-            ),
-            "fee.platform" => {
-                let platform = q.price.platform.as_ref();
-                (
-                    t.text("proposal.line_fee")?.to_string(),
-                    fill(
-                        "work_fee",
-                        &[
-                            ("platform", platform.map_or("", |p| p.name.as_str())),
-                            ("percent", &pct(platform.map_or(0.0, |p| p.fee))),
-                            ("subtotal", &money(subtotal)?),
-                            ("gross", &money(subtotal + fee)?),
-                        ],
-                    )?,
-                )
-            }
-            "tax" => (
-                q.price.tax.name.clone(),
-                fill(
-                    "work_tax",
-                    &[
-                        ("percent", &format!("{}%", num(q.price.tax.rate * 100.0, 2))),
-                        ("gross", &money(subtotal + fee)?),
-                    ],
-                )?,
-            ),
-            "total" => (
-                t.text("proposal.line_total")?.to_string(),
-                t.text("proposal.work_total")?.to_string(),
-            ),
-            _ => (line.item.clone(), line.detail.clone()),
-        };
-        rows.push(LineView {
+    let hours_line = |item: String, hours: f64, working: String| LineView {
+        item,
+        hours: num(hours, 1),
+        amount: String::new(),
+        working,
+        emphasis: false,
+    };
+    let money_line = |item: String, minor: i64, working: String| -> Result<LineView, RenderError> {
+        Ok(LineView {
             item,
-            hours: line.hours.map_or(String::new(), |h| num(h, 1)),
-            amount: match line.amount_minor {
-                Some(a) => money(a)?,
-                None => String::new(),
-            },
+            hours: String::new(),
+            amount: money(minor)?,
             working,
-            emphasis: line.item == "subtotal" || line.item == "total" || line.item == "hours",
+            emphasis: false,
+        })
+    };
+    let mut rows = Vec::new();
+    for x in &e.estimates {
+        let working = match x.method {
+            "size" => fill(
+                "work_size",
+                &[
+                    ("ksloc", &num(e.ksloc, 2)),
+                    ("source", &text(&format!("ksloc_{}", e.ksloc_source))?),
+                    ("pm", &num(e.cocomo2.person_months, 2)),
+                    ("hpm", &num(e.hours_per_person_month, 0)),
+                    ("hours", &num(x.hours, 1)),
+                    ("weight", &pct(x.weight)),
+                ],
+            )?,
+            _ => fill(
+                "work_scope",
+                &[
+                    ("afp", &num(afp, 1)),
+                    ("hpfp", &num(e.hours_per_fp, 1)),
+                    ("hours", &num(x.hours, 1)),
+                    ("weight", &pct(x.weight)),
+                ],
+            )?,
+        };
+        rows.push(hours_line(
+            text(&format!("method_{}", x.method))?,
+            x.weighted_hours,
+            working,
+        ));
+    }
+    if let Some(sla) = &q.sla {
+        for task in &sla.tasks {
+            let name = t
+                .lookup(&format!("proposal.task_{}", task.task))
+                .map_or_else(|| task.task.clone(), str::to_string);
+            rows.push(hours_line(
+                fill("line_operations", &[("task", &name)])?,
+                task.hours,
+                fill("work_operations", &[("tier", &tier)])?,
+            ));
+        }
+        rows.push(hours_line(
+            fill("line_operations", &[("task", &text("task_on_call")?)])?,
+            sla.on_call_hours,
+            fill(
+                "work_on_call",
+                &[
+                    ("hours", &num(sla.on_call_hours_per_month, 1)),
+                    ("months", &num(sla.support_months, 1)),
+                    ("tier", &tier),
+                ],
+            )?,
+        ));
+    }
+    for r in &q.risks {
+        rows.push(hours_line(
+            fill("line_risk", &[("name", &r.name)])?,
+            r.exposure_hours,
+            fill(
+                "work_risk",
+                &[
+                    ("probability", &pct(r.probability)),
+                    ("impact", &num(r.impact_hours.mode, 1)),
+                ],
+            )?,
+        ));
+    }
+    rows.push(hours_line(
+        text("line_uncertainty")?,
+        e.uncertainty_hours,
+        fill(
+            "work_uncertainty",
+            &[
+                ("n", &format::count(q.iterations as usize)),
+                ("seed", &q.seed.to_string()),
+                ("hours", &num(e.most_likely_hours, 1)),
+            ],
+        )?,
+    ));
+    rows.push(LineView {
+        emphasis: true,
+        ..hours_line(text("line_hours")?, parts.hours, text("work_hours")?)
+    });
+    for l in &parts.labour {
+        let role = t
+            .lookup(&format!("proposal.role_{}", l.role))
+            .unwrap_or(&l.role);
+        let seniority = t
+            .lookup(&format!("proposal.seniority_{}", l.seniority))
+            .unwrap_or(&l.seniority);
+        rows.push(LineView {
+            hours: num(l.hours, 1),
+            ..money_line(
+                fill("line_labour", &[("role", role), ("seniority", seniority)])?,
+                l.amount_minor,
+                fill(
+                    "work_labour",
+                    &[
+                        ("share", &pct(f64::from(l.share_permille) / 1000.0)),
+                        ("rate", &money(l.hourly_minor)?),
+                    ],
+                )?,
+            )?
         });
     }
+    // The premiums: the tier's (named by its tier) and the debt's (by its rating).
+    let premiums = [
+        (
+            "premium_sla",
+            "tier",
+            parts
+                .sla_premium
+                .as_ref()
+                .map(|p| (tier_name(t, &p.name), p)),
+        ),
+        (
+            "premium_debt",
+            "rating",
+            parts.debt_premium.as_ref().map(|p| (p.name.clone(), p)),
+        ),
+    ];
+    for (key, named, premium) in premiums {
+        if let Some((name, p)) = premium {
+            rows.push(money_line(
+                text(&format!("line_{key}"))?,
+                p.amount_minor,
+                fill(
+                    &format!("work_{key}"),
+                    &[
+                        (named, &name),
+                        ("percent", &pct(p.rate)),
+                        ("labour", &money(p.base_minor)?),
+                    ],
+                )?,
+            )?);
+        }
+    }
+    rows.push(LineView {
+        emphasis: true,
+        ..money_line(
+            text("line_subtotal")?,
+            parts.subtotal_minor,
+            text("work_subtotal")?,
+        )?
+    });
+    if let Some(f) = &parts.platform_fee {
+        rows.push(money_line(
+            text("line_fee")?,
+            f.amount_minor,
+            fill(
+                "work_fee",
+                &[
+                    ("platform", &f.name),
+                    ("percent", &pct(f.rate)),
+                    ("subtotal", &money(f.base_minor)?),
+                    ("gross", &money(parts.gross_minor)?),
+                ],
+            )?,
+        )?);
+    }
+    if let Some(x) = &parts.tax {
+        rows.push(money_line(
+            x.name.clone(),
+            x.amount_minor,
+            fill(
+                "work_tax",
+                &[
+                    ("percent", &format!("{}%", num(x.rate * 100.0, 2))),
+                    ("gross", &money(x.base_minor)?),
+                ],
+            )?,
+        )?);
+    }
+    rows.push(LineView {
+        emphasis: true,
+        ..money_line(text("line_total")?, parts.total_minor, text("work_total")?)?
+    });
     Ok(rows)
+}
+
+impl ProposalView {
+    /// The view of the contract appendix: the contract in full, under its own title.
+    fn appendix(mut self, p: &Proposal, t: &Catalog) -> Result<ProposalView, RenderError> {
+        if let (Some(api), Some(index)) = (&p.api, &p.api_index) {
+            let mut full = p.clone();
+            if let Some(i) = full.api_index.as_mut() {
+                i.full = true;
+                i.appendix = None;
+            }
+            let view = ProposalView::build(&full, t, "")?;
+            self.api = view.api;
+            self.api_groups = view.api_groups;
+            self.api_full = true;
+            self.functions = view.functions;
+            self.functions_full = true;
+            self.api_summary = String::new();
+            self.title = t.fill(
+                "proposal.appendix_title",
+                &[("title", &self.title), ("api", &api.title)],
+            )?;
+            self.subtitle = t.fill(
+                "proposal.appendix_subtitle",
+                &[("n", &format::count(index.operations))],
+            )?;
+        }
+        self.appendix = true;
+        self.charts.clear();
+        Ok(self)
+    }
 }
 
 fn benchmarks(

@@ -513,6 +513,13 @@ pub struct QuoteEstimateArgs {
     /// Seed of the Monte Carlo: the same seed and inputs give the same range
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
+    /// The currency to quote in [default: the deal's with --deal, else quote.currency]
+    #[arg(long, value_name = "CODE")]
+    pub currency: Option<String>,
+    /// Converts the rate card when the quote's currency is not quote.currency: 1 unit of
+    /// quote.currency = RATE of the quote's (7.1 for USD to CNY)
+    #[arg(long, value_name = "RATE")]
+    pub exchange_rate: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -99,6 +99,8 @@ pub fn model(client: &str) -> Proposal {
                 )
                 .unwrap(),
             ),
+            contract_rows: QuoteConfig::default().contract_rows,
+            appendix: None,
         },
         quote,
     )
@@ -164,10 +166,10 @@ fn the_html_shows_the_models_numbers() {
         // 30 days from 2025-07-01, that day included.
         "2025-07-30",
         "valid until 2025-07-30 (30 days from 2025-07-01)",
-        // Function points: 109 UFP, VAF 1.07, AFP 116.6.
-        "109.0",
+        // Function points: 86 UFP, VAF 1.07, AFP 92.0.
+        "86.0",
         "1.07",
-        "116.6",
+        "92.0",
         // The contract: a path, a required field, the built example.
         "/pet/{petId}",
         "photoUrls: array<string> (body)",
@@ -190,7 +192,13 @@ fn the_html_shows_the_models_numbers() {
         "Risk: Payment sandbox unavailable",
         "30.0% × 16.0 h",
         "Labour: senior developer",
-        "70.0% of the hours × 90.00 USD/h",
+        "70.0% of the hours × 65.00 USD/h",
+        // The tier's own work, and the contract by tag.
+        "Operations: failover tests",
+        "Operations: on-call",
+        "4.0 h a month × 3.0 months of support (silver tier)",
+        "Operations by tag",
+        r##"<a href="#api-1">pet</a>"##,
         // The user's Markdown.
         "<strong>Petstore API</strong>",
         "The client provides the payment sandbox.",
@@ -356,5 +364,251 @@ fn chromium_renders_the_proposal() {
             "screenshot {} is {size} bytes",
             png.display()
         );
+    }
+}
+
+/// The visible text of an HTML document: without its style sheet and its SVG drawings (the
+/// diagram's labels are the model's; a chart's axis ticks are a scale, not figures), tags
+/// removed and entities decoded.
+fn visible_text(html: &str) -> String {
+    let mut text = String::new();
+    let mut rest = html;
+    while !rest.is_empty() {
+        let skip = [
+            ("<style", "</style>"),
+            ("<svg", "</svg>"),
+            ("<title", "</title>"),
+        ]
+        .into_iter()
+        .find(|(open, _)| rest.starts_with(open));
+        if let Some((_, close)) = skip {
+            let end = rest.find(close).map_or(rest.len(), |i| i + close.len());
+            rest = &rest[end..];
+        } else if rest.starts_with('<') {
+            let end = rest.find('>').map_or(rest.len(), |i| i + 1);
+            rest = &rest[end..];
+            text.push(' ');
+        } else {
+            let end = rest.find('<').unwrap_or(rest.len());
+            text.push_str(&rest[..end]);
+            rest = &rest[end..];
+        }
+    }
+    decoded(&text)
+}
+
+/// The numbers written in a text, as (text, value, decimals, preceded by `<`): digits with
+/// thousands separators and a decimal part, a sign in front; not a part of a word, a version
+/// or a date (`P50`, `v1.4.0`, `2025-07-30` are read as text).
+fn numbers(text: &str) -> Vec<(String, f64, usize, bool)> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let starts = chars[i].is_ascii_digit()
+            && (i == 0
+                || !(chars[i - 1].is_alphanumeric() || chars[i - 1] == '.' || chars[i - 1] == '_'));
+        if !starts {
+            i += 1;
+            continue;
+        }
+        let mut j = i;
+        while j < chars.len()
+            && (chars[j].is_ascii_digit()
+                || (matches!(chars[j], ',' | '.')
+                    && chars.get(j + 1).is_some_and(char::is_ascii_digit)))
+        {
+            j += 1;
+        }
+        let token: String = chars[i..j].iter().collect();
+        let glued = chars.get(j).is_some_and(|c| {
+            c.is_alphanumeric()
+                || *c == '_'
+                || (*c == '-' && chars.get(j + 1).is_some_and(char::is_ascii_digit))
+        });
+        let dots = token.matches('.').count();
+        if !glued && dots <= 1 {
+            let negative =
+                i > 0 && chars[i - 1] == '-' && (i < 2 || !chars[i - 2].is_alphanumeric());
+            let below = i > 0 && chars[i - 1] == '<';
+            let digits = token.replace(',', "");
+            let value: f64 = digits.parse().unwrap();
+            let decimals = digits.split_once('.').map_or(0, |(_, d)| d.len());
+            found.push((
+                token,
+                if negative { -value } else { value },
+                decimals,
+                below,
+            ));
+        }
+        i = j.max(i + 1);
+    }
+    found
+}
+
+/// Every number of a JSON value, and those written inside its strings.
+fn model_figures(value: &serde_json::Value, into: &mut Vec<f64>, strings: &mut Vec<String>) {
+    match value {
+        serde_json::Value::Number(n) => into.extend(n.as_f64()),
+        serde_json::Value::String(s) => {
+            into.extend(numbers(s).into_iter().map(|(_, v, _, _)| v));
+            strings.push(s.clone());
+        }
+        serde_json::Value::Array(items) => {
+            items.iter().for_each(|i| model_figures(i, into, strings))
+        }
+        serde_json::Value::Object(map) => {
+            map.values().for_each(|v| model_figures(v, into, strings))
+        }
+        _ => {}
+    }
+}
+
+/// The numbers of `text` that are no figure of the model: each must be one of its numbers in
+/// the unit the model keeps it (minor units shown as major, shares as percent, per mille as
+/// percent), rounded as shown; or written in one of its strings (a date, a version, an
+/// example); or, after `<`, a bound some figure is below (`p<0.001`).
+fn unexplained(text: &str, model: &serde_json::Value) -> Vec<String> {
+    let (mut figures, mut strings) = (Vec::new(), Vec::new());
+    model_figures(model, &mut figures, &mut strings);
+    let mut unexplained = Vec::new();
+    for (token, x, decimals, below) in numbers(text) {
+        let tolerance = 0.5 * 10f64.powi(-(decimals as i32)) + 1e-9;
+        let near = |n: f64| (n - x).abs() <= tolerance;
+        let found = figures
+            .iter()
+            .any(|&n| near(n) || near(n / 100.0) || near(n * 100.0) || near(n / 10.0))
+            || (below && figures.iter().any(|&n| n > 0.0 && n < x))
+            || strings.iter().any(|s| s.contains(&token));
+        if !found {
+            let at = text.find(&token).unwrap_or(0);
+            let start = (0..=at.saturating_sub(60))
+                .rev()
+                .find(|&i| text.is_char_boundary(i))
+                .unwrap_or(0);
+            let context: String = text[start..].chars().take(100).collect();
+            unexplained.push(format!(
+                "{token}: …{}…",
+                context.split_whitespace().collect::<Vec<_>>().join(" ")
+            ));
+        }
+    }
+    unexplained
+}
+
+/// Issue 12: every figure the proposal shows is a field of its model, so that JSON, HTML and
+/// PDF cannot disagree — nothing is added up or derived in the renderer or the template.
+#[test]
+fn every_figure_in_the_html_is_in_the_json_model() {
+    for lang in [Lang::En, Lang::ZhCn] {
+        let (model, html) = html(lang);
+        let json = serde_json::to_value(&model).unwrap();
+        // Names that hold digits: the models' names, not figures.
+        let text = visible_text(&html)
+            .replace("COCOMO 81", "COCOMO")
+            .replace("II.2000", "II");
+        // The check reads the document's figures (the price, hours, rates, counts, dates …).
+        assert!(numbers(&text).len() > 150, "{}", numbers(&text).len());
+        let left = unexplained(&text, &json);
+        assert!(
+            left.is_empty(),
+            "{lang}: figures not in the model:\n{}",
+            left.join("\n")
+        );
+    }
+    // And it finds one that is not: a sum the renderer would have made.
+    let (model, _) = html(Lang::En);
+    let json = serde_json::to_value(&model).unwrap();
+    let p = &model.quote.price.parts;
+    let made_up = p.subtotal_minor + p.platform_fee.as_ref().unwrap().amount_minor + 1;
+    let text = format!("total {}", money(made_up));
+    assert_eq!(unexplained(&text, &json).len(), 1, "{text}");
+}
+
+/// A large API (1,000 operations in 40 tags): the proposal lists the tags with their counts and
+/// says where the full table is; the appendix has every operation, grouped by tag.
+#[test]
+fn a_large_contract_is_summarised_with_an_appendix() {
+    let mut doc = String::from("openapi: 3.0.3\ninfo: {title: Big API, version: '1'}\ntags:\n");
+    for tag in 0..40 {
+        doc.push_str(&format!(
+            "  - {{name: area{tag:02}, description: Area {tag} of the API}}\n"
+        ));
+    }
+    doc.push_str("paths:\n");
+    for op in 0..500 {
+        let tag = op % 40;
+        doc.push_str(&format!(
+            "  /area{tag:02}/items{op}:\n    get:\n      tags: [area{tag:02}]\n      operationId: get{op}\n      summary: Read item {op}\n      responses:\n        '200':\n          content:\n            application/json:\n              schema: {{$ref: '#/components/schemas/Item'}}\n    put:\n      tags: [area{tag:02}]\n      operationId: put{op}\n      summary: Write item {op}\n      requestBody:\n        content:\n          application/json:\n            schema: {{$ref: '#/components/schemas/Item'}}\n      responses:\n        '204': {{description: written}}\n"
+        ));
+    }
+    doc.push_str("components:\n  schemas:\n    Item:\n      type: object\n      required: [name]\n      properties:\n        id: {type: integer}\n        name: {type: string, example: widget}\n");
+    let counted = openapi::count("big.yaml", &doc).unwrap();
+    assert_eq!(counted.operations.len(), 1000);
+    let quote = estimate(
+        &QuoteInput {
+            functions: counted.functions,
+            seed: 1,
+            ..QuoteInput::default()
+        },
+        &QuoteConfig::default(),
+    )
+    .unwrap();
+    let model = proposal(
+        ProposalInput {
+            title: Some("Big API".into()),
+            client: None,
+            issued: jiff::civil::date(2025, 7, 1),
+            scope: None,
+            assumptions: None,
+            api: Some(openapi::api_contract("big.yaml", &doc).unwrap()),
+            diagram: None,
+            benchmarks: None,
+            contract_rows: 40,
+            appendix: Some("big.api.html".into()),
+        },
+        quote,
+    );
+    let index = model.api_index.as_ref().unwrap();
+    assert!(!index.full);
+    assert_eq!(index.groups.len(), 40);
+    assert_eq!(index.groups[0].operations, 26);
+    for lang in [Lang::En, Lang::ZhCn] {
+        let html = proposal_html(&model, lang, None).unwrap();
+        std::fs::write(
+            output_dir().join(format!("proposal.big.{lang}.html")),
+            &html,
+        )
+        .unwrap();
+        let text = decoded(&html);
+        // The index only: no operation's row, the file named.
+        assert!(!text.contains("/area00/items0"), "{lang}");
+        assert!(text.contains("area39"), "{lang}");
+        assert!(text.contains("big.api.html"), "{lang}");
+        let appendix = gigops_render::proposal_api_html(&model, lang, None).unwrap();
+        assert_self_contained(&appendix);
+        std::fs::write(
+            output_dir().join(format!("proposal.big.api.{lang}.html")),
+            &appendix,
+        )
+        .unwrap();
+        let text = decoded(&appendix);
+        assert_eq!(
+            text.matches("<tbody class=\"operation\">").count(),
+            1000,
+            "{lang}"
+        );
+        assert!(text.contains(r#"<h3 id="api-40">area39</h3>"#), "{lang}");
+        // No diagram or chart: the appendix is the contract alone.
+        assert!(!text.contains("<svg"));
+    }
+    // The PDF of the summary is a few pages, not hundreds (pdftotext ends each page with a
+    // form feed).
+    let pdf = proposal_pdf(&model, Lang::En).unwrap();
+    std::fs::write(output_dir().join("proposal.big.en.pdf"), &pdf).unwrap();
+    if let Some(text) = pdf_text("proposal.big.en.pdf", &pdf) {
+        let pages = text.matches('\u{c}').count();
+        assert!(pages <= 8, "{pages} pages");
+        assert!(text.contains("big.api.html"), "{text}");
     }
 }

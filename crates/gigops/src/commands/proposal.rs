@@ -42,7 +42,7 @@ pub fn run(ctx: &Context, args: ProposalArgs) -> anyhow::Result<()> {
     };
     let scope = args.scope_doc.as_deref().map(read).transpose()?;
     let assumptions = args.assumptions.as_deref().map(read).transpose()?;
-    let quote = match estimate(ctx, &args.quote) {
+    let quote = match estimate(ctx, &args.quote, None) {
         Ok(quote) => quote,
         Err(err) => {
             return Err(match err.downcast::<Problems>() {
@@ -72,6 +72,23 @@ pub fn run(ctx: &Context, args: ProposalArgs) -> anyhow::Result<()> {
         Some(date) => date,
         None => jiff::Zoned::now().date(),
     };
+    let lang = args.lang.unwrap_or(ctx.settings.report.lang);
+    let outputs = if args.output.is_empty() && !ctx.json {
+        vec![
+            PathBuf::from("proposal.html"),
+            PathBuf::from("proposal.pdf"),
+        ]
+    } else {
+        args.output.clone()
+    };
+    // A contract too long to show in full goes to an appendix beside the first output:
+    // proposal.html → proposal.api.html.
+    let appendix_path = outputs.first().map(|first| {
+        let stem = first
+            .file_stem()
+            .map_or_else(|| "proposal".into(), |s| s.to_string_lossy().into_owned());
+        first.with_file_name(format!("{stem}.api.html"))
+    });
     let model = proposal::proposal(
         ProposalInput {
             title: args.title.clone(),
@@ -82,19 +99,15 @@ pub fn run(ctx: &Context, args: ProposalArgs) -> anyhow::Result<()> {
             api,
             diagram,
             benchmarks,
+            contract_rows: ctx.settings.quote.contract_rows,
+            appendix: appendix_path
+                .as_ref()
+                .and_then(|p| p.file_name())
+                .map(|name| name.to_string_lossy().into_owned()),
         },
         quote,
     );
 
-    let lang = args.lang.unwrap_or(ctx.settings.report.lang);
-    let outputs = if args.output.is_empty() && !ctx.json {
-        vec![
-            PathBuf::from("proposal.html"),
-            PathBuf::from("proposal.pdf"),
-        ]
-    } else {
-        args.output.clone()
-    };
     let templates = ctx.settings.report.templates.as_deref();
     let mut files = AtomicFiles::default();
     for path in &outputs {
@@ -111,6 +124,12 @@ pub fn run(ctx: &Context, args: ProposalArgs) -> anyhow::Result<()> {
             }
         };
         files.stage(path, &bytes)?;
+    }
+    if let (Some(path), Some(index)) = (&appendix_path, &model.api_index)
+        && !index.full
+    {
+        let html = gigops_render::proposal_api_html(&model, lang, templates)?;
+        files.stage(path, html.as_bytes())?;
     }
     let written = files.commit()?;
     if ctx.json {

@@ -2,17 +2,19 @@
 //! price with gigops-quote; print the quote. Needs no database, unless the quote is saved with
 //! its deal (`--deal`), listed, shown, accepted, or calibrated on the ledger's delivered deals.
 
-use std::collections::BTreeMap;
 use std::io::ErrorKind;
 use std::path::Path;
 
 use anyhow::Context as _;
-use gigops_core::{DealId, Outcome};
+use gigops_core::{Currency, Deal, DealId, Ledger};
 use gigops_gate::debt::DebtError;
 use gigops_ingest::{Problem, Problems};
+use gigops_quote::calibrate::{Calibration, SavedQuote};
 use gigops_quote::cocomo::Ratings;
+use gigops_quote::exchange::ExchangeRate;
 use gigops_quote::fp::Gsc;
-use gigops_quote::{DebtInput, Quote, QuoteInput, Sample, Sources};
+use gigops_quote::history::{self, Deliveries};
+use gigops_quote::{DebtInput, Quote, QuoteInput, Sources};
 use gigops_store::{DealFilter, LedgerStore, StoredQuote};
 
 use crate::cli::{QuoteCommand, QuoteEstimateArgs};
@@ -24,17 +26,40 @@ pub async fn run(ctx: &Context, command: QuoteCommand) -> anyhow::Result<()> {
     match command {
         QuoteCommand::Schema => print_json(&gigops_quote::spec::schema()),
         QuoteCommand::Estimate { args, deal } => {
-            let quote = estimate(ctx, &args)?;
-            if let Some(deal) = deal {
-                let deal = DealId::parse(&deal)?;
+            let deal = match deal {
+                Some(id) => {
+                    let id = DealId::parse(&id)?;
+                    let found = ctx.store().await?.get_deal(&id).await?;
+                    Some(
+                        found
+                            .ok_or_else(|| bad_input(format!("no deal {id}")))?
+                            .deal,
+                    )
+                }
+                None => None,
+            };
+            let mut quote = estimate(ctx, &args, deal.as_ref())?;
+            // Compared with the user's delivered work, when there is a ledger to read it from.
+            if let Some(ledger) = existing_ledger(ctx).await? {
+                let stages = &ctx.settings.pipeline.stages;
+                let deliveries =
+                    Deliveries::new(&ledger, stages, &ctx.settings.quote.delivered_stage)
+                        .map_err(bad_input)?;
+                quote.warnings =
+                    history::warnings(&quote, &history::delivered_deals(&deliveries, &ledger));
+            }
+            for warning in &quote.warnings {
+                eprintln!("warning: {}", warning.message);
+            }
+            if let Some(deal) = &deal {
                 let json = serde_json::to_string(&quote)?;
                 let version = ctx
                     .store()
                     .await?
-                    .save_quote(&deal, instant_or_now(None)?, &json)
+                    .save_quote(&deal.id, instant_or_now(None)?, &json)
                     .await?;
                 // On stderr: stdout is the quote, the same whether it was saved or not.
-                eprintln!("saved as version {version} of the quote of {deal}");
+                eprintln!("saved as version {version} of the quote of {}", deal.id);
             }
             if ctx.json {
                 print_json(&quote)
@@ -208,60 +233,126 @@ fn show(stored: &StoredQuote) -> anyhow::Result<()> {
     )
 }
 
-/// `quote calibrate`: each won deal with a saved quote (the accepted version, else the latest)
-/// and logged hours is a sample: the quote's adjusted function points and its COCOMO II effort
-/// (at a calibration of 1) against the hours logged.
+/// The ledger, when one exists: a PostgreSQL URL, or a SQLite file that is there (a quote
+/// needs no ledger, and reading one must not create it).
+async fn existing_ledger(ctx: &Context) -> anyhow::Result<Option<Ledger>> {
+    let target = ctx.settings.db_target(ctx.db_flag.as_deref())?;
+    let file = target
+        .strip_prefix("sqlite://")
+        .or_else(|| target.strip_prefix("sqlite:"))
+        .unwrap_or(&target);
+    let file = file.split('?').next().unwrap_or(file);
+    let postgres = target.starts_with("postgres://") || target.starts_with("postgresql://");
+    if !postgres && (file == ":memory:" || !Path::new(file).is_file()) {
+        return Ok(None);
+    }
+    Ok(Some(
+        ctx.store().await?.load_ledger(&DealFilter::all()).await?,
+    ))
+}
+
+/// `quote calibrate`: the ledger's delivered deals with a saved quote and logged hours, their
+/// quotes' function points and COCOMO II effort against the hours (gigops_quote::calibrate).
 async fn calibrate(ctx: &Context) -> anyhow::Result<()> {
     let store = ctx.store().await?;
     let ledger = store.load_ledger(&DealFilter::all()).await?;
-    let quotes = store.quotes(None).await?;
-    let mut chosen: BTreeMap<&DealId, &StoredQuote> = BTreeMap::new();
-    for stored in &quotes {
-        let keep = chosen
-            .get(&stored.deal_id)
-            .is_some_and(|earlier| earlier.accepted_at.is_some());
-        if !keep {
-            chosen.insert(&stored.deal_id, stored);
-        }
-    }
-    let mut minutes: BTreeMap<&DealId, u64> = BTreeMap::new();
-    for entry in &ledger.time_entries {
-        *minutes.entry(&entry.deal_id).or_default() += u64::from(entry.minutes);
-    }
-    let hours_per_person_month = ctx.settings.quote.hours_per_person_month;
-    let mut samples = Vec::new();
-    for deal in ledger.deals.iter().filter(|d| d.outcome == Outcome::Won) {
-        let (Some(stored), Some(&logged)) = (chosen.get(&deal.id), minutes.get(&deal.id)) else {
-            continue;
-        };
-        let f = figures(stored)?;
-        let cocomo = &f["effort"]["cocomo2"];
-        let cocomo_hours = match (
-            cocomo["person_months"].as_f64(),
-            cocomo["calibration"].as_f64(),
-        ) {
-            (Some(pm), Some(calibration)) if pm > 0.0 && calibration > 0.0 => {
-                Some(pm / calibration * hours_per_person_month)
-            }
-            _ => None,
-        };
-        samples.push(Sample {
-            label: format!("{} v{}", deal.id, stored.version),
-            function_points: f["function_points"]["afp"].as_f64().filter(|fp| *fp > 0.0),
-            cocomo_hours,
-            hours: logged as f64 / 60.0,
+    let mut saved = Vec::new();
+    for stored in store.quotes(None).await? {
+        saved.push(SavedQuote {
+            quote: figures(&stored)?,
+            deal_id: stored.deal_id,
+            version: stored.version,
+            accepted: stored.accepted_at.is_some(),
         });
     }
-    let fit = gigops_quote::calibrate(&samples).map_err(|e| BadInput(e.to_string()))?;
+    let config = &ctx.settings.quote;
+    let calibration = gigops_quote::calibrate::calibrate_ledger(
+        &ledger,
+        &saved,
+        &ctx.settings.pipeline.stages,
+        &config.delivered_stage,
+        config.hours_per_person_month,
+    )
+    .map_err(|e| BadInput(e.to_string()))?;
     if ctx.json {
-        return print_json(&fit);
+        print_json(&calibration)?;
+    } else {
+        print_calibration(&calibration)?;
+    }
+    let fit = &calibration.fit;
+    if fit.hours_per_fp.is_none() && fit.cocomo_multiplier.is_none() {
+        let reasons: Vec<String> = fit
+            .refused
+            .iter()
+            .map(|r| format!("{}: {}", r.fit, r.reason))
+            .collect();
+        return Err(bad_input(format!(
+            "no calibration recommended: {} delivered deal{} calibrated on, {} needed ({})",
+            calibration.sample.len(),
+            if calibration.sample.len() == 1 {
+                ""
+            } else {
+                "s"
+            },
+            calibration.minimum_samples,
+            reasons.join("; ")
+        )));
+    }
+    Ok(())
+}
+
+fn print_calibration(c: &Calibration) -> anyhow::Result<()> {
+    let hours =
+        |h: Option<f64>, decimals: usize| h.map_or_else(String::new, |h| format!("{h:.decimals$}"));
+    print_line(format!(
+        "delivered deals (reached {}, not lost) with a saved quote and logged hours: {}",
+        c.delivered_stage,
+        c.sample.len()
+    ))?;
+    if !c.sample.is_empty() {
+        print_table(
+            &[
+                "deal",
+                "quote",
+                "AFP",
+                "COCOMO II h",
+                "h/PM",
+                "hours logged",
+            ],
+            c.sample.iter().map(|s| {
+                vec![
+                    s.deal_id.clone(),
+                    format!(
+                        "v{}{}",
+                        s.version,
+                        if s.accepted { " (accepted)" } else { "" }
+                    ),
+                    hours(s.function_points, 1),
+                    hours(s.cocomo_hours, 1),
+                    format!(
+                        "{:.0} ({})",
+                        s.hours_per_person_month, s.hours_per_person_month_from
+                    ),
+                    format!("{:.1}", s.hours_logged),
+                ]
+            }),
+        )?;
+    }
+    if !c.excluded.is_empty() {
+        print_line("")?;
+        print_table(
+            &["left out", "why"],
+            c.excluded
+                .iter()
+                .map(|e| vec![e.deal_id.clone(), e.reason.clone()]),
+        )?;
     }
     let mut rows = Vec::new();
     for (what, line, setting) in [
-        ("hours per FP", &fit.hours_per_fp, "quote.hours_per_fp"),
+        ("hours per FP", &c.fit.hours_per_fp, "quote.hours_per_fp"),
         (
             "COCOMO II multiplier",
-            &fit.cocomo_multiplier,
+            &c.fit.cocomo_multiplier,
             "quote.cocomo_calibration",
         ),
     ] {
@@ -278,13 +369,36 @@ async fn calibrate(ctx: &Context) -> anyhow::Result<()> {
             ]);
         }
     }
-    print_table(
-        &["fit", "value", "deals", "R²", "MMRE", "PRED(25)", "setting"],
-        rows,
-    )
+    if !rows.is_empty() {
+        print_line("")?;
+        print_table(
+            &["fit", "value", "deals", "R²", "MMRE", "PRED(25)", "setting"],
+            rows,
+        )?;
+    }
+    for refusal in &c.fit.refused {
+        print_line(format!(
+            "no {} recommended: {}",
+            refusal.fit.replace('_', " "),
+            refusal.reason
+        ))?;
+    }
+    Ok(())
 }
 
+/// A file read whole, once it is known to be within the readers' size limit.
 pub(crate) fn read(path: &Path) -> anyhow::Result<String> {
+    let limit = gigops_ingest::yaml::MAX_BYTES as u64;
+    if let Ok(meta) = std::fs::metadata(path)
+        && meta.len() > limit
+    {
+        return Err(bad_input(format!(
+            "{}: {:.1} MiB: more than the {} MiB gigops reads in one file",
+            path.display(),
+            meta.len() as f64 / (1024.0 * 1024.0),
+            limit / (1024 * 1024)
+        )));
+    }
     std::fs::read_to_string(path).map_err(|e| match e.kind() {
         ErrorKind::NotFound => bad_input(format!("{}: no such file", path.display())),
         ErrorKind::InvalidData => bad_input(format!("{}: not UTF-8 text", path.display())),
@@ -292,7 +406,13 @@ pub(crate) fn read(path: &Path) -> anyhow::Result<String> {
     })
 }
 
-pub(crate) fn estimate(ctx: &Context, args: &QuoteEstimateArgs) -> anyhow::Result<Quote> {
+/// The quote of `args`; with a deal, in the deal's currency (converted only at the rate the
+/// user gives).
+pub(crate) fn estimate(
+    ctx: &Context,
+    args: &QuoteEstimateArgs,
+    deal: Option<&Deal>,
+) -> anyhow::Result<Quote> {
     let config = &ctx.settings.quote;
     let config_problems = config.problems();
     if !config_problems.is_empty() {
@@ -301,11 +421,13 @@ pub(crate) fn estimate(ctx: &Context, args: &QuoteEstimateArgs) -> anyhow::Resul
             config_problems.join("\n  ")
         )));
     }
+    let exchange = exchange(config.currency, args, deal)?;
     let table = gigops_quote::size::loc_per_fp_table(&config.loc_per_fp).map_err(bad_input)?;
     let mut input = QuoteInput {
         seed: args.seed,
         sla_tier: args.sla_tier.clone(),
         platform: args.platform.clone(),
+        exchange,
         sources: Sources {
             repo: args.repo.as_ref().map(|p| p.display().to_string()),
             scope: args.scope.iter().map(|p| p.display().to_string()).collect(),
@@ -443,6 +565,49 @@ pub(crate) fn estimate(ctx: &Context, args: &QuoteEstimateArgs) -> anyhow::Resul
         .context("cannot estimate")
 }
 
+/// The rate to convert the rate card at, when the quote is in another currency than
+/// `quote.currency`: the deal's, or `--currency`. A deal's quotes are in its currency.
+fn exchange(
+    configured: Currency,
+    args: &QuoteEstimateArgs,
+    deal: Option<&Deal>,
+) -> anyhow::Result<Option<ExchangeRate>> {
+    let asked = args
+        .currency
+        .as_deref()
+        .map(|code| Currency::parse(code).map_err(|e| bad_input(format!("--currency {code}: {e}"))))
+        .transpose()?;
+    let wanted = match (asked, deal) {
+        (Some(asked), Some(deal)) if asked != deal.value.currency => {
+            return Err(bad_input(format!(
+                "--currency {asked}: deal {} is in {}: a deal's quotes are in its currency",
+                deal.id, deal.value.currency
+            )));
+        }
+        (Some(asked), _) => asked,
+        (None, Some(deal)) => deal.value.currency,
+        (None, None) => configured,
+    };
+    match (&args.exchange_rate, wanted == configured) {
+        (None, true) => Ok(None),
+        (Some(rate), true) => Err(bad_input(format!(
+            "--exchange-rate {rate}: the quote is in {configured}, the rate card's currency (quote.currency): nothing to convert"
+        ))),
+        (Some(rate), false) => ExchangeRate::parse(configured, wanted, rate)
+            .map(Some)
+            .map_err(bad_input),
+        (None, false) => Err(bad_input(match deal {
+            Some(deal) => format!(
+                "deal {} is in {wanted}, the rate card (quote.currency) in {configured}: a deal's quotes are in its currency; give --exchange-rate RATE (1 {configured} = RATE {wanted}) to convert the rates, or set quote.currency = \"{wanted}\" and a rate card in {wanted}",
+                deal.id
+            ),
+            None => format!(
+                "--currency {wanted}: the rate card (quote.currency) is in {configured}: give --exchange-rate RATE (1 {configured} = RATE {wanted}) to convert the rates"
+            ),
+        })),
+    }
+}
+
 fn print_quote(quote: &Quote) -> anyhow::Result<()> {
     let currency = quote.currency;
     let money = |minor: i64| format!("{} {currency}", currency.format_major(minor));
@@ -506,19 +671,60 @@ fn print_quote(quote: &Quote) -> anyhow::Result<()> {
         .iter()
         .map(|x| format!("{} {:.0} h × {:.0} %", x.method, x.hours, x.weight * 100.0))
         .collect();
-    rows.push(vec!["estimates".into(), estimates.join(", ")]);
+    rows.push(vec![
+        "build".into(),
+        format!("{:.0} h ({})", e.build_hours, estimates.join(" + ")),
+    ]);
+    if let Some(sla) = &quote.sla {
+        let tasks: Vec<String> = sla
+            .tasks
+            .iter()
+            .map(|t| format!("{} {}", t.task, t.hours))
+            .chain([format!(
+                "on-call {} h/month × {} months",
+                sla.on_call_hours_per_month, sla.support_months
+            )])
+            .collect();
+        rows.push(vec![
+            "service level".into(),
+            format!(
+                "{} ({} %, p95 {} ms): {:.0} h ({}); risk premium {:.0} %",
+                sla.tier,
+                sla.availability_percent,
+                sla.p95_latency_ms,
+                sla.hours,
+                tasks.join(", "),
+                sla.risk_premium * 100.0
+            ),
+        ]);
+    }
     rows.push(vec![
         "hours".into(),
         format!(
-            "P10 {:.0}  P50 {:.0}  P90 {:.0}  (most likely {:.0}; operations {:.0}, risks {:.1})",
+            "P10 {:.0}  P50 {:.0}  P90 {:.0}  (most likely {:.0}: build {:.0}, operations {:.0}, risks {:.1})",
             e.p10_hours,
             e.p50_hours,
             e.p90_hours,
             e.most_likely_hours,
+            e.build_hours,
             e.operations_hours,
             e.risk_hours
         ),
     ]);
+    let c = &e.calendar;
+    rows.push(vec![
+        "calendar".into(),
+        format!(
+            "P10 {:.1}  P50 {:.1}  P90 {:.1} weeks at {} h a week",
+            c.p10_weeks, c.p50_weeks, c.p90_weeks, c.hours_per_week
+        ),
+    ]);
+    if let Some(x) = &quote.exchange {
+        rows.push(vec![
+            "currency".into(),
+            format!("rates converted at 1 {} = {} {}", x.from, x.rate, x.to),
+        ]);
+    }
     rows.push(vec![
         "price".into(),
         format!(

@@ -250,3 +250,47 @@ fn every_problem_of_every_file_at_once_and_nothing_written() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("no summary.json in this directory"));
 }
+
+/// A contract longer than `quote.contract_rows` is summarised by tag in the proposal, and every
+/// operation is written to an appendix beside it — with the proposal, all or nothing.
+#[test]
+fn a_long_contract_goes_to_an_appendix_beside_the_proposal() {
+    let s = Sandbox::new();
+    s.write(
+        "api.yaml",
+        &fixture("gigops-quote/tests/fixtures/petstore3.yaml"),
+    );
+    let propose = || s.ok(&["proposal", "--openapi", "api.yaml", "-o", "out/offer.html"]);
+    propose();
+    // 19 operations, within the default 40: no appendix.
+    assert!(!s.path("out/offer.api.html").exists());
+
+    s.write("gigops.toml", "[quote]\ncontract_rows = 10\n");
+    let written = propose();
+    assert!(
+        written.contains("out/offer.html") && written.contains("out/offer.api.html"),
+        "{written}"
+    );
+    // Visible text: minijinja writes `/` as `&#x2f;`.
+    let decoded = |path: &str| read(&s.path(path)).replace("&#x2f;", "/");
+    let proposal = decoded("out/offer.html");
+    assert!(
+        proposal
+            .contains("The API has 19 operations, more than the 10 this proposal shows in full"),
+        "summary"
+    );
+    assert!(proposal.contains("offer.api.html"));
+    assert!(
+        !proposal.contains("/pet/findByStatus"),
+        "no operation in the proposal"
+    );
+    let appendix = decoded("out/offer.api.html");
+    assert_eq!(appendix.matches("<tbody class=\"operation\">").count(), 19);
+    assert!(appendix.contains("/pet/findByStatus"));
+    // The model says so too.
+    let model = s.json(&["proposal", "--openapi", "api.yaml"]);
+    assert_eq!(model["api_index"]["full"], false);
+    assert_eq!(model["api_index"]["limit"], 10);
+    assert_eq!(model["api_index"]["groups"][0]["tag"], "pet");
+    assert_eq!(model["api_index"]["groups"][0]["operations"], 8);
+}

@@ -3,6 +3,14 @@
 
 use crate::Sandbox;
 
+/// Runs a command that must be refused as bad input (exit 2); its stderr.
+fn refused(mut command: assert_cmd::Command) -> String {
+    let out = command.output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    stderr
+}
+
 fn petstore() -> String {
     std::fs::read_to_string(
         std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -26,7 +34,8 @@ fn quote_estimate_from_an_openapi_document_has_the_stable_keys() {
         "upwork",
     ]);
     assert_eq!(quote["schema"], "gigops.quote/1");
-    assert_eq!(quote["function_points"]["ufp"], 109.0);
+    // 86 UFP: the hand count of gigops-quote's petstore test (one file per entity).
+    assert_eq!(quote["function_points"]["ufp"], 86.0);
     assert!(quote["function_points"]["vaf"].as_f64().is_some());
     assert!(quote["function_points"]["afp"].as_f64().is_some());
     let effort = &quote["effort"];
@@ -86,7 +95,12 @@ fn quote_estimate_from_an_openapi_document_has_the_stable_keys() {
     ]);
     let major = format!("{}.{:02} USD", p50 / 100, p50 % 100);
     assert!(table.contains(&major), "{table}");
-    assert!(table.contains("UFP 109.0"), "{table}");
+    assert!(table.contains("UFP 86.0"), "{table}");
+    assert!(table.contains("weeks at 35 h a week"), "{table}");
+    assert!(
+        table.contains("silver (99.5 %, p95 500 ms): 40 h"),
+        "{table}"
+    );
 }
 
 #[test]
@@ -119,6 +133,63 @@ fn quote_estimate_sizes_a_repository_and_only_the_scope() {
     let scoped = s.json(&["quote", "estimate", "--repo", "repo", "--scope", "billing"]);
     assert_eq!(scoped["size"]["code_lines"], 4);
     assert_eq!(scoped["inputs"]["scope"][0], "billing");
+
+    // Vendored and third-party code is not the work: left out by default (quote.exclude).
+    s.write(
+        "repo/vendor/github.com/lib/pq/conn.go",
+        "package pq\n\nfunc Open() {}\n",
+    );
+    s.write(
+        "repo/internal/third_party/zlib/inflate.c",
+        "int inflate(void) { return 0; }\n",
+    );
+    s.write(
+        "repo/web/node_modules/left-pad/index.js",
+        "module.exports = function () {};\n",
+    );
+    let vendored = s.json(&["quote", "estimate", "--repo", "repo"]);
+    assert_eq!(vendored["size"]["code_lines"], 8);
+    // A quote.exclude of your own replaces the default list.
+    s.write("gigops.toml", "[quote]\nexclude = [\"*.md\"]\n");
+    let counted = s.json(&["quote", "estimate", "--repo", "repo"]);
+    // 8 + pq's 2 + inflate's 1 + left-pad's 1; README.md left out.
+    assert_eq!(counted["size"]["code_lines"], 12);
+    let languages: Vec<&str> = counted["size"]["by_language"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["language"].as_str().unwrap())
+        .collect();
+    assert_eq!(languages, ["Go", "C", "JavaScript"]);
+}
+
+/// Input limits, said in the words of the file's format (docs/quote.md, "Input limits").
+#[test]
+fn documents_past_the_input_limits_are_refused_with_their_reason() {
+    let s = Sandbox::new();
+    // Past the size limit: refused before it is read (a sparse file of 65 MiB).
+    let big = std::fs::File::create(s.path("big.json")).unwrap();
+    big.set_len(65 * 1024 * 1024).unwrap();
+    let stderr = refused(s.gigops_without_db(&["quote", "estimate", "--openapi", "big.json"]));
+    assert!(
+        stderr.contains("big.json: 65.0 MiB: more than the 64 MiB gigops reads in one file"),
+        "{stderr}"
+    );
+    // Nested past the depth limit: a JSON document is told it in JSON's words.
+    s.write(
+        "deep.json",
+        &format!(
+            "{{\"openapi\": \"3.0.3\", \"x\": {}{}}}",
+            "[".repeat(200),
+            "]".repeat(200)
+        ),
+    );
+    let stderr = refused(s.gigops_without_db(&["quote", "estimate", "--openapi", "deep.json"]));
+    assert!(
+        stderr.contains("deep.json:1: column 154: nested more than 128 levels deep: the deepest gigops reads in a JSON document"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("YAML"), "{stderr}");
 }
 
 #[test]
@@ -340,10 +411,9 @@ fn a_gate_summary_a_risk_register_and_flags_over_the_spec() {
     );
 }
 
-/// Quotes saved with their deal: each estimate a new version, one accepted, shown as saved,
-/// and the delivered deal's logged hours calibrating hours per function point.
+/// Quotes saved with their deal: each estimate a new version, one accepted, shown as saved.
 #[test]
-fn quotes_are_saved_versioned_accepted_and_calibrate_on_delivered_deals() {
+fn quotes_are_saved_versioned_and_accepted() {
     let s = Sandbox::new();
     s.write("api.yaml", &petstore());
     s.ok(&[
@@ -405,44 +475,6 @@ fn quotes_are_saved_versioned_accepted_and_calibrate_on_delivered_deals() {
         "{table}"
     );
 
-    // Not delivered yet: nothing to calibrate on.
-    let out = s.gigops(&["quote", "calibrate"]).output().unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    // Delivered: 30 hours logged on the deal, against the accepted (first) quote's AFP.
-    s.ok(&[
-        "time",
-        "add",
-        "D-7",
-        "--minutes",
-        "1200",
-        "--category",
-        "coding",
-    ]);
-    s.ok(&[
-        "time",
-        "add",
-        "D-7",
-        "--minutes",
-        "600",
-        "--category",
-        "testing",
-    ]);
-    s.ok(&["deal", "close", "D-7", "won"]);
-    let fit = s.json(&["quote", "calibrate"]);
-    let afp = first["function_points"]["afp"].as_f64().unwrap();
-    let line = &fit["hours_per_fp"];
-    assert_eq!(line["samples"], 1);
-    assert!(
-        (line["value"].as_f64().unwrap() - 30.0 / afp).abs() < 1e-9,
-        "{fit}"
-    );
-    // The COCOMO multiplier: hours over the first quote's COCOMO II hours at calibration 1.
-    let pm = first["effort"]["cocomo2"]["person_months"]
-        .as_f64()
-        .unwrap();
-    let multiplier = fit["cocomo_multiplier"]["value"].as_f64().unwrap();
-    assert!((multiplier - 30.0 / (pm * 152.0)).abs() < 1e-9, "{fit}");
-
     // An unknown deal or version is named.
     let out = s.gigops(&["quote", "accept", "D-7", "9"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
@@ -459,4 +491,379 @@ fn quotes_are_saved_versioned_accepted_and_calibrate_on_delivered_deals() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
+}
+
+fn add_deal(s: &crate::Sandbox, id: &str, value: &str, currency: &str) {
+    s.ok(&[
+        "deal",
+        "add",
+        "--id",
+        id,
+        "--client",
+        "Acme",
+        "--platform",
+        "direct",
+        "--kind",
+        "project",
+        "--value",
+        value,
+        "--currency",
+        currency,
+        "--opened-at",
+        "2026-01-05T09:00:00Z",
+    ]);
+}
+
+/// Moves a deal through signed (on the 12th) to delivered (`weeks` later).
+fn deliver(s: &crate::Sandbox, id: &str, weeks: i64) {
+    s.ok(&["deal", "move", id, "signed", "--at", "2026-01-12T09:00:00Z"]);
+    let delivered = jiff::civil::date(2026, 1, 12)
+        .checked_add(jiff::Span::new().weeks(weeks))
+        .unwrap();
+    s.ok(&[
+        "deal",
+        "move",
+        id,
+        "delivered",
+        "--at",
+        &format!("{delivered}T09:00:00Z"),
+    ]);
+}
+
+fn log_hours(s: &crate::Sandbox, id: &str, hours: u32) {
+    s.ok(&[
+        "time",
+        "add",
+        id,
+        "--minutes",
+        &(hours * 60).to_string(),
+        "--category",
+        "coding",
+    ]);
+}
+
+/// Calibration on delivered work only (issue 12): a won deal still in progress is left out and
+/// said to be; below three delivered deals nothing is recommended (no "perfect fit" on one);
+/// each quote is read with its own hours per person-month; the sample is listed.
+#[test]
+fn calibration_uses_delivered_deals_only_and_enough_of_them() {
+    let s = crate::Sandbox::new();
+    let fixtures =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../gigops-quote/tests/fixtures");
+    for name in ["petstore3.yaml", "variants.yaml", "scim.yaml"] {
+        s.write(name, &std::fs::read_to_string(fixtures.join(name)).unwrap());
+    }
+    let quote =
+        |deal: &str, api: &str| s.json(&["quote", "estimate", "--openapi", api, "--deal", deal]);
+
+    // One delivered deal with 1.5 h logged: the issue's "0.013 h/FP, MMRE 0.0 %" is no more.
+    add_deal(&s, "D-1", "12000", "USD");
+    let petstore = quote("D-1", "petstore3.yaml");
+    deliver(&s, "D-1", 6);
+    s.ok(&[
+        "time",
+        "add",
+        "D-1",
+        "--minutes",
+        "90",
+        "--category",
+        "coding",
+    ]);
+    let out = s
+        .gigops(&["quote", "calibrate", "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(report["hours_per_fp"].is_null() && report["cocomo_multiplier"].is_null());
+    assert_eq!(report["sample"].as_array().unwrap().len(), 1);
+    assert_eq!(report["refused"][0]["needed"], 3);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("no calibration recommended: 1 delivered deal calibrated on, 3 needed"),
+        "{stderr}"
+    );
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("mmre"));
+
+    // More delivered deals, of other sizes; D-3's quote made at 160 h a person-month.
+    s.ok(&[
+        "time",
+        "add",
+        "D-1",
+        "--minutes",
+        &(198 * 60 + 30).to_string(),
+        "--category",
+        "testing",
+    ]);
+    add_deal(&s, "D-2", "7000", "USD");
+    let variants = quote("D-2", "variants.yaml");
+    s.write("gigops.toml", "[quote]\nhours_per_person_month = 160.0\n");
+    add_deal(&s, "D-3", "6000", "USD");
+    let scim = quote("D-3", "scim.yaml");
+    s.write("gigops.toml", "");
+    assert_eq!(scim["effort"]["hours_per_person_month"], 160.0);
+    for (id, weeks, hours) in [("D-2", 4, 110), ("D-3", 3, 100)] {
+        deliver(&s, id, weeks);
+        log_hours(&s, id, hours);
+    }
+    // Won and in progress, with a fraction of its hours logged: left out.
+    add_deal(&s, "D-4", "15000", "USD");
+    quote("D-4", "petstore3.yaml");
+    s.ok(&[
+        "deal",
+        "move",
+        "D-4",
+        "signed",
+        "--at",
+        "2026-02-01T09:00:00Z",
+    ]);
+    log_hours(&s, "D-4", 20);
+    s.ok(&[
+        "deal",
+        "close",
+        "D-4",
+        "won",
+        "--at",
+        "2026-02-01T10:00:00Z",
+    ]);
+    // Lost after work was logged: left out.
+    add_deal(&s, "D-5", "9000", "USD");
+    quote("D-5", "scim.yaml");
+    log_hours(&s, "D-5", 5);
+    s.ok(&[
+        "deal",
+        "close",
+        "D-5",
+        "lost",
+        "--at",
+        "2026-02-02T09:00:00Z",
+        "--reason",
+        "price",
+    ]);
+
+    let report = s.json(&["quote", "calibrate"]);
+    assert_eq!(report["delivered_stage"], "delivered");
+    let sample: Vec<(&str, f64, f64, &str)> = report["sample"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["deal_id"].as_str().unwrap(),
+                r["hours_logged"].as_f64().unwrap(),
+                r["hours_per_person_month"].as_f64().unwrap(),
+                r["hours_per_person_month_from"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        sample,
+        [
+            ("D-1", 200.0, 152.0, "quote"),
+            ("D-2", 110.0, 152.0, "quote"),
+            ("D-3", 100.0, 160.0, "quote"),
+        ]
+    );
+    let excluded: Vec<(&str, &str)> = report["excluded"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["deal_id"].as_str().unwrap(),
+                e["reason"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        excluded,
+        [
+            ("D-4", "not delivered: reached signed, not delivered"),
+            ("D-5", "lost")
+        ]
+    );
+    // hours ≈ k × AFP through the origin: k = Σ(AFP × hours) / Σ AFP², over the three quotes'
+    // own AFP (92.02, 53.5 and 49.22 by the hand counts of gigops-quote's tests).
+    let afp = |q: &serde_json::Value| q["function_points"]["afp"].as_f64().unwrap();
+    let points = [
+        (afp(&petstore), 200.0),
+        (afp(&variants), 110.0),
+        (afp(&scim), 100.0),
+    ];
+    let k = points.iter().map(|(x, y)| x * y).sum::<f64>()
+        / points.iter().map(|(x, _)| x * x).sum::<f64>();
+    let line = &report["hours_per_fp"];
+    assert_eq!(line["samples"], 3);
+    assert!(
+        (line["value"].as_f64().unwrap() - k).abs() < 1e-9,
+        "{report}"
+    );
+    assert!((k - 2.124).abs() < 0.01, "{k}");
+    assert!(line["r_squared"].as_f64().unwrap() > 0.9);
+    // The COCOMO multiplier reads D-3's quote at its own 160 h a person-month.
+    let cocomo = |q: &serde_json::Value, hpm: f64| {
+        q["effort"]["cocomo2"]["person_months"].as_f64().unwrap() * hpm
+    };
+    let points = [
+        (cocomo(&petstore, 152.0), 200.0),
+        (cocomo(&variants, 152.0), 110.0),
+        (cocomo(&scim, 160.0), 100.0),
+    ];
+    let m = points.iter().map(|(x, y)| x * y).sum::<f64>()
+        / points.iter().map(|(x, _)| x * x).sum::<f64>();
+    assert!(
+        (report["cocomo_multiplier"]["value"].as_f64().unwrap() - m).abs() < 1e-9,
+        "{report}"
+    );
+    let table = s.ok(&["quote", "calibrate"]);
+    assert!(
+        table.contains("not delivered: reached signed, not delivered"),
+        "{table}"
+    );
+    assert!(table.contains("quote.hours_per_fp"), "{table}");
+
+    // The delivered stage is a setting, and must be a stage.
+    s.write("gigops.toml", "[quote]\ndelivered_stage = \"shipped\"\n");
+    let stderr = refused(s.gigops(&["quote", "calibrate"]));
+    assert!(
+        stderr.contains("quote.delivered_stage = \"shipped\" is not a stage of pipeline.stages"),
+        "{stderr}"
+    );
+}
+
+/// A deal's quotes are in its currency: refused with both currencies named, or converted at the
+/// rate the user gives, recorded in the quote.
+#[test]
+fn a_quote_is_in_its_deals_currency() {
+    let s = crate::Sandbox::new();
+    s.write("api.yaml", &petstore());
+    add_deal(&s, "D-CN", "38000", "CNY");
+    let stderr = refused(s.gigops(&[
+        "quote",
+        "estimate",
+        "--openapi",
+        "api.yaml",
+        "--deal",
+        "D-CN",
+    ]));
+    assert!(
+        stderr.contains("deal D-CN is in CNY, the rate card (quote.currency) in USD")
+            && stderr.contains("--exchange-rate RATE (1 USD = RATE CNY)"),
+        "{stderr}"
+    );
+    assert!(
+        s.json(&["quote", "list", "--deal", "D-CN"])
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+
+    let quote = s.json(&[
+        "quote",
+        "estimate",
+        "--openapi",
+        "api.yaml",
+        "--deal",
+        "D-CN",
+        "--exchange-rate",
+        "7.1",
+    ]);
+    assert_eq!(quote["currency"], "CNY");
+    assert_eq!(quote["price"]["currency"], "CNY");
+    assert_eq!(quote["exchange"]["from"], "USD");
+    assert_eq!(quote["exchange"]["to"], "CNY");
+    assert_eq!(quote["exchange"]["rate"], "7.1");
+    // 65.00, 50.00 and 70.00 USD an hour at 7.1: 461.50, 355.00 and 497.00 CNY.
+    let rates: Vec<i64> = quote["price"]["rate_card"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["hourly_minor"].as_i64().unwrap())
+        .collect();
+    assert_eq!(rates, [46_150, 35_500, 49_700]);
+    assert_eq!(
+        quote["exchange"]["rate_card_from"][0]["hourly_minor"],
+        6_500
+    );
+    // The same hours as in USD, priced in CNY from the converted rates.
+    let usd = s.json(&["quote", "estimate", "--openapi", "api.yaml"]);
+    assert_eq!(quote["effort"]["p50_hours"], usd["effort"]["p50_hours"]);
+    let labour = quote["price"]["parts"]["labour_minor"].as_i64().unwrap();
+    let hours = quote["effort"]["p50_hours"].as_f64().unwrap();
+    // Blended 0.7 × 461.50 + 0.2 × 355.00 + 0.1 × 497.00 = 443.75 CNY an hour.
+    assert_eq!(labour, (hours * 44_375.0).round() as i64);
+    assert_eq!(
+        s.json(&["quote", "show", "D-CN"])["exchange"]["rate"],
+        "7.1"
+    );
+
+    // A currency other than the deal's, a rate with nothing to convert, a rate that is no rate.
+    for (args, expected) in [
+        (
+            vec!["--deal", "D-CN", "--currency", "EUR"],
+            "--currency EUR: deal D-CN is in CNY",
+        ),
+        (vec!["--exchange-rate", "7.1"], "nothing to convert"),
+        (
+            vec!["--currency", "CNY", "--exchange-rate", "seven"],
+            "expected a positive decimal number, 1 USD in CNY",
+        ),
+        (
+            vec!["--currency", "CNY"],
+            "give --exchange-rate RATE (1 USD = RATE CNY)",
+        ),
+    ] {
+        let mut all = vec!["quote", "estimate", "--openapi", "api.yaml"];
+        all.extend(args.iter().copied());
+        let stderr = refused(s.gigops(&all));
+        assert!(stderr.contains(expected), "{all:?}: {stderr}");
+    }
+}
+
+/// A quote far outside the user's delivered work says so, on stderr and in `warnings`.
+#[test]
+fn a_quote_far_outside_the_delivered_history_warns() {
+    let s = crate::Sandbox::new();
+    s.write("api.yaml", &petstore());
+    // Without a ledger nothing is compared, and no ledger is created.
+    let out = s
+        .gigops_without_db(&["quote", "estimate", "--openapi", "api.yaml", "--json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let quote: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(quote["warnings"], serde_json::json!([]));
+    assert!(!s.path("home/.local/share/gigops/gigops.db").exists());
+
+    // Three small jobs of 1,500–2,400 USD, delivered in 1 to 2 weeks.
+    for (id, value, weeks) in [("D-1", "1500", 1), ("D-2", "2400", 2), ("D-3", "2000", 1)] {
+        add_deal(&s, id, value, "USD");
+        deliver(&s, id, weeks);
+    }
+    let out = s
+        .gigops(&["quote", "estimate", "--openapi", "api.yaml", "--json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let quote: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let warnings = quote["warnings"].as_array().unwrap();
+    let figures: Vec<&str> = warnings
+        .iter()
+        .map(|w| w["figure"].as_str().unwrap())
+        .collect();
+    assert_eq!(figures, ["price", "calendar"]);
+    assert_eq!(warnings[0]["deals"], 3);
+    assert_eq!(warnings[0]["delivered_max"], 240_000.0);
+    assert_eq!(warnings[1]["delivered_max"], 2.0);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("warning: the P50 price, ")
+            && stderr
+                .contains("is more than 2× the largest of your 3 delivered deals (2400.00 USD)"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("warning: the P50 calendar time, "),
+        "{stderr}"
+    );
 }
