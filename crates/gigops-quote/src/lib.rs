@@ -417,7 +417,13 @@ pub fn estimate(input: &QuoteInput, config: &QuoteConfig) -> Result<Quote, Quote
         None => None,
         Some(name) => Some((
             name.as_str(),
-            config.platforms.get(name).ok_or_else(|| {
+            // A platform is named as the user spells it ("Upwork"); settings key it in any case.
+            config
+                .platforms
+                .iter()
+                .find(|(key, _)| gigops_core::platform_key(key) == gigops_core::platform_key(name))
+                .map(|(_, platform)| platform)
+                .ok_or_else(|| {
                 QuoteError::Unknown(format!(
                     "{name:?} is not a platform: expected one of {} (or add it under [quote.platforms])",
                     config.platforms.keys().cloned().collect::<Vec<_>>().join(", ")

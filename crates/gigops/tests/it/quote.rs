@@ -90,8 +90,9 @@ fn quote_estimate_from_an_openapi_document_has_the_stable_keys() {
         "api.yaml",
         "--sla-tier",
         "silver",
+        // As the ledger spells it: the same platform as the settings' `upwork`.
         "--platform",
-        "upwork",
+        "Upwork",
     ]);
     let major = format!("{}.{:02} USD", p50 / 100, p50 % 100);
     assert!(table.contains(&major), "{table}");
