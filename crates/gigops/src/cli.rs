@@ -504,10 +504,11 @@ pub enum SowCommand {
     Schema,
     /// What changed between two versions of a SOW, by meaning: the basis of a change request
     Diff { old: PathBuf, new: PathBuf },
-    /// Render a SOW as self-contained HTML, PDF or Markdown (by the file name's extension)
+    /// Render a SOW as self-contained HTML, PDF, Markdown or its JSON model (by the file name's
+    /// extension)
     Render {
         file: PathBuf,
-        /// Where to write: .html, .pdf or .md; repeatable [default: sow.html and sow.pdf]
+        /// Where to write: .html, .pdf, .md or .json; repeatable [default: sow.html and sow.pdf]
         #[arg(short, long, value_name = "FILE")]
         output: Vec<PathBuf>,
         /// [default: the SOW's governing language]
@@ -516,31 +517,60 @@ pub enum SowCommand {
         /// Signatures to show in the signature block [default: FILE.signatures.json if present]
         #[arg(long, value_name = "FILE")]
         signatures: Option<PathBuf>,
+        /// Who may sign under which name (an OpenSSH allowed_signers file): a signature is shown
+        /// as valid only when it verifies against it [default: none, every signature unverified]
+        #[arg(long, value_name = "FILE")]
+        allowed_signers: Option<PathBuf>,
     },
-    /// Sign a SOW: record the signer, the time and the SHA-256 of the SOW and of its rendered
-    /// document, in FILE.signatures.json (and in the ledger with --deal)
+    /// Sign a SOW with an SSH key: the signer, the role, the time and the SHA-256 of the SOW and
+    /// of its rendered document, signed in OpenSSH's SSHSIG format (namespace gigops-sow), into
+    /// FILE.signatures.json (and the ledger with --deal)
     Sign {
         file: PathBuf,
+        /// Your name as the verifier's allowed_signers file lists it for your key (a principal)
         #[arg(long)]
         signer: String,
         #[arg(long, value_parser = ["provider", "client"])]
         role: String,
+        /// Your OpenSSH private key (Ed25519, without a passphrase; for one with a passphrase,
+        /// an agent or a hardware key use --message and --ssh-signature)
+        #[arg(
+            long,
+            value_name = "FILE",
+            required_unless_present_any = ["message", "ssh_signature"],
+            conflicts_with_all = ["message", "ssh_signature"]
+        )]
+        key: Option<PathBuf>,
+        /// Print the message to sign with `ssh-keygen -Y sign -n gigops-sow` and write nothing
+        #[arg(long, requires = "at", conflicts_with = "ssh_signature")]
+        message: bool,
+        /// Record a signature `ssh-keygen -Y sign -n gigops-sow` made over the --message text
+        /// (give the same --signer, --role, --lang and --at)
+        #[arg(long, value_name = "FILE", requires = "at")]
+        ssh_signature: Option<PathBuf>,
         /// The language of the document signed [default: the SOW's governing language]
         #[arg(long)]
         lang: Option<Lang>,
-        /// When [default: now]
+        /// When [default: now, to the second]
         #[arg(long, value_name = "DATE")]
         at: Option<String>,
         /// Also record the signature against this deal's stored version of the SOW
         #[arg(long, value_name = "DEAL")]
         deal: Option<String>,
     },
-    /// Check that a signed SOW is unchanged since every signature; exit 1 when it changed
+    /// Check every signature of a SOW: made by a key allowed to sign under the signer's name,
+    /// over this SOW file and its document as they are now; exit 1 when any is not, or none
     Verify {
         file: PathBuf,
+        /// Who may sign under which name: an OpenSSH allowed_signers file
+        #[arg(long, value_name = "FILE")]
+        allowed_signers: PathBuf,
         /// [default: FILE.signatures.json]
         #[arg(long, value_name = "FILE")]
         signatures: Option<PathBuf>,
+        /// Also compare with the signatures the ledger recorded for this deal's SOW
+        #[arg(long, value_name = "DEAL")]
+        deal: Option<String>,
     },
     /// Export the service levels for the SLA monitor and other tools
     Slo {
@@ -587,8 +617,13 @@ pub struct AcceptArgs {
     #[arg(long, requires = "tick")]
     pub note: Option<String>,
     /// Do not run the items' commands; they stay pending
-    #[arg(long)]
+    #[arg(long, conflicts_with = "allow_commands")]
     pub no_commands: bool,
+    /// Run the commands this SOW's acceptance items name (after reading them: a SOW may come
+    /// from someone else); without it they run only when the SOW's SHA-256 is in
+    /// contract.trusted_commands of your configuration, and otherwise stay pending
+    #[arg(long)]
+    pub allow_commands: bool,
     /// Where to write the checklist: .md, .html or .pdf; repeatable
     #[arg(short, long, value_name = "FILE")]
     pub output: Vec<PathBuf>,

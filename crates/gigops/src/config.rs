@@ -25,6 +25,17 @@ pub struct Settings {
     /// Rates, weights, service tiers, platform fees, tax and productivity for quotes
     /// (docs/quote.md).
     pub quote: gigops_quote::QuoteConfig,
+    /// Statements of work (docs/contracts.md).
+    pub contract: ContractSettings,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ContractSettings {
+    /// SOW files, by the SHA-256 of their source, whose acceptance commands `gigops accept`
+    /// runs without `--allow-commands`. Honoured from your own configuration and the
+    /// environment, never from ./gigops.toml, which a repository can bring.
+    pub trusted_commands: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -95,14 +106,29 @@ impl Settings {
         // Only keys gigops owns: GIGOPS_TEST_* and the like are not settings.
         let env = Env::prefixed("GIGOPS_").split("__").filter(|key| {
             let top = key.as_str().split('.').next().unwrap_or_default();
-            ["db", "pipeline", "report", "gate", "notify", "quote"]
-                .iter()
-                .any(|k| k.eq_ignore_ascii_case(top))
+            [
+                "db", "pipeline", "report", "gate", "notify", "quote", "contract",
+            ]
+            .iter()
+            .any(|k| k.eq_ignore_ascii_case(top))
         });
-        figment
-            .merge(env)
-            .extract()
-            .context("invalid configuration")
+        let figment = figment.merge(env);
+        let settings: Settings = figment.extract().context("invalid configuration")?;
+        // A repository checked out from someone else may bring ./gigops.toml: it must not be
+        // able to trust its own SOW's commands.
+        if let Some(figment::Source::File(file)) = figment
+            .find_metadata("contract.trusted_commands")
+            .and_then(|m| m.source.as_ref())
+            && std::path::absolute("gigops.toml").is_ok_and(|local| &local == file)
+        {
+            anyhow::bail!(
+                "{}: contract.trusted_commands is honoured only in your own configuration \
+                 (~/.config/gigops/config.toml, --config FILE or GIGOPS_CONTRACT__TRUSTED_COMMANDS), \
+                 not in ./gigops.toml, which a repository can bring",
+                file.display()
+            );
+        }
+        Ok(settings)
     }
 
     /// The default SQLite file in the user's data directory.
