@@ -525,39 +525,7 @@ pub enum SowCommand {
     /// Sign a SOW with an SSH key: the signer, the role, the time and the SHA-256 of the SOW and
     /// of its rendered document, signed in OpenSSH's SSHSIG format (namespace gigops-sow), into
     /// FILE.signatures.json (and the ledger with --deal)
-    Sign {
-        file: PathBuf,
-        /// Your name as the verifier's allowed_signers file lists it for your key (a principal)
-        #[arg(long)]
-        signer: String,
-        #[arg(long, value_parser = ["provider", "client"])]
-        role: String,
-        /// Your OpenSSH private key (Ed25519, without a passphrase; for one with a passphrase,
-        /// an agent or a hardware key use --message and --ssh-signature)
-        #[arg(
-            long,
-            value_name = "FILE",
-            required_unless_present_any = ["message", "ssh_signature"],
-            conflicts_with_all = ["message", "ssh_signature"]
-        )]
-        key: Option<PathBuf>,
-        /// Print the message to sign with `ssh-keygen -Y sign -n gigops-sow` and write nothing
-        #[arg(long, requires = "at", conflicts_with = "ssh_signature")]
-        message: bool,
-        /// Record a signature `ssh-keygen -Y sign -n gigops-sow` made over the --message text
-        /// (give the same --signer, --role, --lang and --at)
-        #[arg(long, value_name = "FILE", requires = "at")]
-        ssh_signature: Option<PathBuf>,
-        /// The language of the document signed [default: the SOW's governing language]
-        #[arg(long)]
-        lang: Option<Lang>,
-        /// When [default: now, to the second]
-        #[arg(long, value_name = "DATE")]
-        at: Option<String>,
-        /// Also record the signature against this deal's stored version of the SOW
-        #[arg(long, value_name = "DEAL")]
-        deal: Option<String>,
-    },
+    Sign(SignArgs),
     /// Check every signature of a SOW: made by a key allowed to sign under the signer's name,
     /// over this SOW file and its document as they are now; exit 1 when any is not, or none
     Verify {
@@ -589,6 +557,43 @@ pub enum SowCommand {
         #[arg(long, value_name = "DEAL")]
         deal: Option<String>,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct SignArgs {
+    /// The SOW file
+    pub file: PathBuf,
+    /// Your name as the verifier's allowed_signers file lists it for your key (a principal)
+    #[arg(long)]
+    pub signer: String,
+    /// Whom you sign for
+    #[arg(long, value_parser = ["provider", "client"])]
+    pub role: String,
+    /// Your OpenSSH private key (Ed25519, without a passphrase; for one with a passphrase,
+    /// an agent or a hardware key use --message and --ssh-signature)
+    #[arg(
+        long,
+        value_name = "FILE",
+        required_unless_present_any = ["message", "ssh_signature"],
+        conflicts_with_all = ["message", "ssh_signature"]
+    )]
+    pub key: Option<PathBuf>,
+    /// Print the message to sign with `ssh-keygen -Y sign -n gigops-sow` and write nothing
+    #[arg(long, requires = "at", conflicts_with = "ssh_signature")]
+    pub message: bool,
+    /// Record a signature `ssh-keygen -Y sign -n gigops-sow` made over the --message text
+    /// (give the same --signer, --role, --lang and --at)
+    #[arg(long, value_name = "FILE", requires = "at")]
+    pub ssh_signature: Option<PathBuf>,
+    /// The language of the document signed [default: the SOW's governing language]
+    #[arg(long)]
+    pub lang: Option<Lang>,
+    /// When [default: now, to the second]
+    #[arg(long, value_name = "DATE")]
+    pub at: Option<String>,
+    /// Also record the signature against this deal's stored version of the SOW
+    #[arg(long, value_name = "DEAL")]
+    pub deal: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

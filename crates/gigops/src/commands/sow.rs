@@ -16,7 +16,7 @@ use gigops_ingest::Problems;
 use gigops_store::{LedgerStore, NewAcceptance, NewSow, SowMilestone, StoredSow};
 use serde::{Deserialize, Serialize};
 
-use crate::cli::{AcceptArgs, SloFormat, SowCommand};
+use crate::cli::{AcceptArgs, SignArgs, SloFormat, SowCommand};
 use crate::commands::quote::read;
 use crate::commands::{Context, instant_or_now};
 use crate::exit::bad_input;
@@ -50,81 +50,7 @@ pub async fn run(ctx: &Context, command: SowCommand) -> anyhow::Result<ExitCode>
             signatures.as_deref(),
             allowed_signers.as_deref(),
         )?,
-        SowCommand::Sign {
-            file,
-            signer,
-            role,
-            key,
-            message,
-            ssh_signature,
-            lang,
-            at,
-            deal,
-        } => {
-            let (source, sow) = load(&file)?;
-            let lang = lang.unwrap_or(sow.language);
-            let document = signed_document(&sow, lang)?;
-            let unsigned = Signature {
-                signer,
-                role,
-                signed_at: instant_or_now(at.as_deref())?,
-                source_sha256: sha256_hex(source.as_bytes()),
-                document_sha256: sha256_hex(document.as_bytes()),
-                lang,
-                ssh_signature: None,
-            };
-            if message {
-                let text = gigops_contract::signed_message(&unsigned);
-                return if ctx.json {
-                    print_json(&serde_json::json!({ "message": text })).map(|()| ExitCode::SUCCESS)
-                } else {
-                    print_raw(text.as_bytes()).map(|()| ExitCode::SUCCESS)
-                };
-            }
-            let signature = match (key, ssh_signature) {
-                (Some(key), _) => {
-                    let key = read_private_key(&key)?;
-                    gigops_contract::sign(unsigned, &key).map_err(|e| bad_input(e.to_string()))?
-                }
-                (None, Some(path)) => {
-                    let pem = read(&path)?;
-                    gigops_contract::with_ssh_signature(unsigned, &pem)
-                        .map_err(|e| bad_input(format!("{}: {e}", path.display())))?
-                }
-                (None, None) => unreachable!("clap requires --key, --message or --ssh-signature"),
-            };
-            // The ledger first: a refused signature (a SOW not attached) leaves no sidecar.
-            if let Some(deal) = deal {
-                let deal = DealId::parse(&deal)?;
-                let store = ctx.store().await?;
-                let version = stored_version(store, &deal, &signature.source_sha256).await?;
-                same_currency(store, &deal, &sow).await?;
-                store
-                    .sign_sow(&deal, version.version, &to_store_signature(&signature))
-                    .await?;
-            }
-            let path = sidecar(&file);
-            let mut signatures = read_signatures(&path)?.unwrap_or_default();
-            signatures.push(signature.clone());
-            let mut files = AtomicFiles::default();
-            files.stage(&path, &signatures_file(&signatures)?)?;
-            if let Some(kept) = kept_document(&file, &signature.document_sha256) {
-                files.stage(&kept, document.as_bytes())?;
-            }
-            files.commit()?;
-            if ctx.json {
-                print_json(&signature)?;
-            } else {
-                print_line(format!(
-                    "signed by {} ({}) at {}: document {}…, recorded in {}",
-                    signature.signer,
-                    signature.role,
-                    signature.signed_at,
-                    &signature.document_sha256[..12],
-                    path.display()
-                ))?;
-            }
-        }
+        SowCommand::Sign(args) => sign(ctx, args).await?,
         SowCommand::Verify {
             file,
             allowed_signers,
@@ -197,6 +123,86 @@ pub async fn run(ctx: &Context, command: SowCommand) -> anyhow::Result<ExitCode>
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `sow sign`: the sign-off made with a key (or taken from ssh-keygen), recorded in the ledger
+/// first (with --deal), then beside the SOW with the document the signer read.
+async fn sign(ctx: &Context, args: SignArgs) -> anyhow::Result<()> {
+    let SignArgs {
+        file,
+        signer,
+        role,
+        key,
+        message,
+        ssh_signature,
+        lang,
+        at,
+        deal,
+    } = args;
+    let (source, sow) = load(&file)?;
+    let lang = lang.unwrap_or(sow.language);
+    let document = signed_document(&sow, lang)?;
+    let unsigned = Signature {
+        signer,
+        role,
+        signed_at: instant_or_now(at.as_deref())?,
+        source_sha256: sha256_hex(source.as_bytes()),
+        document_sha256: sha256_hex(document.as_bytes()),
+        lang,
+        ssh_signature: None,
+    };
+    if message {
+        let text = gigops_contract::signed_message(&unsigned);
+        return if ctx.json {
+            print_json(&serde_json::json!({ "message": text }))
+        } else {
+            print_raw(text.as_bytes())
+        };
+    }
+    let signature = match (key, ssh_signature) {
+        (Some(key), _) => {
+            let key = read_private_key(&key)?;
+            gigops_contract::sign(unsigned, &key).map_err(|e| bad_input(e.to_string()))?
+        }
+        (None, Some(path)) => {
+            let pem = read(&path)?;
+            gigops_contract::with_ssh_signature(unsigned, &pem)
+                .map_err(|e| bad_input(format!("{}: {e}", path.display())))?
+        }
+        (None, None) => unreachable!("clap requires --key, --message or --ssh-signature"),
+    };
+    // The ledger first: a refused signature (a SOW not attached) leaves no sidecar.
+    if let Some(deal) = deal {
+        let deal = DealId::parse(&deal)?;
+        let store = ctx.store().await?;
+        let version = stored_version(store, &deal, &signature.source_sha256).await?;
+        same_currency(store, &deal, &sow).await?;
+        store
+            .sign_sow(&deal, version.version, &to_store_signature(&signature))
+            .await?;
+    }
+    let path = sidecar(&file);
+    let mut signatures = read_signatures(&path)?.unwrap_or_default();
+    signatures.push(signature.clone());
+    let mut files = AtomicFiles::default();
+    files.stage(&path, &signatures_file(&signatures)?)?;
+    if let Some(kept) = kept_document(&file, &signature.document_sha256) {
+        files.stage(&kept, document.as_bytes())?;
+    }
+    files.commit()?;
+    if ctx.json {
+        print_json(&signature)?;
+    } else {
+        print_line(format!(
+            "signed by {} ({}) at {}: document {}…, recorded in {}",
+            signature.signer,
+            signature.role,
+            signature.signed_at,
+            &signature.document_sha256[..12],
+            path.display()
+        ))?;
+    }
+    Ok(())
 }
 
 /// Reads and checks a SOW file: its text as written, and the SOW it says.
@@ -763,42 +769,13 @@ pub async fn accept(ctx: &Context, args: AcceptArgs) -> anyhow::Result<ExitCode>
         }
         None => None,
     };
-    let commands: Vec<(&str, &[String])> = milestone
-        .acceptance
-        .iter()
-        .filter_map(|item| match &item.check {
-            Check::Command { argv, .. } => Some((item.id.as_str(), argv.as_slice())),
-            _ => None,
-        })
-        .collect();
     let trusted = ctx
         .settings
         .contract
         .trusted_commands
         .iter()
         .any(|t| t.eq_ignore_ascii_case(&sow_sha256));
-    if args.no_commands {
-        evidence.commands_not_run = Some(CommandsNotRun::Skipped);
-    } else if !(args.allow_commands || trusted) {
-        if !commands.is_empty() {
-            eprintln!(
-                "not run: the commands of {} (SHA-256 {sow_sha256}), which may come from \
-                 someone else; read them, then allow them with --allow-commands or by trusting \
-                 that SHA-256 in contract.trusted_commands of your configuration:",
-                args.sow.display()
-            );
-            for (id, argv) in &commands {
-                eprintln!("  {id}: $ {}", argv.join(" "));
-            }
-        }
-        evidence.commands_not_run = Some(CommandsNotRun::NotAllowed { sow_sha256 });
-    } else {
-        for (id, argv) in &commands {
-            // Shown before it runs, so the user sees what runs on their machine.
-            eprintln!("running the command of item {id}: $ {}", argv.join(" "));
-            evidence.commands.push(run_command(argv));
-        }
-    }
+    run_allowed_commands(&args, milestone, trusted, sow_sha256, &mut evidence);
     let record = gigops_contract::evaluate(&sow, &args.milestone, &evidence, now)?;
 
     let lang = args.lang.unwrap_or(sow.language);
@@ -843,6 +820,48 @@ pub async fn accept(ctx: &Context, args: AcceptArgs) -> anyhow::Result<ExitCode>
     } else {
         ExitCode::from(CHECK_FAILED)
     })
+}
+
+/// Runs the milestone's commands when the user allowed them for this SOW (`--allow-commands`,
+/// or its SHA-256 `trusted`), each shown before it runs; otherwise says which commands were not
+/// run and how to allow them, and records why in `evidence`.
+fn run_allowed_commands(
+    args: &AcceptArgs,
+    milestone: &gigops_contract::Milestone,
+    trusted: bool,
+    sow_sha256: String,
+    evidence: &mut Evidence,
+) {
+    let commands: Vec<(&str, &[String])> = milestone
+        .acceptance
+        .iter()
+        .filter_map(|item| match &item.check {
+            Check::Command { argv, .. } => Some((item.id.as_str(), argv.as_slice())),
+            _ => None,
+        })
+        .collect();
+    if args.no_commands {
+        evidence.commands_not_run = Some(CommandsNotRun::Skipped);
+    } else if !(args.allow_commands || trusted) {
+        if !commands.is_empty() {
+            eprintln!(
+                "not run: the commands of {} (SHA-256 {sow_sha256}), which may come from \
+                 someone else; read them, then allow them with --allow-commands or by trusting \
+                 that SHA-256 in contract.trusted_commands of your configuration:",
+                args.sow.display()
+            );
+            for (id, argv) in &commands {
+                eprintln!("  {id}: $ {}", argv.join(" "));
+            }
+        }
+        evidence.commands_not_run = Some(CommandsNotRun::NotAllowed { sow_sha256 });
+    } else {
+        for (id, argv) in &commands {
+            // Shown before it runs, so the user sees what runs on their machine.
+            eprintln!("running the command of item {id}: $ {}", argv.join(" "));
+            evidence.commands.push(run_command(argv));
+        }
+    }
 }
 
 /// The milestone's recorded evaluations for the deal, of any SOW version, oldest first.

@@ -117,6 +117,14 @@ fn the_templates_check_clean_and_bad_input_is_every_problem_with_its_line() {
     for line in [9, 13, 20] {
         assert!(lines.contains(&line), "{line} in {lines:?}");
     }
+    // The column is a number, where the problem is.
+    let total = json["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["line"] == 9)
+        .unwrap();
+    assert_eq!(total["column"], 8, "{total}");
     // Any command reading a bad SOW refuses it the same way, and writes nothing.
     let render = s
         .gigops(&["sow", "render", "bad.yaml", "-o", "bad.html"])
@@ -124,6 +132,16 @@ fn the_templates_check_clean_and_bad_input_is_every_problem_with_its_line() {
         .unwrap();
     assert_eq!(render.status.code(), Some(2));
     assert!(!s.path("bad.html").exists());
+
+    // Commands that print a document hold it in JSON with --json.
+    let template = s.json(&["sow", "new", "--lang", "zh-CN"]);
+    assert_eq!(template["lang"], "zh-CN");
+    assert_eq!(
+        template["document"].as_str().unwrap(),
+        read(&s.path("sow-zh-CN.yaml"))
+    );
+    let written = s.json(&["sow", "new", "-o", "another.yaml"]);
+    assert_eq!(written["written"][0], "another.yaml");
 
     let schema = s.json(&["sow", "schema"]);
     assert!(
@@ -163,6 +181,21 @@ fn diff_is_by_meaning_and_slo_export_is_openslo() {
     let openslo = s.ok(&["sow", "slo", "full.yaml", "--format", "openslo"]);
     assert!(openslo.contains("apiVersion: \"openslo/v1\""), "{openslo}");
     assert!(openslo.contains("kind: \"SLO\""), "{openslo}");
+    let json = s.json(&["sow", "slo", "full.yaml"]);
+    assert_eq!(json["format"], "openslo");
+    assert_eq!(json["document"], openslo);
+
+    // The model every rendering shows, with its derived figures.
+    s.ok(&["sow", "render", "full.yaml", "-o", "full.json"]);
+    let model: serde_json::Value = serde_json::from_str(&read(&s.path("full.json"))).unwrap();
+    assert_eq!(model["schema"], "gigops.sow/1");
+    let budget = &model["service_levels"][0]["error_budget"];
+    // 99.9 % over January to March 2027 in Europe/London: February's 28 days to January's 31
+    // (March, an hour short for summer time, is neither).
+    assert_eq!(
+        budget,
+        &serde_json::json!({"shortest": {"days": 28.0, "minutes": 40.32}, "longest": {"days": 31.0, "minutes": 44.64}})
+    );
 }
 
 /// OpenSSH's `ssh-keygen`, which makes the keys and checks gigops against OpenSSH itself.
