@@ -492,7 +492,7 @@ fn the_sow_html_shows_every_term_in_english() {
         "3 consecutive bad windows",
         "calendar month",
         "rolling 28 days",
-        "43.2–44.64 min per calendar month (30–31 days)",
+        "43.2–44.64 min per month (30–31 days)",
         // Credits.
         "below 99.9%",
         "10% of the period's fee",
@@ -652,7 +652,7 @@ fn the_sow_markdown_has_the_tables() {
         match lang {
             Lang::En => {
                 assert!(md.contains("| `tests` | Unit and integration tests pass with enough coverage | gate: coverage ≥ 80% |"), "{md}");
-                assert!(md.contains("43.2–44.64 min per calendar month (30–31 days)"));
+                assert!(md.contains("43.2–44.64 min per month (30–31 days)"));
                 assert!(
                     md.contains(
                         "✓ Signed by Chen Jie on 2025-06-28 02:15 UTC · Signature verified · key SHA256:OI6WSzHUYRoSrNxaxMYwrGYWBD5jauv0jnja0LGRmwI · document 3f2a9c0d11e4 (en)"
@@ -692,7 +692,7 @@ fn the_sow_pdf_has_the_milestone_table_in_both_languages() {
             "45.0%",
             "gate: coverage ≥ 80%",
             "make e2e",
-            "43.2–44.64 min per calendar month (30–31 days)",
+            "43.2–44.64 min per month (30–31 days)",
             "below 99.9%",
             "Signed by Chen Jie",
             "3f2a9c0d11e4",
