@@ -281,19 +281,16 @@ pub fn evaluate(
             known: sow.milestones.iter().map(|m| m.id.clone()).collect(),
         });
     };
-    let gate = latest_gate(&evidence.gates);
-    let judged = gate.map(judged_run);
-    let later_failure = gate.and_then(|g| later_failure(&g.summary, &evidence.known_runs));
+    let latest = latest_gate(&evidence.gates);
+    let judged = latest.map(judged_run);
+    let gate = GateAtHand {
+        evidence: latest,
+        later_failure: latest.and_then(|g| later_failure(&g.summary, &evidence.known_runs)),
+    };
     let items: Vec<ItemResult> = m
         .acceptance
         .iter()
-        .map(|item| {
-            let gate = GateAtHand {
-                evidence: gate,
-                later_failure,
-            };
-            evaluate_item(sow, item, gate, evidence, now)
-        })
+        .map(|item| evaluate_item(sow, item, gate, evidence, now))
         .collect();
     let digests = evidence
         .gates
