@@ -25,6 +25,8 @@ use serde::{Deserialize, Serialize};
 
 use gigops_core::evidence::{Finding, FindingLevel, Findings};
 
+use crate::summary::NotMeasured;
+
 /// The development cost of one line of code, in minutes: SonarQube's default
 /// (`sonar.technicalDebt.developmentCost`), and the definition of the debt ratio.
 pub const MINUTES_PER_LINE: u64 = 30;
@@ -94,9 +96,15 @@ pub struct DebtConfig {
     /// How many hotspots are listed; 0 lists none.
     pub hotspot_limit: usize,
     /// Paths left out of the code size, in .gitignore syntax (`vendor`, `/gen/`, `*.pb.go`,
-    /// `docs/**/*.py`), relative to the measured directory.
+    /// `docs/**/*.py`), relative to the measured directory. By default [`DEFAULT_EXCLUDE`];
+    /// setting it replaces the default (`[]` sizes everything).
     pub exclude: Vec<String>,
 }
+
+/// Code the project carries but did not write, left out of its size by default: Go's and PHP's
+/// `vendor/`, the `third_party/` of Google-style repositories, npm's `node_modules/`. Counting
+/// it would dilute the debt ratio with lines nobody on the project maintains.
+pub const DEFAULT_EXCLUDE: [&str; 3] = ["vendor/", "third_party/", "node_modules/"];
 
 impl Default for DebtConfig {
     fn default() -> Self {
@@ -106,7 +114,7 @@ impl Default for DebtConfig {
             rules: RuleMinutes::default(),
             hotspot_window_days: 90,
             hotspot_limit: 10,
-            exclude: Vec::new(),
+            exclude: DEFAULT_EXCLUDE.map(String::from).to_vec(),
         }
     }
 }
@@ -745,8 +753,11 @@ pub struct Debt {
     /// Remediation minutes of every finding.
     pub minutes: u64,
     pub code_lines: u64,
-    /// What writing the code is taken to have cost: code lines × 30 minutes.
+    /// What writing the code is taken to have cost: code lines × [`Debt::minutes_per_line`].
     pub development_minutes: u64,
+    /// The development cost of a line the ratio is computed with ([`MINUTES_PER_LINE`]).
+    #[serde(default = "minutes_per_line")]
+    pub minutes_per_line: u64,
     /// `minutes / development_minutes`, a fraction (0.034 is 3.4 %); 0 when there is neither
     /// debt nor code; infinite, written `null` in JSON, when there is debt but no code.
     #[serde(with = "infinite_as_null")]
@@ -884,6 +895,7 @@ pub fn assess(
         minutes: total,
         code_lines: size.code,
         development_minutes: development,
+        minutes_per_line: MINUTES_PER_LINE,
         ratio,
         rating: Rating::of(total, size.code),
         by_language: size.by_language.clone(),
@@ -893,6 +905,39 @@ pub fn assess(
         hotspot_window: changes.map(|c| c.window.clone()),
         hotspots,
     }
+}
+
+fn minutes_per_line() -> u64 {
+    MINUTES_PER_LINE
+}
+
+/// Measures the technical debt of the project at `root` from `findings`, or says why it cannot
+/// be measured: without findings evidence there is nothing to price (no lint output is not the
+/// same as a clean lint), without a root or without code there is nothing to set it against
+/// (a ratio against zero lines would be infinite). Hotspots are ranked when `root` has git
+/// history; without git or outside a work tree there are none, and any other git failure is an
+/// error.
+pub fn measure(
+    root: Option<&Path>,
+    findings: Option<&Findings>,
+    config: &DebtConfig,
+) -> Result<Result<Debt, NotMeasured>, DebtError> {
+    let Some(findings) = findings else {
+        return Ok(Err(NotMeasured::NoFindings));
+    };
+    let Some(root) = root else {
+        return Ok(Err(NotMeasured::NoRoot));
+    };
+    let size = code_size(root, &config.exclude)?;
+    if size.code == 0 {
+        return Ok(Err(NotMeasured::NoCode));
+    }
+    let changes = match change_frequency(root, config.hotspot_window_days) {
+        Ok(changes) => Some(changes),
+        Err(e) if e.means_no_history() => None,
+        Err(e) => return Err(e),
+    };
+    Ok(Ok(assess(findings, &size, changes.as_ref(), config)))
 }
 
 /// JSON has no infinity: an infinite ratio is written, and read back, as `null`. For

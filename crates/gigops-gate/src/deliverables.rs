@@ -3,16 +3,21 @@
 //!
 //! Placeholders are minijinja expressions (`{{ coverage }}`, `{{ tests.failed }}`); see
 //! [`placeholders`] for the full list. A check item is a Markdown task, `- [ ] …`; it is bound to
-//! a rule by an HTML comment on its line, `<!-- gate: coverage.total -->`, which a Markdown
-//! renderer does not show. A bound item is ticked when its rule passed, and otherwise left open
-//! with what was measured against what was required. Unbound items are the freelancer's to tick.
+//! a check by an HTML comment on its line, `<!-- gate: coverage.total -->` or with a threshold of
+//! its own, `<!-- gate: coverage.total 80 -->`, which a Markdown renderer does not show.
+//!
+//! A bound item is judged against the evidence the summary holds, whatever thresholds the gate's
+//! policy set ([`judge`]): "no finding at error level" is open when the run found errors, even if
+//! the policy does not fail on them. It is ticked when the evidence meets it, and otherwise left
+//! open with what was measured against what was required, or with why it could not be judged.
+//! Unbound items are the freelancer's to tick.
 
 use gigops_core::Lang;
 use minijinja::{Environment, UndefinedBehavior};
 use serde::Serialize;
 use serde_json::json;
 
-use crate::summary::Summary;
+use crate::summary::{NotMeasured, Summary};
 
 /// The default template, in each language gigops writes documents in.
 pub const DEFAULT_EN: &str = include_str!("../templates/deliverables.en.md");
@@ -31,12 +36,19 @@ pub struct TemplateError {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ItemState {
-    /// Bound to a rule that passed: ticked.
+    /// Bound, and the evidence meets it: ticked.
     Passed,
-    /// Bound to a rule that failed: left open, with the measurement.
+    /// Bound, and the evidence does not meet it: left open, with the measurement.
     Failed,
-    /// Bound to a rule this gate run did not evaluate: left open.
+    /// Bound to a check this summary cannot judge (a rule the run did not evaluate and that
+    /// needs the policy, such as `toolchain.go`): left open.
     NotEvaluated,
+    /// Bound, but the run gave no evidence of that kind (no coverage, no lint output, debt not
+    /// measured): left open.
+    NoEvidence,
+    /// Bound to a measurement with no agreed threshold (coverage with no minimum in the item or
+    /// the policy): left open, with the measurement.
+    NoThreshold,
     /// Not bound: as the template has it.
     Manual,
 }
@@ -66,8 +78,9 @@ pub struct Extra {
     pub project: Option<String>,
 }
 
-/// The values templates can use, by name.
-pub fn placeholders(summary: &Summary, extra: &Extra) -> serde_json::Value {
+/// The values templates can use, by name (`debt_not_measured` says why there is no debt rating,
+/// in the document's language).
+pub fn placeholders(summary: &Summary, extra: &Extra, lang: Lang) -> serde_json::Value {
     let percent = |p: Option<f64>| p.map_or("—".to_string(), |p| format!("{p:.1} %"));
     let toolchains: Vec<String> = summary
         .project
@@ -90,6 +103,7 @@ pub fn placeholders(summary: &Summary, extra: &Extra) -> serde_json::Value {
         "findings": summary.findings,
         "debt_rating": summary.debt.map(|d| d.rating.to_string()),
         "debt_minutes": summary.debt.map(|d| d.minutes),
+        "debt_not_measured": summary.debt_not_measured.map(|why| not_measured(why, lang)),
         "gate_passed": summary.gate.passed,
         "verdict": if summary.gate.passed { "passed" } else { "failed" },
         "rules": summary.gate.rules,
@@ -104,11 +118,7 @@ pub fn fill(
     extra: &Extra,
     lang: Lang,
 ) -> Result<Checklist, TemplateError> {
-    // What gigops adds to an item, in the document's language.
-    let (required, not_checked, no_evidence) = match lang {
-        Lang::En => ("required", "not checked by this gate run", "no evidence"),
-        Lang::ZhCn => ("要求", "本次门禁未检查", "无证据"),
-    };
+    let words = Words::of(lang);
     let mut env = Environment::new();
     // A misspelt placeholder must fail, not print an empty string into a client document.
     env.set_undefined_behavior(UndefinedBehavior::Strict);
@@ -122,7 +132,7 @@ pub fn fill(
         },
     };
     let filled = env
-        .render_str(template, placeholders(summary, extra))
+        .render_str(template, placeholders(summary, extra, lang))
         .map_err(error)?;
 
     let mut items = Vec::new();
@@ -146,19 +156,14 @@ pub fn fill(
             line[prefix.len()..].starts_with("[x]") || line[prefix.len()..].starts_with("[X]");
         let (state, checked, note) = match &rule {
             None => (ItemState::Manual, already, String::new()),
-            Some(name) => match summary.gate.rules.iter().find(|r| &r.name == name) {
-                Some(r) if r.passed => (ItemState::Passed, true, String::new()),
-                Some(r) => (
-                    ItemState::Failed,
-                    false,
-                    format!(
-                        " — ✗ {} ({required} {})",
-                        value_text(&r.value, no_evidence),
-                        value_text(&r.threshold, no_evidence)
-                    ),
-                ),
-                None => (ItemState::NotEvaluated, false, format!(" — {not_checked}")),
-            },
+            Some(binding) => {
+                let mut words_of = binding.split_whitespace();
+                let name = words_of.next().unwrap_or_default();
+                let args: Vec<&str> = words_of.collect();
+                let judged = judge(summary, name, &args);
+                let note = words.note(&judged, summary);
+                (judged.state(), judged.state() == ItemState::Passed, note)
+            }
         };
         let mark = if checked { "[x]" } else { "[ ]" };
         lines.push(format!("{prefix}{mark} {}{note}", text.trim()));
@@ -177,12 +182,282 @@ pub fn fill(
     Ok(Checklist { markdown, items })
 }
 
-fn value_text(value: &serde_json::Value, no_evidence: &str) -> String {
+/// What an item bound to a check found in the summary.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Judgment {
+    Passed,
+    /// What was measured and what was required, as the item shows them.
+    Failed {
+        measured: String,
+        required: String,
+    },
+    /// No test ran: an item about tests cannot pass on none.
+    NoTestRan,
+    NoEvidence,
+    /// Debt was not measured (see [`crate::summary::NotMeasured`]).
+    NotMeasured,
+    NoThreshold {
+        measured: String,
+    },
+    NotEvaluated,
+}
+
+impl Judgment {
+    pub fn state(&self) -> ItemState {
+        match self {
+            Judgment::Passed => ItemState::Passed,
+            Judgment::Failed { .. } | Judgment::NoTestRan => ItemState::Failed,
+            Judgment::NoEvidence | Judgment::NotMeasured => ItemState::NoEvidence,
+            Judgment::NoThreshold { .. } => ItemState::NoThreshold,
+            Judgment::NotEvaluated => ItemState::NotEvaluated,
+        }
+    }
+}
+
+fn number(x: f64) -> String {
+    json!((x * 100.0).round() / 100.0).to_string()
+}
+
+/// `passed`, or a failure showing `measured` against `required`.
+fn held(passed: bool, measured: impl ToString, required: impl ToString) -> Judgment {
+    if passed {
+        Judgment::Passed
+    } else {
+        Judgment::Failed {
+            measured: measured.to_string(),
+            required: required.to_string(),
+        }
+    }
+}
+
+/// Judges the check `name` (with the item's own `args`) against the evidence in `summary`:
+///
+/// - `tests.failed`: at least one test ran, and none failed and no suite errored (quarantined
+///   failures included: the item says every test passes);
+/// - `tests.count [N]`: at least N tests ran (default 1);
+/// - `coverage.total [MIN]`, `coverage.patch [MIN]`: at least MIN %, else the policy's minimum
+///   for the rule of that name; without either, the measurement is shown and the item stays
+///   open;
+/// - `findings.level [LEVEL]`: no finding at LEVEL (default `error`) or above;
+/// - `findings.security [SCORE]`: no finding with a security severity of SCORE (default 7.0)
+///   or more;
+/// - `findings.rules RULE…`: no finding of these rules, else of the policy's `fail_rules`;
+/// - `benchmarks.regression [MAX]`: no significant regression (or none above MAX %) among the
+///   metrics compared with a baseline;
+/// - `debt.rating [RATING]`: rated RATING or better, else the policy's worst accepted rating;
+///   without either, the rating is shown and the item stays open;
+/// - any other name (`coverage.drop`, `toolchain.go`, `evidence.command`): the rule's result
+///   when the run evaluated it.
+pub fn judge(summary: &Summary, name: &str, args: &[&str]) -> Judgment {
+    let rule = summary.gate.rules.iter().find(|r| r.name == name);
+    let arg = args.first().copied();
+    // The item's threshold, else the policy's (the rule's), as a number.
+    let threshold = || {
+        arg.and_then(|a| a.trim_end_matches('%').parse::<f64>().ok())
+            .or_else(|| rule.and_then(|r| r.threshold.as_f64()))
+    };
+    match name {
+        "tests.failed" | "tests.count" => {
+            let Some(t) = summary.tests else {
+                return Judgment::NoEvidence;
+            };
+            let ran = t.passed + t.failed;
+            if name == "tests.count" {
+                let min = arg.and_then(|a| a.parse::<u64>().ok()).unwrap_or(1);
+                return held(ran >= min, ran, min);
+            }
+            if ran == 0 {
+                return Judgment::NoTestRan;
+            }
+            held(t.failed + t.errors == 0, t.failed + t.errors, 0)
+        }
+        "coverage.total" | "coverage.patch" => {
+            let percent = if name == "coverage.total" {
+                summary.coverage.map(|c| c.percent)
+            } else {
+                summary.patch_coverage.as_ref().map(|p| p.percent)
+            };
+            let Some(percent) = percent else {
+                return Judgment::NoEvidence;
+            };
+            match (percent, threshold()) {
+                // Nothing instrumented (or, for a patch, nothing changed): no coverage to fall
+                // short of.
+                (None, _) if name == "coverage.patch" => Judgment::Passed,
+                (None, Some(min)) => held(false, "—", number(min)),
+                (None, None) => Judgment::NoEvidence,
+                (Some(p), Some(min)) => held(p >= min, number(p), number(min)),
+                (Some(p), None) => Judgment::NoThreshold {
+                    measured: format!("{} %", number(p)),
+                },
+            }
+        }
+        "findings.level" => {
+            let Some(f) = summary.findings else {
+                return Judgment::NoEvidence;
+            };
+            let n = match arg {
+                Some("warning") => f.error + f.warning,
+                Some("note") => f.error + f.warning + f.note,
+                _ => f.error,
+            };
+            held(n == 0, n, 0)
+        }
+        "findings.security" => {
+            let Some(rules) = &summary.findings_by_rule else {
+                // A summary written before findings_by_rule: the rule's result, if any.
+                return by_rule(rule, summary.findings.is_some());
+            };
+            let score = threshold().unwrap_or(7.0);
+            let worst = rules
+                .iter()
+                .filter_map(|r| r.security_severity)
+                .fold(None, |acc: Option<f64>, s| {
+                    Some(acc.map_or(s, |a| a.max(s)))
+                });
+            match worst {
+                Some(w) if w >= score => held(false, number(w), format!("< {}", number(score))),
+                _ => Judgment::Passed,
+            }
+        }
+        "findings.rules" if !args.is_empty() => {
+            let Some(rules) = &summary.findings_by_rule else {
+                return by_rule(rule, summary.findings.is_some());
+            };
+            let n: u64 = rules
+                .iter()
+                .filter(|r| args.contains(&r.rule.as_str()))
+                .map(|r| r.count)
+                .sum();
+            held(n == 0, n, 0)
+        }
+        "benchmarks.regression" => match summary.benchmarks.as_ref() {
+            None => Judgment::NoEvidence,
+            Some(b) if b.compared == 0 => Judgment::NoEvidence,
+            Some(b) => {
+                let worst = b.worst_regression_percent.unwrap_or(0.0);
+                match arg.and_then(|a| a.trim_end_matches('%').parse::<f64>().ok()) {
+                    Some(max) => held(worst <= max, number(worst), number(max)),
+                    None => held(b.regressions == 0, b.regressions, 0),
+                }
+            }
+        },
+        "debt.rating" => {
+            let Some(debt) = summary.debt else {
+                return if summary.debt_not_measured.is_some() {
+                    Judgment::NotMeasured
+                } else {
+                    Judgment::NoEvidence
+                };
+            };
+            let worst = arg
+                .and_then(|a| a.parse::<crate::debt::Rating>().ok())
+                .or_else(|| rule.and_then(|r| serde_json::from_value(r.threshold.clone()).ok()));
+            match worst {
+                Some(worst) => held(debt.rating <= worst, debt.rating, worst),
+                None => Judgment::NoThreshold {
+                    measured: debt.rating.to_string(),
+                },
+            }
+        }
+        _ => by_rule(rule, true),
+    }
+}
+
+/// The result of the policy's rule, when the run evaluated it.
+fn by_rule(rule: Option<&crate::summary::RuleResult>, evidence: bool) -> Judgment {
+    match rule {
+        Some(r) if r.passed => Judgment::Passed,
+        Some(r) if r.value.is_null() => Judgment::NoEvidence,
+        Some(r) => Judgment::Failed {
+            measured: value_text(&r.value),
+            required: value_text(&r.threshold),
+        },
+        None if !evidence => Judgment::NoEvidence,
+        None => Judgment::NotEvaluated,
+    }
+}
+
+fn value_text(value: &serde_json::Value) -> String {
     match value {
-        serde_json::Value::Null => no_evidence.into(),
         serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Array(items) => {
+            items.iter().map(value_text).collect::<Vec<_>>().join(", ")
+        }
         other => other.to_string(),
     }
+}
+
+/// What gigops adds to an item, in the document's language.
+struct Words {
+    required: &'static str,
+    not_checked: &'static str,
+    no_evidence: &'static str,
+    no_test_ran: &'static str,
+    no_threshold: &'static str,
+    lang: Lang,
+}
+
+impl Words {
+    fn of(lang: Lang) -> Words {
+        match lang {
+            Lang::En => Words {
+                required: "required",
+                not_checked: "not checked by this gate run",
+                no_evidence: "no evidence",
+                no_test_ran: "no test ran",
+                no_threshold: "{measured} measured; no threshold agreed",
+                lang,
+            },
+            Lang::ZhCn => Words {
+                required: "要求",
+                not_checked: "本次门禁未检查",
+                no_evidence: "无证据",
+                no_test_ran: "没有运行任何测试",
+                no_threshold: "实测 {measured}，未约定阈值",
+                lang,
+            },
+        }
+    }
+
+    /// The text after an item: empty when it passed.
+    fn note(&self, judged: &Judgment, summary: &Summary) -> String {
+        match judged {
+            Judgment::Passed => String::new(),
+            Judgment::Failed { measured, required } => {
+                format!(" — ✗ {measured} ({} {required})", self.required)
+            }
+            Judgment::NoTestRan => format!(" — ✗ {}", self.no_test_ran),
+            Judgment::NoEvidence => format!(" — {}", self.no_evidence),
+            Judgment::NotMeasured => format!(
+                " — {}",
+                summary
+                    .debt_not_measured
+                    .map_or(self.no_evidence.to_string(), |why| not_measured(
+                        why, self.lang
+                    ))
+            ),
+            Judgment::NoThreshold { measured } => {
+                format!(" — {}", self.no_threshold.replace("{measured}", measured))
+            }
+            Judgment::NotEvaluated => format!(" — {}", self.not_checked),
+        }
+    }
+}
+
+/// Why debt was not measured, as the checklist says it.
+fn not_measured(why: NotMeasured, lang: Lang) -> String {
+    match (lang, why) {
+        (Lang::En, NotMeasured::NoFindings) => "not measured: no lint findings were given",
+        (Lang::En, NotMeasured::NoRoot) => "not measured: no project root was found",
+        (Lang::En, NotMeasured::NoCode) => "not measured: no code under the project root",
+        (Lang::En, NotMeasured::Skipped) => "not measured (--no-debt)",
+        (Lang::ZhCn, NotMeasured::NoFindings) => "未测量：未提供静态分析结果",
+        (Lang::ZhCn, NotMeasured::NoRoot) => "未测量：未找到项目根目录",
+        (Lang::ZhCn, NotMeasured::NoCode) => "未测量：项目根目录下没有代码",
+        (Lang::ZhCn, NotMeasured::Skipped) => "未测量（--no-debt）",
+    }
+    .to_string()
 }
 
 /// `  - [ ] text` → (`  - `, `text`): the list marker, and what follows the box.
@@ -211,7 +486,8 @@ fn task(line: &str) -> Option<(&str, &str)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::summary::{Project, RuleResult, Verdict};
+    use crate::summary::{CoverageSummary, Project, RuleFindings, RuleResult, Verdict};
+    use gigops_core::evidence::{CoverageUnit, FindingCounts, FindingLevel, TestCounts};
 
     fn summary() -> Summary {
         let rule =
@@ -230,13 +506,27 @@ mod tests {
                 describe: Some("v1.2.0".into()),
                 ..Project::default()
             },
-            tests: None,
-            coverage: None,
+            tests: Some(TestCounts {
+                total: 3,
+                passed: 3,
+                ..TestCounts::default()
+            }),
+            coverage: Some(CoverageSummary {
+                covered: 143,
+                total: 200,
+                percent: Some(71.5),
+                unit: CoverageUnit::Statements,
+                files: 4,
+            }),
             patch_coverage: None,
             findings: None,
             debt: None,
             benchmarks: None,
             selection: None,
+            debt_not_measured: None,
+            coverage_by_package: None,
+            findings_by_rule: None,
+            findings_total: None,
             gate: Verdict {
                 passed: false,
                 rules: vec![
@@ -255,7 +545,7 @@ mod tests {
         assert_eq!(lines[0], "# Delivery v1.2.0");
         assert_eq!(lines[2], "- [x] All tests pass");
         assert_eq!(lines[3], "- [ ] Coverage ≥ 80 % — ✗ 71.5 (required 80.0)");
-        assert_eq!(lines[4], "- [ ] No findings — not checked by this gate run");
+        assert_eq!(lines[4], "- [ ] No findings — no evidence");
         assert_eq!(lines[5], "- [x] Handover call held");
         assert_eq!(lines[6], "- [ ] Docs updated");
         let states: Vec<ItemState> = list.items.iter().map(|i| i.state).collect();
@@ -264,12 +554,70 @@ mod tests {
             [
                 ItemState::Passed,
                 ItemState::Failed,
-                ItemState::NotEvaluated,
+                ItemState::NoEvidence,
                 ItemState::Manual,
                 ItemState::Manual
             ]
         );
         assert_eq!(list.items[1].line, 4);
+    }
+
+    /// The policy sets no finding level, no coverage minimum and no debt rating, and quarantines
+    /// a failure: the checklist still judges by what the run found.
+    #[test]
+    fn items_are_judged_by_the_evidence_whatever_the_policy() {
+        let mut summary = summary();
+        summary.gate.rules.retain(|r| r.name == "tests.failed");
+        summary.tests = Some(TestCounts {
+            total: 12,
+            passed: 10,
+            failed: 1,
+            skipped: 1,
+            ..TestCounts::default()
+        });
+        summary.findings = Some(FindingCounts {
+            error: 12,
+            warning: 3,
+            note: 0,
+        });
+        summary.findings_by_rule = Some(vec![RuleFindings {
+            tool: "gosec".into(),
+            rule: "G101".into(),
+            level: FindingLevel::Error,
+            count: 12,
+            security_severity: Some(8.8),
+        }]);
+        summary.debt_not_measured = Some(NotMeasured::NoRoot);
+        let template = "- [ ] Every test passes <!-- gate: tests.failed -->\n- [ ] No error <!-- gate: findings.level -->\n- [ ] No warning <!-- gate: findings.level warning -->\n- [ ] No high security finding <!-- gate: findings.security -->\n- [ ] Coverage <!-- gate: coverage.total -->\n- [ ] Coverage 70 <!-- gate: coverage.total 70 -->\n- [ ] Debt <!-- gate: debt.rating -->\n- [ ] Go <!-- gate: toolchain.go -->\n- [ ] At least 20 tests <!-- gate: tests.count 20 -->\n";
+        let list = fill(template, "t.md", &summary, &Extra::default(), Lang::En).unwrap();
+        let lines: Vec<&str> = list.markdown.lines().collect();
+        assert_eq!(
+            lines,
+            [
+                "- [ ] Every test passes — ✗ 1 (required 0)",
+                "- [ ] No error — ✗ 12 (required 0)",
+                "- [ ] No warning — ✗ 15 (required 0)",
+                "- [ ] No high security finding — ✗ 8.8 (required < 7.0)",
+                "- [ ] Coverage — 71.5 % measured; no threshold agreed",
+                "- [x] Coverage 70",
+                "- [ ] Debt — not measured: no project root was found",
+                "- [ ] Go — not checked by this gate run",
+                "- [ ] At least 20 tests — ✗ 11 (required 20)",
+            ]
+        );
+
+        // No test ran: "every test passes" is not met by none.
+        summary.tests = Some(TestCounts {
+            total: 2,
+            skipped: 2,
+            ..TestCounts::default()
+        });
+        let list = fill(template, "t.md", &summary, &Extra::default(), Lang::ZhCn).unwrap();
+        assert_eq!(
+            list.markdown.lines().next(),
+            Some("- [ ] Every test passes — ✗ 没有运行任何测试")
+        );
+        assert_eq!(list.items[0].state, ItemState::Failed);
     }
 
     #[test]

@@ -88,6 +88,26 @@ pub const ENGLISH: &[(&str, &str)] = &[
     ),
     ("no_code_size", "no code size to rate technical debt by"),
     (
+        "debt_no_findings",
+        "technical debt is not measured: no findings evidence (lint output) was given",
+    ),
+    (
+        "debt_no_root",
+        "technical debt is not measured: no project root was found (give --root)",
+    ),
+    (
+        "debt_skipped",
+        "technical debt is not measured: --no-debt was given",
+    ),
+    (
+        "tests_count",
+        "{ran} test(s) ran ({skipped} skipped); the policy requires at least {min}",
+    ),
+    (
+        "no_tests",
+        "no test results were given; the policy requires at least {min} test(s) to run",
+    ),
+    (
         "toolchain_unknown",
         "no {tool} version found on the runner or declared by the project",
     ),

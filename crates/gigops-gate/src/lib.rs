@@ -6,12 +6,15 @@
 //! read by [`patch`], [`toolchain`] and [`debt`] through the `git` and toolchain commands.
 
 pub mod benchcmp;
+pub mod breakdown;
 pub mod debt;
 pub mod deliverables;
 pub mod detail;
 pub mod patch;
 pub mod policy;
+pub mod root;
 pub mod rules;
+pub mod selection;
 pub mod summary;
 pub mod toolchain;
 pub mod trend;
@@ -23,7 +26,9 @@ pub use rules::PolicyError;
 pub use summary::{GateReport, RuleResult, Summary, Verdict};
 
 use crate::debt::Debt;
-use crate::summary::{BenchmarkSummary, CoverageSummary, DebtSummary, PatchCoverage, Project};
+use crate::summary::{
+    BenchmarkSummary, CoverageSummary, DebtSummary, NotMeasured, PatchCoverage, Project, Selection,
+};
 
 /// How many of the slowest tests a report lists.
 pub const SLOWEST: usize = 10;
@@ -62,8 +67,9 @@ struct TestTally<'a> {
     counts: TestCounts,
     failures: Listed,
     quarantined: Listed,
-    /// The [`SLOWEST`] tests with a duration, slowest first (the earlier one first when two
-    /// took as long).
+    /// The [`SLOWEST`] tests with a duration above zero, slowest first (the earlier one first
+    /// when two took as long). A duration of 0 is below the runner's resolution (go test
+    /// reports steps of 0.01 s): such a test is not among the slow ones, whatever the others.
     slowest: Vec<(f64, &'a TestCase)>,
 }
 
@@ -83,7 +89,9 @@ impl<'a> TestTally<'a> {
                     tally.failures.add(case);
                 }
             }
-            if let Some(seconds) = case.duration_seconds {
+            if let Some(seconds) = case.duration_seconds
+                && seconds > 0.0
+            {
                 tally.time(seconds, case);
             }
         }
@@ -130,9 +138,14 @@ pub struct Run<'a> {
     /// The benchmark set to compare this run's benchmarks with.
     pub old_benchmarks: Option<&'a BenchmarkSet>,
     pub patch: Option<PatchCoverage>,
-    pub debt: Option<Debt>,
+    /// The technical debt, or why it was not measured.
+    pub debt: Result<Debt, NotMeasured>,
     /// Commands that failed without producing evidence (`gate run`).
     pub silent_failures: Vec<String>,
+    /// The run's command is a test command (`gate run -- go test …`): tests are expected.
+    pub test_command: bool,
+    /// Which tests the run selected, when known.
+    pub selection: Option<Selection>,
 }
 
 /// Applies the policy to one run.
@@ -161,8 +174,10 @@ pub fn assess(policy: &Policy, run: Run) -> Result<GateReport, PolicyError> {
             .as_deref()
             .filter(|_| run.old_benchmarks.is_some()),
         toolchains: &run.project.toolchains,
-        debt_rating: run.debt.as_ref().map(|d| d.rating),
+        debt_rating: run.debt.as_ref().ok().map(|d| d.rating),
+        debt_not_measured: run.debt.as_ref().err().copied(),
         silent_failures: &run.silent_failures,
+        test_command: run.test_command,
     };
     let rules = rules::evaluate(policy, &measurements)?;
     let verdict = Verdict {
@@ -177,17 +192,23 @@ pub fn assess(policy: &Policy, run: Run) -> Result<GateReport, PolicyError> {
         schema: summary::SCHEMA.into(),
         generated_at: run.generated_at,
         project: run.project,
-        // Filled by the callers that know the command run (gigops gate run).
-        selection: None,
+        selection: run.selection,
         tests: test_counts,
         coverage,
+        coverage_by_package: evidence
+            .coverage
+            .as_ref()
+            .map(breakdown::coverage_by_package),
         patch_coverage: run.patch,
         findings: evidence.findings.as_ref().map(|f| f.counts()),
-        debt: run.debt.as_ref().map(|d| DebtSummary {
+        findings_by_rule: evidence.findings.as_ref().map(breakdown::findings_by_rule),
+        findings_total: evidence.findings.as_ref().map(|f| f.findings.len() as u64),
+        debt: run.debt.as_ref().ok().map(|d| DebtSummary {
             minutes: d.minutes,
             ratio: d.ratio,
             rating: d.rating,
         }),
+        debt_not_measured: run.debt.as_ref().err().copied(),
         benchmarks: evidence.benchmarks.as_ref().map(|set| {
             let regressions: Vec<f64> = benchmarks
                 .iter()
@@ -218,10 +239,14 @@ pub fn assess(policy: &Policy, run: Run) -> Result<GateReport, PolicyError> {
             .as_ref()
             .map_or_else(Vec::new, |t| t.errors.clone()),
         slowest,
+        coverage_by_file: evidence
+            .coverage
+            .as_ref()
+            .map_or_else(Vec::new, breakdown::coverage_by_file),
         // Moved, not cloned: a million test cases are most of a run's memory.
         coverage: evidence.coverage,
         findings: evidence.findings,
-        debt: run.debt,
+        debt: run.debt.ok(),
         benchmarks,
         alpha: policy.benchmarks.alpha,
         tests: evidence.tests,

@@ -41,8 +41,8 @@ fn git(root: &Path, args: &[&str]) -> Result<String, GitError> {
     Ok(String::from_utf8_lossy(&output.stdout).into_owned())
 }
 
-/// Commit, branch and `git describe` of the repository at `root`; each `None` when unknown
-/// (not a repository, no tags, a detached HEAD).
+/// The repository, commit, branch and `git describe` of the work tree at `root`; each `None`
+/// when unknown (not a repository, no `origin` remote, no tags, a detached HEAD).
 pub fn describe(root: &Path) -> Project {
     let one = |args: &[&str]| {
         git(root, args)
@@ -51,10 +51,41 @@ pub fn describe(root: &Path) -> Project {
             .filter(|s| !s.is_empty())
     };
     Project {
+        repository: one(&["remote", "get-url", "origin"]).map(|url| without_credentials(&url)),
         commit: one(&["rev-parse", "HEAD"]),
         branch: one(&["rev-parse", "--abbrev-ref", "HEAD"]).filter(|b| b != "HEAD"),
         describe: one(&["describe", "--tags", "--always", "--dirty"]),
         ..Project::default()
+    }
+}
+
+/// A remote's URL without anything that could be a credential, so that it can be shown in a
+/// report and compared with the repository a SOW names: the user and password of a URL
+/// (`https://x-access-token:ghp_…@github.com/…`, `ssh://git@host/…`) and its query and fragment
+/// (`?private_token=…`) go; an scp-like address (`git@github.com:owner/repo.git`) loses its user
+/// as well. A local path is kept as it is.
+pub fn without_credentials(url: &str) -> String {
+    let url = url.trim();
+    let host = |authority: &'_ str| -> String {
+        authority
+            .rsplit_once('@')
+            .map_or(authority, |(_, host)| host)
+            .to_string()
+    };
+    if let Some((scheme, rest)) = url.split_once("://") {
+        let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+        let path = path.split(['?', '#']).next().unwrap_or_default();
+        return format!(
+            "{scheme}://{}{path}",
+            host(authority.split(['?', '#']).next().unwrap_or_default())
+        );
+    }
+    match url.find(':') {
+        // `[user@]host:path`: a colon before any slash.
+        Some(colon) if !url[..colon].contains('/') => {
+            format!("{}{}", host(&url[..colon]), &url[colon..])
+        }
+        _ => url.to_string(),
     }
 }
 
@@ -186,6 +217,41 @@ diff --git a/README.md b/README.md
 @@ -0,0 +1 @@
 +hello
 ";
+
+    #[test]
+    fn remote_urls_lose_their_credentials() {
+        for (url, shown) in [
+            (
+                "https://x-access-token:ghp_abc123@github.com/acme/shop.git",
+                "https://github.com/acme/shop.git",
+            ),
+            (
+                "https://oauth2:glpat-XYZ@gitlab.example.com/group/shop",
+                "https://gitlab.example.com/group/shop",
+            ),
+            (
+                "https://ghp_abc123@github.com/acme/shop",
+                "https://github.com/acme/shop",
+            ),
+            (
+                "https://git.example.com/shop.git?private_token=s3cret#frag",
+                "https://git.example.com/shop.git",
+            ),
+            (
+                "ssh://git@github.com:22/acme/shop.git",
+                "ssh://github.com:22/acme/shop.git",
+            ),
+            ("git@github.com:acme/shop.git", "github.com:acme/shop.git"),
+            (
+                "https://github.com/acme/shop.git",
+                "https://github.com/acme/shop.git",
+            ),
+            ("/srv/git/shop.git", "/srv/git/shop.git"),
+            ("file:///srv/git/shop.git", "file:///srv/git/shop.git"),
+        ] {
+            assert_eq!(without_credentials(url), shown, "{url}");
+        }
+    }
 
     #[test]
     fn the_new_side_of_each_hunk_is_read() {

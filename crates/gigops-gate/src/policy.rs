@@ -1,5 +1,6 @@
 //! The gate's policy: the `[gate]` table of gigops.toml. Every threshold is optional but the
-//! failed-test limit, so a project adopts the gate one rule at a time.
+//! failed-test limit and the fewest tests that must run, so a project adopts the gate one rule
+//! at a time.
 
 use std::collections::BTreeMap;
 
@@ -23,6 +24,10 @@ pub struct Policy {
     pub baseline: Option<String>,
     /// Maximum failed tests plus errored suites not excused by quarantine (default 0).
     pub max_failed: u64,
+    /// The fewest tests that must run (pass or fail; a skipped test does not count). Unset: 1
+    /// whenever test output is given or `gate run`'s command is a test command; 0 says tests
+    /// are not expected.
+    pub min_tests: Option<u64>,
     /// Tests whose failures do not count: glob patterns (`*`, `?`, `[…]`) matched against the
     /// test name and against `suite/name`.
     pub quarantine: Vec<String>,

@@ -1,7 +1,7 @@
 //! The policy's rules, each turning one measurement into pass or fail.
 //!
 //! A rule runs only when the policy sets its threshold (the failed-test rule always runs when
-//! there are test results). A rule whose evidence is missing fails: a gate that was asked to
+//! there are test results, and the test-count rule whenever tests are expected). A rule whose evidence is missing fails: a gate that was asked to
 //! check coverage and was given none must not pass silently.
 
 use globset::{GlobSet, GlobSetBuilder};
@@ -13,7 +13,7 @@ use crate::benchcmp::Comparison;
 use crate::debt::Rating;
 use crate::detail::{Message, two_decimals};
 use crate::policy::Policy;
-use crate::summary::{CoverageSummary, PatchCoverage, RuleResult, Summary, Toolchain};
+use crate::summary::{CoverageSummary, NotMeasured, PatchCoverage, RuleResult, Summary, Toolchain};
 
 /// A policy value that cannot be used, named by its key.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -38,8 +38,13 @@ pub struct Measurements<'a> {
     pub benchmark_comparisons: Option<&'a [Comparison]>,
     pub toolchains: &'a [Toolchain],
     pub debt_rating: Option<Rating>,
+    /// Why there is no debt rating, when there is none.
+    pub debt_not_measured: Option<NotMeasured>,
     /// Commands run by `gate run` that failed without producing any evidence.
     pub silent_failures: &'a [String],
+    /// The run was a test command (`gate run -- go test …`), so tests are expected even when
+    /// it printed none.
+    pub test_command: bool,
 }
 
 /// The quarantine patterns, compiled.
@@ -123,6 +128,12 @@ pub fn evaluate(policy: &Policy, m: &Measurements) -> Result<Vec<RuleResult>, Po
     if let Some(counts) = m.tests {
         rules.push(failed_tests(policy, counts, m.quarantined_failures));
     }
+    // Tests are expected when there is test output or the command was a test command.
+    let expected = u64::from(m.tests.is_some() || m.test_command);
+    let min_tests = policy.min_tests.unwrap_or(expected);
+    if min_tests > 0 {
+        rules.push(tests_run(m.tests, min_tests));
+    }
     if let Some(min) = policy.min_coverage {
         rules.push(total_coverage(
             m.coverage.and_then(|c| c.percent),
@@ -161,7 +172,13 @@ pub fn evaluate(policy: &Policy, m: &Measurements) -> Result<Vec<RuleResult>, Po
                     &[("rating", rating.to_string()), ("worst", worst.to_string())],
                 ),
             ),
-            None => missing("debt.rating", json!(worst), "no_code_size"),
+            None => missing(
+                "debt.rating",
+                json!(worst),
+                m.debt_not_measured
+                    .unwrap_or(NotMeasured::NoCode)
+                    .message_key(),
+            ),
         });
     }
     Ok(rules)
@@ -214,6 +231,35 @@ fn failed_tests(policy: &Policy, counts: TestCounts, excused: u64) -> RuleResult
         json!(value),
         json!(policy.max_failed),
         Message::new(key, &args),
+    )
+}
+
+/// At least `min` tests ran (passed or failed: a skipped test tested nothing). A suite whose
+/// tests were all filtered out, or a runner that found none, must not pass as a green build.
+fn tests_run(counts: Option<TestCounts>, min: u64) -> RuleResult {
+    let Some(counts) = counts else {
+        return RuleResult::new(
+            "tests.count",
+            false,
+            Value::Null,
+            json!(min),
+            Message::new("no_tests", &[("min", min.to_string())]),
+        );
+    };
+    let ran = counts.passed + counts.failed;
+    RuleResult::new(
+        "tests.count",
+        ran >= min,
+        json!(ran),
+        json!(min),
+        Message::new(
+            "tests_count",
+            &[
+                ("ran", ran.to_string()),
+                ("skipped", counts.skipped.to_string()),
+                ("min", min.to_string()),
+            ],
+        ),
     )
 }
 

@@ -4,7 +4,8 @@
 //! never rename or remove them.
 
 use gigops_core::evidence::{
-    Coverage, CoverageUnit, FindingCounts, Findings, SuiteError, TestCase, TestCounts, TestRun,
+    Coverage, CoverageUnit, FindingCounts, FindingLevel, Findings, SuiteError, TestCase,
+    TestCounts, TestRun,
 };
 use serde::{Deserialize, Serialize};
 
@@ -32,6 +33,68 @@ pub struct Summary {
     /// or evidence read without the command that made it).
     #[serde(default)]
     pub selection: Option<Selection>,
+    /// Why `debt` is `null`: technical debt is not measured without findings, without code, or
+    /// when skipped; `null` when it was measured (or in a summary written before this key).
+    #[serde(default)]
+    pub debt_not_measured: Option<NotMeasured>,
+    /// Coverage per package (a file's directory), least covered first; `null` without coverage.
+    #[serde(default)]
+    pub coverage_by_package: Option<Vec<CoverageShare>>,
+    /// Findings per tool, rule and level, most severe first; `null` without findings.
+    #[serde(default)]
+    pub findings_by_rule: Option<Vec<RuleFindings>>,
+    /// Every finding: `findings.error + .warning + .note`; `null` without findings.
+    #[serde(default)]
+    pub findings_total: Option<u64>,
+}
+
+/// Why technical debt was not measured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NotMeasured {
+    /// No findings evidence (lint output) was given: no findings is not the same as none found.
+    NoFindings,
+    /// No project root: `--root` was not given and none was found from the inputs.
+    NoRoot,
+    /// The project root holds no code to set the debt against.
+    NoCode,
+    /// `--no-debt`.
+    Skipped,
+}
+
+impl NotMeasured {
+    /// The key of the sentence that says why (a key of [`crate::detail::ENGLISH`]).
+    pub fn message_key(self) -> &'static str {
+        match self {
+            NotMeasured::NoFindings => "debt_no_findings",
+            NotMeasured::NoRoot => "debt_no_root",
+            NotMeasured::NoCode => "no_code_size",
+            NotMeasured::Skipped => "debt_skipped",
+        }
+    }
+}
+
+/// The coverage of a part of the code: a package (a file's directory) or a file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CoverageShare {
+    /// The package (`example.com/shop/calc`, `src/app`; `.` for files without a directory) or
+    /// the file, as the coverage tool named it.
+    pub name: String,
+    pub covered: u64,
+    pub total: u64,
+    /// `null` when nothing in it was instrumented.
+    pub percent: Option<f64>,
+}
+
+/// How many findings one rule of one tool gave at one level.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RuleFindings {
+    pub tool: String,
+    pub rule: String,
+    pub level: FindingLevel,
+    pub count: u64,
+    /// The highest security severity among them (0.0–10.0); `null` when none carries one.
+    pub security_severity: Option<f64>,
 }
 
 /// Whether a run tested the whole suite or a part of it — a SOW item that asks for the whole
@@ -80,6 +143,9 @@ pub struct CoverageSummary {
     /// `null` when nothing was instrumented.
     pub percent: Option<f64>,
     pub unit: CoverageUnit,
+    /// How many files the coverage lists (0 in a summary written before this key).
+    #[serde(default)]
+    pub files: u64,
 }
 
 impl From<&Coverage> for CoverageSummary {
@@ -89,6 +155,7 @@ impl From<&Coverage> for CoverageSummary {
             total: coverage.total(),
             percent: coverage.percent(),
             unit: coverage.unit,
+            files: coverage.files.len() as u64,
         }
     }
 }
@@ -147,7 +214,7 @@ pub struct Verdict {
 pub struct RuleResult {
     /// `tests.failed`, `coverage.total`, `coverage.patch`, `coverage.drop`, `findings.level`,
     /// `findings.security`, `findings.rules`, `benchmarks.regression`, `toolchain.<tool>`,
-    /// `debt.rating`, `evidence.command`.
+    /// `debt.rating`, `evidence.command`, `tests.count`.
     pub name: String,
     pub passed: bool,
     /// The measured value: a number where the rule measures one, text otherwise; `null` when the
@@ -175,8 +242,11 @@ pub struct GateReport {
     pub quarantined: Vec<TestCase>,
     pub quarantined_not_listed: u64,
     pub suite_errors: Vec<SuiteError>,
-    /// The slowest tests, slowest first.
+    /// The slowest tests, slowest first; only tests that reported a duration above zero (go
+    /// test reports durations in steps of 0.01 s, so a quick Go test reports 0).
     pub slowest: Vec<TestCase>,
+    /// Coverage per file, least covered first (then by name).
+    pub coverage_by_file: Vec<CoverageShare>,
     pub coverage: Option<Coverage>,
     pub findings: Option<Findings>,
     pub debt: Option<Debt>,

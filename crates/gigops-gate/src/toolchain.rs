@@ -100,10 +100,13 @@ pub fn check(tool: &str, text: &str, found: Option<&Toolchain>) -> Result<RuleRe
 }
 
 /// What a project under `root` declares and what this machine runs, for every toolchain the
-/// project shows signs of using (and any the policy names).
-pub fn probe(root: &Path, wanted: &[&str]) -> Vec<Toolchain> {
+/// project shows signs of using (and any the policy names). Without a root, only what this
+/// machine runs of the toolchains the policy names.
+pub fn probe(root: Option<&Path>, wanted: &[&str]) -> Vec<Toolchain> {
     let mut toolchains = Vec::new();
-    let uses = |file: &str, tool: &str| root.join(file).exists() || wanted.contains(&tool);
+    let has = |file: &str| root.is_some_and(|root| root.join(file).exists());
+    let read = |file: &str| root.and_then(|root| std::fs::read_to_string(root.join(file)).ok());
+    let uses = |file: &str, tool: &str| has(file) || wanted.contains(&tool);
     if uses("go.mod", "go") {
         toolchains.push(Toolchain {
             name: "go".into(),
@@ -112,19 +115,19 @@ pub fn probe(root: &Path, wanted: &[&str]) -> Vec<Toolchain> {
                     .find(|w| w.starts_with("go1"))
                     .map(|w| w.trim_start_matches("go").to_string())
             }),
-            declared: read(root, "go.mod").and_then(|text| go_directive(&text)),
+            declared: read("go.mod").and_then(|text| go_directive(&text)),
         });
     }
     if uses("Cargo.toml", "rust") {
         toolchains.push(Toolchain {
             name: "rust".into(),
             version: command_version("rustc", &["--version"], second_word),
-            declared: read(root, "Cargo.toml").and_then(|text| rust_version(&text)),
+            declared: read("Cargo.toml").and_then(|text| rust_version(&text)),
         });
     }
     let python = ["pyproject.toml", "setup.py", "requirements.txt"]
         .iter()
-        .any(|f| root.join(f).exists());
+        .any(|f| has(f));
     if python || wanted.contains(&"python") {
         toolchains.push(Toolchain {
             name: "python".into(),
@@ -142,10 +145,6 @@ pub fn probe(root: &Path, wanted: &[&str]) -> Vec<Toolchain> {
         });
     }
     toolchains
-}
-
-fn read(root: &Path, file: &str) -> Option<String> {
-    std::fs::read_to_string(root.join(file)).ok()
 }
 
 fn second_word(out: &str) -> Option<String> {

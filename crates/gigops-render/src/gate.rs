@@ -4,11 +4,11 @@
 //! already formatted and every label translated. The summary is also what notifications carry
 //! ([`gate_notification`]): as it is for chat, and as plain text and HTML for mail.
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
 use gigops_core::Lang;
 use gigops_core::evidence::{CoverageUnit, FindingLevel, TestCase};
+use gigops_gate::summary::CoverageShare;
 use gigops_gate::{GateReport, RuleResult};
 use serde::Serialize;
 
@@ -16,12 +16,15 @@ use crate::format::MISSING;
 use crate::i18n::Catalog;
 use crate::market::{Field, Kpi};
 use crate::{RenderError, templates};
+use gigops_gate::summary::NotMeasured;
 
 const HTML_TEMPLATE: &str = "gate_report.html";
 const MARKDOWN_TEMPLATE: &str = "gate_summary.md";
 const MAIL_TEMPLATE: &str = "gate_mail.html";
 /// Rows of a long table shown before "n more".
 const MAX_ROWS: usize = 200;
+/// Rows of the Markdown summary's tables (a pull-request comment, a chat message).
+const MARKDOWN_ROWS: usize = 10;
 
 /// The gate report as standalone HTML.
 pub fn gate_report_html(
@@ -148,11 +151,21 @@ pub struct GateView {
     pub quarantined_more: String,
     pub suite_errors: Vec<CaseView>,
     pub slowest: Vec<CaseView>,
+    /// Why the slowest tests are not listed though tests ran; empty otherwise.
+    pub slowest_none: String,
     pub packages: Vec<CoverageRow>,
+    /// "N more" past the Markdown summary's rows of packages, and of findings by rule.
+    pub packages_more: String,
+    pub rules_more: String,
+    pub markdown_rows: usize,
     pub files: Vec<CoverageRow>,
+    /// How many files the coverage lists (the table shows the first [`MAX_ROWS`]).
+    pub files_count: String,
     pub files_more: String,
     pub findings_by_rule: Vec<FindingRuleRow>,
     pub findings: Vec<FindingRow>,
+    /// How many findings there are (the table shows the first [`MAX_ROWS`]).
+    pub findings_count: String,
     pub findings_more: String,
     pub debt: Option<DebtView>,
     pub benchmarks: Vec<BenchRow>,
@@ -206,6 +219,7 @@ pub struct FindingRow {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct DebtView {
+    pub intro: String,
     pub rating: String,
     pub time: String,
     pub ratio: String,
@@ -256,6 +270,31 @@ fn pct(value: Option<f64>) -> String {
     value.map_or(MISSING.to_string(), |v| format!("{v:.1} %"))
 }
 
+/// A debt ratio (a fraction) as a percentage; a ratio against no code has no finite value and is
+/// never shown as one.
+fn ratio_text(ratio: f64) -> String {
+    pct(ratio.is_finite().then_some(ratio * 100.0))
+}
+
+/// A test's duration as it was measured: seconds from one second up, milliseconds below, so
+/// that the 7 ms of a JUnit `time="0.007"` does not read "0.01 s" and a pytest's 0.4 ms not
+/// "0.00 s"; a reported 0 as "0 s", not with decimals it was not measured to.
+fn duration_text(seconds: f64) -> String {
+    let ms = seconds * 1000.0;
+    if seconds == 0.0 {
+        // What the runner reported, no more precise than that (go test: under 5 ms).
+        "0 s".to_string()
+    } else if seconds >= 1.0 {
+        format!("{seconds:.2} s")
+    } else if ms >= 10.0 {
+        format!("{ms:.0} ms")
+    } else if ms >= 1.0 {
+        format!("{ms:.1} ms")
+    } else {
+        format!("{ms:.2} ms")
+    }
+}
+
 /// 125 minutes → "2 h 5 min"; 2 days of 8 hours are "2 d 0 h".
 fn work_time(minutes: u64) -> String {
     let (days, rest) = (minutes / 480, minutes % 480);
@@ -283,7 +322,7 @@ fn case_view(case: &TestCase) -> CaseView {
         name: case.name.to_string(),
         duration: case
             .duration_seconds
-            .map_or(MISSING.to_string(), |s| format!("{s:.2} s")),
+            .map_or(MISSING.to_string(), duration_text),
         output: case.output.to_string(),
     }
 }
@@ -313,6 +352,7 @@ impl GateView {
 
         let mut meta = Vec::new();
         for (key, value) in [
+            ("repository", &s.project.repository),
             ("describe", &s.project.describe),
             ("branch", &s.project.branch),
             ("commit", &s.project.commit),
@@ -334,6 +374,19 @@ impl GateView {
             meta.push(Field {
                 label: text("toolchains")?,
                 value: chains.join(", "),
+            });
+        }
+        if let Some(selection) = &s.selection {
+            meta.push(Field {
+                label: text("selection")?,
+                value: if selection.complete {
+                    text("selection_complete")?
+                } else {
+                    t.fill(
+                        "gate.selection_partial",
+                        &[("filters", &selection.filters.join(" · "))],
+                    )?
+                },
             });
         }
         meta.push(Field {
@@ -412,7 +465,9 @@ impl GateView {
         kpis.push(match &s.findings {
             Some(f) => Kpi {
                 label: text("findings")?,
-                value: (f.error + f.warning + f.note).to_string(),
+                value: s
+                    .findings_total
+                    .map_or_else(|| MISSING.to_string(), |n| n.to_string()),
                 note: t.fill(
                     "gate.findings_note",
                     &[
@@ -436,9 +491,20 @@ impl GateView {
                     "gate.debt_note",
                     &[
                         ("time", &work_time(d.minutes)),
-                        ("ratio", &format!("{:.1} %", d.ratio * 100.0)),
+                        ("ratio", &ratio_text(d.ratio)),
                     ],
                 )?,
+            });
+        } else if let Some(why) = s.debt_not_measured {
+            kpis.push(Kpi {
+                label: text("debt")?,
+                value: text("not_measured")?,
+                note: text(match why {
+                    NotMeasured::NoFindings => "debt_no_findings",
+                    NotMeasured::NoRoot => "debt_no_root",
+                    NotMeasured::NoCode => "debt_no_code",
+                    NotMeasured::Skipped => "debt_skipped",
+                })?,
             });
         }
 
@@ -457,60 +523,35 @@ impl GateView {
             })
             .collect();
 
-        let (packages, files, files_more) = match &report.coverage {
-            Some(coverage) => {
-                let row = |path: &str, covered: u64, total: u64| {
-                    let share = (total > 0).then(|| 100.0 * covered as f64 / total as f64);
-                    CoverageRow {
-                        path: path.to_string(),
-                        covered: covered.to_string(),
-                        total: total.to_string(),
-                        percent: pct(share),
-                        bar: share.unwrap_or(0.0),
-                    }
-                };
-                let mut by_package: BTreeMap<&str, (u64, u64)> = BTreeMap::new();
-                for f in &coverage.files {
-                    let package = f.path.rsplit_once('/').map_or(".", |(dir, _)| dir);
-                    let entry = by_package.entry(package).or_default();
-                    entry.0 += f.covered;
-                    entry.1 += f.total;
-                }
-                let mut packages: Vec<CoverageRow> = by_package
-                    .iter()
-                    .map(|(p, (c, n))| row(p, *c, *n))
-                    .collect();
-                packages.sort_by(|a, b| a.bar.total_cmp(&b.bar));
-                let mut files: Vec<CoverageRow> = coverage
-                    .files
-                    .iter()
-                    .map(|f| row(&f.path, f.covered, f.total))
-                    .collect();
-                files.sort_by(|a, b| a.bar.total_cmp(&b.bar).then(a.path.cmp(&b.path)));
-                let more = files.len().saturating_sub(MAX_ROWS);
-                files.truncate(MAX_ROWS);
-                (packages, files, more_text(t, more)?)
-            }
-            None => (Vec::new(), Vec::new(), String::new()),
+        let row = |share: &CoverageShare| CoverageRow {
+            path: share.name.clone(),
+            covered: share.covered.to_string(),
+            total: share.total.to_string(),
+            percent: pct(share.percent),
+            bar: share.percent.unwrap_or(0.0),
         };
+        let packages: Vec<CoverageRow> = s.coverage_by_package.iter().flatten().map(row).collect();
+        let files: Vec<CoverageRow> = report
+            .coverage_by_file
+            .iter()
+            .take(MAX_ROWS)
+            .map(row)
+            .collect();
+        let files_more = more_text(t, report.coverage_by_file.len().saturating_sub(MAX_ROWS))?;
 
-        let (findings_by_rule, findings, findings_more) = match &report.findings {
+        let findings_by_rule: Vec<FindingRuleRow> = s
+            .findings_by_rule
+            .iter()
+            .flatten()
+            .map(|r| FindingRuleRow {
+                tool: r.tool.clone(),
+                rule: r.rule.clone(),
+                level: level_name(r.level).into(),
+                count: r.count.to_string(),
+            })
+            .collect();
+        let (findings, findings_more) = match &report.findings {
             Some(found) => {
-                let mut by_rule: BTreeMap<(&str, &str, FindingLevel), u64> = BTreeMap::new();
-                for f in &found.findings {
-                    *by_rule.entry((&f.tool, &f.rule, f.level)).or_default() += 1;
-                }
-                let mut rules: Vec<(&(&str, &str, FindingLevel), &u64)> = by_rule.iter().collect();
-                rules.sort_by(|a, b| b.0.2.cmp(&a.0.2).then(b.1.cmp(a.1)));
-                let rules = rules
-                    .into_iter()
-                    .map(|((tool, rule, level), n)| FindingRuleRow {
-                        tool: tool.to_string(),
-                        rule: rule.to_string(),
-                        level: level_name(*level).into(),
-                        count: n.to_string(),
-                    })
-                    .collect();
                 let mut sorted: Vec<_> = found.findings.iter().collect();
                 sorted.sort_by(|a, b| {
                     b.level
@@ -534,37 +575,47 @@ impl GateView {
                         message: f.message.clone(),
                     })
                     .collect();
-                (rules, rows, more_text(t, more)?)
+                (rows, more_text(t, more)?)
             }
-            None => (Vec::new(), Vec::new(), String::new()),
+            None => (Vec::new(), String::new()),
         };
 
-        let debt = report.debt.as_ref().map(|d| DebtView {
-            rating: d.rating.to_string(),
-            time: work_time(d.minutes),
-            ratio: format!("{:.1} %", d.ratio * 100.0),
-            by_rule: d
-                .by_rule
-                .iter()
-                .take(MAX_ROWS)
-                .map(|r| DebtRuleRow {
-                    tool: r.tool.clone(),
-                    rule: r.rule.clone(),
-                    count: r.count.to_string(),
-                    minutes: r.minutes.to_string(),
+        let debt = report
+            .debt
+            .as_ref()
+            .map(|d| -> Result<DebtView, RenderError> {
+                Ok(DebtView {
+                    intro: t.fill(
+                        "gate.debt_intro",
+                        &[("minutes", &d.minutes_per_line.to_string())],
+                    )?,
+                    rating: d.rating.to_string(),
+                    time: work_time(d.minutes),
+                    ratio: ratio_text(d.ratio),
+                    by_rule: d
+                        .by_rule
+                        .iter()
+                        .take(MAX_ROWS)
+                        .map(|r| DebtRuleRow {
+                            tool: r.tool.clone(),
+                            rule: r.rule.clone(),
+                            count: r.count.to_string(),
+                            minutes: r.minutes.to_string(),
+                        })
+                        .collect(),
+                    hotspots: d
+                        .hotspots
+                        .iter()
+                        .map(|h| HotspotRow {
+                            path: h.path.clone(),
+                            minutes: h.debt_minutes.to_string(),
+                            changes: h.changes.to_string(),
+                            score: number(h.score as f64, 0),
+                        })
+                        .collect(),
                 })
-                .collect(),
-            hotspots: d
-                .hotspots
-                .iter()
-                .map(|h| HotspotRow {
-                    path: h.path.clone(),
-                    minutes: h.debt_minutes.to_string(),
-                    changes: h.changes.to_string(),
-                    score: number(h.score as f64, 0),
-                })
-                .collect(),
-        });
+            })
+            .transpose()?;
 
         let benchmarks = report
             .benchmarks
@@ -628,11 +679,21 @@ impl GateView {
                 })
                 .collect(),
             slowest: report.slowest.iter().map(case_view).collect(),
+            slowest_none: if report.slowest.is_empty() && s.tests.is_some_and(|c| c.total > 0) {
+                text("slowest_none")?
+            } else {
+                String::new()
+            },
+            packages_more: more_text(t, packages.len().saturating_sub(MARKDOWN_ROWS))?,
+            rules_more: more_text(t, findings_by_rule.len().saturating_sub(MARKDOWN_ROWS))?,
+            markdown_rows: MARKDOWN_ROWS,
             packages,
             files,
+            files_count: s.coverage.map_or(0, |c| c.files).to_string(),
             files_more,
             findings_by_rule,
             findings,
+            findings_count: s.findings_total.unwrap_or(0).to_string(),
             findings_more,
             debt,
             benchmarks,

@@ -274,12 +274,17 @@ pub enum GateCommand {
         /// Input files; criterion's output directory is read as a whole
         #[arg(value_name = "FILE", required = true)]
         inputs: Vec<PathBuf>,
+        /// The tests were a part of the suite (a filter, some packages): why, recorded in the
+        /// summary's `selection` so that acceptance of a whole-suite item refuses the run
+        #[arg(long, value_name = "WHY")]
+        partial: Vec<String>,
         #[command(flatten)]
         gate: GateArgs,
     },
     /// Run a command, read what it prints (and the --input files it writes), and judge it
     Run {
-        /// Files the command writes, read after it ends (coverage profiles, SARIF, …)
+        /// Files the command writes, read after it ends (JUnit reports, coverage profiles,
+        /// SARIF, …); a file the command did not write in this run is not evidence of it
         #[arg(long = "input", value_name = "FILE")]
         inputs: Vec<PathBuf>,
         #[command(flatten)]
@@ -337,8 +342,9 @@ pub struct GateArgs {
     #[arg(long)]
     pub lang: Option<Lang>,
     /// The project's root: git history, go.mod/Cargo.toml and code size are read here
-    #[arg(long, value_name = "DIR", default_value = ".")]
-    pub root: PathBuf,
+    /// [default: where `gate run`'s command ran, else found from the inputs (docs/gate.md)]
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
     /// A previous run's summary.json, for the coverage-drop rule [default: gate.baseline]
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,

@@ -67,8 +67,10 @@ fn report(failed: &[&str], describe: Option<&str>) -> GateReport {
         baseline: None,
         old_benchmarks: None,
         patch: None,
-        debt: None,
+        debt: Err(gigops_gate::summary::NotMeasured::NoFindings),
         silent_failures: Vec::new(),
+        test_command: false,
+        selection: None,
     };
     gigops_gate::assess(&policy, run).expect("the policy is valid")
 }
@@ -136,7 +138,8 @@ fn the_text_part_is_the_summary_without_markdown_syntax() {
             .skip_while(|line| !(line.starts_with("Result") || line.starts_with("结果")))
             .take_while(|line| !line.is_empty())
             .collect();
-        assert_eq!(table.len(), 4, "header, underline and two rules:\n{text}");
+        // tests.failed, tests.count and coverage.total.
+        assert_eq!(table.len(), 5, "header, underline and three rules:\n{text}");
         let widths: Vec<usize> = table.iter().map(|line| line.width()).collect();
         assert!(widths.iter().all(|w| *w == widths[0]), "{table:#?}");
         assert!(

@@ -5,6 +5,7 @@ mod browser;
 mod charts;
 mod contract;
 mod gate_mail;
+mod gate_report;
 mod html;
 mod pdf;
 mod proposal;

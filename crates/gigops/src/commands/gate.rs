@@ -7,8 +7,7 @@ use std::process::{Command, ExitCode, Stdio};
 
 use anyhow::Context as _;
 use gigops_core::DealId;
-use gigops_core::evidence::Findings;
-use gigops_gate::summary::SCHEMA;
+use gigops_gate::summary::{NotMeasured, SCHEMA, Selection};
 use gigops_gate::{GateReport, Policy, Run, Summary, debt, patch, toolchain};
 use gigops_ingest::evidence::{EvidenceFormat, Input, read_evidence};
 use gigops_store::{GateRun, LedgerStore};
@@ -32,39 +31,32 @@ pub async fn run(ctx: &Context, command: GateCommand) -> anyhow::Result<ExitCode
     }
     // Temporary files (stdin, captured output) live until the run is over.
     let mut spooled = Vec::new();
-    let (args, inputs, silent_failures) = match command {
-        GateCommand::Ingest { inputs, gate } => {
+    let current_dir = std::env::current_dir().context("cannot tell the current directory")?;
+    let (args, inputs, ran) = match command {
+        GateCommand::Ingest {
+            inputs,
+            partial,
+            gate,
+        } => {
             let inputs = resolve_inputs(&inputs, &gate, &mut spooled)?;
-            (gate, inputs, Vec::new())
+            // Known only when the user says so: the files do not tell which tests were chosen.
+            let selection = (!partial.is_empty()).then_some(Selection {
+                complete: false,
+                filters: partial,
+            });
+            let ran = Ran {
+                selection,
+                ..Ran::default()
+            };
+            (gate, inputs, ran)
         }
         GateCommand::Run {
             inputs,
             gate,
             command,
         } => {
-            let captured = run_command(&command)?;
-            let mut all = Vec::new();
-            let mut silent = Vec::new();
-            let shown = command.join(" ");
-            let printed = Input {
-                name: shown.clone(),
-                path: captured.file.path().to_path_buf(),
-                format: gate.format.as_deref().map(parse_format).transpose()?,
-            };
-            // What the command printed is evidence only when its format can be told.
-            match gigops_ingest::evidence::format_of(&printed) {
-                Ok(_) => all.push(printed),
-                Err(_) if !captured.success => silent.push(shown.clone()),
-                Err(_) => {}
-            }
-            spooled.push(captured.file);
-            all.extend(resolve_inputs(&inputs, &gate, &mut spooled)?);
-            if all.is_empty() && silent.is_empty() {
-                return Err(bad_input(format!(
-                    "`{shown}` printed nothing gigops can read and no --input was given"
-                )));
-            }
-            (gate, all, silent)
+            let (all, ran) = run_and_collect(&command, &inputs, &gate, &current_dir, &mut spooled)?;
+            (gate, all, ran)
         }
         GateCommand::Deliverables(args) => return deliverables(ctx, args),
         GateCommand::Trend { deal, milestone } => {
@@ -85,7 +77,8 @@ pub async fn run(ctx: &Context, command: GateCommand) -> anyhow::Result<ExitCode
         &policy,
         &args,
         &inputs,
-        silent_failures,
+        ran,
+        &current_dir,
         stored_baseline.as_ref(),
     )?;
     drop(spooled);
@@ -165,6 +158,100 @@ fn resolve_inputs(
     Ok(inputs)
 }
 
+/// What `gate run` knows of the command beyond its evidence.
+#[derive(Default)]
+struct Ran {
+    /// The directory it ran in.
+    dir: Option<PathBuf>,
+    /// Commands that failed without writing any evidence.
+    silent_failures: Vec<String>,
+    /// Which tests it selected, when it is a test command gigops knows.
+    selection: Option<Selection>,
+    test_command: bool,
+}
+
+/// Runs the command and gathers its evidence: what it printed, when that can be read, and the
+/// `--input` files it wrote. A file the command did not write in this run (missing, or last
+/// modified before it started) is not evidence of it: when the command failed, it failed
+/// before writing it, and that is said; when the command succeeded, the file was named wrongly
+/// (exit 2). A command that failed and left no evidence at all fails the `evidence.command` rule.
+fn run_and_collect(
+    command: &[String],
+    inputs: &[PathBuf],
+    gate: &GateArgs,
+    dir: &Path,
+    spooled: &mut Vec<NamedTempFile>,
+) -> anyhow::Result<(Vec<Input>, Ran)> {
+    let shown = command.join(" ");
+    let started = std::time::SystemTime::now();
+    let captured = run_command(command)?;
+    let mut all = Vec::new();
+    let printed = Input {
+        name: shown.clone(),
+        path: captured.file.path().to_path_buf(),
+        format: gate.format.as_deref().map(parse_format).transpose()?,
+    };
+    // What the command printed is evidence only when its format can be told.
+    if gigops_ingest::evidence::format_of(&printed).is_ok() {
+        all.push(printed);
+    }
+    spooled.push(captured.file);
+    let mut written = Vec::new();
+    for path in inputs {
+        match written_since(path, started) {
+            Ok(()) => written.push(path.clone()),
+            Err(why) if !captured.success => {
+                eprintln!(
+                    "warning: `{shown}` failed and did not write {}: {why}",
+                    path.display()
+                );
+            }
+            Err(why) => {
+                return Err(bad_input(format!(
+                    "--input {}: not written by `{shown}`: {why}",
+                    path.display()
+                )));
+            }
+        }
+    }
+    all.extend(resolve_inputs(&written, gate, spooled)?);
+    let selection = gigops_gate::selection::of_command(command, dir);
+    let mut ran = Ran {
+        dir: Some(dir.to_path_buf()),
+        test_command: selection.is_some(),
+        selection,
+        ..Ran::default()
+    };
+    if all.is_empty() {
+        if captured.success {
+            return Err(bad_input(format!(
+                "`{shown}` printed nothing gigops can read and no --input was given"
+            )));
+        }
+        ran.silent_failures.push(shown);
+    }
+    Ok((all, ran))
+}
+
+/// Whether `path` was written at or after `started` (to the second, for file systems that keep
+/// whole seconds); otherwise why not.
+fn written_since(path: &Path, started: std::time::SystemTime) -> Result<(), String> {
+    let modified = std::fs::metadata(path)
+        .and_then(|m| m.modified())
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => "no such file".to_string(),
+            _ => e.to_string(),
+        })?;
+    let second = |t: std::time::SystemTime| {
+        t.duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs())
+    };
+    if second(modified) < second(started) {
+        return Err("it was last modified before the command started".into());
+    }
+    Ok(())
+}
+
 struct Captured {
     file: NamedTempFile,
     success: bool,
@@ -191,11 +278,12 @@ fn assess(
     policy: &Policy,
     args: &GateArgs,
     inputs: &[Input],
-    silent_failures: Vec<String>,
+    ran: Ran,
+    current_dir: &Path,
     stored_baseline: Option<&Summary>,
 ) -> anyhow::Result<GateReport> {
     let evidence = read_evidence(inputs)?;
-    let root = &args.root;
+    let root = project_root(args, inputs, &evidence, ran.dir.as_deref(), current_dir);
 
     let baseline_path = args
         .baseline
@@ -219,6 +307,11 @@ fn assess(
         .or_else(|| policy.patch_base.clone());
     let patch = match (&patch_base, &evidence.coverage) {
         (Some(base), Some(coverage)) => {
+            let root = root.as_deref().ok_or_else(|| {
+                bad_input(format!(
+                    "patch coverage against {base} needs the project's git work tree: give --root"
+                ))
+            })?;
             let changed = patch::changed_lines(root, base)
                 .map_err(|e| bad_input(format!("patch coverage against {base}: {e}")))?;
             Some(patch::patch_coverage(coverage, &changed, base))
@@ -227,15 +320,23 @@ fn assess(
     };
 
     let wanted: Vec<&str> = policy.toolchain.keys().map(String::as_str).collect();
-    let mut project = patch::describe(root);
-    project.toolchains = toolchain::probe(root, &wanted);
+    let mut project = root.as_deref().map(patch::describe).unwrap_or_default();
+    project.toolchains = toolchain::probe(root.as_deref(), &wanted);
     project.inputs = inputs.iter().map(|i| i.name.clone()).collect();
 
     let debt = if args.no_debt {
-        None
+        Err(NotMeasured::Skipped)
     } else {
-        Some(assess_debt(policy, root, evidence.findings.as_ref())?)
+        debt::measure(root.as_deref(), evidence.findings.as_ref(), &policy.debt)
+            .context("cannot measure the technical debt")?
     };
+    if let Ok(debt) = &debt
+        && debt.hotspot_window.as_ref().is_some_and(|w| w.shallow)
+    {
+        eprintln!(
+            "warning: shallow clone: hotspots count only the history fetched (fetch with depth 0 for all)"
+        );
+    }
 
     let generated_at = jiff::Timestamp::now()
         .round(jiff::Unit::Second)?
@@ -248,39 +349,59 @@ fn assess(
         old_benchmarks: old_benchmarks.as_ref(),
         patch,
         debt,
-        silent_failures,
+        silent_failures: ran.silent_failures,
+        test_command: ran.test_command,
+        selection: ran.selection,
     };
     Ok(gigops_gate::assess(policy, run).map_err(|e| BadInput(e.to_string()))?)
 }
 
-fn assess_debt(
-    policy: &Policy,
-    root: &Path,
-    findings: Option<&Findings>,
-) -> anyhow::Result<debt::Debt> {
-    let size = debt::code_size(root, &policy.debt.exclude)
-        .with_context(|| format!("cannot measure the code under {}", root.display()))?;
-    // Hotspots need git history; a directory that is not a repository just has none, but any
-    // other git failure (a repository owned by another user, say) is the user's to know.
-    let changes = match debt::change_frequency(root, policy.debt.hotspot_window_days) {
-        Ok(changes) => {
-            if changes.window.shallow {
-                eprintln!(
-                    "warning: shallow clone: hotspots count only the history fetched (fetch with depth 0 for all)"
-                );
-            }
-            Some(changes)
-        }
-        Err(e) if e.means_no_history() => None,
-        Err(e) => return Err(e).context("cannot read the git history for hotspots"),
-    };
-    let none = Findings::default();
-    Ok(debt::assess(
-        findings.unwrap_or(&none),
-        &size,
-        changes.as_ref(),
-        &policy.debt,
-    ))
+/// The project root (gigops_gate::root): `--root`, the command's directory, or found from the
+/// inputs and the paths the evidence names. Without one, debt, version and declared toolchains
+/// are not read, and the user is told.
+fn project_root(
+    args: &GateArgs,
+    inputs: &[Input],
+    evidence: &gigops_core::evidence::Evidence,
+    command_dir: Option<&Path>,
+    current_dir: &Path,
+) -> Option<PathBuf> {
+    // Files named on the command line (not stdin, not the command's captured output).
+    let files: Vec<&Path> = inputs
+        .iter()
+        .filter(|i| i.name != "-" && i.path.as_os_str() == i.name.as_str())
+        .map(|i| i.path.as_path())
+        .collect();
+    // The evidence's own absolute paths, normalised as debt matches them (a file:// URI is a
+    // path); the first few are enough to find a work tree.
+    let named: Vec<String> = evidence
+        .findings
+        .iter()
+        .flat_map(|f| f.findings.iter().filter_map(|f| f.path.as_deref()))
+        .chain(
+            evidence
+                .coverage
+                .iter()
+                .flat_map(|c| c.files.iter().map(|f| f.path.as_str())),
+        )
+        .map(|path| debt::normalize_path(path, &[]))
+        .filter(|path| path.starts_with('/'))
+        .take(20)
+        .collect();
+    let named: Vec<&str> = named.iter().map(String::as_str).collect();
+    let root = gigops_gate::root::find(&gigops_gate::root::Clues {
+        given: args.root.as_deref(),
+        command_dir,
+        inputs: &files,
+        evidence_paths: &named,
+        current_dir,
+    });
+    if root.is_none() {
+        eprintln!(
+            "warning: no project root: the inputs are not in a git work tree and --root was not given; technical debt, the version and the declared toolchains are not read"
+        );
+    }
+    root
 }
 
 /// The gate runs recorded against a deal, oldest first, with their summaries read back.

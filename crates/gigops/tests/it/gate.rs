@@ -12,6 +12,16 @@ fn go_fixture(name: &str) -> String {
         .to_string()
 }
 
+/// A copy of a fixture in the sandbox, outside any git work tree (a fixture read where it is
+/// lies in gigops's own repository, which would then be the project root).
+fn copied(s: &Sandbox, fixture: &str) -> String {
+    let name = PathBuf::from(fixture);
+    let name = name.file_name().unwrap().to_str().unwrap();
+    s.write(name, &read(&PathBuf::from(fixture)))
+        .display()
+        .to_string()
+}
+
 fn summary(s: &Sandbox, dir: &str) -> serde_json::Value {
     serde_json::from_str(&read(&s.path(dir).join("summary.json"))).unwrap()
 }
@@ -336,7 +346,7 @@ fn debt_hotspots_deliverables_and_what_a_person_sees() {
         "{markdown}"
     );
     assert!(
-        markdown.contains("- [ ] 变更的代码有测试覆盖 — 本次门禁未检查"),
+        markdown.contains("- [ ] 变更的代码有测试覆盖 — 无证据"),
         "{markdown}"
     );
     let pdf = s.path("out/deliverables.pdf");
@@ -705,7 +715,7 @@ fn notify_sends_the_summary_in_the_report_language() {
         .gigops_without_db(&[
             "gate",
             "ingest",
-            &go_fixture("gotest.json"),
+            &copied(&s, &go_fixture("gotest.json")),
             "--no-debt",
             "--notify",
             "--lang",
@@ -772,4 +782,630 @@ fn notify_with_a_ca_file_that_cannot_be_used_is_bad_input_before_anything_runs()
     );
     assert!(!s.path("the-command-ran").exists(), "the gate ran first");
     assert!(!s.path("out").exists());
+}
+
+/// The summary a `--json` run printed, with its exit code (stderr shown when it is not JSON).
+fn json_run(output: &std::process::Output) -> (Option<i32>, serde_json::Value) {
+    let summary = serde_json::from_slice(&output.stdout).unwrap_or_else(|_| {
+        panic!(
+            "no JSON summary (exit {:?}):\n{}",
+            output.status.code(),
+            String::from_utf8_lossy(&output.stderr)
+        )
+    });
+    (output.status.code(), summary)
+}
+
+/// Every file of a finished run's output directory, as text.
+fn outputs(s: &Sandbox, dir: &str) -> String {
+    ["report.html", "summary.md", "summary.json"]
+        .iter()
+        .map(|f| read(&s.path(dir).join(f)))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// pytest's JUnit when it collected nothing (pytest 9 with `--junitxml`, no test file).
+const NO_TESTS_JUNIT: &str = r#"<?xml version="1.0" encoding="utf-8"?><testsuites name="pytest tests"><testsuite name="pytest" errors="0" failures="0" skipped="0" tests="0" time="0.004" timestamp="2026-12-07T03:10:00.000000+00:00" hostname="ci" /></testsuites>"#;
+
+#[test]
+fn zero_tests_fail_the_gate_unless_the_policy_expects_none() {
+    let s = Sandbox::new();
+    let empty = s.write("junit.xml", NO_TESTS_JUNIT);
+    let ingest = || {
+        s.gigops_without_db(&[
+            "gate",
+            "ingest",
+            empty.to_str().unwrap(),
+            "-o",
+            "out",
+            "--json",
+        ])
+        .output()
+        .unwrap()
+    };
+    let (code, summary) = json_run(&ingest());
+    assert_eq!(code, Some(1), "{summary:#}");
+    assert_eq!(summary["tests"]["total"], 0);
+    let count = rule(&summary, "tests.count");
+    assert_eq!(count["passed"], false);
+    assert_eq!(
+        (&count["value"], &count["threshold"]),
+        (&serde_json::json!(0), &serde_json::json!(1))
+    );
+    // The failed-test rule alone would pass: no test failed.
+    assert_eq!(rule(&summary, "tests.failed")["passed"], true);
+    // The checklist's "every test passes" is not met by none.
+    let output = s
+        .gigops_without_db(&[
+            "gate",
+            "deliverables",
+            "--summary",
+            "out/summary.json",
+            "--no-pdf",
+            "-o",
+            "out",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let checklist = read(&s.path("out/deliverables.md"));
+    assert!(
+        checklist.contains("- [ ] Every test passes — ✗ no test ran"),
+        "{checklist}"
+    );
+
+    // Only skipped tests: nothing ran either.
+    let skipped = s.write(
+        "skipped.json",
+        "{\"Action\":\"run\",\"Package\":\"p\",\"Test\":\"TestA\"}\n{\"Action\":\"skip\",\"Package\":\"p\",\"Test\":\"TestA\",\"Elapsed\":0}\n{\"Action\":\"pass\",\"Package\":\"p\",\"Elapsed\":0.01}\n",
+    );
+    let output = s
+        .gigops_without_db(&["gate", "ingest", skipped.to_str().unwrap(), "--json"])
+        .output()
+        .unwrap();
+    let (code, summary) = json_run(&output);
+    assert_eq!(code, Some(1), "{summary:#}");
+    assert!(
+        rule(&summary, "tests.count")["detail"]
+            .as_str()
+            .unwrap()
+            .starts_with("0 test(s) ran (1 skipped)")
+    );
+
+    // A project where tests are not expected says so.
+    s.write("gigops.toml", "[gate]\nmin_tests = 0\n");
+    let (code, summary) = json_run(&ingest());
+    assert_eq!(code, Some(0), "{summary:#}");
+    assert!(
+        summary["gate"]["rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["name"] != "tests.count")
+    );
+    // And a suite that must not shrink below 10.
+    s.write("gigops.toml", "[gate]\nmin_tests = 10\n");
+    let output = s
+        .gigops_without_db(&["gate", "ingest", &go_fixture("gotest.json"), "--json"])
+        .output()
+        .unwrap();
+    let (_, summary) = json_run(&output);
+    // The fixture: 6 passed and 4 failed ran, 2 skipped.
+    assert_eq!(rule(&summary, "tests.count")["value"], 10);
+    assert_eq!(rule(&summary, "tests.count")["passed"], true);
+}
+
+#[test]
+fn debt_is_measured_against_the_project_the_inputs_come_from_or_not_at_all() {
+    let s = Sandbox::new();
+    let root = go_project(&s);
+    let sarif_text = r#"{"version":"2.1.0","runs":[{"tool":{"driver":{"name":"Staticcheck"}},"results":[{"ruleId":"U1000","level":"error","message":{"text":"func unused is unused"},"locations":[{"physicalLocation":{"artifactLocation":{"uri":"calc.go"},"region":{"startLine":8}}}]}]}]}"#;
+    let inside = root.join("lint.sarif");
+    std::fs::write(&inside, sarif_text).unwrap();
+    let tests = copied(&s, &go_fixture("gotest.json"));
+    let ingest = |sarif: &std::path::Path, dir: &str, lang: &str| {
+        s.gigops_without_db(&[
+            "gate",
+            "ingest",
+            &tests,
+            sarif.to_str().unwrap(),
+            "--lang",
+            lang,
+            "-o",
+            dir,
+        ])
+        .output()
+        .unwrap()
+    };
+    // Run from the sandbox, outside the project: the root is the work tree of the SARIF file.
+    let output = ingest(&inside, "found", "en");
+    assert_eq!(output.status.code(), Some(1));
+    let found = summary(&s, "found");
+    // 15 minutes (an error) over calc.go's 5 lines × 30 minutes = 10 %: C.
+    assert_eq!(found["debt"]["rating"], "C", "{found:#}");
+    assert_eq!(found["debt_not_measured"], serde_json::Value::Null);
+    assert_eq!(found["project"]["branch"], "main");
+
+    // The same findings outside any work tree, read from outside the project: no root, so debt
+    // is not measured (it read "E · 3 h 0 min · ratio inf %" against an empty directory).
+    let outside = s.write("lint.sarif", sarif_text);
+    for lang in ["en", "zh-CN"] {
+        let dir = format!("no-root-{lang}");
+        let output = ingest(&outside, &dir, lang);
+        assert_eq!(output.status.code(), Some(1));
+        assert!(
+            String::from_utf8_lossy(&output.stderr).contains("no project root"),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let summary = summary(&s, &dir);
+        assert_eq!(summary["debt"], serde_json::Value::Null);
+        assert_eq!(summary["debt_not_measured"], "no_root");
+        let all = outputs(&s, &dir);
+        assert!(
+            !all.contains("inf"),
+            "an infinite ratio is printed in {lang}"
+        );
+        let html = read(&s.path(&dir).join("report.html"));
+        assert!(html.contains(if lang == "en" {
+            "not measured"
+        } else {
+            "未测量"
+        }));
+    }
+
+    // No findings at all: not measured, and said so; never "A · 0 min".
+    let output = s
+        .gigops_without_db(&[
+            "gate",
+            "ingest",
+            &go_fixture("gotest.json"),
+            "--root",
+            root.to_str().unwrap(),
+            "-o",
+            "no-lint",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let summary = summary(&s, "no-lint");
+    assert_eq!(summary["debt"], serde_json::Value::Null);
+    assert_eq!(summary["debt_not_measured"], "no_findings");
+    let markdown = read(&s.path("no-lint/summary.md"));
+    assert!(
+        markdown.contains("**Technical debt** not measured (no lint findings were given)"),
+        "{markdown}"
+    );
+    // A policy on debt fails, saying why.
+    s.write("gigops.toml", "[gate]\nmax_debt_rating = \"B\"\n");
+    let output = s
+        .gigops_without_db(&[
+            "gate",
+            "ingest",
+            &go_fixture("gotest.json"),
+            "--root",
+            root.to_str().unwrap(),
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    let (_, summary) = json_run(&output);
+    let debt = rule(&summary, "debt.rating");
+    assert_eq!(debt["passed"], false);
+    assert!(
+        debt["detail"]
+            .as_str()
+            .unwrap()
+            .contains("no findings evidence")
+    );
+}
+
+#[test]
+fn the_checklist_judges_the_evidence_whatever_the_policy() {
+    let s = Sandbox::new();
+    // No finding level, no coverage minimum, no debt rating in the policy; staticcheck's real
+    // SARIF has errors.
+    let sarif = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../gigops-ingest/tests/fixtures/sarif/staticcheck.sarif");
+    let output = s
+        .gigops_without_db(&[
+            "gate",
+            "ingest",
+            &copied(&s, &go_fixture("gotest.json")),
+            &copied(&s, &go_fixture("cover.out")),
+            &copied(&s, sarif.to_str().unwrap()),
+            "-o",
+            "out",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let summary = summary(&s, "out");
+    let errors = summary["findings"]["error"].as_u64().unwrap();
+    assert!(errors > 0, "{summary:#}");
+    assert!(
+        summary["gate"]["rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["name"] != "findings.level"),
+        "the policy has no finding rule"
+    );
+    let output = s
+        .gigops_without_db(&[
+            "gate",
+            "deliverables",
+            "--summary",
+            "out/summary.json",
+            "-o",
+            "out",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let checklist = read(&s.path("out/deliverables.md"));
+    assert!(
+        checklist.contains(&format!(
+            "- [ ] No static-analysis finding at error level — ✗ {errors} (required 0)"
+        )),
+        "{checklist}"
+    );
+    assert!(
+        checklist.contains(
+            "- [ ] Coverage meets the agreed minimum — 58.33 % measured; no threshold agreed"
+        ),
+        "{checklist}"
+    );
+    assert!(checklist.contains("- [ ] Every test passes — ✗ 4 (required 0)"));
+    assert!(checklist.contains("| Technical debt | not measured: no project root was found |"));
+    let items: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let state = |rule: &str| {
+        items["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["rule"] == rule)
+            .map(|i| i["state"].clone())
+            .unwrap()
+    };
+    assert_eq!(state("findings.level"), "failed");
+    assert_eq!(state("coverage.total"), "no_threshold");
+    let pdf = s.path("out/deliverables.pdf");
+    if let Some(pdftotext) = gigops_test_support::tools::pdftotext() {
+        let out = std::process::Command::new(pdftotext)
+            .arg(&pdf)
+            .arg("-")
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains("required 0"), "{text}");
+    }
+    if let Some(dir) = std::env::var_os("GIGOPS_KEEP_SCREENSHOTS") {
+        for name in ["report.html", "deliverables.html", "deliverables.pdf"] {
+            std::fs::copy(
+                s.path("out").join(name),
+                PathBuf::from(&dir).join(format!("judged-{name}")),
+            )
+            .unwrap();
+        }
+    }
+}
+
+/// What a toolchain needs to run inside the sandbox, whose HOME is its own: rustup's and
+/// cargo's homes, pyenv's root, and caches of their own for Go.
+fn tool_env(command: &mut assert_cmd::Command, s: &Sandbox) {
+    let home = PathBuf::from(std::env::var_os("HOME").unwrap_or_default());
+    let dir = |var: &str, default: &str| {
+        std::env::var_os(var).map_or_else(|| home.join(default), PathBuf::from)
+    };
+    command
+        .env("RUSTUP_HOME", dir("RUSTUP_HOME", ".rustup"))
+        .env("CARGO_HOME", dir("CARGO_HOME", ".cargo"))
+        .env("PYENV_ROOT", dir("PYENV_ROOT", ".pyenv"))
+        .env("CARGO_TARGET_DIR", s.path("cargo-target"))
+        .env("CARGO_TERM_COLOR", "never")
+        .env("RUST_BACKTRACE", "0")
+        .env("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
+        .env("PYTHONDONTWRITEBYTECODE", "1")
+        .env(
+            "GOCACHE",
+            std::env::temp_dir().join("gigops-gate-it-gocache"),
+        )
+        .env("GOPATH", s.path("gopath"))
+        .env("GOFLAGS", "-mod=mod")
+        .env("GOTOOLCHAIN", "local");
+    if let Some(toolchain) = std::env::var_os("RUSTUP_TOOLCHAIN") {
+        command.env("RUSTUP_TOOLCHAIN", toolchain);
+    }
+}
+
+/// `gigops gate run ARGS` in `dir`, with the tools' environment.
+fn gate_run(s: &Sandbox, dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    let mut all = vec!["gate", "run"];
+    all.extend_from_slice(args);
+    let mut command = s.gigops_without_db(&all);
+    command.current_dir(dir);
+    tool_env(&mut command, s);
+    command.output().unwrap()
+}
+
+#[test]
+fn gate_run_reads_the_junit_file_nextest_writes() {
+    if gigops_test_support::tools::program(
+        "cargo",
+        &["nextest", "--version"],
+        "cargo-nextest (.ci/run: cargo install --locked cargo-nextest)",
+    )
+    .is_none()
+    {
+        return;
+    }
+    let s = Sandbox::new();
+    let krate = s.path("shop");
+    for (file, text) in [
+        (
+            "Cargo.toml",
+            "[package]\nname = \"shop\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[workspace]\n",
+        ),
+        (
+            "src/lib.rs",
+            "pub fn add(a: i64, b: i64) -> i64 {\n    a + b\n}\n\n#[cfg(test)]\nmod tests {\n    #[test]\n    fn adds() {\n        assert_eq!(super::add(2, 2), 4);\n    }\n\n    #[test]\n    fn adds_wrong() {\n        assert_eq!(super::add(2, 2), 5);\n    }\n}\n",
+        ),
+        (
+            ".config/nextest.toml",
+            "[profile.default.junit]\npath = \"junit.xml\"\n",
+        ),
+    ] {
+        s.write(&format!("shop/{file}"), text);
+    }
+    let junit = "target/nextest/default/junit.xml";
+    let run = |extra: &[&str]| {
+        let mut args = vec!["--input", junit, "--json"];
+        args.extend_from_slice(extra);
+        args.extend([
+            "--",
+            "cargo",
+            "nextest",
+            "run",
+            "--no-fail-fast",
+            "--offline",
+        ]);
+        gate_run(&s, &krate, &args)
+    };
+    // nextest exits 100 with a failing test and prints no report: the gate reads its JUnit.
+    let (code, summary) = json_run(&run(&[]));
+    assert_eq!(code, Some(1), "{summary:#}");
+    assert_eq!(summary["tests"]["total"], 2);
+    assert_eq!(summary["tests"]["failed"], 1);
+    assert_eq!(rule(&summary, "tests.failed")["value"], 1);
+    assert!(
+        summary["gate"]["rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["name"] != "evidence.command"),
+        "the command wrote evidence: {summary:#}"
+    );
+    assert_eq!(
+        summary["selection"],
+        serde_json::json!({"complete": true, "filters": []})
+    );
+    // Quarantine can excuse the failure under gate run.
+    s.write(
+        "shop/gigops.toml",
+        "[gate]\nquarantine = [\"tests::adds_wrong\"]\n",
+    );
+    let (code, summary) = json_run(&run(&[]));
+    assert_eq!(code, Some(0), "{summary:#}");
+
+    // A report left by an earlier run is not evidence of this one: the command that fails
+    // before writing it fails the gate by itself (and says why) …
+    let report = krate.join(junit);
+    let old = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    std::fs::File::options()
+        .write(true)
+        .open(&report)
+        .unwrap()
+        .set_modified(old)
+        .unwrap();
+    let output = gate_run(&s, &krate, &["--input", junit, "--json", "--", "false"]);
+    let (code, summary) = json_run(&output);
+    assert_eq!(code, Some(1));
+    assert_eq!(rule(&summary, "evidence.command")["passed"], false);
+    assert!(
+        String::from_utf8_lossy(&output.stderr)
+            .contains("last modified before the command started")
+    );
+    // … and a command that succeeds without writing it names the wrong file.
+    let output = gate_run(&s, &krate, &["--input", junit, "--", "true"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("not written by `true`"));
+}
+
+#[test]
+fn gate_run_reads_the_junit_file_pytest_writes() {
+    if gigops_test_support::tools::program(
+        "python3",
+        &["-c", "import pytest"],
+        "pytest (.ci/run: python3 -m pip install pytest)",
+    )
+    .is_none()
+    {
+        return;
+    }
+    let s = Sandbox::new();
+    let project = s.path("py");
+    s.write(
+        "py/tests/test_shop.py",
+        "def add(a, b):\n    return a + b\n\n\ndef test_add():\n    assert add(2, 2) == 4\n\n\ndef test_add_wrong():\n    assert add(2, 2) == 5\n",
+    );
+    let pytest = |extra: &[&str]| {
+        let mut args = vec!["--input", "junit.xml", "--json", "--"];
+        args.extend([
+            "python3",
+            "-m",
+            "pytest",
+            "-p",
+            "no:cacheprovider",
+            "--junitxml=junit.xml",
+        ]);
+        args.extend_from_slice(extra);
+        json_run(&gate_run(&s, &project, &args))
+    };
+    let (code, summary) = pytest(&[]);
+    assert_eq!(code, Some(1), "{summary:#}");
+    assert_eq!(summary["tests"]["total"], 2);
+    assert_eq!(summary["tests"]["failed"], 1);
+    assert_eq!(summary["selection"]["complete"], true);
+    s.write(
+        "py/gigops.toml",
+        "[gate]\nquarantine = [\"*test_add_wrong\"]\n",
+    );
+    let (code, summary) = pytest(&[]);
+    assert_eq!(code, Some(0), "{summary:#}");
+    // A filter makes the run partial, recorded as written.
+    let (code, summary) = pytest(&["-k", "test_add and not wrong"]);
+    assert_eq!(code, Some(0), "{summary:#}");
+    assert_eq!(summary["tests"]["total"], 1);
+    assert_eq!(
+        summary["selection"],
+        serde_json::json!({"complete": false, "filters": ["-k test_add and not wrong"]})
+    );
+}
+
+/// A Go module in a git repository whose `origin` remote carries a token.
+fn go_module(s: &Sandbox) -> PathBuf {
+    let root = s.path("gomod");
+    let git = git_in(&root);
+    for (file, text) in [
+        ("go.mod", "module example.com/shop\n\ngo 1.19\n"),
+        (
+            "calc/calc.go",
+            "package calc\n\nfunc Add(a, b int) int {\n\treturn a + b\n}\n\nfunc Sign(n int) int {\n\tif n < 0 {\n\t\treturn -1\n\t}\n\treturn 1\n}\n",
+        ),
+        (
+            "calc/calc_test.go",
+            "package calc\n\nimport \"testing\"\n\nfunc TestAdd(t *testing.T) {\n\tif Add(2, 2) != 4 {\n\t\tt.Fatal(\"2+2\")\n\t}\n}\n",
+        ),
+        (
+            "util/util.go",
+            "package util\n\nfunc Twice(n int) int {\n\treturn 2 * n\n}\n",
+        ),
+        (
+            "util/util_test.go",
+            "package util\n\nimport \"testing\"\n\nfunc TestTwice(t *testing.T) {\n\tif Twice(2) != 4 {\n\t\tt.Fatal(\"twice\")\n\t}\n}\n",
+        ),
+    ] {
+        std::fs::create_dir_all(root.join(file).parent().unwrap()).unwrap();
+        std::fs::write(root.join(file), text).unwrap();
+    }
+    git(&["add", "."]);
+    git(&["commit", "-q", "-m", "first"]);
+    git(&[
+        "remote",
+        "add",
+        "origin",
+        "https://x-access-token:ghp_s3cretT0ken@github.com/acme/shop.git",
+    ]);
+    drop(git);
+    root
+}
+
+#[test]
+fn gate_run_of_go_test_reads_the_profile_it_writes_and_what_it_selected() {
+    if gigops_test_support::tools::program("go", &["version"], "golang-go (Debian)").is_none() {
+        return;
+    }
+    let s = Sandbox::new();
+    let root = go_module(&s);
+    let go = |extra: &[&str]| {
+        let mut args = vec!["--input", "cover.out", "-o", "out", "--json", "--"];
+        args.extend(["go", "test", "-json", "-coverprofile=cover.out"]);
+        args.extend_from_slice(extra);
+        json_run(&gate_run(&s, &root, &args))
+    };
+    let (code, summary) = go(&["./..."]);
+    assert_eq!(code, Some(0), "{summary:#}");
+    assert_eq!(summary["tests"]["total"], 2);
+    // calc: Add's statement ran, Sign's three did not; util: Twice's one ran.
+    assert_eq!(
+        (
+            &summary["coverage"]["covered"],
+            &summary["coverage"]["total"]
+        ),
+        (&serde_json::json!(2), &serde_json::json!(5))
+    );
+    assert_eq!(
+        summary["coverage_by_package"],
+        serde_json::json!([
+            {"name": "example.com/shop/calc", "covered": 1, "total": 4, "percent": 25.0},
+            {"name": "example.com/shop/util", "covered": 1, "total": 1, "percent": 100.0}
+        ])
+    );
+    assert_eq!(summary["selection"]["complete"], true);
+    // The repository, without the token; the token nowhere in what was written.
+    assert_eq!(
+        summary["project"]["repository"],
+        "https://github.com/acme/shop.git"
+    );
+    let all = outputs(&s, "gomod/out");
+    assert!(!all.contains("s3cret"));
+    assert!(
+        read(&root.join("out/report.html"))
+            .replace("&#x2f;", "/")
+            .contains("https://github.com/acme/shop.git")
+    );
+
+    // One package: partial.
+    let (code, summary) = go(&["./calc"]);
+    assert_eq!(code, Some(0), "{summary:#}");
+    assert_eq!(
+        summary["selection"],
+        serde_json::json!({"complete": false, "filters": ["./calc"]})
+    );
+    // A filter that matches nothing: zero tests fail the gate, and the run is partial.
+    let (code, summary) = go(&["-run", "TestNothing", "./..."]);
+    assert_eq!(code, Some(1), "{summary:#}");
+    assert_eq!(summary["tests"]["total"], 0);
+    assert_eq!(rule(&summary, "tests.count")["passed"], false);
+    assert_eq!(
+        summary["selection"],
+        serde_json::json!({"complete": false, "filters": ["-run TestNothing"]})
+    );
+
+    // gate ingest records a partial run only when told.
+    let output = s
+        .gigops_without_db(&[
+            "gate",
+            "ingest",
+            root.join("cover.out").to_str().unwrap(),
+            "--partial",
+            "only ./calc was tested",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    let (_, summary) = json_run(&output);
+    assert_eq!(
+        summary["selection"],
+        serde_json::json!({"complete": false, "filters": ["only ./calc was tested"]})
+    );
+    // Its root is the work tree of the input, so the repository is named.
+    assert_eq!(
+        summary["project"]["repository"],
+        "https://github.com/acme/shop.git"
+    );
+    let output = s
+        .gigops_without_db(&["gate", "ingest", &go_fixture("cover.out"), "--json"])
+        .output()
+        .unwrap();
+    let (_, summary) = json_run(&output);
+    assert_eq!(summary["selection"], serde_json::Value::Null);
 }
