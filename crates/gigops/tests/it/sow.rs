@@ -55,19 +55,23 @@ const LCOV: &str = "SF:/src/shop.py\nDA:1,1\nDA:2,1\nDA:3,1\nDA:4,1\nDA:5,1\nDA:
 
 /// Runs the real gate over `junit` and the LCOV file and saves its summary JSON as `name`.
 fn gate_summary(s: &Sandbox, name: &str, junit: &str) {
+    gate_summary_with(s, name, junit, &[]);
+}
+
+/// [`gate_summary`] with more arguments to `gate ingest`.
+fn gate_summary_with(s: &Sandbox, name: &str, junit: &str, more: &[&str]) {
     s.write("report.xml", junit);
     s.write("lcov.info", LCOV);
-    let output = s
-        .gigops_without_db(&[
-            "gate",
-            "ingest",
-            "report.xml",
-            "lcov.info",
-            "--no-debt",
-            "--json",
-        ])
-        .output()
-        .unwrap();
+    let mut args = vec![
+        "gate",
+        "ingest",
+        "report.xml",
+        "lcov.info",
+        "--no-debt",
+        "--json",
+    ];
+    args.extend(more);
+    let output = s.gigops_without_db(&args).output().unwrap();
     // 0 or 1 (the gate's own verdict); never a usage or input error.
     assert!(output.status.code().unwrap() <= 1, "{output:?}");
     std::fs::write(s.path(name), &output.stdout).unwrap();
@@ -939,15 +943,15 @@ fn acceptance_is_judged_on_gate_evidence_recorded_and_ready_to_invoice() {
     assert_eq!(output.status.code(), Some(2));
 }
 
-/// `summary` with the run's repository, commit and selection, as `gigops gate run` records them.
-fn of_run(s: &Sandbox, name: &str, commit: &str, filters: Option<&[&str]>) {
+/// `summary` with the run's repository and commit, as `gigops gate run` records them in a git
+/// checkout, and, for `whole_suite`, the selection `gate run` records for a whole-suite command.
+fn of_run(s: &Sandbox, name: &str, commit: &str, whole_suite: bool) {
     let mut summary: serde_json::Value = serde_json::from_str(&read(&s.path(name))).unwrap();
     summary["project"]["repository"] = "https://git.example/acme/shop.git".into();
     summary["project"]["commit"] = commit.into();
-    summary["selection"] = match filters {
-        None => serde_json::json!({"complete": true, "filters": []}),
-        Some(f) => serde_json::json!({"complete": false, "filters": f}),
-    };
+    if whole_suite {
+        summary["selection"] = serde_json::json!({"complete": true, "filters": []});
+    }
     std::fs::write(s.path(name), summary.to_string()).unwrap();
 }
 
@@ -994,7 +998,7 @@ fn gate_evidence_counts_for_its_own_run_only() {
         &s,
         "full.json",
         "a1b2c3d4e5f60718293a4b5c6d7e8f9012345678",
-        None,
+        true,
     );
     let record = accept("full.json", false);
     assert_eq!(record["accepted"], true, "{record}");
@@ -1043,12 +1047,17 @@ fn gate_evidence_counts_for_its_own_run_only() {
     }
 
     // A run of one test only is no evidence for "all tests pass" or coverage.
-    gate_summary(&s, "partial.json", PASSING_JUNIT);
+    gate_summary_with(
+        &s,
+        "partial.json",
+        PASSING_JUNIT,
+        &["--partial=-run TestPay"],
+    );
     of_run(
         &s,
         "partial.json",
         "a1b2c3d4e5f60718293a4b5c6d7e8f9012345678",
-        Some(&["-run", "TestPay"]),
+        false,
     );
     let record = accept("partial.json", false);
     assert_eq!(record["accepted"], false);
