@@ -23,6 +23,18 @@ use crate::model::*;
 pub const MEASURED_ENGLISH: &[(&str, &str)] = &[
     ("ticked_by", "ticked by {by}"),
     ("not_run", "not run"),
+    (
+        "commands_not_allowed",
+        "not run: this SOW's commands are not allowed; read them, then run with --allow-commands or trust SHA-256 {sha256} in your configuration",
+    ),
+    (
+        "partial_run",
+        "a partial run ({filters}) is no evidence for the whole suite",
+    ),
+    (
+        "later_run_failed",
+        "refused: a later run failed ({what}, {at}, commit {commit})",
+    ),
     ("exit", "exit {code}"),
     ("no_exit", "no exit status (killed or not started)"),
     ("no_gate_summary", "no gate summary given"),
@@ -94,8 +106,60 @@ pub struct Evidence {
     pub slos: Vec<SloEvidence>,
     /// The items' commands as the caller ran them.
     pub commands: Vec<CommandResult>,
+    /// Why the caller ran none of the items' commands, when it did not.
+    pub commands_not_run: Option<CommandsNotRun>,
     /// Manual items ticked, by item id.
     pub ticks: BTreeMap<String, Tick>,
+    /// Gate runs known from the ledger (runs recorded for the milestone or for none, and the
+    /// runs earlier evaluations of the milestone judged): a summary older than a failing one
+    /// of these, of the same repository, is refused.
+    pub known_runs: Vec<KnownRun>,
+}
+
+/// Why a SOW's commands were not run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CommandsNotRun {
+    /// The user said not to (`--no-commands`).
+    Skipped,
+    /// The user has not allowed this SOW's commands: a SOW may come from someone else, and its
+    /// commands would run on the user's machine. `sow_sha256` is what to trust.
+    NotAllowed { sow_sha256: String },
+}
+
+/// A gate run known from the ledger.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KnownRun {
+    /// Where it is known from (`gate run recorded 2027-01-29 10:00 UTC`).
+    pub what: String,
+    /// When the run finished; `None` when its summary does not say in RFC 3339.
+    pub generated_at: Option<Timestamp>,
+    pub repository: Option<String>,
+    pub commit: Option<String>,
+    pub passed: bool,
+}
+
+impl KnownRun {
+    /// The run a recorded gate summary describes.
+    pub fn of_summary(what: String, summary: &Summary) -> KnownRun {
+        KnownRun {
+            what,
+            generated_at: summary.generated_at.parse().ok(),
+            repository: summary.project.repository.clone(),
+            commit: summary.project.commit.clone(),
+            passed: summary.gate.passed,
+        }
+    }
+
+    /// The run an earlier evaluation judged.
+    pub fn of_judged(what: String, judged: &JudgedRun) -> KnownRun {
+        KnownRun {
+            what,
+            generated_at: judged.generated_at.parse().ok(),
+            repository: judged.repository.clone(),
+            commit: judged.commit.clone(),
+            passed: judged.passed,
+        }
+    }
 }
 
 /// One gate summary, as named on the command line, with the SHA-256 of the file read.
@@ -217,7 +281,12 @@ pub fn evaluate(
             known: sow.milestones.iter().map(|m| m.id.clone()).collect(),
         });
     };
-    let gate = latest_gate(&evidence.gates);
+    let latest = latest_gate(&evidence.gates);
+    let judged = latest.map(judged_run);
+    let gate = GateAtHand {
+        evidence: latest,
+        later_failure: latest.and_then(|g| later_failure(&g.summary, &evidence.known_runs)),
+    };
     let items: Vec<ItemResult> = m
         .acceptance
         .iter()
@@ -235,7 +304,13 @@ pub fn evaluate(
         )
         .map(|(name, sha256)| EvidenceDigest { name, sha256 })
         .collect();
-    let accepted = !items.is_empty() && items.iter().all(|i| i.outcome == ItemOutcome::Passed);
+    let count = |outcome| items.iter().filter(|i| i.outcome == outcome).count();
+    let counts = OutcomeCounts {
+        passed: count(ItemOutcome::Passed),
+        failed: count(ItemOutcome::Failed),
+        pending: count(ItemOutcome::Pending),
+    };
+    let accepted = !items.is_empty() && counts.passed == items.len();
     Ok(AcceptanceRecord {
         schema: ACCEPTANCE_SCHEMA.to_string(),
         sow_id: sow.id.clone(),
@@ -246,8 +321,55 @@ pub fn evaluate(
         evaluated_at: now,
         items,
         evidence: digests,
+        judged,
+        counts,
         accepted,
     })
+}
+
+fn judged_run(gate: &GateEvidence) -> JudgedRun {
+    let s = &gate.summary;
+    JudgedRun {
+        evidence: gate.name.clone(),
+        repository: s.project.repository.clone(),
+        commit: s.project.commit.clone(),
+        describe: s.project.describe.clone(),
+        generated_at: s.generated_at.clone(),
+        passed: s.gate.passed,
+        complete: s.selection.as_ref().map(|sel| sel.complete),
+        filters: s
+            .selection
+            .as_ref()
+            .map(|sel| sel.filters.clone())
+            .unwrap_or_default(),
+    }
+}
+
+/// The latest failing run of the same repository that finished after `summary`'s (a run whose
+/// repository or time is unknown counts: a summary must be shown to be current, not assumed
+/// to be).
+fn later_failure<'k>(summary: &Summary, known: &'k [KnownRun]) -> Option<&'k KnownRun> {
+    let at = summary.generated_at.parse::<Timestamp>().ok();
+    let repository = summary.project.repository.as_deref();
+    known
+        .iter()
+        .filter(|k| !k.passed)
+        .filter(|k| match (repository, k.repository.as_deref()) {
+            (Some(a), Some(b)) => a == b,
+            _ => true,
+        })
+        .filter(|k| match (at, k.generated_at) {
+            (Some(at), Some(then)) => then > at,
+            _ => true,
+        })
+        .max_by_key(|k| k.generated_at)
+}
+
+/// The gate summary the gate items are judged on, and the later failing run that refuses it.
+#[derive(Clone, Copy)]
+struct GateAtHand<'e> {
+    evidence: Option<&'e GateEvidence>,
+    later_failure: Option<&'e KnownRun>,
 }
 
 fn latest_gate(gates: &[GateEvidence]) -> Option<&GateEvidence> {
@@ -268,7 +390,7 @@ struct Decision {
 fn evaluate_item(
     sow: &Sow,
     item: &AcceptanceItem,
-    gate: Option<&GateEvidence>,
+    gate: GateAtHand<'_>,
     evidence: &Evidence,
     now: Timestamp,
 ) -> ItemResult {
@@ -306,7 +428,12 @@ fn evaluate_item(
             let decision = match result {
                 None => Decision {
                     outcome: ItemOutcome::Pending,
-                    measured: Some(measured("not_run", &[])),
+                    measured: Some(match &evidence.commands_not_run {
+                        Some(CommandsNotRun::NotAllowed { sow_sha256 }) => {
+                            measured("commands_not_allowed", &[("sha256", sow_sha256.clone())])
+                        }
+                        _ => measured("not_run", &[]),
+                    }),
                     required,
                     evidence: None,
                 },
@@ -365,13 +492,49 @@ fn decided(passed: bool, measured: Message, required: String, evidence: String) 
     }
 }
 
-fn gate_decision(condition: &GateCondition, gate: Option<&GateEvidence>) -> Decision {
+fn gate_decision(condition: &GateCondition, at_hand: GateAtHand<'_>) -> Decision {
     let required = condition_line(condition);
-    let Some(gate) = gate else {
+    let Some(gate) = at_hand.evidence else {
         return pending(measured("no_gate_summary", &[]), required, None);
     };
     let name = gate.name.clone();
     let s = &gate.summary;
+    if let Some(later) = at_hand.later_failure {
+        let said = measured(
+            "later_run_failed",
+            &[
+                ("what", later.what.clone()),
+                (
+                    "at",
+                    later
+                        .generated_at
+                        .map_or_else(|| "time unknown".to_string(), |t| t.to_string()),
+                ),
+                (
+                    "commit",
+                    later
+                        .commit
+                        .clone()
+                        .unwrap_or_else(|| "unknown".to_string()),
+                ),
+            ],
+        );
+        return decided(false, said, required, name);
+    }
+    if condition.needs_whole_suite()
+        && let Some(selection) = s.selection.as_ref().filter(|sel| !sel.complete)
+    {
+        let filters = if selection.filters.is_empty() {
+            "filter not recorded".to_string()
+        } else {
+            selection.filters.join(" ")
+        };
+        return pending(
+            measured("partial_run", &[("filters", filters)]),
+            required,
+            Some(name),
+        );
+    }
     match condition {
         GateCondition::GatePassed => {
             let failed: Vec<&str> = s

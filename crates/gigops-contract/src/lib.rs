@@ -10,11 +10,15 @@
 //! - [`template`]: a commented starting SOW in English or Simplified Chinese;
 //! - [`diff()`]: what changed between two SOWs, by meaning;
 //! - [`openslo()`]: the service levels as OpenSLO v1;
+//! - [`error_budget`] / [`budget_period`]: what an availability objective allows in a budget
+//!   period, calendar months of their real length (the SLA monitor's functions too);
 //! - [`evaluate`]: a milestone's acceptance items against gate summaries, SLO states, command
 //!   results and manual ticks;
-//! - [`verify`]: whether signatures still match the source and the rendered document.
+//! - [`sign`] / [`verify`]: sign-offs with SSH keys (OpenSSH `SSHSIG`), checked against the
+//!   source, the rendered document, the allowed signers and the ledger.
 
 mod accept;
+mod budget;
 mod diff;
 pub mod model;
 mod openslo;
@@ -24,13 +28,20 @@ mod sign;
 mod template;
 
 pub use accept::{
-    CommandResult, Evidence, GateEvidence, MEASURED_ENGLISH, SLO_STATE_SCHEMA, SloEvidence,
-    SloState, UnknownMilestone, evaluate, sha256_hex, standing_ticks,
+    CommandResult, CommandsNotRun, Evidence, GateEvidence, KnownRun, MEASURED_ENGLISH,
+    SLO_STATE_SCHEMA, SloEvidence, SloState, UnknownMilestone, evaluate, sha256_hex,
+    standing_ticks,
 };
+pub use budget::{ErrorBudget, PeriodBudget, budget_of, budget_period, error_budget};
 pub use diff::{Change, ChangeKind, SowDiff, diff};
 pub use model::*;
 pub use openslo::openslo;
 pub use read::{check, read};
 pub use schema::schema;
-pub use sign::{SignatureCheck, Verification, verify};
+pub use sign::{
+    AllowedSigners, LedgerDifference, OnFile, SIGNATURE_NAMESPACE, SignError, SignatureCheck,
+    SignatureProblem, SignatureProblemKind, Verification, compare_with_ledger, sign,
+    signed_message, verify, with_ssh_signature,
+};
+pub use ssh_key::PrivateKey;
 pub use template::template;

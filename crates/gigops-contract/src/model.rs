@@ -31,6 +31,9 @@ pub struct Sow {
     pub currency: Currency,
     /// The contract total in minor units; the milestone amounts sum to it.
     pub total_minor: i64,
+    /// Days from `start` to `end`, both included (derived: [`Sow::derive_figures`]).
+    #[serde(default)]
+    pub period_days: i64,
     /// Scope in the client's words, one paragraph or bullet per entry.
     pub scope: Vec<String>,
     /// What is explicitly not included.
@@ -43,6 +46,41 @@ pub struct Sow {
     pub service_levels: Vec<ServiceLevel>,
     pub credits: Option<CreditTable>,
     pub payment: PaymentTerms,
+}
+
+impl Sow {
+    /// The SOW as JSON with its `schema` ([`SOW_SCHEMA`]): the model every rendering shows.
+    pub fn to_json(&self) -> serde_json::Value {
+        let mut object = serde_json::Map::new();
+        object.insert("schema".into(), SOW_SCHEMA.into());
+        if let Ok(serde_json::Value::Object(fields)) = serde_json::to_value(self) {
+            object.extend(fields);
+        }
+        serde_json::Value::Object(object)
+    }
+
+    /// Fills the figures derived from the terms — the period's days, each milestone's share of
+    /// the total, each availability objective's error budget — so that every rendering and the
+    /// JSON show the same numbers. The reader calls it; so must code that builds a `Sow`.
+    pub fn derive_figures(&mut self) {
+        self.period_days = (self.end - self.start).get_days().max(0) as i64 + 1;
+        let total = self.total_minor;
+        for m in &mut self.milestones {
+            m.share_percent = if total == 0 {
+                0.0
+            } else {
+                (m.amount_minor as f64 / total as f64 * 1000.0).round() / 10.0
+            };
+        }
+        let budgets: Vec<_> = self
+            .service_levels
+            .iter()
+            .map(|level| crate::budget_of(self, level))
+            .collect();
+        for (level, budget) in self.service_levels.iter_mut().zip(budgets) {
+            level.error_budget = budget;
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -69,6 +107,10 @@ pub struct Milestone {
     pub due: Date,
     /// Minor units of the SOW's currency; invoiced when the milestone is accepted.
     pub amount_minor: i64,
+    /// The amount's share of the contract total in percent, to the tenth (derived:
+    /// [`Sow::derive_figures`]).
+    #[serde(default)]
+    pub share_percent: f64,
     pub deliverables: Vec<String>,
     pub acceptance: Vec<AcceptanceItem>,
 }
@@ -118,6 +160,20 @@ pub enum GateCondition {
     DebtRatingAtLeast { rating: char },
 }
 
+impl GateCondition {
+    /// The condition speaks of the whole test suite (its verdict, its failures, its coverage),
+    /// so a run of a part of it (a test filter, a package subset) is no evidence for it.
+    /// Findings, benchmarks and debt are not about which tests ran.
+    pub fn needs_whole_suite(&self) -> bool {
+        matches!(
+            self,
+            GateCondition::GatePassed
+                | GateCondition::NoFailedTests
+                | GateCondition::CoverageAtLeast { .. }
+        )
+    }
+}
+
 /// A fixed length of time written as the user wrote it (`2w`, `28d`, `5m`, `1h 30m`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Duration {
@@ -162,6 +218,11 @@ pub struct ServiceLevel {
     /// A breach is N consecutive bad windows (1: every bad window is a breach).
     pub consecutive_windows: u32,
     pub budget_period: BudgetPeriod,
+    /// For an availability objective, the bad time it allows in the contract's shortest and
+    /// longest budget period ([`crate::budget_of`]); `null` for a latency objective (its budget
+    /// is in windows) and in SOW JSON written before this key.
+    #[serde(default)]
+    pub error_budget: Option<crate::ErrorBudget>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -228,8 +289,44 @@ pub struct AcceptanceRecord {
     pub items: Vec<ItemResult>,
     /// Every piece of evidence read, with its SHA-256.
     pub evidence: Vec<EvidenceDigest>,
+    /// The gate run the gate items were judged on: the repository and commit it names. `null`
+    /// when no gate summary was given (and in records written before this key).
+    #[serde(default)]
+    pub judged: Option<JudgedRun>,
+    /// How many items passed, failed and are pending.
+    #[serde(default)]
+    pub counts: OutcomeCounts,
     /// Every item passed: the milestone is accepted and ready to invoice.
     pub accepted: bool,
+}
+
+/// The gate run an evaluation judged: a summary is evidence only for the repository and commit
+/// it names.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JudgedRun {
+    /// The summary, as named on the command line.
+    pub evidence: String,
+    /// The repository's `origin` URL; `null` when the summary does not name one.
+    pub repository: Option<String>,
+    pub commit: Option<String>,
+    /// `git describe` of the commit.
+    pub describe: Option<String>,
+    /// RFC 3339, when the run finished.
+    pub generated_at: String,
+    /// The gate's own verdict on the run.
+    pub passed: bool,
+    /// Whether the run tested the whole suite: `false` for a test filter or a package subset,
+    /// `null` when the summary does not say.
+    pub complete: Option<bool>,
+    /// What made the run partial, as written on its command line.
+    pub filters: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutcomeCounts {
+    pub passed: usize,
+    pub failed: usize,
+    pub pending: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -278,7 +375,8 @@ pub struct Tick {
     pub note: Option<String>,
 }
 
-/// A sign-off: who signed which rendering of which SOW source, and when.
+/// A sign-off: who signed which rendering of which SOW source, and when (what a signature
+/// covers: [`crate::signed_message`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Signature {
     pub signer: String,
@@ -290,4 +388,34 @@ pub struct Signature {
     /// SHA-256 of the rendered document (HTML, in `lang`) the signer read.
     pub document_sha256: String,
     pub lang: Lang,
+    /// The signer's SSH signature (`-----BEGIN SSH SIGNATURE-----`, namespace `gigops-sow`)
+    /// over [`crate::signed_message`] of the fields above. Absent from records written before
+    /// signing with keys: such an unsigned digest reads, and is no sign-off.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ssh_signature: Option<String>,
+}
+
+/// A SOW given for a deal whose currency is not the SOW's.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "SOW {sow_id} is in {sow}, but the deal is in {deal}: a deal's SOWs and milestones are in the \
+     deal's currency, and gigops never converts without a rate; write the SOW's amounts in \
+     {deal}, or record the deal in {sow}"
+)]
+pub struct CurrencyMismatch {
+    pub sow_id: String,
+    pub sow: Currency,
+    pub deal: Currency,
+}
+
+/// A deal's SOWs are in the deal's currency: `Err` names both when `sow` is not in `deal`.
+pub fn check_deal_currency(sow: &Sow, deal: Currency) -> Result<(), CurrencyMismatch> {
+    if sow.currency == deal {
+        return Ok(());
+    }
+    Err(CurrencyMismatch {
+        sow_id: sow.id.clone(),
+        sow: sow.currency,
+        deal,
+    })
 }

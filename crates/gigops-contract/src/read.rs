@@ -85,8 +85,10 @@ pub fn read(file: &str, text: &str) -> Result<Sow, Problems> {
         located: Located::new(file),
         lines: text.lines().collect(),
     };
-    let sow = reader.sow(&root);
-    reader.located.finish().map(|()| sow)
+    let mut sow = reader.sow(&root);
+    reader.located.finish()?;
+    sow.derive_figures();
+    Ok(sow)
 }
 
 /// The problems [`read`] reports, in place order; empty for a good SOW.
@@ -400,6 +402,7 @@ impl Reader<'_> {
             end: placeholder_date(),
             currency: Currency::USD,
             total_minor: 0,
+            period_days: 0,
             scope: Vec::new(),
             out_of_scope: Vec::new(),
             milestones: Vec::new(),
@@ -684,6 +687,7 @@ impl Reader<'_> {
                     title,
                     due,
                     amount_minor: amount,
+                    share_percent: 0.0,
                     deliverables,
                     acceptance,
                 });
@@ -1058,6 +1062,7 @@ impl Reader<'_> {
                     window,
                     consecutive_windows: consecutive,
                     budget_period: budget,
+                    error_budget: None,
                 });
             }
         }

@@ -115,12 +115,7 @@ impl AcceptanceView {
     ) -> Result<AcceptanceView, RenderError> {
         let text = |key: &str| t.text(&format!("acceptance.{key}")).map(str::to_string);
         let amount = format::money(r.amount_minor, r.currency.code())?;
-        let count = |outcome: ItemOutcome| r.items.iter().filter(|i| i.outcome == outcome).count();
-        let (passed, failed, pending) = (
-            count(ItemOutcome::Passed),
-            count(ItemOutcome::Failed),
-            count(ItemOutcome::Pending),
-        );
+        let c = r.counts;
         let milestone = sow.and_then(|s| s.milestones.iter().find(|m| m.id == r.milestone));
         let items = r
             .items
@@ -185,7 +180,7 @@ impl AcceptanceView {
             })
             .collect::<Result<Vec<_>, RenderError>>()?;
 
-        let meta = vec![
+        let mut meta = vec![
             Field {
                 label: text("sow")?,
                 value: r.sow_id.clone(),
@@ -203,6 +198,35 @@ impl AcceptanceView {
                 value: instant(r.evaluated_at),
             },
         ];
+        // What the gate items judged: a summary is evidence only for its repository and commit.
+        if let Some(j) = &r.judged {
+            let unknown = || text("judged_unknown");
+            meta.push(Field {
+                label: text("judged_repository")?,
+                value: j.repository.clone().map_or_else(unknown, Ok)?,
+            });
+            meta.push(Field {
+                label: text("judged_commit")?,
+                value: match (&j.commit, &j.describe) {
+                    (Some(commit), Some(describe)) if !commit.starts_with(describe.as_str()) => {
+                        format!("{commit} ({describe})")
+                    }
+                    (Some(commit), _) => commit.clone(),
+                    (None, _) => unknown()?,
+                },
+            });
+            meta.push(Field {
+                label: text("judged_tests")?,
+                value: match j.complete {
+                    Some(true) => text("selection_whole")?,
+                    Some(false) => t.fill(
+                        "acceptance.selection_partial",
+                        &[("filters", &j.filters.join(" "))],
+                    )?,
+                    None => text("selection_unknown")?,
+                },
+            });
+        }
 
         Ok(AcceptanceView {
             lang: t.lang().as_str(),
@@ -221,9 +245,9 @@ impl AcceptanceView {
             counts: t.fill(
                 "acceptance.counts",
                 &[
-                    ("passed", &passed.to_string()),
-                    ("failed", &failed.to_string()),
-                    ("pending", &pending.to_string()),
+                    ("passed", &c.passed.to_string()),
+                    ("failed", &c.failed.to_string()),
+                    ("pending", &c.pending.to_string()),
                 ],
             )?,
             verdict_note: if r.accepted {

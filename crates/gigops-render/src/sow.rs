@@ -6,14 +6,15 @@
 //! signatures, the language and the templates: no clock, no environment, no map whose order
 //! varies between runs.
 //!
-//! Derived figures the contract does not hold (each milestone's share of the total, the error
-//! budget in minutes of an availability objective) are computed here, in Rust, never in a
-//! template.
+//! Every figure comes from the model: derived ones (each milestone's share of the total, the
+//! period's days, an availability objective's error budget) are computed by gigops-contract
+//! ([`Sow::derive_figures`]), never here nor in a template.
 
 use std::path::Path;
 
 use gigops_contract::{
-    BudgetPeriod, Check, Duration, GateCondition, Objective, Party, ServiceLevel, Signature, Sow,
+    BudgetPeriod, Check, Duration, GateCondition, Objective, Party, ServiceLevel, SignatureCheck,
+    SignatureProblemKind, Sow, Verification,
 };
 use gigops_core::Lang;
 use jiff::Timestamp;
@@ -28,38 +29,44 @@ const HTML_TEMPLATE: &str = "sow.html";
 const MARKDOWN_TEMPLATE: &str = "sow.md";
 const TYPST_SOURCE: &str = include_str!("../templates/sow.typ");
 
-/// The SOW as standalone HTML. With no signatures the signature block has blank lines to sign
-/// on; with signatures each party's block says who signed, when, and which document.
+/// The SOW as standalone HTML. Without a sign-off (`None`, or no signature) the signature block
+/// has blank lines to sign on; with one, each party's block says who signed, when, which
+/// document, and whether the signature verified — a signature is shown as valid only when it
+/// is, and a SOW changed after signing says so at its top.
 ///
 /// Deterministic: the same arguments give byte-identical output, so its SHA-256 identifies
 /// what a signer read.
 pub fn sow_html(
     sow: &Sow,
-    signatures: &[Signature],
+    sign_off: Option<&Verification>,
     lang: Lang,
     templates: Option<&Path>,
 ) -> Result<String, RenderError> {
     let catalog = Catalog::get(lang)?;
-    let view = SowView::build(sow, signatures, catalog)?;
+    let view = SowView::build(sow, sign_off, catalog)?;
     templates::render_view(HTML_TEMPLATE, &view, catalog, templates)
 }
 
 /// The SOW as Markdown (for a repository, a pull request or a chat), from the same view.
 pub fn sow_markdown(
     sow: &Sow,
-    signatures: &[Signature],
+    sign_off: Option<&Verification>,
     lang: Lang,
     templates: Option<&Path>,
 ) -> Result<String, RenderError> {
     let catalog = Catalog::get(lang)?;
-    let view = SowView::build(sow, signatures, catalog)?;
+    let view = SowView::build(sow, sign_off, catalog)?;
     templates::render_view(MARKDOWN_TEMPLATE, &view, catalog, templates)
 }
 
 /// The SOW as a PDF (A4).
-pub fn sow_pdf(sow: &Sow, signatures: &[Signature], lang: Lang) -> Result<Vec<u8>, RenderError> {
+pub fn sow_pdf(
+    sow: &Sow,
+    sign_off: Option<&Verification>,
+    lang: Lang,
+) -> Result<Vec<u8>, RenderError> {
     let catalog = Catalog::get(lang)?;
-    let view = SowView::build(sow, signatures, catalog)?;
+    let view = SowView::build(sow, sign_off, catalog)?;
     pdf_of_view(TYPST_SOURCE, &view, catalog)
 }
 
@@ -108,6 +115,9 @@ pub struct SowView {
     pub governing: String,
     pub signatures: Vec<SignatureBlock>,
     pub signed: bool,
+    /// When a signature was made over another SOW file or document than this one: the warning
+    /// the document opens with; empty otherwise.
+    pub changed_after_signing: String,
     pub footer: String,
 }
 
@@ -207,6 +217,13 @@ pub struct SignedLine {
     pub text: String,
     /// "document 3f2a9c0d11e4 (zh-CN)": the first 12 hex digits of the SHA-256 signed.
     pub document: String,
+    /// `valid`, `unverified` (no allowed signers to check the signer against), `unsigned` (a
+    /// digest without an SSH signature), `changed` (made over another version) or `invalid`.
+    pub state: &'static str,
+    /// ✓ only for `valid`; ✗ for `changed` and `invalid`; ○ otherwise.
+    pub mark: &'static str,
+    /// The state in words: the key that verified, or why the signature is no sign-off.
+    pub status: String,
 }
 
 /// An instant as documents show it: UTC to the minute.
@@ -371,34 +388,37 @@ pub(crate) fn check_words(
     })
 }
 
-/// The error budget of an availability objective in minutes per period: the time the
-/// objective allows to be bad. A calendar month is counted as 30 days.
+/// The error budget of an availability objective per budget period, from the model (the
+/// contract's shortest and longest period); `—` for a latency objective.
 fn error_budget(level: &ServiceLevel, t: &Catalog) -> Result<String, RenderError> {
-    let Objective::Availability { target_percent } = level.objective else {
+    let Some(budget) = &level.error_budget else {
         return Ok(MISSING.to_string());
     };
-    let seconds = match &level.budget_period {
-        BudgetPeriod::Rolling { duration } => duration.seconds,
-        BudgetPeriod::CalendarMonth => 30 * 86_400,
-    };
-    let minutes = (100.0 - target_percent) / 100.0 * seconds as f64 / 60.0;
-    let places = if minutes >= 100.0 {
-        0
-    } else if minutes >= 1.0 {
-        1
-    } else {
-        2
-    };
-    let minutes = format::decimal(Some(minutes), places);
+    let (short, long) = (budget.shortest, budget.longest);
     match &level.budget_period {
         BudgetPeriod::Rolling { duration } => t.fill(
             "sow.budget_minutes",
             &[
-                ("minutes", &minutes),
+                ("minutes", &figure(short.minutes)),
                 ("period", &duration_words(duration, t)?),
             ],
         ),
-        BudgetPeriod::CalendarMonth => t.fill("sow.budget_month", &[("minutes", &minutes)]),
+        BudgetPeriod::CalendarMonth if short == long => t.fill(
+            "sow.budget_month",
+            &[
+                ("minutes", &figure(short.minutes)),
+                ("days", &figure(short.days)),
+            ],
+        ),
+        BudgetPeriod::CalendarMonth => t.fill(
+            "sow.budget_month_range",
+            &[
+                ("min", &figure(short.minutes)),
+                ("max", &figure(long.minutes)),
+                ("min_days", &figure(short.days)),
+                ("max_days", &figure(long.days)),
+            ],
+        ),
     }
 }
 
@@ -423,30 +443,74 @@ fn party_view(role: &str, party: &Party, t: &Catalog) -> Result<PartyView, Rende
     })
 }
 
-fn signed_line(s: &Signature, t: &Catalog) -> Result<SignedLine, RenderError> {
-    let hash: String = s.document_sha256.chars().take(12).collect();
+fn signed_line(c: &SignatureCheck, t: &Catalog) -> Result<SignedLine, RenderError> {
+    let hash: String = c.document_sha256.chars().take(12).collect();
+    let has = |kind| c.problems.iter().any(|p| p.kind == kind);
+    let (state, mark, status) = if c.valid {
+        let key = c.key.as_deref().unwrap_or_default();
+        (
+            "valid",
+            "✓",
+            t.fill("sow.signature_valid", &[("key", key)])?,
+        )
+    } else if c.changed_after_signing() {
+        ("changed", "✗", t.text("sow.signature_changed")?.to_string())
+    } else if has(SignatureProblemKind::Unsigned) {
+        (
+            "unsigned",
+            "○",
+            t.text("sow.signature_unsigned")?.to_string(),
+        )
+    } else if c
+        .problems
+        .iter()
+        .all(|p| p.kind == SignatureProblemKind::SignerNotChecked)
+    {
+        (
+            "unverified",
+            "○",
+            t.text("sow.signature_unchecked")?.to_string(),
+        )
+    } else {
+        let key = if has(SignatureProblemKind::Forged) {
+            "sow.signature_forged"
+        } else if has(SignatureProblemKind::SignerNotAllowed) {
+            "sow.signature_not_allowed"
+        } else {
+            "sow.signature_malformed"
+        };
+        ("invalid", "✗", t.text(key)?.to_string())
+    };
     Ok(SignedLine {
         text: t.fill(
             "sow.signed",
-            &[("signer", &s.signer), ("at", &instant(s.signed_at))],
+            &[("signer", &c.signer), ("at", &instant(c.signed_at))],
         )?,
         document: t.fill(
             "sow.signed_document",
-            &[("hash", &hash), ("lang", s.lang.as_str())],
+            &[("hash", &hash), ("lang", c.lang.as_str())],
         )?,
+        state,
+        mark,
+        status,
     })
 }
 
 impl SowView {
-    pub fn build(sow: &Sow, signatures: &[Signature], t: &Catalog) -> Result<SowView, RenderError> {
+    pub fn build(
+        sow: &Sow,
+        sign_off: Option<&Verification>,
+        t: &Catalog,
+    ) -> Result<SowView, RenderError> {
+        let signatures = sign_off.map_or(&[][..], |v| v.signatures.as_slice());
         let code = sow.currency.code();
         let money = |minor: i64| format::money(minor, code);
         let text = |key: &str| t.text(&format!("sow.{key}")).map(str::to_string);
-        let share = |minor: i64| {
+        let share = |m: &gigops_contract::Milestone| {
             if sow.total_minor == 0 {
                 MISSING.to_string()
             } else {
-                format::percent(Some(minor as f64 / sow.total_minor as f64))
+                format!("{}%", format::decimal(Some(m.share_percent), 1))
             }
         };
         let language = text(&format!("lang_{}", sow.language.as_str().replace('-', "_")))?;
@@ -487,10 +551,7 @@ impl SowView {
                 value: period.clone(),
                 note: t.fill(
                     "sow.period_note",
-                    &[(
-                        "days",
-                        &format::count((sow.end - sow.start).get_days().max(0) as usize + 1),
-                    )],
+                    &[("days", &format::count(sow.period_days.max(0) as usize))],
                 )?,
             },
         ];
@@ -509,7 +570,7 @@ impl SowView {
                     title: m.title.clone(),
                     due: m.due.to_string(),
                     amount: money(m.amount_minor)?,
-                    share: share(m.amount_minor),
+                    share: share(m),
                 })
             })
             .collect::<Result<Vec<_>, RenderError>>()?;
@@ -518,7 +579,8 @@ impl SowView {
             title: text("total_row")?,
             due: sow.end.to_string(),
             amount: money(sow.total_minor)?,
-            share: share(sow.milestones.iter().map(|m| m.amount_minor).sum()),
+            // The amounts sum to the total (`sow check`): the column's total says nothing more.
+            share: String::new(),
         };
         let milestone_details = sow
             .milestones
@@ -752,6 +814,11 @@ impl SowView {
             governing: t.fill("sow.governing", &[("language", &language)])?,
             signatures: signature_blocks,
             signed: !signatures.is_empty(),
+            changed_after_signing: if sign_off.is_some_and(Verification::changed_after_signing) {
+                text("changed_after_signing")?
+            } else {
+                String::new()
+            },
             footer: t.fill(
                 "sow.footer",
                 &[("schema", gigops_contract::SOW_SCHEMA), ("id", &sow.id)],
@@ -803,48 +870,6 @@ mod tests {
         assert_eq!(
             command_line(&argv(&["sh", "-c", "go test ./... && echo it's ok"])),
             r"sh -c 'go test ./... && echo it'\''s ok'"
-        );
-    }
-
-    #[test]
-    fn error_budget_of_availability() {
-        let en = Catalog::get(Lang::En).unwrap();
-        let level = |objective, budget_period| ServiceLevel {
-            id: "x".into(),
-            description: None,
-            objective,
-            window: d("5m", 300),
-            consecutive_windows: 1,
-            budget_period,
-        };
-        let a = Objective::Availability {
-            target_percent: 99.9,
-        };
-        assert_eq!(
-            error_budget(&level(a.clone(), BudgetPeriod::CalendarMonth), en).unwrap(),
-            "43.2 min per 30-day month"
-        );
-        assert_eq!(
-            error_budget(
-                &level(
-                    a,
-                    BudgetPeriod::Rolling {
-                        duration: d("28d", 28 * 86_400)
-                    }
-                ),
-                en
-            )
-            .unwrap(),
-            "40.3 min per 28 days"
-        );
-        let latency = Objective::Latency {
-            percentile: 95.0,
-            threshold_ms: 150.0,
-            target_percent: 99.0,
-        };
-        assert_eq!(
-            error_budget(&level(latency, BudgetPeriod::CalendarMonth), en).unwrap(),
-            MISSING
         );
     }
 }

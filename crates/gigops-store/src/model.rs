@@ -250,6 +250,9 @@ pub struct SowSignature {
     pub document_sha256: String,
     /// The language of that document.
     pub lang: Lang,
+    /// The SSH signature over the record (docs/contracts.md); `None` for an unsigned digest
+    /// recorded before sign-offs were made with keys.
+    pub ssh_signature: Option<String>,
 }
 
 /// One evaluation of a milestone's acceptance items, to record against a SOW version.

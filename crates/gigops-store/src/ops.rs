@@ -295,8 +295,9 @@ pub(crate) type SowRow = (
 /// A milestone as stored: `(sow key, id, title, due, amount_minor, invoiced_at µs)`.
 pub(crate) type MilestoneRow = (i64, String, String, String, i64, Option<i64>);
 
-/// A signature as stored: `(signer, role, signed_at µs, source_sha256, document_sha256, lang)`.
-pub(crate) type SignatureRow = (String, String, i64, String, String, String);
+/// A signature as stored: `(signer, role, signed_at µs, source_sha256, document_sha256, lang,
+/// ssh_signature)`.
+pub(crate) type SignatureRow = (String, String, i64, String, String, String, Option<String>);
 
 /// An evaluation as stored: `(version, milestone, evaluated_at µs, accepted, record,
 /// evidence)`.
@@ -484,6 +485,17 @@ pub(crate) async fn attach_sow<T: LedgerTx>(
     problems.into_result()?;
     let deal_key = deal_key(tx, deal_id, "deal").await?;
     tx.lock_deal(deal_key).await?;
+    if let Some(deal) = tx.deal_by_id(deal_id.as_str()).await?
+        && deal.value.currency != sow.currency
+    {
+        return Err(StoreError::Invalid(format!(
+            "nothing was stored: {} is in {}, the deal in {}; a deal's SOWs and milestones are \
+             in the deal's currency",
+            what(),
+            sow.currency,
+            deal.value.currency
+        )));
+    }
     let version = tx.last_sow_version(deal_key).await? + 1;
     let sow_key = tx.insert_sow(deal_key, version, sow).await?;
     for (position, milestone) in sow.milestones.iter().enumerate() {
@@ -607,7 +619,7 @@ async fn signatures<T: LedgerTx>(tx: &mut T, sow_key: i64) -> Result<Vec<SowSign
         .await?
         .into_iter()
         .map(
-            |(signer, role, signed_at, source_sha256, document_sha256, lang)| {
+            |(signer, role, signed_at, source_sha256, document_sha256, lang, ssh_signature)| {
                 Ok(SowSignature {
                     signer,
                     role,
@@ -615,6 +627,7 @@ async fn signatures<T: LedgerTx>(tx: &mut T, sow_key: i64) -> Result<Vec<SowSign
                     source_sha256,
                     document_sha256,
                     lang: crate::codec::parse_enum("signature language", &lang)?,
+                    ssh_signature,
                 })
             },
         )

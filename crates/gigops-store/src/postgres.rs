@@ -622,7 +622,7 @@ impl LedgerTx for PgConnection {
     async fn insert_signature(&mut self, sow_key: i64, signature: &SowSignature) -> Result<()> {
         sqlx::query(
             "INSERT INTO sow_signatures (sow_key, signer, role, signed_at, source_sha256, \
-             document_sha256, lang) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+             document_sha256, lang, ssh_signature) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(sow_key)
         .bind(&signature.signer)
@@ -631,6 +631,7 @@ impl LedgerTx for PgConnection {
         .bind(&signature.source_sha256)
         .bind(&signature.document_sha256)
         .bind(signature.lang.as_str())
+        .bind(&signature.ssh_signature)
         .execute(&mut *self)
         .await?;
         Ok(())
@@ -638,8 +639,8 @@ impl LedgerTx for PgConnection {
 
     async fn signatures_of(&mut self, sow_key: i64) -> Result<Vec<SignatureRow>> {
         Ok(sqlx::query_as(
-            "SELECT signer, role, signed_at, source_sha256, document_sha256, lang \
-             FROM sow_signatures WHERE sow_key = $1 ORDER BY signed_at, key",
+            "SELECT signer, role, signed_at, source_sha256, document_sha256, lang, \
+             ssh_signature FROM sow_signatures WHERE sow_key = $1 ORDER BY signed_at, key",
         )
         .bind(sow_key)
         .fetch_all(&mut *self)

@@ -90,8 +90,9 @@ pub(crate) fn select_deals() -> String {
 ///
 /// `latest` is each deal's latest SOW version; `evaluations` ranks, per milestone of it, every
 /// evaluation recorded against a version of the deal holding the same milestone id and amount
-/// in the same currency, newest first; the newest must have accepted it, and no version of the
-/// deal may have the milestone id invoiced.
+/// in the same currency, newest first; the newest must have accepted it, no version of the
+/// deal may have the milestone id invoiced, and the deal must not be lost (work that will not
+/// be delivered is never billed).
 pub(crate) fn ready_to_invoice(deal_filter: &str) -> String {
     format!(
         "WITH latest AS ( \
@@ -116,7 +117,7 @@ pub(crate) fn ready_to_invoice(deal_filter: &str) -> String {
          JOIN deals d ON d.key = l.deal_key \
          JOIN sow_milestones m ON m.sow_key = l.key \
          JOIN evaluations e ON e.sow_key = l.key AND e.milestone = m.id AND e.n = 1 \
-         WHERE e.accepted AND NOT EXISTS ( \
+         WHERE e.accepted AND d.outcome <> 'lost' AND NOT EXISTS ( \
              SELECT 1 FROM sows i JOIN sow_milestones im ON im.sow_key = i.key \
              WHERE i.deal_key = l.deal_key AND im.id = m.id AND im.invoiced_at IS NOT NULL) \
          ORDER BY d.id, m.position"

@@ -161,7 +161,8 @@ pub trait LedgerStore: Send + Sync {
     /// Saves a statement of work as the deal's next version; returns the version, 1 for the
     /// deal's first. The deal must exist (`NotFound`). `Invalid` when a milestone id repeats,
     /// a digest is not 64 lowercase hex digits, a due date's year is outside 1–9999 or
-    /// `created_at` is finer than a microsecond. Two attaches to one deal take turns, so no
+    /// `created_at` is finer than a microsecond, or when the SOW's currency is not the deal's
+    /// (a deal's SOWs and milestones are in its currency). Two attaches to one deal take turns, so no
     /// version is taken twice.
     fn attach_sow(
         &self,
@@ -222,7 +223,8 @@ pub trait LedgerStore: Send + Sync {
     /// currency: an acceptance survives a new version that leaves the milestone's money
     /// alone (a retitled milestone or a moved due date), and not one that changes what is
     /// owed. A milestone counts as invoiced when its id is invoiced under **any** version of
-    /// the deal, so that a new version never makes an invoiced milestone billable again.
+    /// the deal, so that a new version never makes an invoiced milestone billable again. A
+    /// lost deal's milestones are never ready, whatever was accepted before it was lost.
     fn ready_to_invoice(
         &self,
         deal_id: Option<&DealId>,

@@ -582,11 +582,12 @@ pub enum SowCommand {
         /// The later version
         new: PathBuf,
     },
-    /// Render a SOW as self-contained HTML, PDF or Markdown (by the file name's extension)
+    /// Render a SOW as self-contained HTML, PDF, Markdown or its JSON model (by the file name's
+    /// extension)
     Render {
         /// The SOW file (YAML)
         file: PathBuf,
-        /// Where to write: .html, .pdf or .md; repeatable [default: sow.html and sow.pdf]
+        /// Where to write: .html, .pdf, .md or .json; repeatable [default: sow.html and sow.pdf]
         #[arg(short, long, value_name = "FILE")]
         output: Vec<PathBuf>,
         /// The document's language: en or zh-CN [default: the SOW's governing language]
@@ -595,35 +596,29 @@ pub enum SowCommand {
         /// Signatures to show in the signature block [default: FILE.signatures.json if present]
         #[arg(long, value_name = "FILE")]
         signatures: Option<PathBuf>,
+        /// Who may sign under which name (an OpenSSH allowed_signers file): a signature is shown
+        /// as valid only when it verifies against it [default: none, every signature unverified]
+        #[arg(long, value_name = "FILE")]
+        allowed_signers: Option<PathBuf>,
     },
-    /// Sign a SOW: record the signer, the time and the SHA-256 of the SOW and of its rendered
-    /// document, in FILE.signatures.json (and in the ledger with --deal)
-    Sign {
-        /// The SOW file (YAML)
-        file: PathBuf,
-        /// Who signs, by name
-        #[arg(long)]
-        signer: String,
-        /// The signer's side: provider or client
-        #[arg(long, value_parser = ["provider", "client"])]
-        role: String,
-        /// The language of the document signed [default: the SOW's governing language]
-        #[arg(long)]
-        lang: Option<Lang>,
-        /// When [default: now]
-        #[arg(long, value_name = "DATE")]
-        at: Option<String>,
-        /// Also record the signature against this deal's stored version of the SOW
-        #[arg(long, value_name = "DEAL")]
-        deal: Option<String>,
-    },
-    /// Check that a signed SOW is unchanged since every signature; exit 1 when it changed
+    /// Sign a SOW with an SSH key: the signer, the role, the time and the SHA-256 of the SOW and
+    /// of its rendered document, signed in OpenSSH's SSHSIG format (namespace gigops-sow), into
+    /// FILE.signatures.json (and the ledger with --deal)
+    Sign(SignArgs),
+    /// Check every signature of a SOW: made by a key allowed to sign under the signer's name,
+    /// over this SOW file and its document as they are now; exit 1 when any is not, or none
     Verify {
         /// The SOW file (YAML)
         file: PathBuf,
+        /// Who may sign under which name: an OpenSSH allowed_signers file
+        #[arg(long, value_name = "FILE")]
+        allowed_signers: PathBuf,
         /// The signatures to check [default: FILE.signatures.json]
         #[arg(long, value_name = "FILE")]
         signatures: Option<PathBuf>,
+        /// Also compare with the signatures the ledger recorded for this deal's SOW
+        #[arg(long, value_name = "DEAL")]
+        deal: Option<String>,
     },
     /// Export the service levels for the SLA monitor and other tools
     Slo {
@@ -647,6 +642,43 @@ pub enum SowCommand {
         #[arg(long, value_name = "DEAL")]
         deal: Option<String>,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct SignArgs {
+    /// The SOW file
+    pub file: PathBuf,
+    /// Your name as the verifier's allowed_signers file lists it for your key (a principal)
+    #[arg(long)]
+    pub signer: String,
+    /// Whom you sign for
+    #[arg(long, value_parser = ["provider", "client"])]
+    pub role: String,
+    /// Your OpenSSH private key (Ed25519, without a passphrase; for one with a passphrase,
+    /// an agent or a hardware key use --message and --ssh-signature)
+    #[arg(
+        long,
+        value_name = "FILE",
+        required_unless_present_any = ["message", "ssh_signature"],
+        conflicts_with_all = ["message", "ssh_signature"]
+    )]
+    pub key: Option<PathBuf>,
+    /// Print the message to sign with `ssh-keygen -Y sign -n gigops-sow` and write nothing
+    #[arg(long, requires = "at", conflicts_with = "ssh_signature")]
+    pub message: bool,
+    /// Record a signature `ssh-keygen -Y sign -n gigops-sow` made over the --message text
+    /// (give the same --signer, --role, --lang and --at)
+    #[arg(long, value_name = "FILE", requires = "at")]
+    pub ssh_signature: Option<PathBuf>,
+    /// The language of the document signed [default: the SOW's governing language]
+    #[arg(long)]
+    pub lang: Option<Lang>,
+    /// When [default: now, to the second]
+    #[arg(long, value_name = "DATE")]
+    pub at: Option<String>,
+    /// Also record the signature against this deal's stored version of the SOW
+    #[arg(long, value_name = "DEAL")]
+    pub deal: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -675,8 +707,13 @@ pub struct AcceptArgs {
     #[arg(long, requires = "tick")]
     pub note: Option<String>,
     /// Do not run the items' commands; they stay pending
-    #[arg(long)]
+    #[arg(long, conflicts_with = "allow_commands")]
     pub no_commands: bool,
+    /// Run the commands this SOW's acceptance items name (after reading them: a SOW may come
+    /// from someone else); without it they run only when the SOW's SHA-256 is in
+    /// contract.trusted_commands of your configuration, and otherwise stay pending
+    #[arg(long)]
+    pub allow_commands: bool,
     /// Where to write the checklist: .md, .html or .pdf; repeatable
     #[arg(short, long, value_name = "FILE")]
     pub output: Vec<PathBuf>,

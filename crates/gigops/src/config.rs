@@ -25,6 +25,17 @@ pub struct Settings {
     /// Rates, weights, service tiers, platform fees, tax and productivity for quotes
     /// (docs/quote.md).
     pub quote: gigops_quote::QuoteConfig,
+    /// Statements of work (docs/contracts.md).
+    pub contract: ContractSettings,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ContractSettings {
+    /// SOW files, by the SHA-256 of their source, whose acceptance commands `gigops accept`
+    /// runs without `--allow-commands`. Honoured from your own configuration and the
+    /// environment, never from ./gigops.toml, which a repository can bring.
+    pub trusted_commands: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -79,7 +90,9 @@ fn optional_config_files() -> Vec<PathBuf> {
 /// The prefix of the environment variables that are settings.
 const ENV_PREFIX: &str = "GIGOPS_";
 /// The top-level settings: `GIGOPS_TEST_*` and the like are not settings.
-const TOP_LEVEL_KEYS: [&str; 6] = ["db", "pipeline", "report", "gate", "notify", "quote"];
+const TOP_LEVEL_KEYS: [&str; 7] = [
+    "db", "pipeline", "report", "gate", "notify", "quote", "contract",
+];
 
 impl Settings {
     /// The merged settings (see docs/configuration.md). A problem is bad input that says where
@@ -109,14 +122,29 @@ impl Settings {
             TOP_LEVEL_KEYS.iter().any(|k| k.eq_ignore_ascii_case(top))
         });
         let figment = figment.merge(env);
-        figment.extract().map_err(|whole| {
+        let settings: Settings = figment.extract().map_err(|whole| {
             // Deserializing stops at the first problem; each section on its own shows them all.
             let mut problems = section_problems(&figment);
             if problems.is_empty() {
                 problems.extend(whole);
             }
             sources.explain(problems)
-        })
+        })?;
+        // A repository checked out from someone else may bring ./gigops.toml: it must not be
+        // able to trust its own SOW's commands.
+        if let Some(figment::Source::File(file)) = figment
+            .find_metadata("contract.trusted_commands")
+            .and_then(|m| m.source.as_ref())
+            && std::path::absolute(file).ok() == std::path::absolute("gigops.toml").ok()
+        {
+            return Err(crate::exit::bad_input(format!(
+                "{}: contract.trusted_commands is honoured only in your own configuration \
+                 (~/.config/gigops/config.toml, --config FILE or GIGOPS_CONTRACT__TRUSTED_COMMANDS), \
+                 not in ./gigops.toml, which a repository can bring",
+                file.display()
+            )));
+        }
+        Ok(settings)
     }
 
     /// The default SQLite file in the user's data directory.

@@ -170,6 +170,7 @@ fn the_latest_gate_summary_decides_and_everything_passing_accepts() {
             exit_code: Some(0),
         }],
         ticks,
+        ..Evidence::default()
     };
     let m1 = evaluate(&sow, "M1", &evidence, now()).unwrap();
     assert!(
@@ -321,4 +322,163 @@ fn ticks_stand_for_items_worded_the_same() {
     let demo = m1.acceptance.iter_mut().find(|i| i.id == "demo").unwrap();
     demo.text.push_str(", on the client's own hardware");
     assert!(standing_ticks(&first, m1).is_empty());
+}
+
+/// The passing fixture as a run of `repository` (its commit 5d6e7f8, 2027-01-29 09:00), with the
+/// given selection.
+fn run_of(repository: &str, selection: Option<(bool, &[&str])>) -> GateEvidence {
+    let mut g = gate("passing.json");
+    g.summary.project.repository = Some(repository.into());
+    g.summary.selection = selection.map(|(complete, filters)| gigops_gate::summary::Selection {
+        complete,
+        filters: filters.iter().map(|f| f.to_string()).collect(),
+    });
+    g
+}
+
+fn known(at: &str, repository: Option<&str>, passed: bool) -> KnownRun {
+    KnownRun {
+        what: format!("gate run recorded {at}"),
+        generated_at: at.parse().ok(),
+        repository: repository.map(str::to_string),
+        commit: Some("9f8e7d6".into()),
+        passed,
+    }
+}
+
+#[test]
+fn the_record_names_the_run_it_judged() {
+    let evidence = Evidence {
+        gates: vec![run_of(
+            "https://git.example/acme/shop.git",
+            Some((true, &[])),
+        )],
+        ..Evidence::default()
+    };
+    let m1 = evaluate(&valid(), "M1", &evidence, now()).unwrap();
+    let judged = m1.judged.as_ref().unwrap();
+    assert_eq!(
+        judged.repository.as_deref(),
+        Some("https://git.example/acme/shop.git")
+    );
+    assert_eq!(judged.commit.as_deref(), Some("5d6e7f8"));
+    assert_eq!((judged.complete, judged.passed), (Some(true), true));
+    assert_eq!(
+        m1.counts,
+        OutcomeCounts {
+            passed: 2,
+            failed: 0,
+            pending: 3
+        }
+    );
+    assert!(
+        evaluate(&valid(), "M1", &Evidence::default(), now())
+            .unwrap()
+            .judged
+            .is_none()
+    );
+}
+
+#[test]
+fn a_partial_run_is_no_evidence_for_the_whole_suite() {
+    let partial = Evidence {
+        gates: vec![run_of("r", Some((false, &["-run", "TestPay"])))],
+        ..Evidence::default()
+    };
+    let m1 = evaluate(&valid(), "M1", &partial, now()).unwrap();
+    for id in ["tests", "coverage"] {
+        assert_eq!(item(&m1, id).outcome, ItemOutcome::Pending, "{id}");
+        assert_eq!(
+            item(&m1, id).measured.as_deref(),
+            Some("a partial run (-run TestPay) is no evidence for the whole suite")
+        );
+    }
+    // The gate's verdict is about the whole suite too; debt and benchmarks are not.
+    let m2 = evaluate(&valid(), "M2", &partial, now()).unwrap();
+    assert_eq!(item(&m2, "gate").outcome, ItemOutcome::Pending);
+    assert_ne!(
+        item(&m2, "debt").measured.as_deref(),
+        item(&m2, "gate").measured.as_deref()
+    );
+    // A summary that does not say what it selected is taken as it is.
+    let unknown = Evidence {
+        gates: vec![run_of("r", None)],
+        ..Evidence::default()
+    };
+    let m1 = evaluate(&valid(), "M1", &unknown, now()).unwrap();
+    assert_eq!(item(&m1, "tests").outcome, ItemOutcome::Passed);
+    assert_eq!(m1.judged.unwrap().complete, None);
+}
+
+#[test]
+fn a_later_failing_run_of_the_same_repository_refuses_older_evidence() {
+    let repo = "https://git.example/acme/shop.git";
+    let with_known = |known_runs| Evidence {
+        gates: vec![run_of(repo, Some((true, &[])))],
+        known_runs,
+        ..Evidence::default()
+    };
+    // The passing summary is of 09:00; a failing run at 11:00 refuses it.
+    let m1 = evaluate(
+        &valid(),
+        "M1",
+        &with_known(vec![known("2027-01-29T11:00:00Z", Some(repo), false)]),
+        now(),
+    )
+    .unwrap();
+    for id in ["tests", "coverage"] {
+        assert_eq!(item(&m1, id).outcome, ItemOutcome::Failed, "{id}");
+        assert_eq!(
+            item(&m1, id).measured.as_deref(),
+            Some(
+                "refused: a later run failed (gate run recorded 2027-01-29T11:00:00Z, 2027-01-29T11:00:00Z, commit 9f8e7d6)"
+            )
+        );
+    }
+    assert!(!m1.accepted);
+    // Not refused by: an earlier failure, a later success, another repository's failure.
+    for runs in [
+        vec![known("2027-01-29T08:00:00Z", Some(repo), false)],
+        vec![known("2027-01-29T11:00:00Z", Some(repo), true)],
+        vec![known(
+            "2027-01-29T11:00:00Z",
+            Some("https://git.example/other.git"),
+            false,
+        )],
+    ] {
+        let m1 = evaluate(&valid(), "M1", &with_known(runs.clone()), now()).unwrap();
+        assert_eq!(item(&m1, "tests").outcome, ItemOutcome::Passed, "{runs:?}");
+    }
+    // A failure whose repository or time is unknown counts: evidence must be shown current.
+    for runs in [
+        vec![known("2027-01-29T11:00:00Z", None, false)],
+        vec![known("not a time", Some(repo), false)],
+    ] {
+        let m1 = evaluate(&valid(), "M1", &with_known(runs.clone()), now()).unwrap();
+        assert_eq!(item(&m1, "tests").outcome, ItemOutcome::Failed, "{runs:?}");
+    }
+}
+
+#[test]
+fn commands_not_allowed_stay_pending_and_say_how_to_allow_them() {
+    let evidence = Evidence {
+        commands_not_run: Some(CommandsNotRun::NotAllowed {
+            sow_sha256: "ab".repeat(32),
+        }),
+        ..Evidence::default()
+    };
+    let m1 = evaluate(&valid(), "M1", &evidence, now()).unwrap();
+    let e2e = item(&m1, "e2e");
+    assert_eq!(e2e.outcome, ItemOutcome::Pending);
+    let said = e2e.measured.as_deref().unwrap();
+    assert!(
+        said.contains("--allow-commands") && said.contains(&"ab".repeat(32)),
+        "{said}"
+    );
+    let skipped = Evidence {
+        commands_not_run: Some(CommandsNotRun::Skipped),
+        ..Evidence::default()
+    };
+    let m1 = evaluate(&valid(), "M1", &skipped, now()).unwrap();
+    assert_eq!(item(&m1, "e2e").measured.as_deref(), Some("not run"));
 }

@@ -6,8 +6,9 @@ use std::time::Duration as StdDuration;
 use gigops_contract::{
     ACCEPTANCE_SCHEMA, AcceptanceItem, AcceptanceRecord, BudgetPeriod, ChangePolicy, Check,
     CreditTable, CreditTier, Duration, EvidenceDigest, GateCondition, ItemOutcome, ItemResult,
-    MEASURED_ENGLISH, Milestone, Objective, Parties, Party, PaymentTerms, ServiceLevel, Signature,
-    Sow, SupportWindow, Tick,
+    MEASURED_ENGLISH, Milestone, Objective, OutcomeCounts, Parties, Party, PaymentTerms,
+    ServiceLevel, SignatureCheck, SignatureProblem, SignatureProblemKind, Sow, SupportWindow, Tick,
+    Verification,
 };
 use gigops_core::{Currency, Lang};
 use gigops_gate::detail::Message;
@@ -43,7 +44,7 @@ fn strings(list: &[&str]) -> Vec<String> {
 
 /// A billing API for a Hangzhou client: three milestones, two service levels, a credit table.
 pub fn sow() -> Sow {
-    Sow {
+    let mut sow = Sow {
         id: "acme-billing-api".into(),
         title: "Billing API and operator console".into(),
         language: Lang::En,
@@ -65,6 +66,7 @@ pub fn sow() -> Sow {
         end: date(2025, 10, 31),
         currency: Currency::parse("USD").unwrap(),
         total_minor: 4_800_000,
+        period_days: 0,
         scope: strings(&[
             "A REST API for invoices, payments and refunds, specified in OpenAPI 3.1.",
             "An operator console to search invoices and issue refunds.",
@@ -77,6 +79,7 @@ pub fn sow() -> Sow {
                 title: "Invoices API".into(),
                 due: date(2025, 8, 15),
                 amount_minor: 1_440_000,
+                share_percent: 0.0,
                 deliverables: strings(&["Invoice endpoints with tests", "OpenAPI document"]),
                 acceptance: vec![
                     item(
@@ -113,6 +116,7 @@ pub fn sow() -> Sow {
                 title: "Payments, refunds and console".into(),
                 due: date(2025, 9, 30),
                 amount_minor: 2_160_000,
+                share_percent: 0.0,
                 deliverables: strings(&["Payment and refund endpoints", "Operator console"]),
                 acceptance: vec![
                     item(
@@ -143,6 +147,7 @@ pub fn sow() -> Sow {
                 title: "Production launch".into(),
                 due: date(2025, 10, 31),
                 amount_minor: 1_200_000,
+                share_percent: 0.0,
                 deliverables: strings(&["Helm charts", "Runbook"]),
                 acceptance: vec![
                     item(
@@ -188,6 +193,7 @@ pub fn sow() -> Sow {
                 window: d("5m", 300),
                 consecutive_windows: 1,
                 budget_period: BudgetPeriod::CalendarMonth,
+                error_budget: None,
             },
             ServiceLevel {
                 id: "api-latency".into(),
@@ -202,6 +208,7 @@ pub fn sow() -> Sow {
                 budget_period: BudgetPeriod::Rolling {
                     duration: d("28d", 28 * 86_400),
                 },
+                error_budget: None,
             },
         ],
         credits: Some(CreditTable {
@@ -226,31 +233,73 @@ pub fn sow() -> Sow {
             net_days: 30,
             late_fee_percent_per_month: Some(1.5),
         },
-    }
+    };
+    // What the reader derives: shares, days, the error budget over the contract's months.
+    sow.derive_figures();
+    sow
 }
 
 const DOCUMENT_SHA: &str = "3f2a9c0d11e4b7a8c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b3";
 
-fn signatures() -> Vec<Signature> {
-    vec![
-        Signature {
-            signer: "Chen Jie".into(),
-            role: "provider".into(),
-            signed_at: "2025-06-28T02:15:00Z".parse::<Timestamp>().unwrap(),
-            source_sha256: "a".repeat(64),
-            document_sha256: DOCUMENT_SHA.into(),
-            lang: Lang::En,
-        },
-        Signature {
-            signer: "王芳".into(),
-            role: "client".into(),
-            signed_at: "2025-06-30T08:40:00Z".parse::<Timestamp>().unwrap(),
-            source_sha256: "a".repeat(64),
-            document_sha256: "9b8a7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b"
-                .into(),
-            lang: Lang::ZhCn,
-        },
-    ]
+/// Two signatures as `sow verify` finds them: both valid.
+fn signatures() -> Verification {
+    let check = |signer: &str, role: &str, at: &str, document: &str, lang| SignatureCheck {
+        signer: signer.into(),
+        role: role.into(),
+        signed_at: at.parse::<Timestamp>().unwrap(),
+        lang,
+        document_sha256: document.into(),
+        key: Some("SHA256:OI6WSzHUYRoSrNxaxMYwrGYWBD5jauv0jnja0LGRmwI".into()),
+        source_matches: true,
+        document_matches: true,
+        renders_same: true,
+        valid: true,
+        problems: vec![],
+    };
+    Verification {
+        source_sha256: "a".repeat(64),
+        document_sha256: Default::default(),
+        signatures: vec![
+            check(
+                "Chen Jie",
+                "provider",
+                "2025-06-28T02:15:00Z",
+                DOCUMENT_SHA,
+                Lang::En,
+            ),
+            check(
+                "王芳",
+                "client",
+                "2025-06-30T08:40:00Z",
+                "9b8a7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b",
+                Lang::ZhCn,
+            ),
+        ],
+        ledger: None,
+        intact: true,
+        refused: vec![],
+    }
+}
+
+/// The same signatures after the SOW was edited: the provider's made over another source, the
+/// client's an old digest without an SSH signature.
+fn changed_after_signing() -> Verification {
+    let mut v = signatures();
+    let problem = |kind, reason: &str| SignatureProblem {
+        kind,
+        reason: reason.into(),
+    };
+    v.signatures[0].source_matches = false;
+    v.signatures[0].valid = false;
+    v.signatures[0].problems = vec![problem(
+        SignatureProblemKind::SourceChanged,
+        "the SOW file changed after signing",
+    )];
+    v.signatures[1].key = None;
+    v.signatures[1].valid = false;
+    v.signatures[1].problems = vec![problem(SignatureProblemKind::Unsigned, "unsigned")];
+    v.intact = false;
+    v
 }
 
 fn at(text: &str) -> Timestamp {
@@ -347,6 +396,12 @@ pub fn record() -> AcceptanceRecord {
                 sha256: "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855".into(),
             },
         ],
+        judged: None,
+        counts: OutcomeCounts {
+            passed: 3,
+            failed: 1,
+            pending: 1,
+        },
         accepted: false,
     }
 }
@@ -363,14 +418,14 @@ fn write(name: &str, text: &str) {
 fn the_sow_html_is_self_contained_and_deterministic() {
     let sow = sow();
     for lang in [Lang::En, Lang::ZhCn] {
-        for signed in [vec![], signatures()] {
-            let first = sow_html(&sow, &signed, lang, None).unwrap();
-            let second = sow_html(&sow, &signed, lang, None).unwrap();
+        for signed in [None, Some(signatures())] {
+            let first = sow_html(&sow, signed.as_ref(), lang, None).unwrap();
+            let second = sow_html(&sow, signed.as_ref(), lang, None).unwrap();
             assert_eq!(first, second, "{lang}: the signed document must not vary");
             assert!(first.starts_with("<!DOCTYPE html>"));
             assert!(first.contains("Content-Security-Policy"));
             assert_self_contained(&first);
-            let name = if signed.is_empty() {
+            let name = if signed.is_none() {
                 "unsigned"
             } else {
                 "signed"
@@ -380,15 +435,15 @@ fn the_sow_html_is_self_contained_and_deterministic() {
         // A clone of the model is the same document: nothing depends on addresses or order of
         // insertion into a hash map.
         assert_eq!(
-            sow_html(&sow.clone(), &[], lang, None).unwrap(),
-            sow_html(&sow, &[], lang, None).unwrap()
+            sow_html(&sow.clone(), None, lang, None).unwrap(),
+            sow_html(&sow, None, lang, None).unwrap()
         );
     }
 }
 
 #[test]
 fn the_sow_html_shows_every_term_in_english() {
-    let html = decoded(&sow_html(&sow(), &[], Lang::En, None).unwrap());
+    let html = decoded(&sow_html(&sow(), None, Lang::En, None).unwrap());
     for expected in [
         "<h1>Billing API and operator console</h1>",
         "acme-billing-api",
@@ -406,7 +461,6 @@ fn the_sow_html_shows_every_term_in_english() {
         "30.0%",
         "45.0%",
         "25.0%",
-        "100.0%",
         "2025-08-15",
         // Scope, exclusions, deliverables.
         "An operator console to search invoices and issue refunds.",
@@ -438,7 +492,7 @@ fn the_sow_html_shows_every_term_in_english() {
         "3 consecutive bad windows",
         "calendar month",
         "rolling 28 days",
-        "43.2 min per 30-day month",
+        "43.2–44.64 min per month (30–31 days)",
         // Credits.
         "below 99.9%",
         "10% of the period's fee",
@@ -457,9 +511,45 @@ fn the_sow_html_shows_every_term_in_english() {
     assert!(!html.contains("Signed by"));
 }
 
+fn provider_only() -> Verification {
+    let mut v = signatures();
+    v.signatures.truncate(1);
+    v
+}
+
+#[test]
+fn a_signature_is_shown_valid_only_when_it_verified() {
+    let html = decoded(&sow_html(&sow(), Some(&changed_after_signing()), Lang::En, None).unwrap());
+    assert!(html.contains("Changed after signing: this is not the document that was signed."));
+    assert!(html.contains("Signed an earlier version: not a sign-off of this document"));
+    assert!(html.contains("Unsigned digest (no SSH signature): not a sign-off"));
+    assert!(
+        !html.contains("Signature verified"),
+        "no signature verified"
+    );
+    assert!(!html.contains(r#"class="mark">✓"#));
+
+    let html = decoded(&sow_html(&sow(), Some(&signatures()), Lang::En, None).unwrap());
+    assert_eq!(html.matches(r#"class="mark">✓"#).count(), 2);
+    assert!(
+        html.contains(
+            "Signature verified · key SHA256:OI6WSzHUYRoSrNxaxMYwrGYWBD5jauv0jnja0LGRmwI"
+        )
+    );
+    assert!(!html.contains("Changed after signing"));
+
+    for lang in [Lang::En, Lang::ZhCn] {
+        let md = sow_markdown(&sow(), Some(&changed_after_signing()), lang, None).unwrap();
+        assert!(md.contains("> **⚠ "), "{md}");
+        assert!(md.contains("- ✗ "), "{md}");
+    }
+    let zh = decoded(&sow_html(&sow(), Some(&changed_after_signing()), Lang::ZhCn, None).unwrap());
+    assert!(zh.contains("签署后已修改"));
+}
+
 #[test]
 fn signatures_fill_the_signature_block() {
-    let html = decoded(&sow_html(&sow(), &signatures(), Lang::En, None).unwrap());
+    let html = decoded(&sow_html(&sow(), Some(&signatures()), Lang::En, None).unwrap());
     assert!(html.contains("Signed by Chen Jie on 2025-06-28 02:15 UTC"));
     assert!(html.contains("document 3f2a9c0d11e4 (en)"));
     assert!(html.contains("Signed by 王芳 on 2025-06-30 08:40 UTC"));
@@ -468,13 +558,13 @@ fn signatures_fill_the_signature_block() {
     assert!(!html.contains(r#"class="sign-line""#));
 
     // Only the provider has signed: the client still has lines to sign on.
-    let html = sow_html(&sow(), &signatures()[..1], Lang::En, None).unwrap();
+    let html = sow_html(&sow(), Some(&provider_only()), Lang::En, None).unwrap();
     assert_eq!(html.matches(r#"class="sign-line""#).count(), 3);
 }
 
 #[test]
 fn the_chinese_sow_is_translated() {
-    let html = decoded(&sow_html(&sow(), &signatures(), Lang::ZhCn, None).unwrap());
+    let html = decoded(&sow_html(&sow(), Some(&signatures()), Lang::ZhCn, None).unwrap());
     assert!(html.contains(r#"<html lang="zh-CN">"#));
     for expected in [
         "工作说明书",
@@ -499,7 +589,7 @@ fn the_chinese_sow_is_translated() {
         "连续 3 个不达标窗口",
         "自然月",
         "滚动 28 天",
-        "每月（按 30 天计）43.2 分钟",
+        "每自然月（30–31 天）43.2–44.64 分钟",
         "服务抵扣",
         "低于 99.9%",
         "该周期费用的 10%",
@@ -529,12 +619,12 @@ fn user_text_is_text_in_html_markdown_and_pdf() {
     sow.title = "<script>alert(1)</script>".into();
     sow.scope.push(r#"#panic("x") ] [ $ \ * _ <l> @ref"#.into());
     sow.milestones[0].title = "Invoices | exports".into();
-    let html = sow_html(&sow, &[], Lang::En, None).unwrap();
+    let html = sow_html(&sow, None, Lang::En, None).unwrap();
     assert!(!html.contains("<script>alert"));
     assert!(html.contains("&lt;script&gt;"));
-    let md = sow_markdown(&sow, &[], Lang::En, None).unwrap();
+    let md = sow_markdown(&sow, None, Lang::En, None).unwrap();
     assert!(md.contains(r"| M1 | Invoices \| exports |"), "{md}");
-    let pdf = sow_pdf(&sow, &[], Lang::En).unwrap();
+    let pdf = sow_pdf(&sow, None, Lang::En).unwrap();
     if let Some(text) = pdf_text("sow.hostile.en.pdf", &pdf) {
         assert!(
             text.contains(r#"#panic("x") ] [ $ \ * _ <l> @ref"#),
@@ -546,7 +636,7 @@ fn user_text_is_text_in_html_markdown_and_pdf() {
 #[test]
 fn the_sow_markdown_has_the_tables() {
     for lang in [Lang::En, Lang::ZhCn] {
-        let md = sow_markdown(&sow(), &signatures(), lang, None).unwrap();
+        let md = sow_markdown(&sow(), Some(&signatures()), lang, None).unwrap();
         write(&format!("sow.{lang}.md"), &md);
         assert!(
             md.starts_with("# Billing API and operator console\n"),
@@ -562,10 +652,10 @@ fn the_sow_markdown_has_the_tables() {
         match lang {
             Lang::En => {
                 assert!(md.contains("| `tests` | Unit and integration tests pass with enough coverage | gate: coverage ≥ 80% |"), "{md}");
-                assert!(md.contains("43.2 min per 30-day month"));
+                assert!(md.contains("43.2–44.64 min per month (30–31 days)"));
                 assert!(
                     md.contains(
-                        "✓ Signed by Chen Jie on 2025-06-28 02:15 UTC · document 3f2a9c0d11e4 (en)"
+                        "✓ Signed by Chen Jie on 2025-06-28 02:15 UTC · Signature verified · key SHA256:OI6WSzHUYRoSrNxaxMYwrGYWBD5jauv0jnja0LGRmwI · document 3f2a9c0d11e4 (en)"
                     ),
                     "{md}"
                 );
@@ -575,7 +665,7 @@ fn the_sow_markdown_has_the_tables() {
                 assert!(md.contains("交付门禁：覆盖率 ≥ 80%"));
             }
         }
-        let unsigned = sow_markdown(&sow(), &[], lang, None).unwrap();
+        let unsigned = sow_markdown(&sow(), None, lang, None).unwrap();
         assert_eq!(unsigned.matches("____________________").count(), 6);
     }
 }
@@ -583,11 +673,11 @@ fn the_sow_markdown_has_the_tables() {
 #[test]
 fn the_sow_pdf_has_the_milestone_table_in_both_languages() {
     let sow = sow();
-    let pdf = sow_pdf(&sow, &signatures(), Lang::En).expect("renders");
+    let pdf = sow_pdf(&sow, Some(&signatures()), Lang::En).expect("renders");
     assert!(pdf.starts_with(b"%PDF-"));
     assert_eq!(
         pdf,
-        sow_pdf(&sow, &signatures(), Lang::En).unwrap(),
+        sow_pdf(&sow, Some(&signatures()), Lang::En).unwrap(),
         "reproducible"
     );
     if let Some(text) = pdf_text("sow.en.pdf", &pdf) {
@@ -602,7 +692,7 @@ fn the_sow_pdf_has_the_milestone_table_in_both_languages() {
             "45.0%",
             "gate: coverage ≥ 80%",
             "make e2e",
-            "43.2 min per 30-day month",
+            "43.2–44.64 min per month (30–31 days)",
             "below 99.9%",
             "Signed by Chen Jie",
             "3f2a9c0d11e4",
@@ -619,7 +709,7 @@ fn the_sow_pdf_has_the_milestone_table_in_both_languages() {
             "{text}"
         );
     }
-    let unsigned = sow_pdf(&sow, &[], Lang::En).unwrap();
+    let unsigned = sow_pdf(&sow, None, Lang::En).unwrap();
     if let Some(text) = pdf_text("sow.unsigned.en.pdf", &unsigned) {
         assert!(
             text.contains("Signature") && !text.contains("Signed by"),
@@ -627,10 +717,10 @@ fn the_sow_pdf_has_the_milestone_table_in_both_languages() {
         );
     }
     if !cjk_font_installed() {
-        assert!(sow_pdf(&sow, &[], Lang::ZhCn).is_err());
+        assert!(sow_pdf(&sow, None, Lang::ZhCn).is_err());
         return;
     }
-    let pdf = sow_pdf(&sow, &signatures(), Lang::ZhCn).expect("renders");
+    let pdf = sow_pdf(&sow, Some(&signatures()), Lang::ZhCn).expect("renders");
     if let Some(text) = pdf_text("sow.zh-CN.pdf", &pdf) {
         for expected in [
             "工作说明书",
@@ -651,7 +741,7 @@ fn the_sow_pdf_has_the_milestone_table_in_both_languages() {
             "{text}"
         );
     }
-    let unsigned = sow_pdf(&sow, &[], Lang::ZhCn).unwrap();
+    let unsigned = sow_pdf(&sow, None, Lang::ZhCn).unwrap();
     pdf_text("sow.unsigned.zh-CN.pdf", &unsigned);
 }
 
@@ -676,7 +766,7 @@ fn a_minimal_sow_is_still_a_document() {
     sow.credits = None;
     sow.payment.late_fee_percent_per_month = None;
     for lang in [Lang::En, Lang::ZhCn] {
-        let html = sow_html(&sow, &[], lang, None).unwrap();
+        let html = sow_html(&sow, None, lang, None).unwrap();
         assert_self_contained(&html);
         let html = decoded(&html);
         let catalog = gigops_render::i18n::Catalog::get(lang).unwrap();
@@ -691,9 +781,9 @@ fn a_minimal_sow_is_still_a_document() {
         ] {
             assert!(html.contains(catalog.text(key).unwrap()), "{lang}: {key}");
         }
-        sow_markdown(&sow, &[], lang, None).unwrap();
+        sow_markdown(&sow, None, lang, None).unwrap();
         if lang == Lang::En || cjk_font_installed() {
-            assert!(sow_pdf(&sow, &[], lang).unwrap().starts_with(b"%PDF-"));
+            assert!(sow_pdf(&sow, None, lang).unwrap().starts_with(b"%PDF-"));
         }
     }
 }
@@ -780,6 +870,11 @@ fn the_checklist_shows_every_item_in_both_languages() {
 fn an_accepted_milestone_is_ready_to_invoice() {
     let mut record = record();
     record.items.retain(|i| i.outcome == ItemOutcome::Passed);
+    record.counts = OutcomeCounts {
+        passed: 3,
+        failed: 0,
+        pending: 0,
+    };
     record.accepted = true;
     let html = decoded(&acceptance_html(&record, Some(&sow()), Lang::En, None).unwrap());
     assert!(html.contains("verdict-pass"));
@@ -858,7 +953,7 @@ fn chromium_renders_the_sow_and_the_checklist() {
         for (name, html, height) in [
             (
                 "sow",
-                sow_html(&sow(), &signatures(), lang, None).unwrap(),
+                sow_html(&sow(), Some(&signatures()), lang, None).unwrap(),
                 5200,
             ),
             (
@@ -892,4 +987,146 @@ fn chromium_renders_the_sow_and_the_checklist() {
             );
         }
     }
+}
+
+/// The text a reader sees in an HTML page: no style, no tags, entities decoded.
+fn visible_text(html: &str) -> String {
+    let mut html = html.to_string();
+    while let (Some(a), Some(b)) = (html.find("<style"), html.find("</style>")) {
+        html.replace_range(a..b + "</style>".len(), " ");
+    }
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => {
+                in_tag = false;
+                text.push(' ');
+            }
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    decoded(&text)
+}
+
+/// The figures a reader sees in `text`: numbers written as numbers (`14,400.00`, `99.9`,
+/// `30–31`), not the digits of a date, a time, a digest, an id or a word (`M1`, `P95`, `e2e`).
+fn figures_seen(text: &str) -> Vec<f64> {
+    let chars: Vec<char> = text.chars().collect();
+    let glued =
+        |c: Option<&char>| c.is_some_and(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | ':'));
+    let mut figures = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        // `2025-08-14`'s day, `SHA-256`'s 256: part of a date or a name.
+        let after_dash = i >= 2 && chars[i - 1] == '-' && chars[i - 2].is_ascii_alphanumeric();
+        if !chars[i].is_ascii_digit() || (i > 0 && glued(chars.get(i - 1))) || after_dash {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < chars.len()
+            && (chars[i].is_ascii_digit()
+                || (matches!(chars[i], ',' | '.')
+                    && chars.get(i + 1).is_some_and(char::is_ascii_digit)))
+        {
+            i += 1;
+        }
+        let next = chars.get(i);
+        let date = next == Some(&'-') && chars.get(i + 1).is_some_and(char::is_ascii_digit);
+        if glued(next) || date {
+            // A date, a time, or the digits of a word: skip the rest of it.
+            while i < chars.len() && (chars[i].is_alphanumeric() || matches!(chars[i], '-' | ':')) {
+                i += 1;
+            }
+            continue;
+        }
+        let token: String = chars[start..i].iter().filter(|c| **c != ',').collect();
+        figures.push(token.parse().unwrap());
+    }
+    figures
+}
+
+/// Every number a JSON value holds: its numbers, the digit runs of its strings (what the user
+/// wrote: `4h`, `28d`) and the lengths of its lists (a count shown is the count of a list).
+fn figures_in_json(value: &serde_json::Value, out: &mut Vec<f64>) {
+    match value {
+        serde_json::Value::Number(n) => out.push(n.as_f64().unwrap()),
+        serde_json::Value::String(s) => {
+            // Each short word's number (`4h`, `28d`, `1.5`); not the digits of a digest.
+            for word in s.split(|c: char| !(c.is_ascii_alphanumeric() || c == '.')) {
+                let digits: String = word
+                    .chars()
+                    .take_while(|c| c.is_ascii_digit() || *c == '.')
+                    .collect();
+                if word.len() <= 8 {
+                    out.extend(digits.trim_end_matches('.').parse::<f64>().ok());
+                }
+            }
+        }
+        serde_json::Value::Array(items) => {
+            out.push(items.len() as f64);
+            items.iter().for_each(|v| figures_in_json(v, out));
+        }
+        serde_json::Value::Object(fields) => fields.values().for_each(|v| figures_in_json(v, out)),
+        _ => {}
+    }
+}
+
+/// Every figure of `html` is in `model` (a money amount as its minor units of a two-decimal
+/// currency).
+fn assert_every_figure_in_model(what: &str, html: &str, model: &[serde_json::Value]) {
+    let mut known = Vec::new();
+    model.iter().for_each(|v| figures_in_json(v, &mut known));
+    let seen = figures_seen(&visible_text(html));
+    assert!(seen.len() >= 10, "{what}: only {seen:?}");
+    for figure in seen {
+        let found = known
+            .iter()
+            .any(|k| (k - figure).abs() < 1e-9 || (k - figure * 100.0).abs() < 1e-6);
+        assert!(found, "{what}: {figure} is shown but not in the JSON model");
+    }
+}
+
+#[test]
+fn every_figure_in_the_sow_and_the_checklist_is_in_the_json_model() {
+    let sow = sow();
+    let sign_off = signatures();
+    let sow_json = sow.to_json();
+    let sign_off_json = serde_json::to_value(&sign_off).unwrap();
+    let mut record = record();
+    record.judged = Some(gigops_contract::JudgedRun {
+        evidence: "gate/summary.json".into(),
+        repository: Some("https://git.example/acme/billing.git".into()),
+        commit: Some("4e5f60718293a4b5c6d7e8f9012345678a1b2c3d".into()),
+        describe: Some("v0.3.1-2-g4e5f607".into()),
+        generated_at: "2025-08-14T09:00:00Z".into(),
+        passed: true,
+        complete: Some(false),
+        filters: vec!["./internal/invoices".into()],
+    });
+    let record_json = serde_json::to_value(&record).unwrap();
+    for lang in [Lang::En, Lang::ZhCn] {
+        let html = sow_html(&sow, Some(&sign_off), lang, None).unwrap();
+        assert_every_figure_in_model(
+            &format!("SOW {lang}"),
+            &html,
+            &[sow_json.clone(), sign_off_json.clone()],
+        );
+        let html = acceptance_html(&record, Some(&sow), lang, None).unwrap();
+        assert_every_figure_in_model(
+            &format!("checklist {lang}"),
+            &html,
+            &[record_json.clone(), sow_json.clone()],
+        );
+    }
+    // The scanner sees what a reader sees, and not what it should not.
+    assert_eq!(
+        figures_seen(
+            "14,400.00 USD · 30.0% · 43.2–44.64 min (30–31 days) on 2025-08-14 09:30 UTC, M1, P95, e2e, 3f2a9c0d11e4"
+        ),
+        [14_400.0, 30.0, 43.2, 44.64, 30.0, 31.0]
+    );
 }

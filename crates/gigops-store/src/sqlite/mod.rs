@@ -668,7 +668,7 @@ impl LedgerTx for SqliteConnection {
     async fn insert_signature(&mut self, sow_key: i64, signature: &SowSignature) -> Result<()> {
         sqlx::query(
             "INSERT INTO sow_signatures (sow_key, signer, role, signed_at, source_sha256, \
-             document_sha256, lang) VALUES (?, ?, ?, ?, ?, ?, ?)",
+             document_sha256, lang, ssh_signature) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(sow_key)
         .bind(&signature.signer)
@@ -677,6 +677,7 @@ impl LedgerTx for SqliteConnection {
         .bind(&signature.source_sha256)
         .bind(&signature.document_sha256)
         .bind(signature.lang.as_str())
+        .bind(&signature.ssh_signature)
         .execute(&mut *self)
         .await?;
         Ok(())
@@ -684,8 +685,8 @@ impl LedgerTx for SqliteConnection {
 
     async fn signatures_of(&mut self, sow_key: i64) -> Result<Vec<SignatureRow>> {
         Ok(sqlx::query_as(
-            "SELECT signer, role, signed_at, source_sha256, document_sha256, lang \
-             FROM sow_signatures WHERE sow_key = ? ORDER BY signed_at, key",
+            "SELECT signer, role, signed_at, source_sha256, document_sha256, lang, \
+             ssh_signature FROM sow_signatures WHERE sow_key = ? ORDER BY signed_at, key",
         )
         .bind(sow_key)
         .fetch_all(&mut *self)

@@ -1,7 +1,7 @@
 //! Statements of work stored with their deal: versions, sign-offs, acceptance history and what
 //! is ready to invoice, on both backends.
 
-use gigops_core::{Currency, Lang};
+use gigops_core::{Currency, Lang, Outcome};
 use gigops_store::{
     LedgerStore, NewAcceptance, NewSow, ReadyMilestone, SowMilestone, SowSignature, StoreError,
     StoredAcceptance, StoredMilestone,
@@ -61,6 +61,7 @@ fn signature(signer: &str, role: &str, source: char) -> SowSignature {
         source_sha256: sha(source),
         document_sha256: sha('d'),
         lang: Lang::ZhCn,
+        ssh_signature: None,
     }
 }
 
@@ -195,6 +196,20 @@ store_test!(a_signer_signs_only_the_stored_source, |store| async move {
     other.document_sha256 = sha('f');
     assert!(matches!(
         store.sign_sow(&d1, 1, &other).await,
+        Err(StoreError::Conflict { .. })
+    ));
+
+    // A keyed signature keeps its SSH signature byte for byte; the same record with another
+    // SSH signature is a conflict, not a second sign-off.
+    let mut keyed = signature("Ada", "provider", 'b');
+    keyed.ssh_signature =
+        Some("-----BEGIN SSH SIGNATURE-----\nU1NIU0lH\n-----END SSH SIGNATURE-----\n".to_string());
+    store.sign_sow(&d1, 2, &keyed).await?;
+    assert_eq!(store.sow_signatures(&d1, 2).await?, vec![keyed.clone()]);
+    let mut resigned = keyed.clone();
+    resigned.ssh_signature = Some(keyed.ssh_signature.clone().unwrap().replace("U1", "X1"));
+    assert!(matches!(
+        store.sign_sow(&d1, 2, &resigned).await,
         Err(StoreError::Conflict { .. })
     ));
 
@@ -470,7 +485,7 @@ store_test!(
 );
 
 store_test!(
-    a_changed_currency_voids_earlier_acceptances,
+    a_version_in_another_currency_cannot_replace_the_accepted_one,
     |store| async move {
         store.add_deal(&open_deal("D-1", "Acme")).await?;
         let d1 = deal_id("D-1");
@@ -480,10 +495,74 @@ store_test!(
         store
             .record_acceptance(&d1, 1, &evaluation("M1", "2027-01-01T00:00:00Z", true))
             .await?;
+        // The deal is in USD: a version in euros is refused, and the accepted milestone stays
+        // ready in the deal's currency.
         let mut in_euros = sow('b', vec![milestone("M1", "Design", 100)]);
         in_euros.currency = Currency::EUR;
-        store.attach_sow(&d1, &in_euros).await?;
-        assert_eq!(store.ready_to_invoice(None).await?, vec![]);
+        let refused = store.attach_sow(&d1, &in_euros).await;
+        assert!(
+            matches!(&refused, Err(StoreError::Invalid(m)) if m.contains("is in EUR, the deal in USD")),
+            "{refused:?}"
+        );
+        assert_eq!(store.sows(Some(&d1)).await?.len(), 1, "nothing was stored");
+        assert_eq!(
+            store.ready_to_invoice(None).await?,
+            vec![ready(
+                "D-1",
+                1,
+                "M1",
+                "Design",
+                100,
+                "2027-01-01T00:00:00Z",
+                1
+            )]
+        );
+        TestResult::Ok(())
+    }
+);
+
+store_test!(
+    a_lost_deals_milestones_are_never_ready_to_invoice,
+    |store| async move {
+        store.add_deal(&open_deal("D-1", "Acme")).await?;
+        store.add_deal(&open_deal("D-2", "Acme")).await?;
+        let (d1, d2) = (deal_id("D-1"), deal_id("D-2"));
+        for d in [&d1, &d2] {
+            store
+                .attach_sow(d, &sow('a', vec![milestone("M1", "Design", 100)]))
+                .await?;
+            store
+                .record_acceptance(d, 1, &evaluation("M1", "2027-01-01T00:00:00Z", true))
+                .await?;
+        }
+        assert_eq!(store.ready_to_invoice(None).await?.len(), 2);
+
+        // D-1 is lost after its milestone was accepted: nothing of it is billed, and the won
+        // deal is not affected.
+        store
+            .close_deal(
+                &d1,
+                Outcome::Lost,
+                at("2027-01-05T00:00:00Z"),
+                Some("client cancelled".to_string()),
+            )
+            .await?;
+        store
+            .close_deal(&d2, Outcome::Won, at("2027-01-05T00:00:00Z"), None)
+            .await?;
+        assert_eq!(store.ready_to_invoice(Some(&d1)).await?, vec![]);
+        assert_eq!(
+            store.ready_to_invoice(None).await?,
+            vec![ready(
+                "D-2",
+                1,
+                "M1",
+                "Design",
+                100,
+                "2027-01-01T00:00:00Z",
+                1
+            )]
+        );
         TestResult::Ok(())
     }
 );

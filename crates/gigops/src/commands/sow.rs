@@ -8,15 +8,15 @@ use std::process::{ExitCode, Stdio};
 use anyhow::Context as _;
 
 use gigops_contract::{
-    AcceptanceRecord, Check, CommandResult, Evidence, GateEvidence, Signature, SloEvidence,
-    SloState, Sow, Tick, sha256_hex,
+    AcceptanceRecord, AllowedSigners, Check, CommandResult, CommandsNotRun, Evidence, GateEvidence,
+    KnownRun, Signature, SloEvidence, SloState, Sow, Tick, sha256_hex,
 };
 use gigops_core::{DealId, Lang};
 use gigops_ingest::Problems;
 use gigops_store::{LedgerStore, NewAcceptance, NewSow, SowMilestone, StoredSow};
 use serde::{Deserialize, Serialize};
 
-use crate::cli::{AcceptArgs, SloFormat, SowCommand};
+use crate::cli::{AcceptArgs, SignArgs, SloFormat, SowCommand};
 use crate::commands::quote::read;
 use crate::commands::{Context, instant_or_now};
 use crate::exit::bad_input;
@@ -31,8 +31,9 @@ const SIGNATURES_SCHEMA: &str = "gigops.sow-signatures/1";
 
 pub async fn run(ctx: &Context, command: SowCommand) -> anyhow::Result<ExitCode> {
     match command {
-        SowCommand::New { lang, output } => new(lang, output.as_deref())?,
+        SowCommand::New { lang, output } => new(ctx, lang, output.as_deref())?,
         SowCommand::Check { file } => return check(ctx, &file),
+        // The schema is JSON already: `--json` prints it as it is.
         SowCommand::Schema => print_json(&gigops_contract::schema())?,
         SowCommand::Diff { old, new } => diff(ctx, &old, &new)?,
         SowCommand::Render {
@@ -40,64 +41,43 @@ pub async fn run(ctx: &Context, command: SowCommand) -> anyhow::Result<ExitCode>
             output,
             lang,
             signatures,
-        } => render(ctx, &file, &output, lang, signatures.as_deref())?,
-        SowCommand::Sign {
-            file,
-            signer,
-            role,
+            allowed_signers,
+        } => render(
+            ctx,
+            &file,
+            &output,
             lang,
-            at,
+            signatures.as_deref(),
+            allowed_signers.as_deref(),
+        )?,
+        SowCommand::Sign(args) => sign(ctx, args).await?,
+        SowCommand::Verify {
+            file,
+            allowed_signers,
+            signatures,
             deal,
         } => {
-            let (source, sow) = load(&file)?;
-            let lang = lang.unwrap_or(sow.language);
-            let document = signed_document(&sow, lang)?;
-            let signature = Signature {
-                signer,
-                role,
-                signed_at: instant_or_now(at.as_deref())?,
-                source_sha256: sha256_hex(source.as_bytes()),
-                document_sha256: sha256_hex(document.as_bytes()),
-                lang,
-            };
-            // The ledger first: a refused signature (a SOW not attached) leaves no sidecar.
-            if let Some(deal) = deal {
-                let deal = DealId::parse(&deal)?;
-                let store = ctx.store().await?;
-                let version = stored_version(store, &deal, &signature.source_sha256).await?;
-                store
-                    .sign_sow(&deal, version.version, &to_store_signature(&signature))
-                    .await?;
-            }
-            let path = sidecar(&file);
-            let mut signatures = read_signatures(&path)?.unwrap_or_default();
-            signatures.push(signature.clone());
-            let mut files = AtomicFiles::default();
-            files.stage(&path, &signatures_file(&signatures)?)?;
-            if let Some(kept) = kept_document(&file, &signature.document_sha256) {
-                files.stage(&kept, document.as_bytes())?;
-            }
-            files.commit()?;
-            if ctx.json {
-                print_json(&signature)?;
-            } else {
-                print_line(format!(
-                    "signed by {} ({}) at {}: document {}…, recorded in {}",
-                    signature.signer,
-                    signature.role,
-                    signature.signed_at,
-                    &signature.document_sha256[..12],
-                    path.display()
-                ))?;
-            }
-        }
-        SowCommand::Verify { file, signatures } => {
-            return verify(ctx, &file, signatures.as_deref());
+            return verify(
+                ctx,
+                &file,
+                &allowed_signers,
+                signatures.as_deref(),
+                deal.as_deref(),
+            )
+            .await;
         }
         SowCommand::Slo { file, format } => {
             let (_, sow) = load(&file)?;
-            match format {
-                SloFormat::Openslo => print_raw(gigops_contract::openslo(&sow).as_bytes())?,
+            let (name, document) = match format {
+                SloFormat::Openslo => ("openslo", gigops_contract::openslo(&sow)),
+            };
+            if ctx.json {
+                print_json(&serde_json::json!({
+                    "format": name,
+                    "document": document,
+                }))?;
+            } else {
+                print_raw(document.as_bytes())?;
             }
         }
         SowCommand::Attach { file, deal } => {
@@ -145,6 +125,86 @@ pub async fn run(ctx: &Context, command: SowCommand) -> anyhow::Result<ExitCode>
     Ok(ExitCode::SUCCESS)
 }
 
+/// `sow sign`: the sign-off made with a key (or taken from ssh-keygen), recorded in the ledger
+/// first (with --deal), then beside the SOW with the document the signer read.
+async fn sign(ctx: &Context, args: SignArgs) -> anyhow::Result<()> {
+    let SignArgs {
+        file,
+        signer,
+        role,
+        key,
+        message,
+        ssh_signature,
+        lang,
+        at,
+        deal,
+    } = args;
+    let (source, sow) = load(&file)?;
+    let lang = lang.unwrap_or(sow.language);
+    let document = signed_document(&sow, lang)?;
+    let unsigned = Signature {
+        signer,
+        role,
+        signed_at: instant_or_now(at.as_deref())?,
+        source_sha256: sha256_hex(source.as_bytes()),
+        document_sha256: sha256_hex(document.as_bytes()),
+        lang,
+        ssh_signature: None,
+    };
+    if message {
+        let text = gigops_contract::signed_message(&unsigned);
+        return if ctx.json {
+            print_json(&serde_json::json!({ "message": text }))
+        } else {
+            print_raw(text.as_bytes())
+        };
+    }
+    let signature = match (key, ssh_signature) {
+        (Some(key), _) => {
+            let key = read_private_key(&key)?;
+            gigops_contract::sign(unsigned, &key).map_err(|e| bad_input(e.to_string()))?
+        }
+        (None, Some(path)) => {
+            let pem = read(&path)?;
+            gigops_contract::with_ssh_signature(unsigned, &pem)
+                .map_err(|e| bad_input(format!("{}: {e}", path.display())))?
+        }
+        (None, None) => unreachable!("clap requires --key, --message or --ssh-signature"),
+    };
+    // The ledger first: a refused signature (a SOW not attached) leaves no sidecar.
+    if let Some(deal) = deal {
+        let deal = DealId::parse(&deal)?;
+        let store = ctx.store().await?;
+        let version = stored_version(store, &deal, &signature.source_sha256).await?;
+        same_currency(store, &deal, &sow).await?;
+        store
+            .sign_sow(&deal, version.version, &to_store_signature(&signature))
+            .await?;
+    }
+    let path = sidecar(&file);
+    let mut signatures = read_signatures(&path)?.unwrap_or_default();
+    signatures.push(signature.clone());
+    let mut files = AtomicFiles::default();
+    files.stage(&path, &signatures_file(&signatures)?)?;
+    if let Some(kept) = kept_document(&file, &signature.document_sha256) {
+        files.stage(&kept, document.as_bytes())?;
+    }
+    files.commit()?;
+    if ctx.json {
+        print_json(&signature)?;
+    } else {
+        print_line(format!(
+            "signed by {} ({}) at {}: document {}…, recorded in {}",
+            signature.signer,
+            signature.role,
+            signature.signed_at,
+            &signature.document_sha256[..12],
+            path.display()
+        ))?;
+    }
+    Ok(())
+}
+
 /// Reads and checks a SOW file: its text as written, and the SOW it says.
 fn load(path: &Path) -> anyhow::Result<(String, Sow)> {
     let source = read(path)?;
@@ -152,9 +212,12 @@ fn load(path: &Path) -> anyhow::Result<(String, Sow)> {
     Ok((source, sow))
 }
 
-fn new(lang: Lang, output: Option<&Path>) -> anyhow::Result<()> {
+fn new(ctx: &Context, lang: Lang, output: Option<&Path>) -> anyhow::Result<()> {
     let template = gigops_contract::template(lang);
     let Some(path) = output else {
+        if ctx.json {
+            return print_json(&serde_json::json!({ "lang": lang, "document": template }));
+        }
         print_raw(template.as_bytes())?;
         return Ok(());
     };
@@ -166,7 +229,10 @@ fn new(lang: Lang, output: Option<&Path>) -> anyhow::Result<()> {
     }
     let mut files = AtomicFiles::default();
     files.stage(path, template.as_bytes())?;
-    files.commit()?;
+    let written = files.commit()?;
+    if ctx.json {
+        return print_json(&serde_json::json!({ "written": written }));
+    }
     eprintln!(
         "wrote {}; fill it in, then `gigops sow check {}`",
         path.display(),
@@ -175,12 +241,13 @@ fn new(lang: Lang, output: Option<&Path>) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// A problem as `sow check --json` prints it.
+/// A problem as `sow check --json` prints it: `column` a number (`null` for a problem about a
+/// whole mapping or file).
 #[derive(Serialize)]
 struct CheckedProblem<'p> {
     file: &'p str,
     line: u64,
-    column: &'p str,
+    column: Option<u64>,
     reason: &'p str,
 }
 
@@ -195,7 +262,10 @@ fn check(ctx: &Context, path: &Path) -> anyhow::Result<ExitCode> {
             "problems": problems.iter().map(|p| CheckedProblem {
                 file: &p.file,
                 line: p.line,
-                column: &p.column,
+                column: p
+                    .column
+                    .strip_prefix("column ")
+                    .and_then(|n| n.parse().ok()),
                 reason: &p.reason,
             }).collect::<Vec<_>>(),
         }))?;
@@ -263,14 +333,30 @@ fn render(
     outputs: &[PathBuf],
     lang: Option<Lang>,
     signatures: Option<&Path>,
+    allowed_signers: Option<&Path>,
 ) -> anyhow::Result<()> {
-    let (_, sow) = load(file)?;
+    let (source, sow) = load(file)?;
     let lang = lang.unwrap_or(sow.language);
     let signatures = match signatures {
         Some(path) => read_signatures(path)?
             .ok_or_else(|| bad_input(format!("--signatures {}: no such file", path.display())))?,
         None => read_signatures(&sidecar(file))?.unwrap_or_default(),
     };
+    let allowed = allowed_signers.map(read_allowed_signers).transpose()?;
+    // Every signature shown is checked first: one that does not verify is shown as such, and
+    // a document edited after signing says so.
+    let sign_off = (!signatures.is_empty())
+        .then(|| {
+            check_signatures(
+                file,
+                &source,
+                Some(&sow),
+                &signatures,
+                allowed.as_ref(),
+                None,
+            )
+        })
+        .transpose()?;
     let outputs = if outputs.is_empty() {
         vec![PathBuf::from("sow.html"), PathBuf::from("sow.pdf")]
     } else {
@@ -279,14 +365,20 @@ fn render(
     let templates = ctx.settings.report.templates.as_deref();
     let mut files = AtomicFiles::default();
     for path in &outputs {
+        let sign_off = sign_off.as_ref();
         let bytes = match extension(path) {
+            Some("json") => {
+                let mut bytes = serde_json::to_vec_pretty(&sow.to_json())?;
+                bytes.push(b'\n');
+                bytes
+            }
             Some("html" | "htm") => {
-                gigops_render::sow_html(&sow, &signatures, lang, templates)?.into_bytes()
+                gigops_render::sow_html(&sow, sign_off, lang, templates)?.into_bytes()
             }
             Some("md") => {
-                gigops_render::sow_markdown(&sow, &signatures, lang, templates)?.into_bytes()
+                gigops_render::sow_markdown(&sow, sign_off, lang, templates)?.into_bytes()
             }
-            Some("pdf") => gigops_render::sow_pdf(&sow, &signatures, lang)?,
+            Some("pdf") => gigops_render::sow_pdf(&sow, sign_off, lang)?,
             _ => return Err(expected_document(path)),
         };
         files.stage(path, &bytes)?;
@@ -305,10 +397,16 @@ fn render(
 /// user's template directory must not change what a signature covers), without a signature
 /// block filled in (each signature would otherwise change what the next one signs).
 fn signed_document(sow: &Sow, lang: Lang) -> anyhow::Result<String> {
-    Ok(gigops_render::sow_html(sow, &[], lang, None)?)
+    Ok(gigops_render::sow_html(sow, None, lang, None)?)
 }
 
-fn verify(ctx: &Context, file: &Path, signatures: Option<&Path>) -> anyhow::Result<ExitCode> {
+async fn verify(
+    ctx: &Context,
+    file: &Path,
+    allowed_signers: &Path,
+    signatures: Option<&Path>,
+    deal: Option<&str>,
+) -> anyhow::Result<ExitCode> {
     let path = signatures.map_or_else(|| sidecar(file), Path::to_path_buf);
     let Some(signatures) = read_signatures(&path)? else {
         return Err(bad_input(format!(
@@ -316,74 +414,162 @@ fn verify(ctx: &Context, file: &Path, signatures: Option<&Path>) -> anyhow::Resu
             path.display()
         )));
     };
+    let allowed = read_allowed_signers(allowed_signers)?;
     let source = read(file)?;
-    // A SOW that no longer reads is changed by definition; its document cannot be rebuilt, so
-    // every document hash fails along with the source's.
+    // A SOW that no longer reads is changed by definition: its document cannot be rebuilt, so
+    // no document matches either.
     let sow = gigops_contract::read(&file.display().to_string(), &source).ok();
-    let mut checks = Vec::new();
-    let mut document_sha256 = BTreeMap::new();
-    for lang in [Lang::En, Lang::ZhCn] {
-        let signed: Vec<Signature> = signatures
-            .iter()
-            .filter(|s| s.lang == lang)
-            .cloned()
-            .collect();
-        if signed.is_empty() {
-            continue;
-        }
-        let document = match &sow {
-            Some(sow) => signed_document(sow, lang)?,
-            None => String::new(),
-        };
-        let mut kept = Vec::new();
-        for path in signed
-            .iter()
-            .filter_map(|s| kept_document(file, &s.document_sha256))
-        {
-            if path.exists() {
-                kept.push(
-                    std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?,
-                );
-            }
-        }
-        let verification =
-            gigops_contract::verify(source.as_bytes(), document.as_bytes(), &kept, &signed);
-        document_sha256.insert(lang.to_string(), verification.document_sha256.clone());
-        checks.extend(verification.signatures);
-    }
-    let intact = checks
-        .iter()
-        .all(|c| c.source_matches && c.document_matches);
+    let deal = deal.map(DealId::parse).transpose()?;
+    let ledger = match &deal {
+        Some(deal) => Some(ledger_signatures(ctx, deal, &source).await?),
+        None => None,
+    };
+    let verification = check_signatures(
+        file,
+        &source,
+        sow.as_ref(),
+        &signatures,
+        Some(&allowed),
+        ledger.as_ref().map(|(_, stored)| stored.as_slice()),
+    )?;
     if ctx.json {
         print_json(&serde_json::json!({
             "file": file.display().to_string(),
-            "intact": intact,
-            "source_sha256": sha256_hex(source.as_bytes()),
-            "document_sha256": document_sha256,
-            "signatures": checks,
+            "deal": deal,
+            "ledger_version": ledger.as_ref().map(|(version, _)| version),
+            "verification": verification,
+            "intact": verification.intact,
         }))?;
     } else {
-        for c in &checks {
-            let state = match (c.source_matches, c.document_matches, c.renders_same) {
-                (true, true, true) => "intact",
-                (true, true, false) => {
-                    "intact (as the kept copy of the signed document shows; this gigops renders it differently)"
+        for c in &verification.signatures {
+            let state = if c.valid {
+                match (&c.key, c.renders_same) {
+                    (Some(key), true) => format!("valid (key {key})"),
+                    (Some(key), false) => format!(
+                        "valid (key {key}; as the kept copy of the signed document shows: this \
+                         gigops renders it differently)"
+                    ),
+                    (None, _) => "valid".to_string(),
                 }
-                (false, _, _) => "CHANGED since signed (the SOW file differs)",
-                (true, false, _) => {
-                    "CHANGED since signed (the document renders differently, and no intact copy of the signed one is kept)"
-                }
+            } else {
+                "NOT VALID".to_string()
             };
             print_line(format!(
                 "{} ({}) at {}: {state}",
                 c.signer, c.role, c.signed_at
             ))?;
         }
+        if let Some((version, _)) = &ledger {
+            print_line(format!(
+                "compared with the ledger's signatures of version {version}"
+            ))?;
+        }
+        for reason in &verification.refused {
+            print_line(format!("refused: {reason}"))?;
+        }
+        print_line(if verification.intact {
+            "intact: every signature is a valid sign-off of this SOW"
+        } else {
+            "NOT intact"
+        })?;
     }
-    Ok(if intact {
+    Ok(if verification.intact {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(CHECK_FAILED)
+    })
+}
+
+/// The signatures checked against the SOW `file` as it is now: its `source`, its document
+/// rendered now in every language a signature names (none when the SOW no longer reads), and
+/// the documents kept when they were signed.
+fn check_signatures(
+    file: &Path,
+    source: &str,
+    sow: Option<&Sow>,
+    signatures: &[Signature],
+    allowed: Option<&AllowedSigners>,
+    ledger: Option<&[Signature]>,
+) -> anyhow::Result<gigops_contract::Verification> {
+    let mut rendered = Vec::new();
+    if let Some(sow) = sow {
+        for lang in [Lang::En, Lang::ZhCn] {
+            if signatures.iter().any(|s| s.lang == lang) {
+                rendered.push((lang, signed_document(sow, lang)?.into_bytes()));
+            }
+        }
+    }
+    let mut kept = Vec::new();
+    for path in signatures
+        .iter()
+        .filter_map(|s| kept_document(file, &s.document_sha256))
+    {
+        if path.exists() {
+            kept.push(std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?);
+        }
+    }
+    let on_file = gigops_contract::OnFile {
+        source: source.as_bytes(),
+        rendered: &rendered,
+        kept: &kept,
+    };
+    Ok(gigops_contract::verify(
+        on_file, signatures, allowed, ledger,
+    ))
+}
+
+/// The signatures the ledger recorded for the deal's SOW: of the stored version with this
+/// source, or, when the file matches none (it was edited), of the latest version.
+async fn ledger_signatures(
+    ctx: &Context,
+    deal: &DealId,
+    source: &str,
+) -> anyhow::Result<(u32, Vec<Signature>)> {
+    let store = ctx.store().await?;
+    let sows = store.sows(Some(deal)).await?;
+    let digest = sha256_hex(source.as_bytes());
+    let version = sows
+        .iter()
+        .filter(|s| s.source_sha256 == digest)
+        .map(|s| s.version)
+        .max()
+        .or_else(|| sows.iter().map(|s| s.version).max())
+        .ok_or_else(|| {
+            bad_input(format!(
+                "deal {deal} has no SOW attached: nothing in the ledger to compare with"
+            ))
+        })?;
+    let stored = store.sow_signatures(deal, version).await?;
+    Ok((
+        version,
+        stored
+            .into_iter()
+            .map(|s| Signature {
+                signer: s.signer,
+                role: s.role,
+                signed_at: s.signed_at,
+                source_sha256: s.source_sha256,
+                document_sha256: s.document_sha256,
+                lang: s.lang,
+                ssh_signature: s.ssh_signature,
+            })
+            .collect(),
+    ))
+}
+
+fn read_allowed_signers(path: &Path) -> anyhow::Result<AllowedSigners> {
+    let text = read(path)?;
+    Ok(AllowedSigners::parse(&path.display().to_string(), &text)?)
+}
+
+/// An OpenSSH private key file. Its text is never printed: a problem names the file only.
+fn read_private_key(path: &Path) -> anyhow::Result<gigops_contract::PrivateKey> {
+    let text = read(path)?;
+    gigops_contract::PrivateKey::from_openssh(text.trim()).map_err(|e| {
+        bad_input(format!(
+            "{}: not an OpenSSH private key (-----BEGIN OPENSSH PRIVATE KEY-----): {e}",
+            path.display()
+        ))
     })
 }
 
@@ -455,6 +641,7 @@ fn to_store_signature(s: &Signature) -> gigops_store::SowSignature {
         source_sha256: s.source_sha256.clone(),
         document_sha256: s.document_sha256.clone(),
         lang: s.lang,
+        ssh_signature: s.ssh_signature.clone(),
     }
 }
 
@@ -480,6 +667,18 @@ async fn stored_version(
                 ),
             })
         })
+}
+
+/// A deal's SOW is in the deal's currency (docs/contracts.md): one in another currency is
+/// refused before anything is recorded, naming both.
+async fn same_currency(store: &impl LedgerStore, deal: &DealId, sow: &Sow) -> anyhow::Result<()> {
+    let detail = store.get_deal(deal).await?.ok_or_else(|| {
+        bad_input(format!(
+            "no deal {deal}: `gigops deal list` shows the deals"
+        ))
+    })?;
+    gigops_contract::check_deal_currency(sow, detail.deal.value.currency)
+        .map_err(|e| bad_input(format!("deal {deal}: {e}")))
 }
 
 fn list(ctx: &Context, sows: &[StoredSow]) -> anyhow::Result<()> {
@@ -547,31 +746,36 @@ pub async fn accept(ctx: &Context, args: AcceptArgs) -> anyhow::Result<ExitCode>
         )));
     };
     let now = instant_or_now(args.at.as_deref())?;
+    let sow_sha256 = sha256_hex(source.as_bytes());
     let mut evidence = read_evidence(&args.evidence)?;
     evidence.ticks = ticks(&args, milestone, now)?;
     // Who stores the verdict is checked before anything is run or written. The ledger also
-    // remembers the ticks of the milestone's last evaluation: they stand unless ticked anew.
+    // remembers the ticks of the milestone's last evaluation (they stand unless ticked anew)
+    // and the gate runs a given summary must not be older than a failure of.
     let deal = args.deal.as_deref().map(DealId::parse).transpose()?;
     let stored = match &deal {
         Some(deal) => {
             let store = ctx.store().await?;
-            let version = stored_version(store, deal, &sha256_hex(source.as_bytes())).await?;
-            if let Some(previous) = last_evaluation(store, deal, &milestone.id).await? {
-                for (id, tick) in gigops_contract::standing_ticks(&previous, milestone) {
+            let version = stored_version(store, deal, &sow_sha256).await?;
+            same_currency(store, deal, &sow).await?;
+            let history = evaluations(store, deal, &milestone.id).await?;
+            if let Some(previous) = history.last() {
+                for (id, tick) in gigops_contract::standing_ticks(previous, milestone) {
                     evidence.ticks.entry(id).or_insert(tick);
                 }
             }
+            evidence.known_runs = known_runs(store, deal, &milestone.id, &history).await?;
             Some(version)
         }
         None => None,
     };
-    if !args.no_commands {
-        for item in &milestone.acceptance {
-            if let Check::Command { argv, .. } = &item.check {
-                evidence.commands.push(run_command(argv));
-            }
-        }
-    }
+    let trusted = ctx
+        .settings
+        .contract
+        .trusted_commands
+        .iter()
+        .any(|t| t.eq_ignore_ascii_case(&sow_sha256));
+    run_allowed_commands(&args, milestone, trusted, sow_sha256, &mut evidence);
     let record = gigops_contract::evaluate(&sow, &args.milestone, &evidence, now)?;
 
     let lang = args.lang.unwrap_or(sow.language);
@@ -618,28 +822,103 @@ pub async fn accept(ctx: &Context, args: AcceptArgs) -> anyhow::Result<ExitCode>
     })
 }
 
-/// The milestone's latest recorded evaluation for the deal, of any SOW version.
-async fn last_evaluation(
+/// Runs the milestone's commands when the user allowed them for this SOW (`--allow-commands`,
+/// or its SHA-256 `trusted`), each shown before it runs; otherwise says which commands were not
+/// run and how to allow them, and records why in `evidence`.
+fn run_allowed_commands(
+    args: &AcceptArgs,
+    milestone: &gigops_contract::Milestone,
+    trusted: bool,
+    sow_sha256: String,
+    evidence: &mut Evidence,
+) {
+    let commands: Vec<(&str, &[String])> = milestone
+        .acceptance
+        .iter()
+        .filter_map(|item| match &item.check {
+            Check::Command { argv, .. } => Some((item.id.as_str(), argv.as_slice())),
+            _ => None,
+        })
+        .collect();
+    if args.no_commands {
+        evidence.commands_not_run = Some(CommandsNotRun::Skipped);
+    } else if !(args.allow_commands || trusted) {
+        if !commands.is_empty() {
+            eprintln!(
+                "not run: the commands of {} (SHA-256 {sow_sha256}), which may come from \
+                 someone else; read them, then allow them with --allow-commands or by trusting \
+                 that SHA-256 in contract.trusted_commands of your configuration:",
+                args.sow.display()
+            );
+            for (id, argv) in &commands {
+                eprintln!("  {id}: $ {}", argv.join(" "));
+            }
+        }
+        evidence.commands_not_run = Some(CommandsNotRun::NotAllowed { sow_sha256 });
+    } else {
+        for (id, argv) in &commands {
+            // Shown before it runs, so the user sees what runs on their machine.
+            eprintln!("running the command of item {id}: $ {}", argv.join(" "));
+            evidence.commands.push(run_command(argv));
+        }
+    }
+}
+
+/// The milestone's recorded evaluations for the deal, of any SOW version, oldest first.
+async fn evaluations(
     store: &impl LedgerStore,
     deal: &DealId,
     milestone: &str,
-) -> anyhow::Result<Option<AcceptanceRecord>> {
-    let latest = store
-        .acceptances(deal)
-        .await?
-        .into_iter()
-        .filter(|a| a.milestone == milestone)
-        .max_by_key(|a| a.evaluated_at);
-    let Some(latest) = latest else {
-        return Ok(None);
-    };
-    let record = serde_json::from_str(&latest.record_json).with_context(|| {
-        format!(
-            "the recorded acceptance of {milestone} of {deal} (v{}, {}) does not read",
-            latest.version, latest.evaluated_at
-        )
-    })?;
-    Ok(Some(record))
+) -> anyhow::Result<Vec<AcceptanceRecord>> {
+    let mut records = Vec::new();
+    for stored in store.acceptances(deal).await? {
+        if stored.milestone != milestone {
+            continue;
+        }
+        let record = serde_json::from_str(&stored.record_json).with_context(|| {
+            format!(
+                "the recorded acceptance of {milestone} of {deal} (v{}, {}) does not read",
+                stored.version, stored.evaluated_at
+            )
+        })?;
+        records.push(record);
+    }
+    Ok(records)
+}
+
+/// The gate runs the ledger knows for a milestone: those recorded for it or for no milestone,
+/// and those its earlier evaluations judged.
+async fn known_runs(
+    store: &impl LedgerStore,
+    deal: &DealId,
+    milestone: &str,
+    history: &[AcceptanceRecord],
+) -> anyhow::Result<Vec<KnownRun>> {
+    let mut known = Vec::new();
+    for run in store.gate_runs(deal, None).await? {
+        if run.milestone.as_deref().is_some_and(|m| m != milestone) {
+            continue;
+        }
+        let what = format!("gate run recorded {}", run.recorded_at);
+        match serde_json::from_str::<gigops_gate::Summary>(&run.summary) {
+            Ok(summary) => known.push(KnownRun::of_summary(what, &summary)),
+            // A summary too old to read still says whether it passed and when it was recorded.
+            Err(_) => known.push(KnownRun {
+                what,
+                generated_at: Some(run.recorded_at),
+                repository: None,
+                commit: None,
+                passed: run.passed,
+            }),
+        }
+    }
+    for record in history {
+        if let Some(judged) = &record.judged {
+            let what = format!("judged by the evaluation of {}", record.evaluated_at);
+            known.push(KnownRun::of_judged(what, judged));
+        }
+    }
+    Ok(known)
 }
 
 /// Each evidence file, told by its `schema`: a gate summary (or a gate `-o` directory) or an
@@ -827,7 +1106,7 @@ fn extension(path: &Path) -> Option<&str> {
 
 fn expected_document(path: &Path) -> anyhow::Error {
     bad_input(format!(
-        "{}: expected a file name ending in .html, .pdf or .md",
+        "{}: expected a file name ending in .html, .pdf or .md (and, for a SOW, .json)",
         path.display()
     ))
 }

@@ -55,19 +55,23 @@ const LCOV: &str = "SF:/src/shop.py\nDA:1,1\nDA:2,1\nDA:3,1\nDA:4,1\nDA:5,1\nDA:
 
 /// Runs the real gate over `junit` and the LCOV file and saves its summary JSON as `name`.
 fn gate_summary(s: &Sandbox, name: &str, junit: &str) {
+    gate_summary_with(s, name, junit, &[]);
+}
+
+/// [`gate_summary`] with more arguments to `gate ingest`.
+fn gate_summary_with(s: &Sandbox, name: &str, junit: &str, more: &[&str]) {
     s.write("report.xml", junit);
     s.write("lcov.info", LCOV);
-    let output = s
-        .gigops_without_db(&[
-            "gate",
-            "ingest",
-            "report.xml",
-            "lcov.info",
-            "--no-debt",
-            "--json",
-        ])
-        .output()
-        .unwrap();
+    let mut args = vec![
+        "gate",
+        "ingest",
+        "report.xml",
+        "lcov.info",
+        "--no-debt",
+        "--json",
+    ];
+    args.extend(more);
+    let output = s.gigops_without_db(&args).output().unwrap();
     // 0 or 1 (the gate's own verdict); never a usage or input error.
     assert!(output.status.code().unwrap() <= 1, "{output:?}");
     std::fs::write(s.path(name), &output.stdout).unwrap();
@@ -117,6 +121,14 @@ fn the_templates_check_clean_and_bad_input_is_every_problem_with_its_line() {
     for line in [9, 13, 20] {
         assert!(lines.contains(&line), "{line} in {lines:?}");
     }
+    // The column is a number, where the problem is.
+    let total = json["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["line"] == 9)
+        .unwrap();
+    assert_eq!(total["column"], 8, "{total}");
     // Any command reading a bad SOW refuses it the same way, and writes nothing.
     let render = s
         .gigops(&["sow", "render", "bad.yaml", "-o", "bad.html"])
@@ -124,6 +136,16 @@ fn the_templates_check_clean_and_bad_input_is_every_problem_with_its_line() {
         .unwrap();
     assert_eq!(render.status.code(), Some(2));
     assert!(!s.path("bad.html").exists());
+
+    // Commands that print a document hold it in JSON with --json.
+    let template = s.json(&["sow", "new", "--lang", "zh-CN"]);
+    assert_eq!(template["lang"], "zh-CN");
+    assert_eq!(
+        template["document"].as_str().unwrap(),
+        read(&s.path("sow-zh-CN.yaml"))
+    );
+    let written = s.json(&["sow", "new", "-o", "another.yaml"]);
+    assert_eq!(written["written"][0], "another.yaml");
 
     let schema = s.json(&["sow", "schema"]);
     assert!(
@@ -163,24 +185,223 @@ fn diff_is_by_meaning_and_slo_export_is_openslo() {
     let openslo = s.ok(&["sow", "slo", "full.yaml", "--format", "openslo"]);
     assert!(openslo.contains("apiVersion: \"openslo/v1\""), "{openslo}");
     assert!(openslo.contains("kind: \"SLO\""), "{openslo}");
+    let json = s.json(&["sow", "slo", "full.yaml"]);
+    assert_eq!(json["format"], "openslo");
+    assert_eq!(json["document"], openslo);
+
+    // The model every rendering shows, with its derived figures.
+    s.ok(&["sow", "render", "full.yaml", "-o", "full.json"]);
+    let model: serde_json::Value = serde_json::from_str(&read(&s.path("full.json"))).unwrap();
+    assert_eq!(model["schema"], "gigops.sow/1");
+    let budget = &model["service_levels"][0]["error_budget"];
+    // 99.9 % over January to March 2027 in Europe/London: February's 28 days to January's 31
+    // (March, an hour short for summer time, is neither).
+    assert_eq!(
+        budget,
+        &serde_json::json!({"shortest": {"days": 28.0, "minutes": 40.32}, "longest": {"days": 31.0, "minutes": 44.64}})
+    );
+}
+
+/// OpenSSH's `ssh-keygen`, which makes the keys and checks gigops against OpenSSH itself.
+fn ssh_keygen() -> Option<&'static str> {
+    // `ssh -V` exits 0; ssh-keygen comes in the same package and has no such flag.
+    gigops_test_support::tools::program("ssh", &["-V"], "openssh-client (Debian)")
+        .map(|_| "ssh-keygen")
+}
+
+/// Runs `ssh-keygen ARGS` in the sandbox, with `stdin` as its input; its output.
+fn keygen(s: &Sandbox, args: &[&str], stdin: Option<&str>) -> std::process::Output {
+    let mut cmd = std::process::Command::new("ssh-keygen");
+    cmd.current_dir(s.path(".")).args(args);
+    cmd.stdin(match stdin {
+        Some(file) => std::process::Stdio::from(std::fs::File::open(s.path(file)).unwrap()),
+        None => std::process::Stdio::null(),
+    });
+    cmd.output().unwrap()
+}
+
+/// A fresh Ed25519 key `name` (and `name.pub`) made by ssh-keygen, with `passphrase`.
+fn new_key(s: &Sandbox, name: &str, passphrase: &str) -> String {
+    let made = keygen(
+        s,
+        &[
+            "-q", "-t", "ed25519", "-N", passphrase, "-C", name, "-f", name,
+        ],
+        None,
+    );
+    assert!(made.status.success(), "{made:?}");
+    read(&s.path(&format!("{name}.pub"))).trim().to_string()
+}
+
+/// The SOW signed by Jane (provider, with her key through gigops) and John (client, through
+/// ssh-keygen), and the allowed signers that name them.
+fn signed_by_both(s: &Sandbox, deal: Option<&str>) {
+    let jane = new_key(s, "jane", "");
+    let john = new_key(s, "john", "");
+    s.write(
+        "allowed_signers",
+        &format!("# who may sign our SOWs\n\"Jane Doe\" {jane}\njohn@acme.example namespaces=\"gigops-sow\" {john}\n"),
+    );
+    let deal_args: Vec<&str> = deal.map(|d| vec!["--deal", d]).unwrap_or_default();
+    let mut sign = vec![
+        "sow",
+        "sign",
+        "sow.yaml",
+        "--signer",
+        "Jane Doe",
+        "--role",
+        "provider",
+        "--key",
+        "jane",
+        "--at",
+        "2027-01-03T10:00:00Z",
+    ];
+    sign.extend(&deal_args);
+    s.ok(&sign);
+    let john_at = [
+        "--signer",
+        "john@acme.example",
+        "--role",
+        "client",
+        "--lang",
+        "zh-CN",
+        "--at",
+        "2027-01-04T09:30:00Z",
+    ];
+    let mut message = vec!["sow", "sign", "sow.yaml"];
+    message.extend(john_at);
+    message.push("--message");
+    s.write("john.msg", &s.ok(&message));
+    let signed = keygen(
+        s,
+        &["-Y", "sign", "-n", "gigops-sow", "-f", "john", "john.msg"],
+        None,
+    );
+    assert!(signed.status.success(), "{signed:?}");
+    let mut record = vec!["sow", "sign", "sow.yaml"];
+    record.extend(john_at);
+    record.extend(["--ssh-signature", "john.msg.sig"]);
+    record.extend(&deal_args);
+    s.ok(&record);
+}
+
+fn sidecar(s: &Sandbox) -> serde_json::Value {
+    serde_json::from_str(&read(&s.path("sow.yaml.signatures.json"))).unwrap()
+}
+
+fn set_sidecar(s: &Sandbox, value: &serde_json::Value) {
+    std::fs::write(s.path("sow.yaml.signatures.json"), value.to_string()).unwrap();
+}
+
+/// `sow verify --json` with the allowed signers (and more args): exit code and the report.
+fn verify(s: &Sandbox, more: &[&str]) -> (i32, serde_json::Value) {
+    let mut args = vec![
+        "sow",
+        "verify",
+        "sow.yaml",
+        "--allowed-signers",
+        "allowed_signers",
+        "--json",
+    ];
+    args.extend(more);
+    let output = s.gigops(&args).output().unwrap();
+    let report =
+        serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("{e}: {output:?}"));
+    (output.status.code().unwrap(), report)
+}
+
+fn problem_kinds(report: &serde_json::Value) -> Vec<String> {
+    report["verification"]["signatures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|c| c["problems"].as_array().unwrap().iter())
+        .map(|p| p["kind"].as_str().unwrap().to_string())
+        .collect()
 }
 
 #[test]
-fn a_signed_sow_detects_any_later_change() {
+fn sign_offs_interoperate_with_openssh_both_ways() {
     let s = Sandbox::new();
+    if ssh_keygen().is_none() {
+        return; // only outside CI
+    }
     s.write("sow.yaml", SOW);
-    s.ok(&[
-        "sow", "sign", "sow.yaml", "--signer", "Jane Doe", "--role", "provider",
-    ]);
-    s.ok(&[
-        "sow", "sign", "sow.yaml", "--signer", "John Roe", "--role", "client", "--lang", "zh-CN",
-    ]);
-    let verified = s.json(&["sow", "verify", "sow.yaml"]);
-    assert_eq!(verified["intact"], true, "{verified}");
-    assert_eq!(verified["signatures"].as_array().unwrap().len(), 2);
+    signed_by_both(&s, None);
+    let (code, report) = verify(&s, &[]);
+    assert_eq!((code, &report["intact"]), (0, &true.into()), "{report}");
+    let checks = report["verification"]["signatures"].as_array().unwrap();
+    assert_eq!(checks.len(), 2);
+    for check in checks {
+        assert_eq!(check["valid"], true, "{check}");
+        assert!(check["key"].as_str().unwrap().starts_with("SHA256:"));
+    }
+
+    // gigops's signature checked by OpenSSH: over the message gigops prints, as Jane Doe.
+    let jane = &sidecar(&s)["signatures"][0];
+    assert_eq!(jane["signer"], "Jane Doe");
+    s.write("jane.sig", jane["ssh_signature"].as_str().unwrap());
+    s.write(
+        "jane.msg",
+        &s.ok(&[
+            "sow",
+            "sign",
+            "sow.yaml",
+            "--signer",
+            "Jane Doe",
+            "--role",
+            "provider",
+            "--at",
+            "2027-01-03T10:00:00Z",
+            "--message",
+        ]),
+    );
+    let checked = keygen(
+        &s,
+        &[
+            "-Y",
+            "verify",
+            "-f",
+            "allowed_signers",
+            "-I",
+            "Jane Doe",
+            "-n",
+            "gigops-sow",
+            "-s",
+            "jane.sig",
+        ],
+        Some("jane.msg"),
+    );
+    assert!(checked.status.success(), "{checked:?}");
+    assert!(
+        String::from_utf8_lossy(&checked.stdout)
+            .contains("Good \"gigops-sow\" signature for Jane Doe")
+    );
+    // OpenSSH refuses it for another name, as gigops does.
+    let other = keygen(
+        &s,
+        &[
+            "-Y",
+            "verify",
+            "-f",
+            "allowed_signers",
+            "-I",
+            "john@acme.example",
+            "-n",
+            "gigops-sow",
+            "-s",
+            "jane.sig",
+        ],
+        Some("jane.msg"),
+    );
+    assert!(!other.status.success());
+
     // Each signed document is kept beside the SOW, named by its digest.
-    for lang in ["en", "zh-CN"] {
-        let digest = verified["document_sha256"][lang].as_str().unwrap();
+    for (lang, check) in [("en", &checks[0]), ("zh-CN", &checks[1])] {
+        let digest = report["verification"]["document_sha256"][lang]
+            .as_str()
+            .unwrap();
+        assert_eq!(check["document_sha256"], digest);
         let kept = std::fs::read(s.path(&format!("sow.yaml.signed-{}.html", &digest[..16])));
         assert_eq!(
             gigops_contract::sha256_hex(&kept.unwrap()),
@@ -189,75 +410,219 @@ fn a_signed_sow_detects_any_later_change() {
         );
     }
 
-    // The rendering shows who signed; rendering does not disturb the signatures.
+    // The rendering shows both as verified, and rendering does not disturb the signatures.
     s.ok(&[
-        "sow", "render", "sow.yaml", "-o", "sow.html", "-o", "sow.md",
+        "sow",
+        "render",
+        "sow.yaml",
+        "--allowed-signers",
+        "allowed_signers",
+        "-o",
+        "sow.html",
+        "-o",
+        "sow.md",
     ]);
     let html = read(&s.path("sow.html"));
-    assert!(html.contains("John Roe") && html.contains("Jane Doe"));
-    s.ok(&["sow", "verify", "sow.yaml"]);
-    let rendered = s.json(&["sow", "render", "sow.yaml", "-o", "sow.pdf"]);
-    assert_eq!(rendered["written"][0], "sow.pdf");
+    assert_eq!(
+        html.matches("Signature verified · key SHA256:").count(),
+        2,
+        "{html}"
+    );
+    assert!(!html.contains("Changed after signing"));
+    // Without the allowed signers nobody's identity is known: nothing is shown as verified.
+    s.ok(&["sow", "render", "sow.yaml", "-o", "unchecked.html"]);
+    let unchecked = read(&s.path("unchecked.html"));
+    assert!(!unchecked.contains("Signature verified"));
+    assert_eq!(
+        unchecked
+            .matches("Not verified: no allowed signers given")
+            .count(),
+        2
+    );
+    assert_eq!(verify(&s, &[]).0, 0);
 
-    // One byte changed: every signature fails, and the exit code says so.
-    std::fs::write(
-        s.path("sow.yaml"),
-        SOW.replace("net_days: 14", "net_days: 45"),
-    )
-    .unwrap();
+    // A key protected by a passphrase is not asked for: ssh-keygen signs with it instead.
+    new_key(&s, "locked", "correct horse");
     let output = s
-        .gigops(&["sow", "verify", "sow.yaml", "--json"])
+        .gigops(&[
+            "sow", "sign", "sow.yaml", "--signer", "Jane Doe", "--role", "provider", "--key",
+            "locked",
+        ])
         .output()
         .unwrap();
-    assert_eq!(output.status.code(), Some(1));
-    let verified: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    assert_eq!(verified["intact"], false);
-    for signature in verified["signatures"].as_array().unwrap() {
-        assert_eq!(signature["source_matches"], false, "{signature}");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("passphrase") && stderr.contains("--ssh-signature"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("OPENSSH PRIVATE KEY"),
+        "never prints the key"
+    );
+    assert_eq!(sidecar(&s)["signatures"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn every_forged_or_stale_sign_off_is_refused_with_its_reason() {
+    let s = Sandbox::new();
+    if ssh_keygen().is_none() {
+        return; // only outside CI
     }
-}
-
-#[test]
-fn a_signature_survives_templates_that_render_differently_through_the_kept_copy() {
-    let s = Sandbox::new();
     s.write("sow.yaml", SOW);
+    signed_by_both(&s, None);
+    let good = sidecar(&s);
+
+    // An empty list is no sign-off.
+    set_sidecar(
+        &s,
+        &serde_json::json!({"schema": good["schema"], "signatures": []}),
+    );
+    let (code, report) = verify(&s, &[]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        report["verification"]["refused"][0],
+        "no signature: the SOW is not signed"
+    );
+
+    // The SOW edited after signing: both signatures name another file.
+    set_sidecar(&s, &good);
+    let edited = SOW
+        .replace("amount: \"3000.00\"", "amount: \"3500.00\"")
+        .replace("total: \"5000.00\"", "total: \"5500.00\"");
+    s.write("sow.yaml", &edited);
+    let (code, report) = verify(&s, &[]);
+    assert_eq!(code, 1);
+    assert!(
+        problem_kinds(&report)
+            .iter()
+            .all(|k| k == "source_changed" || k == "document_changed"),
+        "{report}"
+    );
+    assert!(problem_kinds(&report).contains(&"source_changed".to_string()));
     s.ok(&[
-        "sow", "sign", "sow.yaml", "--signer", "Jane Doe", "--role", "provider",
+        "sow",
+        "render",
+        "sow.yaml",
+        "--allowed-signers",
+        "allowed_signers",
+        "-o",
+        "edited.html",
     ]);
-    // As if an earlier gigops had rendered the document this signer read: the signature names
-    // that document, which only its kept copy shows now.
-    let then = "<!doctype html><html><body>the SOW as an older gigops rendered it</body></html>";
-    let digest = gigops_contract::sha256_hex(then.as_bytes());
-    let sidecar = s.path("sow.yaml.signatures.json");
-    let mut signatures: serde_json::Value = serde_json::from_str(&read(&sidecar)).unwrap();
-    signatures["signatures"][0]["document_sha256"] = digest.clone().into();
-    std::fs::write(&sidecar, signatures.to_string()).unwrap();
-    let kept = s.path(&format!("sow.yaml.signed-{}.html", &digest[..16]));
-    std::fs::write(&kept, then).unwrap();
+    let html = read(&s.path("edited.html"));
+    assert!(html.contains("Changed after signing: this is not the document that was signed"));
+    assert!(!html.contains("Signature verified"));
+    assert!(!html.contains(">✓<"), "no tick over edited terms");
 
-    let verified = s.json(&["sow", "verify", "sow.yaml"]);
-    assert_eq!(verified["intact"], true, "{verified}");
-    let check = &verified["signatures"][0];
-    assert_eq!(check["document_matches"], true, "{check}");
-    assert_eq!(check["renders_same"], false, "{check}");
-    assert!(s.ok(&["sow", "verify", "sow.yaml"]).contains("kept copy"));
+    // ...and the digests rewritten to match the edited file: the SSH signatures no longer hold.
+    let mut rewritten = good.clone();
+    let now_sha = gigops_contract::sha256_hex(edited.as_bytes());
+    for signature in rewritten["signatures"].as_array_mut().unwrap() {
+        signature["source_sha256"] = now_sha.clone().into();
+    }
+    set_sidecar(&s, &rewritten);
+    let (code, report) = verify(&s, &[]);
+    assert_eq!(code, 1);
+    assert!(
+        problem_kinds(&report).contains(&"forged".to_string()),
+        "{report}"
+    );
 
-    // An edited copy is not what was signed.
-    std::fs::write(&kept, then.replace("older", "newer")).unwrap();
-    let output = s.gigops(&["sow", "verify", "sow.yaml"]).output().unwrap();
-    assert_eq!(output.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&output.stdout).contains("no intact copy"));
+    // A signature under Jane's name by a key the allowed signers do not list for her.
+    s.write("sow.yaml", SOW);
+    new_key(&s, "mallory", "");
+    set_sidecar(
+        &s,
+        &serde_json::json!({"schema": good["schema"], "signatures": []}),
+    );
+    s.ok(&[
+        "sow", "sign", "sow.yaml", "--signer", "Jane Doe", "--role", "provider", "--key", "mallory",
+    ]);
+    let (code, report) = verify(&s, &[]);
+    assert_eq!(code, 1);
+    assert_eq!(problem_kinds(&report), ["signer_not_allowed"]);
+    assert!(
+        report["verification"]["refused"][0]
+            .as_str()
+            .unwrap()
+            .contains("is not in allowed_signers")
+    );
+    // John's key is allowed for John only.
+    set_sidecar(
+        &s,
+        &serde_json::json!({"schema": good["schema"], "signatures": []}),
+    );
+    s.ok(&[
+        "sow", "sign", "sow.yaml", "--signer", "Jane Doe", "--role", "provider", "--key", "john",
+    ]);
+    assert_eq!(problem_kinds(&verify(&s, &[]).1), ["signer_not_allowed"]);
+
+    // A signatures file from before keys still reads: its digests are reported as unsigned.
+    let mut old = good.clone();
+    for signature in old["signatures"].as_array_mut().unwrap() {
+        signature.as_object_mut().unwrap().remove("ssh_signature");
+    }
+    set_sidecar(&s, &old);
+    let (code, report) = verify(&s, &[]);
+    assert_eq!(code, 1);
+    assert_eq!(problem_kinds(&report), ["unsigned", "unsigned"]);
+    let text = s
+        .gigops(&[
+            "sow",
+            "verify",
+            "sow.yaml",
+            "--allowed-signers",
+            "allowed_signers",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&text.stdout)
+            .contains("unsigned: a digest without an SSH signature")
+    );
 }
 
 #[test]
-fn acceptance_is_judged_on_gate_evidence_recorded_and_ready_to_invoice() {
+fn verify_with_the_ledger_finds_a_removed_signature() {
     let s = Sandbox::new();
+    if ssh_keygen().is_none() {
+        return; // only outside CI
+    }
     s.write("sow.yaml", SOW);
+    add_deal(&s, "D-1", "USD");
+    s.ok(&["sow", "attach", "sow.yaml", "--deal", "D-1"]);
+    signed_by_both(&s, Some("D-1"));
+    let (code, report) = verify(&s, &["--deal", "D-1"]);
+    assert_eq!(code, 0, "{report}");
+    assert_eq!(report["ledger_version"], 1);
+    assert_eq!(report["verification"]["ledger"], serde_json::json!([]));
+
+    // The client's signature removed from the file: what is left verifies, the ledger does not
+    // agree.
+    let mut removed = sidecar(&s);
+    removed["signatures"].as_array_mut().unwrap().pop();
+    set_sidecar(&s, &removed);
+    assert_eq!(verify(&s, &[]).0, 0, "the file alone cannot tell");
+    let (code, report) = verify(&s, &["--deal", "D-1"]);
+    assert_eq!(code, 1);
+    let difference = &report["verification"]["ledger"][0];
+    assert_eq!(difference["kind"], "missing_in_file");
+    assert_eq!(difference["signer"], "john@acme.example");
+    assert!(
+        report["verification"]["refused"][0]
+            .as_str()
+            .unwrap()
+            .contains("missing from the signatures file")
+    );
+}
+
+/// `deal add D --currency C`.
+fn add_deal(s: &Sandbox, id: &str, currency: &str) {
     s.ok(&[
         "deal",
         "add",
         "--id",
-        "D-1",
+        id,
         "--client",
         "ACME Ltd",
         "--platform",
@@ -265,8 +630,92 @@ fn acceptance_is_judged_on_gate_evidence_recorded_and_ready_to_invoice() {
         "--value",
         "5000",
         "--currency",
-        "USD",
+        currency,
     ]);
+}
+
+#[test]
+fn a_signature_survives_templates_that_render_differently_through_the_kept_copy() {
+    let s = Sandbox::new();
+    if ssh_keygen().is_none() {
+        return; // only outside CI
+    }
+    s.write("sow.yaml", SOW);
+    let jane = new_key(&s, "jane", "");
+    s.write("allowed_signers", &format!("\"Jane Doe\" {jane}\n"));
+    // As if an earlier gigops had rendered the document this signer read: the signature names
+    // that document, which only its kept copy shows now. Signed by OpenSSH over the message
+    // the documented rule makes.
+    let then = "<!doctype html><html><body>the SOW as an older gigops rendered it</body></html>";
+    let digest = gigops_contract::sha256_hex(then.as_bytes());
+    let message = format!(
+        "gigops.sow-signature/1\nsource-sha256: {}\ndocument-sha256: {digest}\nlang: en\nsigner: Jane Doe\nrole: provider\nsigned-at: 2027-01-03T10:00:00Z\n",
+        gigops_contract::sha256_hex(SOW.as_bytes())
+    );
+    s.write("then.msg", &message);
+    assert!(
+        keygen(
+            &s,
+            &["-Y", "sign", "-n", "gigops-sow", "-f", "jane", "then.msg"],
+            None
+        )
+        .status
+        .success()
+    );
+    set_sidecar(
+        &s,
+        &serde_json::json!({"schema": "gigops.sow-signatures/1", "signatures": [{
+            "signer": "Jane Doe", "role": "provider", "signed_at": "2027-01-03T10:00:00Z",
+            "source_sha256": gigops_contract::sha256_hex(SOW.as_bytes()),
+            "document_sha256": digest, "lang": "en",
+            "ssh_signature": read(&s.path("then.msg.sig")),
+        }]}),
+    );
+    let kept = s.path(&format!("sow.yaml.signed-{}.html", &digest[..16]));
+    std::fs::write(&kept, then).unwrap();
+
+    let (code, report) = verify(&s, &[]);
+    assert_eq!(code, 0, "{report}");
+    let check = &report["verification"]["signatures"][0];
+    assert_eq!(check["document_matches"], true, "{check}");
+    assert_eq!(check["renders_same"], false, "{check}");
+    let text = s.ok(&[
+        "sow",
+        "verify",
+        "sow.yaml",
+        "--allowed-signers",
+        "allowed_signers",
+    ]);
+    assert!(text.contains("kept copy"), "{text}");
+
+    // An edited copy is not what was signed.
+    std::fs::write(&kept, then.replace("older", "newer")).unwrap();
+    let (code, report) = verify(&s, &[]);
+    assert_eq!(code, 1);
+    assert_eq!(problem_kinds(&report), ["document_changed"]);
+}
+
+#[test]
+fn acceptance_is_judged_on_gate_evidence_recorded_and_ready_to_invoice() {
+    let s = Sandbox::new();
+    s.write("sow.yaml", SOW);
+    // A deal in yuan gets no SOW in dollars.
+    add_deal(&s, "D-CNY", "CNY");
+    let output = s
+        .gigops(&["sow", "attach", "sow.yaml", "--deal", "D-CNY"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("is in USD, the deal in CNY"), "{stderr}");
+    assert!(
+        s.json(&["sow", "list", "--deal", "D-CNY"])
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+
+    add_deal(&s, "D-1", "USD");
     let attached = s.json(&["sow", "attach", "sow.yaml", "--deal", "D-1"]);
     assert_eq!(attached["version"], 1);
 
@@ -381,8 +830,71 @@ fn acceptance_is_judged_on_gate_evidence_recorded_and_ready_to_invoice() {
             .unwrap()
             .starts_with(b"%PDF")
     );
-    // The command item runs the command.
-    s.ok(&["accept", "M2", "--sow", "sow.yaml", "--deal", "D-1"]);
+    // The command item's command runs only when allowed: a SOW can come from someone else.
+    let output = s
+        .gigops(&["accept", "M2", "--sow", "sow.yaml", "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let record: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(item(&record, "smoke")["outcome"], "pending");
+    let sow_sha = gigops_contract::sha256_hex(SOW.as_bytes());
+    let measured = item(&record, "smoke")["measured"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        measured.contains("--allow-commands") && measured.contains(&sow_sha),
+        "{measured}"
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("smoke: $ sh -c exit 0"),
+        "the commands are listed: {stderr}"
+    );
+    assert!(!stderr.contains("running"), "{stderr}");
+    // Allowed: shown, then run.
+    let output = s
+        .gigops(&[
+            "accept",
+            "M2",
+            "--sow",
+            "sow.yaml",
+            "--deal",
+            "D-1",
+            "--allow-commands",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    assert!(
+        String::from_utf8_lossy(&output.stderr)
+            .contains("running the command of item smoke: $ sh -c exit 0")
+    );
+    // Trusted by its digest in the user's own configuration: runs without the flag.
+    s.write(
+        "home/.config/gigops/config.toml",
+        &format!("[contract]\ntrusted_commands = [\"{sow_sha}\"]\n"),
+    );
+    assert_eq!(
+        s.json(&["accept", "M2", "--sow", "sow.yaml"])["accepted"],
+        true
+    );
+    // ...but never from ./gigops.toml, which a checked-out repository can bring.
+    s.write(
+        "gigops.toml",
+        &format!("[contract]\ntrusted_commands = [\"{sow_sha}\"]\n"),
+    );
+    let output = s
+        .gigops(&["accept", "M2", "--sow", "sow.yaml"])
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("honoured only in your own configuration")
+    );
+    std::fs::remove_file(s.path("gigops.toml")).unwrap();
+
     let ready = s.json(&["milestones", "--deal", "D-1"]);
     let ids: Vec<&str> = ready
         .as_array()
@@ -392,6 +904,21 @@ fn acceptance_is_judged_on_gate_evidence_recorded_and_ready_to_invoice() {
         .collect();
     assert_eq!(ids, ["M1", "M2"]);
     assert_eq!(ready[0]["amount_minor"], 200_000);
+    // Lost after acceptance: nothing of the deal is billed.
+    s.ok(&[
+        "deal",
+        "close",
+        "D-1",
+        "lost",
+        "--reason",
+        "client cancelled the project",
+    ]);
+    assert!(
+        s.json(&["milestones", "--deal", "D-1"])
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
 
     // A SOW file changed after it was attached is not what the ledger holds.
     std::fs::write(
@@ -414,4 +941,166 @@ fn acceptance_is_judged_on_gate_evidence_recorded_and_ready_to_invoice() {
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
+}
+
+/// `summary` with the run's repository and commit, as `gigops gate run` records them in a git
+/// checkout, and, for `whole_suite`, the selection `gate run` records for a whole-suite command.
+fn of_run(s: &Sandbox, name: &str, commit: &str, whole_suite: bool) {
+    let mut summary: serde_json::Value = serde_json::from_str(&read(&s.path(name))).unwrap();
+    summary["project"]["repository"] = "https://git.example/acme/shop.git".into();
+    summary["project"]["commit"] = commit.into();
+    if whole_suite {
+        summary["selection"] = serde_json::json!({"complete": true, "filters": []});
+    }
+    std::fs::write(s.path(name), summary.to_string()).unwrap();
+}
+
+#[test]
+fn gate_evidence_counts_for_its_own_run_only() {
+    let s = Sandbox::new();
+    s.write("sow.yaml", SOW);
+    add_deal(&s, "D-1", "USD");
+    s.ok(&["sow", "attach", "sow.yaml", "--deal", "D-1"]);
+    let accept = |evidence: &str, deal: bool| {
+        let mut args = vec![
+            "accept",
+            "M1",
+            "--sow",
+            "sow.yaml",
+            "--evidence",
+            evidence,
+            "--tick",
+            "demo",
+            "--by",
+            "John Roe",
+            "--json",
+        ];
+        if deal {
+            args.extend(["--deal", "D-1"]);
+        }
+        let output = s.gigops(&args).output().unwrap();
+        assert!(output.status.code().unwrap() <= 1, "{output:?}");
+        serde_json::from_slice::<serde_json::Value>(&output.stdout).unwrap()
+    };
+    let outcome = |record: &serde_json::Value, id: &str| {
+        record["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["id"] == id)
+            .unwrap()["outcome"]
+            .clone()
+    };
+
+    // The whole suite passed on commit a1b2c3: accepted, and the checklist names the run.
+    gate_summary(&s, "full.json", PASSING_JUNIT);
+    of_run(
+        &s,
+        "full.json",
+        "a1b2c3d4e5f60718293a4b5c6d7e8f9012345678",
+        true,
+    );
+    let record = accept("full.json", false);
+    assert_eq!(record["accepted"], true, "{record}");
+    assert_eq!(
+        record["judged"]["repository"],
+        "https://git.example/acme/shop.git"
+    );
+    assert_eq!(
+        record["judged"]["commit"],
+        "a1b2c3d4e5f60718293a4b5c6d7e8f9012345678"
+    );
+    assert_eq!(record["judged"]["complete"], true);
+    assert_eq!(
+        record["counts"],
+        serde_json::json!({"passed": 3, "failed": 0, "pending": 0})
+    );
+    s.ok(&[
+        "accept",
+        "M1",
+        "--sow",
+        "sow.yaml",
+        "--evidence",
+        "full.json",
+        "--tick",
+        "demo",
+        "--by",
+        "John Roe",
+        "-o",
+        "m1.html",
+        "-o",
+        "m1.md",
+        "-o",
+        "m1.pdf",
+        "--lang",
+        "zh-CN",
+    ]);
+    for file in ["m1.html", "m1.md"] {
+        // HTML escapes the slashes.
+        let text = read(&s.path(file)).replace("&#x2f;", "/");
+        assert!(text.contains("https://git.example/acme/shop.git"), "{file}");
+        assert!(
+            text.contains("a1b2c3d4e5f60718293a4b5c6d7e8f9012345678"),
+            "{file}"
+        );
+        assert!(text.contains("全部测试"), "{file}: the whole suite ran");
+    }
+
+    // A run of one test only is no evidence for "all tests pass" or coverage.
+    gate_summary_with(
+        &s,
+        "partial.json",
+        PASSING_JUNIT,
+        &["--partial=-run TestPay"],
+    );
+    of_run(
+        &s,
+        "partial.json",
+        "a1b2c3d4e5f60718293a4b5c6d7e8f9012345678",
+        false,
+    );
+    let record = accept("partial.json", false);
+    assert_eq!(record["accepted"], false);
+    assert_eq!(outcome(&record, "tests"), "pending");
+    assert_eq!(outcome(&record, "coverage"), "pending");
+    let measured = record["items"][0]["measured"].as_str().unwrap();
+    assert!(
+        measured.contains("partial run (-run TestPay)"),
+        "{measured}"
+    );
+
+    // A failing run recorded for the milestone after the passing one: the older summary is
+    // refused, whatever it says.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    s.write("report.xml", FAILING_JUNIT);
+    let recorded = s
+        .gigops(&[
+            "gate",
+            "ingest",
+            "report.xml",
+            "lcov.info",
+            "--no-debt",
+            "--deal",
+            "D-1",
+            "--milestone",
+            "M1",
+            "--record",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(recorded.status.code(), Some(1), "{recorded:?}");
+    let record = accept("full.json", true);
+    assert_eq!(record["accepted"], false, "{record}");
+    assert_eq!(outcome(&record, "tests"), "failed");
+    assert_eq!(outcome(&record, "coverage"), "failed");
+    assert_eq!(outcome(&record, "demo"), "passed");
+    assert!(
+        record["items"][0]["measured"]
+            .as_str()
+            .unwrap()
+            .starts_with("refused: a later run failed")
+    );
+    // Without the ledger nothing is known of that run.
+    assert_eq!(accept("full.json", false)["accepted"], true);
 }
