@@ -55,6 +55,7 @@ pub const MEASURED_ENGLISH: &[(&str, &str)] = &[
     ("no_tests", "no tests in the gate summary"),
     ("tests_failed", "{failed} failed"),
     ("tests_failed_errored", "{failed} failed, {errors} errored"),
+    ("tests_none_ran", "no test ran ({skipped} skipped)"),
     ("no_findings", "no findings in the gate summary"),
     ("error_findings", "{n} error findings"),
     ("no_benchmarks", "no benchmarks in the gate summary"),
@@ -589,6 +590,13 @@ fn gate_decision(condition: &GateCondition, at_hand: GateAtHand<'_>) -> Decision
         },
         GateCondition::NoFailedTests => match &s.tests {
             None => pending(measured("no_tests", &[]), required, Some(name)),
+            // Zero tests pass nothing: "all tests pass" needs a test that ran.
+            Some(t) if t.passed + t.failed == 0 => decided(
+                false,
+                measured("tests_none_ran", &[("skipped", t.skipped.to_string())]),
+                required,
+                name,
+            ),
             Some(t) => {
                 let failed = ("failed", t.failed.to_string());
                 let said = if t.errors > 0 {

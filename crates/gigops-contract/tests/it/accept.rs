@@ -482,3 +482,29 @@ fn commands_not_allowed_stay_pending_and_say_how_to_allow_them() {
     let m1 = evaluate(&valid(), "M1", &skipped, now()).unwrap();
     assert_eq!(item(&m1, "e2e").measured.as_deref(), Some("not run"));
 }
+
+#[test]
+fn all_tests_pass_is_not_met_when_no_test_ran() {
+    let sow = valid();
+    for (skipped, said) in [
+        (0, "no test ran (0 skipped)"),
+        (4, "no test ran (4 skipped)"),
+    ] {
+        let mut evidence = gate("passing.json");
+        let tests = evidence
+            .summary
+            .tests
+            .as_mut()
+            .expect("the fixture has tests");
+        (tests.total, tests.passed, tests.failed, tests.errors) = (skipped, 0, 0, 0);
+        tests.skipped = skipped;
+        let evidence = Evidence {
+            gates: vec![evidence],
+            ..Evidence::default()
+        };
+        let m1 = evaluate(&sow, "M1", &evidence, now()).unwrap();
+        let tests = item(&m1, "tests");
+        assert_eq!(tests.outcome, ItemOutcome::Failed, "{tests:?}");
+        assert_eq!(tests.measured.as_deref(), Some(said));
+    }
+}
