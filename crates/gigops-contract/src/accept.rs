@@ -35,6 +35,10 @@ pub const MEASURED_ENGLISH: &[(&str, &str)] = &[
         "later_run_failed",
         "refused: a later run failed ({what}, {at}, commit {commit})",
     ),
+    (
+        "other_repository",
+        "refused: the evidence is of {found}, not of the SOW's repository {expected}",
+    ),
     ("exit", "exit {code}"),
     ("no_exit", "no exit status (killed or not started)"),
     ("no_gate_summary", "no gate summary given"),
@@ -287,6 +291,7 @@ pub fn evaluate(
     let gate = GateAtHand {
         evidence: latest,
         later_failure: latest.and_then(|g| later_failure(&g.summary, &evidence.known_runs)),
+        repository: sow.repository.as_deref(),
     };
     let items: Vec<ItemResult> = m
         .acceptance
@@ -366,11 +371,44 @@ fn later_failure<'k>(summary: &Summary, known: &'k [KnownRun]) -> Option<&'k Kno
         .max_by_key(|k| k.generated_at)
 }
 
-/// The gate summary the gate items are judged on, and the later failing run that refuses it.
+/// The gate summary the gate items are judged on, the later failing run that refuses it, and
+/// the repository the SOW delivers (evidence of any other is refused).
 #[derive(Clone, Copy)]
 struct GateAtHand<'e> {
     evidence: Option<&'e GateEvidence>,
     later_failure: Option<&'e KnownRun>,
+    repository: Option<&'e str>,
+}
+
+/// Whether two names of a repository name the same one, however they are written: the scheme,
+/// credentials, an scp-like `git@host:owner/name`, a trailing `.git` or `/`, and letter case are
+/// not told apart (`git@github.com:Acme/API.git` is `https://github.com/acme/api`).
+pub fn same_repository(a: &str, b: &str) -> bool {
+    repository_key(a) == repository_key(b)
+}
+
+fn repository_key(url: &str) -> String {
+    let url = url.trim();
+    let (rest, scp_like) = match url.split_once("://") {
+        Some((_, rest)) => (rest, false),
+        None => (url, true),
+    };
+    // Credentials end at the last `@` before the path.
+    let path_start = rest.find('/').unwrap_or(rest.len());
+    let rest = match rest[..path_start].rfind('@') {
+        Some(at) => &rest[at + 1..],
+        None => rest,
+    };
+    let rest = if scp_like {
+        // `host:owner/name` (scp-like); a Windows-less world has no drive letters here.
+        rest.replacen(':', "/", 1)
+    } else {
+        rest.to_string()
+    };
+    let rest = rest.trim_end_matches('/');
+    rest.strip_suffix(".git")
+        .unwrap_or(rest)
+        .to_ascii_lowercase()
 }
 
 fn latest_gate(gates: &[GateEvidence]) -> Option<&GateEvidence> {
@@ -521,6 +559,27 @@ fn gate_decision(condition: &GateCondition, at_hand: GateAtHand<'_>) -> Decision
             ],
         );
         return decided(false, said, required, name);
+    }
+    if let Some(expected) = at_hand.repository
+        && !s
+            .project
+            .repository
+            .as_deref()
+            .is_some_and(|found| same_repository(found, expected))
+    {
+        let found = s
+            .project
+            .repository
+            .clone()
+            .unwrap_or_else(|| "an unnamed repository".to_string());
+        return pending(
+            measured(
+                "other_repository",
+                &[("found", found), ("expected", expected.to_string())],
+            ),
+            required,
+            Some(name),
+        );
     }
     if condition.needs_whole_suite()
         && let Some(selection) = s.selection.as_ref().filter(|sel| !sel.complete)

@@ -86,6 +86,7 @@ pub fn diff(old: &Sow, new: &Sow) -> SowDiff {
         old.iteration.as_ref().map(duration_key),
         new.iteration.as_ref().map(duration_key),
     );
+    d.opt("repository", old.repository.clone(), new.repository.clone());
     d.milestones(old, new);
     d.change_policy(old, new);
     d.support(old.support.as_ref(), new.support.as_ref());

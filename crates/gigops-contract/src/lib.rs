@@ -29,8 +29,8 @@ mod template;
 
 pub use accept::{
     CommandResult, CommandsNotRun, Evidence, GateEvidence, KnownRun, MEASURED_ENGLISH,
-    SLO_STATE_SCHEMA, SloEvidence, SloState, UnknownMilestone, evaluate, sha256_hex,
-    standing_ticks,
+    SLO_STATE_SCHEMA, SloEvidence, SloState, UnknownMilestone, evaluate, same_repository,
+    sha256_hex, standing_ticks,
 };
 pub use budget::{ErrorBudget, PeriodBudget, budget_of, budget_period, error_budget};
 pub use diff::{Change, ChangeKind, SowDiff, diff};

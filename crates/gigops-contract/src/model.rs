@@ -41,6 +41,10 @@ pub struct Sow {
     pub milestones: Vec<Milestone>,
     /// The length of one delivery iteration (`2w`).
     pub iteration: Option<Duration>,
+    /// The code repository delivered (`https://github.com/acme/billing-api`): gate evidence of
+    /// any other repository is no evidence for this SOW's milestones.
+    #[serde(default)]
+    pub repository: Option<String>,
     pub change_requests: ChangePolicy,
     pub support: Option<SupportWindow>,
     pub service_levels: Vec<ServiceLevel>,

@@ -18,7 +18,7 @@ use jiff::civil::Date;
 
 use crate::model::*;
 
-pub(crate) const TOP_KEYS: [&str; 17] = [
+pub(crate) const TOP_KEYS: [&str; 18] = [
     "id",
     "title",
     "language",
@@ -29,6 +29,7 @@ pub(crate) const TOP_KEYS: [&str; 17] = [
     "scope",
     "out_of_scope",
     "iteration",
+    "repository",
     "milestones",
     "change_requests",
     "support",
@@ -407,6 +408,7 @@ impl Reader<'_> {
             out_of_scope: Vec::new(),
             milestones: Vec::new(),
             iteration: None,
+            repository: None,
             change_requests: ChangePolicy {
                 process: None,
                 response_days: None,
@@ -506,6 +508,7 @@ impl Reader<'_> {
         sow.iteration = root
             .get("iteration")
             .and_then(|n| self.duration(n, "iteration"));
+        sow.repository = self.opt_text(root.get("repository"), "repository");
         // Service levels before milestones and credits, which name them.
         if let Some(node) = root.get("service_levels") {
             sow.service_levels = self.service_levels(node);

@@ -198,6 +198,7 @@ pub fn schema() -> Value {
             "scope": texts("what is included, one paragraph or bullet per entry"),
             "out_of_scope": texts("what is explicitly not included"),
             "iteration": duration("the length of one delivery iteration"),
+            "repository": {"type": "string", "minLength": 1, "description": "the code repository delivered (its clone URL, as `git remote get-url origin` prints it): gate evidence of any other repository is refused"},
             "milestones": milestones,
             "change_requests": change_requests,
             "support": support,

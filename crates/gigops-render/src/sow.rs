@@ -629,7 +629,14 @@ impl SowView {
         if changes.is_empty() {
             changes.push(text("change_none")?);
         }
-        let delivery = vec![
+        let mut delivery = Vec::with_capacity(3);
+        if let Some(repository) = &sow.repository {
+            delivery.push(TermView {
+                label: text("repository")?,
+                lines: vec![t.fill("sow.repository_line", &[("repository", repository)])?],
+            });
+        }
+        delivery.extend([
             TermView {
                 label: text("iteration")?,
                 lines: vec![match &sow.iteration {
@@ -644,7 +651,7 @@ impl SowView {
                 label: text("change_requests")?,
                 lines: changes,
             },
-        ];
+        ]);
 
         let support = match &sow.support {
             Some(s) => {

@@ -508,3 +508,79 @@ fn all_tests_pass_is_not_met_when_no_test_ran() {
         assert_eq!(tests.measured.as_deref(), Some(said));
     }
 }
+
+#[test]
+fn gate_evidence_of_another_repository_than_the_sows_is_refused() {
+    let mut sow = valid();
+    let evidence = |repository: Option<&str>| {
+        let mut gate = gate("passing.json");
+        gate.summary.project.repository = repository.map(str::to_string);
+        Evidence {
+            gates: vec![gate],
+            ..Evidence::default()
+        }
+    };
+    // A SOW that names no repository takes a summary of any.
+    let m1 = evaluate(
+        &sow,
+        "M1",
+        &evidence(Some("https://github.com/else/where")),
+        now(),
+    )
+    .unwrap();
+    assert_eq!(item(&m1, "tests").outcome, ItemOutcome::Passed);
+
+    sow.repository = Some("https://github.com/Yunzhan/order-api".into());
+    for same in [
+        "https://github.com/yunzhan/order-api",
+        "https://github.com/yunzhan/order-api.git",
+        "git@github.com:yunzhan/order-api.git",
+        "ssh://git@github.com/yunzhan/order-api/",
+    ] {
+        let m1 = evaluate(&sow, "M1", &evidence(Some(same)), now()).unwrap();
+        assert_eq!(item(&m1, "tests").outcome, ItemOutcome::Passed, "{same}");
+    }
+    for (other, found) in [
+        (
+            Some("https://github.com/yunzhan/order-api-fork"),
+            "https://github.com/yunzhan/order-api-fork",
+        ),
+        (
+            Some("https://gitlab.com/yunzhan/order-api"),
+            "https://gitlab.com/yunzhan/order-api",
+        ),
+        (None, "an unnamed repository"),
+    ] {
+        let m1 = evaluate(&sow, "M1", &evidence(other), now()).unwrap();
+        for id in ["tests", "coverage"] {
+            let refused = item(&m1, id);
+            assert_eq!(refused.outcome, ItemOutcome::Pending, "{other:?} {id}");
+            assert_eq!(
+                refused.measured.as_deref(),
+                Some(
+                    format!(
+                        "refused: the evidence is of {found}, not of the SOW's repository https://github.com/Yunzhan/order-api"
+                    )
+                    .as_str()
+                )
+            );
+        }
+        assert!(!m1.accepted);
+    }
+}
+
+#[test]
+fn repository_names_compare_as_the_same_repository() {
+    assert!(same_repository(
+        "git@github.com:Acme/API.git",
+        "https://github.com/acme/api"
+    ));
+    assert!(same_repository(
+        "https://token@example.com/a/b/",
+        "https://example.com/a/b"
+    ));
+    assert!(!same_repository(
+        "https://example.com/a/b",
+        "https://example.com/a/c"
+    ));
+}

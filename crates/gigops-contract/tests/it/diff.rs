@@ -58,6 +58,7 @@ fn every_kind_of_change_is_found_with_its_path() {
         .replace("- { below: 99.0, credit: 25 }", "- { below: 99.0, credit: 30 }")
         .replace("cap: 50", "cap: 40")
         .replace("net_days: 14", "net_days: 30")
+        .replace("iteration: 2w", "iteration: 2w\nrepository: https://github.com/acme/billing-api")
         .replace("hourly_rate: \"95.00\"", "hourly_rate: \"110.00\"")
         .replace("support: { days: 30,", "support: { days: 60,")
         .replace("period: { start: 2027-01-04,", "period: { start: 2027-01-11,");
@@ -67,6 +68,7 @@ fn every_kind_of_change_is_found_with_its_path() {
     let expected: Vec<(String, ChangeKind)> = [
         ("period.start", Changed),
         ("total", Changed),
+        ("repository", Added),
         ("milestones.M1.acceptance.coverage.check", Changed),
         ("milestones.M1.acceptance.demo", Removed),
         ("milestones.M2.title", Changed),
@@ -93,7 +95,7 @@ fn every_kind_of_change_is_found_with_its_path() {
         .unwrap();
     assert_eq!(amount.old.as_deref(), Some("8000.00 USD"));
     assert_eq!(amount.new.as_deref(), Some("9000.00 USD"));
-    let objective = &d.changes[11];
+    let objective = &d.changes[12];
     assert_eq!(
         objective.new.as_deref(),
         Some("P95 ≤ 120 ms in 99 % of windows")

@@ -9,7 +9,7 @@ fn every_problem_of_keys_is_reported_at_its_place_in_one_run() {
         problems("keys.yaml"),
         [
             "keys.yaml:2: column 8: title: expected text, found a sequence",
-            "keys.yaml:3: column 1: unknown key \"colour\" in the SOW: expected one of id, title, language, parties, period, currency, total, scope, out_of_scope, iteration, milestones, change_requests, support, service_levels, credits, payment, $schema",
+            "keys.yaml:3: column 1: unknown key \"colour\" in the SOW: expected one of id, title, language, parties, period, currency, total, scope, out_of_scope, iteration, repository, milestones, change_requests, support, service_levels, credits, payment, $schema",
             "keys.yaml:5: column 27: unknown key \"phone\" in provider: expected one of name, representative, email, address",
             "keys.yaml:6: column 11: client: missing required key `name`",
             "keys.yaml:15: column 19: deliverables: expected a list of text, found \"text, not a list\"",

@@ -169,6 +169,7 @@ pub fn sow() -> Sow {
             },
         ],
         iteration: Some(d("2w", 14 * 86_400)),
+        repository: Some("https://github.com/yunzhan/order-api".into()),
         change_requests: ChangePolicy {
             process: Some(
                 "Changes are requested by email to the provider's representative.".into(),
@@ -466,6 +467,7 @@ fn the_sow_html_shows_every_term_in_english() {
         "An operator console to search invoices and issue refunds.",
         "Migration of invoices older than 2023.",
         "OpenAPI document",
+        "https://github.com/yunzhan/order-api: the gate evidence for acceptance is of this repository only",
         // Checks in words.
         "gate: coverage ≥ 80%",
         "gate: no failed or errored tests",
@@ -584,6 +586,7 @@ fn the_chinese_sow_is_translated() {
         "人工签收",
         "服务等级目标 api-latency（99% 的窗口内 P95 ≤ 150 毫秒）在 7 天 内达标",
         "按每 2 周 一个迭代交付",
+        "https://github.com/yunzhan/order-api：验收所用的门禁证据只能来自此仓库",
         "可用性 ≥ 99.9%",
         "5 分钟",
         "连续 3 个不达标窗口",
