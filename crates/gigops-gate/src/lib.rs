@@ -23,7 +23,9 @@ pub use rules::PolicyError;
 pub use summary::{GateReport, RuleResult, Summary, Verdict};
 
 use crate::debt::Debt;
-use crate::summary::{BenchmarkSummary, CoverageSummary, DebtSummary, PatchCoverage, Project};
+use crate::summary::{
+    BenchmarkSummary, CoverageSummary, DebtSummary, InnerFailures, PatchCoverage, Project,
+};
 
 /// How many of the slowest tests a report lists.
 pub const SLOWEST: usize = 10;
@@ -74,6 +76,7 @@ impl<'a> TestTally<'a> {
             return tally;
         };
         tally.counts.errors = run.errored_suites();
+        tally.counts.inner_failures = run.inner_failures.len() as u64;
         for case in &run.cases {
             tally.counts.add(case);
             if case.status == TestStatus::Failed {
@@ -224,8 +227,42 @@ pub fn assess(policy: &Policy, run: Run) -> Result<GateReport, PolicyError> {
         debt: run.debt,
         benchmarks,
         alpha: policy.benchmarks.alpha,
+        inner_failures: evidence
+            .tests
+            .as_ref()
+            .map_or_else(Vec::new, |t| InnerFailures::by_suite(&t.inner_failures)),
+        recovered: evidence
+            .tests
+            .as_ref()
+            .map_or_else(Vec::new, |t| t.recovered.clone()),
         tests: evidence.tests,
     })
+}
+
+impl InnerFailures {
+    /// The inner failures grouped by suite, in the order the suites were first seen.
+    fn by_suite(cases: &[TestCase]) -> Vec<InnerFailures> {
+        let mut groups: Vec<InnerFailures> = Vec::new();
+        for case in cases {
+            let at = match groups.iter().position(|g| *g.suite == *case.suite) {
+                Some(at) => at,
+                None => {
+                    groups.push(InnerFailures {
+                        suite: case.suite.to_string(),
+                        count: 0,
+                        tests: Vec::new(),
+                    });
+                    groups.len() - 1
+                }
+            };
+            let group = &mut groups[at];
+            group.count += 1;
+            if group.tests.len() < LISTED_FAILURES {
+                group.tests.push(case.clone());
+            }
+        }
+        groups
+    }
 }
 
 #[cfg(test)]
@@ -269,6 +306,7 @@ mod tests {
                 kind: SuiteErrorKind::BuildFailure,
                 output: String::new(),
             }],
+            ..TestRun::default()
         };
         let quarantine = rules::Quarantine::new(&["TestFlaky/*".to_string()]).unwrap();
         let tally = TestTally::new(Some(&run), &quarantine);

@@ -111,6 +111,12 @@ pub fn detect(head: &[u8]) -> Option<EvidenceFormat> {
         return Some(EvidenceFormat::Lcov);
     }
     let candidates = std::iter::once(first).chain(lines);
+    // A `go test -json` stream can start with text: a package that did not build prints
+    // `FAIL\tpkg [build failed]` on stdout, and with stderr merged the compiler's `# pkg` and
+    // `file.go:line:col:` lines come first. Its first event tells it; when no package built
+    // there is none, and the build failure alone does, unless a later line names another format.
+    let mut go_build_output = false;
+    let mut go_build_header = false;
     for line in candidates {
         if line.starts_with("ok ") || line.starts_with("not ok ") {
             // TAP without a version line; `go test` prints `ok  \tpkg`, which has no number.
@@ -122,8 +128,14 @@ pub fn detect(head: &[u8]) -> Option<EvidenceFormat> {
         if line.starts_with("Benchmark") && line.contains('\t') || line.starts_with("pkg: ") {
             return Some(EvidenceFormat::GoBench);
         }
+        if line.starts_with("{\"") && line.contains("\"Action\"") {
+            return Some(EvidenceFormat::GoTest);
+        }
+        go_build_output |= gotest::build_failed_line(line).is_some()
+            || go_build_header && gotest::is_compiler_message(line);
+        go_build_header |= line.starts_with("# ");
     }
-    None
+    go_build_output.then_some(EvidenceFormat::GoTest)
 }
 
 /// The name of an XML document's root element, past its declaration, comments and DOCTYPE.
@@ -320,6 +332,8 @@ fn merge_tests(evidence: &mut Evidence, run: TestRun) {
         Some(tests) => {
             tests.cases.extend(run.cases);
             tests.errors.extend(run.errors);
+            tests.inner_failures.extend(run.inner_failures);
+            tests.recovered.extend(run.recovered);
         }
     }
 }
@@ -457,6 +471,47 @@ mod tests {
             ),
             ("ok  \texample.com/m\t0.01s\n", None),
             ("<html>", None),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(detect(text.as_bytes()), expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_go_test_stream_is_told_past_the_text_before_its_events() {
+        let event = "{\"Time\":\"2025\",\"Action\":\"run\",\"Package\":\"p\",\"Test\":\"TestA\"}\n";
+        let build_failure = "FAIL\texample.com/x [build failed]\n";
+        let compiler = "# example.com/x [example.com/x.test]\nx/x.go:9:9: undefined: y\n";
+        let cases: [(String, Option<EvidenceFormat>); 8] = [
+            (
+                format!("{build_failure}{event}"),
+                Some(EvidenceFormat::GoTest),
+            ),
+            (
+                format!("{compiler}{build_failure}{event}"),
+                Some(EvidenceFormat::GoTest),
+            ),
+            (
+                format!("go: downloading example.com/y v1.0.0\n{event}"),
+                Some(EvidenceFormat::GoTest),
+            ),
+            // Nothing built: no event at all.
+            (
+                format!("{compiler}{build_failure}"),
+                Some(EvidenceFormat::GoTest),
+            ),
+            // The compiler's messages alone, longer than what detection reads.
+            (compiler.repeat(2), Some(EvidenceFormat::GoTest)),
+            // A build failure before Go benchmark text is benchmark text.
+            (
+                format!(
+                    "{build_failure}goos: linux\npkg: example.com/m\nBenchmarkA-2 \t 100\t 12 ns/op\n"
+                ),
+                Some(EvidenceFormat::GoBench),
+            ),
+            // A Markdown heading and a path with a line number are not Go's.
+            ("# Notes\nsee main.go for details\n".into(), None),
+            ("x/x.go:9:9: undefined: y\n".into(), None),
         ];
         for (text, expected) in cases {
             assert_eq!(detect(text.as_bytes()), expected, "{text}");

@@ -293,6 +293,7 @@ fn live_pytest_junit_agrees_with_pytest_summary() {
         skipped,
         errors: collection_errors,
         flaky: 0,
+        inner_failures: 0,
     };
     let report = File::open(project.join("junit.xml"))
         .unwrap_or_else(|e| panic!("pytest wrote no JUnit ({e}):\n{stdout}"));
@@ -474,6 +475,7 @@ fn live_nextest_junit_agrees_with_nextest_summary() {
         skipped: 0,
         errors: 0,
         flaky: said("flaky"),
+        inner_failures: 0,
     };
     assert_eq!(
         said("run"),

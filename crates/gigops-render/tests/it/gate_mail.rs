@@ -48,7 +48,7 @@ fn report(failed: &[&str], describe: Option<&str>) -> GateReport {
         evidence: Evidence {
             tests: Some(TestRun {
                 cases,
-                errors: Vec::new(),
+                ..TestRun::default()
             }),
             coverage: Some(Coverage {
                 unit: CoverageUnit::Statements,
