@@ -226,6 +226,13 @@ pub struct Coverage {
     pub unit: CoverageUnit,
     /// Sorted by path, one entry per path.
     pub files: Vec<FileCoverage>,
+    /// Go files counted whole: every block of them is counted (as `go test -cover` counts),
+    /// where for the others only the blocks within function declarations are (as
+    /// `go tool cover -func` counts; the two differ by package-level function literals) —
+    /// because their source was not found, or has `//line` directives, which move the
+    /// positions both tools report.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub counted_whole: Vec<String>,
 }
 
 impl Coverage {
@@ -412,6 +419,7 @@ mod tests {
         let mut coverage = Coverage {
             unit: CoverageUnit::Statements,
             files: vec![],
+            counted_whole: vec![],
         };
         assert_eq!(coverage.percent(), None);
         coverage.files = vec![

@@ -53,6 +53,7 @@ fn report(failed: &[&str], describe: Option<&str>) -> GateReport {
             coverage: Some(Coverage {
                 unit: CoverageUnit::Statements,
                 files,
+                counted_whole: Vec::new(),
             }),
             findings: None,
             benchmarks: None,
