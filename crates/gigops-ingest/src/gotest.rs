@@ -11,9 +11,15 @@
 //! test's output and a passed package's own output are dropped.
 //!
 //! Tests still running when their package fails (a timeout, a crash) are counted as failed, as
-//! gotestsum counts them. A package gets a [`SuiteError`] when it did not compile, when it
-//! panicked outside any test, when it timed out, or when it failed with no failing test; it
-//! is counted as an error only when none of its tests failed (see [`TestRun::counts`]).
+//! gotestsum counts them — unless Go printed their result where test2json before Go 1.20 could
+//! not see it, glued onto output written without a newline: that result is read from the text,
+//! and the test recorded in [`TestRun::recovered`] (`Parser::settle_running`). A test that
+//! failed inside a package that passed is an inner failure ([`TestRun::inner_failures`]): the
+//! output of a nested suite, not a failure of the package.
+//!
+//! A package gets a [`SuiteError`] when it did not compile, when it panicked outside any test,
+//! when it timed out, or when it failed with no failing test; it is counted as an error only
+//! when none of its tests failed (see [`TestRun::counts`]).
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};

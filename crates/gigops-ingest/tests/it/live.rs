@@ -83,6 +83,31 @@ fn run(command: &mut Command) -> Output {
         .unwrap_or_else(|e| panic!("cannot run {command:?}: {e}"))
 }
 
+/// `go ARGS…` in `dir`, with a build cache shared by the live tests (Go keeps it safe for
+/// concurrent use, and a second run need not build everything again) and a module cache in
+/// `temp`.
+fn go_in(go: &str, dir: &Path, temp: &TempDir, args: &[&str]) -> Output {
+    run(Command::new(go)
+        .args(args)
+        .current_dir(dir)
+        .env("GOFLAGS", "-mod=mod")
+        .env("GOTOOLCHAIN", "local")
+        .env("GOCACHE", std::env::temp_dir().join("gigops-live-gocache"))
+        .env("GOPATH", temp.0.join("gopath")))
+}
+
+/// [`go_in`] that must succeed: what it printed on stdout.
+fn go_stdout(go: &str, dir: &Path, temp: &TempDir, args: &[&str]) -> String {
+    let output = go_in(go, dir, temp, args);
+    assert!(
+        output.status.success(),
+        "go {}: {}",
+        args.join(" "),
+        text(&output.stderr)
+    );
+    text(&output.stdout)
+}
+
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
@@ -95,32 +120,27 @@ fn round1(x: f64) -> f64 {
 /// test is left out: a crashed test binary writes no profile), then `go tool cover -func`.
 #[test]
 fn live_go_coverprofile_agrees_with_go_tool_cover() {
-    if gigops_test_support::tools::program("go", &["version"], "golang-go (Debian)").is_none() {
+    let Some(go) = gigops_test_support::tools::program("go", &["version"], "golang-go (Debian)")
+    else {
         return; // not under CI: a missing `go` fails the test there
-    }
+    };
     let temp = TempDir::new("gocover");
     let module = temp.copy("go/module", "module");
-    let go = |args: &[&str]| {
-        run(Command::new("go")
-            .args(args)
-            .current_dir(&module)
-            .env("GOFLAGS", "-mod=mod")
-            .env("GOTOOLCHAIN", "local")
-            // Shared between runs, so that a second run does not build everything again; Go
-            // keeps its cache safe for concurrent use.
-            .env("GOCACHE", std::env::temp_dir().join("gigops-live-gocache"))
-            .env("GOPATH", temp.0.join("gopath")))
-    };
     // TestSign/positive fails, so `go test` exits 1; the profile is written all the same.
-    let test = go(&[
-        "test",
-        "-count=1",
-        "-covermode=count",
-        "-coverprofile=cover.out",
-        "-run",
-        "TestAdd$|TestSign|TestTwice",
-        "./...",
-    ]);
+    let test = go_in(
+        &go,
+        &module,
+        &temp,
+        &[
+            "test",
+            "-count=1",
+            "-covermode=count",
+            "-coverprofile=cover.out",
+            "-run",
+            "TestAdd$|TestSign|TestTwice",
+            "./...",
+        ],
+    );
     let profile = std::fs::read_to_string(module.join("cover.out")).unwrap_or_else(|e| {
         panic!(
             "go test wrote no profile ({e}):\n{}{}",
@@ -128,9 +148,7 @@ fn live_go_coverprofile_agrees_with_go_tool_cover() {
             text(&test.stderr)
         )
     });
-    let func = go(&["tool", "cover", "-func=cover.out"]);
-    assert!(func.status.success(), "{}", text(&func.stderr));
-    let func = text(&func.stdout);
+    let func = go_stdout(&go, &module, &temp, &["tool", "cover", "-func=cover.out"]);
     // `total:					(statements)	58.3%`
     let total_line = func
         .lines()
@@ -166,17 +184,7 @@ fn live_go_statements_outside_declarations_are_counted_as_go_tool_cover_counts()
     let temp = TempDir::new("literals");
     let module = temp.copy("go/literals", "literals");
     let _ = std::fs::remove_file(module.join("cover.out"));
-    let go = |args: &[&str]| {
-        let output = run(Command::new(&go)
-            .args(args)
-            .current_dir(&module)
-            .env("GOFLAGS", "-mod=mod")
-            .env("GOTOOLCHAIN", "local")
-            .env("GOCACHE", std::env::temp_dir().join("gigops-live-gocache"))
-            .env("GOPATH", temp.0.join("gopath")));
-        assert!(output.status.success(), "{}", text(&output.stderr));
-        text(&output.stdout)
-    };
+    let go = |args: &[&str]| go_stdout(&go, &module, &temp, args);
     let printed = go(&["test", "-count=1", "-coverprofile=cover.out", "./..."]);
     let func = go(&["tool", "cover", "-func=cover.out"]);
     let percent_before = |text: &str, marker: &str| -> f64 {
@@ -226,17 +234,7 @@ fn live_go_declarations_equal_go_ast() {
     };
     let temp = TempDir::new("funcextents");
     let tool = temp.copy("go/funcextents", "funcextents");
-    let go = |args: &[&str]| {
-        let output = run(Command::new(&go)
-            .args(args)
-            .current_dir(&tool)
-            .env("GOFLAGS", "-mod=mod")
-            .env("GOTOOLCHAIN", "local")
-            .env("GOCACHE", std::env::temp_dir().join("gigops-live-gocache"))
-            .env("GOPATH", temp.0.join("gopath")));
-        assert!(output.status.success(), "{}", text(&output.stderr));
-        text(&output.stdout)
-    };
+    let go = |args: &[&str]| go_stdout(&go, &tool, &temp, args);
     let goroot = go(&["env", "GOROOT"]);
     let src = Path::new(goroot.trim()).join("src");
     let printed = go(&["run", ".", src.to_str().unwrap()]);
