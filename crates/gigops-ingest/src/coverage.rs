@@ -192,7 +192,12 @@ impl GoSources {
         (!godecl::has_line_directives(&text)).then(|| godecl::function_declarations(&text))
     }
 
+    /// Where the file is: only a `.go` file, and only a regular one (a profile is input, and
+    /// its names are read, never trusted to name something else).
     fn locate(&self, file: &str) -> Option<PathBuf> {
+        if !file.ends_with(".go") {
+            return None;
+        }
         let path = Path::new(file);
         if path.is_absolute() || file.starts_with('.') {
             return path.is_file().then(|| path.to_path_buf());
