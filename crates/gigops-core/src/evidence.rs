@@ -71,6 +71,34 @@ pub struct SuiteError {
 pub struct TestRun {
     pub cases: Vec<TestCase>,
     pub errors: Vec<SuiteError>,
+    /// Failed tests reported inside a suite that itself passed: the `--- FAIL` lines of a nested
+    /// suite that a test runs and fails on purpose (a test framework's own tests), which
+    /// test2json cannot tell from the package's own tests. The suite's own result is what
+    /// `go test` exits with, so these are not in `cases` and not counted as failed; they are
+    /// shown, and counted in [`TestCounts::inner_failures`].
+    #[serde(default)]
+    pub inner_failures: Vec<TestCase>,
+    /// Tests whose result the tool's events left out and gigops read from the text the test
+    /// binary printed (each is also in `cases`, with that result).
+    #[serde(default)]
+    pub recovered: Vec<RecoveredResult>,
+}
+
+/// A test whose end the events did not report, and the result gigops gave it.
+///
+/// Before Go 1.20, test2json reads the test binary's text output, and a test that prints
+/// without a final newline gets its `--- PASS: TestX (0.01s)` line glued to that output
+/// (`exporting… done--- PASS: TestX (0.01s)`), which test2json then takes for output: the test
+/// has a `run` event and no result. gigops reads the result from that line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecoveredResult {
+    #[serde(with = "shared_text")]
+    pub suite: Arc<str>,
+    pub name: Box<str>,
+    pub status: TestStatus,
+    /// The line the result was read from, as printed; `None` when the test printed no result
+    /// at all in a suite that passed (every test of a passing Go package passed).
+    pub line: Option<String>,
 }
 
 /// The totals of a [`TestRun`].
@@ -89,12 +117,17 @@ pub struct TestCounts {
     /// Tests that failed and then passed on a retry in the same run (also counted in `passed`);
     /// 0 for Go.
     pub flaky: u64,
+    /// Failures reported inside suites that passed ([`TestRun::inner_failures`]): not in
+    /// `total` or `failed`.
+    #[serde(default)]
+    pub inner_failures: u64,
 }
 
 impl TestRun {
     pub fn counts(&self) -> TestCounts {
         let mut counts = TestCounts {
             errors: self.errored_suites(),
+            inner_failures: self.inner_failures.len() as u64,
             ..TestCounts::default()
         };
         for case in &self.cases {
@@ -193,6 +226,13 @@ pub struct Coverage {
     pub unit: CoverageUnit,
     /// Sorted by path, one entry per path.
     pub files: Vec<FileCoverage>,
+    /// Go files counted whole: every block of them is counted (as `go test -cover` counts),
+    /// where for the others only the blocks within function declarations are (as
+    /// `go tool cover -func` counts; the two differ by package-level function literals) —
+    /// because their source was not found, or has `//line` directives, which move the
+    /// positions both tools report.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub counted_whole: Vec<String>,
 }
 
 impl Coverage {
@@ -339,6 +379,8 @@ mod tests {
                 kind: SuiteErrorKind::BuildFailure,
                 output: String::new(),
             }],
+            inner_failures: vec![case(TestStatus::Failed)],
+            recovered: vec![],
         };
         let counts = run.counts();
         assert_eq!(
@@ -349,7 +391,8 @@ mod tests {
                 failed: 1,
                 skipped: 1,
                 errors: 1,
-                flaky: 0
+                flaky: 0,
+                inner_failures: 1,
             }
         );
     }
@@ -365,6 +408,7 @@ mod tests {
                 kind: SuiteErrorKind::Timeout,
                 output: String::new(),
             }],
+            ..TestRun::default()
         };
         assert_eq!(run.counts().failed, 1);
         assert_eq!(run.counts().errors, 0);
@@ -375,6 +419,7 @@ mod tests {
         let mut coverage = Coverage {
             unit: CoverageUnit::Statements,
             files: vec![],
+            counted_whole: vec![],
         };
         assert_eq!(coverage.percent(), None);
         coverage.files = vec![

@@ -110,6 +110,7 @@ mod tests {
                 file("example.com/shop/util/util.go", 1, 4),
                 file("main.go", 2, 2),
             ],
+            counted_whole: Vec::new(),
         };
         let packages = coverage_by_package(&coverage);
         let names: Vec<&str> = packages.iter().map(|p| p.name.as_str()).collect();

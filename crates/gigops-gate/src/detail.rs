@@ -28,6 +28,14 @@ pub const ENGLISH: &[(&str, &str)] = &[
         "{failed} failed test(s) and {errors} errored suite(s) ({excused} quarantined failure(s) not counted); the policy allows {max}",
     ),
     (
+        "tests_failed_inner",
+        "{failed} failed test(s) and {errors} errored suite(s) ({inner} inner failure(s) of suites that passed not counted); the policy allows {max}",
+    ),
+    (
+        "tests_failed_quarantined_inner",
+        "{failed} failed test(s) and {errors} errored suite(s) ({excused} quarantined failure(s) and {inner} inner failure(s) of suites that passed not counted); the policy allows {max}",
+    ),
+    (
         "coverage_total",
         "total coverage is {percent} %; the policy requires at least {min} %",
     ),

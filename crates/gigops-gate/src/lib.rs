@@ -27,7 +27,8 @@ pub use summary::{GateReport, RuleResult, Summary, Verdict};
 
 use crate::debt::Debt;
 use crate::summary::{
-    BenchmarkSummary, CoverageSummary, DebtSummary, NotMeasured, PatchCoverage, Project, Selection,
+    BenchmarkSummary, CoverageSummary, DebtSummary, InnerFailures, NotMeasured, PatchCoverage,
+    Project, Selection,
 };
 
 /// How many of the slowest tests a report lists.
@@ -80,6 +81,7 @@ impl<'a> TestTally<'a> {
             return tally;
         };
         tally.counts.errors = run.errored_suites();
+        tally.counts.inner_failures = run.inner_failures.len() as u64;
         for case in &run.cases {
             tally.counts.add(case);
             if case.status == TestStatus::Failed {
@@ -249,8 +251,42 @@ pub fn assess(policy: &Policy, run: Run) -> Result<GateReport, PolicyError> {
         debt: run.debt.ok(),
         benchmarks,
         alpha: policy.benchmarks.alpha,
+        inner_failures: evidence
+            .tests
+            .as_ref()
+            .map_or_else(Vec::new, |t| InnerFailures::by_suite(&t.inner_failures)),
+        recovered: evidence
+            .tests
+            .as_ref()
+            .map_or_else(Vec::new, |t| t.recovered.clone()),
         tests: evidence.tests,
     })
+}
+
+impl InnerFailures {
+    /// The inner failures grouped by suite, in the order the suites were first seen.
+    fn by_suite(cases: &[TestCase]) -> Vec<InnerFailures> {
+        let mut groups: Vec<InnerFailures> = Vec::new();
+        for case in cases {
+            let at = match groups.iter().position(|g| *g.suite == *case.suite) {
+                Some(at) => at,
+                None => {
+                    groups.push(InnerFailures {
+                        suite: case.suite.to_string(),
+                        count: 0,
+                        tests: Vec::new(),
+                    });
+                    groups.len() - 1
+                }
+            };
+            let group = &mut groups[at];
+            group.count += 1;
+            if group.tests.len() < LISTED_FAILURES {
+                group.tests.push(case.clone());
+            }
+        }
+        groups
+    }
 }
 
 #[cfg(test)]
@@ -294,6 +330,7 @@ mod tests {
                 kind: SuiteErrorKind::BuildFailure,
                 output: String::new(),
             }],
+            ..TestRun::default()
         };
         let quarantine = rules::Quarantine::new(&["TestFlaky/*".to_string()]).unwrap();
         let tally = TestTally::new(Some(&run), &quarantine);

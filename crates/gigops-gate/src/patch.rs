@@ -273,6 +273,7 @@ diff --git a/README.md b/README.md
                 // Line 6 (a closing brace) is not instrumented.
                 lines: vec![hit(4, true), hit(5, false), hit(13, true), hit(20, false)],
             }],
+            counted_whole: Vec::new(),
         };
         let patch = patch_coverage(&coverage, &parse_diff(DIFF), "main");
         assert_eq!((patch.covered, patch.total), (2, 3));

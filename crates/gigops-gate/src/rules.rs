@@ -219,11 +219,17 @@ fn failed_tests(policy: &Policy, counts: TestCounts, excused: u64) -> RuleResult
         ("errors", counts.errors.to_string()),
         ("max", policy.max_failed.to_string()),
     ];
-    let key = if excused > 0 {
+    if excused > 0 {
         args.push(("excused", excused.to_string()));
-        "tests_failed_quarantined"
-    } else {
-        "tests_failed"
+    }
+    if counts.inner_failures > 0 {
+        args.push(("inner", counts.inner_failures.to_string()));
+    }
+    let key = match (excused > 0, counts.inner_failures > 0) {
+        (false, false) => "tests_failed",
+        (true, false) => "tests_failed_quarantined",
+        (false, true) => "tests_failed_inner",
+        (true, true) => "tests_failed_quarantined_inner",
     };
     RuleResult::new(
         "tests.failed",

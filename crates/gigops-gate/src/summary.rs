@@ -4,8 +4,8 @@
 //! never rename or remove them.
 
 use gigops_core::evidence::{
-    Coverage, CoverageUnit, FindingCounts, FindingLevel, Findings, SuiteError, TestCase,
-    TestCounts, TestRun,
+    Coverage, CoverageUnit, FindingCounts, FindingLevel, Findings, RecoveredResult, SuiteError,
+    TestCase, TestCounts, TestRun,
 };
 use serde::{Deserialize, Serialize};
 
@@ -253,7 +253,26 @@ pub struct GateReport {
     pub benchmarks: Vec<Comparison>,
     /// The significance level the benchmarks were compared at.
     pub alpha: f64,
+    /// Suites that passed while their test output reported failed tests (a nested suite failing
+    /// on purpose), one entry per suite: shown, not counted against the gate.
+    #[serde(default)]
+    pub inner_failures: Vec<InnerFailures>,
+    /// Tests whose result was read from the text Go printed, not from an event.
+    #[serde(default)]
+    pub recovered: Vec<RecoveredResult>,
     /// Every test case and suite error, for the normalised JUnit file.
     #[serde(skip)]
     pub tests: Option<TestRun>,
+}
+
+/// The failed tests reported inside one suite that itself passed: "package passed, N inner
+/// failures". `go test` exits with the package's own result, so the gate does too; these are
+/// shown and not counted (docs/gate.md, "Counting rules").
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InnerFailures {
+    pub suite: String,
+    /// How many failed inside it.
+    pub count: u64,
+    /// The first [`crate::LISTED_FAILURES`] of them, with their output.
+    pub tests: Vec<TestCase>,
 }

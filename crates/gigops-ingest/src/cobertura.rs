@@ -10,7 +10,7 @@
 //! all in one file) and a line can be listed more than once (under its class and its method), so
 //! lines are merged per file, and a line is covered when any of its listings has hits.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::BufRead;
 
 use gigops_core::evidence::{Coverage, CoverageUnit};
@@ -32,22 +32,42 @@ use crate::{Problem, Problems};
 pub fn parse<'a, R: BufRead>(
     sources: impl IntoIterator<Item = (&'a str, R)>,
 ) -> Result<Coverage, Problems> {
+    parse_with_sources(sources).map(|(coverage, _)| coverage)
+}
+
+/// As [`parse`], with the `<source>` directories of the reports that named each file (its
+/// `filename` is relative to one of them), for matching its files with another format's.
+#[allow(clippy::type_complexity)]
+pub fn parse_with_sources<'a, R: BufRead>(
+    sources: impl IntoIterator<Item = (&'a str, R)>,
+) -> Result<(Coverage, BTreeMap<String, BTreeSet<String>>), Problems> {
     // path → line → covered
     let mut files: BTreeMap<String, BTreeMap<u32, bool>> = BTreeMap::new();
+    let mut roots: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let mut problems = Vec::new();
     for (name, reader) in sources {
-        Report::new(name, reader, &mut files, &mut problems).read();
+        let mut report = Report::new(name, reader, &mut files, &mut problems);
+        report.read();
+        let (named, report_roots) = (report.named, report.sources);
+        for file in named {
+            roots
+                .entry(file)
+                .or_default()
+                .extend(report_roots.iter().cloned());
+        }
     }
     if !problems.is_empty() {
         return Err(Problems(problems));
     }
-    Ok(Coverage {
+    let coverage = Coverage {
         unit: CoverageUnit::Lines,
         files: files
             .into_iter()
             .map(|(path, lines)| file_coverage(path, lines))
             .collect(),
-    })
+        counted_whole: Vec::new(),
+    };
+    Ok((coverage, roots))
 }
 
 /// Where the reader is in a report's element tree.
@@ -79,6 +99,11 @@ struct Report<'f, R> {
     problems: &'f mut Vec<Problem>,
     root: Root,
     class: Option<Class>,
+    /// The files this report names.
+    named: BTreeSet<String>,
+    /// Its `<source>` directories, and the text of the one being read with its depth.
+    sources: Vec<String>,
+    source: Option<(String, usize)>,
 }
 
 impl<'f, R: BufRead> Report<'f, R> {
@@ -95,6 +120,9 @@ impl<'f, R: BufRead> Report<'f, R> {
             problems,
             root: Root::NotYet,
             class: None,
+            named: BTreeSet::new(),
+            sources: Vec::new(),
+            source: None,
         }
     }
 
@@ -108,7 +136,7 @@ impl<'f, R: BufRead> Report<'f, R> {
         });
     }
 
-    fn read(mut self) {
+    fn read(&mut self) {
         let mut buf = Vec::new();
         loop {
             buf.clear();
@@ -128,6 +156,24 @@ impl<'f, R: BufRead> Report<'f, R> {
                 Event::Empty(tag) => self.open(&tag, start, true),
                 Event::End(_) => {
                     self.close();
+                    true
+                }
+                Event::Text(text) => {
+                    if let (Some((source, _)), Ok(text)) = (&mut self.source, text.decode()) {
+                        source.push_str(&text);
+                    }
+                    true
+                }
+                Event::GeneralRef(reference) => {
+                    if let Some((source, _)) = &mut self.source {
+                        let name = reference.decode().unwrap_or_default();
+                        let predefined = quick_xml::escape::resolve_predefined_entity(&name);
+                        match (reference.resolve_char_ref(), predefined) {
+                            (Ok(Some(c)), _) => source.push(c),
+                            (_, Some(text)) => source.push_str(text),
+                            _ => {}
+                        }
+                    }
                     true
                 }
                 Event::Eof => break,
@@ -176,6 +222,9 @@ impl<'f, R: BufRead> Report<'f, R> {
             }
             Root::Open(depth) => depth,
         };
+        if name == "source" && !empty {
+            self.source = Some((String::new(), depth + 1));
+        }
         let wanted: &[&[u8]] = match name.as_str() {
             "class" => &[b"filename"],
             "line" => &[b"number", b"hits"],
@@ -216,6 +265,7 @@ impl<'f, R: BufRead> Report<'f, R> {
             Some(Attr { value, .. }) if !value.is_empty() => {
                 // A class with no lines (an `__init__.py` of only a docstring) still lists its file.
                 self.files.entry(value.clone()).or_default();
+                self.named.insert(value.clone());
                 Some(value)
             }
             Some(Attr { offset, .. }) => {
@@ -280,6 +330,12 @@ impl<'f, R: BufRead> Report<'f, R> {
         };
         if self.class.as_ref().is_some_and(|c| c.depth == depth) {
             self.class = None;
+        }
+        if self.source.as_ref().is_some_and(|(_, d)| *d == depth)
+            && let Some((source, _)) = self.source.take()
+            && !source.trim().is_empty()
+        {
+            self.sources.push(source.trim().to_string());
         }
         self.root = if depth <= 1 {
             Root::Closed

@@ -8,7 +8,9 @@ use std::path::{Path, PathBuf};
 use gigops_core::evidence::{BenchmarkSet, Coverage, Evidence, Findings, TestRun};
 
 use crate::{Problem, Problems};
-use crate::{checkstyle, cobertura, criterion, gobench, gocover, gotest, junit, lcov, sarif, tap};
+use crate::{
+    checkstyle, cobertura, coverage, criterion, gobench, gocover, gotest, junit, lcov, sarif, tap,
+};
 
 /// Every format `gigops gate` reads, by the name `--format` takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -111,6 +113,12 @@ pub fn detect(head: &[u8]) -> Option<EvidenceFormat> {
         return Some(EvidenceFormat::Lcov);
     }
     let candidates = std::iter::once(first).chain(lines);
+    // A `go test -json` stream can start with text: a package that did not build prints
+    // `FAIL\tpkg [build failed]` on stdout, and with stderr merged the compiler's `# pkg` and
+    // `file.go:line:col:` lines come first. Its first event tells it; when no package built
+    // there is none, and the build failure alone does, unless a later line names another format.
+    let mut go_build_output = false;
+    let mut go_build_header = false;
     for line in candidates {
         if line.starts_with("ok ") || line.starts_with("not ok ") {
             // TAP without a version line; `go test` prints `ok  \tpkg`, which has no number.
@@ -122,8 +130,14 @@ pub fn detect(head: &[u8]) -> Option<EvidenceFormat> {
         if line.starts_with("Benchmark") && line.contains('\t') || line.starts_with("pkg: ") {
             return Some(EvidenceFormat::GoBench);
         }
+        if line.starts_with("{\"") && line.contains("\"Action\"") {
+            return Some(EvidenceFormat::GoTest);
+        }
+        go_build_output |= gotest::build_failed_line(line).is_some()
+            || go_build_header && gotest::is_compiler_message(line);
+        go_build_header |= line.starts_with("# ");
     }
-    None
+    go_build_output.then_some(EvidenceFormat::GoTest)
 }
 
 /// The name of an XML document's root element, past its declaration, comments and DOCTYPE.
@@ -320,6 +334,8 @@ fn merge_tests(evidence: &mut Evidence, run: TestRun) {
         Some(tests) => {
             tests.cases.extend(run.cases);
             tests.errors.extend(run.errors);
+            tests.inner_failures.extend(run.inner_failures);
+            tests.recovered.extend(run.recovered);
         }
     }
 }
@@ -353,60 +369,95 @@ fn merge_benchmarks(evidence: &mut Evidence, set: BenchmarkSet) {
 }
 
 /// Coverage of each format is merged by its own parser (which knows how its blocks or lines
-/// overlap); the formats' results are then put side by side. Statement and line coverage do not
-/// add up, so inputs of both units are refused.
+/// overlap); LCOV and Cobertura, both line coverage, are then merged by file and line
+/// ([`coverage::merge_lines`]). Statement and line coverage do not add up, so inputs of both
+/// units are refused.
+///
+/// Go profiles are counted as `go tool cover -func` counts them, with the Go sources of the
+/// module around each profile and around the current directory ([`coverage::GoSources`]).
 fn read_coverage(inputs: &[(EvidenceFormat, &Input)]) -> Result<Option<Coverage>, Problems> {
-    let mut parts: Vec<Coverage> = Vec::new();
     let mut problems = Vec::new();
-    for format in [
-        EvidenceFormat::GoCover,
-        EvidenceFormat::Lcov,
-        EvidenceFormat::Cobertura,
-    ] {
-        let of_format: Vec<&Input> = inputs
+    let of_format = |format: EvidenceFormat| -> Vec<&Input> {
+        inputs
             .iter()
             .filter(|(f, _)| *f == format)
             .map(|(_, i)| *i)
+            .collect()
+    };
+    let go = of_format(EvidenceFormat::GoCover);
+    let lcov_inputs = of_format(EvidenceFormat::Lcov);
+    let cobertura_inputs = of_format(EvidenceFormat::Cobertura);
+    let go_readers = readers(&go, &mut problems);
+    let lcov_readers = readers(&lcov_inputs, &mut problems);
+    let cobertura_readers = readers(&cobertura_inputs, &mut problems);
+
+    let go = (!go.is_empty()).then(|| {
+        let mut dirs: Vec<PathBuf> = go
+            .iter()
+            .filter_map(|i| i.path.parent().map(Path::to_path_buf))
             .collect();
-        if of_format.is_empty() {
-            continue;
-        }
-        let mut readers = Vec::new();
-        for input in &of_format {
-            match open(input) {
-                Ok(reader) => readers.push((input.name.as_str(), reader)),
-                Err(found) => problems.extend(found.0),
-            }
-        }
-        let result = match format {
-            EvidenceFormat::GoCover => gocover::parse(readers),
-            EvidenceFormat::Lcov => lcov::parse(readers),
-            _ => cobertura::parse(readers),
-        };
-        match result {
-            Ok(coverage) => parts.push(coverage),
-            Err(found) => problems.extend(found.0),
-        }
-    }
+        dirs.push(PathBuf::from("."));
+        let sources = coverage::GoSources::near(&dirs);
+        gocover::parse_counting(go_readers, |file| sources.declarations(file))
+    });
+    let lcov = (!lcov_inputs.is_empty()).then(|| lcov::parse(lcov_readers));
+    let cobertura =
+        (!cobertura_inputs.is_empty()).then(|| cobertura::parse_with_sources(cobertura_readers));
+    let (go, lcov, cobertura) = (
+        ok_or_keep(go, &mut problems),
+        ok_or_keep(lcov, &mut problems),
+        ok_or_keep(cobertura, &mut problems),
+    );
     if !problems.is_empty() {
         return Err(Problems(problems));
     }
-    let Some(first) = parts.first() else {
-        return Ok(None);
-    };
-    let unit = first.unit;
-    if parts.iter().any(|p| p.unit != unit) {
+    let problem = |reason: String| {
         let names: Vec<String> = inputs.iter().map(|(_, i)| i.name.clone()).collect();
-        return Err(Problems(vec![Problem {
+        Problems(vec![Problem {
             file: names.join(", "),
             line: 0,
             column: String::new(),
-            reason: "Go statement coverage and LCOV/Cobertura line coverage cannot be added up; gate them in separate runs".into(),
-        }]));
+            reason,
+        }])
+    };
+    match (go, lcov, cobertura) {
+        (Some(_), Some(_), _) | (Some(_), _, Some(_)) => Err(problem(
+            "Go statement coverage and LCOV/Cobertura line coverage cannot be added up; gate them in separate runs".into(),
+        )),
+        (Some(go), None, None) => Ok(Some(go)),
+        (None, Some(lcov), Some((cobertura, roots))) => coverage::merge_lines(lcov, cobertura, &roots)
+            .map(Some)
+            .map_err(problem),
+        (None, Some(lcov), None) => Ok(Some(lcov)),
+        (None, None, Some((cobertura, _))) => Ok(Some(cobertura)),
+        (None, None, None) => Ok(None),
     }
-    let mut files: Vec<_> = parts.into_iter().flat_map(|p| p.files).collect();
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(Some(Coverage { unit, files }))
+}
+
+/// The inputs opened, each with its name; the problems of those that cannot be, kept.
+fn readers<'a>(
+    inputs: &[&'a Input],
+    problems: &mut Vec<Problem>,
+) -> Vec<(&'a str, BufReader<File>)> {
+    let mut readers = Vec::new();
+    for input in inputs {
+        match open(input) {
+            Ok(reader) => readers.push((input.name.as_str(), reader)),
+            Err(found) => problems.extend(found.0),
+        }
+    }
+    readers
+}
+
+/// The value of a result, or `None` with its problems kept.
+fn ok_or_keep<T>(result: Option<Result<T, Problems>>, problems: &mut Vec<Problem>) -> Option<T> {
+    match result? {
+        Ok(value) => Some(value),
+        Err(found) => {
+            problems.extend(found.0);
+            None
+        }
+    }
 }
 
 #[cfg(test)]
@@ -457,6 +508,47 @@ mod tests {
             ),
             ("ok  \texample.com/m\t0.01s\n", None),
             ("<html>", None),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(detect(text.as_bytes()), expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_go_test_stream_is_told_past_the_text_before_its_events() {
+        let event = "{\"Time\":\"2025\",\"Action\":\"run\",\"Package\":\"p\",\"Test\":\"TestA\"}\n";
+        let build_failure = "FAIL\texample.com/x [build failed]\n";
+        let compiler = "# example.com/x [example.com/x.test]\nx/x.go:9:9: undefined: y\n";
+        let cases: [(String, Option<EvidenceFormat>); 8] = [
+            (
+                format!("{build_failure}{event}"),
+                Some(EvidenceFormat::GoTest),
+            ),
+            (
+                format!("{compiler}{build_failure}{event}"),
+                Some(EvidenceFormat::GoTest),
+            ),
+            (
+                format!("go: downloading example.com/y v1.0.0\n{event}"),
+                Some(EvidenceFormat::GoTest),
+            ),
+            // Nothing built: no event at all.
+            (
+                format!("{compiler}{build_failure}"),
+                Some(EvidenceFormat::GoTest),
+            ),
+            // The compiler's messages alone, longer than what detection reads.
+            (compiler.repeat(2), Some(EvidenceFormat::GoTest)),
+            // A build failure before Go benchmark text is benchmark text.
+            (
+                format!(
+                    "{build_failure}goos: linux\npkg: example.com/m\nBenchmarkA-2 \t 100\t 12 ns/op\n"
+                ),
+                Some(EvidenceFormat::GoBench),
+            ),
+            // A Markdown heading and a path with a line number are not Go's.
+            ("# Notes\nsee main.go for details\n".into(), None),
+            ("x/x.go:9:9: undefined: y\n".into(), None),
         ];
         for (text, expected) in cases {
             assert_eq!(detect(text.as_bytes()), expected, "{text}");

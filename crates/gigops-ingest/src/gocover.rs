@@ -17,6 +17,7 @@ use std::io::BufRead;
 
 use gigops_core::evidence::{Coverage, CoverageUnit, FileCoverage, LineHit};
 
+use crate::godecl::FuncExtent;
 use crate::{Problem, Problems};
 
 const MODES: [&str; 3] = ["set", "count", "atomic"];
@@ -34,11 +35,25 @@ struct Block {
 }
 
 /// Reads every profile, each named as the user should see it in messages, and merges them.
+/// Every block counts, as in `go test -cover`'s percentage; [`parse_counting`] counts as
+/// `go tool cover -func` does.
 ///
 /// Repeated `mode:` lines (as when profiles are concatenated) and profiles of different modes are
 /// accepted: only whether a block ran matters to coverage.
 pub fn parse<'a, R: BufRead>(
     sources: impl IntoIterator<Item = (&'a str, R)>,
+) -> Result<Coverage, Problems> {
+    parse_counting(sources, |_| None)
+}
+
+/// As [`parse`], but counting in each file only the blocks within its function declarations,
+/// as `go tool cover -func` counts them (statements and lines alike): `declarations` gives a
+/// profile's file name's declarations ([`crate::godecl::function_declarations`] of its
+/// source), or `None` when they cannot be known — then every block of the file counts, and the
+/// file is listed in [`Coverage::counted_whole`].
+pub fn parse_counting<'a, R: BufRead>(
+    sources: impl IntoIterator<Item = (&'a str, R)>,
+    mut declarations: impl FnMut(&str) -> Option<Vec<FuncExtent>>,
 ) -> Result<Coverage, Problems> {
     // file → block → covered
     let mut files: BTreeMap<String, HashMap<Block, bool>> = BTreeMap::new();
@@ -49,9 +64,15 @@ pub fn parse<'a, R: BufRead>(
     if !problems.is_empty() {
         return Err(Problems(problems));
     }
+    let mut counted_whole = Vec::new();
     let files = files
         .into_iter()
-        .map(|(path, blocks)| {
+        .map(|(path, mut blocks)| {
+            match declarations(&path) {
+                Some(functions) => blocks
+                    .retain(|block, _| functions.iter().any(|f| f.holds(block.start, block.end))),
+                None => counted_whole.push(path.clone()),
+            }
             let (covered, total) = blocks
                 .iter()
                 .fold((0, 0), |(covered, total), (block, &hit)| {
@@ -73,6 +94,7 @@ pub fn parse<'a, R: BufRead>(
     Ok(Coverage {
         unit: CoverageUnit::Statements,
         files,
+        counted_whole,
     })
 }
 

@@ -11,16 +11,24 @@
 //! test's output and a passed package's own output are dropped.
 //!
 //! Tests still running when their package fails (a timeout, a crash) are counted as failed, as
-//! gotestsum counts them. A package gets a [`SuiteError`] when it did not compile, when it
-//! panicked outside any test, when it timed out, or when it failed with no failing test; it
-//! is counted as an error only when none of its tests failed (see [`TestRun::counts`]).
+//! gotestsum counts them — unless Go printed their result where test2json before Go 1.20 could
+//! not see it, glued onto output written without a newline: that result is read from the text,
+//! and the test recorded in [`TestRun::recovered`] (`Parser::settle_running`). A test that
+//! failed inside a package that passed is an inner failure ([`TestRun::inner_failures`]): the
+//! output of a nested suite, not a failure of the package.
+//!
+//! A package gets a [`SuiteError`] when it did not compile, when it panicked outside any test,
+//! when it timed out, or when it failed with no failing test; it is counted as an error only
+//! when none of its tests failed (see [`TestRun::counts`]).
 
 use std::borrow::Cow;
-use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 use std::io::BufRead;
 use std::sync::Arc;
 
-use gigops_core::evidence::{SuiteError, SuiteErrorKind, TestCase, TestRun, TestStatus};
+use gigops_core::evidence::{
+    RecoveredResult, SuiteError, SuiteErrorKind, TestCase, TestRun, TestStatus,
+};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
@@ -311,6 +319,9 @@ struct Parser<'a> {
     spare: Vec<String>,
     failed_builds: BTreeSet<String>,
     claimed_builds: HashSet<String>,
+    /// Cases (indices in the run's) that failed in a package that passed: moved to the run's
+    /// inner failures at the end, when no index is needed any more.
+    inner: Vec<usize>,
 }
 
 impl Parser<'_> {
@@ -499,17 +510,7 @@ impl Parser<'_> {
                     flaky: false,
                 });
             }
-            ("pass" | "skip", None) => {
-                let pkg = self.packages.remove(name).unwrap_or_default();
-                if pkg
-                    .output
-                    .has_line(|l| l.starts_with("ok ") && l.contains("(cached)"))
-                {
-                    for &index in pkg.ended.values() {
-                        self.run.cases[index].cached = true;
-                    }
-                }
-            }
+            ("pass" | "skip", None) => self.package_passed(name),
             ("fail", None) => {
                 let failed_build = Some(event.failed_build)
                     .filter(|b| !b.is_empty())
@@ -521,20 +522,133 @@ impl Parser<'_> {
         Ok(())
     }
 
-    /// A package ended in failure, or (`cut_short`) the stream ended before the package did.
-    fn package_failed(&mut self, suite: &str, failed_build: Option<String>, cut_short: bool) {
-        let pkg = self.packages.remove(suite).unwrap_or_else(|| Package {
-            name: Arc::from(suite),
-            ..Package::default()
-        });
-        let mut output = pkg.output.text();
-        // In name order, so that the same stream always gives the same run.
-        let mut running: Vec<(String, Output)> = pkg
-            .running
+    /// A package ended in success (or was skipped: no test files).
+    ///
+    /// Its tests that never ended pass, with the result Go printed for them where there is one
+    /// (see [`Parser::settle_running`]). A test that failed in it did not fail the package: it
+    /// is a failure test2json read from a nested suite's output, an inner failure.
+    fn package_passed(&mut self, suite: &str) {
+        let mut pkg = self.packages.remove(suite).unwrap_or_default();
+        let left = self.settle_running(&mut pkg, true);
+        debug_assert!(left.is_empty(), "every test of a passed package is settled");
+        if pkg.failed_tests {
+            self.inner.extend(
+                pkg.ended
+                    .values()
+                    .filter(|&&index| self.run.cases[index].status == TestStatus::Failed),
+            );
+        }
+        if pkg
+            .output
+            .has_line(|l| l.starts_with("ok ") && l.contains("(cached)"))
+        {
+            for &index in pkg.ended.values() {
+                self.run.cases[index].cached = true;
+            }
+        }
+    }
+
+    /// Ends the tests of `pkg` that never reported a result, where their result is known: each
+    /// whose `--- PASS/FAIL/SKIP` line Go printed glued to earlier output without a newline
+    /// (which test2json before Go 1.20 takes for output) gets the result of that line, and so do
+    /// its subtests whose lines were printed as output after it; in a package that `passed`,
+    /// a test that printed no result at all passed with it. Each is recorded in the run's
+    /// `recovered`. Returns the tests left running, in name order, so that the same stream
+    /// always gives the same run.
+    ///
+    /// Runs once per package, and reads only the output of tests that never ended: the common
+    /// package has none.
+    fn settle_running(&mut self, pkg: &mut Package, passed: bool) -> Vec<(String, Output)> {
+        if pkg.running.is_empty() {
+            return Vec::new();
+        }
+        let mut running: Vec<(String, Output)> = std::mem::take(&mut pkg.running)
             .into_iter()
             .map(|(name, running)| (name, running.into_output(&mut self.scratch)))
             .collect();
         running.sort_by(|a, b| a.0.cmp(&b.0));
+        let owns = |name: &str| {
+            running.iter().any(|(test, _)| {
+                name.strip_prefix(test.as_str())
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+            })
+        };
+        // name → (status, seconds, the line)
+        let mut results: BTreeMap<String, (TestStatus, Option<f64>, String)> = BTreeMap::new();
+        let outputs = running
+            .iter()
+            .map(|(_, output)| output)
+            .chain([&pkg.output]);
+        for line in outputs.flat_map(|output| output.chunks().flat_map(str::lines)) {
+            if let Some(result) = ResultLine::read(line)
+                && owns(result.name)
+                && !pkg.ended.contains_key(result.name)
+            {
+                results
+                    .entry(result.name.to_string())
+                    .or_insert_with(|| (result.status, result.elapsed, line.to_string()));
+            }
+        }
+        let mut left = Vec::new();
+        for (name, output) in running {
+            match results.remove(&name) {
+                Some((status, seconds, line)) => {
+                    self.recover(pkg, name, output, status, seconds, Some(line));
+                }
+                None if passed => self.recover(pkg, name, output, TestStatus::Passed, None, None),
+                None => left.push((name, output)),
+            }
+        }
+        // Subtests whose `=== RUN` line was glued too: they have a result line and no event.
+        for (name, (status, seconds, line)) in results {
+            self.recover(pkg, name, Output::default(), status, seconds, Some(line));
+        }
+        left
+    }
+
+    /// A test of `pkg` ended with a result read from the text rather than from an event.
+    fn recover(
+        &mut self,
+        pkg: &mut Package,
+        name: String,
+        output: Output,
+        status: TestStatus,
+        duration_seconds: Option<f64>,
+        line: Option<String>,
+    ) {
+        pkg.failed_tests |= status == TestStatus::Failed;
+        pkg.ended.insert(name.clone(), self.run.cases.len());
+        let name = name.into_boxed_str();
+        self.run.recovered.push(RecoveredResult {
+            suite: pkg.name.clone(),
+            name: name.clone(),
+            status,
+            line,
+        });
+        self.run.cases.push(TestCase {
+            suite: pkg.name.clone(),
+            name,
+            status,
+            duration_seconds,
+            // As for a test that ended by an event: a passed test's output is dropped.
+            output: if status == TestStatus::Passed {
+                Box::default()
+            } else {
+                output.into_text()
+            },
+            cached: false,
+            flaky: false,
+        });
+    }
+
+    /// A package ended in failure, or (`cut_short`) the stream ended before the package did.
+    fn package_failed(&mut self, suite: &str, failed_build: Option<String>, cut_short: bool) {
+        let mut pkg = self.packages.remove(suite).unwrap_or_else(|| Package {
+            name: Arc::from(suite),
+            ..Package::default()
+        });
+        let running = self.settle_running(&mut pkg, false);
+        let mut output = pkg.output.text();
         let timed_out =
             pkg.output.contains(TIMEOUT) || running.iter().any(|(_, o)| o.contains(TIMEOUT));
         let build_failed = pkg.output.has_line(|l| {
@@ -589,6 +703,18 @@ impl Parser<'_> {
         if !self.problems.is_empty() {
             return Err(Problems(self.problems));
         }
+        if !self.inner.is_empty() {
+            self.inner.sort_unstable();
+            let mut inner = self.inner.iter().peekable();
+            let cases = std::mem::take(&mut self.run.cases);
+            for (index, case) in cases.into_iter().enumerate() {
+                if inner.next_if(|&&i| i == index).is_some() {
+                    self.run.inner_failures.push(case);
+                } else {
+                    self.run.cases.push(case);
+                }
+            }
+        }
         // Packages that never reported an end: the stream was cut short.
         let mut unfinished: Vec<String> = self.packages.keys().cloned().collect();
         unfinished.sort();
@@ -637,14 +763,57 @@ fn package<'p>(packages: &'p mut FastMap<String, Package>, name: &str) -> &'p mu
     packages.get_mut(name).expect("the package was just added")
 }
 
+/// A test's result as the testing package prints it, ending a line: `--- PASS: TestX (0.01s)`,
+/// possibly after other text (output printed without a newline) or indented (a subtest).
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct ResultLine<'a> {
+    status: TestStatus,
+    name: &'a str,
+    elapsed: Option<f64>,
+}
+
+impl<'a> ResultLine<'a> {
+    fn read(line: &'a str) -> Option<ResultLine<'a>> {
+        let at = line.rfind("--- ")?;
+        let rest = &line[at + 4..];
+        let (status, rest) = [
+            ("PASS: ", TestStatus::Passed),
+            ("FAIL: ", TestStatus::Failed),
+            ("SKIP: ", TestStatus::Skipped),
+        ]
+        .into_iter()
+        .find_map(|(word, status)| Some((status, rest.strip_prefix(word)?)))?;
+        let (name, time) = rest.trim_end().rsplit_once(" (")?;
+        let seconds = time.strip_suffix("s)")?;
+        let name = name.trim();
+        (!name.is_empty() && !name.contains(char::is_whitespace)).then(|| ResultLine {
+            status,
+            name,
+            elapsed: seconds.parse::<f64>().ok().filter(|s| s.is_finite()),
+        })
+    }
+}
+
 /// `FAIL\texample.com/pkg [build failed]` (or `[setup failed]`): the package it names.
-fn build_failed_line(line: &str) -> Option<&str> {
+pub(crate) fn build_failed_line(line: &str) -> Option<&str> {
     let rest = line.strip_prefix("FAIL")?.trim_start();
     let suite = rest
         .strip_suffix("[build failed]")
         .or_else(|| rest.strip_suffix("[setup failed]"))?
         .trim();
     (!suite.is_empty() && !suite.contains(char::is_whitespace)).then_some(suite)
+}
+
+/// A compiler's or vet's message: `path/file.go:12:5: text` (or without the column).
+pub(crate) fn is_compiler_message(line: &str) -> bool {
+    let Some((path, rest)) = line.split_once(".go:") else {
+        return false;
+    };
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    !path.is_empty()
+        && !path.contains(char::is_whitespace)
+        && digits > 0
+        && rest[digits..].starts_with(':')
 }
 
 /// `a run`, `an output`.

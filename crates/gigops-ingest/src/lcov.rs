@@ -41,6 +41,7 @@ pub fn parse<'a, R: BufRead>(
             .into_iter()
             .map(|(path, lines)| file_coverage(path, lines))
             .collect(),
+        counted_whole: Vec::new(),
     })
 }
 

@@ -6,12 +6,14 @@
 
 pub mod checkstyle;
 pub mod cobertura;
+mod coverage;
 pub mod criterion;
 pub mod evidence;
 mod flat_json;
 pub mod flowchart;
 pub mod gobench;
 pub mod gocover;
+pub mod godecl;
 pub mod gotest;
 pub mod junit;
 pub mod lcov;

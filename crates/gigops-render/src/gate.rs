@@ -7,7 +7,7 @@
 use std::path::Path;
 
 use gigops_core::Lang;
-use gigops_core::evidence::{CoverageUnit, FindingLevel, TestCase};
+use gigops_core::evidence::{CoverageUnit, FindingLevel, TestCase, TestStatus};
 use gigops_gate::summary::CoverageShare;
 use gigops_gate::{GateReport, RuleResult};
 use serde::Serialize;
@@ -150,6 +150,11 @@ pub struct GateView {
     pub quarantined: Vec<CaseView>,
     pub quarantined_more: String,
     pub suite_errors: Vec<CaseView>,
+    /// Suites that passed with failures reported inside them: "package passed, N inner
+    /// failures".
+    pub inner_failures: Vec<InnerFailureView>,
+    /// Tests whose result was read from Go's text rather than from an event.
+    pub recovered: Vec<RecoveredView>,
     pub slowest: Vec<CaseView>,
     /// Why the slowest tests are not listed though tests ran; empty otherwise.
     pub slowest_none: String,
@@ -189,6 +194,23 @@ pub struct CaseView {
     pub name: String,
     pub duration: String,
     pub output: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct InnerFailureView {
+    pub suite: String,
+    /// "package passed, 2 inner failure(s)".
+    pub note: String,
+    pub cases: Vec<CaseView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RecoveredView {
+    pub suite: String,
+    pub name: String,
+    pub result: String,
+    /// The line the result was read from, or why there is none.
+    pub line: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -416,6 +438,12 @@ impl GateView {
                 if c.flaky > 0 {
                     note.push_str(" · ");
                     note.push_str(&t.fill("gate.tests_flaky", &[("n", &c.flaky.to_string())])?);
+                }
+                if c.inner_failures > 0 {
+                    note.push_str(" · ");
+                    note.push_str(
+                        &t.fill("gate.tests_inner", &[("n", &c.inner_failures.to_string())])?,
+                    );
                 }
                 Kpi {
                     label: text("tests")?,
@@ -678,6 +706,39 @@ impl GateView {
                     output: e.output.clone(),
                 })
                 .collect(),
+            inner_failures: report
+                .inner_failures
+                .iter()
+                .map(|group| {
+                    Ok(InnerFailureView {
+                        suite: group.suite.clone(),
+                        note: t.fill(
+                            "gate.inner_failures_note",
+                            &[("n", &group.count.to_string())],
+                        )?,
+                        cases: group.tests.iter().map(case_view).collect(),
+                    })
+                })
+                .collect::<Result<_, RenderError>>()?,
+            recovered: report
+                .recovered
+                .iter()
+                .map(|r| {
+                    Ok(RecoveredView {
+                        suite: r.suite.to_string(),
+                        name: r.name.to_string(),
+                        result: text(match r.status {
+                            TestStatus::Passed => "recovered_passed",
+                            TestStatus::Failed => "recovered_failed",
+                            TestStatus::Skipped => "recovered_skipped",
+                        })?,
+                        line: match &r.line {
+                            Some(line) => line.clone(),
+                            None => text("recovered_from_package")?,
+                        },
+                    })
+                })
+                .collect::<Result<_, RenderError>>()?,
             slowest: report.slowest.iter().map(case_view).collect(),
             slowest_none: if report.slowest.is_empty() && s.tests.is_some_and(|c| c.total > 0) {
                 text("slowest_none")?

@@ -45,6 +45,7 @@ fn counts(total: u64, passed: u64, failed: u64, skipped: u64, errors: u64) -> Te
         skipped,
         errors,
         flaky: 0,
+        inner_failures: 0,
     }
 }
 
@@ -147,6 +148,7 @@ fn nextest_retries_make_flaky_and_failed_tests() {
         run.counts(),
         TestCounts {
             flaky: 1,
+            inner_failures: 0,
             ..counts(6, 4, 2, 0, 0)
         }
     );
@@ -241,6 +243,7 @@ fn surefire_reruns_flaky_tests_and_odd_durations() {
         run.counts(),
         TestCounts {
             flaky: 2,
+            inner_failures: 0,
             ..counts(6, 3, 2, 1, 0)
         }
     );
@@ -680,6 +683,7 @@ fn written_junit_escapes_what_xml_cannot_carry() {
             kind: SuiteErrorKind::BuildFailure,
             output: "x.go:1: undefined: y\n".into(),
         }],
+        ..TestRun::default()
     };
     let mut bytes = Vec::new();
     junit::write(&run, &mut bytes).unwrap();
@@ -700,6 +704,7 @@ fn written_junit_escapes_what_xml_cannot_carry() {
         again.counts(),
         TestCounts {
             flaky: 1,
+            inner_failures: 0,
             ..counts(2, 1, 1, 0, 1)
         }
     );

@@ -83,6 +83,31 @@ fn run(command: &mut Command) -> Output {
         .unwrap_or_else(|e| panic!("cannot run {command:?}: {e}"))
 }
 
+/// `go ARGS…` in `dir`, with a build cache shared by the live tests (Go keeps it safe for
+/// concurrent use, and a second run need not build everything again) and a module cache in
+/// `temp`.
+fn go_in(go: &str, dir: &Path, temp: &TempDir, args: &[&str]) -> Output {
+    run(Command::new(go)
+        .args(args)
+        .current_dir(dir)
+        .env("GOFLAGS", "-mod=mod")
+        .env("GOTOOLCHAIN", "local")
+        .env("GOCACHE", std::env::temp_dir().join("gigops-live-gocache"))
+        .env("GOPATH", temp.0.join("gopath")))
+}
+
+/// [`go_in`] that must succeed: what it printed on stdout.
+fn go_stdout(go: &str, dir: &Path, temp: &TempDir, args: &[&str]) -> String {
+    let output = go_in(go, dir, temp, args);
+    assert!(
+        output.status.success(),
+        "go {}: {}",
+        args.join(" "),
+        text(&output.stderr)
+    );
+    text(&output.stdout)
+}
+
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
@@ -95,37 +120,27 @@ fn round1(x: f64) -> f64 {
 /// test is left out: a crashed test binary writes no profile), then `go tool cover -func`.
 #[test]
 fn live_go_coverprofile_agrees_with_go_tool_cover() {
-    if !tool_present(
-        "go",
-        &["version"],
-        "the Go coverprofile parser",
-        "golang-go",
-    ) {
-        return;
-    }
+    let Some(go) = gigops_test_support::tools::program("go", &["version"], "golang-go (Debian)")
+    else {
+        return; // not under CI: a missing `go` fails the test there
+    };
     let temp = TempDir::new("gocover");
     let module = temp.copy("go/module", "module");
-    let go = |args: &[&str]| {
-        run(Command::new("go")
-            .args(args)
-            .current_dir(&module)
-            .env("GOFLAGS", "-mod=mod")
-            .env("GOTOOLCHAIN", "local")
-            // Shared between runs, so that a second run does not build everything again; Go
-            // keeps its cache safe for concurrent use.
-            .env("GOCACHE", std::env::temp_dir().join("gigops-live-gocache"))
-            .env("GOPATH", temp.0.join("gopath")))
-    };
     // TestSign/positive fails, so `go test` exits 1; the profile is written all the same.
-    let test = go(&[
-        "test",
-        "-count=1",
-        "-covermode=count",
-        "-coverprofile=cover.out",
-        "-run",
-        "TestAdd$|TestSign|TestTwice",
-        "./...",
-    ]);
+    let test = go_in(
+        &go,
+        &module,
+        &temp,
+        &[
+            "test",
+            "-count=1",
+            "-covermode=count",
+            "-coverprofile=cover.out",
+            "-run",
+            "TestAdd$|TestSign|TestTwice",
+            "./...",
+        ],
+    );
     let profile = std::fs::read_to_string(module.join("cover.out")).unwrap_or_else(|e| {
         panic!(
             "go test wrote no profile ({e}):\n{}{}",
@@ -133,9 +148,7 @@ fn live_go_coverprofile_agrees_with_go_tool_cover() {
             text(&test.stderr)
         )
     });
-    let func = go(&["tool", "cover", "-func=cover.out"]);
-    assert!(func.status.success(), "{}", text(&func.stderr));
-    let func = text(&func.stdout);
+    let func = go_stdout(&go, &module, &temp, &["tool", "cover", "-func=cover.out"]);
     // `total:					(statements)	58.3%`
     let total_line = func
         .lines()
@@ -157,6 +170,103 @@ fn live_go_coverprofile_agrees_with_go_tool_cover() {
         coverage.covered(),
         coverage.total()
     );
+}
+
+/// `go test -coverprofile` on fixtures/go/literals (function literals at package level), then
+/// `go tool cover -func`: gigops, finding the sources as `-func` does, gives `-func`'s total;
+/// without them it gives what `go test -cover` printed, which counts the literals.
+#[test]
+fn live_go_statements_outside_declarations_are_counted_as_go_tool_cover_counts() {
+    let Some(go) = gigops_test_support::tools::program("go", &["version"], "golang-go (Debian)")
+    else {
+        return; // not under CI: a missing `go` fails the test there
+    };
+    let temp = TempDir::new("literals");
+    let module = temp.copy("go/literals", "literals");
+    let _ = std::fs::remove_file(module.join("cover.out"));
+    let go = |args: &[&str]| go_stdout(&go, &module, &temp, args);
+    let printed = go(&["test", "-count=1", "-coverprofile=cover.out", "./..."]);
+    let func = go(&["tool", "cover", "-func=cover.out"]);
+    let percent_before = |text: &str, marker: &str| -> f64 {
+        let line = text.lines().find(|l| l.contains(marker)).unwrap();
+        let at = line.find('%').unwrap();
+        let start = line[..at].rfind(|c: char| c.is_whitespace()).unwrap() + 1;
+        line[start..at].parse().unwrap()
+    };
+    let func_total = percent_before(&func, "total:");
+    let test_total = percent_before(&printed, "coverage:");
+    assert_ne!(
+        func_total, test_total,
+        "the fixture must tell the two apart"
+    );
+
+    let input = gigops_ingest::evidence::Input {
+        name: "cover.out".into(),
+        path: module.join("cover.out"),
+        format: None,
+    };
+    let coverage = gigops_ingest::evidence::read_evidence(&[input])
+        .unwrap_or_else(|p| panic!("{p}"))
+        .coverage
+        .unwrap();
+    assert_eq!(round1(coverage.percent().unwrap()), func_total, "{func}");
+    let profile = std::fs::read_to_string(module.join("cover.out")).unwrap();
+    let every_block = gocover::parse([("cover.out", profile.as_bytes())]).unwrap();
+    assert_eq!(
+        round1(every_block.percent().unwrap()),
+        test_total,
+        "{printed}"
+    );
+}
+
+/// A function declaration's extent: (line, column) of its start and of just past its end.
+type Extent = ((u32, u32), (u32, u32));
+
+/// gigops's scanner of Go declarations against go/ast itself: `funcextents` (a fixture program
+/// that prints what `go tool cover -func` takes from go/ast) over Go's own standard library —
+/// generics, assembly stubs, methods, runes and raw strings of every kind — must find the same
+/// declarations, at the same positions, in every file without `//line` directives.
+#[test]
+fn live_go_declarations_equal_go_ast() {
+    let Some(go) = gigops_test_support::tools::program("go", &["version"], "golang-go (Debian)")
+    else {
+        return; // not under CI: a missing `go` fails the test there
+    };
+    let temp = TempDir::new("funcextents");
+    let tool = temp.copy("go/funcextents", "funcextents");
+    let go = |args: &[&str]| go_stdout(&go, &tool, &temp, args);
+    let goroot = go(&["env", "GOROOT"]);
+    let src = Path::new(goroot.trim()).join("src");
+    let printed = go(&["run", ".", src.to_str().unwrap()]);
+    let mut by_file: BTreeMap<&str, Vec<Extent>> = BTreeMap::new();
+    let position = |text: &str| {
+        let (line, column) = text.split_once('.').unwrap();
+        (line.parse::<u32>().unwrap(), column.parse::<u32>().unwrap())
+    };
+    for line in printed.lines() {
+        let (path, extent) = line.split_once('\t').unwrap();
+        let (start, end) = extent.split_once(',').unwrap();
+        by_file
+            .entry(path)
+            .or_default()
+            .push((position(start), position(end)));
+    }
+    assert!(by_file.len() > 1000, "{} files", by_file.len());
+    let mut declarations = 0;
+    for (path, expected) in &by_file {
+        let source = std::fs::read_to_string(path).unwrap();
+        // Positions moved by `//line` directives are not followed: such a file is counted whole.
+        if gigops_ingest::godecl::has_line_directives(&source) {
+            continue;
+        }
+        let found: Vec<Extent> = gigops_ingest::godecl::function_declarations(&source)
+            .into_iter()
+            .map(|f| (f.start, f.end))
+            .collect();
+        assert_eq!(&found, expected, "{path}");
+        declarations += found.len();
+    }
+    assert!(declarations > 10_000, "{declarations}");
 }
 
 /// The counts of pytest's summary line (`5 failed, 3 passed, 1 skipped, 1 xfailed, 4 errors in
@@ -293,6 +403,7 @@ fn live_pytest_junit_agrees_with_pytest_summary() {
         skipped,
         errors: collection_errors,
         flaky: 0,
+        inner_failures: 0,
     };
     let report = File::open(project.join("junit.xml"))
         .unwrap_or_else(|e| panic!("pytest wrote no JUnit ({e}):\n{stdout}"));
@@ -474,6 +585,7 @@ fn live_nextest_junit_agrees_with_nextest_summary() {
         skipped: 0,
         errors: 0,
         flaky: said("flaky"),
+        inner_failures: 0,
     };
     assert_eq!(
         said("run"),

@@ -4,6 +4,7 @@
 mod checkstyle;
 mod cobertura;
 mod criterion;
+mod evidence;
 mod fuzz;
 mod gobench;
 mod gocover;

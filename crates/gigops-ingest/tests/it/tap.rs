@@ -31,6 +31,7 @@ fn counts(total: u64, passed: u64, failed: u64, skipped: u64, errors: u64) -> Te
         skipped,
         errors,
         flaky: 0,
+        inner_failures: 0,
     }
 }
 

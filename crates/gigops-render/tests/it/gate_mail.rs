@@ -48,11 +48,12 @@ fn report(failed: &[&str], describe: Option<&str>) -> GateReport {
         evidence: Evidence {
             tests: Some(TestRun {
                 cases,
-                errors: Vec::new(),
+                ..TestRun::default()
             }),
             coverage: Some(Coverage {
                 unit: CoverageUnit::Statements,
                 files,
+                counted_whole: Vec::new(),
             }),
             findings: None,
             benchmarks: None,

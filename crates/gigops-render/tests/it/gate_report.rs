@@ -77,6 +77,7 @@ fn report() -> GateReport {
             kind: SuiteErrorKind::BuildFailure,
             output: "broken.go:3:1: syntax error".into(),
         }],
+        ..TestRun::default()
     };
     let file = |path: &str, covered, total| FileCoverage {
         path: format!("example.com/shop/{path}"),
@@ -91,6 +92,7 @@ fn report() -> GateReport {
             file("calc/div.go", 19, 61),
             file("util/util.go", 37, 43),
         ],
+        counted_whole: Vec::new(),
     };
     let findings = Findings {
         findings: vec![

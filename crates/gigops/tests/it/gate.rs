@@ -65,7 +65,7 @@ fn failing_tests_fail_the_gate_and_every_output_is_written() {
     // The hand count in the fixture README: 12 tests, 6 passed, 4 failed, 2 skipped.
     assert_eq!(
         summary["tests"],
-        serde_json::json!({"total": 12, "passed": 6, "failed": 4, "skipped": 2, "errors": 0, "flaky": 0})
+        serde_json::json!({"total": 12, "passed": 6, "failed": 4, "skipped": 2, "errors": 0, "flaky": 0, "inner_failures": 0})
     );
     // cover-func.txt, written by `go tool cover -func`: total 58.3 % (7 of 12 statements).
     assert_eq!(summary["coverage"]["covered"], 7);
@@ -90,6 +90,100 @@ fn failing_tests_fail_the_gate_and_every_output_is_written() {
     assert!(markdown.contains("`tests.failed`"), "{markdown}");
     let junit = read(&s.path("out/junit.xml"));
     assert!(junit.contains("TestAddWrong"));
+}
+
+/// What a failing CI run of Go 1.19 really prints (tests/fixtures/go/README.md): a package that
+/// does not build, results glued onto output, a nested suite failing on purpose in a package
+/// that passed.
+#[test]
+fn a_real_failing_ci_run_is_read_and_explained() {
+    let s = Sandbox::new();
+    for lang in ["en", "zh-CN"] {
+        let output = s
+            .gigops_without_db(&[
+                "gate",
+                "ingest",
+                &go_fixture("ci-merged.json"),
+                "--no-debt",
+                "--lang",
+                lang,
+                "-o",
+                lang,
+            ])
+            .output()
+            .unwrap();
+        assert_eq!(
+            output.status.code(),
+            Some(1),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    let summary = summary(&s, "en");
+    assert_eq!(
+        summary["tests"],
+        serde_json::json!({"total": 12, "passed": 10, "failed": 1, "skipped": 1, "errors": 1, "flaky": 0, "inner_failures": 1})
+    );
+    let failed = rule(&summary, "tests.failed");
+    assert_eq!(failed["value"], 2);
+    assert_eq!(
+        failed["detail"],
+        "1 failed test(s) and 1 errored suite(s) (1 inner failure(s) of suites that passed not counted); the policy allows 0"
+    );
+    // The text a person reads (the report escapes `/` and quotes).
+    let html = read(&s.path("en/report.html"))
+        .replace("&#x2f;", "/")
+        .replace("&quot;", "\"");
+    for expected in [
+        // The build failure, with the compiler's message.
+        "billing/billing.go:9:9: cannot use \"sum\"",
+        "<strong>example.com/ci/nested</strong> — package passed, 1 inner failure(s)",
+        "nested_test.go:10: failing on purpose",
+        "<code>exporting 3 rows... done--- PASS: TestExport (0.00s)</code>",
+        "<code>    --- PASS: TestFormats/json (0.00s)</code>",
+    ] {
+        assert!(html.contains(expected), "{expected} not in the report");
+    }
+    let markdown = read(&s.path("en/summary.md"));
+    assert!(
+        markdown.contains("- `example.com/ci/nested`: package passed, 1 inner failure(s)"),
+        "{markdown}"
+    );
+    assert!(
+        markdown.contains("- `TestExport` (example.com/ci/glued): passed"),
+        "{markdown}"
+    );
+    let html = read(&s.path("zh-CN/report.html"));
+    assert!(html.contains("包已通过，1 个内部失败"));
+    assert!(html.contains("从 Go 输出中读取的结果"));
+
+    // The nested package alone passes the gate, and still says what test2json reported.
+    let nested: String = read(&PathBuf::from(go_fixture("ci.json")))
+        .lines()
+        .filter(|line| line.contains("\"example.com/ci/nested\""))
+        .map(|line| format!("{line}\n"))
+        .collect();
+    let path = s.write("nested.json", &nested);
+    let output = s
+        .gigops_without_db(&[
+            "gate",
+            "ingest",
+            path.to_str().unwrap(),
+            "--no-debt",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    let summary: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(output.status.code(), Some(0), "{summary:#}");
+    assert_eq!(summary["tests"]["inner_failures"], 1);
+    assert_eq!(summary["tests"]["failed"], 0);
+    assert!(
+        rule(&summary, "tests.failed")["detail"]
+            .as_str()
+            .unwrap()
+            .contains("1 inner failure(s) of suites that passed not counted")
+    );
 }
 
 #[test]
