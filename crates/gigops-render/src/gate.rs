@@ -7,7 +7,7 @@
 use std::path::Path;
 
 use gigops_core::Lang;
-use gigops_core::evidence::{CoverageUnit, FindingLevel, TestCase, TestStatus};
+use gigops_core::evidence::{CoverageUnit, FindingLevel, SuiteErrorKind, TestCase, TestStatus};
 use gigops_gate::summary::CoverageShare;
 use gigops_gate::{GateReport, RuleResult};
 use serde::Serialize;
@@ -699,13 +699,20 @@ impl GateView {
             suite_errors: report
                 .suite_errors
                 .iter()
-                .map(|e| CaseView {
-                    suite: e.suite.to_string(),
-                    name: format!("{:?}", e.kind).to_lowercase(),
-                    duration: MISSING.into(),
-                    output: e.output.clone(),
+                .map(|e| {
+                    Ok(CaseView {
+                        suite: e.suite.to_string(),
+                        name: text(match e.kind {
+                            SuiteErrorKind::BuildFailure => "suite_build_failure",
+                            SuiteErrorKind::Panic => "suite_panic",
+                            SuiteErrorKind::Timeout => "suite_timeout",
+                            SuiteErrorKind::Failed => "suite_failed",
+                        })?,
+                        duration: MISSING.into(),
+                        output: e.output.clone(),
+                    })
                 })
-                .collect(),
+                .collect::<Result<_, RenderError>>()?,
             inner_failures: report
                 .inner_failures
                 .iter()

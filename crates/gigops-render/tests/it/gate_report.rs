@@ -379,3 +379,19 @@ fn packages_and_rules_are_in_the_summary_as_the_report_shows_them() {
         assert!(markdown.contains(row), "{row} not in\n{markdown}");
     }
 }
+
+#[test]
+fn a_suite_that_failed_as_a_whole_says_why_in_the_readers_language() {
+    let report = report();
+    for (lang, said) in [(Lang::En, "build failed"), (Lang::ZhCn, "构建失败")] {
+        let html = decoded(&gigops_render::gate_report_html(&report, lang, None).unwrap());
+        let markdown = gigops_render::gate_summary_markdown(&report, lang).unwrap();
+        for (what, text) in [("HTML", &html), ("Markdown", &markdown)] {
+            assert!(text.contains(said), "{lang} {what} lacks {said:?}");
+            assert!(
+                !text.contains("buildfailure"),
+                "{lang} {what} shows the Rust name"
+            );
+        }
+    }
+}
