@@ -130,6 +130,12 @@ impl Settings {
             }
             sources.explain(problems)
         })?;
+        // Values that read well but cannot be used (a fee of 100 %, shares not adding up to
+        // 1000): checked now, for every command, and said where they were written.
+        let unusable = settings.quote.problems();
+        if !unusable.is_empty() {
+            return Err(sources.locate(unusable));
+        }
         // A repository checked out from someone else may bring ./gigops.toml: it must not be
         // able to trust its own SOW's commands.
         if let Some(figment::Source::File(file)) = figment
@@ -229,6 +235,37 @@ impl Sources {
             let table = toml::de::DeTable::parse(text).ok()?;
             let offset = key_offset(table.get_ref(), path)?;
             Some(Place::File(file.clone(), line_and_column(text, offset).0))
+        })
+    }
+
+    /// Problems with values (each a sentence that starts with the key it is about,
+    /// `quote.platforms.upwork.fee = 1: …`) as bad input, each after where the key was written:
+    /// the longest leading part of its key that a file or variable sets.
+    fn locate(&self, problems: Vec<String>) -> anyhow::Error {
+        let problems: Vec<String> = problems
+            .into_iter()
+            .map(|problem| {
+                let key_end = problem.find([' ', ':', '=']).unwrap_or(problem.len());
+                let path: Vec<String> = problem[..key_end].split('.').map(String::from).collect();
+                let place = (1..=path.len())
+                    .rev()
+                    .find_map(|n| self.place_of(&path[..n]));
+                match place {
+                    Some(Place::File(file, line)) => {
+                        format!("{}:{line}: {problem}", file.display())
+                    }
+                    Some(Place::Env(name)) => format!("environment variable {name}: {problem}"),
+                    None => problem,
+                }
+            })
+            .collect();
+        crate::exit::bad_input(match problems.as_slice() {
+            [one] => format!("invalid configuration: {one}"),
+            many => format!(
+                "invalid configuration, {} problems:\n  {}",
+                many.len(),
+                many.join("\n  ")
+            ),
         })
     }
 

@@ -795,4 +795,25 @@ fn configuration_errors_name_the_file_the_line_and_the_key() {
         .stderr(predicate::str::contains(
             "--config missing.toml: no such file",
         ));
+
+    // A value that reads well but cannot be used is said where it was written, for every
+    // command (a fee of 100 % cannot be grossed up; shares must add up to 1000).
+    s.write(
+        "gigops.toml",
+        "[quote]\ncurrency = \"USD\"\n\n[quote.platforms.upwork]\nfee = 1.0\n",
+    );
+    s.gigops(&["deal", "list"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "gigops.toml:5: quote.platforms.upwork.fee = 1: expected at least 0 and below 1",
+        ));
+    s.write("gigops.toml", "");
+    s.gigops(&["quote", "schema"])
+        .env("GIGOPS_QUOTE__HOURS_PER_FP", "-2")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "environment variable GIGOPS_QUOTE__HOURS_PER_FP: quote.hours_per_fp = -2: expected a positive number",
+        ));
 }
