@@ -229,6 +229,13 @@ fn open(input: &Input) -> Result<BufReader<File>, Problems> {
 
 /// Reads every input and merges them by kind. Every problem of every input is reported.
 pub fn read_evidence(inputs: &[Input]) -> Result<Evidence, Problems> {
+    read_evidence_of(inputs, None)
+}
+
+/// [`read_evidence`] of the project at `project` (a directory of its Go module or work tree),
+/// where the Go sources a coverprofile names are looked for too, besides around each profile
+/// and the current directory.
+pub fn read_evidence_of(inputs: &[Input], project: Option<&Path>) -> Result<Evidence, Problems> {
     let mut problems = Vec::new();
     let mut evidence = Evidence::default();
     let mut coverage_inputs: Vec<(EvidenceFormat, &Input)> = Vec::new();
@@ -284,7 +291,7 @@ pub fn read_evidence(inputs: &[Input]) -> Result<Evidence, Problems> {
             problems.extend(found.0);
         }
     }
-    match read_coverage(&coverage_inputs) {
+    match read_coverage(&coverage_inputs, project) {
         Ok(coverage) => evidence.coverage = coverage,
         Err(found) => problems.extend(found.0),
     }
@@ -374,8 +381,12 @@ fn merge_benchmarks(evidence: &mut Evidence, set: BenchmarkSet) {
 /// units are refused.
 ///
 /// Go profiles are counted as `go tool cover -func` counts them, with the Go sources of the
-/// module around each profile and around the current directory ([`coverage::GoSources`]).
-fn read_coverage(inputs: &[(EvidenceFormat, &Input)]) -> Result<Option<Coverage>, Problems> {
+/// module around each profile, around `project` and around the current directory
+/// ([`coverage::GoSources`]).
+fn read_coverage(
+    inputs: &[(EvidenceFormat, &Input)],
+    project: Option<&Path>,
+) -> Result<Option<Coverage>, Problems> {
     let mut problems = Vec::new();
     let of_format = |format: EvidenceFormat| -> Vec<&Input> {
         inputs
@@ -396,6 +407,7 @@ fn read_coverage(inputs: &[(EvidenceFormat, &Input)]) -> Result<Option<Coverage>
             .iter()
             .filter_map(|i| i.path.parent().map(Path::to_path_buf))
             .collect();
+        dirs.extend(project.map(Path::to_path_buf));
         dirs.push(PathBuf::from("."));
         let sources = coverage::GoSources::near(&dirs);
         gocover::parse_counting(go_readers, |file| sources.declarations(file))

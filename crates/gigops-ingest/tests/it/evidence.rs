@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use gigops_core::evidence::Coverage;
-use gigops_ingest::evidence::{EvidenceFormat, Input, read_evidence};
+use gigops_ingest::evidence::{EvidenceFormat, Input, read_evidence, read_evidence_of};
 use proptest::prelude::*;
 
 fn fixture(path: &str) -> PathBuf {
@@ -205,4 +205,12 @@ fn go_statements_are_counted_as_go_tool_cover_func_counts_them() {
     let coverage = read_evidence(&inputs).unwrap().coverage.unwrap();
     assert_eq!((coverage.covered(), coverage.total()), (6, 11));
     assert_eq!(coverage.counted_whole, ["example.com/literals/literals.go"]);
+    // Unless the project it is of is named (the gate's --root).
+    let project = fixture("go/literals");
+    let coverage = read_evidence_of(&inputs, Some(&project))
+        .unwrap()
+        .coverage
+        .unwrap();
+    assert_eq!((coverage.covered(), coverage.total()), (3, 6));
+    assert!(coverage.counted_whole.is_empty());
 }

@@ -9,7 +9,7 @@ use anyhow::Context as _;
 use gigops_core::DealId;
 use gigops_gate::summary::{NotMeasured, SCHEMA, Selection};
 use gigops_gate::{GateReport, Policy, Run, Summary, debt, patch, toolchain};
-use gigops_ingest::evidence::{EvidenceFormat, Input, read_evidence};
+use gigops_ingest::evidence::{EvidenceFormat, Input, read_evidence, read_evidence_of};
 use gigops_store::{GateRun, LedgerStore};
 use tempfile::NamedTempFile;
 
@@ -282,7 +282,8 @@ fn assess(
     current_dir: &Path,
     stored_baseline: Option<&Summary>,
 ) -> anyhow::Result<GateReport> {
-    let evidence = read_evidence(inputs)?;
+    // The Go sources a coverprofile names are looked for in the project given or run in too.
+    let evidence = read_evidence_of(inputs, args.root.as_deref().or(ran.dir.as_deref()))?;
     let root = project_root(args, inputs, &evidence, ran.dir.as_deref(), current_dir);
 
     let baseline_path = args

@@ -1503,3 +1503,34 @@ fn gate_run_of_go_test_reads_the_profile_it_writes_and_what_it_selected() {
     let (_, summary) = json_run(&output);
     assert_eq!(summary["selection"], serde_json::Value::Null);
 }
+
+#[test]
+fn a_coverprofile_away_from_its_module_is_counted_with_the_sources_of_the_root_given() {
+    let s = Sandbox::new();
+    for file in ["go.mod", "literals.go", "literals_test.go"] {
+        s.write(
+            &format!("module/{file}"),
+            &read(&PathBuf::from(go_fixture(&format!("literals/{file}")))),
+        );
+    }
+    s.write(
+        "away/cover.out",
+        &read(&PathBuf::from(go_fixture("literals/cover.out"))),
+    );
+    let coverage = |extra: &[&str]| {
+        let mut args = vec!["gate", "ingest", "away/cover.out", "--no-debt", "--json"];
+        args.extend(extra);
+        let output = s.gigops_without_db(&args).output().unwrap();
+        let json: serde_json::Value = serde_json::from_slice(&output.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&output.stderr)));
+        (
+            json["coverage"]["covered"].clone(),
+            json["coverage"]["total"].clone(),
+        )
+    };
+    // Without its sources every block counts (as `go test -cover` prints, 6 of 11); with the
+    // module named, as `go tool cover -func` counts (3 of 6: package-level literals are no part
+    // of a function).
+    assert_eq!(coverage(&[]), (6.into(), 11.into()));
+    assert_eq!(coverage(&["--root", "module"]), (3.into(), 6.into()));
+}
