@@ -102,12 +102,27 @@ pub async fn run(ctx: &Context, command: QuoteCommand) -> anyhow::Result<()> {
             let deal = DealId::parse(&deal)?;
             let at = instant_or_now(at.as_deref())?;
             ctx.store().await?.accept_quote(&deal, version, at).await?;
+            if ctx.json {
+                return print_json(&AcceptedQuote {
+                    deal_id: deal.as_str(),
+                    version,
+                    accepted_at: at,
+                });
+            }
             print_line(format!(
                 "version {version} of the quote of {deal} accepted at {at}"
             ))
         }
         QuoteCommand::Calibrate => calibrate(ctx).await,
     }
+}
+
+/// What `quote accept --json` prints.
+#[derive(serde::Serialize)]
+struct AcceptedQuote<'d> {
+    deal_id: &'d str,
+    version: u32,
+    accepted_at: jiff::Timestamp,
 }
 
 /// A saved quote's JSON, read back; only the figures a listing shows are looked at.

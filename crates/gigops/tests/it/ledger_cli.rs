@@ -652,6 +652,12 @@ fn every_command_that_prints_prints_json_when_asked() {
     let demo = s.path("demo");
     let backup = s.path("copy.db");
     let market = s.path("market.html");
+    let proposal = s.path("proposal.html");
+    let petstore = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../gigops-quote/tests/fixtures/petstore3.yaml"
+    )
+    .to_string();
     s.write("in/deals.csv", DEALS);
     s.write("in/stage_events.csv", EVENTS);
     let commands: Vec<Vec<&str>> = vec![
@@ -698,6 +704,18 @@ fn every_command_that_prints_prints_json_when_asked() {
             "back",
             "--at",
             "2026-01-04",
+        ],
+        vec!["quote", "estimate", "--openapi", &petstore, "--deal", "D-9"],
+        vec!["quote", "list", "--deal", "D-9"],
+        vec!["quote", "show", "D-9", "1"],
+        vec!["quote", "accept", "D-9", "1"],
+        vec!["quote", "schema"],
+        vec![
+            "proposal",
+            "--openapi",
+            &petstore,
+            "-o",
+            proposal.to_str().unwrap(),
         ],
         vec!["export", "out"],
         vec!["report", "pipeline"],
