@@ -62,6 +62,10 @@ pub struct CheckItem {
     pub state: ItemState,
     /// Ticked in the filled document.
     pub checked: bool,
+    /// What the evidence measured and what the item required, as the document shows them
+    /// (`4` against `0`); `null` when the item is not bound, passed, or has no evidence.
+    pub measured: Option<String>,
+    pub required: Option<String>,
 }
 
 /// The filled document and its check items.
@@ -154,16 +158,22 @@ pub fn fill(
         };
         let already =
             line[prefix.len()..].starts_with("[x]") || line[prefix.len()..].starts_with("[X]");
-        let (state, checked, note) = match &rule {
-            None => (ItemState::Manual, already, String::new()),
+        let (state, checked, note, judged) = match &rule {
+            None => (ItemState::Manual, already, String::new(), None),
             Some(binding) => {
                 let mut words_of = binding.split_whitespace();
                 let name = words_of.next().unwrap_or_default();
                 let args: Vec<&str> = words_of.collect();
                 let judged = judge(summary, name, &args);
                 let note = words.note(&judged, summary);
-                (judged.state(), judged.state() == ItemState::Passed, note)
+                let state = judged.state();
+                (state, state == ItemState::Passed, note, Some(judged))
             }
+        };
+        let (measured, required) = match judged {
+            Some(Judgment::Failed { measured, required }) => (Some(measured), Some(required)),
+            Some(Judgment::NoThreshold { measured }) => (Some(measured), None),
+            _ => (None, None),
         };
         let mark = if checked { "[x]" } else { "[ ]" };
         lines.push(format!("{prefix}{mark} {}{note}", text.trim()));
@@ -173,6 +183,8 @@ pub fn fill(
             rule,
             state,
             checked,
+            measured,
+            required,
         });
     }
     let mut markdown = lines.join("\n");

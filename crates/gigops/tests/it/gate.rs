@@ -1171,6 +1171,14 @@ fn the_checklist_judges_the_evidence_whatever_the_policy() {
     };
     assert_eq!(state("findings.level"), "failed");
     assert_eq!(state("coverage.total"), "no_threshold");
+    // Every figure the document shows is in what --json printed or in the summary it judged.
+    let html = read(&s.path("out/deliverables.html"));
+    let missing = figures_not_in_json(&html, &[&items, &summary]);
+    assert!(missing.is_empty(), "not in the JSON: {missing:?}");
+    assert!(
+        !figures_not_in_json("coverage 47.11 %", &[&items, &summary]).is_empty(),
+        "a figure of no JSON is found"
+    );
     let pdf = s.path("out/deliverables.pdf");
     if let Some(pdftotext) = gigops_test_support::tools::pdftotext() {
         let out = std::process::Command::new(pdftotext)
@@ -1533,4 +1541,50 @@ fn a_coverprofile_away_from_its_module_is_counted_with_the_sources_of_the_root_g
     // of a function).
     assert_eq!(coverage(&[]), (6.into(), 11.into()));
     assert_eq!(coverage(&["--root", "module"]), (3.into(), 6.into()));
+}
+
+/// The figures (words holding a digit) of an HTML document's visible text that are neither a
+/// string in one of `models` nor a number of one (rounded as the document rounds).
+fn figures_not_in_json(html: &str, models: &[&serde_json::Value]) -> Vec<String> {
+    fn collect(value: &serde_json::Value, strings: &mut Vec<String>, numbers: &mut Vec<f64>) {
+        match value {
+            serde_json::Value::String(s) => strings.push(s.clone()),
+            serde_json::Value::Number(n) => numbers.extend(n.as_f64()),
+            serde_json::Value::Array(items) => {
+                items.iter().for_each(|v| collect(v, strings, numbers))
+            }
+            serde_json::Value::Object(fields) => {
+                fields.values().for_each(|v| collect(v, strings, numbers))
+            }
+            _ => {}
+        }
+    }
+    let (mut strings, mut numbers) = (Vec::new(), Vec::new());
+    models
+        .iter()
+        .for_each(|m| collect(m, &mut strings, &mut numbers));
+    let body = html.split("</style>").last().unwrap_or(html);
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in body.chars() {
+        match c {
+            '<' => (in_tag, text) = (true, text + " "),
+            '>' => in_tag = false,
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text.split_whitespace()
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+        .filter(|w| w.chars().any(|c| c.is_ascii_digit()))
+        .filter(|w| !strings.iter().any(|s| s.contains(w)))
+        .filter(|w| {
+            w.parse::<f64>().map_or(true, |x| {
+                !numbers.iter().any(|n| {
+                    (n - x).abs() < 0.005 || ((n * 100.0).round() / 100.0 - x).abs() < 1e-9
+                })
+            })
+        })
+        .map(str::to_string)
+        .collect()
 }
