@@ -1588,3 +1588,70 @@ fn figures_not_in_json(html: &str, models: &[&serde_json::Value]) -> Vec<String>
         .map(str::to_string)
         .collect()
 }
+
+/// The slowest tests show what the runner measured: a JUnit 7 ms is not "0.01 s", a pytest
+/// 0.4 ms not "0.00 s"; Go's durations below its 0.01 s step (reported as 0) are not listed as
+/// slow, and the report says why rather than showing an empty or all-zero table.
+#[test]
+fn the_slowest_tests_show_their_real_durations() {
+    let s = Sandbox::new();
+    s.write(
+        "junit.xml",
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<testsuites>
+  <testsuite name="shop" tests="4">
+    <testcase classname="shop" name="test_checkout" time="2.5"/>
+    <testcase classname="shop" name="test_cart" time="0.007"/>
+    <testcase classname="shop" name="test_price" time="0.0004"/>
+    <testcase classname="shop" name="test_zero" time="0"/>
+  </testsuite>
+</testsuites>
+"#,
+    );
+    let output = s
+        .gigops_without_db(&["gate", "ingest", "junit.xml", "--no-debt", "-o", "out"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let html = read(&s.path("out/report.html"));
+    let slowest = &html[html.find("id=\"slowest\"").expect("a slowest section")..];
+    let slowest = &slowest[..slowest.find("</section>").unwrap()];
+    let row = |name: &str, duration: &str| {
+        format!("<td class=\"text\">{name}</td><td class=\"text\">shop</td><td>{duration}</td>")
+    };
+    for (name, duration) in [
+        ("test_checkout", "2.50 s"),
+        ("test_cart", "7.0 ms"),
+        ("test_price", "0.40 ms"),
+    ] {
+        assert!(slowest.contains(&row(name, duration)), "{name}: {slowest}");
+    }
+    assert!(!slowest.contains("test_zero"), "{slowest}");
+    let order: Vec<usize> = ["test_checkout", "test_cart", "test_price"]
+        .iter()
+        .map(|name| slowest.find(name).unwrap())
+        .collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "slowest first");
+
+    // go test reports every test of this fixture as 0.00s: none is listed, and the report says why.
+    let output = s
+        .gigops_without_db(&[
+            "gate",
+            "ingest",
+            &go_fixture("gotest.json"),
+            "--no-debt",
+            "-o",
+            "go",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    let html = read(&s.path("go/report.html"));
+    let slowest = &html[html.find("id=\"slowest\"").expect("a slowest section")..];
+    let slowest = &slowest[..slowest.find("</section>").unwrap()];
+    assert!(!slowest.contains("<table"), "{slowest}");
+    assert!(
+        slowest.contains("No test reported a duration above zero"),
+        "{slowest}"
+    );
+}

@@ -868,3 +868,80 @@ fn a_quote_far_outside_the_delivered_history_warns() {
         "{stderr}"
     );
 }
+
+/// docs/quote.md states the Petstore's default quote and works one quote through by hand; both
+/// must stay what `quote estimate` prints, or the documentation lies to the reader who redoes it.
+#[test]
+fn the_petstore_quotes_in_docs_quote_md_are_what_gigops_prints() {
+    let docs = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/quote.md"),
+    )
+    .unwrap();
+    let section = |heading: &str| -> &str {
+        let start = docs.find(heading).unwrap_or_else(|| panic!("{heading}"));
+        let rest = &docs[start + heading.len()..];
+        &rest[..rest.find("\n## ").unwrap_or(rest.len())]
+    };
+    let money = |minor: i64| {
+        let major = minor / 100;
+        let grouped = major
+            .to_string()
+            .as_bytes()
+            .rchunks(3)
+            .rev()
+            .map(|c| std::str::from_utf8(c).unwrap())
+            .collect::<Vec<_>>()
+            .join(",");
+        format!("{grouped}.{:02} USD", minor % 100)
+    };
+    let s = Sandbox::new();
+    s.write("api.yaml", &petstore());
+
+    let default = s.json(&["quote", "estimate", "--openapi", "api.yaml"]);
+    let table = section("## The Petstore's default quote");
+    let hours = |key: &str| default["effort"][key].as_f64().unwrap().round() as i64;
+    let row = format!(
+        "| hours | {} | **{}** | {} |",
+        hours("p10_hours"),
+        hours("p50_hours"),
+        hours("p90_hours")
+    );
+    assert!(table.contains(&row), "{row} not in:\n{table}");
+    let price = &default["price"];
+    let row = format!(
+        "| price | {} | **{}** | {} |",
+        money(price["p10_minor"].as_i64().unwrap()),
+        money(price["p50_minor"].as_i64().unwrap()),
+        money(price["p90_minor"].as_i64().unwrap())
+    );
+    assert!(table.contains(&row), "{row} not in:\n{table}");
+
+    let worked = s.json(&[
+        "quote",
+        "estimate",
+        "--openapi",
+        "api.yaml",
+        "--sla-tier",
+        "silver",
+        "--platform",
+        "upwork",
+    ]);
+    let example = section("## A worked example, by hand");
+    let p50_hours = worked["effort"]["p50_hours"].as_f64().unwrap();
+    let said = format!("**{p50_hours:.2} h**");
+    assert!(example.contains(&said), "{said} not in:\n{example}");
+    let total = format!(
+        "**Total** (no tax by default): **{}**",
+        money(worked["price"]["p50_minor"].as_i64().unwrap())
+    );
+    assert!(example.contains(&total), "{total} not in:\n{example}");
+    for line in worked["price"]["breakdown"].as_array().unwrap() {
+        if line["item"] == "fee.platform" || line["item"] == "premium.sla" {
+            let amount = format!("**{}**", money(line["amount_minor"].as_i64().unwrap()));
+            assert!(
+                example.contains(&amount),
+                "{line} as {amount} not in:\n{example}"
+            );
+        }
+    }
+}
