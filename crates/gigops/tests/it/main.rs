@@ -6,6 +6,7 @@ mod output;
 mod proposal;
 mod quote;
 mod reports;
+mod snapshots;
 mod sow;
 
 use std::path::{Path, PathBuf};
