@@ -149,6 +149,10 @@ fn gate_ingest_outputs_and_deliverables() {
     ] {
         copy(&s, &format!("gigops-ingest/tests/fixtures/{path}"), name);
     }
+    // eslint.xml names files by absolute paths where the fixture was made (/work/main/…): where
+    // those exist, their git work tree would become the project root, and its HEAD would be
+    // snapshotted. An empty root keeps the run independent of the machine.
+    s.write("formats-root/.keep", "");
     s.json(
         "gate_ingest_formats",
         &[
@@ -162,6 +166,8 @@ fn gate_ingest_outputs_and_deliverables() {
             "eslint.xml",
             "--partial=-k test_add",
             "--no-debt",
+            "--root",
+            "formats-root",
             "-o",
             "formats",
         ],
