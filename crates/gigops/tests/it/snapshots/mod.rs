@@ -171,7 +171,8 @@ impl Shots {
 
     /// What is replaced in every snapshot, and why:
     /// - the sandbox (a new temporary directory each run), the workspace (wherever it is checked
-    ///   out) and the ledger's location (a PostgreSQL URL names a database made for the run);
+    ///   out, and where the fixtures were made) and the ledger's location (a PostgreSQL URL
+    ///   names a database made for the run);
     /// - the versions of the tools on the machine: Go's, which `gate` reports among the
     ///   toolchains and in its documents;
     /// - instants of the run itself, "now" ([`replace_now`], done before these filters).
@@ -184,6 +185,10 @@ impl Shots {
         for (path, name) in self.paths() {
             settings.add_filter(&regex_escape(&path), name);
         }
+        // Fixtures of real tools' output name the checkout they were made in, /work/main; where
+        // the workspace is that checkout, the filter above turns those paths into [WORKSPACE],
+        // elsewhere it does not. Shown the same wherever the tests run.
+        settings.add_filter(r"/work/main/crates/", "[WORKSPACE]/crates/");
         // `go version` as gigops normalises it, in JSON and in the documents: "1.19.8".
         settings.add_filter(
             r#"("name": "go",\s*"version": )"\d+\.\d+(\.\d+)?[^"]*""#,
