@@ -78,14 +78,28 @@ impl Quarantine {
     }
 }
 
-/// Checks the policy's own values (patterns, version requirements) before anything is read.
+/// Checks the policy's own values (patterns, version requirements) before anything is read:
+/// the first problem of [`policy_problems`].
 pub fn check_policy(policy: &Policy) -> Result<(), PolicyError> {
-    Quarantine::new(&policy.quarantine)?;
+    match policy_problems(policy).into_iter().next() {
+        Some(problem) => Err(problem),
+        None => Ok(()),
+    }
+}
+
+/// Every value of the policy that cannot be used, in the order of its keys.
+pub fn policy_problems(policy: &Policy) -> Vec<PolicyError> {
+    let mut problems = Vec::new();
+    if let Err(problem) = Quarantine::new(&policy.quarantine) {
+        problems.push(problem);
+    }
     for (tool, requirement) in &policy.toolchain {
-        crate::toolchain::requirement(requirement).map_err(|reason| PolicyError {
-            key: format!("toolchain.{tool}"),
-            reason,
-        })?;
+        if let Err(reason) = crate::toolchain::requirement(requirement) {
+            problems.push(PolicyError {
+                key: format!("toolchain.{tool}"),
+                reason,
+            });
+        }
     }
     for (key, value) in [
         ("min_coverage", policy.min_coverage),
@@ -94,7 +108,7 @@ pub fn check_policy(policy: &Policy) -> Result<(), PolicyError> {
         if let Some(v) = value
             && !(0.0..=100.0).contains(&v)
         {
-            return Err(PolicyError {
+            problems.push(PolicyError {
                 key: key.into(),
                 reason: format!("{v} is not a percentage in [0, 100]"),
             });
@@ -102,12 +116,12 @@ pub fn check_policy(policy: &Policy) -> Result<(), PolicyError> {
     }
     let alpha = policy.benchmarks.alpha;
     if !(alpha > 0.0 && alpha < 1.0) {
-        return Err(PolicyError {
+        problems.push(PolicyError {
             key: "benchmarks.alpha".into(),
             reason: format!("{alpha} is not in (0, 1)"),
         });
     }
-    Ok(())
+    problems
 }
 
 /// Runs every rule the policy asks for, in a fixed order.

@@ -1,5 +1,8 @@
 //! Test helpers: temporary stores on both backends, fixtures.
 //!
+//! A test harness says on stderr what it skipped and why, where `cargo test` shows it.
+#![allow(clippy::print_stderr)]
+//!
 //! Write a store test once and run it on both backends with [`store_test!`]:
 //!
 //! ```ignore
@@ -149,13 +152,7 @@ where
     Fut: Future,
     Fut::Output: TestOutcome,
 {
-    let Some(server) = postgres_server() else {
-        if std::env::var(REQUIRE_POSTGRES_VAR).is_ok_and(|v| v == "1") {
-            panic!("{REQUIRE_POSTGRES_VAR}=1 but {POSTGRES_URL_VAR} is not set");
-        }
-        eprintln!(
-            "skipped {test_name} on PostgreSQL: set {POSTGRES_URL_VAR}=postgres://… to run it"
-        );
+    let Some(server) = postgres_server_for(test_name) else {
         return;
     };
     let database = TempDatabase::create(server, test_name).await;
@@ -187,6 +184,22 @@ fn finish<T: TestOutcome>(outcome: Result<T, Box<dyn Any + Send>>) {
         Ok(value) => value.check(),
         Err(panic) => std::panic::resume_unwind(panic),
     }
+}
+
+/// The server `test_name` runs on. Without [`POSTGRES_URL_VAR`]: a failed test when
+/// [`REQUIRE_POSTGRES_VAR`] is 1 (as in CI), else a notice that the test is skipped, and `None`.
+pub fn postgres_server_for(test_name: &str) -> Option<PgConnectOptions> {
+    let server = postgres_server();
+    if server.is_none() {
+        assert!(
+            std::env::var(REQUIRE_POSTGRES_VAR).as_deref() != Ok("1"),
+            "{REQUIRE_POSTGRES_VAR}=1 but {POSTGRES_URL_VAR} is not set"
+        );
+        eprintln!(
+            "skipped {test_name} on PostgreSQL: set {POSTGRES_URL_VAR}=postgres://… to run it"
+        );
+    }
+    server
 }
 
 /// The server of [`POSTGRES_URL_VAR`], when set.

@@ -1,5 +1,7 @@
 //! Writes a synthetic ledger as the interchange CSV files, for benchmarks:
 //! `cargo run --release --example synth_ledger -- DEALS SEED END_DATE OUT_DIR`.
+// A program for benchmarks: printing what it did is its job.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
 
 use std::fs::File;
 use std::io::BufWriter;

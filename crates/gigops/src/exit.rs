@@ -4,46 +4,21 @@
 use std::process::ExitCode;
 
 use gigops_ingest::Problems;
-use gigops_store::StoreError;
+
+pub use gigops_app::bad_input;
+
+use crate::output::note;
 
 pub const BAD_INPUT: u8 = 2;
 pub const ENVIRONMENT: u8 = 3;
 
-/// Something the user gave that cannot be used as it is.
-#[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct BadInput(pub String);
-
-pub fn bad_input(message: impl Into<String>) -> anyhow::Error {
-    BadInput(message.into()).into()
-}
-
-fn is_bad_input(cause: &(dyn std::error::Error + 'static)) -> bool {
-    cause.is::<BadInput>()
-        || cause.is::<Problems>()
-        || cause.is::<gigops_core::Invalid>()
-        || cause.is::<gigops_contract::UnknownMilestone>()
-        || cause.is::<gigops_core::MoneyError>()
-        || cause.is::<gigops_core::InstantError>()
-        || cause.is::<figment::Error>()
-        || matches!(
-            cause.downcast_ref::<StoreError>(),
-            Some(
-                StoreError::NotFound { .. }
-                    | StoreError::Conflict { .. }
-                    | StoreError::Invalid(_)
-                    | StoreError::Unsupported(_)
-            )
-        )
-}
-
+/// The exit code of `err`: that of its kind (gigops_app::ErrorKind), except for a reader that
+/// went away, which is no failure of the command.
 pub fn code_of(err: &anyhow::Error) -> u8 {
-    if err.chain().any(is_bad_input) {
-        BAD_INPUT
-    } else if err.chain().any(is_broken_pipe) {
+    if err.chain().any(is_broken_pipe) {
         0
     } else {
-        ENVIRONMENT
+        gigops_app::kind_of(err).exit_code()
     }
 }
 
@@ -66,15 +41,15 @@ pub fn report(err: &anyhow::Error) -> ExitCode {
     }
     if let Some(problems) = err.chain().find_map(|c| c.downcast_ref::<Problems>()) {
         let count = problems.0.len();
-        eprintln!(
+        note!(
             "error: {count} problem{} found; nothing was written:",
             if count == 1 { "" } else { "s" }
         );
         for problem in &problems.0 {
-            eprintln!("  {problem}");
+            note!("  {problem}");
         }
     } else {
-        eprintln!("error: {err:#}");
+        note!("error: {err:#}");
     }
     ExitCode::from(code)
 }

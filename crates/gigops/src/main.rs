@@ -6,7 +6,6 @@ use clap::Parser;
 
 mod cli;
 mod commands;
-mod config;
 mod exit;
 mod output;
 
@@ -38,7 +37,7 @@ fn main() -> ExitCode {
     {
         Ok(runtime) => runtime,
         Err(err) => {
-            eprintln!("error: cannot start the async runtime: {err}");
+            output::note!("error: cannot start the async runtime: {err}");
             return ExitCode::from(exit::ENVIRONMENT);
         }
     };

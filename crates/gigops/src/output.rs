@@ -33,6 +33,21 @@ pub fn print_line(text: impl std::fmt::Display) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// A line for the person at the terminal, on stderr: a warning, what is about to run, where a
+/// file went. Every such line of the binary goes through here (library crates deny
+/// `print_stdout`/`print_stderr`, and so does the binary outside this module); a closed stderr
+/// is ignored rather than a panic as `eprintln!` would make it.
+macro_rules! note {
+    ($($arg:tt)*) => {
+        $crate::output::note_line(format_args!($($arg)*))
+    };
+}
+pub(crate) use note;
+
+pub fn note_line(line: std::fmt::Arguments) {
+    let _ = writeln!(std::io::stderr().lock(), "{line}");
+}
+
 /// Prints a document as it is (no newline added). A reader that went away is an error the
 /// caller returns, and `exit` turns into success — never a panic as `print!` would.
 pub fn print_raw(bytes: &[u8]) -> anyhow::Result<()> {

@@ -62,7 +62,10 @@ fn chinese_pdf_has_the_title_and_key_numbers() {
         let err = result.expect_err("no CJK font: a clear error, not boxes");
         assert!(matches!(err, RenderError::MissingCjkFont { .. }));
         assert!(err.to_string().contains("fonts-noto-cjk"), "{err}");
-        eprintln!("no CJK font installed: checked the error only");
+        #[allow(clippy::print_stderr)] // tools::cjk_font failed the test already under CI
+        {
+            eprintln!("no CJK font installed: checked the error only");
+        }
         return;
     }
     let pdf = result.expect("renders");

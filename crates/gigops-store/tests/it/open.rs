@@ -1,8 +1,8 @@
 //! Opening stores: URL forms, SQLite settings, migrations, and what errors show.
 
 use gigops_store::{Backend, LedgerStore, Store, StoreError};
+use gigops_test_support::block_on;
 use gigops_test_support::fixtures::sample_ledger;
-use gigops_test_support::{block_on, postgres_server};
 use sqlx::{Connection, SqliteConnection};
 
 #[test]
@@ -104,8 +104,9 @@ fn errors_never_show_a_postgres_password() {
 
 #[test]
 fn postgres_by_url_applies_migrations_once() {
-    let Some(server) = postgres_server() else {
-        eprintln!("skipped: GIGOPS_TEST_POSTGRES_URL is not set");
+    let Some(server) =
+        gigops_test_support::postgres_server_for("postgres_by_url_applies_migrations_once")
+    else {
         return;
     };
     block_on(async move {

@@ -10,7 +10,10 @@ pub fn run(ctx: &Context, command: ConfigCommand) -> anyhow::Result<()> {
                 shown.db = Some(flag.clone());
             }
             if ctx.json {
-                shown.db = shown.db.as_deref().map(crate::config::mask_url_password);
+                shown.db = shown
+                    .db
+                    .as_deref()
+                    .map(gigops_app::settings::mask_url_password);
                 print_json(&shown)
             } else {
                 print_line(shown.to_masked_toml()?.trim_end())

@@ -12,8 +12,8 @@ use gigops_store::{LedgerStore, Store};
 use crate::cli::DemoArgs;
 use crate::commands::Context;
 use crate::commands::report::{compute, write_market_report};
-use crate::config::data_dir;
 use crate::output::{AtomicFiles, print_json, print_line};
+use gigops_app::settings::data_dir;
 
 pub async fn run(ctx: &Context, args: DemoArgs) -> anyhow::Result<()> {
     let dir = match args.dir {

@@ -15,15 +15,15 @@ use tempfile::NamedTempFile;
 
 use crate::cli::{DeliverablesArgs, GateArgs, GateCommand};
 use crate::commands::Context;
-use crate::exit::{BadInput, bad_input};
-use crate::output::{AtomicFiles, print_json, print_line, print_table};
+use crate::exit::bad_input;
+use crate::output::{AtomicFiles, note, print_json, print_line, print_table};
 
 /// The exit code of a gate that failed.
 const GATE_FAILED: u8 = 1;
 
 pub async fn run(ctx: &Context, command: GateCommand) -> anyhow::Result<ExitCode> {
     let policy = ctx.settings.gate.clone();
-    gigops_gate::rules::check_policy(&policy).map_err(|e| BadInput(e.to_string()))?;
+    gigops_gate::rules::check_policy(&policy)?;
     if let GateCommand::Ingest { gate, .. } | GateCommand::Run { gate, .. } = &command
         && gate.notify
     {
@@ -201,7 +201,7 @@ fn run_and_collect(
         match written_since(path, started) {
             Ok(()) => written.push(path.clone()),
             Err(why) if !captured.success => {
-                eprintln!(
+                note!(
                     "warning: `{shown}` failed and did not write {}: {why}",
                     path.display()
                 );
@@ -334,7 +334,7 @@ fn assess(
     if let Ok(debt) = &debt
         && debt.hotspot_window.as_ref().is_some_and(|w| w.shallow)
     {
-        eprintln!(
+        note!(
             "warning: shallow clone: hotspots count only the history fetched (fetch with depth 0 for all)"
         );
     }
@@ -354,7 +354,7 @@ fn assess(
         test_command: ran.test_command,
         selection: ran.selection,
     };
-    Ok(gigops_gate::assess(policy, run).map_err(|e| BadInput(e.to_string()))?)
+    Ok(gigops_gate::assess(policy, run)?)
 }
 
 /// The project root (gigops_gate::root): `--root`, the command's directory, or found from the
@@ -398,7 +398,7 @@ fn project_root(
         current_dir,
     });
     if root.is_none() {
-        eprintln!(
+        note!(
             "warning: no project root: the inputs are not in a git work tree and --root was not given; technical debt, the version and the declared toolchains are not read"
         );
     }
@@ -563,7 +563,7 @@ fn notify(ctx: &Context, report: &GateReport, lang: gigops_core::Lang) -> anyhow
     };
     for delivery in gigops_notify::send(config, &message, &gigops_notify::process_env) {
         let state = if delivery.ok { "sent" } else { "NOT sent" };
-        eprintln!("notify {}: {state}: {}", delivery.channel, delivery.detail);
+        note!("notify {}: {state}: {}", delivery.channel, delivery.detail);
     }
     Ok(())
 }
@@ -593,7 +593,7 @@ fn deliverables(ctx: &Context, args: DeliverablesArgs) -> anyhow::Result<ExitCod
         project: args.project.clone(),
     };
     let checklist = deliverables::fill(&template, &name, &summary, &extra, lang)
-        .map_err(|e| BadInput(e.to_string()))?;
+        .map_err(|e| bad_input(e.to_string()))?;
     let title = checklist
         .markdown
         .lines()

@@ -8,7 +8,7 @@ use gigops_store::Store;
 use jiff::Timestamp;
 
 use crate::cli::{Cli, Command};
-use crate::config::Settings;
+use gigops_app::Settings;
 
 mod client;
 mod config;
@@ -40,7 +40,7 @@ impl Context {
                 Store::open(&target).await.with_context(|| {
                     format!(
                         "cannot open the ledger at {}",
-                        crate::config::mask_url_password(&target)
+                        gigops_app::settings::mask_url_password(&target)
                     )
                 })
             })

@@ -19,8 +19,8 @@ use gigops_store::{DealFilter, LedgerStore, StoredQuote};
 
 use crate::cli::{QuoteCommand, QuoteEstimateArgs};
 use crate::commands::{Context, instant_or_now};
-use crate::exit::{BadInput, bad_input};
-use crate::output::{print_json, print_line, print_table};
+use crate::exit::bad_input;
+use crate::output::{note, print_json, print_line, print_table};
 
 pub async fn run(ctx: &Context, command: QuoteCommand) -> anyhow::Result<()> {
     match command {
@@ -49,7 +49,7 @@ pub async fn run(ctx: &Context, command: QuoteCommand) -> anyhow::Result<()> {
                     history::warnings(&quote, &history::delivered_deals(&deliveries, &ledger));
             }
             for warning in &quote.warnings {
-                eprintln!("warning: {}", warning.message);
+                note!("warning: {}", warning.message);
             }
             if let Some(deal) = &deal {
                 let json = serde_json::to_string(&quote)?;
@@ -59,7 +59,7 @@ pub async fn run(ctx: &Context, command: QuoteCommand) -> anyhow::Result<()> {
                     .save_quote(&deal.id, instant_or_now(None)?, &json)
                     .await?;
                 // On stderr: stdout is the quote, the same whether it was saved or not.
-                eprintln!("saved as version {version} of the quote of {}", deal.id);
+                note!("saved as version {version} of the quote of {}", deal.id);
             }
             if ctx.json {
                 print_json(&quote)
@@ -288,7 +288,7 @@ async fn calibrate(ctx: &Context) -> anyhow::Result<()> {
         &config.delivered_stage,
         config.hours_per_person_month,
     )
-    .map_err(|e| BadInput(e.to_string()))?;
+    .map_err(|e| bad_input(e.to_string()))?;
     if ctx.json {
         print_json(&calibration)?;
     } else {
@@ -576,7 +576,7 @@ pub(crate) fn estimate(
         ));
     }
     gigops_quote::estimate(&input, config)
-        .map_err(|e| BadInput(e.to_string()))
+        .map_err(|e| bad_input(e.to_string()))
         .context("cannot estimate")
 }
 

@@ -9,9 +9,9 @@ use gigops_store::{DealFilter, LedgerStore, Store};
 
 use crate::cli::{ReportCommand, ScopeArgs};
 use crate::commands::Context;
-use crate::config::Settings;
 use crate::exit::bad_input;
 use crate::output::{AtomicFiles, print_json, print_line, print_table};
+use gigops_app::Settings;
 
 pub async fn run(ctx: &Context, command: ReportCommand) -> anyhow::Result<()> {
     match command {

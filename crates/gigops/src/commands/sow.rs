@@ -7,6 +7,7 @@ use std::process::{ExitCode, Stdio};
 
 use anyhow::Context as _;
 
+use gigops_app::signoff;
 use gigops_contract::{
     AcceptanceRecord, AllowedSigners, Check, CommandResult, CommandsNotRun, Evidence, GateEvidence,
     KnownRun, Signature, SloEvidence, SloState, Sow, Tick, sha256_hex,
@@ -20,14 +21,11 @@ use crate::cli::{AcceptArgs, SignArgs, SloFormat, SowCommand};
 use crate::commands::quote::read;
 use crate::commands::{Context, instant_or_now};
 use crate::exit::bad_input;
-use crate::output::{AtomicFiles, print_json, print_line, print_raw, print_table};
+use crate::output::{AtomicFiles, note, print_json, print_line, print_raw, print_table};
 
 /// Exit code of `sow verify` when a signed SOW changed, and of `accept` when a milestone is not
 /// accepted: a check that failed.
 const CHECK_FAILED: u8 = 1;
-
-/// The schema id of a `FILE.signatures.json` sidecar.
-const SIGNATURES_SCHEMA: &str = "gigops.sow-signatures/1";
 
 pub async fn run(ctx: &Context, command: SowCommand) -> anyhow::Result<ExitCode> {
     match command {
@@ -141,16 +139,14 @@ async fn sign(ctx: &Context, args: SignArgs) -> anyhow::Result<()> {
     } = args;
     let (source, sow) = load(&file)?;
     let lang = lang.unwrap_or(sow.language);
-    let document = signed_document(&sow, lang)?;
-    let unsigned = Signature {
-        signer,
+    let document = signoff::signed_document(&sow, lang)?;
+    let signer = signoff::Signer {
+        name: signer,
         role,
         signed_at: instant_or_now(at.as_deref())?,
-        source_sha256: sha256_hex(source.as_bytes()),
-        document_sha256: sha256_hex(document.as_bytes()),
         lang,
-        ssh_signature: None,
     };
+    let unsigned = signoff::unsigned(signer, &source, &document);
     if message {
         let text = gigops_contract::signed_message(&unsigned);
         return if ctx.json {
@@ -174,19 +170,14 @@ async fn sign(ctx: &Context, args: SignArgs) -> anyhow::Result<()> {
     // The ledger first: a refused signature (a SOW not attached) leaves no sidecar.
     if let Some(deal) = deal {
         let deal = DealId::parse(&deal)?;
-        let store = ctx.store().await?;
-        let version = stored_version(store, &deal, &signature.source_sha256).await?;
-        same_currency(store, &deal, &sow).await?;
-        store
-            .sign_sow(&deal, version.version, &to_store_signature(&signature))
-            .await?;
+        signoff::record(ctx.store().await?, &deal, &sow, &signature).await?;
     }
-    let path = sidecar(&file);
+    let path = signoff::signatures_path(&file);
     let mut signatures = read_signatures(&path)?.unwrap_or_default();
     signatures.push(signature.clone());
     let mut files = AtomicFiles::default();
-    files.stage(&path, &signatures_file(&signatures)?)?;
-    if let Some(kept) = kept_document(&file, &signature.document_sha256) {
+    files.stage(&path, &signoff::encode_signatures(&signatures)?)?;
+    if let Some(kept) = signoff::kept_document_path(&file, &signature.document_sha256) {
         files.stage(&kept, document.as_bytes())?;
     }
     files.commit()?;
@@ -233,7 +224,7 @@ fn new(ctx: &Context, lang: Lang, output: Option<&Path>) -> anyhow::Result<()> {
     if ctx.json {
         return print_json(&serde_json::json!({ "written": written }));
     }
-    eprintln!(
+    note!(
         "wrote {}; fill it in, then `gigops sow check {}`",
         path.display(),
         path.display()
@@ -273,12 +264,12 @@ fn check(ctx: &Context, path: &Path) -> anyhow::Result<ExitCode> {
         print_line(format!("{name}: no problems"))?;
     } else {
         let count = problems.len();
-        eprintln!(
+        note!(
             "{name}: {count} problem{}:",
             if count == 1 { "" } else { "s" }
         );
         for problem in &problems {
-            eprintln!("  {problem}");
+            note!("  {problem}");
         }
     }
     Ok(if problems.is_empty() {
@@ -340,7 +331,7 @@ fn render(
     let signatures = match signatures {
         Some(path) => read_signatures(path)?
             .ok_or_else(|| bad_input(format!("--signatures {}: no such file", path.display())))?,
-        None => read_signatures(&sidecar(file))?.unwrap_or_default(),
+        None => read_signatures(&signoff::signatures_path(file))?.unwrap_or_default(),
     };
     let allowed = allowed_signers.map(read_allowed_signers).transpose()?;
     // Every signature shown is checked first: one that does not verify is shown as such, and
@@ -393,13 +384,6 @@ fn render(
     Ok(())
 }
 
-/// The document a signer signs: the SOW in their language, from the embedded templates (a
-/// user's template directory must not change what a signature covers), without a signature
-/// block filled in (each signature would otherwise change what the next one signs).
-fn signed_document(sow: &Sow, lang: Lang) -> anyhow::Result<String> {
-    Ok(gigops_render::sow_html(sow, None, lang, None)?)
-}
-
 async fn verify(
     ctx: &Context,
     file: &Path,
@@ -407,7 +391,7 @@ async fn verify(
     signatures: Option<&Path>,
     deal: Option<&str>,
 ) -> anyhow::Result<ExitCode> {
-    let path = signatures.map_or_else(|| sidecar(file), Path::to_path_buf);
+    let path = signatures.map_or_else(|| signoff::signatures_path(file), Path::to_path_buf);
     let Some(signatures) = read_signatures(&path)? else {
         return Err(bad_input(format!(
             "{}: no signatures: expected the file `gigops sow sign` writes",
@@ -421,7 +405,7 @@ async fn verify(
     let sow = gigops_contract::read(&file.display().to_string(), &source).ok();
     let deal = deal.map(DealId::parse).transpose()?;
     let ledger = match &deal {
-        Some(deal) => Some(ledger_signatures(ctx, deal, &source).await?),
+        Some(deal) => Some(signoff::ledger_signatures(ctx.store().await?, deal, &source).await?),
         None => None,
     };
     let verification = check_signatures(
@@ -480,9 +464,8 @@ async fn verify(
     })
 }
 
-/// The signatures checked against the SOW `file` as it is now: its `source`, its document
-/// rendered now in every language a signature names (none when the SOW no longer reads), and
-/// the documents kept when they were signed.
+/// The signatures checked against the SOW `file` as it is now ([`signoff::verify`]), with the
+/// documents kept beside it when they were signed.
 fn check_signatures(
     file: &Path,
     source: &str,
@@ -491,70 +474,16 @@ fn check_signatures(
     allowed: Option<&AllowedSigners>,
     ledger: Option<&[Signature]>,
 ) -> anyhow::Result<gigops_contract::Verification> {
-    let mut rendered = Vec::new();
-    if let Some(sow) = sow {
-        for lang in [Lang::En, Lang::ZhCn] {
-            if signatures.iter().any(|s| s.lang == lang) {
-                rendered.push((lang, signed_document(sow, lang)?.into_bytes()));
-            }
-        }
-    }
     let mut kept = Vec::new();
     for path in signatures
         .iter()
-        .filter_map(|s| kept_document(file, &s.document_sha256))
+        .filter_map(|s| signoff::kept_document_path(file, &s.document_sha256))
     {
         if path.exists() {
             kept.push(std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?);
         }
     }
-    let on_file = gigops_contract::OnFile {
-        source: source.as_bytes(),
-        rendered: &rendered,
-        kept: &kept,
-    };
-    Ok(gigops_contract::verify(
-        on_file, signatures, allowed, ledger,
-    ))
-}
-
-/// The signatures the ledger recorded for the deal's SOW: of the stored version with this
-/// source, or, when the file matches none (it was edited), of the latest version.
-async fn ledger_signatures(
-    ctx: &Context,
-    deal: &DealId,
-    source: &str,
-) -> anyhow::Result<(u32, Vec<Signature>)> {
-    let store = ctx.store().await?;
-    let sows = store.sows(Some(deal)).await?;
-    let digest = sha256_hex(source.as_bytes());
-    let version = sows
-        .iter()
-        .filter(|s| s.source_sha256 == digest)
-        .map(|s| s.version)
-        .max()
-        .or_else(|| sows.iter().map(|s| s.version).max())
-        .ok_or_else(|| {
-            bad_input(format!(
-                "deal {deal} has no SOW attached: nothing in the ledger to compare with"
-            ))
-        })?;
-    let stored = store.sow_signatures(deal, version).await?;
-    Ok((
-        version,
-        stored
-            .into_iter()
-            .map(|s| Signature {
-                signer: s.signer,
-                role: s.role,
-                signed_at: s.signed_at,
-                source_sha256: s.source_sha256,
-                document_sha256: s.document_sha256,
-                lang: s.lang,
-                ssh_signature: s.ssh_signature,
-            })
-            .collect(),
-    ))
+    signoff::verify(source, sow, signatures, &kept, allowed, ledger)
 }
 
 fn read_allowed_signers(path: &Path) -> anyhow::Result<AllowedSigners> {
@@ -573,112 +502,13 @@ fn read_private_key(path: &Path) -> anyhow::Result<gigops_contract::PrivateKey> 
     })
 }
 
-/// Where `sow sign` keeps the document a signer read, beside the SOW and named by its digest
-/// (`sow.yaml.signed-3f2a9c01d4e5b6a7.html`): a later gigops whose templates render the SOW
-/// differently can still show what was signed, byte for byte.
-/// `None` for a digest that is not one (a hand-edited signatures file).
-fn kept_document(file: &Path, document_sha256: &str) -> Option<PathBuf> {
-    let digest = document_sha256.as_bytes();
-    if digest.len() != 64 || !digest.iter().all(u8::is_ascii_hexdigit) {
-        return None;
-    }
-    let mut name = file.as_os_str().to_owned();
-    name.push(format!(".signed-{}.html", &document_sha256[..16]));
-    Some(PathBuf::from(name))
-}
-
-/// `sow.yaml` → `sow.yaml.signatures.json`.
-fn sidecar(file: &Path) -> PathBuf {
-    let mut name = file.as_os_str().to_owned();
-    name.push(".signatures.json");
-    PathBuf::from(name)
-}
-
-#[derive(Serialize, Deserialize)]
-struct SignaturesFile {
-    schema: String,
-    signatures: Vec<Signature>,
-}
-
-fn signatures_file(signatures: &[Signature]) -> anyhow::Result<Vec<u8>> {
-    let mut bytes = serde_json::to_vec_pretty(&SignaturesFile {
-        schema: SIGNATURES_SCHEMA.to_string(),
-        signatures: signatures.to_vec(),
-    })?;
-    bytes.push(b'\n');
-    Ok(bytes)
-}
-
 /// The signatures in `path`, or `None` when there is no such file.
 fn read_signatures(path: &Path) -> anyhow::Result<Option<Vec<Signature>>> {
     if !path.exists() {
         return Ok(None);
     }
     let text = read(path)?;
-    let file: SignaturesFile = serde_json::from_str(&text).map_err(|e| {
-        bad_input(format!(
-            "{}:{}:{}: not a signatures file ({SIGNATURES_SCHEMA}): {e}",
-            path.display(),
-            e.line(),
-            e.column()
-        ))
-    })?;
-    if file.schema != SIGNATURES_SCHEMA {
-        return Err(bad_input(format!(
-            "{}: schema {:?}: expected {SIGNATURES_SCHEMA:?}",
-            path.display(),
-            file.schema
-        )));
-    }
-    Ok(Some(file.signatures))
-}
-
-fn to_store_signature(s: &Signature) -> gigops_store::SowSignature {
-    gigops_store::SowSignature {
-        signer: s.signer.clone(),
-        role: s.role.clone(),
-        signed_at: s.signed_at,
-        source_sha256: s.source_sha256.clone(),
-        document_sha256: s.document_sha256.clone(),
-        lang: s.lang,
-        ssh_signature: s.ssh_signature.clone(),
-    }
-}
-
-/// The stored version of a deal's SOW with exactly this source: signatures and acceptances are
-/// recorded against what was attached, never against a file that has since changed.
-async fn stored_version(
-    store: &impl LedgerStore,
-    deal: &DealId,
-    source_sha256: &str,
-) -> anyhow::Result<StoredSow> {
-    let sows = store.sows(Some(deal)).await?;
-    let latest = sows.iter().map(|s| s.version).max();
-    sows.into_iter()
-        .filter(|s| s.source_sha256 == source_sha256)
-        .max_by_key(|s| s.version)
-        .ok_or_else(|| {
-            bad_input(match latest {
-                None => format!(
-                    "deal {deal} has no SOW attached: `gigops sow attach FILE --deal {deal}` first"
-                ),
-                Some(v) => format!(
-                    "this SOW file is not a version attached to deal {deal} (its latest is version {v}): attach it first"
-                ),
-            })
-        })
-}
-
-/// A deal's SOW is in the deal's currency (docs/contracts.md): one in another currency is
-/// refused before anything is recorded, naming both.
-async fn same_currency(store: &impl LedgerStore, deal: &DealId, sow: &Sow) -> anyhow::Result<()> {
-    let detail = store.get_deal(deal).await?.ok_or_else(|| {
-        bad_input(format!(
-            "no deal {deal}: `gigops deal list` shows the deals"
-        ))
-    })?;
-    gigops_contract::check_deal_currency(sow, detail.deal.value.currency)
-        .map_err(|e| bad_input(format!("deal {deal}: {e}")))
+    signoff::decode_signatures(&path.display().to_string(), &text).map(Some)
 }
 
 fn list(ctx: &Context, sows: &[StoredSow]) -> anyhow::Result<()> {
@@ -756,8 +586,8 @@ pub async fn accept(ctx: &Context, args: AcceptArgs) -> anyhow::Result<ExitCode>
     let stored = match &deal {
         Some(deal) => {
             let store = ctx.store().await?;
-            let version = stored_version(store, deal, &sow_sha256).await?;
-            same_currency(store, deal, &sow).await?;
+            let version = signoff::attached_version(store, deal, &sow_sha256).await?;
+            signoff::check_deal_currency(store, deal, &sow).await?;
             let history = evaluations(store, deal, &milestone.id).await?;
             if let Some(previous) = history.last() {
                 for (id, tick) in gigops_contract::standing_ticks(previous, milestone) {
@@ -844,21 +674,21 @@ fn run_allowed_commands(
         evidence.commands_not_run = Some(CommandsNotRun::Skipped);
     } else if !(args.allow_commands || trusted) {
         if !commands.is_empty() {
-            eprintln!(
+            note!(
                 "not run: the commands of {} (SHA-256 {sow_sha256}), which may come from \
                  someone else; read them, then allow them with --allow-commands or by trusting \
                  that SHA-256 in contract.trusted_commands of your configuration:",
                 args.sow.display()
             );
             for (id, argv) in &commands {
-                eprintln!("  {id}: $ {}", argv.join(" "));
+                note!("  {id}: $ {}", argv.join(" "));
             }
         }
         evidence.commands_not_run = Some(CommandsNotRun::NotAllowed { sow_sha256 });
     } else {
         for (id, argv) in &commands {
             // Shown before it runs, so the user sees what runs on their machine.
-            eprintln!("running the command of item {id}: $ {}", argv.join(" "));
+            note!("running the command of item {id}: $ {}", argv.join(" "));
             evidence.commands.push(run_command(argv));
         }
     }

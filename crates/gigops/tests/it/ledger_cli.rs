@@ -835,3 +835,40 @@ fn configuration_errors_name_the_file_the_line_and_the_key() {
             "environment variable GIGOPS_QUOTE__HOURS_PER_FP: quote.hours_per_fp = -2: expected a positive number",
         ));
 }
+
+/// Settings are validated once, as a whole, when they are loaded: `config show` (and so any
+/// later `gigops serve`) refuses a configuration it cannot use, with a problem of every section
+/// listed where it was written — not only the first, and not only when a command needs it.
+#[test]
+fn config_show_refuses_an_unusable_configuration_with_every_problem_listed() {
+    let s = Sandbox::new();
+    s.write(
+        "gigops.toml",
+        "[pipeline]\ntime_zone = \"Mars/Olympus_Mons\"\n\n[report]\ntemplates = \"no-such-dir\"\n\n[gate]\nmin_coverage = 120.0\nquarantine = [\"TestFlaky[\"]\n\n[gate.benchmarks]\nalpha = 1.5\n\n[quote]\nhours_per_fp = -1.0\n",
+    );
+    let assert = s.gigops(&["config", "show"]).assert().code(2);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(stderr.contains("6 problems"), "{stderr}");
+    for expected in [
+        "gigops.toml:2: pipeline.time_zone: unknown time zone \"Mars/Olympus_Mons\"",
+        "gigops.toml:5: report.templates: no-such-dir: no such directory",
+        "gigops.toml:8: gate.min_coverage: 120 is not a percentage in [0, 100]",
+        "gigops.toml:9: gate.quarantine: \"TestFlaky[\" is not a glob pattern",
+        "gigops.toml:12: gate.benchmarks.alpha: 1.5 is not in (0, 1)",
+        "gigops.toml:15: quote.hours_per_fp = -1: expected a positive number",
+    ] {
+        assert!(
+            stderr.contains(expected),
+            "missing {expected:?} in:\n{stderr}"
+        );
+    }
+    assert!(assert.get_output().stdout.is_empty(), "nothing shown");
+
+    // Fixed, the same file is shown.
+    s.write(
+        "gigops.toml",
+        "[pipeline]\ntime_zone = \"Asia/Shanghai\"\n\n[gate]\nmin_coverage = 80.0\n",
+    );
+    let shown = s.ok(&["config", "show"]);
+    assert!(shown.contains("time_zone = \"Asia/Shanghai\""), "{shown}");
+}

@@ -203,7 +203,7 @@ fn diff_is_by_meaning_and_slo_export_is_openslo() {
 }
 
 /// OpenSSH's `ssh-keygen`, which makes the keys and checks gigops against OpenSSH itself.
-fn ssh_keygen() -> Option<&'static str> {
+pub(crate) fn ssh_keygen() -> Option<&'static str> {
     // `ssh -V` exits 0; ssh-keygen comes in the same package and has no such flag.
     gigops_test_support::tools::program("ssh", &["-V"], "openssh-client (Debian)")
         .map(|_| "ssh-keygen")

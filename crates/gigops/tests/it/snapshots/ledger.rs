@@ -236,14 +236,8 @@ fn ledger_commands_on_sqlite() {
 /// The same story on a fresh PostgreSQL database: the same snapshots, byte for byte.
 #[test]
 fn ledger_commands_on_postgres() {
-    let Some(server) = gigops_test_support::postgres_server() else {
-        assert!(
-            std::env::var(gigops_test_support::REQUIRE_POSTGRES_VAR).as_deref() != Ok("1"),
-            "{}=1 but {} is not set",
-            gigops_test_support::REQUIRE_POSTGRES_VAR,
-            gigops_test_support::POSTGRES_URL_VAR
-        );
-        eprintln!("skipped the PostgreSQL ledger snapshots: set GIGOPS_TEST_POSTGRES_URL");
+    let Some(server) = gigops_test_support::postgres_server_for("ledger_commands_on_postgres")
+    else {
         return;
     };
     let database = gigops_test_support::block_on(gigops_test_support::TempDatabase::create(

@@ -1,5 +1,7 @@
 //! Settings, layered: defaults → ~/.config/gigops/config.toml → ./gigops.toml → `GIGOPS_*`
-//! environment (`__` separates nested keys) → command-line flags.
+//! environment (`__` separates nested keys) → command-line flags; validated once, as a whole,
+//! when they are loaded ([`Settings::problems`]), so that no command and no server runs on a
+//! configuration it cannot use.
 
 use std::path::{Path, PathBuf};
 
@@ -105,7 +107,7 @@ impl Settings {
             .collect();
         if let Some(file) = extra_file {
             if !file.is_file() {
-                return Err(crate::exit::bad_input(format!(
+                return Err(crate::bad_input(format!(
                     "--config {}: no such file",
                     file.display()
                 )));
@@ -132,7 +134,7 @@ impl Settings {
         })?;
         // Values that read well but cannot be used (a fee of 100 %, shares not adding up to
         // 1000): checked now, for every command, and said where they were written.
-        let unusable = settings.quote.problems();
+        let unusable = settings.problems();
         if !unusable.is_empty() {
             return Err(sources.locate(unusable));
         }
@@ -143,7 +145,7 @@ impl Settings {
             .and_then(|m| m.source.as_ref())
             && std::path::absolute(file).ok() == std::path::absolute("gigops.toml").ok()
         {
-            return Err(crate::exit::bad_input(format!(
+            return Err(crate::bad_input(format!(
                 "{}: contract.trusted_commands is honoured only in your own configuration \
                  (~/.config/gigops/config.toml, --config FILE or GIGOPS_CONTRACT__TRUSTED_COMMANDS), \
                  not in ./gigops.toml, which a repository can bring",
@@ -151,6 +153,39 @@ impl Settings {
             )));
         }
         Ok(settings)
+    }
+
+    /// Every value, in every section, that reads well but cannot be used, each a sentence that
+    /// starts with its key (`gate.min_coverage: 120 is not a percentage in [0, 100]`). Settings
+    /// are loaded only when there is none; a server building settings itself asks the same.
+    pub fn problems(&self) -> Vec<String> {
+        let mut problems = Vec::new();
+        if let Err(invalid) = gigops_core::ledger::parse_time_zone(&self.pipeline.time_zone) {
+            problems.push(format!("pipeline.time_zone: {invalid}"));
+        }
+        if let Some(dir) = &self.report.templates
+            && !dir.is_dir()
+        {
+            problems.push(format!(
+                "report.templates: {}: no such directory",
+                dir.display()
+            ));
+        }
+        problems.extend(
+            gigops_gate::rules::policy_problems(&self.gate)
+                .iter()
+                .map(ToString::to_string),
+        );
+        if let Err(unusable) = self.notify.check() {
+            problems.extend(unusable.iter().map(|problem| match problem {
+                gigops_notify::NotifyError::CaFile { channel, source } => {
+                    format!("notify.{channel}.ca_file: {source}")
+                }
+                other => format!("notify: {other}"),
+            }));
+        }
+        problems.extend(self.quote.problems());
+        problems
     }
 
     /// The default SQLite file in the user's data directory.
@@ -211,7 +246,7 @@ impl Sources {
             read.push((path.clone(), text));
         }
         if !problems.is_empty() {
-            return Err(crate::exit::bad_input(format!(
+            return Err(crate::bad_input(format!(
                 "invalid configuration: {}",
                 problems.join("\n")
             )));
@@ -259,7 +294,7 @@ impl Sources {
                 }
             })
             .collect();
-        crate::exit::bad_input(match problems.as_slice() {
+        crate::bad_input(match problems.as_slice() {
             [one] => format!("invalid configuration: {one}"),
             many => format!(
                 "invalid configuration, {} problems:\n  {}",
@@ -289,7 +324,7 @@ impl Sources {
                 }
             })
             .collect();
-        crate::exit::bad_input(match problems.as_slice() {
+        crate::bad_input(match problems.as_slice() {
             [one] => format!("invalid configuration: {one}"),
             many => format!(
                 "invalid configuration, {} problems:\n  {}",
@@ -441,9 +476,7 @@ fn found_words(found: &Actual) -> String {
 pub fn data_dir() -> anyhow::Result<PathBuf> {
     directories::ProjectDirs::from("", "", "gigops")
         .map(|d| d.data_dir().to_path_buf())
-        .ok_or_else(|| {
-            crate::exit::bad_input("cannot find a home directory; pass the path explicitly")
-        })
+        .ok_or_else(|| crate::bad_input("cannot find a home directory; pass the path explicitly"))
 }
 
 /// `postgres://user:secret@host/db` → `postgres://user:****@host/db`.

@@ -1,0 +1,14 @@
+//! The application layer: what the CLI and the server share. It takes settings and request
+//! values (never command-line arguments), returns named results, and fails with one error type
+//! whose [`ErrorKind`] the CLI turns into an exit code and the server into an HTTP status.
+//!
+//! Today it holds the settings (loaded and validated once, every problem listed), the error
+//! kinds and the SOW sign-off; the use cases still in the binary's `commands/` move here one by
+//! one (docs/architecture.md).
+
+pub mod error;
+pub mod settings;
+pub mod signoff;
+
+pub use error::{AppError, ErrorKind, bad_input, kind_of};
+pub use settings::Settings;
