@@ -102,3 +102,17 @@ measure --runs 5 --warmup 1 --input "$out/big.info" \
   -n lcov "lcov --summary $out/big.info > $out/lcov-summary.txt 2>&1"
 python3 -c "import json; print('gigops coverage:', json.load(open('$out/gigops-lcov.json'))['coverage'])"
 grep -i "lines" "$out/lcov-summary.txt" || true
+
+# Instructions, not seconds: the same count on any machine of this kind whatever else it is
+# doing (BENCHMARKS.md, "A measure that does not depend on the machine"). valgrind is on every
+# machine of this kind; elsewhere the step says it is skipped.
+echo "== JUnit, 1,000,000 testcases: instructions counted by callgrind"
+if command -v valgrind >/dev/null; then
+  valgrind --tool=callgrind --callgrind-out-file="$out/callgrind.out" \
+    "$bin" gate ingest "$out/big-junit.xml" --no-debt --json > /dev/null 2> "$out/callgrind.log" || true
+  total=$(awk '/^summary:/{print $2}' "$out/callgrind.out")
+  bytes=$(stat -c %s "$out/big-junit.xml")
+  python3 -c "t=$total; b=$bytes; print(f'{t:,} instructions, {t/b:.1f} per input byte')"
+else
+  echo "valgrind is not installed: skipped"
+fi

@@ -17,10 +17,13 @@ use std::process::{Command, Stdio};
 
 /// Whether the tests run under CI, where every outside tool must be present.
 pub fn under_ci() -> bool {
-    std::env::var("CI").is_ok_and(|value| {
-        let value = value.trim();
-        !(value.is_empty() || value == "0" || value.eq_ignore_ascii_case("false"))
-    })
+    std::env::var("CI").is_ok_and(|value| means_ci(&value))
+}
+
+/// Whether a value of `CI` means "under CI", as CI services set it (`true`, `1`, a name).
+fn means_ci(value: &str) -> bool {
+    let value = value.trim();
+    !(value.is_empty() || value == "0" || value.eq_ignore_ascii_case("false"))
 }
 
 /// A tool the test needs is missing: under CI the test fails with `install`; elsewhere a notice
@@ -29,8 +32,12 @@ pub fn under_ci() -> bool {
 /// # Panics
 /// Under CI, always.
 pub fn missing(what: &str, install: &str) {
+    missing_when(under_ci(), what, install);
+}
+
+fn missing_when(ci: bool, what: &str, install: &str) {
     assert!(
-        !under_ci(),
+        !ci,
         "{what} is missing and CI is set: the test needs it (install: {install})"
     );
     eprintln!("notice: {what} is missing; skipping what needs it (install: {install})");
@@ -97,6 +104,27 @@ mod tests {
             first_that_runs(&["gigops-no-such-program-4711"], &["--version"]),
             None
         );
+    }
+
+    #[test]
+    #[should_panic(expected = "`gigops-no-such-program-4711` is missing and CI is set")]
+    fn under_ci_a_missing_tool_fails_the_test() {
+        missing_when(true, "`gigops-no-such-program-4711`", "nothing");
+    }
+
+    #[test]
+    fn outside_ci_a_missing_tool_is_a_notice() {
+        missing_when(false, "`gigops-no-such-program-4711`", "nothing");
+    }
+
+    #[test]
+    fn ci_is_set_by_any_value_but_empty_zero_or_false() {
+        for set in ["true", "1", "yes", "github-actions", " TRUE "] {
+            assert!(means_ci(set), "{set:?}");
+        }
+        for unset in ["", " ", "0", "false", "FALSE"] {
+            assert!(!means_ci(unset), "{unset:?}");
+        }
     }
 
     #[test]

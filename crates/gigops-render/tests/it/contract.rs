@@ -547,6 +547,21 @@ fn a_signature_is_shown_valid_only_when_it_verified() {
     }
     let zh = decoded(&sow_html(&sow(), Some(&changed_after_signing()), Lang::ZhCn, None).unwrap());
     assert!(zh.contains("签署后已修改"));
+
+    // The PDF says the same: the banner on a changed document, none on an intact one.
+    let changed = sow_pdf(&sow(), Some(&changed_after_signing()), Lang::En).unwrap();
+    if let Some(text) = pdf_text("sow.changed.en.pdf", &changed) {
+        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            text.contains("Changed after signing: this is not the document that was signed."),
+            "{text}"
+        );
+        assert!(!text.contains("Signature verified"), "{text}");
+    }
+    let intact = sow_pdf(&sow(), Some(&signatures()), Lang::En).unwrap();
+    if let Some(text) = pdf_text("sow.intact.en.pdf", &intact) {
+        assert!(!text.contains("Changed after signing"), "{text}");
+    }
 }
 
 #[test]

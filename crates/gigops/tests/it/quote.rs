@@ -907,6 +907,29 @@ fn the_petstore_quotes_in_docs_quote_md_are_what_gigops_prints() {
         hours("p90_hours")
     );
     assert!(table.contains(&row), "{row} not in:\n{table}");
+    let weeks = |key: &str| default["effort"]["calendar"][key].as_f64().unwrap();
+    let row = format!(
+        "| calendar weeks (35 h a week) | {:.1} | **{:.1}** | {:.1} |",
+        weeks("p10_weeks"),
+        weeks("p50_weeks"),
+        weeks("p90_weeks")
+    );
+    assert!(table.contains(&row), "{row} not in:\n{table}");
+    // The market comparison: the P50 price over the weeks shown, 4.35 weeks a month, to the
+    // nearest ten as the text reckons it; and the blended hourly rate.
+    let shown_weeks = (weeks("p50_weeks") * 10.0).round() / 10.0;
+    let monthly = default["price"]["p50_minor"].as_f64().unwrap() / 100.0 / shown_weeks * 4.35;
+    let said = format!(
+        "about {} USD a calendar month",
+        money(((monthly / 10.0).round() * 1000.0) as i64).trim_end_matches(".00 USD")
+    );
+    assert!(table.contains(&said), "{said} not in:\n{table}");
+    let hourly = default["price"]["parts"]["blended_hourly_minor"]
+        .as_f64()
+        .unwrap()
+        / 100.0;
+    let said = format!("at {hourly:.2} USD an hour");
+    assert!(table.contains(&said), "{said} not in:\n{table}");
     let price = &default["price"];
     let row = format!(
         "| price | {} | **{}** | {} |",
@@ -927,9 +950,41 @@ fn the_petstore_quotes_in_docs_quote_md_are_what_gigops_prints() {
         "upwork",
     ]);
     let example = section("## A worked example, by hand");
+    // Every step's bold figure, as gigops computed it.
+    let effort = &worked["effort"];
+    let figure = |pointer: &str| {
+        worked
+            .pointer(pointer)
+            .and_then(serde_json::Value::as_f64)
+            .unwrap_or_else(|| panic!("{pointer} in {worked:#}"))
+    };
+    let cocomo_hours =
+        figure("/effort/cocomo2/person_months") * figure("/effort/hours_per_person_month");
+    for said in [
+        format!("**{:.2} AFP**", figure("/function_points/afp")),
+        format!("**{cocomo_hours:.2} h**"),
+        format!("**{:.2} h**", figure("/effort/fp_hours")),
+        format!("**{:.2} h**", figure("/effort/build_hours")),
+        format!("**{:.0} h**", figure("/effort/operations_hours")),
+        format!("**{:.2} h**", figure("/effort/most_likely_hours")),
+        format!("+{:.2} h", figure("/effort/uncertainty_hours")),
+        format!("{:.1} weeks", figure("/effort/calendar/p50_weeks")),
+    ] {
+        assert!(example.contains(&said), "{said} not in:\n{example}");
+    }
+    assert!(effort["cocomo2"]["ksloc"].as_f64().is_some());
     let p50_hours = worked["effort"]["p50_hours"].as_f64().unwrap();
     let said = format!("**{p50_hours:.2} h**");
     assert!(example.contains(&said), "{said} not in:\n{example}");
+    // The labour lines, each in major units as the split gives them.
+    for line in worked["price"]["parts"]["labour"].as_array().unwrap() {
+        let amount = money(line["amount_minor"].as_i64().unwrap());
+        let said = format!("→ {}", amount.trim_end_matches(" USD"));
+        assert!(
+            example.contains(&said),
+            "{line} as {said} not in:\n{example}"
+        );
+    }
     let total = format!(
         "**Total** (no tax by default): **{}**",
         money(worked["price"]["p50_minor"].as_i64().unwrap())
