@@ -31,7 +31,7 @@ pub async fn run(ctx: &Context, command: DbCommand) -> anyhow::Result<()> {
             };
             store.backup(&file, if_exists).await?;
             if ctx.json {
-                print_json(&serde_json::json!({ "backup": file }))
+                print_json(&gigops_app::results::BackupWritten { backup: file })
             } else {
                 print_line(format!("backup written to {}", file.display()))
             }

@@ -162,10 +162,13 @@ pub async fn run(ctx: &Context, command: DealCommand) -> anyhow::Result<()> {
                 .await?;
             let ended = was_won && outcome == Outcome::Lost;
             if ctx.json {
-                print_json(&serde_json::json!({
-                    "id": id, "outcome": outcome, "closed_at": closed_at, "lost_reason": reason,
-                    "ended": ended,
-                }))
+                print_json(&gigops_app::results::DealClosed {
+                    closed_at,
+                    ended,
+                    id,
+                    lost_reason: reason,
+                    outcome,
+                })
             } else if ended {
                 print_line(format!(
                     "retainer {id} ended at {} (it stays a won sale; the reason is a churn reason)",

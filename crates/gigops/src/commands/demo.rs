@@ -11,7 +11,7 @@ use gigops_store::{LedgerStore, Store};
 
 use crate::cli::DemoArgs;
 use crate::commands::Context;
-use crate::commands::report::{compute, write_market_report};
+use crate::commands::report::write_market_report;
 use crate::output::{AtomicFiles, print_json, print_line};
 use gigops_app::settings::data_dir;
 
@@ -45,7 +45,7 @@ pub async fn run(ctx: &Context, args: DemoArgs) -> anyhow::Result<()> {
     });
     let store = Store::open(&db.display().to_string()).await?;
     store.import(&ledger).await?;
-    let report = compute(&store, &ctx.settings, Scope::default()).await?;
+    let report = gigops_app::reports::pipeline(&store, &ctx.settings, Scope::default()).await?;
     store.close().await;
 
     let mut json = serde_json::to_vec_pretty(&report)?;
@@ -78,14 +78,14 @@ pub async fn run(ctx: &Context, args: DemoArgs) -> anyhow::Result<()> {
     }
 
     if ctx.json {
-        return print_json(&serde_json::json!({
-            "database": db,
-            "deals": ledger.deals.len(),
-            "stage_events": ledger.events.len(),
-            "time_entries": ledger.time_entries.len(),
-            "files": written,
-            "notes": notes,
-        }));
+        return print_json(&gigops_app::results::DemoRun {
+            database: db,
+            deals: ledger.deals.len(),
+            files: written,
+            notes,
+            stage_events: ledger.events.len(),
+            time_entries: ledger.time_entries.len(),
+        });
     }
     print_line(format!(
         "demo ledger: {} clients, {} deals, {} stage events, {} time entries, two years to {end}",

@@ -616,7 +616,10 @@ fn deliverables(ctx: &Context, args: DeliverablesArgs) -> anyhow::Result<ExitCod
     }
     let written = files.commit()?;
     if ctx.json {
-        print_json(&serde_json::json!({ "items": checklist.items, "written": written }))?;
+        print_json(&gigops_app::results::DeliverablesWritten {
+            items: checklist.items,
+            written,
+        })?;
     } else {
         for path in written {
             print_line(path.display())?;

@@ -2,22 +2,21 @@
 
 use std::path::{Path, PathBuf};
 
-use gigops_core::{Currency, Lang, Platform, parse_instant};
-use gigops_pipeline::report::{DurationStats, Scope};
-use gigops_pipeline::{PipelineOptions, PipelineReport, pipeline_report};
-use gigops_store::{DealFilter, LedgerStore, Store};
+use gigops_app::reports::{self, ScopeRequest};
+use gigops_core::{Currency, Lang};
+use gigops_pipeline::PipelineReport;
+use gigops_pipeline::report::DurationStats;
 
 use crate::cli::{ReportCommand, ScopeArgs};
 use crate::commands::Context;
 use crate::exit::bad_input;
 use crate::output::{AtomicFiles, print_json, print_line, print_table};
-use gigops_app::Settings;
 
 pub async fn run(ctx: &Context, command: ReportCommand) -> anyhow::Result<()> {
     match command {
         ReportCommand::Pipeline(scope) => {
-            let scope = parse_scope(&scope)?;
-            let report = compute(ctx.store().await?, &ctx.settings, scope).await?;
+            let scope = reports::scope(&scope_request(&scope))?;
+            let report = reports::pipeline(ctx.store().await?, &ctx.settings, scope).await?;
             if ctx.json {
                 print_json(&report)
             } else {
@@ -29,8 +28,8 @@ pub async fn run(ctx: &Context, command: ReportCommand) -> anyhow::Result<()> {
             lang,
             output,
         } => {
-            let scope = parse_scope(&scope)?;
-            let report = compute(ctx.store().await?, &ctx.settings, scope).await?;
+            let scope = reports::scope(&scope_request(&scope))?;
+            let report = reports::pipeline(ctx.store().await?, &ctx.settings, scope).await?;
             let lang = lang.unwrap_or(ctx.settings.report.lang);
             let outputs = if output.is_empty() {
                 vec![
@@ -57,53 +56,13 @@ pub async fn run(ctx: &Context, command: ReportCommand) -> anyhow::Result<()> {
     }
 }
 
-/// --from and --to as a half-open interval of opening instants; a bare --to date includes its day.
-pub fn parse_scope(args: &ScopeArgs) -> anyhow::Result<Scope> {
-    let from = args.from.as_deref().map(parse_instant).transpose()?;
-    let to = match args.to.as_deref() {
-        Some(text) if text.len() == 10 => {
-            Some(parse_instant(text)?.checked_add(jiff::SignedDuration::from_hours(24))?)
-        }
-        Some(text) => Some(parse_instant(text)?),
-        None => None,
-    };
-    if let (Some(from), Some(to)) = (from, to)
-        && to <= from
-    {
-        return Err(bad_input(format!(
-            "--to ({to}) is not after --from ({from})"
-        )));
+/// The scope flags as the app takes them.
+fn scope_request(args: &ScopeArgs) -> ScopeRequest {
+    ScopeRequest {
+        from: args.from.clone(),
+        to: args.to.clone(),
+        platform: args.platform.clone(),
     }
-
-    let platform = args
-        .platform
-        .as_deref()
-        .map(|p| Platform::parse(p).map(|p| p.to_string()))
-        .transpose()?;
-    Ok(Scope { from, to, platform })
-}
-
-/// Loads the deals in scope and computes the pipeline report over them.
-pub async fn compute(
-    store: &Store,
-    settings: &Settings,
-    scope: Scope,
-) -> anyhow::Result<PipelineReport> {
-    let filter = DealFilter {
-        platform: scope.platform.as_deref().map(Platform::parse).transpose()?,
-        outcome: None,
-        opened_from: scope.from,
-        opened_to: scope.to,
-    };
-    let ledger = store.load_ledger(&filter).await?;
-    let pipeline = &settings.pipeline;
-    let options = PipelineOptions::new(
-        pipeline.stages.clone(),
-        &pipeline.time_zone,
-        pipeline.holidays.clone(),
-        scope,
-    )?;
-    Ok(pipeline_report(&ledger, &options))
 }
 
 /// Renders the market report to each path, in the format its extension names, all or none.

@@ -7,7 +7,7 @@ use std::process::{ExitCode, Stdio};
 
 use anyhow::Context as _;
 
-use gigops_app::signoff;
+use gigops_app::{results, signoff};
 use gigops_contract::{
     AcceptanceRecord, AllowedSigners, Check, CommandResult, CommandsNotRun, Evidence, GateEvidence,
     KnownRun, Signature, SloEvidence, SloState, Sow, Tick, sha256_hex,
@@ -70,10 +70,10 @@ pub async fn run(ctx: &Context, command: SowCommand) -> anyhow::Result<ExitCode>
                 SloFormat::Openslo => ("openslo", gigops_contract::openslo(&sow)),
             };
             if ctx.json {
-                print_json(&serde_json::json!({
-                    "format": name,
-                    "document": document,
-                }))?;
+                print_json(&results::SloExport {
+                    document,
+                    format: name,
+                })?;
             } else {
                 print_raw(document.as_bytes())?;
             }
@@ -101,12 +101,12 @@ pub async fn run(ctx: &Context, command: SowCommand) -> anyhow::Result<ExitCode>
             };
             let version = ctx.store().await?.attach_sow(&deal, &new).await?;
             if ctx.json {
-                print_json(&serde_json::json!({
-                    "deal_id": deal,
-                    "version": version,
-                    "sow_id": new.sow_id,
-                    "source_sha256": new.source_sha256,
-                }))?;
+                print_json(&results::SowAttached {
+                    deal_id: deal.clone(),
+                    source_sha256: new.source_sha256.clone(),
+                    sow_id: new.sow_id.clone(),
+                    version,
+                })?;
             } else {
                 print_line(format!(
                     "{} attached to {deal} as version {version}",
@@ -150,7 +150,7 @@ async fn sign(ctx: &Context, args: SignArgs) -> anyhow::Result<()> {
     if message {
         let text = gigops_contract::signed_message(&unsigned);
         return if ctx.json {
-            print_json(&serde_json::json!({ "message": text }))
+            print_json(&results::SignedMessage { message: text })
         } else {
             print_raw(text.as_bytes())
         };
@@ -207,7 +207,10 @@ fn new(ctx: &Context, lang: Lang, output: Option<&Path>) -> anyhow::Result<()> {
     let template = gigops_contract::template(lang);
     let Some(path) = output else {
         if ctx.json {
-            return print_json(&serde_json::json!({ "lang": lang, "document": template }));
+            return print_json(&results::SowTemplate {
+                document: template.to_string(),
+                lang,
+            });
         }
         print_raw(template.as_bytes())?;
         return Ok(());
@@ -222,7 +225,7 @@ fn new(ctx: &Context, lang: Lang, output: Option<&Path>) -> anyhow::Result<()> {
     files.stage(path, template.as_bytes())?;
     let written = files.commit()?;
     if ctx.json {
-        return print_json(&serde_json::json!({ "written": written }));
+        return print_json(&results::Written { written });
     }
     note!(
         "wrote {}; fill it in, then `gigops sow check {}`",
@@ -232,34 +235,27 @@ fn new(ctx: &Context, lang: Lang, output: Option<&Path>) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// A problem as `sow check --json` prints it: `column` a number (`null` for a problem about a
-/// whole mapping or file).
-#[derive(Serialize)]
-struct CheckedProblem<'p> {
-    file: &'p str,
-    line: u64,
-    column: Option<u64>,
-    reason: &'p str,
-}
-
 fn check(ctx: &Context, path: &Path) -> anyhow::Result<ExitCode> {
     let source = read(path)?;
     let name = path.display().to_string();
     let problems = gigops_contract::check(&name, &source);
     if ctx.json {
-        print_json(&serde_json::json!({
-            "file": name,
-            "ok": problems.is_empty(),
-            "problems": problems.iter().map(|p| CheckedProblem {
-                file: &p.file,
-                line: p.line,
-                column: p
-                    .column
-                    .strip_prefix("column ")
-                    .and_then(|n| n.parse().ok()),
-                reason: &p.reason,
-            }).collect::<Vec<_>>(),
-        }))?;
+        print_json(&results::SowChecked {
+            file: name.clone(),
+            ok: problems.is_empty(),
+            problems: problems
+                .iter()
+                .map(|p| results::CheckedProblem {
+                    column: p
+                        .column
+                        .strip_prefix("column ")
+                        .and_then(|n| n.parse().ok()),
+                    file: p.file.clone(),
+                    line: p.line,
+                    reason: p.reason.clone(),
+                })
+                .collect(),
+        })?;
     } else if problems.is_empty() {
         print_line(format!("{name}: no problems"))?;
     } else {
@@ -376,7 +372,7 @@ fn render(
     }
     let written = files.commit()?;
     if ctx.json {
-        return print_json(&serde_json::json!({ "written": written }));
+        return print_json(&results::Written { written });
     }
     for path in written {
         print_line(path.display())?;
@@ -417,13 +413,13 @@ async fn verify(
         ledger.as_ref().map(|(_, stored)| stored.as_slice()),
     )?;
     if ctx.json {
-        print_json(&serde_json::json!({
-            "file": file.display().to_string(),
-            "deal": deal,
-            "ledger_version": ledger.as_ref().map(|(version, _)| version),
-            "verification": verification,
-            "intact": verification.intact,
-        }))?;
+        print_json(&results::SowVerified {
+            deal: deal.clone(),
+            file: file.display().to_string(),
+            intact: verification.intact,
+            ledger_version: ledger.as_ref().map(|(version, _)| *version),
+            verification: verification.clone(),
+        })?;
     } else {
         for c in &verification.signatures {
             let state = if c.valid {
