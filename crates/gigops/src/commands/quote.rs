@@ -6,14 +6,14 @@ use std::io::ErrorKind;
 use std::path::Path;
 
 use anyhow::Context as _;
+use gigops_app::quotes;
 use gigops_core::{Currency, Deal, DealId, Ledger};
 use gigops_gate::debt::DebtError;
 use gigops_ingest::{Problem, Problems};
-use gigops_quote::calibrate::{Calibration, SavedQuote};
+use gigops_quote::calibrate::Calibration;
 use gigops_quote::cocomo::Ratings;
 use gigops_quote::exchange::ExchangeRate;
 use gigops_quote::fp::Gsc;
-use gigops_quote::history::{self, Deliveries};
 use gigops_quote::{DebtInput, Quote, QuoteInput, Sources};
 use gigops_store::{DealFilter, LedgerStore, StoredQuote};
 
@@ -27,37 +27,21 @@ pub async fn run(ctx: &Context, command: QuoteCommand) -> anyhow::Result<()> {
         QuoteCommand::Schema => print_json(&gigops_quote::spec::schema()),
         QuoteCommand::Estimate { args, deal } => {
             let deal = match deal {
-                Some(id) => {
-                    let id = DealId::parse(&id)?;
-                    let found = ctx.store().await?.get_deal(&id).await?;
-                    Some(
-                        found
-                            .ok_or_else(|| bad_input(format!("no deal {id}")))?
-                            .deal,
-                    )
-                }
+                Some(id) => Some(quotes::deal(ctx.store().await?, &DealId::parse(&id)?).await?),
                 None => None,
             };
             let mut quote = estimate(ctx, &args, deal.as_ref())?;
             // Compared with the user's delivered work, when there is a ledger to read it from.
             if let Some(ledger) = existing_ledger(ctx).await? {
-                let stages = &ctx.settings.pipeline.stages;
-                let deliveries =
-                    Deliveries::new(&ledger, stages, &ctx.settings.quote.delivered_stage)
-                        .map_err(bad_input)?;
-                quote.warnings =
-                    history::warnings(&quote, &history::delivered_deals(&deliveries, &ledger));
+                quotes::warn_against_history(&mut quote, &ledger, &ctx.settings)?;
             }
             for warning in &quote.warnings {
                 note!("warning: {}", warning.message);
             }
             if let Some(deal) = &deal {
-                let json = serde_json::to_string(&quote)?;
-                let version = ctx
-                    .store()
-                    .await?
-                    .save_quote(&deal.id, instant_or_now(None)?, &json)
-                    .await?;
+                let version =
+                    quotes::save(ctx.store().await?, &deal.id, &quote, instant_or_now(None)?)
+                        .await?;
                 // On stderr: stdout is the quote, the same whether it was saved or not.
                 note!("saved as version {version} of the quote of {}", deal.id);
             }
@@ -125,16 +109,6 @@ struct AcceptedQuote<'d> {
     accepted_at: jiff::Timestamp,
 }
 
-/// A saved quote's JSON, read back; only the figures a listing shows are looked at.
-fn figures(stored: &StoredQuote) -> anyhow::Result<serde_json::Value> {
-    serde_json::from_str(&stored.quote).with_context(|| {
-        format!(
-            "the saved quote {} v{} is not JSON",
-            stored.deal_id, stored.version
-        )
-    })
-}
-
 fn list(ctx: &Context, quotes: &[StoredQuote]) -> anyhow::Result<()> {
     let mut listed = Vec::new();
     for stored in quotes {
@@ -143,7 +117,7 @@ fn list(ctx: &Context, quotes: &[StoredQuote]) -> anyhow::Result<()> {
             version: stored.version,
             created_at: stored.created_at.to_string(),
             accepted_at: stored.accepted_at.map(|t| t.to_string()),
-            quote: figures(stored)?,
+            quote: quotes::figures(stored)?,
         });
     }
     if ctx.json {
@@ -202,7 +176,7 @@ fn price(quote: &serde_json::Value, which: &str) -> String {
 }
 
 fn show(stored: &StoredQuote) -> anyhow::Result<()> {
-    let f = figures(stored)?;
+    let f = quotes::figures(stored)?;
     let accepted = stored
         .accepted_at
         .map_or_else(|| "not accepted".to_string(), |t| format!("accepted {t}"));
@@ -266,54 +240,15 @@ async fn existing_ledger(ctx: &Context) -> anyhow::Result<Option<Ledger>> {
     ))
 }
 
-/// `quote calibrate`: the ledger's delivered deals with a saved quote and logged hours, their
-/// quotes' function points and COCOMO II effort against the hours (gigops_quote::calibrate).
+/// `quote calibrate` (gigops_app::quotes::calibrate): shown whether or not it recommends.
 async fn calibrate(ctx: &Context) -> anyhow::Result<()> {
-    let store = ctx.store().await?;
-    let ledger = store.load_ledger(&DealFilter::all()).await?;
-    let mut saved = Vec::new();
-    for stored in store.quotes(None).await? {
-        saved.push(SavedQuote {
-            quote: figures(&stored)?,
-            deal_id: stored.deal_id,
-            version: stored.version,
-            accepted: stored.accepted_at.is_some(),
-        });
-    }
-    let config = &ctx.settings.quote;
-    let calibration = gigops_quote::calibrate::calibrate_ledger(
-        &ledger,
-        &saved,
-        &ctx.settings.pipeline.stages,
-        &config.delivered_stage,
-        config.hours_per_person_month,
-    )
-    .map_err(|e| bad_input(e.to_string()))?;
+    let (calibration, refusal) = quotes::calibrate(ctx.store().await?, &ctx.settings).await?;
     if ctx.json {
         print_json(&calibration)?;
     } else {
         print_calibration(&calibration)?;
     }
-    let fit = &calibration.fit;
-    if fit.hours_per_fp.is_none() && fit.cocomo_multiplier.is_none() {
-        let reasons: Vec<String> = fit
-            .refused
-            .iter()
-            .map(|r| format!("{}: {}", r.fit, r.reason))
-            .collect();
-        return Err(bad_input(format!(
-            "no calibration recommended: {} delivered deal{} calibrated on, {} needed ({})",
-            calibration.sample.len(),
-            if calibration.sample.len() == 1 {
-                ""
-            } else {
-                "s"
-            },
-            calibration.minimum_samples,
-            reasons.join("; ")
-        )));
-    }
-    Ok(())
+    refusal.map_or(Ok(()), Err)
 }
 
 fn print_calibration(c: &Calibration) -> anyhow::Result<()> {
