@@ -1,21 +1,20 @@
 //! `gigops sow …`, `gigops accept` and `gigops milestones`: the statement of work as a file both
 //! sides read and gigops checks, signs, exports, evaluates and stores (docs/contracts.md).
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{ExitCode, Stdio};
 
 use anyhow::Context as _;
 
+use gigops_app::acceptance::{self, CommandsAsked, CommandsDecision};
 use gigops_app::{results, signoff};
 use gigops_contract::{
-    AcceptanceRecord, AllowedSigners, Check, CommandResult, CommandsNotRun, Evidence, GateEvidence,
-    KnownRun, Signature, SloEvidence, SloState, Sow, Tick, sha256_hex,
+    AcceptanceRecord, AllowedSigners, CommandResult, Evidence, Signature, Sow, sha256_hex,
 };
 use gigops_core::{DealId, Lang};
 use gigops_ingest::Problems;
-use gigops_store::{LedgerStore, NewAcceptance, NewSow, SowMilestone, StoredSow};
-use serde::{Deserialize, Serialize};
+use gigops_store::{LedgerStore, NewSow, SowMilestone, StoredSow};
+use serde::Serialize;
 
 use crate::cli::{AcceptArgs, SignArgs, SloFormat, SowCommand};
 use crate::commands::quote::read;
@@ -559,49 +558,59 @@ fn list(ctx: &Context, sows: &[StoredSow]) -> anyhow::Result<()> {
 
 pub async fn accept(ctx: &Context, args: AcceptArgs) -> anyhow::Result<ExitCode> {
     let (source, sow) = load(&args.sow)?;
-    let Some(milestone) = sow.milestones.iter().find(|m| m.id == args.milestone) else {
-        return Err(bad_input(format!(
-            "{}: no milestone {:?}: expected one of {}",
-            args.sow.display(),
-            args.milestone,
-            sow.milestones
-                .iter()
-                .map(|m| m.id.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        )));
-    };
+    let milestone = acceptance::milestone(&sow, &args.sow.display().to_string(), &args.milestone)?;
     let now = instant_or_now(args.at.as_deref())?;
     let sow_sha256 = sha256_hex(source.as_bytes());
     let mut evidence = read_evidence(&args.evidence)?;
-    evidence.ticks = ticks(&args, milestone, now)?;
-    // Who stores the verdict is checked before anything is run or written. The ledger also
-    // remembers the ticks of the milestone's last evaluation (they stand unless ticked anew)
-    // and the gate runs a given summary must not be older than a failure of.
+    let ticker = acceptance::Ticker {
+        by: args.by.as_deref(),
+        note: args.note.as_deref(),
+    };
+    evidence.ticks = acceptance::ticks(milestone, &args.tick, &ticker, now)?;
+    // Who stores the verdict is checked before anything is run or written.
     let deal = args.deal.as_deref().map(DealId::parse).transpose()?;
-    let stored = match &deal {
-        Some(deal) => {
-            let store = ctx.store().await?;
-            let version = signoff::attached_version(store, deal, &sow_sha256).await?;
-            signoff::check_deal_currency(store, deal, &sow).await?;
-            let history = evaluations(store, deal, &milestone.id).await?;
-            if let Some(previous) = history.last() {
-                for (id, tick) in gigops_contract::standing_ticks(previous, milestone) {
-                    evidence.ticks.entry(id).or_insert(tick);
-                }
-            }
-            evidence.known_runs = known_runs(store, deal, &milestone.id, &history).await?;
-            Some(version)
-        }
+    let version = match &deal {
+        Some(deal) => Some(
+            acceptance::from_ledger(
+                ctx.store().await?,
+                deal,
+                &sow,
+                &sow_sha256,
+                milestone,
+                &mut evidence,
+            )
+            .await?,
+        ),
         None => None,
     };
-    let trusted = ctx
-        .settings
-        .contract
-        .trusted_commands
-        .iter()
-        .any(|t| t.eq_ignore_ascii_case(&sow_sha256));
-    run_allowed_commands(&args, milestone, trusted, sow_sha256, &mut evidence);
+    let asked = if args.no_commands {
+        CommandsAsked::Skip
+    } else if args.allow_commands {
+        CommandsAsked::Allow
+    } else {
+        CommandsAsked::Default
+    };
+    match acceptance::commands(milestone, asked, &ctx.settings, &sow_sha256, &mut evidence) {
+        CommandsDecision::Run(commands) => {
+            for (id, argv) in commands {
+                // Shown before it runs, so the user sees what runs on their machine.
+                note!("running the command of item {id}: $ {}", argv.join(" "));
+                evidence.commands.push(run_command(argv));
+            }
+        }
+        CommandsDecision::NotRun(commands) if !commands.is_empty() => {
+            note!(
+                "not run: the commands of {} (SHA-256 {sow_sha256}), which may come from \
+                 someone else; read them, then allow them with --allow-commands or by trusting \
+                 that SHA-256 in contract.trusted_commands of your configuration:",
+                args.sow.display()
+            );
+            for (id, argv) in &commands {
+                note!("  {id}: $ {}", argv.join(" "));
+            }
+        }
+        CommandsDecision::NotRun(_) => {}
+    }
     let record = gigops_contract::evaluate(&sow, &args.milestone, &evidence, now)?;
 
     let lang = args.lang.unwrap_or(sow.language);
@@ -619,18 +628,8 @@ pub async fn accept(ctx: &Context, args: AcceptArgs) -> anyhow::Result<ExitCode>
         };
         files.stage(path, &bytes)?;
     }
-    if let (Some(deal), Some(stored)) = (&deal, &stored) {
-        let acceptance = NewAcceptance {
-            milestone: record.milestone.clone(),
-            evaluated_at: record.evaluated_at,
-            accepted: record.accepted,
-            record_json: serde_json::to_string(&record)?,
-            evidence_json: serde_json::to_string(&record.evidence)?,
-        };
-        ctx.store()
-            .await?
-            .record_acceptance(deal, stored.version, &acceptance)
-            .await?;
+    if let (Some(deal), Some(version)) = (&deal, version) {
+        acceptance::record(ctx.store().await?, deal, version, &record).await?;
     }
     let written = files.commit()?;
     if ctx.json {
@@ -648,107 +647,8 @@ pub async fn accept(ctx: &Context, args: AcceptArgs) -> anyhow::Result<ExitCode>
     })
 }
 
-/// Runs the milestone's commands when the user allowed them for this SOW (`--allow-commands`,
-/// or its SHA-256 `trusted`), each shown before it runs; otherwise says which commands were not
-/// run and how to allow them, and records why in `evidence`.
-fn run_allowed_commands(
-    args: &AcceptArgs,
-    milestone: &gigops_contract::Milestone,
-    trusted: bool,
-    sow_sha256: String,
-    evidence: &mut Evidence,
-) {
-    let commands: Vec<(&str, &[String])> = milestone
-        .acceptance
-        .iter()
-        .filter_map(|item| match &item.check {
-            Check::Command { argv, .. } => Some((item.id.as_str(), argv.as_slice())),
-            _ => None,
-        })
-        .collect();
-    if args.no_commands {
-        evidence.commands_not_run = Some(CommandsNotRun::Skipped);
-    } else if !(args.allow_commands || trusted) {
-        if !commands.is_empty() {
-            note!(
-                "not run: the commands of {} (SHA-256 {sow_sha256}), which may come from \
-                 someone else; read them, then allow them with --allow-commands or by trusting \
-                 that SHA-256 in contract.trusted_commands of your configuration:",
-                args.sow.display()
-            );
-            for (id, argv) in &commands {
-                note!("  {id}: $ {}", argv.join(" "));
-            }
-        }
-        evidence.commands_not_run = Some(CommandsNotRun::NotAllowed { sow_sha256 });
-    } else {
-        for (id, argv) in &commands {
-            // Shown before it runs, so the user sees what runs on their machine.
-            note!("running the command of item {id}: $ {}", argv.join(" "));
-            evidence.commands.push(run_command(argv));
-        }
-    }
-}
-
-/// The milestone's recorded evaluations for the deal, of any SOW version, oldest first.
-async fn evaluations(
-    store: &impl LedgerStore,
-    deal: &DealId,
-    milestone: &str,
-) -> anyhow::Result<Vec<AcceptanceRecord>> {
-    let mut records = Vec::new();
-    for stored in store.acceptances(deal).await? {
-        if stored.milestone != milestone {
-            continue;
-        }
-        let record = serde_json::from_str(&stored.record_json).with_context(|| {
-            format!(
-                "the recorded acceptance of {milestone} of {deal} (v{}, {}) does not read",
-                stored.version, stored.evaluated_at
-            )
-        })?;
-        records.push(record);
-    }
-    Ok(records)
-}
-
-/// The gate runs the ledger knows for a milestone: those recorded for it or for no milestone,
-/// and those its earlier evaluations judged.
-async fn known_runs(
-    store: &impl LedgerStore,
-    deal: &DealId,
-    milestone: &str,
-    history: &[AcceptanceRecord],
-) -> anyhow::Result<Vec<KnownRun>> {
-    let mut known = Vec::new();
-    for run in store.gate_runs(deal, None).await? {
-        if run.milestone.as_deref().is_some_and(|m| m != milestone) {
-            continue;
-        }
-        let what = format!("gate run recorded {}", run.recorded_at);
-        match serde_json::from_str::<gigops_gate::Summary>(&run.summary) {
-            Ok(summary) => known.push(KnownRun::of_summary(what, &summary)),
-            // A summary too old to read still says whether it passed and when it was recorded.
-            Err(_) => known.push(KnownRun {
-                what,
-                generated_at: Some(run.recorded_at),
-                repository: None,
-                commit: None,
-                passed: run.passed,
-            }),
-        }
-    }
-    for record in history {
-        if let Some(judged) = &record.judged {
-            let what = format!("judged by the evaluation of {}", record.evaluated_at);
-            known.push(KnownRun::of_judged(what, judged));
-        }
-    }
-    Ok(known)
-}
-
-/// Each evidence file, told by its `schema`: a gate summary (or a gate `-o` directory) or an
-/// SLO state. Every file is hashed as read, so the record names exactly what was judged.
+/// Each evidence file (a gate `-o` directory is its summary.json), read and told by its schema
+/// (gigops_app::acceptance::add_evidence).
 fn read_evidence(paths: &[PathBuf]) -> anyhow::Result<Evidence> {
     let mut evidence = Evidence::default();
     for given in paths {
@@ -757,97 +657,10 @@ fn read_evidence(paths: &[PathBuf]) -> anyhow::Result<Evidence> {
         } else {
             given.clone()
         };
-        let name = path.display().to_string();
         let text = read(&path)?;
-        let sha256 = sha256_hex(text.as_bytes());
-        let located = |e: serde_json::Error, what: &str| {
-            bad_input(format!(
-                "{name}:{}:{}: not {what}: {e}",
-                e.line(),
-                e.column()
-            ))
-        };
-        #[derive(Deserialize)]
-        struct Schema {
-            schema: Option<String>,
-        }
-        let schema = serde_json::from_str::<Schema>(&text)
-            .map_err(|e| located(e, "JSON"))?
-            .schema
-            .unwrap_or_default();
-        if schema == gigops_gate::summary::SCHEMA {
-            let summary = serde_json::from_str(&text).map_err(|e| located(e, "a gate summary"))?;
-            evidence.gates.push(GateEvidence {
-                name,
-                sha256,
-                summary,
-            });
-        } else if schema == gigops_contract::SLO_STATE_SCHEMA {
-            let state: SloState =
-                serde_json::from_str(&text).map_err(|e| located(e, "an SLO state"))?;
-            evidence.slos.push(SloEvidence {
-                name,
-                sha256,
-                state,
-            });
-        } else {
-            return Err(bad_input(format!(
-                "{name}: schema {schema:?}: expected a gate summary ({}) or an SLO state ({})",
-                gigops_gate::summary::SCHEMA,
-                gigops_contract::SLO_STATE_SCHEMA
-            )));
-        }
+        acceptance::add_evidence(&mut evidence, path.display().to_string(), &text)?;
     }
     Ok(evidence)
-}
-
-/// The manual items ticked on the command line; each must be a manual item of the milestone.
-fn ticks(
-    args: &AcceptArgs,
-    milestone: &gigops_contract::Milestone,
-    now: jiff::Timestamp,
-) -> anyhow::Result<BTreeMap<String, Tick>> {
-    let mut ticks = BTreeMap::new();
-    for id in &args.tick {
-        match milestone.acceptance.iter().find(|i| &i.id == id) {
-            Some(item) if item.check == Check::Manual => {}
-            Some(_) => {
-                return Err(bad_input(format!(
-                    "--tick {id}: item {id} of {} is decided by evidence, not ticked",
-                    milestone.id
-                )));
-            }
-            None => {
-                let manual: Vec<&str> = milestone
-                    .acceptance
-                    .iter()
-                    .filter(|i| i.check == Check::Manual)
-                    .map(|i| i.id.as_str())
-                    .collect();
-                return Err(bad_input(format!(
-                    "--tick {id}: {} has no such item: expected one of its manual items ({})",
-                    milestone.id,
-                    if manual.is_empty() {
-                        "none".to_string()
-                    } else {
-                        manual.join(", ")
-                    }
-                )));
-            }
-        }
-        let Some(by) = &args.by else {
-            return Err(bad_input("--tick needs --by NAME: who ticked it"));
-        };
-        ticks.insert(
-            id.clone(),
-            Tick {
-                by: by.clone(),
-                at: now,
-                note: args.note.clone(),
-            },
-        );
-    }
-    Ok(ticks)
 }
 
 /// Runs an item's command in the current directory with stdin closed and its output on stderr,
