@@ -294,14 +294,7 @@ impl Sources {
                 }
             })
             .collect();
-        crate::bad_input(match problems.as_slice() {
-            [one] => format!("invalid configuration: {one}"),
-            many => format!(
-                "invalid configuration, {} problems:\n  {}",
-                many.len(),
-                many.join("\n  ")
-            ),
-        })
+        invalid_configuration(&problems)
     }
 
     /// Extraction problems as bad input: each with where it was written and the user's name of
@@ -324,15 +317,20 @@ impl Sources {
                 }
             })
             .collect();
-        crate::bad_input(match problems.as_slice() {
-            [one] => format!("invalid configuration: {one}"),
-            many => format!(
-                "invalid configuration, {} problems:\n  {}",
-                many.len(),
-                many.join("\n  ")
-            ),
-        })
+        invalid_configuration(&problems)
     }
+}
+
+/// Located problems of the settings as one bad-input error, every one listed.
+fn invalid_configuration(problems: &[String]) -> anyhow::Error {
+    crate::bad_input(match problems {
+        [one] => format!("invalid configuration: {one}"),
+        many => format!(
+            "invalid configuration, {} problems:\n  {}",
+            many.len(),
+            many.join("\n  ")
+        ),
+    })
 }
 
 /// The problems of each section of the settings, deserialized on its own, and the top-level
