@@ -4,18 +4,17 @@
 
 use std::path::PathBuf;
 
+use crate::support;
 use gigops_core::evidence::{Finding, FindingCounts, FindingLevel, Findings};
 use gigops_ingest::{checkstyle, sarif};
 use proptest::prelude::*;
 
 fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
+    support::fixture(name)
 }
 
 fn read(name: &str) -> String {
-    std::fs::read_to_string(fixture(name)).unwrap()
+    support::read_fixture(name)
 }
 
 fn parse_fixture(name: &str) -> Findings {
@@ -328,24 +327,9 @@ fn check(text: &str) {
     }
 }
 
+/// Bytes XML gives meaning to, digits, and a byte of a multi-byte character.
 fn mutate(text: &str, edits: &[(usize, u8)]) -> String {
-    let mut bytes = text.as_bytes().to_vec();
-    for &(at, byte) in edits {
-        let at = at % (bytes.len() + 1);
-        match byte % 3 {
-            0 if at < bytes.len() => {
-                bytes.remove(at);
-            }
-            // Bytes XML gives meaning to, digits, and a byte of a multi-byte character.
-            1 => {
-                let meaningful = b"<>/=\"'&;#!?[]0-\n\xe7";
-                bytes.insert(at, meaningful[byte as usize % meaningful.len()]);
-            }
-            _ if at < bytes.len() => bytes[at] = byte,
-            _ => {}
-        }
-    }
-    String::from_utf8_lossy(&bytes).into_owned()
+    support::mutate_text(text, edits, b"<>/=\"'&;#!?[]0-\n\xe7")
 }
 
 const SMALL: &str = r#"<?xml version="1.0" encoding="UTF-8"?>

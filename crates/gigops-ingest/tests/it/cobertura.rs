@@ -7,7 +7,8 @@ use gigops_core::evidence::{Coverage, CoverageUnit};
 use gigops_ingest::cobertura;
 use proptest::prelude::*;
 
-use crate::lcov::{mutate, read, split_lines};
+use crate::lcov::{read, split_lines};
+use crate::support::mutate;
 
 fn parse(sources: &[(&str, &str)]) -> Result<Coverage, Vec<String>> {
     cobertura::parse(sources.iter().map(|&(name, text)| (name, text.as_bytes())))

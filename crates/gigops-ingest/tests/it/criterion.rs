@@ -4,14 +4,13 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::support;
 use gigops_core::evidence::{Benchmark, BenchmarkSet};
 use gigops_ingest::criterion;
 use proptest::prelude::*;
 
 fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/criterion")
-        .join(name)
+    support::fixture(&format!("criterion/{name}"))
 }
 
 fn real_tree() -> PathBuf {
@@ -248,23 +247,9 @@ fn bad_estimates_are_problems_with_line_and_column() {
     );
 }
 
+/// Bytes JSON gives meaning to, and a byte of a multi-byte character.
 fn mutate(text: &str, edits: &[(usize, u8)]) -> String {
-    let mut bytes = text.as_bytes().to_vec();
-    for &(at, byte) in edits {
-        let at = at % (bytes.len() + 1);
-        match byte % 3 {
-            0 if at < bytes.len() => {
-                bytes.remove(at);
-            }
-            1 => {
-                let meaningful = b"{}[],:\"-0.e9\n\xe7";
-                bytes.insert(at, meaningful[byte as usize % meaningful.len()]);
-            }
-            _ if at < bytes.len() => bytes[at] = byte,
-            _ => {}
-        }
-    }
-    String::from_utf8_lossy(&bytes).into_owned()
+    support::mutate_text(text, edits, b"{}[],:\"-0.e9\n\xe7")
 }
 
 fn check(text: &str) {

@@ -3,15 +3,10 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::support::fixture;
 use gigops_core::evidence::Coverage;
 use gigops_ingest::evidence::{EvidenceFormat, Input, read_evidence, read_evidence_of};
 use proptest::prelude::*;
-
-fn fixture(path: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(path)
-}
 
 fn input(path: &Path) -> Input {
     Input {

@@ -4,18 +4,17 @@
 
 use std::path::PathBuf;
 
+use crate::support;
 use gigops_core::evidence::{Benchmark, BenchmarkSet};
 use gigops_ingest::gobench;
 use proptest::prelude::*;
 
 fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/gobench")
-        .join(name)
+    support::fixture(&format!("gobench/{name}"))
 }
 
 fn read(name: &str) -> String {
-    std::fs::read_to_string(fixture(name)).unwrap()
+    support::read_fixture(&format!("gobench/{name}"))
 }
 
 fn parse(name: &str, text: &str) -> Result<BenchmarkSet, Vec<String>> {
@@ -325,24 +324,9 @@ fn check(text: &str) {
     }
 }
 
+/// Bytes the formats give meaning to, and a byte of a multi-byte character.
 fn mutate(text: &str, edits: &[(usize, u8)]) -> String {
-    let mut bytes = text.as_bytes().to_vec();
-    for &(at, byte) in edits {
-        let at = at % (bytes.len() + 1);
-        match byte % 3 {
-            0 if at < bytes.len() => {
-                bytes.remove(at);
-            }
-            // Bytes the formats give meaning to, and a byte of a multi-byte character.
-            1 => {
-                let meaningful = b"\n\t -:{}\"\\B0.9e/\xe7";
-                bytes.insert(at, meaningful[byte as usize % meaningful.len()]);
-            }
-            _ if at < bytes.len() => bytes[at] = byte,
-            _ => {}
-        }
-    }
-    String::from_utf8_lossy(&bytes).into_owned()
+    support::mutate_text(text, edits, b"\n\t -:{}\"\\B0.9e/\xe7")
 }
 
 const TEXT_SAMPLE: &str = "goos: linux\npkg: example.com/a\nBenchmarkA/n=1-8 \t 100\t 5.5 ns/op\t 12.5 MB/s\t 3 B/op\nBenchmarkA/n=1-8\n--- BENCH: BenchmarkA\nPASS\n";

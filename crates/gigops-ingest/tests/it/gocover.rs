@@ -1,19 +1,12 @@
 //! Go coverage profiles: real profiles checked against `go tool cover -func`, merging, and every
 //! kind of bad line reported with its place.
 
-use std::path::PathBuf;
-
+use crate::support;
 use gigops_core::evidence::{Coverage, CoverageUnit, FileCoverage};
 use gigops_ingest::gocover;
 
-fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/go")
-        .join(name)
-}
-
 fn read(name: &str) -> String {
-    std::fs::read_to_string(fixture(name)).unwrap()
+    support::read_fixture(&format!("go/{name}"))
 }
 
 fn parse(sources: &[(&str, &str)]) -> Result<Coverage, Vec<String>> {

@@ -5,18 +5,17 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use crate::support;
 use gigops_core::evidence::{SuiteErrorKind, TestCounts, TestRun, TestStatus};
 use gigops_ingest::evidence::{self, EvidenceFormat, Input};
 use gigops_ingest::gotest;
 
 fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/go")
-        .join(name)
+    support::fixture(&format!("go/{name}"))
 }
 
 fn read(name: &str) -> String {
-    std::fs::read_to_string(fixture(name)).unwrap()
+    support::read_fixture(&format!("go/{name}"))
 }
 
 fn parse(text: &str) -> TestRun {

@@ -13,17 +13,15 @@ use gigops_ingest::gotest::{self, OUTPUT_LIMIT};
 use gigops_ingest::junit;
 use proptest::prelude::*;
 
+use crate::support;
 use TestStatus::{Failed, Passed, Skipped};
 
 fn fixture(dir: &str, name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(dir)
-        .join(name)
+    support::fixture(&format!("{dir}/{name}"))
 }
 
 fn read(name: &str) -> String {
-    std::fs::read_to_string(fixture("junit", name)).unwrap()
+    support::read_fixture(&format!("junit/{name}"))
 }
 
 fn parse(text: &str) -> TestRun {
@@ -710,24 +708,9 @@ fn written_junit_escapes_what_xml_cannot_carry() {
     );
 }
 
+/// Bytes XML gives meaning to, and a byte of a multi-byte character.
 fn mutate(text: &str, edits: &[(usize, u8)]) -> Vec<u8> {
-    let mut bytes = text.as_bytes().to_vec();
-    for &(at, byte) in edits {
-        let at = at % (bytes.len() + 1);
-        match byte % 3 {
-            0 if at < bytes.len() => {
-                bytes.remove(at);
-            }
-            // Bytes XML gives meaning to, and a byte of a multi-byte character.
-            1 => {
-                let meaningful = b"<>/&;\"'=![]\n\xe7";
-                bytes.insert(at, meaningful[byte as usize % meaningful.len()]);
-            }
-            _ if at < bytes.len() => bytes[at] = byte,
-            _ => {}
-        }
-    }
-    bytes
+    support::mutate(text, edits, b"<>/&;\"'=![]\n\xe7")
 }
 
 fn check(bytes: &[u8], capacity: usize) {

@@ -2,21 +2,13 @@
 //! summaries and against hand counts of the fixture programs, sections of several tests merged,
 //! lcov 2's record forms, every kind of bad record reported with its place, and fuzzing.
 
-use std::path::PathBuf;
-
+use crate::support;
 use gigops_core::evidence::{Coverage, CoverageUnit, FileCoverage, LineHit};
 use gigops_ingest::lcov;
 use proptest::prelude::*;
 
-pub(crate) fn fixture(folder: &str, name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(folder)
-        .join(name)
-}
-
 pub(crate) fn read(folder: &str, name: &str) -> String {
-    std::fs::read_to_string(fixture(folder, name)).unwrap()
+    support::read_fixture(&format!("{folder}/{name}"))
 }
 
 pub(crate) fn parse(sources: &[(&str, &str)]) -> Result<Coverage, Vec<String>> {
@@ -306,23 +298,6 @@ fn bytes_that_are_not_utf8_are_a_problem_of_their_line() {
     assert!(found.0[0].reason.contains("UTF-8"));
 }
 
-/// Random edits: deletions, insertions of bytes the formats give meaning to, and replacements.
-pub(crate) fn mutate(text: &str, edits: &[(usize, u8)], meaningful: &[u8]) -> Vec<u8> {
-    let mut bytes = text.as_bytes().to_vec();
-    for &(at, byte) in edits {
-        let at = at % (bytes.len() + 1);
-        match byte % 3 {
-            0 if at < bytes.len() => {
-                bytes.remove(at);
-            }
-            1 => bytes.insert(at, meaningful[byte as usize % meaningful.len()]),
-            _ if at < bytes.len() => bytes[at] = byte,
-            _ => {}
-        }
-    }
-    bytes
-}
-
 fn check_never_panics(bytes: &[u8]) {
     let lines = bytes.iter().filter(|&&b| b == b'\n').count() as u64 + 1;
     if let Err(problems) = lcov::parse([("input", bytes)]) {
@@ -349,6 +324,6 @@ proptest! {
         edits in proptest::collection::vec((any::<usize>(), any::<u8>()), 1..12),
     ) {
         let text = [read("lcov", "lcov2-one-arg.info"), read("lcov", "coveragepy.info")];
-        check_never_panics(&mutate(&text[which], &edits, b",:\n-0.9\xff"));
+        check_never_panics(&support::mutate(&text[which], &edits, b",:\n-0.9\xff"));
     }
 }

@@ -12,14 +12,9 @@ use std::io::BufReader;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use crate::support::fixture;
 use gigops_core::evidence::{CoverageUnit, TestCounts};
 use gigops_ingest::{cobertura, gocover, junit};
-
-fn fixture(path: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(path)
-}
 
 /// Whether `program args…` runs and exits 0. When it does not: a notice and `false`, or, under
 /// CI, a failure that says what `.ci/run` must install.

@@ -13,6 +13,7 @@ mod junit;
 mod lcov;
 mod live;
 mod sarif;
+mod support;
 mod tap;
 
 use std::collections::HashSet;

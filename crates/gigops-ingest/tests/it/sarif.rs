@@ -4,18 +4,17 @@
 
 use std::path::PathBuf;
 
+use crate::support;
 use gigops_core::evidence::{Finding, FindingCounts, FindingLevel, Findings};
 use gigops_ingest::sarif;
 use proptest::prelude::*;
 
 fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/sarif")
-        .join(name)
+    support::fixture(&format!("sarif/{name}"))
 }
 
 fn read(name: &str) -> String {
-    std::fs::read_to_string(fixture(name)).unwrap()
+    support::read_fixture(&format!("sarif/{name}"))
 }
 
 fn parse_fixture(name: &str) -> Findings {
@@ -558,24 +557,9 @@ fn check(text: &str) {
     }
 }
 
+/// Bytes JSON and SARIF give meaning to, and a byte of a multi-byte character.
 fn mutate(text: &str, edits: &[(usize, u8)]) -> String {
-    let mut bytes = text.as_bytes().to_vec();
-    for &(at, byte) in edits {
-        let at = at % (bytes.len() + 1);
-        match byte % 3 {
-            0 if at < bytes.len() => {
-                bytes.remove(at);
-            }
-            // Bytes JSON and SARIF give meaning to, and a byte of a multi-byte character.
-            1 => {
-                let meaningful = b"{}[],:\"0-%/\\\xe7";
-                bytes.insert(at, meaningful[byte as usize % meaningful.len()]);
-            }
-            _ if at < bytes.len() => bytes[at] = byte,
-            _ => {}
-        }
-    }
-    String::from_utf8_lossy(&bytes).into_owned()
+    support::mutate_text(text, edits, b"{}[],:\"0-%/\\\xe7")
 }
 
 proptest! {

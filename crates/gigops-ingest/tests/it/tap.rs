@@ -4,19 +4,16 @@
 
 use std::collections::BTreeMap;
 use std::io::BufReader;
-use std::path::PathBuf;
 
 use gigops_core::evidence::{SuiteErrorKind, TestCounts, TestRun, TestStatus};
 use gigops_ingest::tap;
 use proptest::prelude::*;
 
+use crate::support;
 use TestStatus::{Failed, Passed, Skipped};
 
 fn read(name: &str) -> String {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/tap")
-        .join(name);
-    std::fs::read_to_string(path).unwrap()
+    support::read_fixture(&format!("tap/{name}"))
 }
 
 fn parse(text: &str) -> TestRun {
@@ -335,24 +332,9 @@ fn crlf_and_small_reads_change_nothing() {
     }
 }
 
+/// Bytes TAP gives meaning to, and a byte of a multi-byte character.
 fn mutate(text: &str, edits: &[(usize, u8)]) -> Vec<u8> {
-    let mut bytes = text.as_bytes().to_vec();
-    for &(at, byte) in edits {
-        let at = at % (bytes.len() + 1);
-        match byte % 3 {
-            0 if at < bytes.len() => {
-                bytes.remove(at);
-            }
-            // Bytes TAP gives meaning to, and a byte of a multi-byte character.
-            1 => {
-                let meaningful = b" #\n-.{}1\\\xe7";
-                bytes.insert(at, meaningful[byte as usize % meaningful.len()]);
-            }
-            _ if at < bytes.len() => bytes[at] = byte,
-            _ => {}
-        }
-    }
-    bytes
+    support::mutate(text, edits, b" #\n-.{}1\\\xe7")
 }
 
 fn check(bytes: &[u8]) {
