@@ -315,15 +315,7 @@ fn an_empty_report_has_no_findings() {
 fn check(text: &str) {
     let lines = text.lines().count() as u64 + 1;
     if let Err(problems) = checkstyle::parse(text.as_bytes(), "input") {
-        assert!(!problems.0.is_empty());
-        for problem in &problems.0 {
-            assert_eq!(problem.file, "input");
-            assert!(
-                problem.line <= lines,
-                "{problem} is past the end ({lines} lines)"
-            );
-            assert!(!problem.reason.is_empty());
-        }
+        support::assert_located(&problems, lines);
     }
 }
 

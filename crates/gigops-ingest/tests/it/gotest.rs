@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::support;
+use crate::support::{self, counts};
 use gigops_core::evidence::{SuiteErrorKind, TestCounts, TestRun, TestStatus};
 use gigops_ingest::evidence::{self, EvidenceFormat, Input};
 use gigops_ingest::gotest;
@@ -21,19 +21,6 @@ fn read(name: &str) -> String {
 fn parse(text: &str) -> TestRun {
     gotest::parse(text.as_bytes(), "test.json").unwrap_or_else(|p| panic!("{p}"))
 }
-
-fn counts(total: u64, passed: u64, failed: u64, skipped: u64, errors: u64) -> TestCounts {
-    TestCounts {
-        total,
-        passed,
-        failed,
-        skipped,
-        errors,
-        flaky: 0,
-        inner_failures: 0,
-    }
-}
-
 /// `package test`, the package by its last element.
 fn short_name(suite: &str, test: &str) -> String {
     format!("{} {test}", suite.rsplit('/').next().unwrap())

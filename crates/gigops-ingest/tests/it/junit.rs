@@ -13,7 +13,7 @@ use gigops_ingest::gotest::{self, OUTPUT_LIMIT};
 use gigops_ingest::junit;
 use proptest::prelude::*;
 
-use crate::support;
+use crate::support::{self, counts, expect};
 use TestStatus::{Failed, Passed, Skipped};
 
 fn fixture(dir: &str, name: &str) -> PathBuf {
@@ -34,19 +34,6 @@ fn problems(text: &str) -> Vec<String> {
         Err(problems) => problems.0.iter().map(ToString::to_string).collect(),
     }
 }
-
-fn counts(total: u64, passed: u64, failed: u64, skipped: u64, errors: u64) -> TestCounts {
-    TestCounts {
-        total,
-        passed,
-        failed,
-        skipped,
-        errors,
-        flaky: 0,
-        inner_failures: 0,
-    }
-}
-
 /// `suite :: name` → status, for every case, checking that none is there twice.
 fn statuses(run: &TestRun) -> BTreeMap<String, TestStatus> {
     let mut map = BTreeMap::new();
@@ -60,11 +47,6 @@ fn statuses(run: &TestRun) -> BTreeMap<String, TestStatus> {
     }
     map
 }
-
-fn expect(pairs: &[(&str, TestStatus)]) -> BTreeMap<String, TestStatus> {
-    pairs.iter().map(|&(n, s)| (n.to_string(), s)).collect()
-}
-
 fn case<'r>(run: &'r TestRun, name: &str) -> &'r TestCase {
     run.cases
         .iter()
@@ -717,15 +699,7 @@ fn check(bytes: &[u8], capacity: usize) {
     let lines = bytes.iter().filter(|&&b| b == b'\n').count() as u64 + 1;
     let reader = BufReader::with_capacity(capacity, bytes);
     if let Err(problems) = junit::parse(reader, "input") {
-        assert!(!problems.0.is_empty());
-        for problem in &problems.0 {
-            assert_eq!(problem.file, "input");
-            assert!(
-                problem.line <= lines,
-                "{problem} is past the end ({lines} lines)"
-            );
-            assert!(!problem.reason.is_empty());
-        }
+        support::assert_located(&problems, lines);
     }
 }
 

@@ -299,14 +299,8 @@ fn bytes_that_are_not_utf8_are_a_problem_of_their_line() {
 }
 
 fn check_never_panics(bytes: &[u8]) {
-    let lines = bytes.iter().filter(|&&b| b == b'\n').count() as u64 + 1;
     if let Err(problems) = lcov::parse([("input", bytes)]) {
-        assert!(!problems.0.is_empty());
-        for problem in &problems.0 {
-            assert_eq!(problem.file, "input");
-            assert!(problem.line <= lines, "{problem} is past the end");
-            assert!(!problem.reason.is_empty());
-        }
+        support::assert_located(&problems, support::lines_of(bytes));
     }
 }
 

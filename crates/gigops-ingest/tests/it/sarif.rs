@@ -545,15 +545,7 @@ fn null_lists_and_no_results_are_empty() {
 fn check(text: &str) {
     let lines = text.lines().count() as u64 + 1;
     if let Err(problems) = sarif::parse(text.as_bytes(), "input") {
-        assert!(!problems.0.is_empty());
-        for problem in &problems.0 {
-            assert_eq!(problem.file, "input");
-            assert!(
-                problem.line <= lines,
-                "{problem} is past the end ({lines} lines)"
-            );
-            assert!(!problem.reason.is_empty());
-        }
+        support::assert_located(&problems, lines);
     }
 }
 

@@ -1,7 +1,11 @@
 //! What the reader tests share: fixtures by their path, and the random byte edits of the
 //! never-panics properties.
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
+
+use gigops_core::evidence::{TestCounts, TestStatus};
+use gigops_ingest::Problems;
 
 /// A fixture by its path under `tests/fixtures` (`go/gotest.json`).
 pub fn fixture(path: &str) -> PathBuf {
@@ -37,4 +41,42 @@ pub fn mutate(text: &str, edits: &[(usize, u8)], meaningful: &[u8]) -> Vec<u8> {
 /// [`mutate`], as text (invalid UTF-8 replaced), for readers that take a `&str`.
 pub fn mutate_text(text: &str, edits: &[(usize, u8)], meaningful: &[u8]) -> String {
     String::from_utf8_lossy(&mutate(text, edits, meaningful)).into_owned()
+}
+
+/// What a reader's refusal of the input `"input"` must be, whatever the input was: at least one
+/// problem, each naming that input, on one of its `lines` (or the line after the last), with a
+/// reason.
+pub fn assert_located(problems: &Problems, lines: u64) {
+    assert!(!problems.0.is_empty());
+    for problem in &problems.0 {
+        assert_eq!(problem.file, "input");
+        assert!(
+            problem.line <= lines,
+            "{problem} is past the end ({lines} lines)"
+        );
+        assert!(!problem.reason.is_empty());
+    }
+}
+
+/// The lines of `bytes`, counting a last line without a newline.
+pub fn lines_of(bytes: &[u8]) -> u64 {
+    bytes.iter().filter(|&&b| b == b'\n').count() as u64 + 1
+}
+
+/// Test counts without flaky tests or inner failures.
+pub fn counts(total: u64, passed: u64, failed: u64, skipped: u64, errors: u64) -> TestCounts {
+    TestCounts {
+        total,
+        passed,
+        failed,
+        skipped,
+        errors,
+        flaky: 0,
+        inner_failures: 0,
+    }
+}
+
+/// Expected statuses by test key.
+pub fn expect(pairs: &[(&str, TestStatus)]) -> BTreeMap<String, TestStatus> {
+    pairs.iter().map(|&(n, s)| (n.to_string(), s)).collect()
 }

@@ -5,11 +5,11 @@
 use std::collections::BTreeMap;
 use std::io::BufReader;
 
-use gigops_core::evidence::{SuiteErrorKind, TestCounts, TestRun, TestStatus};
+use gigops_core::evidence::{SuiteErrorKind, TestRun, TestStatus};
 use gigops_ingest::tap;
 use proptest::prelude::*;
 
-use crate::support;
+use crate::support::{self, counts, expect};
 use TestStatus::{Failed, Passed, Skipped};
 
 fn read(name: &str) -> String {
@@ -19,19 +19,6 @@ fn read(name: &str) -> String {
 fn parse(text: &str) -> TestRun {
     tap::parse(text.as_bytes(), "run.tap").unwrap_or_else(|p| panic!("{p}"))
 }
-
-fn counts(total: u64, passed: u64, failed: u64, skipped: u64, errors: u64) -> TestCounts {
-    TestCounts {
-        total,
-        passed,
-        failed,
-        skipped,
-        errors,
-        flaky: 0,
-        inner_failures: 0,
-    }
-}
-
 /// `suite :: name` → status, for every case, checking that none is there twice.
 fn statuses(run: &TestRun) -> BTreeMap<String, TestStatus> {
     let mut map = BTreeMap::new();
@@ -45,11 +32,6 @@ fn statuses(run: &TestRun) -> BTreeMap<String, TestStatus> {
     }
     map
 }
-
-fn expect(pairs: &[(&str, TestStatus)]) -> BTreeMap<String, TestStatus> {
-    pairs.iter().map(|&(n, s)| (n.to_string(), s)).collect()
-}
-
 fn output<'r>(run: &'r TestRun, name: &str) -> &'r str {
     &run.cases
         .iter()
@@ -344,14 +326,7 @@ fn check(bytes: &[u8]) {
             let counts = run.counts();
             assert_eq!(counts.total, counts.passed + counts.failed + counts.skipped);
         }
-        Err(problems) => {
-            assert!(!problems.0.is_empty());
-            for problem in &problems.0 {
-                assert_eq!(problem.file, "input");
-                assert!(problem.line <= lines, "{problem} is past the end");
-                assert!(!problem.reason.is_empty());
-            }
-        }
+        Err(problems) => support::assert_located(&problems, lines),
     }
 }
 
