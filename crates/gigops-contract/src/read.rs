@@ -12,8 +12,8 @@
 use std::collections::BTreeMap;
 
 use gigops_core::{Currency, Lang};
+use gigops_core::{Problem, Problems};
 use gigops_ingest::yaml::{self, Key, Located, Node, Position, Value};
-use gigops_ingest::{Problem, Problems};
 use jiff::civil::Date;
 
 use crate::model::*;

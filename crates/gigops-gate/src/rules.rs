@@ -11,7 +11,7 @@ use gigops_core::evidence::{Findings, TestCase, TestCounts};
 
 use crate::benchcmp::Comparison;
 use crate::debt::Rating;
-use crate::detail::{Message, two_decimals};
+use crate::detail::{rule_message, two_decimals};
 use crate::policy::Policy;
 use crate::summary::{CoverageSummary, NotMeasured, PatchCoverage, RuleResult, Summary, Toolchain};
 
@@ -119,7 +119,7 @@ pub fn evaluate(policy: &Policy, m: &Measurements) -> Result<Vec<RuleResult>, Po
             false,
             json!(m.silent_failures),
             json!("exit 0 or evidence"),
-            Message::new(
+            rule_message(
                 "command_without_evidence",
                 &[("commands", m.silent_failures.join(", "))],
             ),
@@ -167,7 +167,7 @@ pub fn evaluate(policy: &Policy, m: &Measurements) -> Result<Vec<RuleResult>, Po
                 rating <= worst,
                 json!(rating),
                 json!(worst),
-                Message::new(
+                rule_message(
                     "debt_rating",
                     &[("rating", rating.to_string()), ("worst", worst.to_string())],
                 ),
@@ -186,7 +186,7 @@ pub fn evaluate(policy: &Policy, m: &Measurements) -> Result<Vec<RuleResult>, Po
 
 /// A rule whose evidence is missing: it fails, saying why (a message without values).
 fn missing(name: &str, threshold: Value, why: &str) -> RuleResult {
-    RuleResult::new(name, false, Value::Null, threshold, Message::new(why, &[]))
+    RuleResult::new(name, false, Value::Null, threshold, rule_message(why, &[]))
 }
 
 fn round2(x: f64) -> f64 {
@@ -201,7 +201,7 @@ fn total_coverage(value: Option<f64>, present: bool, min: f64) -> RuleResult {
             v >= min,
             json!(round2(v)),
             json!(min),
-            Message::new(
+            rule_message(
                 "coverage_total",
                 &[("percent", two_decimals(v)), ("min", min.to_string())],
             ),
@@ -236,7 +236,7 @@ fn failed_tests(policy: &Policy, counts: TestCounts, excused: u64) -> RuleResult
         value <= policy.max_failed,
         json!(value),
         json!(policy.max_failed),
-        Message::new(key, &args),
+        rule_message(key, &args),
     )
 }
 
@@ -249,7 +249,7 @@ fn tests_run(counts: Option<TestCounts>, min: u64) -> RuleResult {
             false,
             Value::Null,
             json!(min),
-            Message::new("no_tests", &[("min", min.to_string())]),
+            rule_message("no_tests", &[("min", min.to_string())]),
         );
     };
     let ran = counts.passed + counts.failed;
@@ -258,7 +258,7 @@ fn tests_run(counts: Option<TestCounts>, min: u64) -> RuleResult {
         ran >= min,
         json!(ran),
         json!(min),
-        Message::new(
+        rule_message(
             "tests_count",
             &[
                 ("ran", ran.to_string()),
@@ -279,7 +279,7 @@ fn patch_rule(patch: Option<&PatchCoverage>, min: f64) -> RuleResult {
             v >= min,
             json!(round2(v)),
             json!(min),
-            Message::new(
+            rule_message(
                 "coverage_patch",
                 &[
                     ("covered", patch.covered.to_string()),
@@ -295,7 +295,7 @@ fn patch_rule(patch: Option<&PatchCoverage>, min: f64) -> RuleResult {
             true,
             Value::Null,
             json!(min),
-            Message::new("patch_nothing_changed", &[("base", patch.base.clone())]),
+            rule_message("patch_nothing_changed", &[("base", patch.base.clone())]),
         ),
     }
 }
@@ -311,7 +311,7 @@ fn coverage_drop(m: &Measurements, max_drop: f64) -> RuleResult {
                 drop <= max_drop,
                 json!(round2(drop)),
                 json!(max_drop),
-                Message::new(
+                rule_message(
                     "coverage_drop",
                     &[
                         ("before", two_decimals(before)),
@@ -345,7 +345,7 @@ fn findings_rules(policy: &Policy, findings: Option<&Findings>, rules: &mut Vec<
                 n == 0,
                 json!(n),
                 json!(0),
-                Message::new(
+                rule_message(
                     "findings_level",
                     &[
                         ("n", n.to_string()),
@@ -376,7 +376,7 @@ fn findings_rules(policy: &Policy, findings: Option<&Findings>, rules: &mut Vec<
                 n == 0,
                 json!(worst),
                 json!(score),
-                Message::new(
+                rule_message(
                     "findings_security",
                     &[("n", n.to_string()), ("score", score.to_string())],
                 ),
@@ -402,9 +402,9 @@ fn findings_rules(policy: &Policy, findings: Option<&Findings>, rules: &mut Vec<
                 json!(hits.len()),
                 json!(fp.fail_rules),
                 if hits.is_empty() {
-                    Message::new("findings_rules_none", &[])
+                    rule_message("findings_rules_none", &[])
                 } else {
-                    Message::new(
+                    rule_message(
                         "findings_rules",
                         &[
                             ("n", hits.len().to_string()),
@@ -438,7 +438,7 @@ fn benchmark_rule(comparisons: Option<&[Comparison]>, max: f64) -> RuleResult {
             regression <= max,
             json!(round2(regression)),
             json!(max),
-            Message::new(
+            rule_message(
                 "benchmark_regression",
                 &[
                     ("benchmark", format!("{}/{}", c.suite, c.name)),
@@ -458,7 +458,7 @@ fn benchmark_rule(comparisons: Option<&[Comparison]>, max: f64) -> RuleResult {
                 true,
                 json!(0.0),
                 json!(max),
-                Message::new("no_regression", &[("compared", compared.to_string())]),
+                rule_message("no_regression", &[("compared", compared.to_string())]),
             )
         }
     }

@@ -11,7 +11,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::benchcmp::Comparison;
 use crate::debt::{Debt, Rating};
-use crate::detail::Message;
+use gigops_core::Message;
+
+use crate::detail::ENGLISH;
 
 /// The schema this summary follows; readers check it before trusting the keys.
 pub const SCHEMA: &str = "gigops.gate.summary/1";
@@ -227,6 +229,26 @@ pub struct RuleResult {
     /// The same sentence as a key and its values, for reports in other languages.
     #[serde(default)]
     pub message: Message,
+}
+
+impl RuleResult {
+    /// A rule's result, its `detail` the English of `message` (a key of [`ENGLISH`]).
+    pub fn new(
+        name: impl Into<String>,
+        passed: bool,
+        value: serde_json::Value,
+        threshold: serde_json::Value,
+        message: Message,
+    ) -> RuleResult {
+        RuleResult {
+            name: name.into(),
+            passed,
+            value,
+            threshold,
+            detail: message.english_in(ENGLISH),
+            message,
+        }
+    }
 }
 
 /// The summary and the details the HTML report lays out.

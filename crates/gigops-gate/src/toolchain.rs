@@ -10,7 +10,7 @@ use std::process::Command;
 use semver::{Version, VersionReq};
 use serde_json::json;
 
-use crate::detail::Message;
+use crate::detail::rule_message;
 use crate::summary::{RuleResult, Toolchain};
 
 /// Parses a requirement, saying what was expected when it cannot.
@@ -69,12 +69,12 @@ pub fn check(tool: &str, text: &str, found: Option<&Toolchain>) -> Result<RuleRe
             false,
             serde_json::Value::Null,
             json!(text),
-            Message::new("toolchain_unknown", &[("tool", tool.to_string())]),
+            rule_message("toolchain_unknown", &[("tool", tool.to_string())]),
         ));
     }
     let value = seen.join(", ");
     let message = if failing.is_empty() {
-        Message::new(
+        rule_message(
             "toolchain_within",
             &[
                 ("versions", value.clone()),
@@ -82,7 +82,7 @@ pub fn check(tool: &str, text: &str, found: Option<&Toolchain>) -> Result<RuleRe
             ],
         )
     } else {
-        Message::new(
+        rule_message(
             "toolchain_outside",
             &[
                 ("versions", failing.join(" and ")),

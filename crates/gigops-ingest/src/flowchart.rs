@@ -24,7 +24,7 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
-use crate::{Problem, Problems};
+use gigops_core::{Problem, Problems};
 
 /// Which way ranks run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -19,14 +19,11 @@ pub mod junit;
 pub mod lcov;
 pub mod ledger;
 mod lines;
-mod location;
 pub mod sarif;
 pub mod tap;
 mod xml_position;
 mod xml_stream;
 pub mod yaml;
-
-pub use location::{Problem, Problems};
 
 /// A hash map for the parsers' per-event lookups: foldhash rather than SipHash, which costs more
 /// than the rest of handling an event. Keys come from the files being read, and a file crafted to

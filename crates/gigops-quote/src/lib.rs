@@ -35,7 +35,7 @@ pub use config::QuoteConfig;
 use cocomo::{Cocomo2, Cocomo81, Ratings};
 use fp::{FunctionPoints, Gsc};
 use gigops_core::{Currency, Money};
-use gigops_ingest::{Problem, Problems};
+use gigops_core::{Problem, Problems};
 use montecarlo::{Triangular, draw, generator, percentile};
 use price::{Line, PriceParts, Terms};
 use size::Size;

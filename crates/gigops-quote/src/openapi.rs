@@ -14,7 +14,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use gigops_ingest::Problems;
+use gigops_core::Problems;
 use serde::Serialize;
 
 use crate::fp::{Complexity, Function, FunctionKind};

@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use gigops_ingest::Problems;
+use gigops_core::Problems;
 use serde::Serialize;
 
 use crate::cocomo::Ratings;

@@ -3,7 +3,7 @@
 
 use std::process::ExitCode;
 
-use gigops_ingest::Problems;
+use gigops_core::Problems;
 use gigops_store::StoreError;
 
 pub const BAD_INPUT: u8 = 2;

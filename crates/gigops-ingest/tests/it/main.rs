@@ -17,8 +17,8 @@ mod tap;
 
 use std::collections::HashSet;
 
+use gigops_core::Problems;
 use gigops_core::{DealId, Ledger, Stages};
-use gigops_ingest::Problems;
 use gigops_ingest::ledger::{Format, Source, Table, parse_import, write_table};
 
 const DEALS_HEADER: &str = "id,client,platform,kind,currency,value,opened_at,outcome,closed_at,lost_reason,tech_doc_score,github_score,demo_score";

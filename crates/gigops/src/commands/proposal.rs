@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use gigops_ingest::{Problem, Problems};
+use gigops_core::{Problem, Problems};
 use gigops_quote::proposal::{self, BenchmarkEvidence, ProposalInput};
 
 use crate::cli::ProposalArgs;

@@ -7,8 +7,8 @@ use std::path::Path;
 
 use anyhow::Context as _;
 use gigops_core::{Currency, Deal, DealId, Ledger};
+use gigops_core::{Problem, Problems};
 use gigops_gate::debt::DebtError;
-use gigops_ingest::{Problem, Problems};
 use gigops_quote::calibrate::{Calibration, SavedQuote};
 use gigops_quote::cocomo::Ratings;
 use gigops_quote::exchange::ExchangeRate;

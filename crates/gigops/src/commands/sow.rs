@@ -9,10 +9,10 @@ use anyhow::Context as _;
 
 use gigops_contract::{
     AcceptanceRecord, AllowedSigners, Check, CommandResult, CommandsNotRun, Evidence, GateEvidence,
-    KnownRun, Signature, SloEvidence, SloState, Sow, Tick, sha256_hex,
+    KnownRun, SloEvidence, SloState, Sow, Tick, sha256_hex,
 };
-use gigops_core::{DealId, Lang};
-use gigops_ingest::Problems;
+use gigops_core::Problems;
+use gigops_core::{DealId, Lang, Signature};
 use gigops_store::{LedgerStore, NewAcceptance, NewSow, SowMilestone, StoredSow};
 use serde::{Deserialize, Serialize};
 
@@ -177,9 +177,7 @@ async fn sign(ctx: &Context, args: SignArgs) -> anyhow::Result<()> {
         let store = ctx.store().await?;
         let version = stored_version(store, &deal, &signature.source_sha256).await?;
         same_currency(store, &deal, &sow).await?;
-        store
-            .sign_sow(&deal, version.version, &to_store_signature(&signature))
-            .await?;
+        store.sign_sow(&deal, version.version, &signature).await?;
     }
     let path = sidecar(&file);
     let mut signatures = read_signatures(&path)?.unwrap_or_default();
@@ -540,21 +538,7 @@ async fn ledger_signatures(
             ))
         })?;
     let stored = store.sow_signatures(deal, version).await?;
-    Ok((
-        version,
-        stored
-            .into_iter()
-            .map(|s| Signature {
-                signer: s.signer,
-                role: s.role,
-                signed_at: s.signed_at,
-                source_sha256: s.source_sha256,
-                document_sha256: s.document_sha256,
-                lang: s.lang,
-                ssh_signature: s.ssh_signature,
-            })
-            .collect(),
-    ))
+    Ok((version, stored))
 }
 
 fn read_allowed_signers(path: &Path) -> anyhow::Result<AllowedSigners> {
@@ -631,18 +615,6 @@ fn read_signatures(path: &Path) -> anyhow::Result<Option<Vec<Signature>>> {
         )));
     }
     Ok(Some(file.signatures))
-}
-
-fn to_store_signature(s: &Signature) -> gigops_store::SowSignature {
-    gigops_store::SowSignature {
-        signer: s.signer.clone(),
-        role: s.role.clone(),
-        signed_at: s.signed_at,
-        source_sha256: s.source_sha256.clone(),
-        document_sha256: s.document_sha256.clone(),
-        lang: s.lang,
-        ssh_signature: s.ssh_signature.clone(),
-    }
 }
 
 /// The stored version of a deal's SOW with exactly this source: signatures and acceptances are
