@@ -4,10 +4,12 @@
 //! proof it is well-formed. Nothing in this crate does I/O.
 
 pub mod evidence;
+pub mod json;
 pub mod ledger;
 pub mod message;
 pub mod money;
 pub mod problem;
+pub mod project;
 pub mod signature;
 pub mod stage;
 pub mod time;

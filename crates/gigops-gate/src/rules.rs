@@ -8,12 +8,13 @@ use globset::{GlobSet, GlobSetBuilder};
 use serde_json::{Value, json};
 
 use gigops_core::evidence::{Findings, TestCase, TestCounts};
+use gigops_core::project::Toolchain;
 
 use crate::benchcmp::Comparison;
 use crate::debt::Rating;
 use crate::detail::{rule_message, two_decimals};
 use crate::policy::Policy;
-use crate::summary::{CoverageSummary, NotMeasured, PatchCoverage, RuleResult, Summary, Toolchain};
+use crate::summary::{CoverageSummary, NotMeasured, PatchCoverage, RuleResult, Summary};
 
 /// A policy value that cannot be used, named by its key.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::benchcmp::Comparison;
 use crate::debt::{Debt, Rating};
 use gigops_core::Message;
+use gigops_core::project::Toolchain;
 
 use crate::detail::ENGLISH;
 
@@ -127,17 +128,6 @@ pub struct Project {
     pub inputs: Vec<String>,
 }
 
-/// A toolchain the project declares or the runner has.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Toolchain {
-    /// `go`, `rust`, `python`, `node`.
-    pub name: String,
-    /// What the runner's toolchain reports, normalised (`1.19.8`).
-    pub version: Option<String>,
-    /// What the project declares (go.mod's `go` directive, Cargo.toml's `rust-version`).
-    pub declared: Option<String>,
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct CoverageSummary {
     pub covered: u64,
@@ -187,7 +177,7 @@ pub struct PatchFile {
 pub struct DebtSummary {
     pub minutes: u64,
     /// A fraction: 0.034 is 3.4 %; `null` (infinite) when there are findings but no code.
-    #[serde(with = "crate::debt::infinite_as_null")]
+    #[serde(with = "gigops_core::json::infinite_as_null")]
     pub ratio: f64,
     pub rating: Rating,
 }

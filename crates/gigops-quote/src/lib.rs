@@ -210,7 +210,7 @@ pub struct Task {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DebtSummary {
     /// `null` when infinite (debt and no code).
-    #[serde(with = "gigops_gate::debt::infinite_as_null")]
+    #[serde(with = "gigops_core::json::infinite_as_null")]
     pub ratio: f64,
     pub rating: String,
     pub premium: f64,

@@ -1,12 +1,14 @@
 //! Code size for a quote, and backfiring between lines of code and function points.
 //!
-//! Lines are counted by the gate's tokei sizing ([`gigops_gate::debt::code_size_in`]): one
-//! implementation, so that a quote and a gate run of the same tree agree to the line.
+//! Lines are counted by gigops-env's tokei sizing ([`gigops_env::size::code_size_in`]), the one
+//! the gate's debt is set against too, so that a quote and a gate run of the same tree agree to
+//! the line.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use gigops_gate::debt::{CodeSize, DebtError};
+use gigops_core::project::CodeSize;
+use gigops_env::EnvError;
 use serde::{Deserialize, Serialize};
 
 /// Where a LOC/FP figure comes from.
@@ -179,8 +181,8 @@ pub fn measure(
     scope: &[PathBuf],
     exclude: &[String],
     table: &BTreeMap<String, LocPerFp>,
-) -> Result<Size, DebtError> {
-    let size: CodeSize = gigops_gate::debt::code_size_in(root, scope, exclude)?;
+) -> Result<Size, EnvError> {
+    let size: CodeSize = gigops_env::size::code_size_in(root, scope, exclude)?;
     let by_language: Vec<LanguageLines> = size
         .by_language
         .iter()
