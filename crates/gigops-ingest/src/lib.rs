@@ -23,7 +23,6 @@ pub mod sarif;
 pub mod tap;
 mod xml_position;
 mod xml_stream;
-pub mod yaml;
 
 /// A hash map for the parsers' per-event lookups: foldhash rather than SipHash, which costs more
 /// than the rest of handling an event. Keys come from the files being read, and a file crafted to

@@ -13,7 +13,7 @@ use crate::cocomo::Ratings;
 use crate::fp::{Complexity, Function, FunctionKind, Gsc};
 use crate::montecarlo::Triangular;
 use crate::size::LocPerFp;
-use gigops_ingest::yaml::{self, Located, Node, Value};
+use gigops_yaml::{self as yaml, Located, Node, Value};
 
 /// A parsed spec.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -403,7 +403,7 @@ fn print_calibration(c: &Calibration) -> anyhow::Result<()> {
 
 /// A file read whole, once it is known to be within the readers' size limit.
 pub(crate) fn read(path: &Path) -> anyhow::Result<String> {
-    let limit = gigops_ingest::yaml::MAX_BYTES as u64;
+    let limit = gigops_yaml::MAX_BYTES as u64;
     if let Ok(meta) = std::fs::metadata(path)
         && meta.len() > limit
     {
