@@ -1,8 +1,6 @@
-//! Parsers of the formats gigops reads, and writers of the formats it hands back.
-//!
-//! [`ledger`] is gigops's own interchange format for the business ledger (CSV with a header row,
-//! or the same fields as JSON arrays). Parsers report every problem they find, each with where it
-//! is, rather than stopping at the first.
+//! Readers of other tools' evidence: test results, coverage, findings and benchmarks, into
+//! gigops-core's evidence types, with format detection. Readers report every problem they find,
+//! each with where it is, rather than stopping at the first.
 
 pub mod checkstyle;
 pub mod cobertura;
@@ -17,7 +15,6 @@ pub mod godecl;
 pub mod gotest;
 pub mod junit;
 pub mod lcov;
-pub mod ledger;
 mod lines;
 pub mod sarif;
 pub mod tap;
