@@ -8,7 +8,6 @@ mod coverage;
 pub mod criterion;
 pub mod evidence;
 mod flat_json;
-pub mod flowchart;
 pub mod gobench;
 pub mod gocover;
 pub mod godecl;

@@ -9,7 +9,7 @@
 use gigops_core::{Problem, Problems};
 use gigops_gate::benchcmp::{self, Comparison, ComparisonFile};
 use gigops_gate::summary::{self, BenchmarkSummary, Summary};
-use gigops_ingest::flowchart::Flowchart;
+use gigops_mermaid::Flowchart;
 use jiff::civil::Date;
 use serde::Serialize;
 

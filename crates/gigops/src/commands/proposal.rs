@@ -20,7 +20,7 @@ pub fn run(ctx: &Context, args: ProposalArgs) -> anyhow::Result<()> {
     let diagram = match &args.diagram {
         Some(path) => {
             let name = path.display().to_string();
-            match gigops_ingest::flowchart::parse(&name, &read(path)?) {
+            match gigops_mermaid::parse(&name, &read(path)?) {
                 Ok(chart) => Some(chart),
                 Err(Problems(found)) => {
                     problems.extend(found);
