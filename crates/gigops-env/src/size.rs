@@ -102,6 +102,22 @@ pub fn code_size_in(
     Ok(size)
 }
 
+/// The name tokei gives the language `name` names (the names `tokei --languages` prints, which
+/// code sizes are keyed by); `None` when tokei knows no such language.
+pub fn language_name(name: &str) -> Option<&'static str> {
+    tokei::LanguageType::from_name(name).map(|language| language.name())
+}
+
+/// Every language name tokei knows, sorted.
+pub fn language_names() -> Vec<&'static str> {
+    let mut names: Vec<&str> = tokei::LanguageType::list()
+        .iter()
+        .map(|(language, _)| language.name())
+        .collect();
+    names.sort_unstable();
+    names
+}
+
 /// `exclude` compiled to globs over `/`-separated paths relative to the measured directory,
 /// read the way .gitignore reads its lines; each with whether it matches directories only.
 struct Excludes(Vec<(GlobMatcher, bool)>);

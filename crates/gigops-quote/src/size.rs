@@ -90,15 +90,10 @@ pub fn loc_per_fp_table(
 ) -> Result<BTreeMap<String, LocPerFp>, String> {
     let mut table = default_loc_per_fp();
     for (name, value) in configured {
-        let Some(language) = tokei::LanguageType::from_name(name) else {
-            let mut names: Vec<&str> = tokei::LanguageType::list()
-                .iter()
-                .map(|(l, _)| l.name())
-                .collect();
-            names.sort_unstable();
+        let Some(language) = gigops_env::size::language_name(name) else {
             return Err(format!(
                 "quote.loc_per_fp: {name:?} is not a language tokei knows: expected one of {}",
-                names.join(", ")
+                gigops_env::size::language_names().join(", ")
             ));
         };
         if !(value.is_finite() && *value > 0.0) {
@@ -107,7 +102,7 @@ pub fn loc_per_fp_table(
             ));
         }
         table.insert(
-            language.name().to_string(),
+            language.to_string(),
             LocPerFp {
                 loc_per_fp: *value,
                 source: SOURCE_CONFIG.into(),
@@ -222,9 +217,9 @@ mod tests {
     #[test]
     fn every_default_language_is_a_tokei_language() {
         for name in default_loc_per_fp().keys() {
-            let language = tokei::LanguageType::from_name(name)
+            let language = gigops_env::size::language_name(name)
                 .unwrap_or_else(|| panic!("{name} is not a tokei language name"));
-            assert_eq!(language.name(), name);
+            assert_eq!(language, name);
         }
     }
 
