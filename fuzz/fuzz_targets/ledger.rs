@@ -1,6 +1,6 @@
-//! The ledger importer (ledger::parse_import, then resolve): whatever the bytes, a ledger or
-//! located problems, never a panic — the cargo-fuzz counterpart of
-//! crates/gigops-ingest/tests/it/fuzz.rs, with the same checks on the problems.
+//! The ledger importer (gigops_ledger_files::parse_import, then resolve): whatever the bytes, a
+//! ledger or located problems, never a panic — the cargo-fuzz counterpart of
+//! crates/gigops-ledger-files/tests/it/fuzz.rs, with the same checks on the problems.
 //!
 //! The first byte chooses the table (bits 0–1) and the format (bit 2: JSON, else CSV); the rest
 //! is the file's text (invalid UTF-8 replaced, as a caller reading text would have to).
@@ -9,7 +9,7 @@
 use std::collections::HashSet;
 
 use gigops_core::Stages;
-use gigops_ingest::ledger::{Format, Source, Table, parse_import};
+use gigops_ledger_files::{Format, Source, Table, parse_import};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -86,7 +86,7 @@ fn kind_of_cause(cause: &(dyn std::error::Error + 'static)) -> Option<ErrorKind>
             _ => None,
         };
     }
-    let bad_input = cause.is::<gigops_ingest::Problems>()
+    let bad_input = cause.is::<gigops_core::Problems>()
         || cause.is::<gigops_core::Invalid>()
         || cause.is::<gigops_contract::UnknownMilestone>()
         || cause.is::<gigops_core::MoneyError>()

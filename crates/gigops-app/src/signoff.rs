@@ -6,9 +6,9 @@
 
 use std::path::{Path, PathBuf};
 
-use gigops_contract::{AllowedSigners, Signature, Sow, Verification, sha256_hex};
-use gigops_core::{DealId, Lang};
-use gigops_store::{LedgerStore, SowSignature, StoredSow};
+use gigops_contract::{AllowedSigners, Sow, Verification, sha256_hex};
+use gigops_core::{DealId, Lang, Signature};
+use gigops_store::{LedgerStore, StoredSow};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
@@ -142,9 +142,7 @@ pub async fn record(
 ) -> anyhow::Result<()> {
     let version = attached_version(store, deal, &signature.source_sha256).await?;
     check_deal_currency(store, deal, sow).await?;
-    store
-        .sign_sow(deal, version.version, &to_store_signature(signature))
-        .await?;
+    store.sign_sow(deal, version.version, signature).await?;
     Ok(())
 }
 
@@ -169,33 +167,7 @@ pub async fn ledger_signatures(
             ))
         })?;
     let stored = store.sow_signatures(deal, version).await?;
-    Ok((
-        version,
-        stored
-            .into_iter()
-            .map(|s| Signature {
-                signer: s.signer,
-                role: s.role,
-                signed_at: s.signed_at,
-                source_sha256: s.source_sha256,
-                document_sha256: s.document_sha256,
-                lang: s.lang,
-                ssh_signature: s.ssh_signature,
-            })
-            .collect(),
-    ))
-}
-
-fn to_store_signature(s: &Signature) -> SowSignature {
-    SowSignature {
-        signer: s.signer.clone(),
-        role: s.role.clone(),
-        signed_at: s.signed_at,
-        source_sha256: s.source_sha256.clone(),
-        document_sha256: s.document_sha256.clone(),
-        lang: s.lang,
-        ssh_signature: s.ssh_signature.clone(),
-    }
+    Ok((version, stored))
 }
 
 /// The stored version of a deal's SOW with exactly this source: signatures and acceptances are

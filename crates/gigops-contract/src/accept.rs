@@ -11,8 +11,8 @@ use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use gigops_core::Message;
 use gigops_core::evidence::CoverageUnit;
-use gigops_gate::detail::Message;
 
 use crate::diff::condition_line;
 use crate::model::*;

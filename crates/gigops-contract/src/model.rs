@@ -5,8 +5,7 @@
 //! currency, percentages are in (0, 100), dates are ordered. The reader that builds them from
 //! YAML reports every problem with its place; these types do not re-validate.
 
-use gigops_core::{Currency, Lang};
-use gigops_gate::detail::Message;
+use gigops_core::{Currency, Lang, Message};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
@@ -377,26 +376,6 @@ pub struct Tick {
     pub by: String,
     pub at: Timestamp,
     pub note: Option<String>,
-}
-
-/// A sign-off: who signed which rendering of which SOW source, and when (what a signature
-/// covers: [`crate::signed_message`]).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Signature {
-    pub signer: String,
-    /// `provider` or `client`.
-    pub role: String,
-    pub signed_at: Timestamp,
-    /// SHA-256 of the SOW file as signed.
-    pub source_sha256: String,
-    /// SHA-256 of the rendered document (HTML, in `lang`) the signer read.
-    pub document_sha256: String,
-    pub lang: Lang,
-    /// The signer's SSH signature (`-----BEGIN SSH SIGNATURE-----`, namespace `gigops-sow`)
-    /// over [`crate::signed_message`] of the fields above. Absent from records written before
-    /// signing with keys: such an unsigned digest reads, and is no sign-off.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ssh_signature: Option<String>,
 }
 
 /// A SOW given for a deal whose currency is not the SOW's.

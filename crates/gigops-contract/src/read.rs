@@ -1,6 +1,6 @@
 //! Reading a SOW file (`sow.yaml`) into a [`Sow`], with every problem located.
 //!
-//! The file is parsed into [`gigops_ingest::yaml`]'s located tree and walked once; every
+//! The file is parsed into [`gigops_yaml`]'s located tree and walked once; every
 //! problem — an unknown key, a wrong type, a missing key, a broken rule of meaning — is reported
 //! at its `file:line:column` with what was expected, all in one run. The format is described key
 //! by key by [`crate::schema()`] (docs/sow.schema.json).
@@ -12,8 +12,8 @@
 use std::collections::BTreeMap;
 
 use gigops_core::{Currency, Lang};
-use gigops_ingest::yaml::{self, Key, Located, Node, Position, Value};
-use gigops_ingest::{Problem, Problems};
+use gigops_core::{Problem, Problems};
+use gigops_yaml::{self as yaml, Key, Located, Node, Position, Value};
 use jiff::civil::Date;
 
 use crate::model::*;

@@ -21,15 +21,13 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use gigops_core::Lang;
-use gigops_ingest::{Problem, Problems};
+use gigops_core::{Lang, Problem, Problems, Signature};
 use jiff::Timestamp;
 use serde::Serialize;
 use ssh_key::public::KeyData;
 use ssh_key::{HashAlg, LineEnding, PrivateKey, PublicKey, SshSig};
 
 use crate::accept::sha256_hex;
-use crate::model::Signature;
 
 /// The `SSHSIG` namespace of a SOW sign-off: a signature made for another purpose (`git`,
 /// `file`) is never taken for one.

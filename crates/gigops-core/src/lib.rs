@@ -4,8 +4,13 @@
 //! proof it is well-formed. Nothing in this crate does I/O.
 
 pub mod evidence;
+pub mod json;
 pub mod ledger;
+pub mod message;
 pub mod money;
+pub mod problem;
+pub mod project;
+pub mod signature;
 pub mod stage;
 pub mod time;
 
@@ -13,7 +18,10 @@ pub use ledger::{
     Client, Deal, DealId, DealKind, Lang, Ledger, Outcome, Platform, Reopening, Score, StageEvent,
     TimeCategory, TimeEntry, platform_key,
 };
+pub use message::Message;
 pub use money::{Currency, Money, MoneyError};
+pub use problem::{Problem, Problems};
+pub use signature::Signature;
 pub use stage::{StageName, Stages};
 pub use time::{InstantError, format_instant, parse_instant};
 

@@ -143,6 +143,47 @@ impl Money {
     pub fn major_string(&self) -> String {
         self.currency.format_major(self.minor)
     }
+
+    /// The amount split in proportion to `weights` by largest remainder (see [`allocate`]):
+    /// the parts add up to the amount exactly, each within one minor unit of its exact share.
+    pub fn allocate(self, weights: &[u128]) -> Vec<Money> {
+        allocate(self.minor, weights)
+            .into_iter()
+            .map(|minor| Money::new(minor, self.currency))
+            .collect()
+    }
+}
+
+/// Splits `total` in proportion to `weights` by largest remainder: each part is the floor of
+/// its exact share, and the units left over go to the largest fractional parts (earlier
+/// parts first on ties), so the parts add up to `total` exactly. All weights 0: all to the
+/// first part.
+pub fn allocate(total: i64, weights: &[u128]) -> Vec<i64> {
+    if weights.is_empty() {
+        return Vec::new();
+    }
+    let sum: u128 = weights.iter().sum();
+    if sum == 0 {
+        let mut parts = vec![0; weights.len()];
+        parts[0] = total;
+        return parts;
+    }
+    let magnitude = u128::from(total.unsigned_abs());
+    let mut parts: Vec<u128> = weights.iter().map(|w| magnitude * w / sum).collect();
+    let remainders: Vec<u128> = weights.iter().map(|w| magnitude * w % sum).collect();
+    let left = magnitude - parts.iter().sum::<u128>();
+    let mut order: Vec<usize> = (0..weights.len()).collect();
+    order.sort_by(|&a, &b| remainders[b].cmp(&remainders[a]).then(a.cmp(&b)));
+    for &i in order.iter().take(left as usize) {
+        parts[i] += 1;
+    }
+    parts
+        .into_iter()
+        .map(|p| {
+            let p = p as i64;
+            if total < 0 { -p } else { p }
+        })
+        .collect()
 }
 
 impl fmt::Display for Money {
@@ -216,7 +257,60 @@ mod tests {
         assert_eq!(Money::new(100, Currency::CNY).to_string(), "1.00 CNY");
     }
 
+    #[test]
+    fn largest_remainder_by_hand() {
+        // 100 in thirds: 33.33 each, the one unit left goes to the first.
+        assert_eq!(allocate(100, &[1, 1, 1]), [34, 33, 33]);
+        // 10 by 7:2:1 → 7, 2, 1 exactly.
+        assert_eq!(allocate(10, &[7, 2, 1]), [7, 2, 1]);
+        // 1001 by 700 × 9000, 200 × 6000, 100 × 10000 (weights 6.3M, 1.2M, 1.0M of 8.5M):
+        // exact 742.012, 141.318, 117.765 → floors 742, 141, 117 = 1000; the unit left goes to
+        // the largest remainder, 0.765.
+        assert_eq!(
+            allocate(1001, &[6_300_000, 1_200_000, 1_000_000]),
+            [742, 141, 118]
+        );
+        assert_eq!(allocate(-5, &[1, 1]), [-3, -2]);
+        assert_eq!(allocate(7, &[0, 0]), [7, 0]);
+    }
+
+    #[test]
+    fn money_keeps_its_currency_when_split() {
+        let parts = Money::new(100, Currency::EUR).allocate(&[1, 1, 1]);
+        assert_eq!(
+            parts,
+            [
+                Money::new(34, Currency::EUR),
+                Money::new(33, Currency::EUR),
+                Money::new(33, Currency::EUR)
+            ]
+        );
+        assert!(Money::new(5, Currency::JPY).allocate(&[]).is_empty());
+    }
+
     proptest! {
+        /// Largest remainder, checked in integers: each part is the floor of its exact share
+        /// or one more, so `|part × Σw − total × w| < Σw` — strictly less than one minor unit
+        /// off — and the parts add up to the whole.
+        #[test]
+        fn parts_sum_to_the_whole_and_miss_their_share_by_less_than_a_unit(
+            minor in i64::MIN / 2..i64::MAX / 2,
+            weights in proptest::collection::vec(0u128..1_000_000_000, 1..12),
+        ) {
+            let whole = Money::new(minor, Currency::USD);
+            let parts = whole.allocate(&weights);
+            prop_assert_eq!(parts.len(), weights.len());
+            prop_assert!(parts.iter().all(|p| p.currency == Currency::USD));
+            prop_assert_eq!(parts.iter().map(|p| i128::from(p.minor)).sum::<i128>(), i128::from(minor));
+            let sum: i128 = weights.iter().map(|w| *w as i128).sum();
+            if sum > 0 {
+                for (part, weight) in parts.iter().zip(&weights) {
+                    let off = i128::from(part.minor) * sum - i128::from(minor) * *weight as i128;
+                    prop_assert!(off.abs() < sum, "{part:?} of weight {weight} in {sum}");
+                }
+            }
+        }
+
         #[test]
         fn format_then_parse_round_trips(minor in -1_000_000_000_000_i64..1_000_000_000_000) {
             for currency in [Currency::USD, Currency::JPY, Currency::parse("KWD").unwrap()] {

@@ -1,10 +1,8 @@
 //! Technical debt: SQALE-style remediation time, debt ratio and rating, and hotspots.
 //!
-//! Three steps, each usable alone:
+//! The code size and change history it is set against are read by gigops-env and given here
+//! ([`CodeSize`], [`ChangeFrequency`]); this module only computes:
 //!
-//! - [`code_size`] counts the code, comment and blank lines under a directory with tokei;
-//! - [`change_frequency`] counts, through the `git` command, the commits that touched each file
-//!   in a window of days;
 //! - [`assess`] prices every finding in remediation minutes ([`DebtConfig`]), sets the total
 //!   against the cost of writing the code (30 minutes a line), rates the ratio A–E, and ranks
 //!   files by debt × changes: the debt most worth paying is where the team keeps working.
@@ -14,16 +12,15 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::io;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::PathBuf;
 use std::str::FromStr;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use globset::{GlobBuilder, GlobMatcher};
 use serde::{Deserialize, Serialize};
 
 use gigops_core::evidence::{Finding, FindingLevel, Findings};
+use gigops_core::json::infinite_as_null;
+use gigops_core::project::{ChangeFrequency, ChangeWindow, CodeSize, LanguageSize};
 
 use crate::summary::NotMeasured;
 
@@ -31,49 +28,12 @@ use crate::summary::NotMeasured;
 /// (`sonar.technicalDebt.developmentCost`), and the issue's definition of the debt ratio.
 pub const MINUTES_PER_LINE: u64 = 30;
 
-/// Why code size or change history could not be read, or a pattern could not be used.
-#[derive(Debug, thiserror::Error)]
-pub enum DebtError {
-    /// The directory to measure does not exist or cannot be read.
-    #[error("{}: {source}", path.display())]
-    Io {
-        path: PathBuf,
-        #[source]
-        source: io::Error,
-    },
-
-    /// A glob of `exclude` or a key of `rules` is not a pattern.
-    #[error("debt.{field}: {pattern:?} is not a usable pattern: {reason}")]
-    InvalidPattern {
-        field: &'static str,
-        pattern: String,
-        reason: String,
-    },
-
-    /// There is no `git` command to ask for history.
-    #[error("git is not installed (or not on PATH), so there is no change history")]
-    GitNotFound,
-
-    /// The directory is not inside a git work tree, so it has no history.
-    #[error("{} is not inside a git work tree, so there is no change history", .0.display())]
-    NotARepository(PathBuf),
-
-    /// git ran and failed for another reason (a corrupt repository, a repository owned by
-    /// another user that git refuses to read, …).
-    #[error("git {args} in {}: {stderr}", dir.display())]
-    Git {
-        dir: PathBuf,
-        args: String,
-        stderr: String,
-    },
-}
-
-impl DebtError {
-    /// Whether the error only means there is no history to rank hotspots by (no git, or not a
-    /// repository), so that the debt can still be assessed without hotspots.
-    pub fn means_no_history(&self) -> bool {
-        matches!(self, DebtError::GitNotFound | DebtError::NotARepository(_))
-    }
+/// A key of `debt.rules` that is not a glob pattern.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("debt.rules: {pattern:?} is not a usable pattern: {reason}")]
+pub struct InvalidRule {
+    pub pattern: String,
+    pub reason: String,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -230,7 +190,7 @@ pub struct RuleMinutes {
 }
 
 impl RuleMinutes {
-    pub fn new(entries: BTreeMap<String, u32>) -> Result<Self, DebtError> {
+    pub fn new(entries: BTreeMap<String, u32>) -> Result<Self, InvalidRule> {
         let mut patterns = Vec::new();
         for (key, minutes) in &entries {
             if !key.contains(['*', '?', '[', '{']) {
@@ -241,8 +201,7 @@ impl RuleMinutes {
                 // Fixed rather than the platform default, so a config means the same everywhere.
                 .backslash_escape(true)
                 .build()
-                .map_err(|e| DebtError::InvalidPattern {
-                    field: "rules",
+                .map_err(|e| InvalidRule {
                     pattern: key.clone(),
                     reason: e.kind().to_string(),
                 })?;
@@ -305,377 +264,6 @@ impl DebtConfig {
             .map_or(0, |band| self.security.of(band));
         by_level.max(by_security)
     }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Code size
-
-/// Lines under a directory, as tokei counts them.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CodeSize {
-    pub files: u64,
-    pub code: u64,
-    pub comments: u64,
-    pub blanks: u64,
-    /// Most code first; languages with the same amount by name.
-    pub by_language: Vec<LanguageSize>,
-    /// The measured directory, made absolute as given and with symlinks resolved: finding
-    /// paths under either are made relative to it. Not serialized: it names a directory of the
-    /// machine that ran the gate, which a report has no use for.
-    #[serde(skip)]
-    pub roots: Vec<PathBuf>,
-}
-
-/// The lines of one language. Code embedded in another language's files (code blocks in
-/// Markdown, scripts in HTML) is counted with the file's language, as tokei's totals do.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LanguageSize {
-    /// tokei's name: `Rust`, `Go`, `Python`, …
-    pub language: String,
-    pub files: u64,
-    pub code: u64,
-    pub comments: u64,
-    pub blanks: u64,
-    /// Some file of the language could not be read, so the counts may be low.
-    pub inaccurate: bool,
-}
-
-/// Counts the lines under `root` with tokei's default configuration: files ignored by
-/// `.gitignore` (inside a git work tree), `.ignore` and `.tokeignore` are skipped, and so are
-/// hidden files and directories. `exclude` removes more, in .gitignore syntax (see
-/// [`DebtConfig::exclude`]).
-pub fn code_size(root: &Path, exclude: &[String]) -> Result<CodeSize, DebtError> {
-    code_size_in(root, &[], exclude)
-}
-
-/// [`code_size`] of only some paths under `root` (files or directories, relative to `root`),
-/// as a quote sizes the part of a repository that the work will change; no paths is all of
-/// `root`. `exclude` patterns stay relative to `root`, and a file reached by two paths (`src`
-/// and `src/lib.rs`) counts once.
-pub fn code_size_in(
-    root: &Path,
-    scope: &[PathBuf],
-    exclude: &[String],
-) -> Result<CodeSize, DebtError> {
-    let excluded = Excludes::new(exclude)?;
-    let io_error = |source| DebtError::Io {
-        path: root.to_path_buf(),
-        source,
-    };
-    // tokei logs unreadable roots and carries on with nothing, which would read as "no code".
-    if !std::fs::metadata(root).map_err(io_error)?.is_dir() {
-        return Err(io_error(io::Error::new(
-            io::ErrorKind::NotADirectory,
-            "not a directory",
-        )));
-    }
-    let absolute = std::path::absolute(root).map_err(io_error)?;
-    let canonical = std::fs::canonicalize(root).map_err(io_error)?;
-
-    let mut paths = Vec::with_capacity(scope.len().max(1));
-    for path in scope {
-        let joined = absolute.join(path);
-        // tokei skips a path it cannot read, which would read as "no code there".
-        std::fs::metadata(&joined).map_err(|source| DebtError::Io {
-            path: joined.clone(),
-            source,
-        })?;
-        paths.push(joined);
-    }
-    if paths.is_empty() {
-        paths.push(absolute.clone());
-    }
-    let mut languages = tokei::Languages::new();
-    languages.get_statistics(&paths, &[], &tokei::Config::default());
-    let mut seen = std::collections::HashSet::new();
-
-    let mut size = CodeSize::default();
-    for (language_type, language) in languages {
-        let mut counted = LanguageSize {
-            language: language_type.name().to_string(),
-            files: 0,
-            code: 0,
-            comments: 0,
-            blanks: 0,
-            inaccurate: language.inaccurate,
-        };
-        for report in &language.reports {
-            let relative = report.name.strip_prefix(&absolute).unwrap_or(&report.name);
-            if excluded.matches(relative) || (scope.len() > 1 && !seen.insert(report.name.clone()))
-            {
-                continue;
-            }
-            // Folds the blobs of embedded languages into the file's own counts.
-            let stats = report.stats.summarise();
-            counted.files += 1;
-            counted.code += stats.code as u64;
-            counted.comments += stats.comments as u64;
-            counted.blanks += stats.blanks as u64;
-        }
-        if counted.files == 0 {
-            continue;
-        }
-        size.files += counted.files;
-        size.code += counted.code;
-        size.comments += counted.comments;
-        size.blanks += counted.blanks;
-        size.by_language.push(counted);
-    }
-    size.by_language.sort_by(|a, b| {
-        b.code
-            .cmp(&a.code)
-            .then_with(|| a.language.cmp(&b.language))
-    });
-    size.roots = vec![absolute];
-    if canonical != size.roots[0] {
-        size.roots.push(canonical);
-    }
-    Ok(size)
-}
-
-/// `exclude` compiled to globs over `/`-separated paths relative to the measured directory,
-/// read the way .gitignore reads its lines; each with whether it matches directories only.
-struct Excludes(Vec<(GlobMatcher, bool)>);
-
-impl Excludes {
-    fn new(patterns: &[String]) -> Result<Excludes, DebtError> {
-        let invalid = |pattern: &str, reason: &str| DebtError::InvalidPattern {
-            field: "exclude",
-            pattern: pattern.to_string(),
-            reason: reason.to_string(),
-        };
-        let mut globs = Vec::new();
-        for pattern in patterns {
-            if pattern.starts_with('!') {
-                return Err(invalid(pattern, "negated patterns (`!`) are not supported"));
-            }
-            // A trailing slash means "only a directory", as in .gitignore.
-            let trimmed = pattern.trim_end_matches('/');
-            let directories_only = trimmed.len() < pattern.len();
-            if trimmed.is_empty() {
-                return Err(invalid(pattern, "the pattern is empty"));
-            }
-            // As in .gitignore, a slash anywhere but at the end anchors the pattern to the
-            // measured directory; without one it matches a name at any depth.
-            let glob = match trimmed.strip_prefix('/') {
-                Some(anchored) => anchored.to_string(),
-                None if trimmed.contains('/') => trimmed.to_string(),
-                None => format!("**/{trimmed}"),
-            };
-            let glob = GlobBuilder::new(&glob)
-                .literal_separator(true)
-                .backslash_escape(true)
-                .build()
-                .map_err(|e| invalid(pattern, &e.kind().to_string()))?;
-            globs.push((glob.compile_matcher(), directories_only));
-        }
-        Ok(Excludes(globs))
-    }
-
-    /// Whether the file, or any directory it is in, matches a pattern.
-    fn matches(&self, relative: &Path) -> bool {
-        if self.0.is_empty() {
-            return false;
-        }
-        let components: Vec<_> = relative.components().collect();
-        let mut prefix = String::new();
-        for (i, component) in components.iter().enumerate() {
-            if !prefix.is_empty() {
-                prefix.push('/');
-            }
-            prefix.push_str(&component.as_os_str().to_string_lossy());
-            // Every component but the last is a directory.
-            let is_directory = i + 1 < components.len();
-            if self.0.iter().any(|(glob, directories_only)| {
-                (is_directory || !directories_only) && glob.is_match(&prefix)
-            }) {
-                return true;
-            }
-        }
-        false
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Change frequency
-
-/// How often each file changed in a window of time.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ChangeFrequency {
-    pub window: ChangeWindow,
-    /// Path (relative to the directory asked about, `/`-separated) → commits that touched it.
-    pub files: BTreeMap<String, u32>,
-}
-
-/// The history a [`ChangeFrequency`] was counted over.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ChangeWindow {
-    /// RFC 3339, UTC; both ends are included.
-    pub since: String,
-    pub until: String,
-    pub days: u32,
-    /// Commits counted: reachable from HEAD, not merges, committed in the window, touching the
-    /// directory.
-    pub commits: u32,
-    /// The clone is shallow, so the window may reach past the history there is: the counts are
-    /// low. The boundary commits of a shallow clone are not counted, since git shows them as
-    /// adding every file.
-    pub shallow: bool,
-}
-
-/// [`change_frequency_until`] with the window ending now.
-pub fn change_frequency(repo: &Path, window_days: u32) -> Result<ChangeFrequency, DebtError> {
-    change_frequency_until(repo, window_days, SystemTime::now())
-}
-
-/// The number of commits that touched each file under `repo` in the `window_days` days up to
-/// `until`, by their committer date.
-///
-/// Only commits reachable from HEAD count. Merge commits do not: the commits they bring in count
-/// on their own, so a change is not counted twice. Renames are not followed: a rename is a
-/// change of the old path and of the new one. Paths are relative to `repo`, which may be a
-/// subdirectory of the work tree (then only changes under it count).
-pub fn change_frequency_until(
-    repo: &Path,
-    window_days: u32,
-    until: SystemTime,
-) -> Result<ChangeFrequency, DebtError> {
-    std::fs::metadata(repo).map_err(|source| DebtError::Io {
-        path: repo.to_path_buf(),
-        source,
-    })?;
-    let inside = git(repo, &["rev-parse", "--is-inside-work-tree"]).map_err(|e| match e {
-        DebtError::Git { stderr, .. } if stderr.contains("not a git repository") => {
-            DebtError::NotARepository(repo.to_path_buf())
-        }
-        other => other,
-    })?;
-    if inside.trim() != "true" {
-        // Inside a .git directory, or a bare repository: there is no work tree to match.
-        return Err(DebtError::NotARepository(repo.to_path_buf()));
-    }
-
-    let until = until.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
-    let since = until.saturating_sub(u64::from(window_days) * 86_400);
-    let mut frequency = ChangeFrequency {
-        window: ChangeWindow {
-            since: rfc3339(since),
-            until: rfc3339(until),
-            days: window_days,
-            commits: 0,
-            shallow: false,
-        },
-        files: BTreeMap::new(),
-    };
-    // A repository without a commit yet has no history, rather than a broken one.
-    if git(repo, &["rev-parse", "--verify", "--quiet", "HEAD"]).is_err() {
-        return Ok(frequency);
-    }
-
-    frequency.window.shallow =
-        git(repo, &["rev-parse", "--is-shallow-repository"])?.trim() == "true";
-    let mut revisions = vec!["HEAD".to_string()];
-    if frequency.window.shallow {
-        let shallow_file = git(repo, &["rev-parse", "--git-path", "shallow"])?;
-        let shallow_file = repo.join(shallow_file.trim());
-        let boundary = std::fs::read_to_string(&shallow_file).map_err(|source| DebtError::Io {
-            path: shallow_file,
-            source,
-        })?;
-        revisions.extend(boundary.split_whitespace().map(|id| format!("^{id}")));
-    }
-
-    // git's own date format (seconds and zone) is read exactly; other forms go through its
-    // approximate date parser.
-    let since_arg = format!("--since=@{since} +0000");
-    let until_arg = format!("--until=@{until} +0000");
-    let mut common: Vec<&str> = vec!["--no-merges", &since_arg, &until_arg];
-    common.extend(revisions.iter().map(String::as_str));
-    // Only commits touching the directory, when it is a subdirectory of the work tree.
-    let pathspec = ["--", "."];
-
-    let mut count_args = vec!["rev-list", "--count"];
-    count_args.extend(&common);
-    count_args.extend(pathspec);
-    frequency.window.commits = git(repo, &count_args)?.trim().parse().unwrap_or(0);
-
-    let mut log_args = vec![
-        "log",
-        // Fixed against the user's configuration, which could add to the output.
-        "--no-color",
-        "--no-show-signature",
-        "--no-renames",
-        "--relative",
-        "--name-only",
-        "--format=",
-        "-z",
-    ];
-    log_args.extend(&common);
-    log_args.extend(pathspec);
-    let names = git(repo, &log_args)?;
-    // With an empty format and -z, the output is every touched path of every commit, each
-    // ended by NUL: one entry per commit and file.
-    for path in names.split('\0').filter(|p| !p.is_empty()) {
-        *frequency.files.entry(path.to_string()).or_insert(0) += 1;
-    }
-    Ok(frequency)
-}
-
-/// Runs git in `dir`, returning its standard output.
-fn git(dir: &Path, args: &[&str]) -> Result<String, DebtError> {
-    let output = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(args)
-        // English messages, so that "not a git repository" can be recognised.
-        .env("LC_ALL", "C")
-        // The directory asked about decides the repository, not a hook's environment.
-        .env_remove("GIT_DIR")
-        .env_remove("GIT_WORK_TREE")
-        .output()
-        .map_err(|e| match e.kind() {
-            io::ErrorKind::NotFound => DebtError::GitNotFound,
-            _ => DebtError::Io {
-                path: PathBuf::from("git"),
-                source: e,
-            },
-        })?;
-    if !output.status.success() {
-        return Err(DebtError::Git {
-            dir: dir.to_path_buf(),
-            args: args.join(" "),
-            stderr: String::from_utf8_lossy(&output.stderr).trim().to_string(),
-        });
-    }
-    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
-}
-
-/// Seconds since the Unix epoch as an RFC 3339 UTC timestamp (the proleptic Gregorian calendar,
-/// by Howard Hinnant's `civil_from_days`).
-fn rfc3339(seconds: u64) -> String {
-    let days = seconds / 86_400;
-    let rest = seconds % 86_400;
-    // Days since 0000-03-01, so that a year's leap day is its last day.
-    let z = days + 719_468;
-    let era = z / 146_097;
-    let day_of_era = z % 146_097;
-    let year_of_era =
-        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let month_from_march = (5 * day_of_year + 2) / 153;
-    let day = day_of_year - (153 * month_from_march + 2) / 5 + 1;
-    let month = if month_from_march < 10 {
-        month_from_march + 3
-    } else {
-        month_from_march - 9
-    };
-    let year = era * 400 + year_of_era + u64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-        rest / 3600,
-        rest % 3600 / 60,
-        rest % 60
-    )
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -914,48 +502,28 @@ fn minutes_per_line() -> u64 {
 /// Measures the technical debt of the project at `root` from `findings`, or says why it cannot
 /// be measured: without findings evidence there is nothing to price (no lint output is not the
 /// same as a clean lint), without a root or without code there is nothing to set it against
-/// (a ratio against zero lines would be infinite). Hotspots are ranked when `root` has git
-/// history; without git or outside a work tree there are none, and any other git failure is an
-/// error.
-pub fn measure(
-    root: Option<&Path>,
+/// (a ratio against zero lines would be infinite).
+///
+/// `read` reads the root's code size and, when it has code, its change history (gigops-env's
+/// `code_with_history`); it is called only when there are findings and a root, so a run that
+/// cannot measure debt reads nothing. Without history there are no hotspots.
+pub fn measure<R, E>(
+    root: Option<R>,
     findings: Option<&Findings>,
     config: &DebtConfig,
-) -> Result<Result<Debt, NotMeasured>, DebtError> {
+    read: impl FnOnce(R, &DebtConfig) -> Result<(CodeSize, Option<ChangeFrequency>), E>,
+) -> Result<Result<Debt, NotMeasured>, E> {
     let Some(findings) = findings else {
         return Ok(Err(NotMeasured::NoFindings));
     };
     let Some(root) = root else {
         return Ok(Err(NotMeasured::NoRoot));
     };
-    let size = code_size(root, &config.exclude)?;
+    let (size, changes) = read(root, config)?;
     if size.code == 0 {
         return Ok(Err(NotMeasured::NoCode));
     }
-    let changes = match change_frequency(root, config.hotspot_window_days) {
-        Ok(changes) => Some(changes),
-        Err(e) if e.means_no_history() => None,
-        Err(e) => return Err(e),
-    };
     Ok(Ok(assess(findings, &size, changes.as_ref(), config)))
-}
-
-/// JSON has no infinity: an infinite ratio is written, and read back, as `null`. For
-/// `#[serde(with = "gigops_gate::debt::infinite_as_null")]` on any copy of [`Debt::ratio`].
-pub mod infinite_as_null {
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    pub fn serialize<S: Serializer>(ratio: &f64, serializer: S) -> Result<S::Ok, S::Error> {
-        if ratio.is_finite() {
-            serializer.serialize_f64(*ratio)
-        } else {
-            serializer.serialize_none()
-        }
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<f64, D::Error> {
-        Ok(Option::<f64>::deserialize(deserializer)?.unwrap_or(f64::INFINITY))
-    }
 }
 
 /// A finding's path as it is compared with git's: `/`-separated, without `.` segments or `..`
@@ -1041,42 +609,6 @@ fn from_file_uri(path: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn timestamps_are_formatted_as_the_calendar_has_them() {
-        // Each expected value is `date -u -d @<seconds> +%FT%TZ`.
-        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
-        assert_eq!(rfc3339(951_782_400), "2000-02-29T00:00:00Z");
-        assert_eq!(rfc3339(1_700_001_000), "2023-11-14T22:30:00Z");
-        assert_eq!(rfc3339(4_102_444_799), "2099-12-31T23:59:59Z");
-    }
-
-    #[test]
-    fn exclude_patterns_read_like_gitignore() {
-        let excludes = Excludes::new(&[
-            "vendor".to_string(),
-            "/gen/".to_string(),
-            "*.pb.go".to_string(),
-            "docs/*.py".to_string(),
-        ])
-        .unwrap();
-        let excluded = |p: &str| excludes.matches(Path::new(p));
-        // No slash: a name at any depth, file or directory.
-        assert!(excluded("vendor/a/b.go"));
-        assert!(excluded("src/vendor/b.go"));
-        assert!(excluded("api/v1/user.pb.go"));
-        // A leading or inner slash anchors to the measured directory.
-        assert!(excluded("gen/x.rs"));
-        assert!(!excluded("src/gen/x.rs"));
-        // A trailing slash matches directories only: a file named `gen` stays.
-        assert!(!excluded("gen"));
-        assert!(excluded("docs/conf.py"));
-        assert!(!excluded("docs/api/conf.py"));
-        assert!(!excluded("src/vendored.go"));
-        assert!(Excludes::new(&["!keep".to_string()]).is_err());
-        assert!(Excludes::new(&["/".to_string()]).is_err());
-        assert!(Excludes::new(&["src/[".to_string()]).is_err());
-    }
 
     #[test]
     fn paths_are_made_relative_to_the_root_they_lie_under() {

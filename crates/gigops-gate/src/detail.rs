@@ -2,16 +2,11 @@
 //! values it names.
 //!
 //! A [`RuleResult`] carries both the English sentence (`detail`, in the summary JSON as it
-//! always was) and the [`Message`] it was made from, so that a report in another language says
+//! always was) and the [`Message`] it was made from (its English template is here, in [`ENGLISH`]), so that a report in another language says
 //! the same thing in that language: the renderer's catalogs have a sentence for every key here
 //! (`rule_detail.<key>`, with the same placeholders), and its tests check that they do.
 
-use std::collections::BTreeMap;
-
-use serde::{Deserialize, Serialize};
-use serde_json::Value;
-
-use crate::summary::RuleResult;
+use gigops_core::Message;
 
 /// Every key and its English template; `{name}` stands for the value of that name.
 pub const ENGLISH: &[(&str, &str)] = &[
@@ -123,78 +118,9 @@ pub const ENGLISH: &[(&str, &str)] = &[
     ("toolchain_outside", "{versions} outside {requirement}"),
 ];
 
-/// A rule's sentence as a key of [`ENGLISH`] and the values it names. Empty (no key) in a
-/// summary written before messages existed; the English `detail` then stands alone.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Message {
-    pub key: String,
-    pub args: BTreeMap<String, String>,
-}
-
-impl Message {
-    /// A rule's sentence: `key` is one of [`ENGLISH`].
-    pub fn new(key: &str, args: &[(&str, String)]) -> Message {
-        Message::of(ENGLISH, key, args)
-    }
-
-    /// A sentence of another table of keys and English templates (the acceptance checks' say
-    /// what they measured this way).
-    pub fn of(table: &[(&str, &str)], key: &str, args: &[(&str, String)]) -> Message {
-        debug_assert!(
-            table.iter().any(|(k, _)| *k == key),
-            "{key} has no English sentence"
-        );
-        Message {
-            key: key.to_string(),
-            args: args
-                .iter()
-                .map(|(name, value)| (name.to_string(), value.clone()))
-                .collect(),
-        }
-    }
-
-    /// The rule's sentence in English.
-    pub fn english(&self) -> String {
-        self.english_in(ENGLISH)
-    }
-
-    /// The sentence in English, its template taken from `table`.
-    pub fn english_in(&self, table: &[(&str, &str)]) -> String {
-        let template = table
-            .iter()
-            .find(|(key, _)| *key == self.key)
-            .map_or("", |(_, template)| template);
-        self.fill(template)
-    }
-
-    /// `template` with each `{name}` replaced by the value of that name.
-    pub fn fill(&self, template: &str) -> String {
-        let mut text = template.to_string();
-        for (name, value) in &self.args {
-            text = text.replace(&format!("{{{name}}}"), value);
-        }
-        text
-    }
-}
-
-impl RuleResult {
-    /// A rule's result, its `detail` the English of `message`.
-    pub fn new(
-        name: impl Into<String>,
-        passed: bool,
-        value: Value,
-        threshold: Value,
-        message: Message,
-    ) -> RuleResult {
-        RuleResult {
-            name: name.into(),
-            passed,
-            value,
-            threshold,
-            detail: message.english(),
-            message,
-        }
-    }
+/// A rule's sentence: `key` is one of [`ENGLISH`].
+pub fn rule_message(key: &str, args: &[(&str, String)]) -> Message {
+    Message::of(ENGLISH, key, args)
 }
 
 /// A number as the sentences show it: two decimals.
@@ -213,12 +139,12 @@ mod tests {
         let before = keys.len();
         keys.dedup();
         assert_eq!(keys.len(), before, "a key is defined twice");
-        let message = Message::new(
+        let message = rule_message(
             "coverage_total",
             &[("percent", "81.50".into()), ("min", "80".into())],
         );
         assert_eq!(
-            message.english(),
+            message.english_in(ENGLISH),
             "total coverage is 81.50 %; the policy requires at least 80 %"
         );
     }

@@ -1,9 +1,10 @@
 //! The delivery gate: turns evidence (tests, coverage, findings, benchmarks) into a verdict per
 //! policy rule, a technical-debt rating, and the [`GateReport`] every output is rendered from.
 //!
-//! The crate computes; gathering the evidence (parsing files, running commands) is the caller's.
-//! The few facts only the environment knows — git history, toolchain versions, code size — are
-//! read by [`patch`], [`toolchain`] and [`debt`] through the `git` and toolchain commands.
+//! The crate computes; gathering the evidence (parsing files, running commands) is the caller's,
+//! and so is reading the few facts only the environment knows — code size, git history, changed
+//! lines, the revision, toolchain versions, the project root: gigops-env reads them, and the
+//! caller passes them to [`debt::measure`], [`patch::patch_coverage`] and [`Run::project`].
 
 pub mod benchcmp;
 pub mod breakdown;
@@ -12,7 +13,6 @@ pub mod deliverables;
 pub mod detail;
 pub mod patch;
 pub mod policy;
-pub mod root;
 pub mod rules;
 pub mod selection;
 pub mod summary;

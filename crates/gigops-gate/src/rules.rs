@@ -8,12 +8,13 @@ use globset::{GlobSet, GlobSetBuilder};
 use serde_json::{Value, json};
 
 use gigops_core::evidence::{Findings, TestCase, TestCounts};
+use gigops_core::project::Toolchain;
 
 use crate::benchcmp::Comparison;
 use crate::debt::Rating;
-use crate::detail::{Message, two_decimals};
+use crate::detail::{rule_message, two_decimals};
 use crate::policy::Policy;
-use crate::summary::{CoverageSummary, NotMeasured, PatchCoverage, RuleResult, Summary, Toolchain};
+use crate::summary::{CoverageSummary, NotMeasured, PatchCoverage, RuleResult, Summary};
 
 /// A policy value that cannot be used, named by its key.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -133,7 +134,7 @@ pub fn evaluate(policy: &Policy, m: &Measurements) -> Result<Vec<RuleResult>, Po
             false,
             json!(m.silent_failures),
             json!("exit 0 or evidence"),
-            Message::new(
+            rule_message(
                 "command_without_evidence",
                 &[("commands", m.silent_failures.join(", "))],
             ),
@@ -181,7 +182,7 @@ pub fn evaluate(policy: &Policy, m: &Measurements) -> Result<Vec<RuleResult>, Po
                 rating <= worst,
                 json!(rating),
                 json!(worst),
-                Message::new(
+                rule_message(
                     "debt_rating",
                     &[("rating", rating.to_string()), ("worst", worst.to_string())],
                 ),
@@ -200,7 +201,7 @@ pub fn evaluate(policy: &Policy, m: &Measurements) -> Result<Vec<RuleResult>, Po
 
 /// A rule whose evidence is missing: it fails, saying why (a message without values).
 fn missing(name: &str, threshold: Value, why: &str) -> RuleResult {
-    RuleResult::new(name, false, Value::Null, threshold, Message::new(why, &[]))
+    RuleResult::new(name, false, Value::Null, threshold, rule_message(why, &[]))
 }
 
 fn round2(x: f64) -> f64 {
@@ -215,7 +216,7 @@ fn total_coverage(value: Option<f64>, present: bool, min: f64) -> RuleResult {
             v >= min,
             json!(round2(v)),
             json!(min),
-            Message::new(
+            rule_message(
                 "coverage_total",
                 &[("percent", two_decimals(v)), ("min", min.to_string())],
             ),
@@ -250,7 +251,7 @@ fn failed_tests(policy: &Policy, counts: TestCounts, excused: u64) -> RuleResult
         value <= policy.max_failed,
         json!(value),
         json!(policy.max_failed),
-        Message::new(key, &args),
+        rule_message(key, &args),
     )
 }
 
@@ -263,7 +264,7 @@ fn tests_run(counts: Option<TestCounts>, min: u64) -> RuleResult {
             false,
             Value::Null,
             json!(min),
-            Message::new("no_tests", &[("min", min.to_string())]),
+            rule_message("no_tests", &[("min", min.to_string())]),
         );
     };
     let ran = counts.passed + counts.failed;
@@ -272,7 +273,7 @@ fn tests_run(counts: Option<TestCounts>, min: u64) -> RuleResult {
         ran >= min,
         json!(ran),
         json!(min),
-        Message::new(
+        rule_message(
             "tests_count",
             &[
                 ("ran", ran.to_string()),
@@ -293,7 +294,7 @@ fn patch_rule(patch: Option<&PatchCoverage>, min: f64) -> RuleResult {
             v >= min,
             json!(round2(v)),
             json!(min),
-            Message::new(
+            rule_message(
                 "coverage_patch",
                 &[
                     ("covered", patch.covered.to_string()),
@@ -309,7 +310,7 @@ fn patch_rule(patch: Option<&PatchCoverage>, min: f64) -> RuleResult {
             true,
             Value::Null,
             json!(min),
-            Message::new("patch_nothing_changed", &[("base", patch.base.clone())]),
+            rule_message("patch_nothing_changed", &[("base", patch.base.clone())]),
         ),
     }
 }
@@ -325,7 +326,7 @@ fn coverage_drop(m: &Measurements, max_drop: f64) -> RuleResult {
                 drop <= max_drop,
                 json!(round2(drop)),
                 json!(max_drop),
-                Message::new(
+                rule_message(
                     "coverage_drop",
                     &[
                         ("before", two_decimals(before)),
@@ -359,7 +360,7 @@ fn findings_rules(policy: &Policy, findings: Option<&Findings>, rules: &mut Vec<
                 n == 0,
                 json!(n),
                 json!(0),
-                Message::new(
+                rule_message(
                     "findings_level",
                     &[
                         ("n", n.to_string()),
@@ -390,7 +391,7 @@ fn findings_rules(policy: &Policy, findings: Option<&Findings>, rules: &mut Vec<
                 n == 0,
                 json!(worst),
                 json!(score),
-                Message::new(
+                rule_message(
                     "findings_security",
                     &[("n", n.to_string()), ("score", score.to_string())],
                 ),
@@ -416,9 +417,9 @@ fn findings_rules(policy: &Policy, findings: Option<&Findings>, rules: &mut Vec<
                 json!(hits.len()),
                 json!(fp.fail_rules),
                 if hits.is_empty() {
-                    Message::new("findings_rules_none", &[])
+                    rule_message("findings_rules_none", &[])
                 } else {
-                    Message::new(
+                    rule_message(
                         "findings_rules",
                         &[
                             ("n", hits.len().to_string()),
@@ -452,7 +453,7 @@ fn benchmark_rule(comparisons: Option<&[Comparison]>, max: f64) -> RuleResult {
             regression <= max,
             json!(round2(regression)),
             json!(max),
-            Message::new(
+            rule_message(
                 "benchmark_regression",
                 &[
                     ("benchmark", format!("{}/{}", c.suite, c.name)),
@@ -472,7 +473,7 @@ fn benchmark_rule(comparisons: Option<&[Comparison]>, max: f64) -> RuleResult {
                 true,
                 json!(0.0),
                 json!(max),
-                Message::new("no_regression", &[("compared", compared.to_string())]),
+                rule_message("no_regression", &[("compared", compared.to_string())]),
             )
         }
     }

@@ -11,7 +11,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::benchcmp::Comparison;
 use crate::debt::{Debt, Rating};
-use crate::detail::Message;
+use gigops_core::Message;
+use gigops_core::project::Toolchain;
+
+use crate::detail::ENGLISH;
 
 /// The schema this summary follows; readers check it before trusting the keys.
 pub const SCHEMA: &str = "gigops.gate.summary/1";
@@ -125,17 +128,6 @@ pub struct Project {
     pub inputs: Vec<String>,
 }
 
-/// A toolchain the project declares or the runner has.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Toolchain {
-    /// `go`, `rust`, `python`, `node`.
-    pub name: String,
-    /// What the runner's toolchain reports, normalised (`1.19.8`).
-    pub version: Option<String>,
-    /// What the project declares (go.mod's `go` directive, Cargo.toml's `rust-version`).
-    pub declared: Option<String>,
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct CoverageSummary {
     pub covered: u64,
@@ -185,7 +177,7 @@ pub struct PatchFile {
 pub struct DebtSummary {
     pub minutes: u64,
     /// A fraction: 0.034 is 3.4 %; `null` (infinite) when there are findings but no code.
-    #[serde(with = "crate::debt::infinite_as_null")]
+    #[serde(with = "gigops_core::json::infinite_as_null")]
     pub ratio: f64,
     pub rating: Rating,
 }
@@ -227,6 +219,26 @@ pub struct RuleResult {
     /// The same sentence as a key and its values, for reports in other languages.
     #[serde(default)]
     pub message: Message,
+}
+
+impl RuleResult {
+    /// A rule's result, its `detail` the English of `message` (a key of [`ENGLISH`]).
+    pub fn new(
+        name: impl Into<String>,
+        passed: bool,
+        value: serde_json::Value,
+        threshold: serde_json::Value,
+        message: Message,
+    ) -> RuleResult {
+        RuleResult {
+            name: name.into(),
+            passed,
+            value,
+            threshold,
+            detail: message.english_in(ENGLISH),
+            message,
+        }
+    }
 }
 
 /// The summary and the details the HTML report lays out.

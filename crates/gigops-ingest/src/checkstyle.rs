@@ -35,7 +35,7 @@ use quick_xml::events::{BytesStart, Event};
 use quick_xml::reader::Reader;
 
 use crate::xml_position::Positions;
-use crate::{Problem, Problems};
+use gigops_core::{Problem, Problems};
 
 /// The tool name [`parse`] gives every finding.
 pub const DEFAULT_TOOL: &str = "checkstyle";

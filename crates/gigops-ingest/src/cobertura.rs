@@ -21,7 +21,7 @@ use quick_xml::reader::Reader;
 
 use crate::lcov::{count_is_positive, file_coverage, line_number};
 use crate::xml_position::Positions;
-use crate::{Problem, Problems};
+use gigops_core::{Problem, Problems};
 
 /// Reads every report, each named as the user should see it in messages, and merges them.
 ///

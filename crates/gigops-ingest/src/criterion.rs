@@ -30,7 +30,7 @@ use gigops_core::evidence::{BenchMetric, Benchmark, BenchmarkSet};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
-use crate::{Problem, Problems};
+use gigops_core::{Problem, Problems};
 
 /// The unit of every criterion value: nanoseconds per iteration.
 pub const UNIT: &str = "ns/op";

@@ -7,10 +7,10 @@ use std::path::{Path, PathBuf};
 
 use gigops_core::evidence::{BenchmarkSet, Coverage, Evidence, Findings, TestRun};
 
-use crate::{Problem, Problems};
 use crate::{
     checkstyle, cobertura, coverage, criterion, gobench, gocover, gotest, junit, lcov, sarif, tap,
 };
+use gigops_core::{Problem, Problems};
 
 /// Every format `gigops gate` reads, by the name `--format` takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

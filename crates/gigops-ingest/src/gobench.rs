@@ -39,7 +39,7 @@ use std::io::BufRead;
 use gigops_core::evidence::{BenchMetric, Benchmark, BenchmarkSet};
 use serde::Deserialize;
 
-use crate::{Problem, Problems};
+use gigops_core::{Problem, Problems};
 
 /// Units that measure time per operation; the first one a benchmark reports comes first in its
 /// metrics.

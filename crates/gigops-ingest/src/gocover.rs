@@ -18,7 +18,7 @@ use std::io::BufRead;
 use gigops_core::evidence::{Coverage, CoverageUnit, FileCoverage, LineHit};
 
 use crate::godecl::FuncExtent;
-use crate::{Problem, Problems};
+use gigops_core::{Problem, Problems};
 
 const MODES: [&str; 3] = ["set", "count", "atomic"];
 const BLOCK_SHAPE: &str = "expected `file:startLine.startCol,endLine.endCol statements count`";

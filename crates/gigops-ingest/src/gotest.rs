@@ -35,7 +35,7 @@ use serde_json::value::RawValue;
 use crate::FastMap;
 use crate::flat_json::{self, Scalar};
 use crate::lines::Lines;
-use crate::{Problem, Problems};
+use gigops_core::{Problem, Problems};
 
 /// The most output kept for one test or package, in bytes: half from its start, half from its
 /// end, with a note of how much was left out between.

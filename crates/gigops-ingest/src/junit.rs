@@ -52,7 +52,9 @@ use gigops_core::evidence::{SuiteError, SuiteErrorKind, TestCase, TestRun, TestS
 
 use crate::gotest::OUTPUT_LIMIT;
 use crate::xml_stream::{self, Stop, Tag};
-use crate::{FastMap, Problem, Problems};
+use gigops_core::{Problem, Problems};
+
+use crate::FastMap;
 
 /// The name of the testcase that carries a suite error in the JUnit gigops writes.
 pub const SUITE_CASE: &str = "(suite)";

@@ -13,7 +13,7 @@ use std::io::BufRead;
 
 use gigops_core::evidence::{Coverage, CoverageUnit, FileCoverage, LineHit};
 
-use crate::{Problem, Problems};
+use gigops_core::{Problem, Problems};
 
 /// Reads every tracefile, each named as the user should see it in messages, and merges them.
 ///

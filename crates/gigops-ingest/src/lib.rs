@@ -1,8 +1,6 @@
-//! Parsers of the formats gigops reads, and writers of the formats it hands back.
-//!
-//! [`ledger`] is gigops's own interchange format for the business ledger (CSV with a header row,
-//! or the same fields as JSON arrays). Parsers report every problem they find, each with where it
-//! is, rather than stopping at the first.
+//! Readers of other tools' evidence: test results, coverage, findings and benchmarks, into
+//! gigops-core's evidence types, with format detection. Readers report every problem they find,
+//! each with where it is, rather than stopping at the first.
 
 pub mod checkstyle;
 pub mod cobertura;
@@ -10,23 +8,17 @@ mod coverage;
 pub mod criterion;
 pub mod evidence;
 mod flat_json;
-pub mod flowchart;
 pub mod gobench;
 pub mod gocover;
 pub mod godecl;
 pub mod gotest;
 pub mod junit;
 pub mod lcov;
-pub mod ledger;
 mod lines;
-mod location;
 pub mod sarif;
 pub mod tap;
 mod xml_position;
 mod xml_stream;
-pub mod yaml;
-
-pub use location::{Problem, Problems};
 
 /// A hash map for the parsers' per-event lookups: foldhash rather than SipHash, which costs more
 /// than the rest of handling an event. Keys come from the files being read, and a file crafted to

@@ -47,7 +47,7 @@ use gigops_core::evidence::{Finding, FindingLevel, Findings};
 use serde::Deserialize;
 use serde::de::{self, Deserializer};
 
-use crate::{Problem, Problems};
+use gigops_core::{Problem, Problems};
 
 /// The only SARIF version read.
 pub const VERSION: &str = "2.1.0";

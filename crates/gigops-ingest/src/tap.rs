@@ -27,7 +27,7 @@ use std::sync::Arc;
 use gigops_core::evidence::{SuiteError, SuiteErrorKind, TestCase, TestRun, TestStatus};
 
 use crate::junit::Bounded;
-use crate::{Problem, Problems};
+use gigops_core::{Problem, Problems};
 
 /// The suite of top-level tests.
 pub const TOP_SUITE: &str = "tap";

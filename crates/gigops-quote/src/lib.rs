@@ -35,7 +35,7 @@ pub use config::QuoteConfig;
 use cocomo::{Cocomo2, Cocomo81, Ratings};
 use fp::{FunctionPoints, Gsc};
 use gigops_core::{Currency, Money};
-use gigops_ingest::{Problem, Problems};
+use gigops_core::{Problem, Problems};
 use montecarlo::{Triangular, draw, generator, percentile};
 use price::{Line, PriceParts, Terms};
 use size::Size;
@@ -210,7 +210,7 @@ pub struct Task {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DebtSummary {
     /// `null` when infinite (debt and no code).
-    #[serde(with = "gigops_gate::debt::infinite_as_null")]
+    #[serde(with = "gigops_core::json::infinite_as_null")]
     pub ratio: f64,
     pub rating: String,
     pub premium: f64,

@@ -14,11 +14,11 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use gigops_ingest::Problems;
+use gigops_core::Problems;
 use serde::Serialize;
 
 use crate::fp::{Complexity, Function, FunctionKind};
-use gigops_ingest::yaml::{self, Key, Located, Node, Value};
+use gigops_yaml::{self as yaml, Key, Located, Node, Value};
 
 const METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "patch", "head", "options", "trace",

@@ -66,38 +66,6 @@ pub fn apply_rate(amount: i64, fraction: f64) -> i64 {
     (amount as f64 * fraction).round() as i64
 }
 
-/// Splits `total` in proportion to `weights` by largest remainder: each part is the floor of
-/// its exact share, and the units left over go to the largest fractional parts (earlier
-/// parts first on ties), so the parts add up to `total` exactly. All weights 0: all to the
-/// first part.
-pub fn allocate(total: i64, weights: &[u128]) -> Vec<i64> {
-    if weights.is_empty() {
-        return Vec::new();
-    }
-    let sum: u128 = weights.iter().sum();
-    if sum == 0 {
-        let mut parts = vec![0; weights.len()];
-        parts[0] = total;
-        return parts;
-    }
-    let magnitude = u128::from(total.unsigned_abs());
-    let mut parts: Vec<u128> = weights.iter().map(|w| magnitude * w / sum).collect();
-    let remainders: Vec<u128> = weights.iter().map(|w| magnitude * w % sum).collect();
-    let left = magnitude - parts.iter().sum::<u128>();
-    let mut order: Vec<usize> = (0..weights.len()).collect();
-    order.sort_by(|&a, &b| remainders[b].cmp(&remainders[a]).then(a.cmp(&b)));
-    for &i in order.iter().take(left as usize) {
-        parts[i] += 1;
-    }
-    parts
-        .into_iter()
-        .map(|p| {
-            let p = p as i64;
-            if total < 0 { -p } else { p }
-        })
-        .collect()
-}
-
 /// How a price is made, part by part, in integer minor units: what the breakdown lines and
 /// every document show. The parts add up: labour lines to `labour_minor`; labour and premiums
 /// to `subtotal_minor`; subtotal and fee to `gross_minor`; gross and tax to `total_minor`.
@@ -167,7 +135,7 @@ pub fn price_parts(hours: f64, terms: &Terms<'_>) -> PriceParts {
     let labour = terms
         .rate_card
         .iter()
-        .zip(allocate(labour_minor, &weights))
+        .zip(gigops_core::money::allocate(labour_minor, &weights))
         .map(|(rate, amount_minor)| LabourLine {
             role: rate.role.clone(),
             seniority: rate.seniority.clone(),
@@ -326,39 +294,6 @@ pub fn price(hours: f64, terms: &Terms<'_>) -> i64 {
 mod tests {
     use super::*;
     use gigops_core::Currency;
-    use proptest::prelude::*;
-
-    #[test]
-    fn largest_remainder_by_hand() {
-        // 100 in thirds: 33.33 each, the one unit left goes to the first.
-        assert_eq!(allocate(100, &[1, 1, 1]), [34, 33, 33]);
-        // 10 by 7:2:1 → 7, 2, 1 exactly.
-        assert_eq!(allocate(10, &[7, 2, 1]), [7, 2, 1]);
-        // 1001 by 700 × 9000, 200 × 6000, 100 × 10000 (weights 6.3M, 1.2M, 1.0M of 8.5M):
-        // exact 742.012, 141.318, 117.765 → floors 742, 141, 117 = 1000; the unit left goes to
-        // the largest remainder, 0.765.
-        assert_eq!(
-            allocate(1001, &[6_300_000, 1_200_000, 1_000_000]),
-            [742, 141, 118]
-        );
-        assert_eq!(allocate(-5, &[1, 1]), [-3, -2]);
-        assert_eq!(allocate(7, &[0, 0]), [7, 0]);
-    }
-
-    proptest! {
-        #[test]
-        fn parts_add_up_and_stay_within_one_unit(total in -10_000_000_i64..10_000_000, weights in proptest::collection::vec(0u128..1_000_000, 1..8)) {
-            let parts = allocate(total, &weights);
-            prop_assert_eq!(parts.iter().sum::<i64>(), total);
-            let sum: u128 = weights.iter().sum();
-            if sum > 0 {
-                for (p, w) in parts.iter().zip(&weights) {
-                    let exact = total as f64 * *w as f64 / sum as f64;
-                    prop_assert!((*p as f64 - exact).abs() < 1.0 + 1e-9);
-                }
-            }
-        }
-    }
 
     #[test]
     fn a_price_by_hand() {

@@ -6,10 +6,10 @@
 //! the validity date, from the issue date the caller passes (domain crates never read the
 //! clock).
 
+use gigops_core::{Problem, Problems};
 use gigops_gate::benchcmp::{self, Comparison, ComparisonFile};
 use gigops_gate::summary::{self, BenchmarkSummary, Summary};
-use gigops_ingest::flowchart::Flowchart;
-use gigops_ingest::{Problem, Problems};
+use gigops_mermaid::Flowchart;
 use jiff::civil::Date;
 use serde::Serialize;
 

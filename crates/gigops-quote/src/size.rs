@@ -1,12 +1,14 @@
 //! Code size for a quote, and backfiring between lines of code and function points.
 //!
-//! Lines are counted by the gate's tokei sizing ([`gigops_gate::debt::code_size_in`]): one
-//! implementation, so that a quote and a gate run of the same tree agree to the line.
+//! Lines are counted by gigops-env's tokei sizing ([`gigops_env::size::code_size_in`]), the one
+//! the gate's debt is set against too, so that a quote and a gate run of the same tree agree to
+//! the line.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use gigops_gate::debt::{CodeSize, DebtError};
+use gigops_core::project::CodeSize;
+use gigops_env::EnvError;
 use serde::{Deserialize, Serialize};
 
 /// Where a LOC/FP figure comes from.
@@ -88,15 +90,10 @@ pub fn loc_per_fp_table(
 ) -> Result<BTreeMap<String, LocPerFp>, String> {
     let mut table = default_loc_per_fp();
     for (name, value) in configured {
-        let Some(language) = tokei::LanguageType::from_name(name) else {
-            let mut names: Vec<&str> = tokei::LanguageType::list()
-                .iter()
-                .map(|(l, _)| l.name())
-                .collect();
-            names.sort_unstable();
+        let Some(language) = gigops_env::size::language_name(name) else {
             return Err(format!(
                 "quote.loc_per_fp: {name:?} is not a language tokei knows: expected one of {}",
-                names.join(", ")
+                gigops_env::size::language_names().join(", ")
             ));
         };
         if !(value.is_finite() && *value > 0.0) {
@@ -105,7 +102,7 @@ pub fn loc_per_fp_table(
             ));
         }
         table.insert(
-            language.name().to_string(),
+            language.to_string(),
             LocPerFp {
                 loc_per_fp: *value,
                 source: SOURCE_CONFIG.into(),
@@ -179,8 +176,8 @@ pub fn measure(
     scope: &[PathBuf],
     exclude: &[String],
     table: &BTreeMap<String, LocPerFp>,
-) -> Result<Size, DebtError> {
-    let size: CodeSize = gigops_gate::debt::code_size_in(root, scope, exclude)?;
+) -> Result<Size, EnvError> {
+    let size: CodeSize = gigops_env::size::code_size_in(root, scope, exclude)?;
     let by_language: Vec<LanguageLines> = size
         .by_language
         .iter()
@@ -220,9 +217,9 @@ mod tests {
     #[test]
     fn every_default_language_is_a_tokei_language() {
         for name in default_loc_per_fp().keys() {
-            let language = tokei::LanguageType::from_name(name)
+            let language = gigops_env::size::language_name(name)
                 .unwrap_or_else(|| panic!("{name} is not a tokei language name"));
-            assert_eq!(language.name(), name);
+            assert_eq!(language, name);
         }
     }
 

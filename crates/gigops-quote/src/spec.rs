@@ -6,14 +6,14 @@
 
 use std::collections::BTreeMap;
 
-use gigops_ingest::Problems;
+use gigops_core::Problems;
 use serde::Serialize;
 
 use crate::cocomo::Ratings;
 use crate::fp::{Complexity, Function, FunctionKind, Gsc};
 use crate::montecarlo::Triangular;
 use crate::size::LocPerFp;
-use gigops_ingest::yaml::{self, Located, Node, Value};
+use gigops_yaml::{self as yaml, Located, Node, Value};
 
 /// A parsed spec.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -28,7 +28,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use gigops_ingest::flowchart::{Direction, Flowchart, LineStyle, Shape};
+use gigops_mermaid::{Direction, Flowchart, LineStyle, Shape};
 
 use crate::svg::{self, Anchor, Svg, TextStyle, text_width};
 
@@ -1096,7 +1096,7 @@ pub fn diagram_svg(chart: &Flowchart, title: &str, font_family: &str) -> String 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use gigops_ingest::flowchart::parse;
+    use gigops_mermaid::parse;
 
     fn laid(text: &str) -> (Flowchart, Layout) {
         let chart = parse("t.mmd", text).unwrap();

@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
 use gigops_core::Lang;
-use gigops_gate::detail::Message;
+use gigops_core::Message;
 
 use crate::RenderError;
 

@@ -18,8 +18,8 @@ mod target;
 pub use error::{Result, StoreError};
 pub use model::{
     Backend, Counts, DealDetail, DealFilter, GateRun, IfExists, ImportCounts, NewAcceptance,
-    NewSow, ReadyMilestone, RowCounts, SowMilestone, SowSignature, StoredAcceptance,
-    StoredMilestone, StoredQuote, StoredSow,
+    NewSow, ReadyMilestone, RowCounts, SowMilestone, StoredAcceptance, StoredMilestone,
+    StoredQuote, StoredSow,
 };
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;

@@ -1,8 +1,6 @@
 //! What the store takes and returns besides the domain records themselves.
 
-use gigops_core::{
-    Currency, Deal, DealId, Lang, Outcome, Platform, Reopening, StageEvent, TimeEntry,
-};
+use gigops_core::{Currency, Deal, DealId, Outcome, Platform, Reopening, StageEvent, TimeEntry};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
@@ -235,24 +233,6 @@ pub struct StoredMilestone {
     pub amount_minor: i64,
     /// When billing invoiced this milestone of this version; `None` until then.
     pub invoiced_at: Option<Timestamp>,
-}
-
-/// A sign-off of one SOW version: who signed which rendering of which source, and when.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SowSignature {
-    pub signer: String,
-    /// `provider` or `client` (the contract decides; the store keeps the text).
-    pub role: String,
-    pub signed_at: Timestamp,
-    /// SHA-256 of the SOW source as signed; must be the stored version's.
-    pub source_sha256: String,
-    /// SHA-256 of the rendered document the signer read.
-    pub document_sha256: String,
-    /// The language of that document.
-    pub lang: Lang,
-    /// The SSH signature over the record (docs/contracts.md); `None` for an unsigned digest
-    /// recorded before sign-offs were made with keys.
-    pub ssh_signature: Option<String>,
 }
 
 /// One evaluation of a milestone's acceptance items, to record against a SOW version.

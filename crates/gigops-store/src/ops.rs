@@ -4,6 +4,7 @@
 use std::collections::{HashMap, HashSet};
 use std::future::Future;
 
+use gigops_core::Signature;
 use gigops_core::{
     Client, Deal, DealId, Lang, Ledger, Outcome, Reopening, StageEvent, Stages, TimeEntry,
 };
@@ -13,7 +14,7 @@ use crate::codec::{is_storable, micros};
 use crate::error::{Result, StoreError};
 use crate::model::{
     DealFilter, GateRun, ImportCounts, NewAcceptance, NewSow, ReadyMilestone, RowCounts,
-    SowMilestone, SowSignature, StoredAcceptance, StoredMilestone, StoredQuote, StoredSow,
+    SowMilestone, StoredAcceptance, StoredMilestone, StoredQuote, StoredSow,
 };
 
 /// A text column that identifies rows of a table.
@@ -248,7 +249,7 @@ pub(crate) trait LedgerTx: Send {
     fn insert_signature(
         &mut self,
         sow_key: i64,
-        signature: &SowSignature,
+        signature: &Signature,
     ) -> impl Future<Output = Result<()>> + Send;
 
     /// The signatures of the SOW with this key, by `signed_at`, then key.
@@ -558,7 +559,7 @@ pub(crate) async fn sign_sow<T: LedgerTx>(
     tx: &mut T,
     deal_id: &DealId,
     version: u32,
-    signature: &SowSignature,
+    signature: &Signature,
 ) -> Result<()> {
     let mut problems = Problems::default();
     let what = || {
@@ -614,13 +615,13 @@ pub(crate) async fn sign_sow<T: LedgerTx>(
     tx.insert_signature(sow_key, signature).await
 }
 
-async fn signatures<T: LedgerTx>(tx: &mut T, sow_key: i64) -> Result<Vec<SowSignature>> {
+async fn signatures<T: LedgerTx>(tx: &mut T, sow_key: i64) -> Result<Vec<Signature>> {
     tx.signatures_of(sow_key)
         .await?
         .into_iter()
         .map(
             |(signer, role, signed_at, source_sha256, document_sha256, lang, ssh_signature)| {
-                Ok(SowSignature {
+                Ok(Signature {
                     signer,
                     role,
                     signed_at: crate::codec::instant(signed_at)?,
@@ -639,7 +640,7 @@ pub(crate) async fn sow_signatures<T: LedgerTx>(
     tx: &mut T,
     deal_id: &DealId,
     version: u32,
-) -> Result<Vec<SowSignature>> {
+) -> Result<Vec<Signature>> {
     let deal_key = deal_key(tx, deal_id, "deal").await?;
     let (sow_key, _) = sow_version(tx, deal_key, deal_id, version).await?;
     signatures(tx, sow_key).await

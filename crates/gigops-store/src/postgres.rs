@@ -5,6 +5,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use futures_util::TryStreamExt;
+use gigops_core::Signature;
 use gigops_core::{
     Client, Deal, DealId, Ledger, Outcome, Reopening, Score, StageEvent, Stages, TimeEntry,
 };
@@ -21,7 +22,7 @@ use crate::codec::{
 use crate::error::{Result, StoreError};
 use crate::model::{
     Counts, DealDetail, DealFilter, GateRun, IfExists, ImportCounts, NewAcceptance, NewSow,
-    ReadyMilestone, SowMilestone, SowSignature, StoredAcceptance, StoredQuote, StoredSow,
+    ReadyMilestone, SowMilestone, StoredAcceptance, StoredQuote, StoredSow,
 };
 use crate::ops::{
     self, AcceptanceRow, DealRow, EntryRow, EventRow, GateRunRow, KeyColumn, LedgerTx,
@@ -619,7 +620,7 @@ impl LedgerTx for PgConnection {
         Ok(())
     }
 
-    async fn insert_signature(&mut self, sow_key: i64, signature: &SowSignature) -> Result<()> {
+    async fn insert_signature(&mut self, sow_key: i64, signature: &Signature) -> Result<()> {
         sqlx::query(
             "INSERT INTO sow_signatures (sow_key, signer, role, signed_at, source_sha256, \
              document_sha256, lang, ssh_signature) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -988,18 +989,13 @@ impl LedgerStore for PgStore {
         Ok(sows)
     }
 
-    async fn sign_sow(
-        &self,
-        deal_id: &DealId,
-        version: u32,
-        signature: &SowSignature,
-    ) -> Result<()> {
+    async fn sign_sow(&self, deal_id: &DealId, version: u32, signature: &Signature) -> Result<()> {
         let mut tx = self.pool.begin().await?;
         ops::sign_sow(&mut *tx, deal_id, version, signature).await?;
         Ok(tx.commit().await?)
     }
 
-    async fn sow_signatures(&self, deal_id: &DealId, version: u32) -> Result<Vec<SowSignature>> {
+    async fn sow_signatures(&self, deal_id: &DealId, version: u32) -> Result<Vec<Signature>> {
         let mut conn = self.pool.acquire().await?;
         ops::sow_signatures(&mut *conn, deal_id, version).await
     }

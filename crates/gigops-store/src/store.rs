@@ -4,6 +4,7 @@ use std::collections::HashSet;
 use std::future::Future;
 use std::path::Path;
 
+use gigops_core::Signature;
 use gigops_core::{
     Client, Deal, DealId, Ledger, Outcome, Reopening, StageEvent, Stages, TimeEntry,
 };
@@ -12,7 +13,7 @@ use jiff::Timestamp;
 use crate::error::Result;
 use crate::model::{
     Backend, Counts, DealDetail, DealFilter, GateRun, IfExists, ImportCounts, NewAcceptance,
-    NewSow, ReadyMilestone, SowSignature, StoredAcceptance, StoredQuote, StoredSow,
+    NewSow, ReadyMilestone, StoredAcceptance, StoredQuote, StoredSow,
 };
 use crate::postgres::PgStore;
 use crate::sqlite::SqliteStore;
@@ -184,7 +185,7 @@ pub trait LedgerStore: Send + Sync {
         &self,
         deal_id: &DealId,
         version: u32,
-        signature: &SowSignature,
+        signature: &Signature,
     ) -> impl Future<Output = Result<()>> + Send;
 
     /// The sign-offs of one SOW version by `signed_at`, then the order they were recorded;
@@ -193,7 +194,7 @@ pub trait LedgerStore: Send + Sync {
         &self,
         deal_id: &DealId,
         version: u32,
-    ) -> impl Future<Output = Result<Vec<SowSignature>>> + Send;
+    ) -> impl Future<Output = Result<Vec<Signature>>> + Send;
 
     /// Records one evaluation of a milestone of a SOW version; `NotFound` when the deal, the
     /// version or the milestone (in that version) does not exist. Every evaluation is kept:
@@ -409,16 +410,11 @@ impl LedgerStore for Store {
         delegate!(self, s => s.sows(deal_id))
     }
 
-    async fn sign_sow(
-        &self,
-        deal_id: &DealId,
-        version: u32,
-        signature: &SowSignature,
-    ) -> Result<()> {
+    async fn sign_sow(&self, deal_id: &DealId, version: u32, signature: &Signature) -> Result<()> {
         delegate!(self, s => s.sign_sow(deal_id, version, signature))
     }
 
-    async fn sow_signatures(&self, deal_id: &DealId, version: u32) -> Result<Vec<SowSignature>> {
+    async fn sow_signatures(&self, deal_id: &DealId, version: u32) -> Result<Vec<Signature>> {
         delegate!(self, s => s.sow_signatures(deal_id, version))
     }
 

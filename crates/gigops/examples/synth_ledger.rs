@@ -7,7 +7,7 @@ use std::fs::File;
 use std::io::BufWriter;
 use std::path::PathBuf;
 
-use gigops_ingest::ledger::{Format, Table, write_table};
+use gigops_ledger_files::{Format, Table, write_table};
 use gigops_pipeline::{SynthSpec, synthetic_ledger};
 
 fn main() -> anyhow::Result<()> {

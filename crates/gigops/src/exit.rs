@@ -3,7 +3,7 @@
 
 use std::process::ExitCode;
 
-use gigops_ingest::Problems;
+use gigops_core::Problems;
 
 pub use gigops_app::bad_input;
 

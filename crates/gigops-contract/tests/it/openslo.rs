@@ -1,4 +1,4 @@
-use gigops_ingest::yaml;
+use gigops_yaml as yaml;
 
 use crate::valid;
 

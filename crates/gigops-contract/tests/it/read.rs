@@ -263,7 +263,7 @@ fn lines_ended_by_a_lone_carriage_return_are_counted_as_editors_count_them() {
     // Found by the `sow` fuzz target: YAML ends a line at `\r` as well as at `\n` and `\r\n`,
     // and problems are placed by those lines — the unknown key is on the third.
     let text = fixture("keys.yaml").replace('\n', "\r");
-    let Err(gigops_ingest::Problems(found)) = read("keys.yaml", &text) else {
+    let Err(gigops_core::Problems(found)) = read("keys.yaml", &text) else {
         panic!("keys.yaml has problems");
     };
     assert_eq!(found[1].line, 3, "{}", found[1]);

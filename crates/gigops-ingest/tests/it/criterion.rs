@@ -17,7 +17,7 @@ fn real_tree() -> PathBuf {
     fixture("target-criterion")
 }
 
-fn problems(result: Result<BenchmarkSet, gigops_ingest::Problems>) -> Vec<String> {
+fn problems(result: Result<BenchmarkSet, gigops_core::Problems>) -> Vec<String> {
     match result {
         Ok(set) => panic!("expected problems, got {set:#?}"),
         Err(problems) => problems.0.iter().map(ToString::to_string).collect(),

@@ -4,8 +4,8 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+use gigops_core::Problems;
 use gigops_core::evidence::{TestCounts, TestStatus};
-use gigops_ingest::Problems;
 
 /// A fixture by its path under `tests/fixtures` (`go/gotest.json`).
 pub fn fixture(path: &str) -> PathBuf {

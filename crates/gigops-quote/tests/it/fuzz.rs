@@ -3,7 +3,7 @@
 //! in every test run, from arbitrary text and from byte-level mutations of valid documents, so
 //! that the inputs stay close enough to the formats to reach deep branches.
 
-use gigops_ingest::Problems;
+use gigops_core::Problems;
 use gigops_quote::size::default_loc_per_fp;
 use gigops_quote::{openapi, spec};
 use proptest::prelude::*;

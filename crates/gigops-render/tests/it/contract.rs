@@ -10,8 +10,7 @@ use gigops_contract::{
     ServiceLevel, SignatureCheck, SignatureProblem, SignatureProblemKind, Sow, SupportWindow, Tick,
     Verification,
 };
-use gigops_core::{Currency, Lang};
-use gigops_gate::detail::Message;
+use gigops_core::{Currency, Lang, Message};
 use gigops_render::{
     acceptance_html, acceptance_markdown, acceptance_pdf, sow_html, sow_markdown, sow_pdf,
 };

@@ -9,8 +9,9 @@ use gigops_core::evidence::{
     BenchMetric, Benchmark, BenchmarkSet, Coverage, CoverageUnit, Evidence, FileCoverage, Finding,
     FindingLevel, Findings, SuiteError, SuiteErrorKind, TestCase, TestRun, TestStatus,
 };
-use gigops_gate::debt::{ChangeFrequency, ChangeWindow, CodeSize, DebtConfig};
-use gigops_gate::summary::{PatchCoverage, PatchFile, Project, Selection, Toolchain};
+use gigops_core::project::{ChangeFrequency, ChangeWindow, CodeSize, Toolchain};
+use gigops_gate::debt::DebtConfig;
+use gigops_gate::summary::{PatchCoverage, PatchFile, Project, Selection};
 use gigops_gate::{GateReport, Policy, Run};
 use serde_json::Value;
 

@@ -91,7 +91,7 @@ pub fn model(client: &str) -> Proposal {
             scope: Some("The **Petstore API** as specified, with:\n\n- pets, orders and users\n- an admin report\n".into()),
             assumptions: Some("- The client provides the payment sandbox.\n".into()),
             api: Some(openapi::api_contract("petstore3.yaml", &text).unwrap()),
-            diagram: Some(gigops_ingest::flowchart::parse("arch.mmd", DIAGRAM).unwrap()),
+            diagram: Some(gigops_mermaid::parse("arch.mmd", DIAGRAM).unwrap()),
             benchmarks: Some(
                 benchmark_evidence(
                     Some(("summary.json", SUMMARY)),

@@ -1,10 +1,10 @@
 //! Statements of work stored with their deal: versions, sign-offs, acceptance history and what
 //! is ready to invoice, on both backends.
 
-use gigops_core::{Currency, Lang, Outcome};
+use gigops_core::{Currency, Lang, Outcome, Signature};
 use gigops_store::{
-    LedgerStore, NewAcceptance, NewSow, ReadyMilestone, SowMilestone, SowSignature, StoreError,
-    StoredAcceptance, StoredMilestone,
+    LedgerStore, NewAcceptance, NewSow, ReadyMilestone, SowMilestone, StoreError, StoredAcceptance,
+    StoredMilestone,
 };
 use gigops_test_support::fixtures::{at, deal_id, open_deal};
 use gigops_test_support::{TestResult, store_test};
@@ -53,8 +53,8 @@ fn evaluation(milestone: &str, evaluated_at: &str, accepted: bool) -> NewAccepta
     }
 }
 
-fn signature(signer: &str, role: &str, source: char) -> SowSignature {
-    SowSignature {
+fn signature(signer: &str, role: &str, source: char) -> Signature {
+    Signature {
         signer: signer.to_string(),
         role: role.to_string(),
         signed_at: at("2026-12-02T10:00:00Z"),

@@ -7,8 +7,8 @@ use std::process::{Command, ExitCode, Stdio};
 
 use anyhow::Context as _;
 use gigops_core::DealId;
-use gigops_gate::summary::{NotMeasured, SCHEMA, Selection};
-use gigops_gate::{GateReport, Policy, Run, Summary, debt, patch, toolchain};
+use gigops_gate::summary::{NotMeasured, Project, SCHEMA, Selection};
+use gigops_gate::{GateReport, Policy, Run, Summary, debt, patch};
 use gigops_ingest::evidence::{EvidenceFormat, Input, read_evidence, read_evidence_of};
 use gigops_store::{GateRun, LedgerStore};
 use tempfile::NamedTempFile;
@@ -313,7 +313,7 @@ fn assess(
                     "patch coverage against {base} needs the project's git work tree: give --root"
                 ))
             })?;
-            let changed = patch::changed_lines(root, base)
+            let changed = gigops_env::git::changed_lines(root, base)
                 .map_err(|e| bad_input(format!("patch coverage against {base}: {e}")))?;
             Some(patch::patch_coverage(coverage, &changed, base))
         }
@@ -321,15 +321,31 @@ fn assess(
     };
 
     let wanted: Vec<&str> = policy.toolchain.keys().map(String::as_str).collect();
-    let mut project = root.as_deref().map(patch::describe).unwrap_or_default();
-    project.toolchains = toolchain::probe(root.as_deref(), &wanted);
-    project.inputs = inputs.iter().map(|i| i.name.clone()).collect();
+    let revision = root
+        .as_deref()
+        .map(gigops_env::git::describe)
+        .unwrap_or_default();
+    let project = Project {
+        repository: revision.repository,
+        commit: revision.commit,
+        branch: revision.branch,
+        describe: revision.describe,
+        toolchains: gigops_env::toolchain::probe(root.as_deref(), &wanted),
+        inputs: inputs.iter().map(|i| i.name.clone()).collect(),
+    };
 
     let debt = if args.no_debt {
         Err(NotMeasured::Skipped)
     } else {
-        debt::measure(root.as_deref(), evidence.findings.as_ref(), &policy.debt)
-            .context("cannot measure the technical debt")?
+        debt::measure(
+            root.as_deref(),
+            evidence.findings.as_ref(),
+            &policy.debt,
+            |root, config| {
+                gigops_env::code_with_history(root, &config.exclude, config.hotspot_window_days)
+            },
+        )
+        .context("cannot measure the technical debt")?
     };
     if let Ok(debt) = &debt
         && debt.hotspot_window.as_ref().is_some_and(|w| w.shallow)
@@ -357,7 +373,7 @@ fn assess(
     Ok(gigops_gate::assess(policy, run)?)
 }
 
-/// The project root (gigops_gate::root): `--root`, the command's directory, or found from the
+/// The project root (gigops_env::root): `--root`, the command's directory, or found from the
 /// inputs and the paths the evidence names. Without one, debt, version and declared toolchains
 /// are not read, and the user is told.
 fn project_root(
@@ -390,7 +406,7 @@ fn project_root(
         .take(20)
         .collect();
     let named: Vec<&str> = named.iter().map(String::as_str).collect();
-    let root = gigops_gate::root::find(&gigops_gate::root::Clues {
+    let root = gigops_env::root::find(&gigops_env::root::Clues {
         given: args.root.as_deref(),
         command_dir,
         inputs: &files,

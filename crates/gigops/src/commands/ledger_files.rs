@@ -4,7 +4,7 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
-use gigops_ingest::ledger::{Format, Source, Table, parse_import, write_table};
+use gigops_ledger_files::{Format, Source, Table, parse_import, write_table};
 use gigops_store::LedgerStore;
 
 use crate::cli::{ExportArgs, ExportFormat, ImportArgs};

@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use gigops_ingest::{Problem, Problems};
+use gigops_core::{Problem, Problems};
 use gigops_quote::proposal::{self, BenchmarkEvidence, ProposalInput};
 
 use crate::cli::ProposalArgs;
@@ -20,7 +20,7 @@ pub fn run(ctx: &Context, args: ProposalArgs) -> anyhow::Result<()> {
     let diagram = match &args.diagram {
         Some(path) => {
             let name = path.display().to_string();
-            match gigops_ingest::flowchart::parse(&name, &read(path)?) {
+            match gigops_mermaid::parse(&name, &read(path)?) {
                 Ok(chart) => Some(chart),
                 Err(Problems(found)) => {
                     problems.extend(found);

@@ -8,8 +8,8 @@ use std::path::Path;
 use anyhow::Context as _;
 use gigops_app::quotes;
 use gigops_core::{Currency, Deal, DealId, Ledger};
-use gigops_gate::debt::DebtError;
-use gigops_ingest::{Problem, Problems};
+use gigops_core::{Problem, Problems};
+use gigops_env::EnvError;
 use gigops_quote::calibrate::Calibration;
 use gigops_quote::cocomo::Ratings;
 use gigops_quote::exchange::ExchangeRate;
@@ -338,7 +338,7 @@ fn print_calibration(c: &Calibration) -> anyhow::Result<()> {
 
 /// A file read whole, once it is known to be within the readers' size limit.
 pub(crate) fn read(path: &Path) -> anyhow::Result<String> {
-    let limit = gigops_ingest::yaml::MAX_BYTES as u64;
+    let limit = gigops_yaml::MAX_BYTES as u64;
     if let Ok(meta) = std::fs::metadata(path)
         && meta.len() > limit
     {
@@ -494,13 +494,13 @@ pub(crate) fn estimate(
     if let Some(root) = &args.repo {
         let size = gigops_quote::size::measure(root, &args.scope, &config.exclude, &table)
             .map_err(|e| match e {
-                DebtError::Io { path, source } if source.kind() == ErrorKind::NotFound => {
+                EnvError::Io { path, source } if source.kind() == ErrorKind::NotFound => {
                     bad_input(format!("{}: no such file or directory", path.display()))
                 }
-                DebtError::Io { path, source } if source.kind() == ErrorKind::NotADirectory => {
+                EnvError::Io { path, source } if source.kind() == ErrorKind::NotADirectory => {
                     bad_input(format!("--repo {}: not a directory", path.display()))
                 }
-                DebtError::InvalidPattern { .. } => bad_input(format!("quote.exclude: {e}")),
+                EnvError::InvalidPattern { .. } => bad_input(format!("quote.exclude: {e}")),
                 other => anyhow::Error::new(other).context("cannot size the repository"),
             })?;
         input.size = Some(size);

@@ -8,11 +8,8 @@ use anyhow::Context as _;
 
 use gigops_app::acceptance::{self, CommandsAsked, CommandsDecision};
 use gigops_app::{results, signoff};
-use gigops_contract::{
-    AcceptanceRecord, AllowedSigners, CommandResult, Evidence, Signature, Sow, sha256_hex,
-};
-use gigops_core::{DealId, Lang};
-use gigops_ingest::Problems;
+use gigops_contract::{AcceptanceRecord, AllowedSigners, CommandResult, Evidence, Sow, sha256_hex};
+use gigops_core::{DealId, Lang, Problems, Signature};
 use gigops_store::{LedgerStore, NewSow, SowMilestone, StoredSow};
 use serde::Serialize;
 

@@ -1,3 +1,6 @@
+//! Located problems: what was wrong with an input and where, so that a reader can report every
+//! problem it finds at once (file, line, column) rather than stopping at the first.
+
 use std::fmt;
 
 /// One problem in an input: where it is (file, line, and the column name or position) and why.

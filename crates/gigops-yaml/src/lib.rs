@@ -8,7 +8,7 @@
 
 use std::collections::HashMap;
 
-use crate::{Problem, Problems};
+use gigops_core::{Problem, Problems};
 use saphyr_parser::{Event, Parser, ScalarStyle, Span};
 
 /// The limits of what [`parse`] reads, far above any real spec, SOW or API document (PagerDuty's

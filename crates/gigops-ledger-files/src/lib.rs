@@ -20,7 +20,7 @@ use gigops_core::{
 use jiff::Timestamp;
 use serde_json::value::RawValue;
 
-use crate::{Problem, Problems};
+use gigops_core::{Problem, Problems};
 
 /// One file of the ledger format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -6,7 +6,7 @@
 use std::collections::HashSet;
 
 use gigops_core::Stages;
-use gigops_ingest::ledger::{Format, Source, Table, parse_import};
+use gigops_ledger_files::{Format, Source, Table, parse_import};
 use proptest::prelude::*;
 
 const VALID: [(Table, &str); 4] = [

@@ -1,6 +1,6 @@
 //! Architecture diagrams: a subset of Mermaid's `flowchart` syntax, read into a [`Flowchart`]
 //! that the renderer lays out and draws. Every problem is reported at once with its line and
-//! column (in characters, 1-based), as the other readers of this crate do.
+//! column (in characters, 1-based), as gigops's other readers do.
 //!
 //! ```text
 //! %% a comment
@@ -24,7 +24,7 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
-use crate::{Problem, Problems};
+use gigops_core::{Problem, Problems};
 
 /// Which way ranks run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
