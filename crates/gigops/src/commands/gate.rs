@@ -6,11 +6,11 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
 
 use anyhow::Context as _;
+use gigops_app::gate as app_gate;
 use gigops_core::DealId;
-use gigops_gate::summary::{NotMeasured, Project, SCHEMA, Selection};
-use gigops_gate::{GateReport, Policy, Run, Summary, debt, patch};
+use gigops_gate::summary::{SCHEMA, Selection};
+use gigops_gate::{GateReport, Policy, Summary};
 use gigops_ingest::evidence::{EvidenceFormat, Input, read_evidence, read_evidence_of};
-use gigops_store::{GateRun, LedgerStore};
 use tempfile::NamedTempFile;
 
 use crate::cli::{DeliverablesArgs, GateArgs, GateCommand};
@@ -64,13 +64,11 @@ pub async fn run(ctx: &Context, command: GateCommand) -> anyhow::Result<ExitCode
         }
     };
     let deal = args.deal.as_deref().map(DealId::parse).transpose()?;
-    // With a deal and no baseline named, the deal's latest recorded run (of any milestone: the
-    // previous delivery) is the baseline.
-    let stored_baseline = match (&deal, &args.baseline, &policy.baseline) {
-        (Some(deal), None, None) => recorded_runs(ctx, deal, None)
-            .await?
-            .pop()
-            .map(|(_, _, summary)| summary),
+    let stored_baseline = match (
+        &deal,
+        app_gate::baseline_file(args.baseline.as_deref(), &policy),
+    ) {
+        (Some(deal), None) => app_gate::stored_baseline(ctx.store().await?, deal).await?,
         _ => None,
     };
     let report = assess(
@@ -85,16 +83,14 @@ pub async fn run(ctx: &Context, command: GateCommand) -> anyhow::Result<ExitCode
     if args.record
         && let Some(deal) = &deal
     {
-        let store = ctx.store().await?;
-        store
-            .record_gate_run(&GateRun {
-                deal_id: deal.clone(),
-                milestone: args.milestone.clone(),
-                recorded_at: crate::commands::instant_or_now(None)?,
-                passed: report.summary.gate.passed,
-                summary: serde_json::to_string(&report.summary)?,
-            })
-            .await?;
+        app_gate::record(
+            ctx.store().await?,
+            deal,
+            args.milestone.clone(),
+            &report,
+            crate::commands::instant_or_now(None)?,
+        )
+        .await?;
     }
 
     let lang = args.lang.unwrap_or(ctx.settings.report.lang);
@@ -274,6 +270,8 @@ fn run_command(command: &[String]) -> anyhow::Result<Captured> {
     })
 }
 
+/// Reads the evidence, the baseline and the old benchmarks the run names, and has the app
+/// assess them (gigops_app::gate), its warnings on stderr as they come.
 fn assess(
     policy: &Policy,
     args: &GateArgs,
@@ -282,17 +280,26 @@ fn assess(
     current_dir: &Path,
     stored_baseline: Option<&Summary>,
 ) -> anyhow::Result<GateReport> {
+    let mut warn = |line: &str| note!("{line}");
     // The Go sources a coverprofile names are looked for in the project given or run in too.
     let evidence = read_evidence_of(inputs, args.root.as_deref().or(ran.dir.as_deref()))?;
-    let root = project_root(args, inputs, &evidence, ran.dir.as_deref(), current_dir);
-
-    let baseline_path = args
-        .baseline
-        .clone()
-        .or_else(|| policy.baseline.as_ref().map(PathBuf::from));
-    let given_baseline = baseline_path.as_deref().map(read_summary).transpose()?;
-    let baseline = given_baseline.as_ref().or(stored_baseline);
-
+    // Files named on the command line (not stdin, not the command's captured output).
+    let files: Vec<&Path> = inputs
+        .iter()
+        .filter(|i| i.name != "-" && i.path.as_os_str() == i.name.as_str())
+        .map(|i| i.path.as_path())
+        .collect();
+    let clues = app_gate::RootClues {
+        given: args.root.as_deref(),
+        command_dir: ran.dir.as_deref(),
+        files: &files,
+        current_dir,
+    };
+    let root = app_gate::project_root(&clues, &evidence, &mut warn);
+    let given_baseline = app_gate::baseline_file(args.baseline.as_deref(), policy)
+        .as_deref()
+        .map(read_summary)
+        .transpose()?;
     let old_benchmarks = if args.bench_baseline.is_empty() {
         None
     } else {
@@ -301,150 +308,28 @@ fn assess(
         let old = read_evidence(&old)?;
         Some(old.benchmarks.unwrap_or_default())
     };
-
-    let patch_base = args
-        .patch_base
-        .clone()
-        .or_else(|| policy.patch_base.clone());
-    let patch = match (&patch_base, &evidence.coverage) {
-        (Some(base), Some(coverage)) => {
-            let root = root.as_deref().ok_or_else(|| {
-                bad_input(format!(
-                    "patch coverage against {base} needs the project's git work tree: give --root"
-                ))
-            })?;
-            let changed = gigops_env::git::changed_lines(root, base)
-                .map_err(|e| bad_input(format!("patch coverage against {base}: {e}")))?;
-            Some(patch::patch_coverage(coverage, &changed, base))
-        }
-        _ => None,
-    };
-
-    let wanted: Vec<&str> = policy.toolchain.keys().map(String::as_str).collect();
-    let revision = root
-        .as_deref()
-        .map(gigops_env::git::describe)
-        .unwrap_or_default();
-    let project = Project {
-        repository: revision.repository,
-        commit: revision.commit,
-        branch: revision.branch,
-        describe: revision.describe,
-        toolchains: gigops_env::toolchain::probe(root.as_deref(), &wanted),
-        inputs: inputs.iter().map(|i| i.name.clone()).collect(),
-    };
-
-    let debt = if args.no_debt {
-        Err(NotMeasured::Skipped)
-    } else {
-        debt::measure(
-            root.as_deref(),
-            evidence.findings.as_ref(),
-            &policy.debt,
-            |root, config| {
-                gigops_env::code_with_history(root, &config.exclude, config.hotspot_window_days)
-            },
-        )
-        .context("cannot measure the technical debt")?
-    };
-    if let Ok(debt) = &debt
-        && debt.hotspot_window.as_ref().is_some_and(|w| w.shallow)
-    {
-        note!(
-            "warning: shallow clone: hotspots count only the history fetched (fetch with depth 0 for all)"
-        );
-    }
-
-    let generated_at = jiff::Timestamp::now()
-        .round(jiff::Unit::Second)?
-        .to_string();
-    let run = Run {
+    let assessment = app_gate::Assessment {
         evidence,
-        project,
-        generated_at,
-        baseline,
+        input_names: inputs.iter().map(|i| i.name.clone()).collect(),
+        root: root.as_deref(),
+        given_baseline: given_baseline.as_ref(),
+        stored_baseline,
         old_benchmarks: old_benchmarks.as_ref(),
-        patch,
-        debt,
+        patch_base: args.patch_base.as_deref(),
+        no_debt: args.no_debt,
         silent_failures: ran.silent_failures,
         test_command: ran.test_command,
         selection: ran.selection,
     };
-    Ok(gigops_gate::assess(policy, run)?)
-}
-
-/// The project root (gigops_env::root): `--root`, the command's directory, or found from the
-/// inputs and the paths the evidence names. Without one, debt, version and declared toolchains
-/// are not read, and the user is told.
-fn project_root(
-    args: &GateArgs,
-    inputs: &[Input],
-    evidence: &gigops_core::evidence::Evidence,
-    command_dir: Option<&Path>,
-    current_dir: &Path,
-) -> Option<PathBuf> {
-    // Files named on the command line (not stdin, not the command's captured output).
-    let files: Vec<&Path> = inputs
-        .iter()
-        .filter(|i| i.name != "-" && i.path.as_os_str() == i.name.as_str())
-        .map(|i| i.path.as_path())
-        .collect();
-    // The evidence's own absolute paths, normalised as debt matches them (a file:// URI is a
-    // path); the first few are enough to find a work tree.
-    let named: Vec<String> = evidence
-        .findings
-        .iter()
-        .flat_map(|f| f.findings.iter().filter_map(|f| f.path.as_deref()))
-        .chain(
-            evidence
-                .coverage
-                .iter()
-                .flat_map(|c| c.files.iter().map(|f| f.path.as_str())),
-        )
-        .map(|path| debt::normalize_path(path, &[]))
-        .filter(|path| path.starts_with('/'))
-        .take(20)
-        .collect();
-    let named: Vec<&str> = named.iter().map(String::as_str).collect();
-    let root = gigops_env::root::find(&gigops_env::root::Clues {
-        given: args.root.as_deref(),
-        command_dir,
-        inputs: &files,
-        evidence_paths: &named,
-        current_dir,
-    });
-    if root.is_none() {
-        note!(
-            "warning: no project root: the inputs are not in a git work tree and --root was not given; technical debt, the version and the declared toolchains are not read"
-        );
-    }
-    root
-}
-
-/// The gate runs recorded against a deal, oldest first, with their summaries read back.
-async fn recorded_runs(
-    ctx: &Context,
-    deal: &DealId,
-    milestone: Option<&str>,
-) -> anyhow::Result<Vec<(String, Option<String>, Summary)>> {
-    let runs = ctx.store().await?.gate_runs(deal, milestone).await?;
-    runs.into_iter()
-        .map(|run| {
-            let summary: Summary = serde_json::from_str(&run.summary).with_context(|| {
-                format!(
-                    "the gate run of {} recorded at {} is not a summary gigops can read",
-                    run.deal_id, run.recorded_at
-                )
-            })?;
-            Ok((run.recorded_at.to_string(), run.milestone, summary))
-        })
-        .collect()
+    app_gate::assess(policy, assessment, &mut warn)
 }
 
 /// `gate trend`: a deal's recorded runs as a series.
 async fn trend(ctx: &Context, deal: &str, milestone: Option<&str>) -> anyhow::Result<ExitCode> {
     let deal = DealId::parse(deal)?;
-    let points = gigops_gate::trend::trend(&recorded_runs(ctx, &deal, milestone).await?);
+    let points = gigops_gate::trend::trend(
+        &app_gate::recorded_runs(ctx.store().await?, &deal, milestone).await?,
+    );
     if ctx.json {
         print_json(&points)?;
         return Ok(ExitCode::SUCCESS);

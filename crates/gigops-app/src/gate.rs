@@ -1,0 +1,232 @@
+//! A gate run's assessment, as `gate ingest`, `gate run` and (later) a CI webhook make it: the
+//! project root found from what the run was given, the baseline chosen, patch coverage, the
+//! project's facts and its technical debt read through gigops-env, then the gate's verdict
+//! (gigops-gate). Reading the evidence files and running the command are the caller's.
+
+use std::path::{Path, PathBuf};
+
+use gigops_core::DealId;
+use gigops_core::evidence::{BenchmarkSet, Evidence};
+use gigops_gate::summary::{NotMeasured, Project, Selection};
+use gigops_gate::{GateReport, Policy, Run, Summary, debt, patch};
+use gigops_store::{GateRun, LedgerStore};
+
+use crate::bad_input;
+
+/// What the run was given that tells where the project is.
+pub struct RootClues<'a> {
+    /// `--root`.
+    pub given: Option<&'a Path>,
+    /// The directory `gate run`'s command ran in.
+    pub command_dir: Option<&'a Path>,
+    /// The input files named by the user, in the order given (not stdin, not what a command
+    /// printed).
+    pub files: &'a [&'a Path],
+    pub current_dir: &'a Path,
+}
+
+/// The project root (gigops_env::root): given, the command's directory, or found from the
+/// inputs and the absolute paths the evidence names. Without one, debt, version and declared
+/// toolchains are not read, and `warn` tells the user.
+pub fn project_root(
+    clues: &RootClues,
+    evidence: &Evidence,
+    warn: &mut dyn FnMut(&str),
+) -> Option<PathBuf> {
+    // The evidence's own absolute paths, normalised as debt matches them (a file:// URI is a
+    // path); the first few are enough to find a work tree.
+    let named: Vec<String> = evidence
+        .findings
+        .iter()
+        .flat_map(|f| f.findings.iter().filter_map(|f| f.path.as_deref()))
+        .chain(
+            evidence
+                .coverage
+                .iter()
+                .flat_map(|c| c.files.iter().map(|f| f.path.as_str())),
+        )
+        .map(|path| debt::normalize_path(path, &[]))
+        .filter(|path| path.starts_with('/'))
+        .take(20)
+        .collect();
+    let named: Vec<&str> = named.iter().map(String::as_str).collect();
+    let root = gigops_env::root::find(&gigops_env::root::Clues {
+        given: clues.given,
+        command_dir: clues.command_dir,
+        inputs: clues.files,
+        evidence_paths: &named,
+        current_dir: clues.current_dir,
+    });
+    if root.is_none() {
+        warn(
+            "warning: no project root: the inputs are not in a git work tree and --root was not given; technical debt, the version and the declared toolchains are not read",
+        );
+    }
+    root
+}
+
+/// The baseline summary's file: the one named for this run, else the policy's.
+pub fn baseline_file(given: Option<&Path>, policy: &Policy) -> Option<PathBuf> {
+    given
+        .map(Path::to_path_buf)
+        .or_else(|| policy.baseline.as_ref().map(PathBuf::from))
+}
+
+/// Everything a gate run's verdict is computed from besides the policy.
+pub struct Assessment<'a> {
+    pub evidence: Evidence,
+    /// The inputs' names as given (`-` for stdin, the command for what it printed).
+    pub input_names: Vec<String>,
+    pub root: Option<&'a Path>,
+    /// The baseline summary read from [`baseline_file`], which wins over `stored_baseline`.
+    pub given_baseline: Option<&'a Summary>,
+    /// The deal's latest recorded run, when no baseline file is named.
+    pub stored_baseline: Option<&'a Summary>,
+    pub old_benchmarks: Option<&'a BenchmarkSet>,
+    /// The git revision patch coverage is measured against, when given for this run (the
+    /// policy's otherwise).
+    pub patch_base: Option<&'a str>,
+    pub no_debt: bool,
+    pub silent_failures: Vec<String>,
+    pub test_command: bool,
+    pub selection: Option<Selection>,
+}
+
+/// The gate's report on `assessment` under `policy`: patch coverage, the project's facts and
+/// its debt read from the root, then the verdict. `warn` hears what the user should know (a
+/// shallow clone's short history).
+pub fn assess(
+    policy: &Policy,
+    assessment: Assessment,
+    warn: &mut dyn FnMut(&str),
+) -> anyhow::Result<GateReport> {
+    let Assessment {
+        evidence,
+        input_names,
+        root,
+        given_baseline,
+        stored_baseline,
+        old_benchmarks,
+        patch_base,
+        no_debt,
+        silent_failures,
+        test_command,
+        selection,
+    } = assessment;
+    let patch_base = patch_base.or(policy.patch_base.as_deref());
+    let patch = match (patch_base, &evidence.coverage) {
+        (Some(base), Some(coverage)) => {
+            let root = root.ok_or_else(|| {
+                bad_input(format!(
+                    "patch coverage against {base} needs the project's git work tree: give --root"
+                ))
+            })?;
+            let changed = gigops_env::git::changed_lines(root, base)
+                .map_err(|e| bad_input(format!("patch coverage against {base}: {e}")))?;
+            Some(patch::patch_coverage(coverage, &changed, base))
+        }
+        _ => None,
+    };
+
+    let wanted: Vec<&str> = policy.toolchain.keys().map(String::as_str).collect();
+    let revision = root.map(gigops_env::git::describe).unwrap_or_default();
+    let project = Project {
+        repository: revision.repository,
+        commit: revision.commit,
+        branch: revision.branch,
+        describe: revision.describe,
+        toolchains: gigops_env::toolchain::probe(root, &wanted),
+        inputs: input_names,
+    };
+
+    let debt = if no_debt {
+        Err(NotMeasured::Skipped)
+    } else {
+        debt::measure(
+            root,
+            evidence.findings.as_ref(),
+            &policy.debt,
+            |root, config| {
+                gigops_env::code_with_history(root, &config.exclude, config.hotspot_window_days)
+            },
+        )
+        .map_err(|e| anyhow::Error::new(e).context("cannot measure the technical debt"))?
+    };
+    if let Ok(debt) = &debt
+        && debt.hotspot_window.as_ref().is_some_and(|w| w.shallow)
+    {
+        warn(
+            "warning: shallow clone: hotspots count only the history fetched (fetch with depth 0 for all)",
+        );
+    }
+
+    let generated_at = jiff::Timestamp::now()
+        .round(jiff::Unit::Second)?
+        .to_string();
+    let run = Run {
+        evidence,
+        project,
+        generated_at,
+        baseline: given_baseline.or(stored_baseline),
+        old_benchmarks,
+        patch,
+        debt,
+        silent_failures,
+        test_command,
+        selection,
+    };
+    Ok(gigops_gate::assess(policy, run)?)
+}
+
+/// The gate runs recorded against a deal (of one milestone, or all), oldest first, as
+/// (recorded at, milestone, summary).
+pub async fn recorded_runs(
+    store: &impl LedgerStore,
+    deal: &DealId,
+    milestone: Option<&str>,
+) -> anyhow::Result<Vec<(String, Option<String>, Summary)>> {
+    let runs = store.gate_runs(deal, milestone).await?;
+    runs.into_iter()
+        .map(|run| {
+            let summary: Summary = serde_json::from_str(&run.summary).map_err(|e| {
+                anyhow::Error::new(e).context(format!(
+                    "the gate run of {} recorded at {} is not a summary gigops can read",
+                    run.deal_id, run.recorded_at
+                ))
+            })?;
+            Ok((run.recorded_at.to_string(), run.milestone, summary))
+        })
+        .collect()
+}
+
+/// With a deal and no baseline file, the deal's latest recorded run (of any milestone: the
+/// previous delivery) is the baseline.
+pub async fn stored_baseline(
+    store: &impl LedgerStore,
+    deal: &DealId,
+) -> anyhow::Result<Option<Summary>> {
+    Ok(recorded_runs(store, deal, None)
+        .await?
+        .pop()
+        .map(|(_, _, summary)| summary))
+}
+
+/// Records the run's summary against the deal (and milestone).
+pub async fn record(
+    store: &impl LedgerStore,
+    deal: &DealId,
+    milestone: Option<String>,
+    report: &GateReport,
+    at: jiff::Timestamp,
+) -> anyhow::Result<()> {
+    store
+        .record_gate_run(&GateRun {
+            deal_id: deal.clone(),
+            milestone,
+            recorded_at: at,
+            passed: report.summary.gate.passed,
+            summary: serde_json::to_string(&report.summary)?,
+        })
+        .await?;
+    Ok(())
+}
