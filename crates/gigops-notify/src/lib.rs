@@ -13,20 +13,27 @@
 //!
 //! TLS is rustls with the Mozilla roots built in; a channel whose server has a certificate from
 //! a private CA names the CA's PEM file in `ca_file` ([`PrivateCa`]).
+//!
+//! Sending is async, on tokio: webhooks go through [`HttpClient`] (reqwest), the one outbound
+//! HTTP client of gigops, and mail through lettre's tokio transport (docs/http-client.md).
 
 pub mod ca;
 pub mod config;
+pub mod http;
 mod mail;
 pub mod slack;
 mod webhook;
 pub mod wecom;
 
-use std::thread;
+use std::panic::AssertUnwindSafe;
 
+use futures_util::FutureExt;
+use futures_util::future::join_all;
 use serde::Serialize;
 
 pub use ca::{CaFileError, PrivateCa};
 pub use config::{NotifyConfig, Security, SmtpConfig, WebhookConfig};
+pub use http::{HttpClient, HttpSetupError};
 pub use slack::{slack_mrkdwn, slack_payload};
 pub use webhook::WebhookUrl;
 pub use wecom::{WECOM_MARKDOWN_LIMIT, wecom_payload};
@@ -129,6 +136,8 @@ pub enum NotifyError {
     WecomRefused { errcode: i64, errmsg: String },
     #[error("SMTP {server}: {reason}")]
     Mail { server: String, reason: String },
+    #[error("{0}; nothing was sent")]
+    HttpSetup(#[from] HttpSetupError),
     #[error("notify.{channel}.ca_file: {source}; nothing was sent")]
     CaFile {
         channel: Channel,
@@ -147,75 +156,98 @@ pub fn process_env(name: &str) -> Option<String> {
 }
 
 /// Sends `message` to every configured channel and reports each, in the order slack, wecom,
-/// smtp. Secrets and CA files are read first, on the caller's thread; then the channels are sent
-/// at once, so a receiver that never answers delays the gate by one timeout, not one per
-/// channel.
-pub fn send(
+/// smtp. Secrets and CA files are read first; then the channels are sent at once, so a receiver
+/// that never answers delays the gate by one timeout, not one per channel.
+///
+/// Builds the HTTP client for this one call: a process that sends more than once (the server)
+/// builds one [`HttpClient`] and calls [`send_with`].
+pub async fn send(
     config: &NotifyConfig,
     message: &Message,
-    env: &dyn Fn(&str) -> Option<String>,
+    env: &(dyn Fn(&str) -> Option<String> + Sync),
+) -> Vec<Delivery> {
+    send_through(HttpClient::new().as_ref(), config, message, env).await
+}
+
+/// [`send`] through the process's `http` client. A channel with a `ca_file` gets a client of its
+/// own that trusts only that CA.
+pub async fn send_with(
+    http: &HttpClient,
+    config: &NotifyConfig,
+    message: &Message,
+    env: &(dyn Fn(&str) -> Option<String> + Sync),
+) -> Vec<Delivery> {
+    send_through(Ok(http), config, message, env).await
+}
+
+async fn send_through(
+    http: Shared<'_>,
+    config: &NotifyConfig,
+    message: &Message,
+    env: &(dyn Fn(&str) -> Option<String> + Sync),
 ) -> Vec<Delivery> {
     let mut jobs: Vec<(Channel, Result<Job<'_>, NotifyError>)> = Vec::new();
     if let Some(slack) = &config.slack {
-        jobs.push((Channel::Slack, slack_job(slack, env)));
+        jobs.push((Channel::Slack, slack_job(slack, env, http)));
     }
     if let Some(wecom) = &config.wecom {
-        jobs.push((Channel::Wecom, wecom_job(wecom, env)));
+        jobs.push((Channel::Wecom, wecom_job(wecom, env, http)));
     }
     if let Some(smtp) = &config.smtp {
         jobs.push((Channel::Smtp, mail_job(smtp, env)));
     }
-    thread::scope(|scope| {
-        let running: Vec<_> = jobs
-            .into_iter()
-            .map(|(channel, job)| {
-                let handle = scope.spawn(move || job.and_then(|job| job.run(message)));
-                (channel, handle)
-            })
-            .collect();
-        running
-            .into_iter()
-            .map(|(channel, handle)| {
-                let result = handle
-                    .join()
-                    .unwrap_or(Err(NotifyError::SenderPanicked { channel }));
-                Delivery::from_result(channel, result)
-            })
-            .collect()
-    })
+    let running = jobs.into_iter().map(|(channel, job)| async move {
+        let result = match job {
+            // A panic in one channel is that channel's failure, not the caller's.
+            Ok(job) => AssertUnwindSafe(job.run(message))
+                .catch_unwind()
+                .await
+                .unwrap_or(Err(NotifyError::SenderPanicked { channel })),
+            Err(error) => Err(error),
+        };
+        Delivery::from_result(channel, result)
+    });
+    join_all(running).await
 }
 
 /// Posts `message` to the Slack incoming webhook whose URL is in `config.url_env` (default
 /// GIGOPS_SLACK_WEBHOOK_URL).
-pub fn send_slack(
+pub async fn send_slack(
     config: &WebhookConfig,
     message: &Message,
-    env: &dyn Fn(&str) -> Option<String>,
+    env: &(dyn Fn(&str) -> Option<String> + Sync),
 ) -> Result<String, NotifyError> {
-    slack_job(config, env)?.run(message)
+    slack_job(config, env, HttpClient::new().as_ref())?
+        .run(message)
+        .await
 }
 
 /// Posts `message` to the WeCom group robot whose URL is in `config.url_env` (default
 /// GIGOPS_WECOM_WEBHOOK_URL).
-pub fn send_wecom(
+pub async fn send_wecom(
     config: &WebhookConfig,
     message: &Message,
-    env: &dyn Fn(&str) -> Option<String>,
+    env: &(dyn Fn(&str) -> Option<String> + Sync),
 ) -> Result<String, NotifyError> {
-    wecom_job(config, env)?.run(message)
+    wecom_job(config, env, HttpClient::new().as_ref())?
+        .run(message)
+        .await
 }
 
 /// Mails `message` through the configured SMTP server, logging in with the password in
 /// `config.password_env` (default GIGOPS_SMTP_PASSWORD) when `username` is set.
-pub fn send_mail(
+pub async fn send_mail(
     config: &SmtpConfig,
     message: &Message,
-    env: &dyn Fn(&str) -> Option<String>,
+    env: &(dyn Fn(&str) -> Option<String> + Sync),
 ) -> Result<String, NotifyError> {
-    mail_job(config, env)?.run(message)
+    mail_job(config, env)?.run(message).await
 }
 
-/// One channel with its secrets and CA file read, ready to send from any thread.
+/// The process's HTTP client, or why it could not be built.
+type Shared<'a> = Result<&'a HttpClient, &'a HttpSetupError>;
+
+/// One channel with its secrets, CA file and client ready.
 enum Job<'a> {
     Slack(Webhook<'a>),
     Wecom(Webhook<'a>),
@@ -226,24 +258,37 @@ enum Job<'a> {
 pub(crate) struct Webhook<'a> {
     pub url: WebhookUrl,
     pub config: &'a WebhookConfig,
-    pub ca: Option<PrivateCa>,
+    /// Trusting the built-in roots, or only the channel's `ca_file`.
+    pub http: HttpClient,
 }
 
 impl Job<'_> {
-    fn run(self, message: &Message) -> Result<String, NotifyError> {
+    async fn run(self, message: &Message) -> Result<String, NotifyError> {
         match self {
-            Job::Slack(hook) => slack::post(&hook, message),
-            Job::Wecom(hook) => wecom::post(&hook, message),
+            Job::Slack(hook) => slack::post(&hook, message).await,
+            Job::Wecom(hook) => wecom::post(&hook, message).await,
             Job::Mail(config, password, ca) => {
-                mail::send(config, password.as_ref(), ca.as_ref(), message)
+                mail::send(config, password.as_ref(), ca.as_ref(), message).await
             }
         }
     }
 }
 
+/// The client a webhook channel posts through: the shared one, or one trusting its `ca_file`.
+fn webhook_client(
+    channel: Channel,
+    config: &WebhookConfig,
+    shared: Shared<'_>,
+) -> Result<HttpClient, NotifyError> {
+    match load_ca(channel, config.ca_file.as_deref())? {
+        Some(ca) => Ok(HttpClient::trusting(&ca)?),
+        None => Ok(shared.map_err(Clone::clone)?.clone()),
+    }
+}
+
 fn webhook_url(
     config: &WebhookConfig,
-    env: &dyn Fn(&str) -> Option<String>,
+    env: &(dyn Fn(&str) -> Option<String> + Sync),
     default_var: &str,
     what: &'static str,
 ) -> Result<WebhookUrl, NotifyError> {
@@ -253,16 +298,18 @@ fn webhook_url(
 
 fn slack_job<'a>(
     config: &'a WebhookConfig,
-    env: &dyn Fn(&str) -> Option<String>,
+    env: &(dyn Fn(&str) -> Option<String> + Sync),
+    shared: Shared<'_>,
 ) -> Result<Job<'a>, NotifyError> {
     let url = webhook_url(config, env, DEFAULT_SLACK_URL_ENV, "Slack webhook URL")?;
-    let ca = load_ca(Channel::Slack, config.ca_file.as_deref())?;
-    Ok(Job::Slack(Webhook { url, config, ca }))
+    let http = webhook_client(Channel::Slack, config, shared)?;
+    Ok(Job::Slack(Webhook { url, config, http }))
 }
 
 fn wecom_job<'a>(
     config: &'a WebhookConfig,
-    env: &dyn Fn(&str) -> Option<String>,
+    env: &(dyn Fn(&str) -> Option<String> + Sync),
+    shared: Shared<'_>,
 ) -> Result<Job<'a>, NotifyError> {
     let url = webhook_url(
         config,
@@ -270,13 +317,13 @@ fn wecom_job<'a>(
         DEFAULT_WECOM_URL_ENV,
         "WeCom robot's webhook URL",
     )?;
-    let ca = load_ca(Channel::Wecom, config.ca_file.as_deref())?;
-    Ok(Job::Wecom(Webhook { url, config, ca }))
+    let http = webhook_client(Channel::Wecom, config, shared)?;
+    Ok(Job::Wecom(Webhook { url, config, http }))
 }
 
 fn mail_job<'a>(
     config: &'a SmtpConfig,
-    env: &dyn Fn(&str) -> Option<String>,
+    env: &(dyn Fn(&str) -> Option<String> + Sync),
 ) -> Result<Job<'a>, NotifyError> {
     let password = match &config.username {
         Some(_) => {
@@ -293,7 +340,7 @@ fn mail_job<'a>(
 /// An unset variable and an empty one are the same: CI systems hand an empty string to jobs
 /// that may not see a secret (pull requests from forks).
 fn read_secret(
-    env: &dyn Fn(&str) -> Option<String>,
+    env: &(dyn Fn(&str) -> Option<String> + Sync),
     var: &str,
     what: &'static str,
 ) -> Result<String, NotifyError> {
@@ -314,4 +361,44 @@ pub(crate) fn truncate_chars(text: &str, limit: usize, marker: &str) -> String {
     let mut cut: String = text.chars().take(keep).collect();
     cut.push_str(marker);
     cut
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The server sends from background jobs, which tokio runs on any of its threads: the
+    /// futures must be `Send`. This fails to compile, not to run, when one is not.
+    #[test]
+    fn sending_can_run_on_any_runtime_thread() {
+        fn is_send<T: Send>(_: &T) {}
+        let config = NotifyConfig::default();
+        let message = Message {
+            title: String::new(),
+            markdown: String::new(),
+            text: String::new(),
+            html: String::new(),
+            passed: true,
+        };
+        let http = HttpClient::new().unwrap();
+        let env = |_: &str| None;
+        is_send(&send(&config, &message, &env));
+        is_send(&send_with(&http, &config, &message, &process_env));
+        is_send(&send_slack(&WebhookConfig::default(), &message, &env));
+        is_send(&send_mail(
+            &SmtpConfig {
+                host: "127.0.0.1".into(),
+                port: None,
+                security: Security::None,
+                from: "gate@example.com".into(),
+                to: vec!["lead@example.com".into()],
+                username: None,
+                password_env: None,
+                timeout_seconds: 1,
+                ca_file: None,
+            },
+            &message,
+            &env,
+        ));
+    }
 }

@@ -9,7 +9,7 @@ use lettre::message::MultiPart;
 use lettre::message::header::ContentType;
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{Certificate, CertificateStore, Tls, TlsParameters};
-use lettre::{SmtpTransport, Transport};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 
 use crate::ca::{self, PrivateCa};
 use crate::config::{Security, SmtpConfig};
@@ -67,8 +67,9 @@ fn message_id(domain: &str) -> String {
     format!("<{nanos:x}.{:x}.gigops@{domain}>", std::process::id())
 }
 
-/// Sends the mail; `Ok` says what the server answered.
-pub(crate) fn send(
+/// Sends the mail; `Ok` says what the server answered. The channel's timeout bounds the whole
+/// dialogue: lettre's tokio transport applies its own only to connecting.
+pub(crate) async fn send(
     config: &SmtpConfig,
     password: Option<&Password>,
     ca: Option<&PrivateCa>,
@@ -80,21 +81,22 @@ pub(crate) fn send(
     };
     let mail = build(config, message).map_err(failed)?;
     let tls = |host: &str| tls_parameters(host, ca).map_err(failed);
-    let mut transport = SmtpTransport::builder_dangerous(config.host.as_str())
-        .port(config.port())
-        // lettre applies it to the connection and to each read and write of the dialogue.
-        .timeout(Some(config.timeout()))
-        .tls(match config.security {
-            Security::None => Tls::None,
-            Security::Starttls => Tls::Required(tls(&config.host)?),
-            Security::Tls => Tls::Wrapper(tls(&config.host)?),
-        });
+    let mut transport =
+        AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(config.host.as_str())
+            .port(config.port())
+            .timeout(Some(config.timeout()))
+            .tls(match config.security {
+                Security::None => Tls::None,
+                Security::Starttls => Tls::Required(tls(&config.host)?),
+                Security::Tls => Tls::Wrapper(tls(&config.host)?),
+            });
     if let (Some(username), Some(password)) = (&config.username, password) {
         transport = transport.credentials(Credentials::new(username.clone(), password.0.clone()));
     }
-    let response = transport
-        .build()
-        .send(&mail)
+    let transport = transport.build();
+    let response = tokio::time::timeout(config.timeout(), transport.send(mail))
+        .await
+        .map_err(|_| failed(no_answer(config)))?
         .map_err(|e| failed(describe(&e, config, ca)))?;
     let said = response.message().collect::<Vec<_>>().join(" ");
     let recipients = config.to.len();
@@ -106,6 +108,10 @@ pub(crate) fn send(
     ))
 }
 
+fn no_answer(config: &SmtpConfig) -> String {
+    format!("no answer within {} s", config.timeout_seconds)
+}
+
 fn describe(
     error: &lettre::transport::smtp::Error,
     config: &SmtpConfig,
@@ -114,13 +120,14 @@ fn describe(
     if let Some(untrusted) = ca::untrusted_certificate(error, ca) {
         untrusted
     } else if is_timeout(error) {
-        format!("no answer within {} s", config.timeout_seconds)
+        no_answer(config)
     } else {
         error.to_string()
     }
 }
 
-/// A socket timeout shows as `TimedOut`, or on Unix as `WouldBlock`, somewhere down the chain.
+/// A connection that timed out shows as `TimedOut` (or, from a socket, `WouldBlock`) somewhere down
+/// the chain.
 fn is_timeout(error: &lettre::transport::smtp::Error) -> bool {
     let mut source = std::error::Error::source(error);
     while let Some(cause) = source {

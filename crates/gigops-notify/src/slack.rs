@@ -57,9 +57,9 @@ pub fn slack_payload(message: &Message) -> Value {
 }
 
 /// Posts the message; `Ok` says what Slack answered.
-pub(crate) fn post(hook: &Webhook<'_>, message: &Message) -> Result<String, NotifyError> {
+pub(crate) async fn post(hook: &Webhook<'_>, message: &Message) -> Result<String, NotifyError> {
     let url = &hook.url;
-    let answer = webhook::post_json(hook, &slack_payload(message))?;
+    let answer = webhook::post_json(hook, &slack_payload(message)).await?;
     let quoted = webhook::quote_answer(url, &answer.body);
     if (200..300).contains(&answer.status) {
         Ok(format!(

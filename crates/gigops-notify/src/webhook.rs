@@ -4,27 +4,26 @@ use std::fmt;
 use std::io::ErrorKind;
 use std::time::Duration;
 
-use std::sync::Arc;
-
-use ureq::http::Uri;
-use ureq::tls::{Certificate, RootCerts, TlsConfig};
+use reqwest::Url;
 
 use crate::config::is_loopback;
+use crate::http::{self, ReadError};
 use crate::{NotifyError, Webhook, ca};
 
 /// How much of an answer is read: webhook answers are a few bytes, and an endless one must not
 /// hold the gate.
-const MAX_ANSWER_BYTES: u64 = 64 * 1024;
+const MAX_ANSWER_BYTES: usize = 64 * 1024;
 
 /// How much of an answer a failure message quotes.
 const QUOTED_ANSWER_CHARS: usize = 300;
 
-const USER_AGENT: &str = concat!("gigops/", env!("CARGO_PKG_VERSION"));
-
 /// A webhook URL read from the environment. Its path and query are the credential (Slack's
 /// `/services/T…/B…/…`, WeCom's `?key=…`), so only the scheme and host are ever shown.
 pub struct WebhookUrl {
-    url: String,
+    /// As the variable holds it (trimmed).
+    raw: String,
+    /// As it is sent: parsed once, so that what was checked is what is posted to.
+    url: Url,
     shown: String,
     /// The pieces of the path, query and user info long enough to be a token.
     secret_parts: Vec<String>,
@@ -38,39 +37,40 @@ impl WebhookUrl {
             var: var.to_string(),
             reason: reason.to_string(),
         };
-        let url = value.trim();
-        let uri: Uri = url
-            .parse()
-            .map_err(|_| bad("it is not a URL (expected https://host/path)"))?;
-        let Some(host) = uri.host() else {
+        let raw = value.trim();
+        // The parser's own error could quote the value: it is replaced, not wrapped.
+        let url =
+            Url::parse(raw).map_err(|_| bad("it is not a URL (expected https://host/path)"))?;
+        let Some(host) = url.host_str() else {
             return Err(bad("it is not a URL (expected https://host/path)"));
         };
         let loopback = is_loopback(host);
-        match uri.scheme_str() {
-            Some("https") => {}
-            Some("http") if loopback => {}
-            Some("http") => {
+        match url.scheme() {
+            "https" => {}
+            "http" if loopback => {}
+            "http" => {
                 return Err(bad(
                     "it is http://, which would send the secret in clear text; use https://",
                 ));
             }
             _ => return Err(bad("only https:// URLs are webhooks")),
         }
-        let port = uri.port().map(|p| format!(":{p}")).unwrap_or_default();
-        let shown = format!("{}://{host}{port}/***", uri.scheme_str().unwrap_or("https"));
-        let user_info = uri
-            .authority()
-            .and_then(|a| a.as_str().rsplit_once('@'))
-            .map_or("", |(info, _)| info);
-        let path_and_query = uri.path_and_query().map_or("", |p| p.as_str());
-        let secret_parts = [user_info, path_and_query]
-            .iter()
-            .flat_map(|s| s.split(['/', '?', '&', '=', '#', ':']))
-            .filter(|part| part.len() >= 8)
-            .map(str::to_string)
-            .collect();
+        let port = url.port().map(|p| format!(":{p}")).unwrap_or_default();
+        let shown = format!("{}://{host}{port}/***", url.scheme());
+        let user_info = format!("{}:{}", url.username(), url.password().unwrap_or_default());
+        let secret_parts = [
+            user_info.as_str(),
+            url.path(),
+            url.query().unwrap_or_default(),
+        ]
+        .iter()
+        .flat_map(|s| s.split(['/', '?', '&', '=', '#', ':']))
+        .filter(|part| part.len() >= 8)
+        .map(str::to_string)
+        .collect();
         Ok(WebhookUrl {
-            url: url.to_string(),
+            raw: raw.to_string(),
+            url,
             shown,
             secret_parts,
             loopback,
@@ -85,7 +85,9 @@ impl WebhookUrl {
     /// `text` with every part of the URL that could be the credential replaced by `***`, for
     /// quoting error messages and answers that might echo the request.
     fn redact(&self, text: &str) -> String {
-        let mut redacted = text.replace(&self.url, &self.shown);
+        let mut redacted = text
+            .replace(self.url.as_str(), &self.shown)
+            .replace(&self.raw, &self.shown);
         for part in &self.secret_parts {
             redacted = redacted.replace(part.as_str(), "***");
         }
@@ -112,7 +114,8 @@ pub(crate) struct Answer {
 }
 
 /// POSTs `body` as JSON; any HTTP status is an answer, only a failure to get one is an error.
-pub(crate) fn post_json(
+/// The channel's timeout bounds the whole exchange, reading the answer included.
+pub(crate) async fn post_json(
     hook: &Webhook<'_>,
     body: &serde_json::Value,
 ) -> Result<Answer, NotifyError> {
@@ -122,51 +125,25 @@ pub(crate) fn post_json(
         target: url.masked().to_string(),
         reason,
     };
-    let describe = |error: ureq::Error| {
-        // ureq's error names no source: the TLS failure is the error it wraps.
-        let cause: Option<&(dyn std::error::Error + 'static)> = match &error {
-            ureq::Error::Io(e) => Some(e),
-            ureq::Error::Rustls(e) => Some(e),
-            _ => None,
-        };
-        cause
-            .and_then(|cause| ca::untrusted_certificate(cause, hook.ca.as_ref()))
-            .unwrap_or_else(|| describe(url, error, timeout))
-    };
-    let roots = match &hook.ca {
-        Some(ca) => RootCerts::Specific(Arc::new(
-            ca.certificates()
-                .iter()
-                .map(|der| Certificate::from_der(der).to_owned())
-                .collect(),
-        )),
-        None => RootCerts::WebPki,
-    };
-    let mut config = ureq::Agent::config_builder()
-        .tls_config(TlsConfig::builder().root_certs(roots).build())
-        .timeout_global(Some(timeout))
-        .http_status_as_error(false)
-        // A redirected POST would either be dropped or replayed as a GET: report it instead.
-        .max_redirects(0)
-        .user_agent(USER_AGENT);
-    if url.loopback {
-        // No proxy can reach this machine's loopback; HTTPS_PROXY in CI must not break it.
-        config = config.proxy(None);
-    }
-    let agent: ureq::Agent = config.build().into();
     let payload = serde_json::to_vec(body).map_err(|e| failed(e.to_string()))?;
-    let mut response = agent
-        .post(&url.url)
-        .header("Content-Type", "application/json; charset=utf-8")
-        .send(&payload[..])
-        .map_err(|e| failed(describe(e)))?;
+    let response = hook
+        .http
+        .post(
+            &url.url,
+            url.loopback,
+            "application/json; charset=utf-8",
+            payload,
+            timeout,
+        )
+        .await
+        .map_err(|e| failed(describe(hook, &e, timeout)))?;
     let status = response.status().as_u16();
-    let bytes = response
-        .body_mut()
-        .with_config()
-        .limit(MAX_ANSWER_BYTES)
-        .read_to_vec()
-        .map_err(|e| failed(describe(e)))?;
+    let bytes = http::read_bounded(response, MAX_ANSWER_BYTES)
+        .await
+        .map_err(|e| match e {
+            ReadError::TooLong { .. } => failed(e.to_string()),
+            ReadError::Transport(e) => failed(describe(hook, &e, timeout)),
+        })?;
     Ok(Answer {
         status,
         body: String::from_utf8_lossy(&bytes).into_owned(),
@@ -188,23 +165,42 @@ pub(crate) fn quote_answer(url: &WebhookUrl, body: &str) -> String {
     quoted
 }
 
-fn describe(url: &WebhookUrl, error: ureq::Error, timeout: Duration) -> String {
-    match error {
-        ureq::Error::Timeout(_) => format!("no answer within {} s", timeout.as_secs()),
-        ureq::Error::Io(e) if e.kind() == ErrorKind::ConnectionRefused => {
-            "connection refused".to_string()
-        }
-        ureq::Error::Io(e) if e.kind() == ErrorKind::TimedOut => {
-            format!("no answer within {} s", timeout.as_secs())
-        }
-        ureq::Error::Io(e) => url.redact(&e.to_string()),
-        ureq::Error::HostNotFound => "host not found".to_string(),
-        ureq::Error::BodyExceedsLimit(_) => {
-            format!("the answer is longer than {MAX_ANSWER_BYTES} bytes")
-        }
-        // Other errors can quote the URI they failed on.
-        other => url.redact(&other.to_string()),
+/// Why no answer came, in a few words and without the URL. reqwest's own message names the
+/// URL and says only "error sending request": the cause is further down the chain.
+fn describe(hook: &Webhook<'_>, error: &reqwest::Error, timeout: Duration) -> String {
+    if error.is_timeout() {
+        return format!("no answer within {} s", timeout.as_secs());
     }
+    if let Some(untrusted) = ca::untrusted_certificate(error, hook.http.private_ca()) {
+        return untrusted;
+    }
+    let mut innermost: &(dyn std::error::Error + 'static) = error;
+    let mut current = Some(innermost);
+    while let Some(cause) = current {
+        innermost = cause;
+        if let Some(io) = cause.downcast_ref::<std::io::Error>() {
+            match io.kind() {
+                ErrorKind::ConnectionRefused => return "connection refused".to_string(),
+                ErrorKind::TimedOut => {
+                    return format!("no answer within {} s", timeout.as_secs());
+                }
+                _ => {}
+            }
+            // rustls's error, say, inside an io::Error, which hides it from `source()`.
+            if let Some(inner) = io.get_ref() {
+                innermost = inner;
+                if let Some(tls) = inner.downcast_ref::<rustls::Error>() {
+                    return hook.url.redact(&tls.to_string());
+                }
+            }
+        }
+        current = cause.source();
+    }
+    // hyper-util's resolver failure says "dns error" above the system's own words.
+    if format!("{error:?}").contains("dns error") {
+        return "host not found".to_string();
+    }
+    hook.url.redact(&innermost.to_string())
 }
 
 #[cfg(test)]

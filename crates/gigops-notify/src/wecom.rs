@@ -65,10 +65,10 @@ struct Answer {
 }
 
 /// Posts the message; `Ok` says what the robot answered.
-pub(crate) fn post(hook: &Webhook<'_>, message: &Message) -> Result<String, NotifyError> {
+pub(crate) async fn post(hook: &Webhook<'_>, message: &Message) -> Result<String, NotifyError> {
     let url = &hook.url;
     let payload = wecom_payload(message);
-    let answer = webhook::post_json(hook, &payload)?;
+    let answer = webhook::post_json(hook, &payload).await?;
     let quoted = webhook::quote_answer(url, &answer.body);
     if answer.status != 200 {
         return Err(NotifyError::Rejected {

@@ -31,8 +31,8 @@ fn chinese_summary() -> Message {
     }
 }
 
-#[test]
-fn the_mail_reaches_the_envelope_recipients_with_a_utf8_subject() {
+#[tokio::test]
+async fn the_mail_reaches_the_envelope_recipients_with_a_utf8_subject() {
     let receiver = SmtpReceiver::start(SmtpBehaviour {
         offer_auth: true,
         ..SmtpBehaviour::default()
@@ -45,7 +45,7 @@ fn the_mail_reaches_the_envelope_recipients_with_a_utf8_subject() {
     let env = env_with(&[("TEST_SMTP_PASSWORD", format!("{TOKEN}\n"))]);
     let message = chinese_summary();
 
-    let detail = send_mail(&config, &message, &env).unwrap();
+    let detail = send_mail(&config, &message, &env).await.unwrap();
 
     let session = receiver.session();
     let envelope: Vec<&str> = session
@@ -87,8 +87,8 @@ fn the_mail_reaches_the_envelope_recipients_with_a_utf8_subject() {
     assert_no_token(&detail);
 }
 
-#[test]
-fn with_html_the_mail_is_multipart_alternative_text_first() {
+#[tokio::test]
+async fn with_html_the_mail_is_multipart_alternative_text_first() {
     let receiver = SmtpReceiver::start(SmtpBehaviour::default());
     let message = Message {
         html: "<!DOCTYPE html>\n<html lang=\"zh-CN\"><body style=\"margin:0\">\
@@ -97,7 +97,9 @@ fn with_html_the_mail_is_multipart_alternative_text_first() {
         ..chinese_summary()
     };
 
-    send_mail(&smtp_config(receiver.port), &message, &env_with(&[])).unwrap();
+    send_mail(&smtp_config(receiver.port), &message, &env_with(&[]))
+        .await
+        .unwrap();
 
     let mail = receiver.session().data;
     assert_eq!(mail_header(&mail, "MIME-Version").as_deref(), Some("1.0"));
@@ -121,15 +123,17 @@ fn with_html_the_mail_is_multipart_alternative_text_first() {
     assert_eq!(mail_body(&parts[1]), message.html);
 }
 
-#[test]
-fn without_a_username_no_login_is_attempted_and_no_password_is_needed() {
+#[tokio::test]
+async fn without_a_username_no_login_is_attempted_and_no_password_is_needed() {
     let receiver = SmtpReceiver::start(SmtpBehaviour {
         offer_auth: true,
         ..SmtpBehaviour::default()
     });
     let nothing = env_with(&[]);
 
-    send_mail(&smtp_config(receiver.port), &chinese_summary(), &nothing).unwrap();
+    send_mail(&smtp_config(receiver.port), &chinese_summary(), &nothing)
+        .await
+        .unwrap();
 
     let session = receiver.session();
     assert!(
@@ -140,8 +144,8 @@ fn without_a_username_no_login_is_attempted_and_no_password_is_needed() {
     assert!(session.data.contains("Subject:"));
 }
 
-#[test]
-fn starttls_not_offered_fails_before_credentials_or_mail_are_sent() {
+#[tokio::test]
+async fn starttls_not_offered_fails_before_credentials_or_mail_are_sent() {
     let receiver = SmtpReceiver::start(SmtpBehaviour {
         offer_auth: true,
         ..SmtpBehaviour::default()
@@ -153,7 +157,9 @@ fn starttls_not_offered_fails_before_credentials_or_mail_are_sent() {
     };
     let env = env_with(&[("GIGOPS_SMTP_PASSWORD", TOKEN.to_string())]);
 
-    let error = send_mail(&config, &chinese_summary(), &env).unwrap_err();
+    let error = send_mail(&config, &chinese_summary(), &env)
+        .await
+        .unwrap_err();
 
     let message = error.to_string();
     assert!(
@@ -173,8 +179,8 @@ fn starttls_not_offered_fails_before_credentials_or_mail_are_sent() {
     );
 }
 
-#[test]
-fn a_server_that_never_greets_times_out() {
+#[tokio::test]
+async fn a_server_that_never_greets_times_out() {
     let receiver = SmtpReceiver::start(SmtpBehaviour {
         silent: true,
         ..SmtpBehaviour::default()
@@ -184,7 +190,9 @@ fn a_server_that_never_greets_times_out() {
         ..smtp_config(receiver.port)
     };
 
-    let error = send_mail(&config, &chinese_summary(), &env_with(&[])).unwrap_err();
+    let error = send_mail(&config, &chinese_summary(), &env_with(&[]))
+        .await
+        .unwrap_err();
 
     assert_eq!(
         error.to_string(),
@@ -192,11 +200,13 @@ fn a_server_that_never_greets_times_out() {
     );
 }
 
-#[test]
-fn a_refused_smtp_connection_is_reported() {
+#[tokio::test]
+async fn a_refused_smtp_connection_is_reported() {
     let port = closed_port();
 
-    let error = send_mail(&smtp_config(port), &chinese_summary(), &env_with(&[])).unwrap_err();
+    let error = send_mail(&smtp_config(port), &chinese_summary(), &env_with(&[]))
+        .await
+        .unwrap_err();
 
     let message = error.to_string();
     assert!(
@@ -206,15 +216,17 @@ fn a_refused_smtp_connection_is_reported() {
     assert!(message.contains("refused"), "{message}");
 }
 
-#[test]
-fn implicit_tls_to_a_server_speaking_plain_text_fails_in_the_tls_handshake() {
+#[tokio::test]
+async fn implicit_tls_to_a_server_speaking_plain_text_fails_in_the_tls_handshake() {
     let receiver = SmtpReceiver::start(SmtpBehaviour::default());
     let config = SmtpConfig {
         security: Security::Tls,
         ..smtp_config(receiver.port)
     };
 
-    let error = send_mail(&config, &chinese_summary(), &env_with(&[])).unwrap_err();
+    let error = send_mail(&config, &chinese_summary(), &env_with(&[]))
+        .await
+        .unwrap_err();
 
     let message = error.to_string();
     assert!(

@@ -223,6 +223,8 @@ pub struct HttpReply {
     pub status: u16,
     pub content_type: &'static str,
     pub body: String,
+    /// Further header lines, `Name: value`.
+    pub headers: Vec<String>,
 }
 
 impl HttpReply {
@@ -231,7 +233,13 @@ impl HttpReply {
             status,
             content_type,
             body: body.to_string(),
+            headers: Vec::new(),
         }
+    }
+
+    pub fn with_header(mut self, name: &str, value: &str) -> HttpReply {
+        self.headers.push(format!("{name}: {value}"));
+        self
     }
 }
 
@@ -322,6 +330,13 @@ impl HttpReceiver {
         }
     }
 
+    /// Fails if a request arrives within a moment.
+    pub fn assert_no_request(&self) {
+        if let Ok(arrival) = self.arrivals.recv_timeout(Duration::from_millis(300)) {
+            panic!("the receiver was connected to: {arrival:?}");
+        }
+    }
+
     /// Why the next connection's TLS handshake failed, as the server saw it.
     pub fn handshake_failure(&self) -> String {
         match self.arrivals.recv_timeout(WAIT) {
@@ -339,8 +354,9 @@ fn serve(wire: Wire, reply: &HttpReply, arrivals: &Sender<Arrival>) {
     };
     let _ = arrivals.send(Ok(request));
     let wire = reader.get_mut();
+    let extra: String = reply.headers.iter().map(|h| format!("{h}\r\n")).collect();
     let head = format!(
-        "HTTP/1.1 {} Test\r\nContent-Type: {}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        "HTTP/1.1 {} Test\r\nContent-Type: {}\r\nContent-Length: {}\r\n{extra}Connection: close\r\n\r\n",
         reply.status,
         reply.content_type,
         reply.body.len()
@@ -382,6 +398,128 @@ fn read_request(reader: &mut impl BufRead) -> Option<HttpRequest> {
         headers,
         body,
     })
+}
+
+/// How a misbehaving HTTP receiver answers the one request it reads.
+#[derive(Clone, Copy, Debug)]
+pub enum Misbehaviour {
+    /// HTTP 200 with a chunked body that never ends: written until the client hangs up.
+    NeverEnds,
+    /// HTTP 200 announcing a body of this many bytes (`Content-Length`), then sending nothing.
+    AnnouncesLength(u64),
+    /// HTTP 200 with the head and the first bytes of its body, then nothing more.
+    StallsHalfway,
+}
+
+/// An HTTP receiver whose answer no well-behaved server would give: what the client must
+/// survive from an address a user typed.
+pub struct MisbehavingReceiver {
+    addr: SocketAddr,
+    requests: Receiver<HttpRequest>,
+    /// Bytes of body written, reported when the client hung up or the lifetime ran out.
+    written: Receiver<u64>,
+}
+
+impl MisbehavingReceiver {
+    pub fn start(misbehaviour: Misbehaviour) -> MisbehavingReceiver {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (request_sender, requests) = mpsc::channel();
+        let (written_sender, written) = mpsc::channel();
+        thread::spawn(move || {
+            let deadline = Instant::now() + LIFETIME;
+            let Some(stream) = accept_until(&listener, deadline) else {
+                return;
+            };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let Some(request) = read_request(&mut reader) else {
+                return;
+            };
+            let _ = request_sender.send(request);
+            let mut stream = stream;
+            let count = match misbehaviour {
+                Misbehaviour::NeverEnds => write_endlessly(&mut stream, deadline),
+                Misbehaviour::AnnouncesLength(length) => {
+                    let head = format!(
+                        "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: {length}\r\n\r\n"
+                    );
+                    let _ = stream.write_all(head.as_bytes());
+                    hold_silently(stream, deadline);
+                    0
+                }
+                Misbehaviour::StallsHalfway => {
+                    let _ = stream.write_all(
+                        b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 100\r\n\r\nthe first",
+                    );
+                    hold_silently(stream, deadline);
+                    9
+                }
+            };
+            let _ = written_sender.send(count);
+        });
+        MisbehavingReceiver {
+            addr,
+            requests,
+            written,
+        }
+    }
+
+    pub fn url(&self, path_and_query: &str) -> String {
+        format!("http://{}{path_and_query}", self.addr)
+    }
+
+    pub fn next_request(&self) -> HttpRequest {
+        self.requests
+            .recv_timeout(WAIT)
+            .expect("the receiver got no request")
+    }
+
+    /// How many bytes of body the receiver wrote before the client hung up.
+    pub fn body_bytes_written(&self) -> u64 {
+        self.written
+            .recv_timeout(LIFETIME + WAIT)
+            .expect("the receiver did not report")
+    }
+}
+
+/// Writes a chunked body of `x`s until a write fails (the client hung up) or the deadline
+/// passes; returns how many bytes of it were written (chunk framing included).
+fn write_endlessly(stream: &mut TcpStream, deadline: Instant) -> u64 {
+    // A client that stops reading without hanging up fills the socket buffers: the write then
+    // times out and is tried again until the deadline.
+    stream
+        .set_write_timeout(Some(Duration::from_millis(100)))
+        .unwrap();
+    if stream
+        .write_all(
+            b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n",
+        )
+        .is_err()
+    {
+        return 0;
+    }
+    const CHUNK: usize = 16 * 1024;
+    let mut chunk = format!("{CHUNK:x}\r\n").into_bytes();
+    chunk.extend(std::iter::repeat_n(b'x', CHUNK));
+    chunk.extend_from_slice(b"\r\n");
+    let mut written = 0u64;
+    let mut offset = 0;
+    while Instant::now() < deadline {
+        match stream.write(&chunk[offset..]) {
+            Ok(0) => return written,
+            Ok(n) => {
+                written += n as u64;
+                offset = (offset + n) % chunk.len();
+            }
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) => {}
+            Err(_) => return written,
+        }
+    }
+    written
 }
 
 /// One SMTP session as the receiver saw it.

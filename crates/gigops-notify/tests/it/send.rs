@@ -20,8 +20,8 @@ fn smtp(port: u16, username: Option<&str>, timeout_seconds: u64) -> SmtpConfig {
     }
 }
 
-#[test]
-fn every_configured_channel_is_sent_and_reported_in_order() {
+#[tokio::test]
+async fn every_configured_channel_is_sent_and_reported_in_order() {
     let slack = HttpReceiver::answering(vec![HttpReply::new(200, "text/html", "ok")]);
     let wecom = HttpReceiver::answering(vec![HttpReply::new(
         200,
@@ -45,7 +45,7 @@ fn every_configured_channel_is_sent_and_reported_in_order() {
         ),
     ]);
 
-    let deliveries = send(&config, &passed_summary(), &env);
+    let deliveries = send(&config, &passed_summary(), &env).await;
 
     let channels: Vec<Channel> = deliveries.iter().map(|d| d.channel).collect();
     assert_eq!(channels, [Channel::Slack, Channel::Wecom, Channel::Smtp]);
@@ -69,8 +69,8 @@ fn every_configured_channel_is_sent_and_reported_in_order() {
     assert_eq!(mail.session().commands[1], "MAIL FROM:<gate@example.com>");
 }
 
-#[test]
-fn a_missing_secret_is_reported_per_channel_and_nothing_is_sent() {
+#[tokio::test]
+async fn a_missing_secret_is_reported_per_channel_and_nothing_is_sent() {
     let mail = SmtpReceiver::start(SmtpBehaviour {
         offer_auth: true,
         ..SmtpBehaviour::default()
@@ -86,7 +86,7 @@ fn a_missing_secret_is_reported_per_channel_and_nothing_is_sent() {
     // An empty value is how CI hands a secret to a job that may not see it.
     let env = env_with(&[("GIGOPS_SLACK_WEBHOOK_URL", "  ".to_string())]);
 
-    let deliveries = send(&config, &passed_summary(), &env);
+    let deliveries = send(&config, &passed_summary(), &env).await;
 
     let details: Vec<(bool, &str)> = deliveries
         .iter()
@@ -115,8 +115,8 @@ fn a_missing_secret_is_reported_per_channel_and_nothing_is_sent() {
     mail.assert_no_connection();
 }
 
-#[test]
-fn channels_are_sent_at_once_so_timeouts_do_not_add_up() {
+#[tokio::test]
+async fn channels_are_sent_at_once_so_timeouts_do_not_add_up() {
     let slack = HttpReceiver::silent();
     let wecom = HttpReceiver::silent();
     let mail = SmtpReceiver::start(SmtpBehaviour {
@@ -138,7 +138,7 @@ fn channels_are_sent_at_once_so_timeouts_do_not_add_up() {
     ]);
 
     let started = Instant::now();
-    let deliveries = send(&config, &passed_summary(), &env);
+    let deliveries = send(&config, &passed_summary(), &env).await;
     let elapsed = started.elapsed();
 
     assert!(
@@ -150,10 +150,10 @@ fn channels_are_sent_at_once_so_timeouts_do_not_add_up() {
     assert!(elapsed < Duration::from_millis(2500), "took {elapsed:?}");
 }
 
-#[test]
-fn nothing_configured_sends_nothing() {
+#[tokio::test]
+async fn nothing_configured_sends_nothing() {
     let config = NotifyConfig::default();
 
     assert!(config.is_empty());
-    assert_eq!(send(&config, &passed_summary(), &|_| None), []);
+    assert_eq!(send(&config, &passed_summary(), &|_| None).await, []);
 }

@@ -108,8 +108,8 @@ fn assert_mail_arrived_over_tls(session: &SmtpSession, message: &Message) {
     }
 }
 
-#[test]
-fn mail_over_starttls_to_a_server_of_the_private_ca_arrives_with_both_parts() {
+#[tokio::test]
+async fn mail_over_starttls_to_a_server_of_the_private_ca_arrives_with_both_parts() {
     let ca = TestCa::new("Example Corp Mail CA");
     let receiver = SmtpReceiver::start(SmtpBehaviour {
         offer_auth: true,
@@ -124,7 +124,7 @@ fn mail_over_starttls_to_a_server_of_the_private_ca_arrives_with_both_parts() {
     );
     let message = failed_summary();
 
-    let detail = send_mail(&config, &message, &password_env()).unwrap();
+    let detail = send_mail(&config, &message, &password_env()).await.unwrap();
 
     let session = receiver.session();
     assert_eq!(session.tls_failure, None);
@@ -137,8 +137,8 @@ fn mail_over_starttls_to_a_server_of_the_private_ca_arrives_with_both_parts() {
     assert_no_token(&detail);
 }
 
-#[test]
-fn mail_over_implicit_tls_to_a_server_of_the_private_ca_arrives_with_both_parts() {
+#[tokio::test]
+async fn mail_over_implicit_tls_to_a_server_of_the_private_ca_arrives_with_both_parts() {
     let ca = TestCa::new("Example Corp Mail CA");
     let receiver = SmtpReceiver::start(SmtpBehaviour {
         offer_auth: true,
@@ -149,15 +149,15 @@ fn mail_over_implicit_tls_to_a_server_of_the_private_ca_arrives_with_both_parts(
     let config = smtp_config(receiver.port, Security::Tls, Some(ca.write_pem(dir.path())));
     let message = failed_summary();
 
-    send_mail(&config, &message, &password_env()).unwrap();
+    send_mail(&config, &message, &password_env()).await.unwrap();
 
     let session = receiver.session();
     assert_eq!(session.tls_from, Some(0), "not TLS from the first byte");
     assert_mail_arrived_over_tls(&session, &message);
 }
 
-#[test]
-fn without_the_private_ca_the_mail_server_is_refused_before_the_password_is_sent() {
+#[tokio::test]
+async fn without_the_private_ca_the_mail_server_is_refused_before_the_password_is_sent() {
     for security in [Security::Starttls, Security::Tls] {
         let ca = TestCa::new("Example Corp Mail CA");
         let tls = match security {
@@ -171,7 +171,9 @@ fn without_the_private_ca_the_mail_server_is_refused_before_the_password_is_sent
         });
         let config = smtp_config(receiver.port, security, None);
 
-        let error = send_mail(&config, &failed_summary(), &password_env()).unwrap_err();
+        let error = send_mail(&config, &failed_summary(), &password_env())
+            .await
+            .unwrap_err();
 
         assert_eq!(
             error.to_string(),
@@ -196,8 +198,8 @@ fn without_the_private_ca_the_mail_server_is_refused_before_the_password_is_sent
     }
 }
 
-#[test]
-fn a_ca_file_of_another_ca_does_not_make_the_server_trusted() {
+#[tokio::test]
+async fn a_ca_file_of_another_ca_does_not_make_the_server_trusted() {
     let signer = TestCa::new("Example Corp Mail CA");
     let other = TestCa::new("Some Other CA");
     let receiver = SmtpReceiver::start(SmtpBehaviour {
@@ -211,7 +213,9 @@ fn a_ca_file_of_another_ca_does_not_make_the_server_trusted() {
         ..smtp_config(receiver.port, Security::Tls, Some(ca_file.clone()))
     };
 
-    let error = send_mail(&config, &failed_summary(), &env_with(&[])).unwrap_err();
+    let error = send_mail(&config, &failed_summary(), &env_with(&[]))
+        .await
+        .unwrap_err();
 
     assert_eq!(
         error.to_string(),
@@ -225,8 +229,8 @@ fn a_ca_file_of_another_ca_does_not_make_the_server_trusted() {
     assert!(receiver.session().data.is_empty());
 }
 
-#[test]
-fn trusting_the_ca_does_not_accept_a_certificate_for_another_host() {
+#[tokio::test]
+async fn trusting_the_ca_does_not_accept_a_certificate_for_another_host() {
     let ca = TestCa::new("Example Corp Mail CA");
     let receiver = SmtpReceiver::start(SmtpBehaviour {
         tls: SmtpTls::Implicit(ca.server(&["mail.example.com"])),
@@ -238,7 +242,9 @@ fn trusting_the_ca_does_not_accept_a_certificate_for_another_host() {
         ..smtp_config(receiver.port, Security::Tls, Some(ca.write_pem(dir.path())))
     };
 
-    let error = send_mail(&config, &failed_summary(), &env_with(&[])).unwrap_err();
+    let error = send_mail(&config, &failed_summary(), &env_with(&[]))
+        .await
+        .unwrap_err();
 
     let message = error.to_string();
     assert!(
@@ -255,8 +261,8 @@ fn slack_path() -> String {
     format!("/services/T0TEST/B0TEST/{TOKEN}")
 }
 
-#[test]
-fn a_webhook_over_https_from_the_private_ca_is_posted() {
+#[tokio::test]
+async fn a_webhook_over_https_from_the_private_ca_is_posted() {
     let ca = TestCa::new("Example Corp Chat CA");
     let receiver = HttpReceiver::answering_tls(
         vec![HttpReply::new(200, "text/html", "ok")],
@@ -269,7 +275,7 @@ fn a_webhook_over_https_from_the_private_ca_is_posted() {
     };
     let env = env_with(&[("GIGOPS_SLACK_WEBHOOK_URL", receiver.url(&slack_path()))]);
 
-    let detail = send_slack(&config, &failed_summary(), &env).unwrap();
+    let detail = send_slack(&config, &failed_summary(), &env).await.unwrap();
 
     let request = receiver.next_request();
     assert_eq!(request.target, slack_path());
@@ -286,8 +292,8 @@ fn a_webhook_over_https_from_the_private_ca_is_posted() {
     );
 }
 
-#[test]
-fn without_the_private_ca_the_webhook_is_refused_and_nothing_is_posted() {
+#[tokio::test]
+async fn without_the_private_ca_the_webhook_is_refused_and_nothing_is_posted() {
     let ca = TestCa::new("Example Corp Chat CA");
     let receiver = HttpReceiver::answering_tls(
         vec![HttpReply::new(200, "text/html", "ok")],
@@ -295,7 +301,9 @@ fn without_the_private_ca_the_webhook_is_refused_and_nothing_is_posted() {
     );
     let env = env_with(&[("GIGOPS_SLACK_WEBHOOK_URL", receiver.url(&slack_path()))]);
 
-    let error = send_slack(&WebhookConfig::default(), &failed_summary(), &env).unwrap_err();
+    let error = send_slack(&WebhookConfig::default(), &failed_summary(), &env)
+        .await
+        .unwrap_err();
 
     let message = error.to_string();
     assert_eq!(
@@ -313,8 +321,8 @@ fn without_the_private_ca_the_webhook_is_refused_and_nothing_is_posted() {
     receiver.handshake_failure();
 }
 
-#[test]
-fn every_channel_trusts_only_its_own_ca_file() {
+#[tokio::test]
+async fn every_channel_trusts_only_its_own_ca_file() {
     let chat_ca = TestCa::new("Example Corp Chat CA");
     let mail_ca = TestCa::new("Example Corp Mail CA");
     let slack = HttpReceiver::answering_tls(
@@ -360,7 +368,7 @@ fn every_channel_trusts_only_its_own_ca_file() {
         ("GIGOPS_SMTP_PASSWORD", TOKEN.to_string()),
     ]);
 
-    let deliveries = send(&config, &failed_summary(), &env);
+    let deliveries = send(&config, &failed_summary(), &env).await;
 
     let outcome: Vec<(Channel, bool)> = deliveries.iter().map(|d| (d.channel, d.ok)).collect();
     assert_eq!(
@@ -385,8 +393,8 @@ fn every_channel_trusts_only_its_own_ca_file() {
     assert_mail_arrived_over_tls(&mail.session(), &failed_summary());
 }
 
-#[test]
-fn a_ca_file_that_is_gone_when_sending_fails_the_channel_and_nothing_is_sent() {
+#[tokio::test]
+async fn a_ca_file_that_is_gone_when_sending_fails_the_channel_and_nothing_is_sent() {
     let ca = TestCa::new("Example Corp Mail CA");
     let receiver = SmtpReceiver::start(SmtpBehaviour {
         tls: SmtpTls::Starttls(ca.loopback_server()),
@@ -402,7 +410,7 @@ fn a_ca_file_that_is_gone_when_sending_fails_the_channel_and_nothing_is_sent() {
         ..NotifyConfig::default()
     };
 
-    let deliveries = send(&config, &failed_summary(), &env_with(&[]));
+    let deliveries = send(&config, &failed_summary(), &env_with(&[])).await;
 
     assert_eq!(deliveries.len(), 1);
     assert!(!deliveries[0].ok);

@@ -3,7 +3,10 @@ use std::time::{Duration, Instant};
 use gigops_notify::{Message, NotifyError, WebhookConfig, send_slack, send_wecom};
 use serde_json::json;
 
-use crate::receivers::{HttpReceiver, HttpReply, SmtpBehaviour, SmtpReceiver, closed_port};
+use crate::receivers::{
+    HttpReceiver, HttpReply, MisbehavingReceiver, Misbehaviour, SmtpBehaviour, SmtpReceiver,
+    closed_port,
+};
 use crate::{TOKEN, assert_no_token, env_with, passed_summary};
 
 fn slack_path() -> String {
@@ -22,12 +25,14 @@ fn wecom_reply(body: &str) -> HttpReply {
     HttpReply::new(200, "application/json; charset=UTF-8", body)
 }
 
-#[test]
-fn slack_is_posted_block_kit_with_the_markdown_as_mrkdwn() {
+#[tokio::test]
+async fn slack_is_posted_block_kit_with_the_markdown_as_mrkdwn() {
     let receiver = HttpReceiver::answering(vec![ok_reply()]);
     let env = env_with(&[("GIGOPS_SLACK_WEBHOOK_URL", receiver.url(&slack_path()))]);
 
-    let detail = send_slack(&WebhookConfig::default(), &passed_summary(), &env).unwrap();
+    let detail = send_slack(&WebhookConfig::default(), &passed_summary(), &env)
+        .await
+        .unwrap();
 
     let request = receiver.next_request();
     assert_eq!(request.method, "POST");
@@ -62,8 +67,8 @@ fn slack_is_posted_block_kit_with_the_markdown_as_mrkdwn() {
     );
 }
 
-#[test]
-fn slack_url_env_names_another_variable() {
+#[tokio::test]
+async fn slack_url_env_names_another_variable() {
     let receiver = HttpReceiver::answering(vec![ok_reply()]);
     let env = env_with(&[("TEAM_SLACK_HOOK", receiver.url(&slack_path()))]);
     let config = WebhookConfig {
@@ -71,18 +76,20 @@ fn slack_url_env_names_another_variable() {
         ..WebhookConfig::default()
     };
 
-    send_slack(&config, &passed_summary(), &env).unwrap();
+    send_slack(&config, &passed_summary(), &env).await.unwrap();
 
     assert_eq!(receiver.next_request().target, slack_path());
 }
 
-#[test]
-fn a_slack_error_status_is_a_failure_quoting_the_answer() {
+#[tokio::test]
+async fn a_slack_error_status_is_a_failure_quoting_the_answer() {
     for (status, answer) in [(404, "channel_not_found"), (500, "rollup_error")] {
         let receiver = HttpReceiver::answering(vec![HttpReply::new(status, "text/html", answer)]);
         let env = env_with(&[("GIGOPS_SLACK_WEBHOOK_URL", receiver.url(&slack_path()))]);
 
-        let error = send_slack(&WebhookConfig::default(), &passed_summary(), &env).unwrap_err();
+        let error = send_slack(&WebhookConfig::default(), &passed_summary(), &env)
+            .await
+            .unwrap_err();
 
         assert!(matches!(error, NotifyError::Rejected { status: s, .. } if s == status));
         let message = error.to_string();
@@ -95,12 +102,14 @@ fn a_slack_error_status_is_a_failure_quoting_the_answer() {
     }
 }
 
-#[test]
-fn wecom_is_posted_a_markdown_message_headed_by_the_coloured_title() {
+#[tokio::test]
+async fn wecom_is_posted_a_markdown_message_headed_by_the_coloured_title() {
     let receiver = HttpReceiver::answering(vec![wecom_reply(r#"{"errcode":0,"errmsg":"ok"}"#)]);
     let env = env_with(&[("GIGOPS_WECOM_WEBHOOK_URL", receiver.url(&wecom_path()))]);
 
-    let detail = send_wecom(&WebhookConfig::default(), &passed_summary(), &env).unwrap();
+    let detail = send_wecom(&WebhookConfig::default(), &passed_summary(), &env)
+        .await
+        .unwrap();
 
     let request = receiver.next_request();
     assert_eq!(request.method, "POST");
@@ -118,8 +127,8 @@ fn wecom_is_posted_a_markdown_message_headed_by_the_coloured_title() {
     assert_no_token(&detail);
 }
 
-#[test]
-fn wecom_content_over_4096_bytes_is_cut_between_characters() {
+#[tokio::test]
+async fn wecom_content_over_4096_bytes_is_cut_between_characters() {
     let receiver = HttpReceiver::answering(vec![wecom_reply(r#"{"errcode":0,"errmsg":"ok"}"#)]);
     let env = env_with(&[("GIGOPS_WECOM_WEBHOOK_URL", receiver.url(&wecom_path()))]);
     let failures: String = (1..=200)
@@ -142,7 +151,9 @@ fn wecom_content_over_4096_bytes_is_cut_between_characters() {
     // Otherwise a cut at a byte count would pass too.
     assert!(!full.is_char_boundary(budget));
 
-    let detail = send_wecom(&WebhookConfig::default(), &message, &env).unwrap();
+    let detail = send_wecom(&WebhookConfig::default(), &message, &env)
+        .await
+        .unwrap();
 
     let posted = receiver.next_request().json();
     let content = posted["markdown"]["content"].as_str().unwrap();
@@ -165,14 +176,16 @@ fn wecom_content_over_4096_bytes_is_cut_between_characters() {
     );
 }
 
-#[test]
-fn a_wecom_errcode_is_a_failure_reporting_errmsg() {
+#[tokio::test]
+async fn a_wecom_errcode_is_a_failure_reporting_errmsg() {
     let receiver = HttpReceiver::answering(vec![wecom_reply(
         r#"{"errcode":93000,"errmsg":"invalid webhook url, hint: [1700000000382073], from ip: 127.0.0.1"}"#,
     )]);
     let env = env_with(&[("GIGOPS_WECOM_WEBHOOK_URL", receiver.url(&wecom_path()))]);
 
-    let error = send_wecom(&WebhookConfig::default(), &passed_summary(), &env).unwrap_err();
+    let error = send_wecom(&WebhookConfig::default(), &passed_summary(), &env)
+        .await
+        .unwrap_err();
 
     assert_eq!(
         error.to_string(),
@@ -182,16 +195,20 @@ fn a_wecom_errcode_is_a_failure_reporting_errmsg() {
     receiver.next_request();
 }
 
-#[test]
-fn a_wecom_500_or_an_answer_that_is_not_json_is_a_failure() {
+#[tokio::test]
+async fn a_wecom_500_or_an_answer_that_is_not_json_is_a_failure() {
     let receiver = HttpReceiver::answering(vec![
         HttpReply::new(500, "text/plain", "upstream\n  unavailable"),
         HttpReply::new(200, "text/html", "<html>login</html>"),
     ]);
     let env = env_with(&[("GIGOPS_WECOM_WEBHOOK_URL", receiver.url(&wecom_path()))]);
 
-    let server_error = send_wecom(&WebhookConfig::default(), &passed_summary(), &env).unwrap_err();
-    let not_json = send_wecom(&WebhookConfig::default(), &passed_summary(), &env).unwrap_err();
+    let server_error = send_wecom(&WebhookConfig::default(), &passed_summary(), &env)
+        .await
+        .unwrap_err();
+    let not_json = send_wecom(&WebhookConfig::default(), &passed_summary(), &env)
+        .await
+        .unwrap_err();
 
     let server_error = server_error.to_string();
     assert!(
@@ -207,15 +224,17 @@ fn a_wecom_500_or_an_answer_that_is_not_json_is_a_failure() {
     assert_no_token(&not_json);
 }
 
-#[test]
-fn a_refused_connection_is_reported_with_the_masked_url() {
+#[tokio::test]
+async fn a_refused_connection_is_reported_with_the_masked_url() {
     let port = closed_port();
     let env = env_with(&[(
         "GIGOPS_SLACK_WEBHOOK_URL",
         format!("http://127.0.0.1:{port}{}", slack_path()),
     )]);
 
-    let error = send_slack(&WebhookConfig::default(), &passed_summary(), &env).unwrap_err();
+    let error = send_slack(&WebhookConfig::default(), &passed_summary(), &env)
+        .await
+        .unwrap_err();
 
     assert_eq!(
         error.to_string(),
@@ -223,8 +242,8 @@ fn a_refused_connection_is_reported_with_the_masked_url() {
     );
 }
 
-#[test]
-fn a_receiver_that_never_answers_times_out() {
+#[tokio::test]
+async fn a_receiver_that_never_answers_times_out() {
     let receiver = HttpReceiver::silent();
     let env = env_with(&[("GIGOPS_WECOM_WEBHOOK_URL", receiver.url(&wecom_path()))]);
     let config = WebhookConfig {
@@ -233,7 +252,9 @@ fn a_receiver_that_never_answers_times_out() {
     };
 
     let started = Instant::now();
-    let error = send_wecom(&config, &passed_summary(), &env).unwrap_err();
+    let error = send_wecom(&config, &passed_summary(), &env)
+        .await
+        .unwrap_err();
 
     assert!(started.elapsed() < Duration::from_secs(5));
     let message = error.to_string();
@@ -245,14 +266,16 @@ fn a_receiver_that_never_answers_times_out() {
     receiver.next_request();
 }
 
-#[test]
-fn a_webhook_url_that_is_not_https_is_refused_before_anything_is_sent() {
+#[tokio::test]
+async fn a_webhook_url_that_is_not_https_is_refused_before_anything_is_sent() {
     let env = env_with(&[(
         "GIGOPS_SLACK_WEBHOOK_URL",
         format!("http://hooks.example.com{}", slack_path()),
     )]);
 
-    let error = send_slack(&WebhookConfig::default(), &passed_summary(), &env).unwrap_err();
+    let error = send_slack(&WebhookConfig::default(), &passed_summary(), &env)
+        .await
+        .unwrap_err();
 
     let message = error.to_string();
     assert_eq!(
@@ -262,8 +285,8 @@ fn a_webhook_url_that_is_not_https_is_refused_before_anything_is_sent() {
     );
 }
 
-#[test]
-fn https_to_a_server_speaking_plain_text_fails_in_the_tls_handshake() {
+#[tokio::test]
+async fn https_to_a_server_speaking_plain_text_fails_in_the_tls_handshake() {
     // The SMTP receiver greets in plain text as soon as a client connects.
     let plain = SmtpReceiver::start(SmtpBehaviour::default());
     let env = env_with(&[(
@@ -271,7 +294,9 @@ fn https_to_a_server_speaking_plain_text_fails_in_the_tls_handshake() {
         format!("https://127.0.0.1:{}{}", plain.port, slack_path()),
     )]);
 
-    let error = send_slack(&WebhookConfig::default(), &passed_summary(), &env).unwrap_err();
+    let error = send_slack(&WebhookConfig::default(), &passed_summary(), &env)
+        .await
+        .unwrap_err();
 
     let message = error.to_string();
     assert!(
@@ -286,4 +311,99 @@ fn https_to_a_server_speaking_plain_text_fails_in_the_tls_handshake() {
         message.ends_with("failed: received corrupt message of type InvalidContentType"),
         "{message}"
     );
+}
+
+#[tokio::test]
+async fn a_redirect_is_reported_not_followed() {
+    let elsewhere = HttpReceiver::answering(vec![ok_reply()]);
+    // A 307 asks the client to repeat the POST, body and all, at the new address.
+    let receiver = HttpReceiver::answering(vec![
+        HttpReply::new(307, "text/html", "moved")
+            .with_header("Location", &elsewhere.url("/caught")),
+    ]);
+    let env = env_with(&[("GIGOPS_SLACK_WEBHOOK_URL", receiver.url(&slack_path()))]);
+
+    let error = send_slack(&WebhookConfig::default(), &passed_summary(), &env)
+        .await
+        .unwrap_err();
+
+    assert!(matches!(error, NotifyError::Rejected { status: 307, .. }));
+    let message = error.to_string();
+    assert!(
+        message.ends_with("/*** answered HTTP 307: moved"),
+        "{message}"
+    );
+    receiver.next_request();
+    elsewhere.assert_no_request();
+}
+
+/// Bodies are read up to 64 KiB: an answer that never ends fails at the bound, long before the
+/// channel's timeout, and the client hangs up instead of reading on.
+// Multi-threaded, so that the runtime closes the dropped connection while the test waits.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_endless_answer_is_cut_at_the_bound_not_read_whole() {
+    let receiver = MisbehavingReceiver::start(Misbehaviour::NeverEnds);
+    let env = env_with(&[("GIGOPS_SLACK_WEBHOOK_URL", receiver.url(&slack_path()))]);
+
+    let started = Instant::now();
+    let error = send_slack(&WebhookConfig::default(), &passed_summary(), &env)
+        .await
+        .unwrap_err();
+
+    // Read whole, it would have run into the 10 s timeout instead.
+    assert!(started.elapsed() < Duration::from_secs(5), "{error}");
+    let message = error.to_string();
+    assert!(
+        message.ends_with("/*** failed: the answer is longer than 65536 bytes"),
+        "{message}"
+    );
+    assert_no_token(&message);
+    receiver.next_request();
+    // The receiver writes until its writes fail: the client hung up. Loopback's socket buffers
+    // take a few MiB; the receiver's 20 s of writing would reach gigabytes.
+    let written = receiver.body_bytes_written();
+    assert!(written < 64 * 1024 * 1024, "{written} bytes written");
+}
+
+#[tokio::test]
+async fn an_answer_announced_longer_than_the_bound_is_refused_unread() {
+    let receiver = MisbehavingReceiver::start(Misbehaviour::AnnouncesLength(10_000_000_000));
+    let env = env_with(&[("GIGOPS_WECOM_WEBHOOK_URL", receiver.url(&wecom_path()))]);
+
+    let started = Instant::now();
+    let error = send_wecom(&WebhookConfig::default(), &passed_summary(), &env)
+        .await
+        .unwrap_err();
+
+    // The receiver sends no byte of the body it announced: waiting for it would time out.
+    assert!(started.elapsed() < Duration::from_secs(5), "{error}");
+    let message = error.to_string();
+    assert!(
+        message.ends_with("/*** failed: the answer is longer than 65536 bytes"),
+        "{message}"
+    );
+    receiver.next_request();
+}
+
+#[tokio::test]
+async fn the_timeout_covers_an_answer_that_stops_halfway() {
+    let receiver = MisbehavingReceiver::start(Misbehaviour::StallsHalfway);
+    let env = env_with(&[("GIGOPS_SLACK_WEBHOOK_URL", receiver.url(&slack_path()))]);
+    let config = WebhookConfig {
+        timeout_seconds: 1,
+        ..WebhookConfig::default()
+    };
+
+    let started = Instant::now();
+    let error = send_slack(&config, &passed_summary(), &env)
+        .await
+        .unwrap_err();
+
+    assert!(started.elapsed() < Duration::from_secs(5), "{error}");
+    let message = error.to_string();
+    assert!(
+        message.ends_with("/*** failed: no answer within 1 s"),
+        "{message}"
+    );
+    receiver.next_request();
 }

@@ -98,7 +98,7 @@ pub async fn run(ctx: &Context, command: GateCommand) -> anyhow::Result<ExitCode
         write_outputs(ctx, &report, lang, dir, !args.bench_baseline.is_empty())?;
     }
     if args.notify {
-        notify(ctx, &report, lang)?;
+        notify(ctx, &report, lang).await?;
     }
     if ctx.json {
         print_json(&report.summary)?;
@@ -451,7 +451,7 @@ fn check_notify(config: &gigops_notify::NotifyConfig) -> anyhow::Result<()> {
 
 /// Sends the summary to every channel under [notify]. A channel that fails is reported on
 /// stderr; it does not change the verdict, which is about the build, not the messenger.
-fn notify(ctx: &Context, report: &GateReport, lang: gigops_core::Lang) -> anyhow::Result<()> {
+async fn notify(ctx: &Context, report: &GateReport, lang: gigops_core::Lang) -> anyhow::Result<()> {
     let config = &ctx.settings.notify;
     let templates = ctx.settings.report.templates.as_deref();
     let rendered = gigops_render::gate_notification(report, lang, templates)?;
@@ -462,7 +462,8 @@ fn notify(ctx: &Context, report: &GateReport, lang: gigops_core::Lang) -> anyhow
         html: rendered.html,
         passed: rendered.passed,
     };
-    for delivery in gigops_notify::send(config, &message, &gigops_notify::process_env) {
+    let deliveries = gigops_notify::send(config, &message, &gigops_notify::process_env).await;
+    for delivery in deliveries {
         let state = if delivery.ok { "sent" } else { "NOT sent" };
         note!("notify {}: {state}: {}", delivery.channel, delivery.detail);
     }

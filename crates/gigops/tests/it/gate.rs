@@ -838,6 +838,72 @@ fn notify_sends_the_summary_in_the_report_language() {
     }
 }
 
+/// A proxy on loopback that reads one request's first line, hands it over and refuses it.
+fn one_proxy() -> (String, std::sync::mpsc::Receiver<String>) {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let (sender, received) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let Ok((stream, _)) = listener.accept() else {
+            return;
+        };
+        let mut line = String::new();
+        let _ = BufReader::new(stream.try_clone().unwrap()).read_line(&mut line);
+        let mut stream = stream;
+        let _ = stream.write_all(b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n");
+        let _ = sender.send(line.trim_end().to_string());
+    });
+    (url, received)
+}
+
+/// The webhooks go through the proxy the environment names, as other tools on a CI runner do;
+/// a webhook on loopback goes direct, since no proxy can reach this machine's loopback.
+#[test]
+fn notify_uses_the_environment_s_proxy_except_for_loopback() {
+    let s = Sandbox::new();
+    s.write("gigops.toml", "[notify.slack]\n[notify.wecom]\n");
+    let (slack, received) = one_webhook();
+    let (proxy, proxied) = one_proxy();
+
+    let output = s
+        .gigops_without_db(&[
+            "gate",
+            "ingest",
+            &copied(&s, &go_fixture("gotest.json")),
+            "--no-debt",
+            "--notify",
+        ])
+        .env("GIGOPS_SLACK_WEBHOOK_URL", &slack)
+        .env(
+            "GIGOPS_WECOM_WEBHOOK_URL",
+            "https://qyapi.example.invalid/cgi-bin/webhook/send?key=k3yK3yK3y",
+        )
+        .env("HTTPS_PROXY", &proxy)
+        .env("HTTP_PROXY", &proxy)
+        .output()
+        .unwrap();
+
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("notify slack: sent: posted to http://127.0.0.1:"),
+        "{stderr}"
+    );
+    received
+        .recv_timeout(std::time::Duration::from_secs(10))
+        .expect("the loopback webhook was posted to directly");
+    // HTTPS through a proxy is a tunnel: the proxy sees only the host and port.
+    let first_line = proxied
+        .recv_timeout(std::time::Duration::from_secs(10))
+        .expect("the proxy was asked");
+    assert_eq!(first_line, "CONNECT qyapi.example.invalid:443 HTTP/1.1");
+    assert!(
+        stderr.contains("notify wecom: NOT sent: POST https://qyapi.example.invalid/*** failed: "),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("k3yK3yK3y"), "{stderr}");
+}
+
 #[test]
 fn notify_with_a_ca_file_that_cannot_be_used_is_bad_input_before_anything_runs() {
     let s = Sandbox::new();
