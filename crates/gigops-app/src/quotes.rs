@@ -1,12 +1,19 @@
-//! Quotes in the ledger: a new quote set against the user's delivered work, saved as the deal's
-//! next version, and the calibration of the quote model on delivered deals
-//! (docs/quote.md, "Calibration"). Estimating itself is gigops-quote's; reading the repository,
-//! the spec and the OpenAPI document is the caller's.
+//! Quotes: a quote made from the documents and the repository a person names, set against the
+//! user's delivered work, saved as the deal's next version, and the calibration of the quote
+//! model on delivered deals (docs/quote.md). Counting and pricing are gigops-quote's; reading
+//! the spec, the OpenAPI document, the risks and the gate summary is the caller's.
 
-use gigops_core::{Deal, DealId, Ledger};
-use gigops_quote::Quote;
+use std::io::ErrorKind;
+use std::path::{Path, PathBuf};
+
+use gigops_core::{Currency, Deal, DealId, Ledger, Problem, Problems};
+use gigops_env::EnvError;
 use gigops_quote::calibrate::{Calibration, SavedQuote};
+use gigops_quote::cocomo::Ratings;
+use gigops_quote::exchange::ExchangeRate;
+use gigops_quote::fp::Gsc;
 use gigops_quote::history::{self, Deliveries};
+use gigops_quote::{DebtInput, Quote, QuoteInput, Sources};
 use gigops_store::{DealFilter, LedgerStore, StoredQuote};
 use jiff::Timestamp;
 
@@ -106,4 +113,241 @@ fn not_recommended(calibration: &Calibration) -> Option<anyhow::Error> {
         calibration.minimum_samples,
         reasons.join("; ")
     )))
+}
+
+/// A document the caller read for a quote: its name (a path as the user gave it) and text.
+pub struct Document {
+    pub name: String,
+    pub text: String,
+}
+
+/// What a quote is made from, as a person asks for it: the documents already read, the
+/// repository to size, and the overrides of the command line (`NAME=RATING` pairs and the like,
+/// checked here).
+#[derive(Default)]
+pub struct EstimateRequest {
+    pub seed: u64,
+    pub sla_tier: Option<String>,
+    pub platform: Option<String>,
+    /// The quote's currency, when not the deal's or the rate card's.
+    pub currency: Option<String>,
+    /// `1 RATE-CARD-CURRENCY = RATE QUOTE-CURRENCY`.
+    pub exchange_rate: Option<String>,
+    /// The repository to size, and the paths in scope (all when empty).
+    pub repo: Option<PathBuf>,
+    pub scope: Vec<PathBuf>,
+    pub spec: Option<Document>,
+    pub openapi: Option<Document>,
+    pub risks: Option<Document>,
+    pub gate_summary: Option<Document>,
+    /// `NAME=RATING` general system characteristics, over the spec's.
+    pub gsc: Vec<String>,
+    /// `DRIVER=LEVEL` COCOMO II ratings, over the spec's.
+    pub ratings: Vec<String>,
+    pub debt_ratio: Option<f64>,
+    pub language: Option<String>,
+}
+
+/// The quote of `request` under the settings; with a deal, in the deal's currency (converted
+/// only at the rate the user gives). Every problem of the documents and the overrides is
+/// reported at once.
+pub fn estimate(
+    settings: &Settings,
+    request: &EstimateRequest,
+    deal: Option<&Deal>,
+) -> anyhow::Result<Quote> {
+    let config = &settings.quote;
+    let config_problems = config.problems();
+    if !config_problems.is_empty() {
+        return Err(bad_input(format!(
+            "invalid [quote] settings:\n  {}",
+            config_problems.join("\n  ")
+        )));
+    }
+    let exchange = exchange(config.currency, request, deal)?;
+    let table = gigops_quote::size::loc_per_fp_table(&config.loc_per_fp).map_err(bad_input)?;
+    let path = |p: &Path| p.display().to_string();
+    let mut input = QuoteInput {
+        seed: request.seed,
+        sla_tier: request.sla_tier.clone(),
+        platform: request.platform.clone(),
+        exchange,
+        sources: Sources {
+            repo: request.repo.as_deref().map(path),
+            scope: request.scope.iter().map(|p| path(p)).collect(),
+            spec: request.spec.as_ref().map(|d| d.name.clone()),
+            openapi: request.openapi.as_ref().map(|d| d.name.clone()),
+            risks: request.risks.as_ref().map(|d| d.name.clone()),
+        },
+        ..QuoteInput::default()
+    };
+
+    // Every document is read before any problem is reported, so that all of them come at once.
+    let mut problems: Vec<Problem> = Vec::new();
+    let mut gsc = Gsc::default();
+    let mut ratings = Ratings::default();
+    if let Some(doc) = &request.spec {
+        match gigops_quote::spec::parse(&doc.name, &doc.text, &table) {
+            Ok(spec) => {
+                for (name, rating) in &spec.gsc {
+                    let _ = gsc.set(name, i64::from(*rating));
+                }
+                for (driver, level) in &spec.ratings {
+                    let _ = ratings.set(driver, level);
+                }
+                input.language = spec.language.clone();
+                input.functions.extend(spec.functions);
+                input.risks.extend(spec.risks);
+            }
+            Err(Problems(found)) => problems.extend(found),
+        }
+    }
+    if let Some(doc) = &request.openapi {
+        match gigops_quote::openapi::count(&doc.name, &doc.text) {
+            Ok(api) => {
+                input.functions.extend(api.functions);
+                input.api = api.operations;
+            }
+            Err(Problems(found)) => problems.extend(found),
+        }
+    }
+    if let Some(doc) = &request.risks {
+        match gigops_quote::spec::parse_risks(&doc.name, &doc.text) {
+            Ok(risks) => input.risks.extend(risks),
+            Err(Problems(found)) => problems.extend(found),
+        }
+    }
+    if let Some(doc) = &request.gate_summary {
+        match gigops_quote::debt_from_gate_summary(&doc.name, &doc.text) {
+            Ok(debt) => input.debt = Some(debt),
+            Err(Problems(found)) => problems.extend(found),
+        }
+    }
+    // Overrides after the spec: an override wins over what the spec rates.
+    let mut flag_problems = Vec::new();
+    for pair in &request.gsc {
+        match pair.split_once('=') {
+            Some((name, value)) => match value.trim().parse::<i64>() {
+                Ok(n) => {
+                    if let Err(e) = gsc.set(name.trim(), n) {
+                        flag_problems.push(format!("--gsc {pair}: {e}"));
+                    }
+                }
+                Err(_) => {
+                    flag_problems.push(format!("--gsc {pair}: expected a rating from 0 to 5"))
+                }
+            },
+            None => flag_problems.push(format!("--gsc {pair}: expected NAME=RATING")),
+        }
+    }
+    for pair in &request.ratings {
+        match pair.split_once('=') {
+            Some((driver, level)) => {
+                if let Err(e) = ratings.set(driver.trim(), level.trim()) {
+                    flag_problems.push(format!("--rating {pair}: {e}"));
+                }
+            }
+            None => flag_problems.push(format!("--rating {pair}: expected DRIVER=LEVEL")),
+        }
+    }
+    if let Some(ratio) = request.debt_ratio {
+        if ratio.is_finite() && ratio >= 0.0 {
+            input.debt = Some(DebtInput {
+                ratio,
+                source: "--debt-ratio".into(),
+            });
+        } else {
+            flag_problems.push(format!("--debt-ratio {ratio}: expected a number ≥ 0"));
+        }
+    }
+    if let Some(language) = &request.language {
+        input.language = Some(language.clone());
+    }
+    // By file; each reader already lists its own problems in line and column order.
+    problems.sort_by(|a, b| a.file.cmp(&b.file));
+    if !problems.is_empty() {
+        // Override problems have no place in a file; they go first, as problems of the
+        // command line.
+        let mut all: Vec<Problem> = flag_problems
+            .into_iter()
+            .map(|reason| Problem {
+                file: "command line".into(),
+                line: 0,
+                column: String::new(),
+                reason,
+            })
+            .collect();
+        all.extend(problems);
+        return Err(Problems(all).into());
+    }
+    if !flag_problems.is_empty() {
+        return Err(bad_input(flag_problems.join("\n  ")));
+    }
+    input.gsc = gsc;
+    input.ratings = ratings;
+
+    if let Some(root) = &request.repo {
+        let size = gigops_quote::size::measure(root, &request.scope, &config.exclude, &table)
+            .map_err(|e| match e {
+                EnvError::Io { path, source } if source.kind() == ErrorKind::NotFound => {
+                    bad_input(format!("{}: no such file or directory", path.display()))
+                }
+                EnvError::Io { path, source } if source.kind() == ErrorKind::NotADirectory => {
+                    bad_input(format!("--repo {}: not a directory", path.display()))
+                }
+                EnvError::InvalidPattern { .. } => bad_input(format!("quote.exclude: {e}")),
+                other => anyhow::Error::new(other).context("cannot size the repository"),
+            })?;
+        input.size = Some(size);
+    }
+    if input.size.is_none() && request.spec.is_none() && request.openapi.is_none() {
+        return Err(bad_input(
+            "nothing to quote: give --repo DIR, --spec FILE or --openapi FILE",
+        ));
+    }
+    gigops_quote::estimate(&input, config)
+        .map_err(|e| bad_input(e.to_string()).context("cannot estimate"))
+}
+
+/// The rate to convert the rate card at, when the quote is in another currency than
+/// `quote.currency`: the deal's, or the one asked for. A deal's quotes are in its currency.
+fn exchange(
+    configured: Currency,
+    request: &EstimateRequest,
+    deal: Option<&Deal>,
+) -> anyhow::Result<Option<ExchangeRate>> {
+    let asked = request
+        .currency
+        .as_deref()
+        .map(|code| Currency::parse(code).map_err(|e| bad_input(format!("--currency {code}: {e}"))))
+        .transpose()?;
+    let wanted = match (asked, deal) {
+        (Some(asked), Some(deal)) if asked != deal.value.currency => {
+            return Err(bad_input(format!(
+                "--currency {asked}: deal {} is in {}: a deal's quotes are in its currency",
+                deal.id, deal.value.currency
+            )));
+        }
+        (Some(asked), _) => asked,
+        (None, Some(deal)) => deal.value.currency,
+        (None, None) => configured,
+    };
+    match (&request.exchange_rate, wanted == configured) {
+        (None, true) => Ok(None),
+        (Some(rate), true) => Err(bad_input(format!(
+            "--exchange-rate {rate}: the quote is in {configured}, the rate card's currency (quote.currency): nothing to convert"
+        ))),
+        (Some(rate), false) => ExchangeRate::parse(configured, wanted, rate)
+            .map(Some)
+            .map_err(bad_input),
+        (None, false) => Err(bad_input(match deal {
+            Some(deal) => format!(
+                "deal {} is in {wanted}, the rate card (quote.currency) in {configured}: a deal's quotes are in its currency; give --exchange-rate RATE (1 {configured} = RATE {wanted}) to convert the rates, or set quote.currency = \"{wanted}\" and a rate card in {wanted}",
+                deal.id
+            ),
+            None => format!(
+                "--currency {wanted}: the rate card (quote.currency) is in {configured}: give --exchange-rate RATE (1 {configured} = RATE {wanted}) to convert the rates"
+            ),
+        })),
+    }
 }

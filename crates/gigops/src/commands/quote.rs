@@ -5,16 +5,10 @@
 use std::io::ErrorKind;
 use std::path::Path;
 
-use anyhow::Context as _;
 use gigops_app::quotes;
-use gigops_core::{Currency, Deal, DealId, Ledger};
-use gigops_core::{Problem, Problems};
-use gigops_env::EnvError;
+use gigops_core::{Deal, DealId, Ledger};
+use gigops_quote::Quote;
 use gigops_quote::calibrate::Calibration;
-use gigops_quote::cocomo::Ratings;
-use gigops_quote::exchange::ExchangeRate;
-use gigops_quote::fp::Gsc;
-use gigops_quote::{DebtInput, Quote, QuoteInput, Sources};
 use gigops_store::{DealFilter, LedgerStore, StoredQuote};
 
 use crate::cli::{QuoteCommand, QuoteEstimateArgs};
@@ -356,206 +350,41 @@ pub(crate) fn read(path: &Path) -> anyhow::Result<String> {
     })
 }
 
-/// The quote of `args`; with a deal, in the deal's currency (converted only at the rate the
-/// user gives).
+/// The quote of `args` (gigops_app::quotes::estimate), with the documents it names read first;
+/// with a deal, in the deal's currency.
 pub(crate) fn estimate(
     ctx: &Context,
     args: &QuoteEstimateArgs,
     deal: Option<&Deal>,
 ) -> anyhow::Result<Quote> {
-    let config = &ctx.settings.quote;
-    let config_problems = config.problems();
-    if !config_problems.is_empty() {
-        return Err(bad_input(format!(
-            "invalid [quote] settings:\n  {}",
-            config_problems.join("\n  ")
-        )));
-    }
-    let exchange = exchange(config.currency, args, deal)?;
-    let table = gigops_quote::size::loc_per_fp_table(&config.loc_per_fp).map_err(bad_input)?;
-    let mut input = QuoteInput {
+    let document = |path: &Option<std::path::PathBuf>| -> anyhow::Result<Option<quotes::Document>> {
+        path.as_deref()
+            .map(|path| {
+                Ok(quotes::Document {
+                    name: path.display().to_string(),
+                    text: read(path)?,
+                })
+            })
+            .transpose()
+    };
+    let request = quotes::EstimateRequest {
         seed: args.seed,
         sla_tier: args.sla_tier.clone(),
         platform: args.platform.clone(),
-        exchange,
-        sources: Sources {
-            repo: args.repo.as_ref().map(|p| p.display().to_string()),
-            scope: args.scope.iter().map(|p| p.display().to_string()).collect(),
-            spec: args.spec.as_ref().map(|p| p.display().to_string()),
-            openapi: args.openapi.as_ref().map(|p| p.display().to_string()),
-            risks: args.risks.as_ref().map(|p| p.display().to_string()),
-        },
-        ..QuoteInput::default()
+        currency: args.currency.clone(),
+        exchange_rate: args.exchange_rate.clone(),
+        repo: args.repo.clone(),
+        scope: args.scope.clone(),
+        spec: document(&args.spec)?,
+        openapi: document(&args.openapi)?,
+        risks: document(&args.risks)?,
+        gate_summary: document(&args.gate_summary)?,
+        gsc: args.gsc.clone(),
+        ratings: args.ratings.clone(),
+        debt_ratio: args.debt_ratio,
+        language: args.language.clone(),
     };
-
-    // Every file is read before any problem is reported, so that all of them come at once.
-    let mut problems: Vec<Problem> = Vec::new();
-    let mut gsc = Gsc::default();
-    let mut ratings = Ratings::default();
-    if let Some(path) = &args.spec {
-        match gigops_quote::spec::parse(&path.display().to_string(), &read(path)?, &table) {
-            Ok(spec) => {
-                for (name, rating) in &spec.gsc {
-                    let _ = gsc.set(name, i64::from(*rating));
-                }
-                for (driver, level) in &spec.ratings {
-                    let _ = ratings.set(driver, level);
-                }
-                input.language = spec.language.clone();
-                input.functions.extend(spec.functions);
-                input.risks.extend(spec.risks);
-            }
-            Err(Problems(found)) => problems.extend(found),
-        }
-    }
-    if let Some(path) = &args.openapi {
-        match gigops_quote::openapi::count(&path.display().to_string(), &read(path)?) {
-            Ok(api) => {
-                input.functions.extend(api.functions);
-                input.api = api.operations;
-            }
-            Err(Problems(found)) => problems.extend(found),
-        }
-    }
-    if let Some(path) = &args.risks {
-        match gigops_quote::spec::parse_risks(&path.display().to_string(), &read(path)?) {
-            Ok(risks) => input.risks.extend(risks),
-            Err(Problems(found)) => problems.extend(found),
-        }
-    }
-    if let Some(path) = &args.gate_summary {
-        match gigops_quote::debt_from_gate_summary(&path.display().to_string(), &read(path)?) {
-            Ok(debt) => input.debt = Some(debt),
-            Err(Problems(found)) => problems.extend(found),
-        }
-    }
-    // Flags after the spec: a flag overrides what the spec rates.
-    let mut flag_problems = Vec::new();
-    for pair in &args.gsc {
-        match pair.split_once('=') {
-            Some((name, value)) => match value.trim().parse::<i64>() {
-                Ok(n) => {
-                    if let Err(e) = gsc.set(name.trim(), n) {
-                        flag_problems.push(format!("--gsc {pair}: {e}"));
-                    }
-                }
-                Err(_) => {
-                    flag_problems.push(format!("--gsc {pair}: expected a rating from 0 to 5"))
-                }
-            },
-            None => flag_problems.push(format!("--gsc {pair}: expected NAME=RATING")),
-        }
-    }
-    for pair in &args.ratings {
-        match pair.split_once('=') {
-            Some((driver, level)) => {
-                if let Err(e) = ratings.set(driver.trim(), level.trim()) {
-                    flag_problems.push(format!("--rating {pair}: {e}"));
-                }
-            }
-            None => flag_problems.push(format!("--rating {pair}: expected DRIVER=LEVEL")),
-        }
-    }
-    if let Some(ratio) = args.debt_ratio {
-        if ratio.is_finite() && ratio >= 0.0 {
-            input.debt = Some(DebtInput {
-                ratio,
-                source: "--debt-ratio".into(),
-            });
-        } else {
-            flag_problems.push(format!("--debt-ratio {ratio}: expected a number ≥ 0"));
-        }
-    }
-    if let Some(language) = &args.language {
-        input.language = Some(language.clone());
-    }
-    // By file; each reader already lists its own problems in line and column order.
-    problems.sort_by(|a, b| a.file.cmp(&b.file));
-    if !problems.is_empty() {
-        // Flag problems have no place in a file; they go first, as problems of the command line.
-        let mut all: Vec<Problem> = flag_problems
-            .into_iter()
-            .map(|reason| Problem {
-                file: "command line".into(),
-                line: 0,
-                column: String::new(),
-                reason,
-            })
-            .collect();
-        all.extend(problems);
-        return Err(Problems(all).into());
-    }
-    if !flag_problems.is_empty() {
-        return Err(bad_input(flag_problems.join("\n  ")));
-    }
-    input.gsc = gsc;
-    input.ratings = ratings;
-
-    if let Some(root) = &args.repo {
-        let size = gigops_quote::size::measure(root, &args.scope, &config.exclude, &table)
-            .map_err(|e| match e {
-                EnvError::Io { path, source } if source.kind() == ErrorKind::NotFound => {
-                    bad_input(format!("{}: no such file or directory", path.display()))
-                }
-                EnvError::Io { path, source } if source.kind() == ErrorKind::NotADirectory => {
-                    bad_input(format!("--repo {}: not a directory", path.display()))
-                }
-                EnvError::InvalidPattern { .. } => bad_input(format!("quote.exclude: {e}")),
-                other => anyhow::Error::new(other).context("cannot size the repository"),
-            })?;
-        input.size = Some(size);
-    }
-    if input.size.is_none() && args.spec.is_none() && args.openapi.is_none() {
-        return Err(bad_input(
-            "nothing to quote: give --repo DIR, --spec FILE or --openapi FILE",
-        ));
-    }
-    gigops_quote::estimate(&input, config)
-        .map_err(|e| bad_input(e.to_string()))
-        .context("cannot estimate")
-}
-
-/// The rate to convert the rate card at, when the quote is in another currency than
-/// `quote.currency`: the deal's, or `--currency`. A deal's quotes are in its currency.
-fn exchange(
-    configured: Currency,
-    args: &QuoteEstimateArgs,
-    deal: Option<&Deal>,
-) -> anyhow::Result<Option<ExchangeRate>> {
-    let asked = args
-        .currency
-        .as_deref()
-        .map(|code| Currency::parse(code).map_err(|e| bad_input(format!("--currency {code}: {e}"))))
-        .transpose()?;
-    let wanted = match (asked, deal) {
-        (Some(asked), Some(deal)) if asked != deal.value.currency => {
-            return Err(bad_input(format!(
-                "--currency {asked}: deal {} is in {}: a deal's quotes are in its currency",
-                deal.id, deal.value.currency
-            )));
-        }
-        (Some(asked), _) => asked,
-        (None, Some(deal)) => deal.value.currency,
-        (None, None) => configured,
-    };
-    match (&args.exchange_rate, wanted == configured) {
-        (None, true) => Ok(None),
-        (Some(rate), true) => Err(bad_input(format!(
-            "--exchange-rate {rate}: the quote is in {configured}, the rate card's currency (quote.currency): nothing to convert"
-        ))),
-        (Some(rate), false) => ExchangeRate::parse(configured, wanted, rate)
-            .map(Some)
-            .map_err(bad_input),
-        (None, false) => Err(bad_input(match deal {
-            Some(deal) => format!(
-                "deal {} is in {wanted}, the rate card (quote.currency) in {configured}: a deal's quotes are in its currency; give --exchange-rate RATE (1 {configured} = RATE {wanted}) to convert the rates, or set quote.currency = \"{wanted}\" and a rate card in {wanted}",
-                deal.id
-            ),
-            None => format!(
-                "--currency {wanted}: the rate card (quote.currency) is in {configured}: give --exchange-rate RATE (1 {configured} = RATE {wanted}) to convert the rates"
-            ),
-        })),
-    }
+    quotes::estimate(&ctx.settings, &request, deal)
 }
 
 fn print_quote(quote: &Quote) -> anyhow::Result<()> {
