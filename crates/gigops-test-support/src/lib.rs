@@ -23,6 +23,7 @@
 //! which makes it fail instead (for CI, where a skipped backend must not look green).
 
 pub mod fixtures;
+pub mod fuzz;
 pub mod tools;
 
 use std::any::Any;

@@ -39,36 +39,13 @@ fn check(table: Table, format: Format, text: String) {
     let parsed = parse_import(std::slice::from_ref(&source), &Stages::default());
     let known: HashSet<_> = parsed.unresolved_deal_ids().into_iter().collect();
     if let Err(problems) = parsed.resolve(&known) {
-        assert!(!problems.0.is_empty());
-        for problem in &problems.0 {
-            assert_eq!(problem.file, "input");
-            assert!(
-                problem.line <= lines,
-                "{problem} is past the end ({lines} lines)"
-            );
-            assert!(!problem.reason.is_empty());
-        }
+        gigops_test_support::fuzz::assert_located(&problems, lines);
     }
 }
 
+/// Bytes the format gives meaning to, and a byte of a multi-byte character.
 fn mutate(text: &str, edits: &[(usize, u8)]) -> String {
-    let mut bytes = text.as_bytes().to_vec();
-    for &(at, byte) in edits {
-        let at = at % (bytes.len() + 1);
-        match byte % 3 {
-            0 if at < bytes.len() => {
-                bytes.remove(at);
-            }
-            // Bytes the format gives meaning to, and a byte of a multi-byte character.
-            1 => {
-                let meaningful = b",\n\"0.-:TZ9x\xe7";
-                bytes.insert(at, meaningful[byte as usize % meaningful.len()]);
-            }
-            _ if at < bytes.len() => bytes[at] = byte,
-            _ => {}
-        }
-    }
-    String::from_utf8_lossy(&bytes).into_owned()
+    gigops_test_support::fuzz::mutate_text(text, edits, b",\n\"0.-:TZ9x\xe7")
 }
 
 proptest! {

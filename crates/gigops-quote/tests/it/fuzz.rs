@@ -13,16 +13,7 @@ const SPEC: &str = "name: Shop\nlanguage: Go\ndata:\n  - {name: Customer, det: 1
 const API: &str = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /pets/{id}:\n    parameters:\n      - {name: id, in: path, required: true, schema: {type: integer}}\n    get:\n      responses:\n        '200':\n          content:\n            application/json:\n              schema: {$ref: '#/components/schemas/Pet'}\n    put:\n      requestBody:\n        content:\n          application/json:\n            schema:\n              allOf:\n                - $ref: '#/components/schemas/Pet'\n                - {type: object, properties: {note: {type: string}}}\n      responses:\n        default: {description: ok}\ncomponents:\n  schemas:\n    Pet:\n      type: object\n      required: [name]\n      properties:\n        name: {type: string}\n        owner: {$ref: '#/components/schemas/Owner'}\n        tags: {type: array, items: {type: object, properties: {v: {type: string}}}}\n    Owner: {type: object, properties: {id: {type: integer}, self: {$ref: '#/components/schemas/Owner'}}}\n";
 
 fn located(problems: &Problems, text: &str) {
-    let lines = text.lines().count() as u64 + 1;
-    assert!(!problems.0.is_empty());
-    for problem in &problems.0 {
-        assert_eq!(problem.file, "input");
-        assert!(
-            problem.line <= lines,
-            "{problem} is past the end ({lines} lines)"
-        );
-        assert!(!problem.reason.is_empty());
-    }
+    gigops_test_support::fuzz::assert_located(problems, text.lines().count() as u64 + 1);
 }
 
 fn check(text: &str) {
@@ -42,20 +33,9 @@ fn check(text: &str) {
     }
 }
 
+/// Bytes YAML and JSON give meaning to.
 fn mutate(text: &str, edits: &[(usize, u8)]) -> String {
-    let mut bytes = text.as_bytes().to_vec();
-    for &(at, byte) in edits {
-        let at = at % (bytes.len() + 1);
-        match byte % 3 {
-            0 if at < bytes.len() => {
-                bytes.remove(at);
-            }
-            1 => bytes.insert(at, b" :-[]{}#&*!|>'\"\n\t0a$"[usize::from(byte) % 21]),
-            _ if at < bytes.len() => bytes[at] = byte,
-            _ => {}
-        }
-    }
-    String::from_utf8_lossy(&bytes).into_owned()
+    gigops_test_support::fuzz::mutate_text(text, edits, b" :-[]{}#&*!|>'\"\n\t0a$")
 }
 
 #[test]
