@@ -156,14 +156,9 @@ pub fn estimate(
     request: &EstimateRequest,
     deal: Option<&Deal>,
 ) -> anyhow::Result<Quote> {
+    // `settings` are valid: Settings::load refuses them otherwise, and a server building its
+    // own checks Settings::problems first.
     let config = &settings.quote;
-    let config_problems = config.problems();
-    if !config_problems.is_empty() {
-        return Err(bad_input(format!(
-            "invalid [quote] settings:\n  {}",
-            config_problems.join("\n  ")
-        )));
-    }
     let exchange = exchange(config.currency, request, deal)?;
     let table = gigops_quote::size::loc_per_fp_table(&config.loc_per_fp).map_err(bad_input)?;
     let path = |p: &Path| p.display().to_string();

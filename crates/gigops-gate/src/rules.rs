@@ -79,16 +79,8 @@ impl Quarantine {
     }
 }
 
-/// Checks the policy's own values (patterns, version requirements) before anything is read:
-/// the first problem of [`policy_problems`].
-pub fn check_policy(policy: &Policy) -> Result<(), PolicyError> {
-    match policy_problems(policy).into_iter().next() {
-        Some(problem) => Err(problem),
-        None => Ok(()),
-    }
-}
-
-/// Every value of the policy that cannot be used, in the order of its keys.
+/// Every value of the policy that cannot be used, in the order of its keys (checked with the
+/// other settings when they are loaded).
 pub fn policy_problems(policy: &Policy) -> Vec<PolicyError> {
     let mut problems = Vec::new();
     if let Err(problem) = Quarantine::new(&policy.quarantine) {
