@@ -12,7 +12,7 @@ use gigops_contract::{
     SloEvidence, SloState, Sow, Tick, sha256_hex,
 };
 use gigops_core::DealId;
-use gigops_store::{LedgerStore, NewAcceptance};
+use gigops_store::{ContractStore, GateRunStore, NewAcceptance, Store};
 use jiff::Timestamp;
 use serde::Deserialize;
 
@@ -138,7 +138,7 @@ pub fn ticks(
 /// its last evaluation that stand (unless ticked anew) and the gate runs it knows. The SOW must
 /// be the attached version with `sow_sha256` and in the deal's currency; its version.
 pub async fn from_ledger(
-    store: &impl LedgerStore,
+    store: &Store,
     deal: &DealId,
     sow: &Sow,
     sow_sha256: &str,
@@ -159,7 +159,7 @@ pub async fn from_ledger(
 
 /// The milestone's recorded evaluations for the deal, of any SOW version, oldest first.
 async fn evaluations(
-    store: &impl LedgerStore,
+    store: &Store,
     deal: &DealId,
     milestone: &str,
 ) -> anyhow::Result<Vec<AcceptanceRecord>> {
@@ -182,7 +182,7 @@ async fn evaluations(
 /// The gate runs the ledger knows for a milestone: those recorded for it or for no milestone,
 /// and those its earlier evaluations judged.
 async fn known_runs(
-    store: &impl LedgerStore,
+    store: &Store,
     deal: &DealId,
     milestone: &str,
     history: &[AcceptanceRecord],
@@ -275,7 +275,7 @@ pub fn commands<'m>(
 
 /// Records the verdict against the deal's attached SOW `version`.
 pub async fn record(
-    store: &impl LedgerStore,
+    store: &Store,
     deal: &DealId,
     version: u32,
     record: &AcceptanceRecord,

@@ -9,7 +9,7 @@ use gigops_core::DealId;
 use gigops_core::evidence::{BenchmarkSet, Evidence};
 use gigops_gate::summary::{NotMeasured, Project, Selection};
 use gigops_gate::{GateReport, Policy, Run, Summary, debt, patch};
-use gigops_store::{GateRun, LedgerStore};
+use gigops_store::{GateRun, GateRunStore, Store};
 
 use crate::bad_input;
 
@@ -181,7 +181,7 @@ pub fn assess(
 /// The gate runs recorded against a deal (of one milestone, or all), oldest first, as
 /// (recorded at, milestone, summary).
 pub async fn recorded_runs(
-    store: &impl LedgerStore,
+    store: &Store,
     deal: &DealId,
     milestone: Option<&str>,
 ) -> anyhow::Result<Vec<(String, Option<String>, Summary)>> {
@@ -201,10 +201,7 @@ pub async fn recorded_runs(
 
 /// With a deal and no baseline file, the deal's latest recorded run (of any milestone: the
 /// previous delivery) is the baseline.
-pub async fn stored_baseline(
-    store: &impl LedgerStore,
-    deal: &DealId,
-) -> anyhow::Result<Option<Summary>> {
+pub async fn stored_baseline(store: &Store, deal: &DealId) -> anyhow::Result<Option<Summary>> {
     Ok(recorded_runs(store, deal, None)
         .await?
         .pop()
@@ -213,7 +210,7 @@ pub async fn stored_baseline(
 
 /// Records the run's summary against the deal (and milestone).
 pub async fn record(
-    store: &impl LedgerStore,
+    store: &Store,
     deal: &DealId,
     milestone: Option<String>,
     report: &GateReport,

@@ -14,13 +14,13 @@ use gigops_quote::exchange::ExchangeRate;
 use gigops_quote::fp::Gsc;
 use gigops_quote::history::{self, Deliveries};
 use gigops_quote::{DebtInput, Quote, QuoteInput, Sources};
-use gigops_store::{DealFilter, LedgerStore, StoredQuote};
+use gigops_store::{DealFilter, LedgerStore, QuoteStore, Store, StoredQuote};
 use jiff::Timestamp;
 
 use crate::{Settings, bad_input};
 
 /// The deal a quote is made for; bad input when there is none with that id.
-pub async fn deal(store: &impl LedgerStore, id: &DealId) -> anyhow::Result<Deal> {
+pub async fn deal(store: &Store, id: &DealId) -> anyhow::Result<Deal> {
     let found = store.get_deal(id).await?;
     Ok(found
         .ok_or_else(|| bad_input(format!("no deal {id}")))?
@@ -46,7 +46,7 @@ pub fn warn_against_history(
 
 /// Saves `quote` as the deal's next version; the version.
 pub async fn save(
-    store: &impl LedgerStore,
+    store: &Store,
     deal: &DealId,
     quote: &Quote,
     at: Timestamp,
@@ -69,7 +69,7 @@ pub fn figures(stored: &StoredQuote) -> anyhow::Result<serde_json::Value> {
 /// hours. Bad input when no recommendation can be made (too few deals, a degenerate fit),
 /// saying how many are needed; the calibration is returned either way so that it can be shown.
 pub async fn calibrate(
-    store: &impl LedgerStore,
+    store: &Store,
     settings: &Settings,
 ) -> anyhow::Result<(Calibration, Option<anyhow::Error>)> {
     let ledger = store.load_ledger(&DealFilter::all()).await?;

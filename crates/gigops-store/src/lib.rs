@@ -6,22 +6,29 @@
 //! semantics of imports.
 
 mod codec;
+mod contracts;
 mod error;
+mod gate_runs;
 mod model;
 mod ops;
 mod postgres;
+mod problems;
+mod quotes;
 mod sql;
 mod sqlite;
 mod store;
 mod target;
 
+pub use contracts::ContractStore;
 pub use error::{Result, StoreError};
+pub use gate_runs::GateRunStore;
 pub use model::{
     Backend, Counts, DealDetail, DealFilter, GateRun, IfExists, ImportCounts, NewAcceptance,
     NewSow, ReadyMilestone, RowCounts, SowMilestone, StoredAcceptance, StoredMilestone,
     StoredQuote, StoredSow,
 };
 pub use postgres::PgStore;
+pub use quotes::QuoteStore;
 pub use sqlite::SqliteStore;
 pub use store::{LedgerStore, Store};
 pub use target::redact_target;

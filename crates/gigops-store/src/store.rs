@@ -4,17 +4,13 @@ use std::collections::HashSet;
 use std::future::Future;
 use std::path::Path;
 
-use gigops_core::Signature;
 use gigops_core::{
     Client, Deal, DealId, Ledger, Outcome, Reopening, StageEvent, Stages, TimeEntry,
 };
 use jiff::Timestamp;
 
 use crate::error::Result;
-use crate::model::{
-    Backend, Counts, DealDetail, DealFilter, GateRun, IfExists, ImportCounts, NewAcceptance,
-    NewSow, ReadyMilestone, StoredAcceptance, StoredQuote, StoredSow,
-};
+use crate::model::{Backend, Counts, DealDetail, DealFilter, IfExists, ImportCounts};
 use crate::postgres::PgStore;
 use crate::sqlite::SqliteStore;
 use crate::target::{Target, redact_target};
@@ -124,123 +120,6 @@ pub trait LedgerStore: Send + Sync {
         destination: &Path,
         if_exists: IfExists,
     ) -> impl Future<Output = Result<()>> + Send;
-
-    /// Records a delivery-gate run against its deal, which must exist.
-    fn record_gate_run(&self, run: &GateRun) -> impl Future<Output = Result<()>> + Send;
-
-    /// Saves a quote (its JSON) as the deal's next version; returns the version, 1 for the
-    /// deal's first. The deal must exist.
-    fn save_quote(
-        &self,
-        deal_id: &DealId,
-        created_at: Timestamp,
-        quote: &str,
-    ) -> impl Future<Output = Result<u32>> + Send;
-
-    /// The saved quotes of a deal (which must exist), or of every deal, by deal id and version.
-    fn quotes(
-        &self,
-        deal_id: Option<&DealId>,
-    ) -> impl Future<Output = Result<Vec<StoredQuote>>> + Send;
-
-    /// Marks a version of a deal's quote accepted at `at`, and no other version of that deal;
-    /// `NotFound` when the deal or the version does not exist.
-    fn accept_quote(
-        &self,
-        deal_id: &DealId,
-        version: u32,
-        at: Timestamp,
-    ) -> impl Future<Output = Result<()>> + Send;
-
-    /// The gate runs recorded against a deal (of one milestone, when given), oldest first.
-    fn gate_runs(
-        &self,
-        deal_id: &DealId,
-        milestone: Option<&str>,
-    ) -> impl Future<Output = Result<Vec<GateRun>>> + Send;
-
-    /// Saves a statement of work as the deal's next version; returns the version, 1 for the
-    /// deal's first. The deal must exist (`NotFound`). `Invalid` when a milestone id repeats,
-    /// a digest is not 64 lowercase hex digits, a due date's year is outside 1–9999 or
-    /// `created_at` is finer than a microsecond, or when the SOW's currency is not the deal's
-    /// (a deal's SOWs and milestones are in its currency). Two attaches to one deal take turns, so no
-    /// version is taken twice.
-    fn attach_sow(
-        &self,
-        deal_id: &DealId,
-        sow: &NewSow,
-    ) -> impl Future<Output = Result<u32>> + Send;
-
-    /// The SOW versions of a deal (which must exist), or of every deal, by deal id and
-    /// version, each with its milestones in the SOW's order.
-    fn sows(&self, deal_id: Option<&DealId>)
-    -> impl Future<Output = Result<Vec<StoredSow>>> + Send;
-
-    /// Records a sign-off of one SOW version. `NotFound` when the deal or the version does not
-    /// exist; `Invalid` when the signature's `source_sha256` is not the stored version's (a
-    /// signer can only sign what is stored). A signature identical to one stored is not stored
-    /// twice; one with the same version, role, signer and `signed_at` but other digests or
-    /// language is a `Conflict`.
-    fn sign_sow(
-        &self,
-        deal_id: &DealId,
-        version: u32,
-        signature: &Signature,
-    ) -> impl Future<Output = Result<()>> + Send;
-
-    /// The sign-offs of one SOW version by `signed_at`, then the order they were recorded;
-    /// `NotFound` when the deal or the version does not exist.
-    fn sow_signatures(
-        &self,
-        deal_id: &DealId,
-        version: u32,
-    ) -> impl Future<Output = Result<Vec<Signature>>> + Send;
-
-    /// Records one evaluation of a milestone of a SOW version; `NotFound` when the deal, the
-    /// version or the milestone (in that version) does not exist. Every evaluation is kept:
-    /// a later one does not replace an earlier one.
-    fn record_acceptance(
-        &self,
-        deal_id: &DealId,
-        version: u32,
-        acceptance: &NewAcceptance,
-    ) -> impl Future<Output = Result<()>> + Send;
-
-    /// Every evaluation recorded against any SOW version of a deal (which must exist), oldest
-    /// first (by `evaluated_at`, then the order they were recorded).
-    fn acceptances(
-        &self,
-        deal_id: &DealId,
-    ) -> impl Future<Output = Result<Vec<StoredAcceptance>>> + Send;
-
-    /// The milestones ready to invoice, of one deal (which must exist) or of every deal, by
-    /// deal id and then the milestones' order in the SOW.
-    ///
-    /// Only the **latest** SOW version of each deal counts. One of its milestones is ready
-    /// when, among the evaluations that apply to it, the latest (by `evaluated_at`, then the
-    /// order they were recorded) accepted it, and it is not invoiced. The evaluations that
-    /// apply are those recorded against the latest version and against any earlier version
-    /// of the deal that holds a milestone of the same id **and** the same amount, in the same
-    /// currency: an acceptance survives a new version that leaves the milestone's money
-    /// alone (a retitled milestone or a moved due date), and not one that changes what is
-    /// owed. A milestone counts as invoiced when its id is invoiced under **any** version of
-    /// the deal, so that a new version never makes an invoiced milestone billable again. A
-    /// lost deal's milestones are never ready, whatever was accepted before it was lost.
-    fn ready_to_invoice(
-        &self,
-        deal_id: Option<&DealId>,
-    ) -> impl Future<Output = Result<Vec<ReadyMilestone>>> + Send;
-
-    /// Marks a milestone of a SOW version invoiced at `at` (for billing). `NotFound` when the
-    /// deal, the version or the milestone does not exist; `Conflict` when that milestone id is
-    /// already invoiced under any version of the deal.
-    fn mark_milestone_invoiced(
-        &self,
-        deal_id: &DealId,
-        version: u32,
-        milestone: &str,
-        at: Timestamp,
-    ) -> impl Future<Output = Result<()>> + Send;
 }
 
 /// A ledger store on whichever backend its location names. Cloning is cheap and shares the
@@ -300,6 +179,40 @@ impl From<PgStore> for Store {
         Store::Postgres(store)
     }
 }
+
+/// Runs `$work` (an expression over `$tx`, the backend's connection inside a transaction) on
+/// whichever backend the store is, and commits when it succeeds; on an error the transaction is
+/// dropped, which rolls it back. `write` begins a write transaction (on SQLite `BEGIN
+/// IMMEDIATE`, which takes the write lock up front), `read` a read-only snapshot.
+///
+/// This is the one place where a domain operation meets the backends: each public method of a
+/// domain trait is implemented once, for [`Store`], as one `in_transaction!` over the domain's
+/// semantics, which are written once over its statement trait. The expression is written once
+/// and compiled once per backend, since Rust has no closure generic over the connection type.
+macro_rules! in_transaction {
+    ($store:expr, $begin:ident, |$tx:ident| $work:expr) => {
+        match $store {
+            $crate::store::Store::Sqlite(store) => {
+                $crate::store::commit_after!(store.$begin(), |$tx| $work)
+            }
+            $crate::store::Store::Postgres(store) => {
+                $crate::store::commit_after!(store.$begin(), |$tx| $work)
+            }
+        }
+    };
+}
+
+/// One arm of [`in_transaction!`]: begins, runs the work, commits.
+macro_rules! commit_after {
+    ($begin:expr, |$tx:ident| $work:expr) => {{
+        let mut transaction = $begin.await?;
+        let $tx = &mut *transaction;
+        let done = $work.await?;
+        transaction.commit().await?;
+        Ok(done)
+    }};
+}
+pub(crate) use {commit_after, in_transaction};
 
 macro_rules! delegate {
     ($self:ident, $store:ident => $call:expr) => {
@@ -375,73 +288,5 @@ impl LedgerStore for Store {
 
     async fn backup(&self, destination: &Path, if_exists: IfExists) -> Result<()> {
         delegate!(self, s => s.backup(destination, if_exists))
-    }
-
-    async fn record_gate_run(&self, run: &GateRun) -> Result<()> {
-        delegate!(self, s => s.record_gate_run(run))
-    }
-
-    async fn gate_runs(&self, deal_id: &DealId, milestone: Option<&str>) -> Result<Vec<GateRun>> {
-        delegate!(self, s => s.gate_runs(deal_id, milestone))
-    }
-
-    async fn save_quote(
-        &self,
-        deal_id: &DealId,
-        created_at: Timestamp,
-        quote: &str,
-    ) -> Result<u32> {
-        delegate!(self, s => s.save_quote(deal_id, created_at, quote))
-    }
-
-    async fn quotes(&self, deal_id: Option<&DealId>) -> Result<Vec<StoredQuote>> {
-        delegate!(self, s => s.quotes(deal_id))
-    }
-
-    async fn accept_quote(&self, deal_id: &DealId, version: u32, at: Timestamp) -> Result<()> {
-        delegate!(self, s => s.accept_quote(deal_id, version, at))
-    }
-
-    async fn attach_sow(&self, deal_id: &DealId, sow: &NewSow) -> Result<u32> {
-        delegate!(self, s => s.attach_sow(deal_id, sow))
-    }
-
-    async fn sows(&self, deal_id: Option<&DealId>) -> Result<Vec<StoredSow>> {
-        delegate!(self, s => s.sows(deal_id))
-    }
-
-    async fn sign_sow(&self, deal_id: &DealId, version: u32, signature: &Signature) -> Result<()> {
-        delegate!(self, s => s.sign_sow(deal_id, version, signature))
-    }
-
-    async fn sow_signatures(&self, deal_id: &DealId, version: u32) -> Result<Vec<Signature>> {
-        delegate!(self, s => s.sow_signatures(deal_id, version))
-    }
-
-    async fn record_acceptance(
-        &self,
-        deal_id: &DealId,
-        version: u32,
-        acceptance: &NewAcceptance,
-    ) -> Result<()> {
-        delegate!(self, s => s.record_acceptance(deal_id, version, acceptance))
-    }
-
-    async fn acceptances(&self, deal_id: &DealId) -> Result<Vec<StoredAcceptance>> {
-        delegate!(self, s => s.acceptances(deal_id))
-    }
-
-    async fn ready_to_invoice(&self, deal_id: Option<&DealId>) -> Result<Vec<ReadyMilestone>> {
-        delegate!(self, s => s.ready_to_invoice(deal_id))
-    }
-
-    async fn mark_milestone_invoiced(
-        &self,
-        deal_id: &DealId,
-        version: u32,
-        milestone: &str,
-        at: Timestamp,
-    ) -> Result<()> {
-        delegate!(self, s => s.mark_milestone_invoiced(deal_id, version, milestone, at))
     }
 }

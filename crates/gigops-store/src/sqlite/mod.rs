@@ -8,7 +8,6 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use futures_util::TryStreamExt;
-use gigops_core::Signature;
 use gigops_core::{
     Client, Deal, DealId, Ledger, Outcome, Reopening, Score, StageEvent, Stages, TimeEntry,
 };
@@ -25,13 +24,9 @@ use crate::codec::{
     push_deal_filter,
 };
 use crate::error::{Result, StoreError};
-use crate::model::{
-    Counts, DealDetail, DealFilter, GateRun, IfExists, ImportCounts, NewAcceptance, NewSow,
-    ReadyMilestone, SowMilestone, StoredAcceptance, StoredQuote, StoredSow,
-};
+use crate::model::{Counts, DealDetail, DealFilter, IfExists, ImportCounts};
 use crate::ops::{
-    self, AcceptanceRow, DealRow, EntryRow, EventRow, GateRunRow, KeyColumn, LedgerTx,
-    MilestoneRow, QuoteRow, ReadyRow, ReopeningRow, ReopeningsOf, SignatureRow, SowRow,
+    self, DealRow, EntryRow, EventRow, KeyColumn, LedgerTx, ReopeningRow, ReopeningsOf,
 };
 use crate::sql::{
     CLIENT_WRITE_COLUMNS, DEAL_WRITE_COLUMNS, ENTRY_WRITE_COLUMNS, EVENT_WRITE_COLUMNS,
@@ -140,6 +135,17 @@ impl SqliteStore {
     /// Closes every connection, waiting for those in use to be returned.
     pub async fn close(&self) {
         self.pool.close().await;
+    }
+
+    /// A write transaction, holding the database's write lock from its start.
+    pub(crate) async fn write(&self) -> Result<sqlx::Transaction<'static, Sqlite>> {
+        Ok(self.pool.begin_with(BEGIN_WRITE).await?)
+    }
+
+    /// A read transaction: every statement in it sees one snapshot (a deferred transaction
+    /// under WAL).
+    pub(crate) async fn read(&self) -> Result<sqlx::Transaction<'static, Sqlite>> {
+        Ok(self.pool.begin().await?)
     }
 }
 
@@ -446,288 +452,9 @@ impl LedgerTx for SqliteConnection {
             .transpose()
     }
 
-    async fn insert_gate_run(&mut self, deal_key: i64, run: &GateRun) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO gate_runs (deal_key, milestone, recorded_at, passed, summary) \
-             VALUES (?, ?, ?, ?, ?)",
-        )
-        .bind(deal_key)
-        .bind(run.milestone.as_deref())
-        .bind(micros(run.recorded_at))
-        .bind(run.passed)
-        .bind(&run.summary)
-        .execute(&mut *self)
-        .await?;
-        Ok(())
-    }
-
-    async fn gate_runs_of(
-        &mut self,
-        deal_key: i64,
-        milestone: Option<&str>,
-    ) -> Result<Vec<GateRunRow>> {
-        Ok(sqlx::query_as(
-            "SELECT milestone, recorded_at, passed, summary FROM gate_runs \
-             WHERE deal_key = ? AND (? IS NULL OR milestone = ?) ORDER BY recorded_at, key",
-        )
-        .bind(deal_key)
-        .bind(milestone)
-        .bind(milestone)
-        .fetch_all(&mut *self)
-        .await?)
-    }
-
-    async fn last_quote_version(&mut self, deal_key: i64) -> Result<i64> {
-        Ok(
-            sqlx::query_scalar("SELECT COALESCE(MAX(version), 0) FROM quotes WHERE deal_key = ?")
-                .bind(deal_key)
-                .fetch_one(&mut *self)
-                .await?,
-        )
-    }
-
-    async fn insert_quote(
-        &mut self,
-        deal_key: i64,
-        version: i64,
-        created_at: i64,
-        quote: &str,
-    ) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO quotes (deal_key, version, created_at, quote) VALUES (?, ?, ?, ?)",
-        )
-        .bind(deal_key)
-        .bind(version)
-        .bind(created_at)
-        .bind(quote)
-        .execute(&mut *self)
-        .await?;
-        Ok(())
-    }
-
-    async fn quotes_of(&mut self, deal_key: Option<i64>) -> Result<Vec<QuoteRow>> {
-        Ok(sqlx::query_as(
-            "SELECT d.id, q.version, q.created_at, q.accepted_at, q.quote \
-             FROM quotes q JOIN deals d ON d.key = q.deal_key \
-             WHERE ? IS NULL OR q.deal_key = ? ORDER BY d.id, q.version",
-        )
-        .bind(deal_key)
-        .bind(deal_key)
-        .fetch_all(&mut *self)
-        .await?)
-    }
-
-    async fn set_accepted_quote(&mut self, deal_key: i64, version: i64, at: i64) -> Result<bool> {
-        let found =
-            sqlx::query("UPDATE quotes SET accepted_at = ? WHERE deal_key = ? AND version = ?")
-                .bind(at)
-                .bind(deal_key)
-                .bind(version)
-                .execute(&mut *self)
-                .await?
-                .rows_affected();
-        if found == 0 {
-            return Ok(false);
-        }
-        sqlx::query("UPDATE quotes SET accepted_at = NULL WHERE deal_key = ? AND version <> ?")
-            .bind(deal_key)
-            .bind(version)
-            .execute(&mut *self)
-            .await?;
-        Ok(true)
-    }
-
     async fn lock_deal(&mut self, _deal_key: i64) -> Result<()> {
         // Every write transaction began with BEGIN IMMEDIATE and holds the database's lock.
         Ok(())
-    }
-
-    async fn last_sow_version(&mut self, deal_key: i64) -> Result<i64> {
-        Ok(
-            sqlx::query_scalar("SELECT COALESCE(MAX(version), 0) FROM sows WHERE deal_key = ?")
-                .bind(deal_key)
-                .fetch_one(&mut *self)
-                .await?,
-        )
-    }
-
-    async fn insert_sow(&mut self, deal_key: i64, version: i64, sow: &NewSow) -> Result<i64> {
-        Ok(sqlx::query_scalar(
-            "INSERT INTO sows (deal_key, version, sow_id, created_at, currency, source, \
-             source_sha256, sow_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING key",
-        )
-        .bind(deal_key)
-        .bind(version)
-        .bind(&sow.sow_id)
-        .bind(micros(sow.created_at))
-        .bind(sow.currency.code())
-        .bind(&sow.source)
-        .bind(&sow.source_sha256)
-        .bind(&sow.sow_json)
-        .fetch_one(&mut *self)
-        .await?)
-    }
-
-    async fn insert_milestone(
-        &mut self,
-        sow_key: i64,
-        position: i64,
-        milestone: &SowMilestone,
-        due: &str,
-    ) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO sow_milestones (sow_key, id, position, title, due, amount_minor) \
-             VALUES (?, ?, ?, ?, ?, ?)",
-        )
-        .bind(sow_key)
-        .bind(&milestone.id)
-        .bind(position)
-        .bind(&milestone.title)
-        .bind(due)
-        .bind(milestone.amount_minor)
-        .execute(&mut *self)
-        .await?;
-        Ok(())
-    }
-
-    async fn sow_version(&mut self, deal_key: i64, version: i64) -> Result<Option<(i64, String)>> {
-        Ok(
-            sqlx::query_as(
-                "SELECT key, source_sha256 FROM sows WHERE deal_key = ? AND version = ?",
-            )
-            .bind(deal_key)
-            .bind(version)
-            .fetch_optional(&mut *self)
-            .await?,
-        )
-    }
-
-    async fn sows_of(&mut self, deal_key: Option<i64>) -> Result<Vec<SowRow>> {
-        Ok(sqlx::query_as(
-            "SELECT s.key, d.id, s.version, s.sow_id, s.created_at, s.currency, s.source, \
-             s.source_sha256, s.sow_json FROM sows s JOIN deals d ON d.key = s.deal_key \
-             WHERE ? IS NULL OR s.deal_key = ? ORDER BY d.id, s.version",
-        )
-        .bind(deal_key)
-        .bind(deal_key)
-        .fetch_all(&mut *self)
-        .await?)
-    }
-
-    async fn milestones_of(&mut self, deal_key: Option<i64>) -> Result<Vec<MilestoneRow>> {
-        Ok(sqlx::query_as(
-            "SELECT m.sow_key, m.id, m.title, m.due, m.amount_minor, m.invoiced_at \
-             FROM sow_milestones m JOIN sows s ON s.key = m.sow_key \
-             WHERE ? IS NULL OR s.deal_key = ? ORDER BY m.sow_key, m.position",
-        )
-        .bind(deal_key)
-        .bind(deal_key)
-        .fetch_all(&mut *self)
-        .await?)
-    }
-
-    async fn has_milestone(&mut self, sow_key: i64, milestone: &str) -> Result<bool> {
-        Ok(sqlx::query_scalar(
-            "SELECT EXISTS (SELECT 1 FROM sow_milestones WHERE sow_key = ? AND id = ?)",
-        )
-        .bind(sow_key)
-        .bind(milestone)
-        .fetch_one(&mut *self)
-        .await?)
-    }
-
-    async fn milestone_invoiced_at(
-        &mut self,
-        deal_key: i64,
-        milestone: &str,
-    ) -> Result<Option<i64>> {
-        Ok(sqlx::query_scalar(
-            "SELECT min(m.invoiced_at) FROM sow_milestones m JOIN sows s ON s.key = m.sow_key \
-             WHERE s.deal_key = ? AND m.id = ?",
-        )
-        .bind(deal_key)
-        .bind(milestone)
-        .fetch_one(&mut *self)
-        .await?)
-    }
-
-    async fn set_milestone_invoiced(
-        &mut self,
-        sow_key: i64,
-        milestone: &str,
-        at: i64,
-    ) -> Result<()> {
-        sqlx::query("UPDATE sow_milestones SET invoiced_at = ? WHERE sow_key = ? AND id = ?")
-            .bind(at)
-            .bind(sow_key)
-            .bind(milestone)
-            .execute(&mut *self)
-            .await?;
-        Ok(())
-    }
-
-    async fn insert_signature(&mut self, sow_key: i64, signature: &Signature) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO sow_signatures (sow_key, signer, role, signed_at, source_sha256, \
-             document_sha256, lang, ssh_signature) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(sow_key)
-        .bind(&signature.signer)
-        .bind(&signature.role)
-        .bind(micros(signature.signed_at))
-        .bind(&signature.source_sha256)
-        .bind(&signature.document_sha256)
-        .bind(signature.lang.as_str())
-        .bind(&signature.ssh_signature)
-        .execute(&mut *self)
-        .await?;
-        Ok(())
-    }
-
-    async fn signatures_of(&mut self, sow_key: i64) -> Result<Vec<SignatureRow>> {
-        Ok(sqlx::query_as(
-            "SELECT signer, role, signed_at, source_sha256, document_sha256, lang, \
-             ssh_signature FROM sow_signatures WHERE sow_key = ? ORDER BY signed_at, key",
-        )
-        .bind(sow_key)
-        .fetch_all(&mut *self)
-        .await?)
-    }
-
-    async fn insert_acceptance(&mut self, sow_key: i64, acceptance: &NewAcceptance) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO sow_acceptances (sow_key, milestone, evaluated_at, accepted, record, \
-             evidence) VALUES (?, ?, ?, ?, ?, ?)",
-        )
-        .bind(sow_key)
-        .bind(&acceptance.milestone)
-        .bind(micros(acceptance.evaluated_at))
-        .bind(acceptance.accepted)
-        .bind(&acceptance.record_json)
-        .bind(&acceptance.evidence_json)
-        .execute(&mut *self)
-        .await?;
-        Ok(())
-    }
-
-    async fn acceptances_of(&mut self, deal_key: i64) -> Result<Vec<AcceptanceRow>> {
-        Ok(sqlx::query_as(
-            "SELECT s.version, a.milestone, a.evaluated_at, a.accepted, a.record, a.evidence \
-             FROM sow_acceptances a JOIN sows s ON s.key = a.sow_key \
-             WHERE s.deal_key = ? ORDER BY a.evaluated_at, a.key",
-        )
-        .bind(deal_key)
-        .fetch_all(&mut *self)
-        .await?)
-    }
-
-    async fn ready_of(&mut self, deal_key: Option<i64>) -> Result<Vec<ReadyRow>> {
-        let sql = crate::sql::ready_to_invoice("? IS NULL OR s.deal_key = ?");
-        Ok(sqlx::query_as(&sql)
-            .bind(deal_key)
-            .bind(deal_key)
-            .fetch_all(&mut *self)
-            .await?)
     }
 }
 
@@ -896,99 +623,6 @@ impl LedgerStore for SqliteStore {
 
     async fn backup(&self, destination: &Path, if_exists: IfExists) -> Result<()> {
         backup(&self.pool, destination, if_exists).await
-    }
-
-    async fn record_gate_run(&self, run: &GateRun) -> Result<()> {
-        let mut tx = self.pool.begin_with(BEGIN_WRITE).await?;
-        ops::record_gate_run(&mut *tx, run).await?;
-        Ok(tx.commit().await?)
-    }
-
-    async fn gate_runs(&self, deal_id: &DealId, milestone: Option<&str>) -> Result<Vec<GateRun>> {
-        let mut conn = self.pool.acquire().await?;
-        ops::gate_runs(&mut *conn, deal_id, milestone).await
-    }
-
-    async fn save_quote(
-        &self,
-        deal_id: &DealId,
-        created_at: Timestamp,
-        quote: &str,
-    ) -> Result<u32> {
-        let mut tx = self.pool.begin_with(BEGIN_WRITE).await?;
-        let version = ops::save_quote(&mut *tx, deal_id, created_at, quote).await?;
-        tx.commit().await?;
-        Ok(version)
-    }
-
-    async fn quotes(&self, deal_id: Option<&DealId>) -> Result<Vec<StoredQuote>> {
-        let mut conn = self.pool.acquire().await?;
-        ops::quotes(&mut *conn, deal_id).await
-    }
-
-    async fn accept_quote(&self, deal_id: &DealId, version: u32, at: Timestamp) -> Result<()> {
-        let mut tx = self.pool.begin_with(BEGIN_WRITE).await?;
-        ops::accept_quote(&mut *tx, deal_id, version, at).await?;
-        Ok(tx.commit().await?)
-    }
-
-    async fn attach_sow(&self, deal_id: &DealId, sow: &NewSow) -> Result<u32> {
-        let mut tx = self.pool.begin_with(BEGIN_WRITE).await?;
-        let version = ops::attach_sow(&mut *tx, deal_id, sow).await?;
-        tx.commit().await?;
-        Ok(version)
-    }
-
-    async fn sows(&self, deal_id: Option<&DealId>) -> Result<Vec<StoredSow>> {
-        // One read transaction: the versions and their milestones from one snapshot.
-        let mut tx = self.pool.begin().await?;
-        let sows = ops::sows(&mut *tx, deal_id).await?;
-        tx.commit().await?;
-        Ok(sows)
-    }
-
-    async fn sign_sow(&self, deal_id: &DealId, version: u32, signature: &Signature) -> Result<()> {
-        let mut tx = self.pool.begin_with(BEGIN_WRITE).await?;
-        ops::sign_sow(&mut *tx, deal_id, version, signature).await?;
-        Ok(tx.commit().await?)
-    }
-
-    async fn sow_signatures(&self, deal_id: &DealId, version: u32) -> Result<Vec<Signature>> {
-        let mut conn = self.pool.acquire().await?;
-        ops::sow_signatures(&mut *conn, deal_id, version).await
-    }
-
-    async fn record_acceptance(
-        &self,
-        deal_id: &DealId,
-        version: u32,
-        acceptance: &NewAcceptance,
-    ) -> Result<()> {
-        let mut tx = self.pool.begin_with(BEGIN_WRITE).await?;
-        ops::record_acceptance(&mut *tx, deal_id, version, acceptance).await?;
-        Ok(tx.commit().await?)
-    }
-
-    async fn acceptances(&self, deal_id: &DealId) -> Result<Vec<StoredAcceptance>> {
-        let mut conn = self.pool.acquire().await?;
-        ops::acceptances(&mut *conn, deal_id).await
-    }
-
-    async fn ready_to_invoice(&self, deal_id: Option<&DealId>) -> Result<Vec<ReadyMilestone>> {
-        let mut conn = self.pool.acquire().await?;
-        ops::ready_to_invoice(&mut *conn, deal_id).await
-    }
-
-    async fn mark_milestone_invoiced(
-        &self,
-        deal_id: &DealId,
-        version: u32,
-        milestone: &str,
-        at: Timestamp,
-    ) -> Result<()> {
-        let mut tx = self.pool.begin_with(BEGIN_WRITE).await?;
-        ops::mark_milestone_invoiced(&mut *tx, deal_id, version, milestone, at).await?;
-        Ok(tx.commit().await?)
     }
 }
 

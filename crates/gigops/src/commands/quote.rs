@@ -9,7 +9,7 @@ use gigops_app::quotes;
 use gigops_core::{Deal, DealId, Ledger};
 use gigops_quote::Quote;
 use gigops_quote::calibrate::Calibration;
-use gigops_store::{DealFilter, LedgerStore, StoredQuote};
+use gigops_store::{DealFilter, LedgerStore, QuoteStore, StoredQuote};
 
 use crate::cli::{QuoteCommand, QuoteEstimateArgs};
 use crate::commands::{Context, instant_or_now};
