@@ -9,12 +9,11 @@ mod codec;
 mod contracts;
 mod error;
 mod gate_runs;
+mod ledger;
 mod model;
-mod ops;
 mod postgres;
 mod problems;
 mod quotes;
-mod sql;
 mod sqlite;
 mod store;
 mod target;
@@ -22,6 +21,7 @@ mod target;
 pub use contracts::ContractStore;
 pub use error::{Result, StoreError};
 pub use gate_runs::GateRunStore;
+pub use ledger::LedgerStore;
 pub use model::{
     Backend, Counts, DealDetail, DealFilter, GateRun, IfExists, ImportCounts, NewAcceptance,
     NewSow, ReadyMilestone, RowCounts, SowMilestone, StoredAcceptance, StoredMilestone,
@@ -30,7 +30,7 @@ pub use model::{
 pub use postgres::PgStore;
 pub use quotes::QuoteStore;
 pub use sqlite::SqliteStore;
-pub use store::{LedgerStore, Store};
+pub use store::Store;
 pub use target::redact_target;
 
 /// sqlx's connection options, for callers that build a store from parts

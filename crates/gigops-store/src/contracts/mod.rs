@@ -13,11 +13,11 @@ use jiff::Timestamp;
 
 use crate::codec::{currency, instant, is_sha256, micros, parse_deal_id, parse_enum, version_u32};
 use crate::error::{Result, StoreError};
+use crate::ledger::{DealStatements, deal_key};
 use crate::model::{
     NewAcceptance, NewSow, ReadyMilestone, SowMilestone, StoredAcceptance, StoredMilestone,
     StoredSow,
 };
-use crate::ops::{LedgerTx, deal_key};
 use crate::problems::Problems;
 use crate::store::{Store, in_transaction};
 
@@ -186,7 +186,7 @@ pub(crate) type AcceptanceRow = (i64, String, i64, bool, String, String);
 pub(crate) type ReadyRow = (String, i64, String, String, i64, String, i64, i64);
 
 /// The statements of contracts, which each backend writes in its SQL.
-pub(crate) trait ContractStatements: LedgerTx {
+pub(crate) trait ContractStatements: DealStatements {
     /// The highest SOW version of the deal with this key, 0 when it has none.
     fn last_sow_version(&mut self, deal_key: i64) -> impl Future<Output = Result<i64>> + Send;
 

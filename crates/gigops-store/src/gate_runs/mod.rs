@@ -9,8 +9,8 @@ use gigops_core::DealId;
 
 use crate::codec::instant;
 use crate::error::Result;
+use crate::ledger::{DealStatements, deal_key};
 use crate::model::GateRun;
-use crate::ops::{LedgerTx, deal_key};
 use crate::problems::Problems;
 use crate::store::{Store, in_transaction};
 
@@ -43,7 +43,7 @@ impl GateRunStore for Store {
 pub(crate) type GateRunRow = (Option<String>, i64, bool, String);
 
 /// The statements of gate runs, which each backend writes in its SQL.
-pub(crate) trait GateRunStatements: LedgerTx {
+pub(crate) trait GateRunStatements: DealStatements {
     /// Inserts a gate run of the deal with this key.
     fn insert_gate_run(
         &mut self,

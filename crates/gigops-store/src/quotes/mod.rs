@@ -11,8 +11,8 @@ use jiff::Timestamp;
 
 use crate::codec::{instant, micros, parse_deal_id, version_u32};
 use crate::error::{Result, StoreError};
+use crate::ledger::{DealStatements, deal_key};
 use crate::model::StoredQuote;
-use crate::ops::{LedgerTx, deal_key};
 use crate::problems::Problems;
 use crate::store::{Store, in_transaction};
 
@@ -67,7 +67,7 @@ impl QuoteStore for Store {
 pub(crate) type QuoteRow = (String, i64, i64, Option<i64>, String);
 
 /// The statements of quotes, which each backend writes in its SQL.
-pub(crate) trait QuoteStatements: LedgerTx {
+pub(crate) trait QuoteStatements: DealStatements {
     /// The highest quote version of the deal with this key, 0 when it has none.
     fn last_quote_version(&mut self, deal_key: i64) -> impl Future<Output = Result<i64>> + Send;
 

@@ -1,5 +1,9 @@
-//! The write operations, written once over the few statements each backend provides
-//! ([`LedgerTx`]), so that both backends have the same semantics and the same counts.
+//! The ledger: clients, deals, their stage events, time entries and reopenings (see
+//! `docs/ledger.md`), and the import and load of a whole ledger.
+
+mod postgres;
+mod sql;
+mod sqlite;
 
 use std::collections::{HashMap, HashSet};
 use std::future::Future;
@@ -11,8 +15,196 @@ use jiff::Timestamp;
 
 use crate::codec::micros;
 use crate::error::{Result, StoreError};
-use crate::model::{DealFilter, ImportCounts, RowCounts};
+use crate::model::{Counts, DealDetail, DealFilter, ImportCounts, RowCounts};
 use crate::problems::Problems;
+use crate::store::{Store, in_transaction};
+
+/// Reading and writing the ledger: clients, deals, stage events and time entries.
+///
+/// Implemented by [`Store`], which the binary and the server hold. Every write runs in its own
+/// transaction: it is done entirely or not at all; every read sees one snapshot.
+pub trait LedgerStore: Send + Sync {
+    /// Adds a client; `Conflict` when the name is taken.
+    fn add_client(&self, client: &Client) -> impl Future<Output = Result<()>> + Send;
+
+    /// Every client, by name.
+    fn list_clients(&self) -> impl Future<Output = Result<Vec<Client>>> + Send;
+
+    fn get_client(&self, name: &str) -> impl Future<Output = Result<Option<Client>>> + Send;
+
+    /// Adds a deal; `Conflict` when the id is taken, `Invalid` when the deal is incoherent.
+    /// A client the deal names that does not exist is created with defaults: the deal's
+    /// currency and platform, locale `en`, time zone `UTC`.
+    fn add_deal(&self, deal: &Deal) -> impl Future<Output = Result<()>> + Send;
+
+    /// A deal with its events (by `entered_at`, then stage name) and time entries (by
+    /// `started_at`, then category name).
+    fn get_deal(&self, id: &DealId) -> impl Future<Output = Result<Option<DealDetail>>> + Send;
+
+    /// The deals the filter matches, by `opened_at`, then id.
+    fn list_deals(&self, filter: &DealFilter) -> impl Future<Output = Result<Vec<Deal>>> + Send;
+
+    /// Records that a deal entered a stage of `stages`; `NotFound` when the deal does not
+    /// exist, `Invalid` when it is closed and may not enter that stage (`Deal::check_move`: a
+    /// won deal goes on only to `signed` and the stages after it, a lost deal nowhere).
+    /// Returns `false` when the identical event was already recorded, which changes nothing.
+    fn add_stage_event(
+        &self,
+        event: &StageEvent,
+        stages: &Stages,
+    ) -> impl Future<Output = Result<bool>> + Send;
+
+    /// Sets a deal's outcome, closing instant and lost reason; `NotFound` when the deal does
+    /// not exist, `Invalid` when it may not close so (`Deal::check_close`: it is already
+    /// closed, other than a won retainer that ends; closing as `open`; closing before it
+    /// opened) or the result is incoherent (a lost reason on a won deal).
+    /// The message names the deal, how it closed and when.
+    fn close_deal(
+        &self,
+        id: &DealId,
+        outcome: Outcome,
+        closed_at: Timestamp,
+        lost_reason: Option<String>,
+    ) -> impl Future<Output = Result<()>> + Send;
+
+    /// Reopens a closed deal at `at`, saying why: the deal is open again, and the returned
+    /// reopening (stored with it) keeps the outcome, closing instant and lost reason it had.
+    /// `NotFound` when the deal does not exist; `Invalid` when it is open, the reason is blank
+    /// or `at` is before it closed.
+    fn reopen_deal(
+        &self,
+        id: &DealId,
+        at: Timestamp,
+        reason: &str,
+    ) -> impl Future<Output = Result<Reopening>> + Send;
+
+    /// Logs time on a deal; `NotFound` when the deal does not exist. Returns `false` when the
+    /// identical entry was already logged; `Conflict` when an entry of the same deal, start
+    /// and category holds other values.
+    fn add_time_entry(&self, entry: &TimeEntry) -> impl Future<Output = Result<bool>> + Send;
+
+    /// Which of these ids are stored, in a few batched queries whatever their number.
+    fn existing_deal_ids(
+        &self,
+        ids: &[DealId],
+    ) -> impl Future<Output = Result<HashSet<DealId>>> + Send;
+
+    /// Writes a ledger in one transaction: everything or, on any error, nothing.
+    ///
+    /// Clients are upserted by name and deals by id; clients named by deals but not listed are
+    /// created with the defaults of [`add_deal`](Self::add_deal); stage events are inserted,
+    /// ignoring those already stored; time entries are upserted on (deal, started_at,
+    /// category), reopenings on (deal, reopened_at). When a key repeats within the ledger, the
+    /// last record wins. Events, entries and reopenings may refer to deals already stored; one
+    /// that refers to no deal is `NotFound`. The lifecycle rules of `close_deal`,
+    /// `add_stage_event` and `reopen_deal` do not apply: an import writes the state its files
+    /// hold, as a restore does.
+    /// Rows equal to what is stored are not rewritten, so importing the same ledger twice
+    /// reports everything unchanged the second time.
+    fn import(&self, ledger: &Ledger) -> impl Future<Output = Result<ImportCounts>> + Send;
+
+    /// The deals the filter matches (by id), their events (by deal id, `entered_at`, stage)
+    /// and time entries (by deal id, `started_at`, category), and every client (by name),
+    /// from one consistent snapshot. Text sorts by bytes (as Rust sorts strings); a category
+    /// sorts by its name (`admin` first), not by its place in `TimeCategory`.
+    fn load_ledger(&self, filter: &DealFilter) -> impl Future<Output = Result<Ledger>> + Send;
+
+    /// Everything, ordered as [`load_ledger`](Self::load_ledger) orders it.
+    fn export(&self) -> impl Future<Output = Result<Ledger>> + Send {
+        async { self.load_ledger(&DealFilter::all()).await }
+    }
+
+    /// How many rows each table holds.
+    fn counts(&self) -> impl Future<Output = Result<Counts>> + Send;
+}
+
+impl LedgerStore for Store {
+    async fn add_client(&self, client: &Client) -> Result<()> {
+        in_transaction!(self, write, |tx| add_client(tx, client))
+    }
+
+    async fn list_clients(&self) -> Result<Vec<Client>> {
+        in_transaction!(self, read, |tx| tx.clients())
+    }
+
+    async fn get_client(&self, name: &str) -> Result<Option<Client>> {
+        in_transaction!(self, read, |tx| tx.client_by_name(name))
+    }
+
+    async fn add_deal(&self, deal: &Deal) -> Result<()> {
+        in_transaction!(self, write, |tx| add_deal(tx, deal))
+    }
+
+    async fn get_deal(&self, id: &DealId) -> Result<Option<DealDetail>> {
+        in_transaction!(self, read, |tx| deal_detail(tx, id))
+    }
+
+    async fn list_deals(&self, filter: &DealFilter) -> Result<Vec<Deal>> {
+        in_transaction!(self, read, |tx| tx.deals(filter))
+    }
+
+    async fn add_stage_event(&self, event: &StageEvent, stages: &Stages) -> Result<bool> {
+        in_transaction!(self, write, |tx| add_stage_event(tx, event, stages))
+    }
+
+    async fn close_deal(
+        &self,
+        id: &DealId,
+        outcome: Outcome,
+        closed_at: Timestamp,
+        lost_reason: Option<String>,
+    ) -> Result<()> {
+        in_transaction!(self, write, |tx| close_deal(
+            tx,
+            id,
+            outcome,
+            closed_at,
+            lost_reason
+        ))
+    }
+
+    async fn reopen_deal(&self, id: &DealId, at: Timestamp, reason: &str) -> Result<Reopening> {
+        in_transaction!(self, write, |tx| reopen_deal(tx, id, at, reason))
+    }
+
+    async fn add_time_entry(&self, entry: &TimeEntry) -> Result<bool> {
+        in_transaction!(self, write, |tx| add_time_entry(tx, entry))
+    }
+
+    async fn existing_deal_ids(&self, ids: &[DealId]) -> Result<HashSet<DealId>> {
+        in_transaction!(self, read, |tx| existing_deal_ids(tx, ids))
+    }
+
+    async fn import(&self, ledger: &Ledger) -> Result<ImportCounts> {
+        let started = std::time::Instant::now();
+        let counts: ImportCounts = in_transaction!(self, write, |tx| import(tx, ledger))?;
+        tracing::debug!(
+            ?counts,
+            backend = %self.backend(),
+            elapsed = ?started.elapsed(),
+            "imported a ledger"
+        );
+        Ok(counts)
+    }
+
+    async fn load_ledger(&self, filter: &DealFilter) -> Result<Ledger> {
+        let started = std::time::Instant::now();
+        let ledger: Ledger = in_transaction!(self, read, |tx| load_ledger(tx, filter))?;
+        tracing::debug!(
+            deals = ledger.deals.len(),
+            events = ledger.events.len(),
+            time_entries = ledger.time_entries.len(),
+            backend = %self.backend(),
+            elapsed = ?started.elapsed(),
+            "loaded a ledger"
+        );
+        Ok(ledger)
+    }
+
+    async fn counts(&self) -> Result<Counts> {
+        in_transaction!(self, read, |tx| tx.counts())
+    }
+}
 
 /// A text column that identifies rows of a table.
 #[derive(Debug, Clone, Copy)]
@@ -71,16 +263,34 @@ pub(crate) struct EntryRow<'a> {
     pub note: Option<&'a str>,
 }
 
-/// The statements a backend runs inside one transaction. Each takes any number of rows and
-/// batches them as its database allows.
-pub(crate) trait LedgerTx: Send {
+/// Deals by id, their events by (deal, entered_at, stage) and entries by (deal, started_at,
+/// category).
+#[derive(Default)]
+pub(crate) struct Histories {
+    pub deals: Vec<Deal>,
+    pub events: Vec<StageEvent>,
+    pub time_entries: Vec<TimeEntry>,
+}
+
+/// The statements about deals that every domain needs: finding a deal's key, reading it, and
+/// making the writers of one deal take turns.
+pub(crate) trait DealStatements: Send {
     /// The keys of the rows whose `column` is one of `values`, by that value.
     fn keys_by_text(
         &mut self,
         column: KeyColumn,
         values: &[&str],
     ) -> impl Future<Output = Result<HashMap<String, i64>>> + Send;
+    /// The stored deal with this id.
+    fn deal_by_id(&mut self, id: &str) -> impl Future<Output = Result<Option<Deal>>> + Send;
+    /// Makes writers of the same deal's contract take turns until the transaction ends: a row
+    /// lock on the deal in PostgreSQL; nothing on SQLite, whose write transactions already do.
+    fn lock_deal(&mut self, deal_key: i64) -> impl Future<Output = Result<()>> + Send;
+}
 
+/// The statements of the ledger, which each backend writes in its SQL. Each takes any number
+/// of rows and batches them as its database allows.
+pub(crate) trait LedgerStatements: DealStatements {
     /// Inserts clients, or rewrites those whose name exists with other values; rows already
     /// equal are left alone. Returns how many rows were inserted or rewritten. No two clients
     /// may share a name.
@@ -133,16 +343,34 @@ pub(crate) trait LedgerTx: Send {
         deals: ReopeningsOf<'_>,
     ) -> impl Future<Output = Result<Vec<Reopening>>> + Send;
 
-    /// The stored deal with this id.
-    fn deal_by_id(&mut self, id: &str) -> impl Future<Output = Result<Option<Deal>>> + Send;
+    /// Every client, by name.
+    fn clients(&mut self) -> impl Future<Output = Result<Vec<Client>>> + Send;
 
-    /// Makes writers of the same deal's contract take turns until the transaction ends: a row
-    /// lock on the deal in PostgreSQL; nothing on SQLite, whose write transactions already do.
-    fn lock_deal(&mut self, deal_key: i64) -> impl Future<Output = Result<()>> + Send;
+    /// The client with this name.
+    fn client_by_name(&mut self, name: &str)
+    -> impl Future<Output = Result<Option<Client>>> + Send;
+
+    /// The deals the filter matches, by `opened_at`, then id.
+    fn deals(&mut self, filter: &DealFilter) -> impl Future<Output = Result<Vec<Deal>>> + Send;
+
+    /// The deal with this key (and id) with its events (by `entered_at`, then stage) and time
+    /// entries (by `started_at`, then category); its reopenings are read apart.
+    fn deal_history(
+        &mut self,
+        deal_key: i64,
+        id: &DealId,
+    ) -> impl Future<Output = Result<Option<Histories>>> + Send;
+
+    /// The deals the filter matches (by id), their events (by deal id, `entered_at`, stage) and
+    /// time entries (by deal id, `started_at`, category).
+    fn histories(&mut self, filter: &DealFilter) -> impl Future<Output = Result<Histories>> + Send;
+
+    /// How many rows each table of the ledger holds.
+    fn counts(&mut self) -> impl Future<Output = Result<Counts>> + Send;
 }
 
 /// The client a deal implies when it names one that does not exist.
-pub(crate) fn default_client(deal: &Deal) -> Client {
+fn default_client(deal: &Deal) -> Client {
     Client {
         name: deal.client.clone(),
         currency: deal.value.currency,
@@ -180,7 +408,7 @@ fn upsert_counts(total: usize, existing: usize, written: u64) -> RowCounts {
 }
 
 /// Adds to `keys` the keys of those `names` it lacks, from the store.
-async fn complete_keys<T: LedgerTx>(
+async fn complete_keys<T: LedgerStatements>(
     tx: &mut T,
     column: KeyColumn,
     names: impl Iterator<Item = &str>,
@@ -195,7 +423,7 @@ async fn complete_keys<T: LedgerTx>(
 
 /// Resolves the deal ids that records refer to, from the deals just written and then from the
 /// store; an id in neither is `NotFound`, naming what referred to it.
-async fn resolve_deal_keys<T: LedgerTx>(
+async fn resolve_deal_keys<T: LedgerStatements>(
     tx: &mut T,
     deal_keys: &mut HashMap<String, i64>,
     referenced: impl Iterator<Item = &DealId>,
@@ -223,7 +451,7 @@ async fn resolve_deal_keys<T: LedgerTx>(
 }
 
 /// Writes a whole ledger; the caller runs it in one transaction and commits only on `Ok`.
-pub(crate) async fn import<T: LedgerTx>(tx: &mut T, ledger: &Ledger) -> Result<ImportCounts> {
+async fn import<T: LedgerStatements>(tx: &mut T, ledger: &Ledger) -> Result<ImportCounts> {
     let mut problems = Problems::default();
     for deal in &ledger.deals {
         problems.deal(deal);
@@ -407,7 +635,7 @@ fn entry_row(deal_key: i64, entry: &TimeEntry) -> EntryRow<'_> {
     }
 }
 
-pub(crate) async fn deal_key<T: LedgerTx>(
+pub(crate) async fn deal_key<T: DealStatements>(
     tx: &mut T,
     id: &DealId,
     referrer: &'static str,
@@ -421,7 +649,7 @@ pub(crate) async fn deal_key<T: LedgerTx>(
         })
 }
 
-pub(crate) async fn add_client<T: LedgerTx>(tx: &mut T, client: &Client) -> Result<()> {
+async fn add_client<T: LedgerStatements>(tx: &mut T, client: &Client) -> Result<()> {
     let existing = tx
         .keys_by_text(KeyColumn::ClientName, &[client.name.as_str()])
         .await?;
@@ -435,7 +663,7 @@ pub(crate) async fn add_client<T: LedgerTx>(tx: &mut T, client: &Client) -> Resu
     Ok(())
 }
 
-pub(crate) async fn add_deal<T: LedgerTx>(tx: &mut T, deal: &Deal) -> Result<()> {
+async fn add_deal<T: LedgerStatements>(tx: &mut T, deal: &Deal) -> Result<()> {
     let mut problems = Problems::default();
     problems.deal(deal);
     problems.into_result()?;
@@ -452,7 +680,7 @@ pub(crate) async fn add_deal<T: LedgerTx>(tx: &mut T, deal: &Deal) -> Result<()>
 }
 
 /// Writes a deal, creating its client with defaults when the name is new.
-async fn write_deal<T: LedgerTx>(tx: &mut T, deal: &Deal) -> Result<()> {
+async fn write_deal<T: LedgerStatements>(tx: &mut T, deal: &Deal) -> Result<()> {
     tx.insert_missing_clients(&[default_client(deal)]).await?;
     let client_keys = tx
         .keys_by_text(KeyColumn::ClientName, &[deal.client.as_str()])
@@ -468,7 +696,7 @@ async fn write_deal<T: LedgerTx>(tx: &mut T, deal: &Deal) -> Result<()> {
 }
 
 /// Records that a deal entered a stage, when the deal may (`Deal::check_move`).
-pub(crate) async fn add_stage_event<T: LedgerTx>(
+async fn add_stage_event<T: LedgerStatements>(
     tx: &mut T,
     event: &StageEvent,
     stages: &Stages,
@@ -491,7 +719,7 @@ pub(crate) async fn add_stage_event<T: LedgerTx>(
 
 /// Adds a time entry; `Ok(false)` when the identical entry is stored already, `Conflict` when
 /// one with the same deal, start and category holds other values.
-pub(crate) async fn add_time_entry<T: LedgerTx>(tx: &mut T, entry: &TimeEntry) -> Result<bool> {
+async fn add_time_entry<T: LedgerStatements>(tx: &mut T, entry: &TimeEntry) -> Result<bool> {
     let mut problems = Problems::default();
     problems.instant(entry.started_at, || {
         format!("time entry of deal {}: started_at", entry.deal_id)
@@ -521,7 +749,7 @@ pub(crate) async fn add_time_entry<T: LedgerTx>(tx: &mut T, entry: &TimeEntry) -
 /// The key and the stored state of a deal, which other writers of the deal then wait for until
 /// the transaction ends, so that a rule checked on this state still holds when it is written;
 /// `NotFound` when there is no such deal.
-async fn locked_deal<T: LedgerTx>(tx: &mut T, id: &DealId) -> Result<(i64, Deal)> {
+async fn locked_deal<T: DealStatements>(tx: &mut T, id: &DealId) -> Result<(i64, Deal)> {
     let key = deal_key(tx, id, "deal").await?;
     tx.lock_deal(key).await?;
     let deal = tx
@@ -535,7 +763,7 @@ async fn locked_deal<T: LedgerTx>(tx: &mut T, id: &DealId) -> Result<(i64, Deal)
 }
 
 /// Closes a deal, when it may be closed so (`Deal::check_close`).
-pub(crate) async fn close_deal<T: LedgerTx>(
+async fn close_deal<T: LedgerStatements>(
     tx: &mut T,
     id: &DealId,
     outcome: Outcome,
@@ -556,7 +784,7 @@ pub(crate) async fn close_deal<T: LedgerTx>(
 
 /// Reopens a closed deal (`Deal::reopen`): the deal is open again and the reopening keeps why
 /// and how it had closed.
-pub(crate) async fn reopen_deal<T: LedgerTx>(
+async fn reopen_deal<T: LedgerStatements>(
     tx: &mut T,
     id: &DealId,
     at: Timestamp,
@@ -575,11 +803,54 @@ pub(crate) async fn reopen_deal<T: LedgerTx>(
     Ok(reopening)
 }
 
-/// The reopenings of one deal, oldest first; an unknown deal is `NotFound`.
-pub(crate) async fn reopenings_of_deal<T: LedgerTx>(
+/// A deal with its events, time entries and reopenings; `None` when there is no such deal.
+async fn deal_detail<T: LedgerStatements>(tx: &mut T, id: &DealId) -> Result<Option<DealDetail>> {
+    let Some(key) = tx
+        .keys_by_text(KeyColumn::DealId, &[id.as_str()])
+        .await?
+        .remove(id.as_str())
+    else {
+        return Ok(None);
+    };
+    let Some(history) = tx.deal_history(key, id).await? else {
+        return Ok(None);
+    };
+    let Some(deal) = history.deals.into_iter().next() else {
+        return Ok(None);
+    };
+    Ok(Some(DealDetail {
+        deal,
+        events: history.events,
+        time_entries: history.time_entries,
+        reopenings: tx.reopenings_of(ReopeningsOf::Deal(key)).await?,
+    }))
+}
+
+/// Which of these ids are stored.
+async fn existing_deal_ids<T: LedgerStatements>(
     tx: &mut T,
-    id: &DealId,
-) -> Result<Vec<Reopening>> {
-    let deal_key = deal_key(tx, id, "deal").await?;
-    tx.reopenings_of(ReopeningsOf::Deal(deal_key)).await
+    ids: &[DealId],
+) -> Result<HashSet<DealId>> {
+    let texts: Vec<&str> = ids.iter().map(DealId::as_str).collect();
+    let stored = tx.keys_by_text(KeyColumn::DealId, &texts).await?;
+    Ok(ids
+        .iter()
+        .filter(|id| stored.contains_key(id.as_str()))
+        .cloned()
+        .collect())
+}
+
+/// Every client and the deals the filter matches with their histories and reopenings, from
+/// the transaction's snapshot.
+async fn load_ledger<T: LedgerStatements>(tx: &mut T, filter: &DealFilter) -> Result<Ledger> {
+    let clients = tx.clients().await?;
+    let histories = tx.histories(filter).await?;
+    let reopenings = tx.reopenings_of(ReopeningsOf::Deals(filter)).await?;
+    Ok(Ledger {
+        clients,
+        deals: histories.deals,
+        events: histories.events,
+        time_entries: histories.time_entries,
+        reopenings,
+    })
 }
