@@ -168,13 +168,7 @@ async fn evaluations(
         if stored.milestone != milestone {
             continue;
         }
-        let record = serde_json::from_str(&stored.record_json).map_err(|e| {
-            anyhow::Error::new(e).context(format!(
-                "the recorded acceptance of {milestone} of {deal} (v{}, {}) does not read",
-                stored.version, stored.evaluated_at
-            ))
-        })?;
-        records.push(record);
+        records.push(stored.record()?);
     }
     Ok(records)
 }
@@ -193,7 +187,7 @@ async fn known_runs(
             continue;
         }
         let what = format!("gate run recorded {}", run.recorded_at);
-        match serde_json::from_str::<gigops_gate::Summary>(&run.summary) {
+        match run.document::<gigops_gate::Summary>() {
             Ok(summary) => known.push(KnownRun::of_summary(what, &summary)),
             // A summary too old to read still says whether it passed and when it was recorded.
             Err(_) => known.push(KnownRun {

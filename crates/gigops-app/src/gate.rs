@@ -188,12 +188,7 @@ pub async fn recorded_runs(
     let runs = store.gate_runs(deal, milestone).await?;
     runs.into_iter()
         .map(|run| {
-            let summary: Summary = serde_json::from_str(&run.summary).map_err(|e| {
-                anyhow::Error::new(e).context(format!(
-                    "the gate run of {} recorded at {} is not a summary gigops can read",
-                    run.deal_id, run.recorded_at
-                ))
-            })?;
+            let summary: Summary = run.document()?;
             Ok((run.recorded_at.to_string(), run.milestone, summary))
         })
         .collect()

@@ -14,7 +14,7 @@ use gigops_quote::exchange::ExchangeRate;
 use gigops_quote::fp::Gsc;
 use gigops_quote::history::{self, Deliveries};
 use gigops_quote::{DebtInput, Quote, QuoteInput, Sources};
-use gigops_store::{DealFilter, LedgerStore, QuoteStore, Store, StoredQuote};
+use gigops_store::{DealFilter, LedgerStore, QuoteStore, Store};
 use jiff::Timestamp;
 
 use crate::{Settings, bad_input};
@@ -55,16 +55,6 @@ pub async fn save(
     Ok(store.save_quote(deal, at, &json).await?)
 }
 
-/// A saved quote's JSON, read back.
-pub fn figures(stored: &StoredQuote) -> anyhow::Result<serde_json::Value> {
-    serde_json::from_str(&stored.quote).map_err(|e| {
-        anyhow::Error::new(e).context(format!(
-            "the saved quote {} v{} is not JSON",
-            stored.deal_id, stored.version
-        ))
-    })
-}
-
 /// The quote model calibrated on the ledger's delivered deals with a saved quote and logged
 /// hours. Bad input when no recommendation can be made (too few deals, a degenerate fit),
 /// saying how many are needed; the calibration is returned either way so that it can be shown.
@@ -76,7 +66,7 @@ pub async fn calibrate(
     let mut saved = Vec::new();
     for stored in store.quotes(None).await? {
         saved.push(SavedQuote {
-            quote: figures(&stored)?,
+            quote: stored.document()?,
             deal_id: stored.deal_id,
             version: stored.version,
             accepted: stored.accepted_at.is_some(),

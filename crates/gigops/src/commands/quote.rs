@@ -111,7 +111,7 @@ fn list(ctx: &Context, quotes: &[StoredQuote]) -> anyhow::Result<()> {
             version: stored.version,
             created_at: stored.created_at.to_string(),
             accepted_at: stored.accepted_at.map(|t| t.to_string()),
-            quote: quotes::figures(stored)?,
+            quote: stored.document()?,
         });
     }
     if ctx.json {
@@ -170,7 +170,7 @@ fn price(quote: &serde_json::Value, which: &str) -> String {
 }
 
 fn show(stored: &StoredQuote) -> anyhow::Result<()> {
-    let f = quotes::figures(stored)?;
+    let f: serde_json::Value = stored.document()?;
     let accepted = stored
         .accepted_at
         .map_or_else(|| "not accepted".to_string(), |t| format!("accepted {t}"));
