@@ -14,6 +14,7 @@ mod model;
 mod postgres;
 mod problems;
 mod quotes;
+mod scope;
 mod sqlite;
 mod store;
 mod target;
@@ -29,6 +30,7 @@ pub use model::{
 };
 pub use postgres::PgStore;
 pub use quotes::QuoteStore;
+pub use scope::ClientScope;
 pub use sqlite::SqliteStore;
 pub use store::Store;
 pub use target::redact_target;

@@ -1,7 +1,7 @@
 use gigops_core::{
     Deal, DealId, Money, Outcome, Platform, Score, StageEvent, TimeEntry, format_instant,
 };
-use gigops_store::{DealFilter, LedgerStore};
+use gigops_store::{ClientScope, DealFilter, LedgerStore};
 
 use crate::cli::{DealAddArgs, DealCommand, TimeCommand};
 use crate::commands::{Context, instant_or_now};
@@ -18,7 +18,11 @@ pub async fn run(ctx: &Context, command: DealCommand) -> anyhow::Result<()> {
                 outcome,
                 ..DealFilter::default()
             };
-            let deals = ctx.store().await?.list_deals(&filter).await?;
+            let deals = ctx
+                .store()
+                .await?
+                .list_deals(&filter, &ClientScope::All)
+                .await?;
             if ctx.json {
                 return print_json(&deals);
             }
@@ -44,7 +48,7 @@ pub async fn run(ctx: &Context, command: DealCommand) -> anyhow::Result<()> {
             let detail = ctx
                 .store()
                 .await?
-                .get_deal(&id)
+                .get_deal(&id, &ClientScope::All)
                 .await?
                 .ok_or_else(|| bad_input(format!("no deal with id {id}")))?;
             if ctx.json {
@@ -154,7 +158,7 @@ pub async fn run(ctx: &Context, command: DealCommand) -> anyhow::Result<()> {
             let store = ctx.store().await?;
             // What it was, to say so when a won retainer ends rather than closes.
             let was_won = store
-                .get_deal(&id)
+                .get_deal(&id, &ClientScope::All)
                 .await?
                 .is_some_and(|d| d.deal.outcome == Outcome::Won);
             store
