@@ -10,6 +10,7 @@
 pub mod acceptance;
 pub mod error;
 pub mod gate;
+pub mod ledger;
 pub mod quotes;
 pub mod reports;
 pub mod results;
