@@ -11,6 +11,7 @@ pub mod acceptance;
 pub mod error;
 pub mod gate;
 pub mod ledger;
+pub mod proposal;
 pub mod quotes;
 pub mod reports;
 pub mod results;
