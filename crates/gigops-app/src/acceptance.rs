@@ -12,7 +12,7 @@ use gigops_contract::{
     SloEvidence, SloState, Sow, Tick, sha256_hex,
 };
 use gigops_core::DealId;
-use gigops_store::{LedgerStore, NewAcceptance};
+use gigops_store::{ContractStore, GateRunStore, NewAcceptance, Store};
 use jiff::Timestamp;
 use serde::Deserialize;
 
@@ -138,7 +138,7 @@ pub fn ticks(
 /// its last evaluation that stand (unless ticked anew) and the gate runs it knows. The SOW must
 /// be the attached version with `sow_sha256` and in the deal's currency; its version.
 pub async fn from_ledger(
-    store: &impl LedgerStore,
+    store: &Store,
     deal: &DealId,
     sow: &Sow,
     sow_sha256: &str,
@@ -159,7 +159,7 @@ pub async fn from_ledger(
 
 /// The milestone's recorded evaluations for the deal, of any SOW version, oldest first.
 async fn evaluations(
-    store: &impl LedgerStore,
+    store: &Store,
     deal: &DealId,
     milestone: &str,
 ) -> anyhow::Result<Vec<AcceptanceRecord>> {
@@ -168,13 +168,7 @@ async fn evaluations(
         if stored.milestone != milestone {
             continue;
         }
-        let record = serde_json::from_str(&stored.record_json).map_err(|e| {
-            anyhow::Error::new(e).context(format!(
-                "the recorded acceptance of {milestone} of {deal} (v{}, {}) does not read",
-                stored.version, stored.evaluated_at
-            ))
-        })?;
-        records.push(record);
+        records.push(stored.record()?);
     }
     Ok(records)
 }
@@ -182,7 +176,7 @@ async fn evaluations(
 /// The gate runs the ledger knows for a milestone: those recorded for it or for no milestone,
 /// and those its earlier evaluations judged.
 async fn known_runs(
-    store: &impl LedgerStore,
+    store: &Store,
     deal: &DealId,
     milestone: &str,
     history: &[AcceptanceRecord],
@@ -193,7 +187,7 @@ async fn known_runs(
             continue;
         }
         let what = format!("gate run recorded {}", run.recorded_at);
-        match serde_json::from_str::<gigops_gate::Summary>(&run.summary) {
+        match run.document::<gigops_gate::Summary>() {
             Ok(summary) => known.push(KnownRun::of_summary(what, &summary)),
             // A summary too old to read still says whether it passed and when it was recorded.
             Err(_) => known.push(KnownRun {
@@ -275,7 +269,7 @@ pub fn commands<'m>(
 
 /// Records the verdict against the deal's attached SOW `version`.
 pub async fn record(
-    store: &impl LedgerStore,
+    store: &Store,
     deal: &DealId,
     version: u32,
     record: &AcceptanceRecord,

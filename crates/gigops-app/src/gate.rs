@@ -9,7 +9,7 @@ use gigops_core::DealId;
 use gigops_core::evidence::{BenchmarkSet, Evidence};
 use gigops_gate::summary::{NotMeasured, Project, Selection};
 use gigops_gate::{GateReport, Policy, Run, Summary, debt, patch};
-use gigops_store::{GateRun, LedgerStore};
+use gigops_store::{GateRun, GateRunStore, Store};
 
 use crate::bad_input;
 
@@ -281,19 +281,14 @@ pub fn assess(
 /// The gate runs recorded against a deal (of one milestone, or all), oldest first, as
 /// (recorded at, milestone, summary).
 pub async fn recorded_runs(
-    store: &impl LedgerStore,
+    store: &Store,
     deal: &DealId,
     milestone: Option<&str>,
 ) -> anyhow::Result<Vec<(String, Option<String>, Summary)>> {
     let runs = store.gate_runs(deal, milestone).await?;
     runs.into_iter()
         .map(|run| {
-            let summary: Summary = serde_json::from_str(&run.summary).map_err(|e| {
-                anyhow::Error::new(e).context(format!(
-                    "the gate run of {} recorded at {} is not a summary gigops can read",
-                    run.deal_id, run.recorded_at
-                ))
-            })?;
+            let summary: Summary = run.document()?;
             Ok((run.recorded_at.to_string(), run.milestone, summary))
         })
         .collect()
@@ -301,10 +296,7 @@ pub async fn recorded_runs(
 
 /// With a deal and no baseline file, the deal's latest recorded run (of any milestone: the
 /// previous delivery) is the baseline.
-pub async fn stored_baseline(
-    store: &impl LedgerStore,
-    deal: &DealId,
-) -> anyhow::Result<Option<Summary>> {
+pub async fn stored_baseline(store: &Store, deal: &DealId) -> anyhow::Result<Option<Summary>> {
     Ok(recorded_runs(store, deal, None)
         .await?
         .pop()
@@ -313,7 +305,7 @@ pub async fn stored_baseline(
 
 /// Records the run's summary against the deal (and milestone).
 pub async fn record(
-    store: &impl LedgerStore,
+    store: &Store,
     deal: &DealId,
     milestone: Option<String>,
     report: &GateReport,

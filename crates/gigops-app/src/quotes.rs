@@ -14,13 +14,13 @@ use gigops_quote::exchange::ExchangeRate;
 use gigops_quote::fp::Gsc;
 use gigops_quote::history::{self, Deliveries};
 use gigops_quote::{DebtInput, Quote, QuoteInput, Sources};
-use gigops_store::{DealFilter, LedgerStore, StoredQuote};
+use gigops_store::{DealFilter, LedgerStore, QuoteStore, Store};
 use jiff::Timestamp;
 
 use crate::{Settings, bad_input};
 
 /// The deal a quote is made for; bad input when there is none with that id.
-pub async fn deal(store: &impl LedgerStore, id: &DealId) -> anyhow::Result<Deal> {
+pub async fn deal(store: &Store, id: &DealId) -> anyhow::Result<Deal> {
     let found = store.get_deal(id).await?;
     Ok(found
         .ok_or_else(|| bad_input(format!("no deal {id}")))?
@@ -46,7 +46,7 @@ pub fn warn_against_history(
 
 /// Saves `quote` as the deal's next version; the version.
 pub async fn save(
-    store: &impl LedgerStore,
+    store: &Store,
     deal: &DealId,
     quote: &Quote,
     at: Timestamp,
@@ -55,28 +55,18 @@ pub async fn save(
     Ok(store.save_quote(deal, at, &json).await?)
 }
 
-/// A saved quote's JSON, read back.
-pub fn figures(stored: &StoredQuote) -> anyhow::Result<serde_json::Value> {
-    serde_json::from_str(&stored.quote).map_err(|e| {
-        anyhow::Error::new(e).context(format!(
-            "the saved quote {} v{} is not JSON",
-            stored.deal_id, stored.version
-        ))
-    })
-}
-
 /// The quote model calibrated on the ledger's delivered deals with a saved quote and logged
 /// hours. Bad input when no recommendation can be made (too few deals, a degenerate fit),
 /// saying how many are needed; the calibration is returned either way so that it can be shown.
 pub async fn calibrate(
-    store: &impl LedgerStore,
+    store: &Store,
     settings: &Settings,
 ) -> anyhow::Result<(Calibration, Option<anyhow::Error>)> {
     let ledger = store.load_ledger(&DealFilter::all()).await?;
     let mut saved = Vec::new();
     for stored in store.quotes(None).await? {
         saved.push(SavedQuote {
-            quote: figures(&stored)?,
+            quote: stored.document()?,
             deal_id: stored.deal_id,
             version: stored.version,
             accepted: stored.accepted_at.is_some(),

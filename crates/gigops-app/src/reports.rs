@@ -5,7 +5,7 @@
 use gigops_core::{Platform, parse_instant};
 use gigops_pipeline::report::Scope;
 use gigops_pipeline::{PipelineOptions, PipelineReport, pipeline_report};
-use gigops_store::{DealFilter, LedgerStore};
+use gigops_store::{DealFilter, LedgerStore, Store};
 
 use crate::{Settings, bad_input};
 
@@ -47,7 +47,7 @@ pub fn scope(request: &ScopeRequest) -> anyhow::Result<Scope> {
 
 /// Loads the deals in `scope` and computes the pipeline report over them.
 pub async fn pipeline(
-    store: &impl LedgerStore,
+    store: &Store,
     settings: &Settings,
     scope: Scope,
 ) -> anyhow::Result<PipelineReport> {

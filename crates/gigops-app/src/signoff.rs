@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use gigops_contract::{AllowedSigners, Sow, Verification, sha256_hex};
 use gigops_core::{DealId, Lang, Signature};
-use gigops_store::{LedgerStore, StoredSow};
+use gigops_store::{ContractStore, LedgerStore, Store, StoredSow};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
@@ -135,7 +135,7 @@ pub fn verify(
 /// Records `signature` of `sow` against the deal's attached version with the same source; the
 /// SOW must be in the deal's currency.
 pub async fn record(
-    store: &impl LedgerStore,
+    store: &Store,
     deal: &DealId,
     sow: &Sow,
     signature: &Signature,
@@ -149,7 +149,7 @@ pub async fn record(
 /// The signatures the ledger recorded for the deal's SOW: of the stored version with this
 /// source, or, when the file matches none (it was edited), of the latest version.
 pub async fn ledger_signatures(
-    store: &impl LedgerStore,
+    store: &Store,
     deal: &DealId,
     source: &str,
 ) -> anyhow::Result<(u32, Vec<Signature>)> {
@@ -173,7 +173,7 @@ pub async fn ledger_signatures(
 /// The stored version of a deal's SOW with exactly this source: signatures and acceptances are
 /// recorded against what was attached, never against a file that has since changed.
 pub async fn attached_version(
-    store: &impl LedgerStore,
+    store: &Store,
     deal: &DealId,
     source_sha256: &str,
 ) -> anyhow::Result<StoredSow> {
@@ -196,11 +196,7 @@ pub async fn attached_version(
 
 /// A deal's SOW is in the deal's currency (docs/contracts.md): one in another currency is
 /// refused before anything is recorded, naming both.
-pub async fn check_deal_currency(
-    store: &impl LedgerStore,
-    deal: &DealId,
-    sow: &Sow,
-) -> anyhow::Result<()> {
+pub async fn check_deal_currency(store: &Store, deal: &DealId, sow: &Sow) -> anyhow::Result<()> {
     let detail = store.get_deal(deal).await?.ok_or_else(|| {
         bad_input(format!(
             "no deal {deal}: `gigops deal list` shows the deals"

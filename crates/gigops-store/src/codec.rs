@@ -301,3 +301,23 @@ pub(crate) fn in_deal_order<T>(mut rows: Vec<(u32, T)>) -> Vec<T> {
     }
     rows.into_iter().map(|(_, record)| record).collect()
 }
+
+/// Whether a digest is SHA-256 as the store keeps it: 64 lowercase hex digits.
+pub(crate) fn is_sha256(text: &str) -> bool {
+    text.len() == 64 && text.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
+/// A deal id read back.
+pub(crate) fn parse_deal_id(text: &str) -> Result<DealId> {
+    DealId::parse(text).map_err(|e| StoreError::Corrupt(format!("deal id: {e}")))
+}
+
+/// A version read back; `of` names its deal.
+pub(crate) fn version_u32(version: i64, of: &str) -> Result<u32> {
+    u32::try_from(version).map_err(|_| StoreError::Corrupt(format!("version {version} of {of}")))
+}
+
+/// A currency code read back.
+pub(crate) fn currency(code: &str) -> Result<gigops_core::Currency> {
+    gigops_core::Currency::parse(code).map_err(|e| StoreError::Corrupt(format!("currency: {e}")))
+}

@@ -43,6 +43,17 @@ pub enum StoreError {
     #[error("the store holds invalid data: {0}")]
     Corrupt(String),
 
+    /// A stored document (a quote, a SOW, an acceptance record, a gate summary) does not read
+    /// as the type the caller asked for: written by another version of gigops, or edited by
+    /// hand. `what` names the kind of document, `key` which one (`D-1 v2`).
+    #[error("the stored {what} {key} does not read: {source}")]
+    Decode {
+        what: &'static str,
+        key: String,
+        #[source]
+        source: serde_json::Error,
+    },
+
     #[error("cannot {action} {}: {source}", path.display())]
     Io {
         action: &'static str,

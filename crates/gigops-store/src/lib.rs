@@ -6,24 +6,31 @@
 //! semantics of imports.
 
 mod codec;
+mod contracts;
 mod error;
+mod gate_runs;
+mod ledger;
 mod model;
-mod ops;
 mod postgres;
-mod sql;
+mod problems;
+mod quotes;
 mod sqlite;
 mod store;
 mod target;
 
+pub use contracts::ContractStore;
 pub use error::{Result, StoreError};
+pub use gate_runs::GateRunStore;
+pub use ledger::LedgerStore;
 pub use model::{
     Backend, Counts, DealDetail, DealFilter, GateRun, IfExists, ImportCounts, NewAcceptance,
     NewSow, ReadyMilestone, RowCounts, SowMilestone, StoredAcceptance, StoredMilestone,
     StoredQuote, StoredSow,
 };
 pub use postgres::PgStore;
+pub use quotes::QuoteStore;
 pub use sqlite::SqliteStore;
-pub use store::{LedgerStore, Store};
+pub use store::Store;
 pub use target::redact_target;
 
 /// sqlx's connection options, for callers that build a store from parts

@@ -3,7 +3,10 @@
 use gigops_core::{Currency, Deal, DealId, Outcome, Platform, Reopening, StageEvent, TimeEntry};
 use jiff::Timestamp;
 use jiff::civil::Date;
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
+
+use crate::error::{Result, StoreError};
 
 /// Which deals an operation looks at. Every field that is set must match; the default matches
 /// every deal.
@@ -278,4 +281,71 @@ pub struct ReadyMilestone {
     /// The SOW version that evaluation was recorded against (`version` or an earlier one
     /// holding the same milestone id, amount and currency).
     pub accepted_version: u32,
+}
+
+/// Decodes a stored JSON document; an error names the kind of document and which one.
+fn decode<T: DeserializeOwned>(
+    text: &str,
+    what: &'static str,
+    key: impl FnOnce() -> String,
+) -> Result<T> {
+    serde_json::from_str(text).map_err(|source| StoreError::Decode {
+        what,
+        key: key(),
+        source,
+    })
+}
+
+impl StoredQuote {
+    /// The quote, decoded as `T` (the quote's own type, or `serde_json::Value` to keep every
+    /// field); `Decode` naming the deal and version when it does not read so.
+    pub fn document<T: DeserializeOwned>(&self) -> Result<T> {
+        decode(&self.quote, "quote", || {
+            format!("{} v{}", self.deal_id, self.version)
+        })
+    }
+}
+
+impl GateRun {
+    /// The gate's summary, decoded as `T`; `Decode` naming the deal, the milestone and when the
+    /// run was recorded when it does not read so.
+    pub fn document<T: DeserializeOwned>(&self) -> Result<T> {
+        decode(&self.summary, "gate summary", || match &self.milestone {
+            Some(milestone) => format!(
+                "of {} ({milestone}) recorded at {}",
+                self.deal_id, self.recorded_at
+            ),
+            None => format!("of {} recorded at {}", self.deal_id, self.recorded_at),
+        })
+    }
+}
+
+impl StoredSow {
+    /// The SOW model (`gigops.sow/1`), decoded as `T`; `Decode` naming the deal and version
+    /// when it does not read so.
+    pub fn document<T: DeserializeOwned>(&self) -> Result<T> {
+        decode(&self.sow_json, "SOW", || {
+            format!("{} v{}", self.deal_id, self.version)
+        })
+    }
+}
+
+impl StoredAcceptance {
+    fn key(&self) -> String {
+        format!(
+            "of milestone {} of SOW {} v{} evaluated at {}",
+            self.milestone, self.deal_id, self.version, self.evaluated_at
+        )
+    }
+
+    /// The acceptance record (`gigops.acceptance/1`), decoded as `T`; `Decode` naming the
+    /// deal, version, milestone and evaluation when it does not read so.
+    pub fn record<T: DeserializeOwned>(&self) -> Result<T> {
+        decode(&self.record_json, "acceptance record", || self.key())
+    }
+
+    /// The digests of the evidence the evaluation read, decoded as `T`.
+    pub fn evidence<T: DeserializeOwned>(&self) -> Result<T> {
+        decode(&self.evidence_json, "acceptance evidence", || self.key())
+    }
 }

@@ -3,8 +3,8 @@
 
 use gigops_core::{Currency, Lang, Outcome, Signature};
 use gigops_store::{
-    LedgerStore, NewAcceptance, NewSow, ReadyMilestone, SowMilestone, StoreError, StoredAcceptance,
-    StoredMilestone,
+    ContractStore, LedgerStore, NewAcceptance, NewSow, ReadyMilestone, SowMilestone, StoreError,
+    StoredAcceptance, StoredMilestone,
 };
 use gigops_test_support::fixtures::{at, deal_id, open_deal};
 use gigops_test_support::{TestResult, store_test};

@@ -2,6 +2,7 @@
 //! `GIGOPS_TEST_POSTGRES_URL` is set): see `docs/store.md`.
 
 mod contracts;
+mod documents;
 mod imports;
 mod open;
 mod quotes;

@@ -1,6 +1,6 @@
 //! Quotes saved with their deal: versions, acceptance, on both backends.
 
-use gigops_store::{LedgerStore, StoreError, StoredQuote};
+use gigops_store::{LedgerStore, QuoteStore, StoreError, StoredQuote};
 use gigops_test_support::fixtures::{at, deal_id, open_deal};
 use gigops_test_support::{TestResult, store_test};
 

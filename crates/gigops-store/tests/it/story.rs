@@ -3,7 +3,7 @@
 use gigops_core::{
     Client, Currency, DealKind, Lang, Ledger, Money, Outcome, StageEvent, Stages, TimeCategory,
 };
-use gigops_store::{Backend, DealFilter, GateRun, IfExists, LedgerStore, StoreError};
+use gigops_store::{Backend, DealFilter, GateRun, GateRunStore, IfExists, LedgerStore, StoreError};
 use gigops_test_support::fixtures::{
     at, deal_id, entry, event, open_deal, platform, sample_ledger,
 };

@@ -9,7 +9,7 @@ use gigops_app::quotes;
 use gigops_core::{Deal, DealId, Ledger};
 use gigops_quote::Quote;
 use gigops_quote::calibrate::Calibration;
-use gigops_store::{DealFilter, LedgerStore, StoredQuote};
+use gigops_store::{DealFilter, LedgerStore, QuoteStore, StoredQuote};
 
 use crate::cli::{QuoteCommand, QuoteEstimateArgs};
 use crate::commands::{Context, instant_or_now};
@@ -111,7 +111,7 @@ fn list(ctx: &Context, quotes: &[StoredQuote]) -> anyhow::Result<()> {
             version: stored.version,
             created_at: stored.created_at.to_string(),
             accepted_at: stored.accepted_at.map(|t| t.to_string()),
-            quote: quotes::figures(stored)?,
+            quote: stored.document()?,
         });
     }
     if ctx.json {
@@ -170,7 +170,7 @@ fn price(quote: &serde_json::Value, which: &str) -> String {
 }
 
 fn show(stored: &StoredQuote) -> anyhow::Result<()> {
-    let f = quotes::figures(stored)?;
+    let f: serde_json::Value = stored.document()?;
     let accepted = stored
         .accepted_at
         .map_or_else(|| "not accepted".to_string(), |t| format!("accepted {t}"));

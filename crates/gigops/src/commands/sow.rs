@@ -10,7 +10,7 @@ use gigops_app::acceptance::{self, CommandsAsked, CommandsDecision};
 use gigops_app::{results, signoff};
 use gigops_contract::{AcceptanceRecord, AllowedSigners, CommandResult, Evidence, Sow, sha256_hex};
 use gigops_core::{DealId, Lang, Problems, Signature};
-use gigops_store::{LedgerStore, NewSow, SowMilestone, StoredSow};
+use gigops_store::{ContractStore, NewSow, SowMilestone, StoredSow};
 use serde::Serialize;
 
 use crate::cli::{AcceptArgs, SignArgs, SloFormat, SowCommand};

@@ -83,43 +83,4 @@ pub(crate) fn select_deals() -> String {
     )
 }
 
-/// The milestones ready to invoice (the rule documented on `LedgerStore::ready_to_invoice`):
-/// `(deal id, version, milestone, title, amount_minor, currency, evaluated_at, version
-/// evaluated against)`, by deal id and position. `deal_filter` is a condition on `s.deal_key`
-/// (`? IS NULL OR s.deal_key = ?` or its PostgreSQL spelling).
-///
-/// `latest` is each deal's latest SOW version; `evaluations` ranks, per milestone of it, every
-/// evaluation recorded against a version of the deal holding the same milestone id and amount
-/// in the same currency, newest first; the newest must have accepted it, no version of the
-/// deal may have the milestone id invoiced, and the deal must not be lost (work that will not
-/// be delivered is never billed).
-pub(crate) fn ready_to_invoice(deal_filter: &str) -> String {
-    format!(
-        "WITH latest AS ( \
-             SELECT s.key, s.deal_key, s.version, s.currency FROM sows s \
-             WHERE ({deal_filter}) \
-               AND s.version = (SELECT max(t.version) FROM sows t WHERE t.deal_key = s.deal_key) \
-         ), evaluations AS ( \
-             SELECT l.key AS sow_key, m.id AS milestone, a.accepted, a.evaluated_at, \
-                    o.version AS under, \
-                    row_number() OVER (PARTITION BY l.key, m.id \
-                                       ORDER BY a.evaluated_at DESC, a.key DESC) AS n \
-             FROM latest l \
-             JOIN sow_milestones m ON m.sow_key = l.key \
-             JOIN sows o ON o.deal_key = l.deal_key AND o.currency = l.currency \
-             JOIN sow_milestones om ON om.sow_key = o.key AND om.id = m.id \
-                                   AND om.amount_minor = m.amount_minor \
-             JOIN sow_acceptances a ON a.sow_key = o.key AND a.milestone = m.id \
-         ) \
-         SELECT d.id, CAST(l.version AS BIGINT), m.id, m.title, m.amount_minor, l.currency, \
-                e.evaluated_at, CAST(e.under AS BIGINT) \
-         FROM latest l \
-         JOIN deals d ON d.key = l.deal_key \
-         JOIN sow_milestones m ON m.sow_key = l.key \
-         JOIN evaluations e ON e.sow_key = l.key AND e.milestone = m.id AND e.n = 1 \
-         WHERE e.accepted AND d.outcome <> 'lost' AND NOT EXISTS ( \
-             SELECT 1 FROM sows i JOIN sow_milestones im ON im.sow_key = i.key \
-             WHERE i.deal_key = l.deal_key AND im.id = m.id AND im.invoiced_at IS NOT NULL) \
-         ORDER BY d.id, m.position"
-    )
-}
+//END

@@ -1,0 +1,442 @@
+//! The statements of the ledger on PostgreSQL.
+
+use std::collections::HashMap;
+
+use futures_util::TryStreamExt;
+use gigops_core::{Client, Deal, DealId, Reopening, Score};
+use sqlx::{PgConnection, Postgres, QueryBuilder, Row};
+
+use super::sql::{
+    CLIENT_WRITE_COLUMNS, COUNT_ROWS, DEAL_WRITE_COLUMNS, ENTRY_WRITE_COLUMNS, EVENT_WRITE_COLUMNS,
+    REOPENING_WRITE_COLUMNS, SELECT_REOPENINGS, select_deals, upsert_clause,
+};
+use super::{
+    DealRow, DealStatements, EntryRow, EventRow, Histories, KeyColumn, LedgerStatements,
+    ReopeningRow, ReopeningsOf,
+};
+use crate::codec::{
+    CLIENT_COLUMNS, DEAL_KEY_COLUMN, DealPositions, Interner, decode_client, decode_deal,
+    decode_reopening, decode_stage_event, decode_time_entry, in_deal_order, micros,
+    push_deal_filter,
+};
+use crate::error::Result;
+use crate::model::{Counts, DealFilter};
+use crate::postgres::{ROWS_PER_STATEMENT, insert_unnest};
+
+async fn write_clients(
+    conn: &mut PgConnection,
+    clients: &[&Client],
+    on_conflict: &str,
+) -> Result<u64> {
+    let sql = format!(
+        "{}{on_conflict}",
+        insert_unnest("clients", &CLIENT_WRITE_COLUMNS, &["text"; 5])
+    );
+    let mut written = 0;
+    for chunk in clients.chunks(ROWS_PER_STATEMENT) {
+        written += sqlx::query(&sql)
+            .bind(chunk.iter().map(|c| c.name.as_str()).collect::<Vec<_>>())
+            .bind(chunk.iter().map(|c| c.currency.code()).collect::<Vec<_>>())
+            .bind(chunk.iter().map(|c| c.locale.as_str()).collect::<Vec<_>>())
+            .bind(
+                chunk
+                    .iter()
+                    .map(|c| c.time_zone.as_str())
+                    .collect::<Vec<_>>(),
+            )
+            .bind(
+                chunk
+                    .iter()
+                    .map(|c| c.platform.as_ref().map(|p| p.as_str()))
+                    .collect::<Vec<_>>(),
+            )
+            .execute(&mut *conn)
+            .await?
+            .rows_affected();
+    }
+    Ok(written)
+}
+
+impl DealStatements for PgConnection {
+    async fn keys_by_text(
+        &mut self,
+        column: KeyColumn,
+        values: &[&str],
+    ) -> Result<HashMap<String, i64>> {
+        let (table, column) = column.sql();
+        // One row per batch, the matches as two arrays, rather than a row per match.
+        let sql = format!(
+            "SELECT coalesce(array_agg({column}), '{{}}'), coalesce(array_agg(key), '{{}}') \
+             FROM {table} WHERE {column} = ANY($1)"
+        );
+        let mut keys = HashMap::with_capacity(values.len());
+        for chunk in values.chunks(ROWS_PER_STATEMENT) {
+            let (names, found): (Vec<String>, Vec<i64>) = sqlx::query_as(&sql)
+                .bind(chunk)
+                .fetch_one(&mut *self)
+                .await?;
+            keys.extend(names.into_iter().zip(found));
+        }
+        Ok(keys)
+    }
+
+    async fn deal_by_id(&mut self, id: &str) -> Result<Option<Deal>> {
+        let sql = format!("{} AND d.id = $1", select_deals());
+        let row = sqlx::query(&sql)
+            .bind(id)
+            .fetch_optional(&mut *self)
+            .await?;
+        row.map(|row| decode_deal(&row, &mut Interner::default()))
+            .transpose()
+    }
+
+    async fn lock_deal(&mut self, deal_key: i64) -> Result<()> {
+        sqlx::query("SELECT 1 FROM deals WHERE key = $1 FOR UPDATE")
+            .bind(deal_key)
+            .execute(&mut *self)
+            .await?;
+        Ok(())
+    }
+}
+
+impl LedgerStatements for PgConnection {
+    async fn upsert_clients(&mut self, clients: &[&Client]) -> Result<u64> {
+        let on_conflict = upsert_clause(
+            "clients",
+            &["name"],
+            &CLIENT_WRITE_COLUMNS,
+            "IS DISTINCT FROM",
+        );
+        write_clients(self, clients, &on_conflict).await
+    }
+
+    async fn insert_missing_clients(&mut self, clients: &[Client]) -> Result<u64> {
+        let clients: Vec<&Client> = clients.iter().collect();
+        write_clients(self, &clients, " ON CONFLICT (name) DO NOTHING").await
+    }
+
+    async fn upsert_deals(&mut self, deals: &[DealRow<'_>]) -> Result<u64> {
+        let sql = format!(
+            "{}{}",
+            insert_unnest(
+                "deals",
+                &DEAL_WRITE_COLUMNS,
+                &[
+                    "text", "int8", "text", "text", "text", "int8", "int8", "text", "int8", "text",
+                    "float8", "float8", "float8",
+                ],
+            ),
+            upsert_clause("deals", &["id"], &DEAL_WRITE_COLUMNS, "IS DISTINCT FROM")
+        );
+        let mut written = 0;
+        for chunk in deals.chunks(ROWS_PER_STATEMENT) {
+            let column = |f: &dyn Fn(&Deal) -> &str| -> Vec<&str> {
+                chunk.iter().map(|r| f(r.deal)).collect()
+            };
+            let score = |f: &dyn Fn(&Deal) -> Option<Score>| -> Vec<Option<f64>> {
+                chunk.iter().map(|r| f(r.deal).map(Score::get)).collect()
+            };
+            written += sqlx::query(&sql)
+                .bind(column(&|d| d.id.as_str()))
+                .bind(chunk.iter().map(|r| r.client_key).collect::<Vec<_>>())
+                .bind(column(&|d| d.platform.as_str()))
+                .bind(column(&|d| d.kind.as_str()))
+                .bind(column(&|d| d.value.currency.code()))
+                .bind(chunk.iter().map(|r| r.deal.value.minor).collect::<Vec<_>>())
+                .bind(
+                    chunk
+                        .iter()
+                        .map(|r| micros(r.deal.opened_at))
+                        .collect::<Vec<_>>(),
+                )
+                .bind(column(&|d| d.outcome.as_str()))
+                .bind(
+                    chunk
+                        .iter()
+                        .map(|r| r.deal.closed_at.map(micros))
+                        .collect::<Vec<_>>(),
+                )
+                .bind(
+                    chunk
+                        .iter()
+                        .map(|r| r.deal.lost_reason.as_deref())
+                        .collect::<Vec<_>>(),
+                )
+                .bind(score(&|d| d.tech_doc_score))
+                .bind(score(&|d| d.github_score))
+                .bind(score(&|d| d.demo_score))
+                .execute(&mut *self)
+                .await?
+                .rows_affected();
+        }
+        Ok(written)
+    }
+
+    async fn insert_events(&mut self, events: &[EventRow<'_>]) -> Result<u64> {
+        let sql = format!(
+            "{} ON CONFLICT DO NOTHING",
+            insert_unnest(
+                "stage_events",
+                &EVENT_WRITE_COLUMNS,
+                &["int8", "int8", "text"]
+            )
+        );
+        let mut inserted = 0;
+        for chunk in events.chunks(ROWS_PER_STATEMENT) {
+            inserted += sqlx::query(&sql)
+                .bind(chunk.iter().map(|e| e.deal_key).collect::<Vec<_>>())
+                .bind(chunk.iter().map(|e| e.entered_at).collect::<Vec<_>>())
+                .bind(chunk.iter().map(|e| e.stage).collect::<Vec<_>>())
+                .execute(&mut *self)
+                .await?
+                .rows_affected();
+        }
+        Ok(inserted)
+    }
+
+    async fn count_existing_entries(&mut self, entries: &[EntryRow<'_>]) -> Result<u64> {
+        let mut existing = 0;
+        for chunk in entries.chunks(ROWS_PER_STATEMENT) {
+            existing += sqlx::query_scalar::<_, i64>(
+                "SELECT count(*) FROM UNNEST($1::int8[], $2::int8[], $3::text[]) \
+                 AS v (deal_key, started_at, category) JOIN time_entries t \
+                 ON t.deal_key = v.deal_key AND t.started_at = v.started_at \
+                 AND t.category = v.category",
+            )
+            .bind(chunk.iter().map(|e| e.deal_key).collect::<Vec<_>>())
+            .bind(chunk.iter().map(|e| e.started_at).collect::<Vec<_>>())
+            .bind(chunk.iter().map(|e| e.category).collect::<Vec<_>>())
+            .fetch_one(&mut *self)
+            .await?;
+        }
+        Ok(existing as u64)
+    }
+
+    async fn upsert_entries(&mut self, entries: &[EntryRow<'_>]) -> Result<u64> {
+        let sql = format!(
+            "{}{}",
+            insert_unnest(
+                "time_entries",
+                &ENTRY_WRITE_COLUMNS,
+                &["int8", "int8", "text", "int8", "text"]
+            ),
+            upsert_clause(
+                "time_entries",
+                &["deal_key", "started_at", "category"],
+                &ENTRY_WRITE_COLUMNS,
+                "IS DISTINCT FROM",
+            )
+        );
+        let mut written = 0;
+        for chunk in entries.chunks(ROWS_PER_STATEMENT) {
+            written += sqlx::query(&sql)
+                .bind(chunk.iter().map(|e| e.deal_key).collect::<Vec<_>>())
+                .bind(chunk.iter().map(|e| e.started_at).collect::<Vec<_>>())
+                .bind(chunk.iter().map(|e| e.category).collect::<Vec<_>>())
+                .bind(chunk.iter().map(|e| e.minutes).collect::<Vec<_>>())
+                .bind(chunk.iter().map(|e| e.note).collect::<Vec<_>>())
+                .execute(&mut *self)
+                .await?
+                .rows_affected();
+        }
+        Ok(written)
+    }
+
+    async fn count_existing_reopenings(&mut self, reopenings: &[ReopeningRow<'_>]) -> Result<u64> {
+        let existing = sqlx::query_scalar::<_, i64>(
+            "SELECT count(*) FROM UNNEST($1::int8[], $2::int8[]) AS v (deal_key, reopened_at) \
+             JOIN reopenings r ON r.deal_key = v.deal_key AND r.reopened_at = v.reopened_at",
+        )
+        .bind(reopenings.iter().map(|r| r.deal_key).collect::<Vec<_>>())
+        .bind(reopenings.iter().map(|r| r.reopened_at).collect::<Vec<_>>())
+        .fetch_one(&mut *self)
+        .await?;
+        Ok(existing as u64)
+    }
+
+    // Reopenings are few (a deal is seldom reopened): one statement holds them all.
+    async fn upsert_reopenings(&mut self, reopenings: &[ReopeningRow<'_>]) -> Result<u64> {
+        let sql = format!(
+            "{}{}",
+            insert_unnest(
+                "reopenings",
+                &REOPENING_WRITE_COLUMNS,
+                &["int8", "int8", "text", "text", "int8", "text"]
+            ),
+            upsert_clause(
+                "reopenings",
+                &["deal_key", "reopened_at"],
+                &REOPENING_WRITE_COLUMNS,
+                "IS DISTINCT FROM",
+            )
+        );
+        Ok(sqlx::query(&sql)
+            .bind(reopenings.iter().map(|r| r.deal_key).collect::<Vec<_>>())
+            .bind(reopenings.iter().map(|r| r.reopened_at).collect::<Vec<_>>())
+            .bind(reopenings.iter().map(|r| r.reason).collect::<Vec<_>>())
+            .bind(reopenings.iter().map(|r| r.outcome).collect::<Vec<_>>())
+            .bind(reopenings.iter().map(|r| r.closed_at).collect::<Vec<_>>())
+            .bind(reopenings.iter().map(|r| r.lost_reason).collect::<Vec<_>>())
+            .execute(&mut *self)
+            .await?
+            .rows_affected())
+    }
+
+    async fn reopenings_of(&mut self, deals: ReopeningsOf<'_>) -> Result<Vec<Reopening>> {
+        let mut query = QueryBuilder::<Postgres>::new(SELECT_REOPENINGS);
+        match deals {
+            ReopeningsOf::Deals(filter) => push_deal_filter(&mut query, filter),
+            ReopeningsOf::Deal(key) => {
+                query.push(" AND r.deal_key = ").push_bind(key);
+            }
+        }
+        query.push(" ORDER BY d.id, r.reopened_at");
+        let rows = query.build().fetch_all(&mut *self).await?;
+        rows.iter().map(decode_reopening).collect()
+    }
+
+    async fn clients(&mut self) -> Result<Vec<Client>> {
+        let sql = format!("SELECT {CLIENT_COLUMNS} FROM clients ORDER BY name");
+        let mut interner = Interner::default();
+        let mut clients = Vec::new();
+        let mut rows = sqlx::query(&sql).fetch(&mut *self);
+        while let Some(row) = rows.try_next().await? {
+            clients.push(decode_client(&row, &mut interner)?);
+        }
+        Ok(clients)
+    }
+
+    async fn client_by_name(&mut self, name: &str) -> Result<Option<Client>> {
+        let sql = format!("SELECT {CLIENT_COLUMNS} FROM clients WHERE name = $1");
+        let row = sqlx::query(&sql)
+            .bind(name)
+            .fetch_optional(&mut *self)
+            .await?;
+        row.map(|row| decode_client(&row, &mut Interner::default()))
+            .transpose()
+    }
+
+    async fn deals(&mut self, filter: &DealFilter) -> Result<Vec<Deal>> {
+        let mut query = QueryBuilder::<Postgres>::new(select_deals());
+        push_deal_filter(&mut query, filter);
+        query.push(" ORDER BY d.opened_at, d.id");
+        let mut interner = Interner::default();
+        let mut deals = Vec::new();
+        let mut rows = query.build().fetch(&mut *self);
+        while let Some(row) = rows.try_next().await? {
+            deals.push(decode_deal(&row, &mut interner)?);
+        }
+        Ok(deals)
+    }
+
+    async fn deal_history(&mut self, deal_key: i64, _id: &DealId) -> Result<Option<Histories>> {
+        let mut interner = Interner::default();
+        let sql = format!("{} AND d.key = $1", select_deals());
+        let Some(row) = sqlx::query(&sql)
+            .bind(deal_key)
+            .fetch_optional(&mut *self)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let deal = decode_deal(&row, &mut interner)?;
+        let mut events = Vec::new();
+        let mut rows = sqlx::query(
+            "SELECT stage, entered_at FROM stage_events WHERE deal_key = $1 \
+             ORDER BY entered_at, stage",
+        )
+        .bind(deal_key)
+        .fetch(&mut *self);
+        while let Some(row) = rows.try_next().await? {
+            events.push(decode_stage_event(&row, 0, &deal.id, &mut interner)?);
+        }
+        drop(rows);
+        let mut time_entries = Vec::new();
+        let mut rows = sqlx::query(
+            "SELECT started_at, minutes, category, note FROM time_entries WHERE deal_key = $1 \
+             ORDER BY started_at, category",
+        )
+        .bind(deal_key)
+        .fetch(&mut *self);
+        while let Some(row) = rows.try_next().await? {
+            time_entries.push(decode_time_entry(&row, 0, &deal.id)?);
+        }
+        drop(rows);
+        Ok(Some(Histories {
+            deals: vec![deal],
+            events,
+            time_entries,
+        }))
+    }
+
+    async fn histories(&mut self, filter: &DealFilter) -> Result<Histories> {
+        let mut interner = Interner::default();
+
+        let mut query = QueryBuilder::<Postgres>::new(select_deals());
+        push_deal_filter(&mut query, filter);
+        query.push(" ORDER BY d.id");
+        let mut deals: Vec<(i64, Deal)> = Vec::new();
+        let mut rows = query.build().fetch(&mut *self);
+        while let Some(row) = rows.try_next().await? {
+            let deal = decode_deal(&row, &mut interner)?;
+            deals.push((row.try_get(DEAL_KEY_COLUMN)?, deal));
+        }
+        drop(rows);
+        let positions = DealPositions::new(&deals);
+
+        let filtered = *filter != DealFilter::all();
+        let mut query = QueryBuilder::<Postgres>::new(
+            "SELECT e.deal_key, e.stage, e.entered_at FROM stage_events e",
+        );
+        if filtered {
+            query.push(" WHERE e.deal_key IN (SELECT d.key FROM deals d WHERE 1 = 1");
+            push_deal_filter(&mut query, filter);
+            query.push(")");
+        }
+        query.push(" ORDER BY e.deal_key, e.entered_at, e.stage");
+        let mut events = Vec::new();
+        let mut rows = query.build().fetch(&mut *self);
+        while let Some(row) = rows.try_next().await? {
+            if let Some((position, deal_id)) = positions.get(row.try_get(0)?) {
+                let event = decode_stage_event(&row, 1, deal_id, &mut interner)?;
+                events.push((position, event));
+            }
+        }
+        drop(rows);
+
+        let mut query = QueryBuilder::<Postgres>::new(
+            "SELECT t.deal_key, t.started_at, t.minutes, t.category, t.note FROM time_entries t",
+        );
+        if filtered {
+            query.push(" WHERE t.deal_key IN (SELECT d.key FROM deals d WHERE 1 = 1");
+            push_deal_filter(&mut query, filter);
+            query.push(")");
+        }
+        query.push(" ORDER BY t.deal_key, t.started_at, t.category");
+        let mut time_entries = Vec::new();
+        let mut rows = query.build().fetch(&mut *self);
+        while let Some(row) = rows.try_next().await? {
+            if let Some((position, deal_id)) = positions.get(row.try_get(0)?) {
+                time_entries.push((position, decode_time_entry(&row, 1, deal_id)?));
+            }
+        }
+        drop(rows);
+        Ok(Histories {
+            deals: deals.into_iter().map(|(_, deal)| deal).collect(),
+            events: in_deal_order(events),
+            time_entries: in_deal_order(time_entries),
+        })
+    }
+
+    async fn counts(&mut self) -> Result<Counts> {
+        let row = sqlx::query(COUNT_ROWS).fetch_one(&mut *self).await?;
+        let count = |i: usize| -> Result<u64> { Ok(row.try_get::<i64, _>(i)? as u64) };
+        Ok(Counts {
+            clients: count(0)?,
+            deals: count(1)?,
+            events: count(2)?,
+            time_entries: count(3)?,
+            reopenings: count(4)?,
+        })
+    }
+}

@@ -1,0 +1,68 @@
+//! The statements of quotes on SQLite.
+
+use sqlx::SqliteConnection;
+
+use super::{QuoteRow, QuoteStatements};
+use crate::error::Result;
+
+impl QuoteStatements for SqliteConnection {
+    async fn last_quote_version(&mut self, deal_key: i64) -> Result<i64> {
+        Ok(
+            sqlx::query_scalar("SELECT COALESCE(MAX(version), 0) FROM quotes WHERE deal_key = ?")
+                .bind(deal_key)
+                .fetch_one(&mut *self)
+                .await?,
+        )
+    }
+
+    async fn insert_quote(
+        &mut self,
+        deal_key: i64,
+        version: i64,
+        created_at: i64,
+        quote: &str,
+    ) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO quotes (deal_key, version, created_at, quote) VALUES (?, ?, ?, ?)",
+        )
+        .bind(deal_key)
+        .bind(version)
+        .bind(created_at)
+        .bind(quote)
+        .execute(&mut *self)
+        .await?;
+        Ok(())
+    }
+
+    async fn quotes_of(&mut self, deal_key: Option<i64>) -> Result<Vec<QuoteRow>> {
+        Ok(sqlx::query_as(
+            "SELECT d.id, q.version, q.created_at, q.accepted_at, q.quote \
+             FROM quotes q JOIN deals d ON d.key = q.deal_key \
+             WHERE ? IS NULL OR q.deal_key = ? ORDER BY d.id, q.version",
+        )
+        .bind(deal_key)
+        .bind(deal_key)
+        .fetch_all(&mut *self)
+        .await?)
+    }
+
+    async fn set_accepted_quote(&mut self, deal_key: i64, version: i64, at: i64) -> Result<bool> {
+        let found =
+            sqlx::query("UPDATE quotes SET accepted_at = ? WHERE deal_key = ? AND version = ?")
+                .bind(at)
+                .bind(deal_key)
+                .bind(version)
+                .execute(&mut *self)
+                .await?
+                .rows_affected();
+        if found == 0 {
+            return Ok(false);
+        }
+        sqlx::query("UPDATE quotes SET accepted_at = NULL WHERE deal_key = ? AND version <> ?")
+            .bind(deal_key)
+            .bind(version)
+            .execute(&mut *self)
+            .await?;
+        Ok(true)
+    }
+}

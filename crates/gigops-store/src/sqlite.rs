@@ -1,0 +1,276 @@
+//! The SQLite backend: one file, WAL journal, foreign keys on. This file holds the connection
+//! handling and what every domain's SQLite statements share; the statements are in each
+//! domain's `sqlite.rs`.
+
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::migrate::Migrator;
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+use sqlx::{ConnectOptions, Sqlite};
+
+use crate::error::{Result, StoreError};
+use crate::model::IfExists;
+
+static MIGRATOR: Migrator = sqlx::migrate!("./migrations/sqlite");
+
+/// SQLite refuses statements with more bound parameters than this (SQLITE_MAX_VARIABLE_NUMBER
+/// of builds since 3.32); batches are sized to stay under it.
+pub(crate) const MAX_PARAMS: usize = 32_766;
+
+/// Writes take the write lock when they begin, not at their first write: a transaction that
+/// read first and must then upgrade fails at once with SQLITE_BUSY when another connection
+/// wrote meanwhile, which no busy timeout can wait out.
+const BEGIN_WRITE: &str = "BEGIN IMMEDIATE";
+
+/// A ledger store in one SQLite file.
+#[derive(Debug, Clone)]
+pub struct SqliteStore {
+    pool: SqlitePool,
+    path: PathBuf,
+}
+
+impl SqliteStore {
+    /// Opens (creating it and its directory if missing) the database file at `path`.
+    pub async fn open(path: impl AsRef<Path>) -> Result<SqliteStore> {
+        SqliteStore::open_with(SqliteConnectOptions::new().filename(path.as_ref())).await
+    }
+
+    /// Opens a private database in memory, gone when the store is dropped.
+    pub async fn open_in_memory() -> Result<SqliteStore> {
+        let options = SqliteConnectOptions::from_str("sqlite::memory:").map_err(|source| {
+            StoreError::Open {
+                target: "sqlite::memory:".to_string(),
+                source,
+            }
+        })?;
+        SqliteStore::open_configured(options, true).await
+    }
+
+    /// Opens a database file from sqlx options (such as a parsed `sqlite:` URL), with gigops'
+    /// settings (WAL, foreign keys, busy timeout, …) applied over them.
+    pub async fn open_with(options: SqliteConnectOptions) -> Result<SqliteStore> {
+        SqliteStore::open_configured(options, false).await
+    }
+
+    /// `in_memory` keeps one connection open for the life of the store, since a memory database
+    /// vanishes with its last connection.
+    pub(crate) async fn open_configured(
+        options: SqliteConnectOptions,
+        in_memory: bool,
+    ) -> Result<SqliteStore> {
+        let path = options.get_filename().to_path_buf();
+        if !in_memory
+            && let Some(parent) = path.parent()
+            && !parent.as_os_str().is_empty()
+        {
+            std::fs::create_dir_all(parent).map_err(|source| StoreError::Io {
+                action: "create the directory of",
+                path: path.clone(),
+                source,
+            })?;
+        }
+        let options = options
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            // Under WAL, NORMAL loses at most the last transactions on power loss, never
+            // consistency, and spares an fsync per commit.
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(5))
+            // 64 MiB of page cache (the default is 2): re-importing a ledger reads every row it
+            // compares, and a 200,000-deal ledger's indexes then stay in memory.
+            .pragma("cache_size", "-65536")
+            .pragma("temp_store", "memory")
+            .pragma("mmap_size", "268435456")
+            // Statements are fixed text, and import batches run to megabytes of placeholders.
+            .disable_statement_logging();
+        let mut pool = SqlitePoolOptions::new().max_connections(4);
+        if in_memory {
+            pool = pool
+                .min_connections(1)
+                .idle_timeout(None)
+                .max_lifetime(None);
+        }
+        let pool = pool
+            .connect_with(options)
+            .await
+            .map_err(|source| StoreError::Open {
+                target: path.display().to_string(),
+                source,
+            })?;
+        MIGRATOR.run(&pool).await?;
+        tracing::debug!(path = %path.display(), "opened SQLite store");
+        Ok(SqliteStore { pool, path })
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Closes every connection, waiting for those in use to be returned.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    /// A write transaction, holding the database's write lock from its start.
+    pub(crate) async fn write(&self) -> Result<sqlx::Transaction<'static, Sqlite>> {
+        Ok(self.pool.begin_with(BEGIN_WRITE).await?)
+    }
+
+    /// Copies the live database to `destination` (see [`backup`]).
+    pub(crate) async fn backup(&self, destination: &Path, if_exists: IfExists) -> Result<()> {
+        backup(&self.pool, destination, if_exists).await
+    }
+
+    /// A read transaction: every statement in it sees one snapshot (a deferred transaction
+    /// under WAL).
+    pub(crate) async fn read(&self) -> Result<sqlx::Transaction<'static, Sqlite>> {
+        Ok(self.pool.begin().await?)
+    }
+}
+
+/// `?, ?, …` for an `IN` list.
+pub(crate) fn in_list(values: usize) -> String {
+    let mut sql = String::with_capacity(values * 3);
+    for i in 0..values {
+        sql.push_str(if i == 0 { "?" } else { ", ?" });
+    }
+    sql
+}
+
+/// `(?, ?), (?, ?), …` for a `VALUES` list.
+pub(crate) fn values_list(columns: usize, rows: usize) -> String {
+    let row = format!("({})", in_list(columns));
+    let mut sql = String::with_capacity(rows * (row.len() + 2));
+    for i in 0..rows {
+        if i > 0 {
+            sql.push_str(", ");
+        }
+        sql.push_str(&row);
+    }
+    sql
+}
+
+/// The statement text of a batch, built once per batch size: every full batch of a run shares
+/// it, so SQLite prepares it once.
+pub(crate) struct BatchSql<F: Fn(usize) -> String> {
+    build: F,
+    built: Option<(usize, String)>,
+}
+
+impl<F: Fn(usize) -> String> BatchSql<F> {
+    pub(crate) fn new(build: F) -> Self {
+        BatchSql { build, built: None }
+    }
+
+    pub(crate) fn get(&mut self, rows: usize) -> &str {
+        if self.built.as_ref().is_none_or(|(n, _)| *n != rows) {
+            self.built = Some((rows, (self.build)(rows)));
+        }
+        self.built.as_ref().map_or("", |(_, sql)| sql.as_str())
+    }
+}
+
+pub(crate) fn rows_per_batch(columns: usize) -> usize {
+    MAX_PARAMS / columns
+}
+
+/// `VACUUM INTO` a temporary file beside the destination, then rename it into place: the copy
+/// is one consistent snapshot of the live database, and the destination is never a
+/// half-written file.
+async fn backup(pool: &SqlitePool, destination: &Path, if_exists: IfExists) -> Result<()> {
+    let io = |action: &'static str, path: &Path| {
+        let path = path.to_path_buf();
+        move |source| StoreError::Io {
+            action,
+            path,
+            source,
+        }
+    };
+    let exists = || StoreError::Conflict {
+        what: "backup file",
+        key: destination.display().to_string(),
+    };
+    if if_exists == IfExists::Fail && destination.exists() {
+        return Err(exists());
+    }
+    let directory = match destination.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&directory).map_err(io("create the directory", &directory))?;
+    // VACUUM INTO writes into a file that does not exist or is empty, which a new temporary
+    // file is; dropping it (on any error below) removes it.
+    let temporary = tempfile::Builder::new()
+        .prefix(".gigops-backup-")
+        .suffix(".tmp")
+        .tempfile_in(&directory)
+        .map_err(io("create a temporary file in", &directory))?;
+    let temporary_path = temporary.path().to_str().ok_or_else(|| {
+        StoreError::Invalid(format!(
+            "the backup path {} is not valid UTF-8, which SQLite needs",
+            destination.display()
+        ))
+    })?;
+    sqlx::query("VACUUM INTO ?")
+        .bind(temporary_path)
+        .execute(pool)
+        .await?;
+    let destination = destination.to_path_buf();
+    let finishing = destination.clone();
+    tokio::task::spawn_blocking(move || {
+        finish_backup(temporary, &destination, &directory, if_exists)
+    })
+    .await
+    .map_err(|e| StoreError::Io {
+        action: "finish the backup at",
+        path: finishing,
+        source: std::io::Error::other(e),
+    })?
+}
+
+/// Flushes the copy, renames it into place as `if_exists` allows, and makes the rename durable.
+fn finish_backup(
+    temporary: tempfile::NamedTempFile,
+    destination: &Path,
+    directory: &Path,
+    if_exists: IfExists,
+) -> Result<()> {
+    temporary
+        .as_file()
+        .sync_all()
+        .map_err(|source| StoreError::Io {
+            action: "flush",
+            path: temporary.path().to_path_buf(),
+            source,
+        })?;
+    let persisted = match if_exists {
+        IfExists::Replace => temporary.persist(destination),
+        IfExists::Fail => temporary.persist_noclobber(destination),
+    };
+    persisted.map_err(|e| {
+        if e.error.kind() == std::io::ErrorKind::AlreadyExists {
+            StoreError::Conflict {
+                what: "backup file",
+                key: destination.display().to_string(),
+            }
+        } else {
+            StoreError::Io {
+                action: "move the backup into",
+                path: destination.to_path_buf(),
+                source: e.error,
+            }
+        }
+    })?;
+    // The rename survives a crash only once the directory entry is on disk too; not every
+    // platform can open a directory to flush it, and the copy itself is complete either way.
+    if let Ok(dir) = std::fs::File::open(directory) {
+        let _ = dir.sync_all();
+    }
+    Ok(())
+}
