@@ -1,13 +1,14 @@
 """The pipeline aggregation of `gigops report pipeline`, written independently in pandas, as the
 side-by-side reference of bench/pipeline.sh (and a cross-check of gigops' numbers).
 
-Reads the gigops SQLite store directly. Covers: reached/conversion per stage, time in stage
+Reads the interchange CSV files that `gigops import` reads (docs/ledger.md), parsing included,
+as a data analyst given the same files would. Covers: reached/conversion per stage, time in stage
 (hours: n, mean, median, std, P90), cycle time, bottleneck shares, win rates (with the churn
 rule), lost reasons, value quartiles, hours by category and per day (UTC). Not covered: business
 days and the logistic regression.
 """
 import json
-import sqlite3
+import os
 import sys
 
 import numpy as np
@@ -18,13 +19,32 @@ RANK = {s: i for i, s in enumerate(STAGES)}
 US_PER_HOUR = 3_600_000_000
 
 
-def main(db):
-    con = sqlite3.connect(db)
-    deals = pd.read_sql_query(
-        "SELECT key, id, platform, kind, currency, value_minor, outcome, lost_reason FROM deals", con
-    )
-    events = pd.read_sql_query("SELECT deal_key, stage, entered_at FROM stage_events", con)
-    entries = pd.read_sql_query("SELECT deal_key, started_at, minutes, category FROM time_entries", con)
+# Decimals of each currency the generators write (ISO 4217).
+EXPONENT = {"USD": 2, "EUR": 2, "CNY": 2, "GBP": 2, "JPY": 0, "KWD": 3}
+
+
+def micros(column):
+    """RFC 3339 or YYYY-MM-DD text to microseconds since the epoch, UTC."""
+    parsed = pd.to_datetime(column, utc=True, format="ISO8601")
+    return parsed.dt.as_unit("us").astype("int64")
+
+
+def main(folder):
+    def read(table, columns):
+        return pd.read_csv(os.path.join(folder, f"{table}.csv"), usecols=columns, dtype=str,
+                           keep_default_na=False, na_values=[""])
+
+    deals = read("deals", ["id", "platform", "kind", "currency", "value", "outcome", "lost_reason"])
+    deals = deals.rename(columns={"id": "key"})
+    scale = 10.0 ** deals["currency"].map(EXPONENT)
+    deals["value_minor"] = (pd.to_numeric(deals["value"]) * scale).round().astype("int64")
+    events = read("stage_events", ["deal_id", "stage", "entered_at"])
+    events = events.rename(columns={"deal_id": "deal_key"})
+    events["entered_at"] = micros(events["entered_at"])
+    entries = read("time_entries", ["deal_id", "started_at", "minutes", "category"])
+    entries = entries.rename(columns={"deal_id": "deal_key"})
+    entries["started_at"] = micros(entries["started_at"])
+    entries["minutes"] = entries["minutes"].astype("int64")
 
     events["rank"] = events["stage"].map(RANK)
     events = events.sort_values(["deal_key", "entered_at", "rank"], kind="stable")

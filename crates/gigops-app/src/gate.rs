@@ -92,6 +92,106 @@ pub struct Assessment<'a> {
     pub selection: Option<Selection>,
 }
 
+/// What `gate run` knows of the command beyond its evidence.
+#[derive(Debug, Default)]
+pub struct Ran {
+    /// The directory it ran in.
+    pub dir: Option<PathBuf>,
+    /// Commands that failed without writing any evidence.
+    pub silent_failures: Vec<String>,
+    /// Which tests it selected, when it is a test command gigops knows.
+    pub selection: Option<Selection>,
+    pub test_command: bool,
+}
+
+/// `gate run`'s command as the caller ran it.
+pub struct CommandRun<'a> {
+    pub argv: &'a [String],
+    /// The directory it ran in.
+    pub dir: &'a Path,
+    pub success: bool,
+    /// Whether what it printed is in a format gigops can tell.
+    pub printed_readable: bool,
+    /// Each `--input` file named, and whether the command wrote it in this run (see
+    /// [`written_since`]), or why not.
+    pub named_files: Vec<(PathBuf, Result<(), String>)>,
+}
+
+/// Which of a command's outputs are evidence of its run.
+#[derive(Debug)]
+pub struct RunEvidence {
+    /// What it printed is evidence (only when its format can be told).
+    pub printed: bool,
+    /// The `--input` files it wrote in this run.
+    pub written: Vec<PathBuf>,
+    pub ran: Ran,
+}
+
+/// Decides what evidence a command's run left. A file the command did not write in this run
+/// (missing, or last modified before it started) is not evidence of it: when the command
+/// failed, it failed before writing it, and `warn` says so; when the command succeeded, the
+/// file was named wrongly (bad input). A command that failed and left no evidence at all is a
+/// silent failure, which fails the `evidence.command` rule; one that succeeded and left none is
+/// bad input.
+pub fn collect_run(run: CommandRun, warn: &mut dyn FnMut(&str)) -> anyhow::Result<RunEvidence> {
+    let shown = run.argv.join(" ");
+    let mut written = Vec::new();
+    for (path, was_written) in run.named_files {
+        match was_written {
+            Ok(()) => written.push(path),
+            Err(why) if !run.success => warn(&format!(
+                "warning: `{shown}` failed and did not write {}: {why}",
+                path.display()
+            )),
+            Err(why) => {
+                return Err(bad_input(format!(
+                    "--input {}: not written by `{shown}`: {why}",
+                    path.display()
+                )));
+            }
+        }
+    }
+    let selection = gigops_gate::selection::of_command(run.argv, run.dir);
+    let mut ran = Ran {
+        dir: Some(run.dir.to_path_buf()),
+        test_command: selection.is_some(),
+        selection,
+        ..Ran::default()
+    };
+    if !run.printed_readable && written.is_empty() {
+        if run.success {
+            return Err(bad_input(format!(
+                "`{shown}` printed nothing gigops can read and no --input was given"
+            )));
+        }
+        ran.silent_failures.push(shown);
+    }
+    Ok(RunEvidence {
+        printed: run.printed_readable,
+        written,
+        ran,
+    })
+}
+
+/// Whether `path` was written at or after `started` (to the second, for file systems that keep
+/// whole seconds); otherwise why not.
+pub fn written_since(path: &Path, started: std::time::SystemTime) -> Result<(), String> {
+    let modified = std::fs::metadata(path)
+        .and_then(|m| m.modified())
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => "no such file".to_string(),
+            _ => e.to_string(),
+        })?;
+    let second = |t: std::time::SystemTime| {
+        t.duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs())
+    };
+    if second(modified) < second(started) {
+        return Err("it was last modified before the command started".into());
+    }
+    Ok(())
+}
+
 /// The gate's report on `assessment` under `policy`: patch coverage, the project's facts and
 /// its debt read from the root, then the verdict. `warn` hears what the user should know (a
 /// shallow clone's short history).
@@ -221,4 +321,96 @@ pub async fn record(
         })
         .await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{ErrorKind, kind_of};
+
+    fn run<'a>(
+        argv: &'a [String],
+        success: bool,
+        printed_readable: bool,
+        named_files: Vec<(PathBuf, Result<(), String>)>,
+    ) -> CommandRun<'a> {
+        CommandRun {
+            argv,
+            dir: Path::new("/nowhere"),
+            success,
+            printed_readable,
+            named_files,
+        }
+    }
+
+    #[test]
+    fn only_what_the_command_wrote_in_its_run_is_evidence_of_it() {
+        let argv = ["make".to_string(), "test".to_string()];
+        let stale = || {
+            vec![
+                (PathBuf::from("new.xml"), Ok(())),
+                (
+                    PathBuf::from("old.xml"),
+                    Err("it was last modified before".into()),
+                ),
+            ]
+        };
+        let mut warnings = Vec::new();
+        let mut warn = |line: &str| warnings.push(line.to_string());
+
+        // A command that failed may have failed before writing a file: said, not an error.
+        let failed = collect_run(run(&argv, false, false, stale()), &mut warn).unwrap();
+        assert_eq!(failed.written, [PathBuf::from("new.xml")]);
+        assert!(!failed.printed);
+        assert!(failed.ran.silent_failures.is_empty());
+        assert_eq!(
+            warnings,
+            ["warning: `make test` failed and did not write old.xml: it was last modified before"]
+        );
+
+        // A command that succeeded and did not write a file named for it: the name is wrong.
+        let error = collect_run(run(&argv, true, true, stale()), &mut |_| {}).unwrap_err();
+        assert_eq!(kind_of(&error), ErrorKind::BadInput);
+        assert!(
+            error
+                .to_string()
+                .starts_with("--input old.xml: not written by `make test`")
+        );
+    }
+
+    #[test]
+    fn a_run_with_no_evidence_fails_the_gate_or_is_refused() {
+        let argv = ["make".to_string(), "test".to_string()];
+        let failed = collect_run(run(&argv, false, false, vec![]), &mut |_| {}).unwrap();
+        assert_eq!(failed.ran.silent_failures, ["make test"]);
+
+        let error = collect_run(run(&argv, true, false, vec![]), &mut |_| {}).unwrap_err();
+        assert_eq!(kind_of(&error), ErrorKind::BadInput);
+        assert_eq!(
+            error.to_string(),
+            "`make test` printed nothing gigops can read and no --input was given"
+        );
+
+        let printed = collect_run(run(&argv, false, true, vec![]), &mut |_| {}).unwrap();
+        assert!(printed.printed);
+        assert!(printed.ran.silent_failures.is_empty());
+    }
+
+    #[test]
+    fn a_file_is_written_since_the_second_the_command_started() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("junit.xml");
+        let before = std::time::SystemTime::now() - std::time::Duration::from_secs(5);
+        assert_eq!(
+            written_since(&path, before),
+            Err("no such file".to_string())
+        );
+        std::fs::write(&path, "<testsuites/>").unwrap();
+        assert_eq!(written_since(&path, before), Ok(()));
+        let later = std::time::SystemTime::now() + std::time::Duration::from_secs(5);
+        assert_eq!(
+            written_since(&path, later),
+            Err("it was last modified before the command started".to_string())
+        );
+    }
 }

@@ -2,14 +2,16 @@
 //! values (never command-line arguments), returns named results, and fails with one error type
 //! whose [`ErrorKind`] the CLI turns into an exit code and the server into an HTTP status.
 //!
-//! Today it holds the settings (loaded and validated once, every problem listed), the error
-//! kinds, the SOW sign-off and acceptance, the gate's assessment, the pipeline report and the
-//! ledger's quotes; the use cases still in the binary's `commands/` move here one by
-//! one (docs/architecture.md).
+//! It holds the settings (loaded and validated once, every problem listed), the error kinds,
+//! the SOW sign-off and acceptance, the gate's assessment, the pipeline report, quotes and the
+//! ledger's use cases; what is still in the binary's `commands/` is listed in
+//! docs/architecture.md.
 
 pub mod acceptance;
 pub mod error;
 pub mod gate;
+pub mod ledger;
+pub mod proposal;
 pub mod quotes;
 pub mod reports;
 pub mod results;

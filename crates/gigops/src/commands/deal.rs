@@ -1,11 +1,9 @@
-use gigops_core::{
-    Deal, DealId, Money, Outcome, Platform, Score, StageEvent, TimeEntry, format_instant,
-};
+use gigops_app::ledger::{self, NewDeal, NewTimeEntry};
+use gigops_core::{Platform, Score, format_instant};
 use gigops_store::{ClientScope, DealFilter, LedgerStore};
 
 use crate::cli::{DealAddArgs, DealCommand, TimeCommand};
-use crate::commands::{Context, instant_or_now};
-use crate::exit::bad_input;
+use crate::commands::Context;
 use crate::output::{print_json, print_line, print_table};
 
 pub async fn run(ctx: &Context, command: DealCommand) -> anyhow::Result<()> {
@@ -44,13 +42,7 @@ pub async fn run(ctx: &Context, command: DealCommand) -> anyhow::Result<()> {
             )
         }
         DealCommand::Show { id } => {
-            let id = DealId::parse(&id)?;
-            let detail = ctx
-                .store()
-                .await?
-                .get_deal(&id, &ClientScope::All)
-                .await?
-                .ok_or_else(|| bad_input(format!("no deal with id {id}")))?;
+            let detail = ledger::deal(ctx.store().await?, &id).await?;
             if ctx.json {
                 return print_json(&detail);
             }
@@ -124,12 +116,8 @@ pub async fn run(ctx: &Context, command: DealCommand) -> anyhow::Result<()> {
             Ok(())
         }
         DealCommand::Move { id, stage, at } => {
-            let event = StageEvent {
-                deal_id: DealId::parse(&id)?,
-                stage: stages.get(&stage)?.clone(),
-                entered_at: instant_or_now(at.as_deref())?,
-            };
-            ctx.store().await?.add_stage_event(&event, stages).await?;
+            let store = ctx.store().await?;
+            let event = ledger::move_deal(store, stages, &id, &stage, at.as_deref()).await?;
             if ctx.json {
                 print_json(&event)
             } else {
@@ -147,47 +135,28 @@ pub async fn run(ctx: &Context, command: DealCommand) -> anyhow::Result<()> {
             at,
             reason,
         } => {
-            let id = DealId::parse(&id)?;
-            let outcome: Outcome = outcome.parse()?;
-            if outcome == Outcome::Won && reason.is_some() {
-                return Err(bad_input(
-                    "--reason is for lost deals (and retainers that ended)",
-                ));
-            }
-            let closed_at = instant_or_now(at.as_deref())?;
             let store = ctx.store().await?;
-            // What it was, to say so when a won retainer ends rather than closes.
-            let was_won = store
-                .get_deal(&id, &ClientScope::All)
-                .await?
-                .is_some_and(|d| d.deal.outcome == Outcome::Won);
-            store
-                .close_deal(&id, outcome, closed_at, reason.clone())
-                .await?;
-            let ended = was_won && outcome == Outcome::Lost;
+            let closed = ledger::close_deal(store, &id, &outcome, at.as_deref(), reason).await?;
             if ctx.json {
-                print_json(&gigops_app::results::DealClosed {
-                    closed_at,
-                    ended,
-                    id,
-                    lost_reason: reason,
-                    outcome,
-                })
-            } else if ended {
+                print_json(&closed)
+            } else if closed.ended {
                 print_line(format!(
-                    "retainer {id} ended at {} (it stays a won sale; the reason is a churn reason)",
-                    format_instant(closed_at)
+                    "retainer {} ended at {} (it stays a won sale; the reason is a churn reason)",
+                    closed.id,
+                    format_instant(closed.closed_at)
                 ))
             } else {
                 print_line(format!(
-                    "{id} closed {outcome} at {}",
-                    format_instant(closed_at)
+                    "{} closed {} at {}",
+                    closed.id,
+                    closed.outcome,
+                    format_instant(closed.closed_at)
                 ))
             }
         }
         DealCommand::Reopen { id, reason, at } => {
-            let id = DealId::parse(&id)?;
-            let at = instant_or_now(at.as_deref())?;
+            let id = gigops_core::DealId::parse(&id)?;
+            let at = crate::commands::instant_or_now(at.as_deref())?;
             let reopening = ctx.store().await?.reopen_deal(&id, at, &reason).await?;
             if ctx.json {
                 print_json(&reopening)
@@ -205,52 +174,27 @@ pub async fn run(ctx: &Context, command: DealCommand) -> anyhow::Result<()> {
 }
 
 async fn add(ctx: &Context, args: DealAddArgs) -> anyhow::Result<()> {
-    let stages = &ctx.settings.pipeline.stages;
-    let currency = gigops_core::Currency::parse(&args.currency)?;
-    let score = |s: Option<String>| s.as_deref().map(Score::parse).transpose();
-    let deal = Deal {
-        id: DealId::parse(&args.id)?,
-        client: args.client.trim().to_string(),
-        platform: Platform::parse(&args.platform)?,
+    let new = NewDeal {
+        id: args.id,
+        client: args.client,
+        platform: args.platform,
         kind: args.kind,
-        value: Money::parse_major(&args.value, currency)?,
-        opened_at: instant_or_now(args.opened_at.as_deref())?,
-        outcome: Outcome::Open,
-        closed_at: None,
-        lost_reason: None,
-        tech_doc_score: score(args.tech_doc_score)?,
-        github_score: score(args.github_score)?,
-        demo_score: score(args.demo_score)?,
+        value: args.value,
+        currency: args.currency,
+        opened_at: args.opened_at,
+        tech_doc_score: args.tech_doc_score,
+        github_score: args.github_score,
+        demo_score: args.demo_score,
+        stage: args.stage,
     };
-    if let Some((field, reason)) = deal.problems().into_iter().next() {
-        return Err(bad_input(format!("{field}: {reason}")));
-    }
-    let first_stage = match &args.stage {
-        Some(stage) => stages.get(stage)?.clone(),
-        None => stages
-            .iter()
-            .next()
-            .cloned()
-            .expect("stages are never empty"),
-    };
-    let store = ctx.store().await?;
-    store.add_deal(&deal).await?;
-    store
-        .add_stage_event(
-            &StageEvent {
-                deal_id: deal.id.clone(),
-                stage: first_stage.clone(),
-                entered_at: deal.opened_at,
-            },
-            stages,
-        )
-        .await?;
+    let added = ledger::add_deal(ctx.store().await?, &ctx.settings.pipeline.stages, new).await?;
+    let deal = &added.deal;
     if ctx.json {
-        print_json(&deal)
+        print_json(deal)
     } else {
         print_line(format!(
-            "added deal {} ({}, {}) in stage {first_stage}",
-            deal.id, deal.client, deal.value
+            "added deal {} ({}, {}) in stage {}",
+            deal.id, deal.client, deal.value, added.stage
         ))
     }
 }
@@ -264,27 +208,14 @@ pub async fn run_time(ctx: &Context, command: TimeCommand) -> anyhow::Result<()>
             at,
             note,
         } => {
-            let minutes: u32 = match minutes.parse::<i64>() {
-                Ok(m) if m > 0 => u32::try_from(m).map_err(|_| bad_input("too many minutes"))?,
-                Ok(m) => {
-                    return Err(bad_input(format!(
-                        "--minutes {m}: expected a positive number"
-                    )));
-                }
-                Err(_) => {
-                    return Err(bad_input(format!(
-                        "--minutes {minutes:?}: expected a whole number"
-                    )));
-                }
-            };
-            let entry = TimeEntry {
-                deal_id: DealId::parse(&deal)?,
-                started_at: instant_or_now(at.as_deref())?,
+            let new = NewTimeEntry {
+                deal,
                 minutes,
                 category,
-                note: note.filter(|n| !n.is_empty()),
+                at,
+                note,
             };
-            ctx.store().await?.add_time_entry(&entry).await?;
+            let entry = ledger::log_time(ctx.store().await?, new).await?;
             if ctx.json {
                 print_json(&entry)
             } else {

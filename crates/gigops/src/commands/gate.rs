@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
 
 use anyhow::Context as _;
-use gigops_app::gate as app_gate;
+use gigops_app::gate::{self as app_gate, Ran};
 use gigops_core::DealId;
 use gigops_gate::summary::{SCHEMA, Selection};
 use gigops_gate::{GateReport, Policy, Summary};
@@ -154,23 +154,8 @@ fn resolve_inputs(
     Ok(inputs)
 }
 
-/// What `gate run` knows of the command beyond its evidence.
-#[derive(Default)]
-struct Ran {
-    /// The directory it ran in.
-    dir: Option<PathBuf>,
-    /// Commands that failed without writing any evidence.
-    silent_failures: Vec<String>,
-    /// Which tests it selected, when it is a test command gigops knows.
-    selection: Option<Selection>,
-    test_command: bool,
-}
-
-/// Runs the command and gathers its evidence: what it printed, when that can be read, and the
-/// `--input` files it wrote. A file the command did not write in this run (missing, or last
-/// modified before it started) is not evidence of it: when the command failed, it failed
-/// before writing it, and that is said; when the command succeeded, the file was named wrongly
-/// (exit 2). A command that failed and left no evidence at all fails the `evidence.command` rule.
+/// Runs the command and gathers its evidence: what it printed and the `--input` files, as
+/// far as the app finds them evidence of this run (gigops_app::gate::collect_run).
 fn run_and_collect(
     command: &[String],
     inputs: &[PathBuf],
@@ -178,74 +163,31 @@ fn run_and_collect(
     dir: &Path,
     spooled: &mut Vec<NamedTempFile>,
 ) -> anyhow::Result<(Vec<Input>, Ran)> {
-    let shown = command.join(" ");
     let started = std::time::SystemTime::now();
     let captured = run_command(command)?;
-    let mut all = Vec::new();
     let printed = Input {
-        name: shown.clone(),
+        name: command.join(" "),
         path: captured.file.path().to_path_buf(),
         format: gate.format.as_deref().map(parse_format).transpose()?,
     };
-    // What the command printed is evidence only when its format can be told.
-    if gigops_ingest::evidence::format_of(&printed).is_ok() {
+    let run = app_gate::CommandRun {
+        argv: command,
+        dir,
+        success: captured.success,
+        printed_readable: gigops_ingest::evidence::format_of(&printed).is_ok(),
+        named_files: inputs
+            .iter()
+            .map(|path| (path.clone(), app_gate::written_since(path, started)))
+            .collect(),
+    };
+    let collected = app_gate::collect_run(run, &mut |line| note!("{line}"))?;
+    spooled.push(captured.file);
+    let mut all = Vec::new();
+    if collected.printed {
         all.push(printed);
     }
-    spooled.push(captured.file);
-    let mut written = Vec::new();
-    for path in inputs {
-        match written_since(path, started) {
-            Ok(()) => written.push(path.clone()),
-            Err(why) if !captured.success => {
-                note!(
-                    "warning: `{shown}` failed and did not write {}: {why}",
-                    path.display()
-                );
-            }
-            Err(why) => {
-                return Err(bad_input(format!(
-                    "--input {}: not written by `{shown}`: {why}",
-                    path.display()
-                )));
-            }
-        }
-    }
-    all.extend(resolve_inputs(&written, gate, spooled)?);
-    let selection = gigops_gate::selection::of_command(command, dir);
-    let mut ran = Ran {
-        dir: Some(dir.to_path_buf()),
-        test_command: selection.is_some(),
-        selection,
-        ..Ran::default()
-    };
-    if all.is_empty() {
-        if captured.success {
-            return Err(bad_input(format!(
-                "`{shown}` printed nothing gigops can read and no --input was given"
-            )));
-        }
-        ran.silent_failures.push(shown);
-    }
-    Ok((all, ran))
-}
-
-/// Whether `path` was written at or after `started` (to the second, for file systems that keep
-/// whole seconds); otherwise why not.
-fn written_since(path: &Path, started: std::time::SystemTime) -> Result<(), String> {
-    let modified = std::fs::metadata(path)
-        .and_then(|m| m.modified())
-        .map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => "no such file".to_string(),
-            _ => e.to_string(),
-        })?;
-    let second = |t: std::time::SystemTime| {
-        t.duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs())
-    };
-    if second(modified) < second(started) {
-        return Err("it was last modified before the command started".into());
-    }
-    Ok(())
+    all.extend(resolve_inputs(&collected.written, gate, spooled)?);
+    Ok((all, collected.ran))
 }
 
 struct Captured {

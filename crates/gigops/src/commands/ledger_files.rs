@@ -1,10 +1,10 @@
 //! `gigops import` and `gigops export`: the ledger interchange files.
 
-use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
-use gigops_ledger_files::{Format, Source, Table, parse_import, write_table};
+use gigops_app::ledger;
+use gigops_ledger_files::{Format, Source, Table, write_table};
 use gigops_store::LedgerStore;
 
 use crate::cli::{ExportArgs, ExportFormat, ImportArgs};
@@ -51,16 +51,8 @@ fn ledger_files(path: &Path) -> anyhow::Result<Vec<(PathBuf, Table, Format)>> {
 
 pub async fn import(ctx: &Context, args: ImportArgs) -> anyhow::Result<()> {
     let mut sources = Vec::new();
-    let mut tables_seen = HashSet::new();
     for path in &args.paths {
         for (file, table, format) in ledger_files(path)? {
-            if !tables_seen.insert(table) {
-                return Err(bad_input(format!(
-                    "{}: a second {} file in one import; give each table once",
-                    file.display(),
-                    table.file_stem()
-                )));
-            }
             let text = std::fs::read_to_string(&file)
                 .with_context(|| format!("cannot read {}", file.display()))?;
             sources.push(Source {
@@ -71,13 +63,8 @@ pub async fn import(ctx: &Context, args: ImportArgs) -> anyhow::Result<()> {
             });
         }
     }
-    let parsed = parse_import(&sources, &ctx.settings.pipeline.stages);
     let store = ctx.store().await?;
-    let stored = store
-        .existing_deal_ids(&parsed.unresolved_deal_ids())
-        .await?;
-    let ledger = parsed.resolve(&stored)?;
-    let counts = store.import(&ledger).await?;
+    let counts = ledger::import(store, &ctx.settings.pipeline.stages, &sources).await?;
     if ctx.json {
         return print_json(&counts);
     }

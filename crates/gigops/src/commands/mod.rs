@@ -5,7 +5,6 @@ use std::process::ExitCode;
 
 use anyhow::Context as _;
 use gigops_store::Store;
-use jiff::Timestamp;
 
 use crate::cli::{Cli, Command};
 use gigops_app::Settings;
@@ -99,11 +98,4 @@ async fn dispatch(ctx: &Context, command: Command) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// An instant from a flag, or now.
-pub fn instant_or_now(text: Option<&str>) -> anyhow::Result<Timestamp> {
-    match text {
-        Some(text) => Ok(gigops_core::parse_instant(text)?),
-        // Whole seconds: what a person means by "now", and exact in every store.
-        None => Ok(Timestamp::from_second(Timestamp::now().as_second())?),
-    }
-}
+pub use gigops_app::ledger::instant_or_now;

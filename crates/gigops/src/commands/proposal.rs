@@ -4,73 +4,21 @@
 
 use std::path::{Path, PathBuf};
 
-use gigops_core::{Problem, Problems};
-use gigops_quote::proposal::{self, BenchmarkEvidence, ProposalInput};
+use gigops_app::proposal::{BenchmarkFiles, ProposalRequest};
+use gigops_app::quotes::Document;
 
 use crate::cli::ProposalArgs;
 use crate::commands::Context;
-use crate::commands::quote::{estimate, read};
+use crate::commands::quote::{estimate_request, read};
 use crate::exit::bad_input;
 use crate::output::{AtomicFiles, print_json, print_line};
 
 pub fn run(ctx: &Context, args: ProposalArgs) -> anyhow::Result<()> {
-    // Every file is read and checked before any problem is reported, so that all of them
-    // come at once, with the quote's own.
-    let mut problems: Vec<Problem> = Vec::new();
-    let diagram = match &args.diagram {
-        Some(path) => {
-            let name = path.display().to_string();
-            match gigops_mermaid::parse(&name, &read(path)?) {
-                Ok(chart) => Some(chart),
-                Err(Problems(found)) => {
-                    problems.extend(found);
-                    None
-                }
-            }
-        }
-        None => None,
-    };
-    let benchmarks = match &args.bench_summary {
-        Some(path) => match bench_evidence(path)? {
-            Ok(evidence) => Some(evidence),
-            Err(Problems(found)) => {
-                problems.extend(found);
-                None
-            }
-        },
-        None => None,
-    };
-    let scope = args.scope_doc.as_deref().map(read).transpose()?;
-    let assumptions = args.assumptions.as_deref().map(read).transpose()?;
-    let quote = match estimate(ctx, &args.quote, None) {
-        Ok(quote) => quote,
-        Err(err) => {
-            return Err(match err.downcast::<Problems>() {
-                Ok(Problems(theirs)) => {
-                    problems.extend(theirs);
-                    problems.sort_by(|a, b| a.file.cmp(&b.file));
-                    Problems(problems).into()
-                }
-                Err(err) if problems.is_empty() => err,
-                Err(_) => Problems(problems).into(),
-            });
-        }
-    };
-    if !problems.is_empty() {
-        problems.sort_by(|a, b| a.file.cmp(&b.file));
-        return Err(Problems(problems).into());
-    }
-    // The document was read and counted by the quote already; this is its contract table.
-    let api = match &args.quote.openapi {
-        Some(path) => Some(gigops_quote::openapi::api_contract(
-            &path.display().to_string(),
-            &read(path)?,
-        )?),
-        None => None,
-    };
-    let issued = match args.date {
-        Some(date) => date,
-        None => jiff::Zoned::now().date(),
+    let document = |path: &Path| -> anyhow::Result<Document> {
+        Ok(Document {
+            name: path.display().to_string(),
+            text: read(path)?,
+        })
     };
     let lang = args.lang.unwrap_or(ctx.settings.report.lang);
     let outputs = if args.output.is_empty() && !ctx.json {
@@ -89,24 +37,21 @@ pub fn run(ctx: &Context, args: ProposalArgs) -> anyhow::Result<()> {
             .map_or_else(|| "proposal".into(), |s| s.to_string_lossy().into_owned());
         first.with_file_name(format!("{stem}.api.html"))
     });
-    let model = proposal::proposal(
-        ProposalInput {
-            title: args.title.clone(),
-            client: args.client.clone(),
-            issued,
-            scope,
-            assumptions,
-            api,
-            diagram,
-            benchmarks,
-            contract_rows: ctx.settings.quote.contract_rows,
-            appendix: appendix_path
-                .as_ref()
-                .and_then(|p| p.file_name())
-                .map(|name| name.to_string_lossy().into_owned()),
-        },
-        quote,
-    );
+    let request = ProposalRequest {
+        estimate: estimate_request(&args.quote)?,
+        title: args.title.clone(),
+        client: args.client.clone(),
+        issued: args.date.unwrap_or_else(|| jiff::Zoned::now().date()),
+        scope: args.scope_doc.as_deref().map(read).transpose()?,
+        assumptions: args.assumptions.as_deref().map(read).transpose()?,
+        diagram: args.diagram.as_deref().map(document).transpose()?,
+        benchmarks: args.bench_summary.as_deref().map(bench_files).transpose()?,
+        appendix: appendix_path
+            .as_ref()
+            .and_then(|p| p.file_name())
+            .map(|name| name.to_string_lossy().into_owned()),
+    };
+    let model = gigops_app::proposal::proposal(&ctx.settings, request)?;
 
     let templates = ctx.settings.report.templates.as_deref();
     let mut files = AtomicFiles::default();
@@ -141,10 +86,10 @@ pub fn run(ctx: &Context, args: ProposalArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The benchmark evidence at `path`: a gate output directory (its `summary.json`, and its
+/// The benchmark evidence at `path`, read: a gate output directory (its `summary.json`, and its
 /// `benchmarks.json` when the run wrote one), or one of those files — a `summary.json` with
 /// the `benchmarks.json` beside it, when there is one.
-fn bench_evidence(path: &Path) -> anyhow::Result<Result<BenchmarkEvidence, Problems>> {
+fn bench_files(path: &Path) -> anyhow::Result<BenchmarkFiles> {
     let (summary, comparisons) = if path.is_dir() {
         let summary = path.join("summary.json");
         if !summary.is_file() {
@@ -163,15 +108,18 @@ fn bench_evidence(path: &Path) -> anyhow::Result<Result<BenchmarkEvidence, Probl
             (Some(path.to_path_buf()), Some(sibling))
         }
     };
-    let comparisons = comparisons.filter(|p| p.is_file());
-    let named = |p: &Option<PathBuf>| -> anyhow::Result<Option<(String, String)>> {
-        p.as_ref()
-            .map(|p| Ok((p.display().to_string(), read(p)?)))
+    let named = |p: Option<PathBuf>| -> anyhow::Result<Option<Document>> {
+        p.filter(|p| p.is_file())
+            .map(|p| {
+                Ok(Document {
+                    name: p.display().to_string(),
+                    text: read(&p)?,
+                })
+            })
             .transpose()
     };
-    let (summary, comparisons) = (named(&summary)?, named(&comparisons)?);
-    Ok(proposal::benchmark_evidence(
-        summary.as_ref().map(|(n, t)| (n.as_str(), t.as_str())),
-        comparisons.as_ref().map(|(n, t)| (n.as_str(), t.as_str())),
-    ))
+    Ok(BenchmarkFiles {
+        summary: named(summary)?,
+        comparisons: named(comparisons)?,
+    })
 }

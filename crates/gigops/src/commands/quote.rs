@@ -365,6 +365,13 @@ pub(crate) fn estimate(
     args: &QuoteEstimateArgs,
     deal: Option<&Deal>,
 ) -> anyhow::Result<Quote> {
+    quotes::estimate(&ctx.settings, &estimate_request(args)?, deal)
+}
+
+/// What `args` asks a quote of, with the documents it names read.
+pub(crate) fn estimate_request(
+    args: &QuoteEstimateArgs,
+) -> anyhow::Result<quotes::EstimateRequest> {
     let document = |path: &Option<std::path::PathBuf>| -> anyhow::Result<Option<quotes::Document>> {
         path.as_deref()
             .map(|path| {
@@ -375,7 +382,7 @@ pub(crate) fn estimate(
             })
             .transpose()
     };
-    let request = quotes::EstimateRequest {
+    Ok(quotes::EstimateRequest {
         seed: args.seed,
         sla_tier: args.sla_tier.clone(),
         platform: args.platform.clone(),
@@ -391,8 +398,7 @@ pub(crate) fn estimate(
         ratings: args.ratings.clone(),
         debt_ratio: args.debt_ratio,
         language: args.language.clone(),
-    };
-    quotes::estimate(&ctx.settings, &request, deal)
+    })
 }
 
 fn print_quote(quote: &Quote) -> anyhow::Result<()> {
