@@ -1,9 +1,10 @@
 //! The only place with SQL: the ledger store on SQLite or PostgreSQL, with migrations.
 //!
 //! [`Store::open`] picks the backend from the location (`postgres://…`, `sqlite://…` or a file
-//! path) and brings the schema up to date; everything else goes through the [`LedgerStore`]
-//! trait, which [`Store`] and each backend implement. See `docs/store.md` for the schema and the
-//! semantics of imports.
+//! path) and brings the schema up to date; everything else goes through one trait per domain
+//! ([`LedgerStore`], [`QuoteStore`], [`ContractStore`], [`GateRunStore`]), each implemented
+//! once, for [`Store`]. Reads a client could reach take a [`ClientScope`]. See `docs/store.md`
+//! for the layout, the schema and the semantics of imports.
 
 mod codec;
 mod contracts;
