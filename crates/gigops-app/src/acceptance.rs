@@ -12,7 +12,7 @@ use gigops_contract::{
     SloEvidence, SloState, Sow, Tick, sha256_hex,
 };
 use gigops_core::DealId;
-use gigops_store::{ContractStore, GateRunStore, NewAcceptance, Store};
+use gigops_store::{ClientScope, ContractStore, GateRunStore, NewAcceptance, Store};
 use jiff::Timestamp;
 use serde::Deserialize;
 
@@ -164,7 +164,7 @@ async fn evaluations(
     milestone: &str,
 ) -> anyhow::Result<Vec<AcceptanceRecord>> {
     let mut records = Vec::new();
-    for stored in store.acceptances(deal).await? {
+    for stored in store.acceptances(deal, &ClientScope::All).await? {
         if stored.milestone != milestone {
             continue;
         }
@@ -182,7 +182,7 @@ async fn known_runs(
     history: &[AcceptanceRecord],
 ) -> anyhow::Result<Vec<KnownRun>> {
     let mut known = Vec::new();
-    for run in store.gate_runs(deal, None).await? {
+    for run in store.gate_runs(deal, None, &ClientScope::All).await? {
         if run.milestone.as_deref().is_some_and(|m| m != milestone) {
             continue;
         }

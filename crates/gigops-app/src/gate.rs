@@ -9,7 +9,7 @@ use gigops_core::DealId;
 use gigops_core::evidence::{BenchmarkSet, Evidence};
 use gigops_gate::summary::{NotMeasured, Project, Selection};
 use gigops_gate::{GateReport, Policy, Run, Summary, debt, patch};
-use gigops_store::{GateRun, GateRunStore, Store};
+use gigops_store::{ClientScope, GateRun, GateRunStore, Store};
 
 use crate::bad_input;
 
@@ -285,7 +285,7 @@ pub async fn recorded_runs(
     deal: &DealId,
     milestone: Option<&str>,
 ) -> anyhow::Result<Vec<(String, Option<String>, Summary)>> {
-    let runs = store.gate_runs(deal, milestone).await?;
+    let runs = store.gate_runs(deal, milestone, &ClientScope::All).await?;
     runs.into_iter()
         .map(|run| {
             let summary: Summary = run.document()?;

@@ -9,7 +9,7 @@ use gigops_core::{
     TimeCategory, TimeEntry,
 };
 use gigops_ledger_files::{Source, parse_import};
-use gigops_store::{DealDetail, ImportCounts, LedgerStore};
+use gigops_store::{ClientScope, DealDetail, ImportCounts, LedgerStore};
 use jiff::Timestamp;
 
 use crate::error::bad_input;
@@ -103,7 +103,7 @@ pub async fn add_deal(
 pub async fn deal(store: &impl LedgerStore, id: &str) -> anyhow::Result<DealDetail> {
     let id = DealId::parse(id)?;
     store
-        .get_deal(&id)
+        .get_deal(&id, &ClientScope::All)
         .await?
         .ok_or_else(|| bad_input(format!("no deal with id {id}")))
 }
@@ -143,7 +143,7 @@ pub async fn close_deal(
     }
     let closed_at = instant_or_now(at)?;
     let was_won = store
-        .get_deal(&id)
+        .get_deal(&id, &ClientScope::All)
         .await?
         .is_some_and(|d| d.deal.outcome == Outcome::Won);
     store

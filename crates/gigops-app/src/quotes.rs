@@ -14,14 +14,14 @@ use gigops_quote::exchange::ExchangeRate;
 use gigops_quote::fp::Gsc;
 use gigops_quote::history::{self, Deliveries};
 use gigops_quote::{DebtInput, Quote, QuoteInput, Sources};
-use gigops_store::{DealFilter, LedgerStore, QuoteStore, Store};
+use gigops_store::{ClientScope, DealFilter, LedgerStore, QuoteStore, Store};
 use jiff::Timestamp;
 
 use crate::{Settings, bad_input};
 
 /// The deal a quote is made for; bad input when there is none with that id.
 pub async fn deal(store: &Store, id: &DealId) -> anyhow::Result<Deal> {
-    let found = store.get_deal(id).await?;
+    let found = store.get_deal(id, &ClientScope::All).await?;
     Ok(found
         .ok_or_else(|| bad_input(format!("no deal {id}")))?
         .deal)
@@ -64,7 +64,7 @@ pub async fn calibrate(
 ) -> anyhow::Result<(Calibration, Option<anyhow::Error>)> {
     let ledger = store.load_ledger(&DealFilter::all()).await?;
     let mut saved = Vec::new();
-    for stored in store.quotes(None).await? {
+    for stored in store.quotes(None, &ClientScope::All).await? {
         saved.push(SavedQuote {
             quote: stored.document()?,
             deal_id: stored.deal_id,

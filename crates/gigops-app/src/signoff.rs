@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use gigops_contract::{AllowedSigners, Sow, Verification, sha256_hex};
 use gigops_core::{DealId, Lang, Signature};
-use gigops_store::{ContractStore, LedgerStore, Store, StoredSow};
+use gigops_store::{ClientScope, ContractStore, LedgerStore, Store, StoredSow};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
@@ -153,7 +153,7 @@ pub async fn ledger_signatures(
     deal: &DealId,
     source: &str,
 ) -> anyhow::Result<(u32, Vec<Signature>)> {
-    let sows = store.sows(Some(deal)).await?;
+    let sows = store.sows(Some(deal), &ClientScope::All).await?;
     let digest = sha256_hex(source.as_bytes());
     let version = sows
         .iter()
@@ -166,7 +166,9 @@ pub async fn ledger_signatures(
                 "deal {deal} has no SOW attached: nothing in the ledger to compare with"
             ))
         })?;
-    let stored = store.sow_signatures(deal, version).await?;
+    let stored = store
+        .sow_signatures(deal, version, &ClientScope::All)
+        .await?;
     Ok((version, stored))
 }
 
@@ -177,7 +179,7 @@ pub async fn attached_version(
     deal: &DealId,
     source_sha256: &str,
 ) -> anyhow::Result<StoredSow> {
-    let sows = store.sows(Some(deal)).await?;
+    let sows = store.sows(Some(deal), &ClientScope::All).await?;
     let latest = sows.iter().map(|s| s.version).max();
     sows.into_iter()
         .filter(|s| s.source_sha256 == source_sha256)
@@ -197,11 +199,14 @@ pub async fn attached_version(
 /// A deal's SOW is in the deal's currency (docs/contracts.md): one in another currency is
 /// refused before anything is recorded, naming both.
 pub async fn check_deal_currency(store: &Store, deal: &DealId, sow: &Sow) -> anyhow::Result<()> {
-    let detail = store.get_deal(deal).await?.ok_or_else(|| {
-        bad_input(format!(
-            "no deal {deal}: `gigops deal list` shows the deals"
-        ))
-    })?;
+    let detail = store
+        .get_deal(deal, &ClientScope::All)
+        .await?
+        .ok_or_else(|| {
+            bad_input(format!(
+                "no deal {deal}: `gigops deal list` shows the deals"
+            ))
+        })?;
     gigops_contract::check_deal_currency(sow, detail.deal.value.currency)
         .map_err(|e| bad_input(format!("deal {deal}: {e}")))
 }

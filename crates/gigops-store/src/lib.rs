@@ -1,9 +1,10 @@
 //! The only place with SQL: the ledger store on SQLite or PostgreSQL, with migrations.
 //!
 //! [`Store::open`] picks the backend from the location (`postgres://…`, `sqlite://…` or a file
-//! path) and brings the schema up to date; everything else goes through the [`LedgerStore`]
-//! trait, which [`Store`] and each backend implement. See `docs/store.md` for the schema and the
-//! semantics of imports.
+//! path) and brings the schema up to date; everything else goes through one trait per domain
+//! ([`LedgerStore`], [`QuoteStore`], [`ContractStore`], [`GateRunStore`]), each implemented
+//! once, for [`Store`]. Reads a client could reach take a [`ClientScope`]. See `docs/store.md`
+//! for the layout, the schema and the semantics of imports.
 
 mod codec;
 mod contracts;
@@ -14,6 +15,7 @@ mod model;
 mod postgres;
 mod problems;
 mod quotes;
+mod scope;
 mod sqlite;
 mod store;
 mod target;
@@ -29,6 +31,7 @@ pub use model::{
 };
 pub use postgres::PgStore;
 pub use quotes::QuoteStore;
+pub use scope::ClientScope;
 pub use sqlite::SqliteStore;
 pub use store::Store;
 pub use target::redact_target;

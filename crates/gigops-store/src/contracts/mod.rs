@@ -19,6 +19,7 @@ use crate::model::{
     StoredSow,
 };
 use crate::problems::Problems;
+use crate::scope::{ClientScope, DealsIn, deals_in, scoped_deal_key};
 use crate::store::{Store, in_transaction};
 
 /// Statements of work, their sign-offs and acceptance, and what is ready to invoice.
@@ -35,10 +36,13 @@ pub trait ContractStore: Send + Sync {
         sow: &NewSow,
     ) -> impl Future<Output = Result<u32>> + Send;
 
-    /// The SOW versions of a deal (which must exist), or of every deal, by deal id and
-    /// version, each with its milestones in the SOW's order.
-    fn sows(&self, deal_id: Option<&DealId>)
-    -> impl Future<Output = Result<Vec<StoredSow>>> + Send;
+    /// The SOW versions of a deal (`NotFound` when it is not in the scope), or of every deal in
+    /// the scope, by deal id and version, each with its milestones in the SOW's order.
+    fn sows(
+        &self,
+        deal_id: Option<&DealId>,
+        scope: &ClientScope,
+    ) -> impl Future<Output = Result<Vec<StoredSow>>> + Send;
 
     /// Records a sign-off of one SOW version. `NotFound` when the deal or the version does not
     /// exist; `Invalid` when the signature's `source_sha256` is not the stored version's (a
@@ -53,11 +57,12 @@ pub trait ContractStore: Send + Sync {
     ) -> impl Future<Output = Result<()>> + Send;
 
     /// The sign-offs of one SOW version by `signed_at`, then the order they were recorded;
-    /// `NotFound` when the deal or the version does not exist.
+    /// `NotFound` when the deal is not in the scope or the version does not exist.
     fn sow_signatures(
         &self,
         deal_id: &DealId,
         version: u32,
+        scope: &ClientScope,
     ) -> impl Future<Output = Result<Vec<Signature>>> + Send;
 
     /// Records one evaluation of a milestone of a SOW version; `NotFound` when the deal, the
@@ -70,15 +75,16 @@ pub trait ContractStore: Send + Sync {
         acceptance: &NewAcceptance,
     ) -> impl Future<Output = Result<()>> + Send;
 
-    /// Every evaluation recorded against any SOW version of a deal (which must exist), oldest
-    /// first (by `evaluated_at`, then the order they were recorded).
+    /// Every evaluation recorded against any SOW version of a deal (`NotFound` when it is not
+    /// in the scope), oldest first (by `evaluated_at`, then the order they were recorded).
     fn acceptances(
         &self,
         deal_id: &DealId,
+        scope: &ClientScope,
     ) -> impl Future<Output = Result<Vec<StoredAcceptance>>> + Send;
 
-    /// The milestones ready to invoice, of one deal (which must exist) or of every deal, by
-    /// deal id and then the milestones' order in the SOW.
+    /// The milestones ready to invoice, of one deal (`NotFound` when it is not in the scope) or
+    /// of every deal in the scope, by deal id and then the milestones' order in the SOW.
     ///
     /// Only the **latest** SOW version of each deal counts. One of its milestones is ready
     /// when, among the evaluations that apply to it, the latest (by `evaluated_at`, then the
@@ -93,6 +99,7 @@ pub trait ContractStore: Send + Sync {
     fn ready_to_invoice(
         &self,
         deal_id: Option<&DealId>,
+        scope: &ClientScope,
     ) -> impl Future<Output = Result<Vec<ReadyMilestone>>> + Send;
 
     /// Marks a milestone of a SOW version invoiced at `at` (for billing). `NotFound` when the
@@ -112,16 +119,21 @@ impl ContractStore for Store {
         in_transaction!(self, write, |tx| attach_sow(tx, deal_id, sow))
     }
 
-    async fn sows(&self, deal_id: Option<&DealId>) -> Result<Vec<StoredSow>> {
-        in_transaction!(self, read, |tx| sows(tx, deal_id))
+    async fn sows(&self, deal_id: Option<&DealId>, scope: &ClientScope) -> Result<Vec<StoredSow>> {
+        in_transaction!(self, read, |tx| sows(tx, deal_id, scope))
     }
 
     async fn sign_sow(&self, deal_id: &DealId, version: u32, signature: &Signature) -> Result<()> {
         in_transaction!(self, write, |tx| sign_sow(tx, deal_id, version, signature))
     }
 
-    async fn sow_signatures(&self, deal_id: &DealId, version: u32) -> Result<Vec<Signature>> {
-        in_transaction!(self, read, |tx| sow_signatures(tx, deal_id, version))
+    async fn sow_signatures(
+        &self,
+        deal_id: &DealId,
+        version: u32,
+        scope: &ClientScope,
+    ) -> Result<Vec<Signature>> {
+        in_transaction!(self, read, |tx| sow_signatures(tx, deal_id, version, scope))
     }
 
     async fn record_acceptance(
@@ -135,12 +147,20 @@ impl ContractStore for Store {
         ))
     }
 
-    async fn acceptances(&self, deal_id: &DealId) -> Result<Vec<StoredAcceptance>> {
-        in_transaction!(self, read, |tx| acceptances(tx, deal_id))
+    async fn acceptances(
+        &self,
+        deal_id: &DealId,
+        scope: &ClientScope,
+    ) -> Result<Vec<StoredAcceptance>> {
+        in_transaction!(self, read, |tx| acceptances(tx, deal_id, scope))
     }
 
-    async fn ready_to_invoice(&self, deal_id: Option<&DealId>) -> Result<Vec<ReadyMilestone>> {
-        in_transaction!(self, read, |tx| ready_to_invoice(tx, deal_id))
+    async fn ready_to_invoice(
+        &self,
+        deal_id: Option<&DealId>,
+        scope: &ClientScope,
+    ) -> Result<Vec<ReadyMilestone>> {
+        in_transaction!(self, read, |tx| ready_to_invoice(tx, deal_id, scope))
     }
 
     async fn mark_milestone_invoiced(
@@ -214,17 +234,13 @@ pub(crate) trait ContractStatements: DealStatements {
         version: i64,
     ) -> impl Future<Output = Result<Option<(i64, String)>>> + Send;
 
-    /// The SOW versions of the deal with this key, or of every deal, by deal id and version.
-    fn sows_of(
-        &mut self,
-        deal_key: Option<i64>,
-    ) -> impl Future<Output = Result<Vec<SowRow>>> + Send;
+    /// The SOW versions of the deals reached, by deal id and version.
+    fn sows_of(&mut self, deals: DealsIn) -> impl Future<Output = Result<Vec<SowRow>>> + Send;
 
-    /// The milestones of the SOWs of the deal with this key, or of every deal, by SOW key and
-    /// position.
+    /// The milestones of the SOWs of the deals reached, by SOW key and position.
     fn milestones_of(
         &mut self,
-        deal_key: Option<i64>,
+        deals: DealsIn,
     ) -> impl Future<Output = Result<Vec<MilestoneRow>>> + Send;
 
     /// Whether the SOW with this key has this milestone.
@@ -273,12 +289,9 @@ pub(crate) trait ContractStatements: DealStatements {
         deal_key: i64,
     ) -> impl Future<Output = Result<Vec<AcceptanceRow>>> + Send;
 
-    /// The milestones ready to invoice (the rule of `ContractStore::ready_to_invoice`), of the
-    /// deal with this key or of every deal, by deal id and position.
-    fn ready_of(
-        &mut self,
-        deal_key: Option<i64>,
-    ) -> impl Future<Output = Result<Vec<ReadyRow>>> + Send;
+    /// The milestones ready to invoice (the rule of `ContractStore::ready_to_invoice`) of the
+    /// deals reached, by deal id and position.
+    fn ready_of(&mut self, deals: DealsIn) -> impl Future<Output = Result<Vec<ReadyRow>>> + Send;
 }
 
 /// The key of a deal's SOW version and its `source_sha256`; `NotFound` naming `D-1 v3`.
@@ -360,14 +373,14 @@ async fn attach_sow<T: ContractStatements>(
 async fn sows<T: ContractStatements>(
     tx: &mut T,
     deal_id: Option<&DealId>,
+    scope: &ClientScope,
 ) -> Result<Vec<StoredSow>> {
-    let deal_key = match deal_id {
-        Some(id) => Some(deal_key(tx, id, "deal").await?),
-        None => None,
+    let Some(deals) = deals_in(tx, deal_id, scope).await? else {
+        return Ok(Vec::new());
     };
-    let rows = tx.sows_of(deal_key).await?;
+    let rows = tx.sows_of(deals).await?;
     let mut milestones: HashMap<i64, Vec<StoredMilestone>> = HashMap::new();
-    for (sow_key, id, title, due, amount_minor, invoiced_at) in tx.milestones_of(deal_key).await? {
+    for (sow_key, id, title, due, amount_minor, invoiced_at) in tx.milestones_of(deals).await? {
         let due = due
             .parse()
             .map_err(|e| StoreError::Corrupt(format!("due date {due:?} of milestone {id}: {e}")))?;
@@ -487,8 +500,9 @@ async fn sow_signatures<T: ContractStatements>(
     tx: &mut T,
     deal_id: &DealId,
     version: u32,
+    scope: &ClientScope,
 ) -> Result<Vec<Signature>> {
-    let deal_key = deal_key(tx, deal_id, "deal").await?;
+    let deal_key = scoped_deal_key(tx, deal_id, scope).await?;
     let (sow_key, _) = sow_version(tx, deal_key, deal_id, version).await?;
     signatures(tx, sow_key).await
 }
@@ -523,8 +537,9 @@ async fn record_acceptance<T: ContractStatements>(
 async fn acceptances<T: ContractStatements>(
     tx: &mut T,
     deal_id: &DealId,
+    scope: &ClientScope,
 ) -> Result<Vec<StoredAcceptance>> {
-    let deal_key = deal_key(tx, deal_id, "deal").await?;
+    let deal_key = scoped_deal_key(tx, deal_id, scope).await?;
     tx.acceptances_of(deal_key)
         .await?
         .into_iter()
@@ -548,12 +563,12 @@ async fn acceptances<T: ContractStatements>(
 async fn ready_to_invoice<T: ContractStatements>(
     tx: &mut T,
     deal_id: Option<&DealId>,
+    scope: &ClientScope,
 ) -> Result<Vec<ReadyMilestone>> {
-    let deal_key = match deal_id {
-        Some(id) => Some(deal_key(tx, id, "deal").await?),
-        None => None,
+    let Some(deals) = deals_in(tx, deal_id, scope).await? else {
+        return Ok(Vec::new());
     };
-    tx.ready_of(deal_key)
+    tx.ready_of(deals)
         .await?
         .into_iter()
         .map(
@@ -611,8 +626,8 @@ async fn mark_milestone_invoiced<T: ContractStatements>(
 
 /// The milestones ready to invoice (the rule documented on `ContractStore::ready_to_invoice`):
 /// `(deal id, version, milestone, title, amount_minor, currency, evaluated_at, version
-/// evaluated against)`, by deal id and position. `deal_filter` is a condition on `s.deal_key`
-/// (`? IS NULL OR s.deal_key = ?` or its PostgreSQL spelling).
+/// evaluated against)`, by deal id and position. `deal_filter` is a condition on the SOWs `s`
+/// (each backend's `SOWS_REACHED`).
 ///
 /// `latest` is each deal's latest SOW version; `evaluations` ranks, per milestone of it, every
 /// evaluation recorded against a version of the deal holding the same milestone id and amount

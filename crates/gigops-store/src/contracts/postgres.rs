@@ -9,6 +9,11 @@ use super::{
 use crate::codec::micros;
 use crate::error::{Result, StoreError};
 use crate::model::{NewAcceptance, NewSow, SowMilestone};
+use crate::scope::DealsIn;
+
+/// The SOWs (aliased `s`) of the deals reached: `$1` the deal's key, `$2` the client's.
+const SOWS_REACHED: &str = "($1::bigint IS NULL OR s.deal_key = $1) \
+     AND ($2::bigint IS NULL OR s.deal_key IN (SELECT key FROM deals WHERE client_key = $2))";
 
 impl ContractStatements for PgConnection {
     async fn last_sow_version(&mut self, deal_key: i64) -> Result<i64> {
@@ -76,26 +81,30 @@ impl ContractStatements for PgConnection {
         .await?)
     }
 
-    async fn sows_of(&mut self, deal_key: Option<i64>) -> Result<Vec<SowRow>> {
-        Ok(sqlx::query_as(
+    async fn sows_of(&mut self, deals: DealsIn) -> Result<Vec<SowRow>> {
+        let sql = format!(
             "SELECT s.key, d.id, s.version::bigint, s.sow_id, s.created_at, s.currency, \
              s.source, s.source_sha256, s.sow_json FROM sows s JOIN deals d ON d.key = s.deal_key \
-             WHERE $1::bigint IS NULL OR s.deal_key = $1 ORDER BY d.id, s.version",
-        )
-        .bind(deal_key)
-        .fetch_all(&mut *self)
-        .await?)
+             WHERE {SOWS_REACHED} ORDER BY d.id, s.version"
+        );
+        Ok(sqlx::query_as(&sql)
+            .bind(deals.deal)
+            .bind(deals.client)
+            .fetch_all(&mut *self)
+            .await?)
     }
 
-    async fn milestones_of(&mut self, deal_key: Option<i64>) -> Result<Vec<MilestoneRow>> {
-        Ok(sqlx::query_as(
+    async fn milestones_of(&mut self, deals: DealsIn) -> Result<Vec<MilestoneRow>> {
+        let sql = format!(
             "SELECT m.sow_key, m.id, m.title, m.due, m.amount_minor, m.invoiced_at \
              FROM sow_milestones m JOIN sows s ON s.key = m.sow_key \
-             WHERE $1::bigint IS NULL OR s.deal_key = $1 ORDER BY m.sow_key, m.position",
-        )
-        .bind(deal_key)
-        .fetch_all(&mut *self)
-        .await?)
+             WHERE {SOWS_REACHED} ORDER BY m.sow_key, m.position"
+        );
+        Ok(sqlx::query_as(&sql)
+            .bind(deals.deal)
+            .bind(deals.client)
+            .fetch_all(&mut *self)
+            .await?)
     }
 
     async fn has_milestone(&mut self, sow_key: i64, milestone: &str) -> Result<bool> {
@@ -193,10 +202,11 @@ impl ContractStatements for PgConnection {
         .await?)
     }
 
-    async fn ready_of(&mut self, deal_key: Option<i64>) -> Result<Vec<ReadyRow>> {
-        let sql = ready_sql("$1::bigint IS NULL OR s.deal_key = $1");
+    async fn ready_of(&mut self, deals: DealsIn) -> Result<Vec<ReadyRow>> {
+        let sql = ready_sql(SOWS_REACHED);
         Ok(sqlx::query_as(&sql)
-            .bind(deal_key)
+            .bind(deals.deal)
+            .bind(deals.client)
             .fetch_all(&mut *self)
             .await?)
     }

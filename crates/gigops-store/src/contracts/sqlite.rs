@@ -9,6 +9,12 @@ use super::{
 use crate::codec::micros;
 use crate::error::Result;
 use crate::model::{NewAcceptance, NewSow, SowMilestone};
+use crate::scope::DealsIn;
+
+/// The SOWs (aliased `s`) of the deals reached: bound to the deal's key twice, then the
+/// client's key twice.
+const SOWS_REACHED: &str = "(? IS NULL OR s.deal_key = ?) \
+     AND (? IS NULL OR s.deal_key IN (SELECT key FROM deals WHERE client_key = ?))";
 
 impl ContractStatements for SqliteConnection {
     async fn last_sow_version(&mut self, deal_key: i64) -> Result<i64> {
@@ -71,28 +77,34 @@ impl ContractStatements for SqliteConnection {
         )
     }
 
-    async fn sows_of(&mut self, deal_key: Option<i64>) -> Result<Vec<SowRow>> {
-        Ok(sqlx::query_as(
+    async fn sows_of(&mut self, deals: DealsIn) -> Result<Vec<SowRow>> {
+        let sql = format!(
             "SELECT s.key, d.id, s.version, s.sow_id, s.created_at, s.currency, s.source, \
              s.source_sha256, s.sow_json FROM sows s JOIN deals d ON d.key = s.deal_key \
-             WHERE ? IS NULL OR s.deal_key = ? ORDER BY d.id, s.version",
-        )
-        .bind(deal_key)
-        .bind(deal_key)
-        .fetch_all(&mut *self)
-        .await?)
+             WHERE {SOWS_REACHED} ORDER BY d.id, s.version"
+        );
+        Ok(sqlx::query_as(&sql)
+            .bind(deals.deal)
+            .bind(deals.deal)
+            .bind(deals.client)
+            .bind(deals.client)
+            .fetch_all(&mut *self)
+            .await?)
     }
 
-    async fn milestones_of(&mut self, deal_key: Option<i64>) -> Result<Vec<MilestoneRow>> {
-        Ok(sqlx::query_as(
+    async fn milestones_of(&mut self, deals: DealsIn) -> Result<Vec<MilestoneRow>> {
+        let sql = format!(
             "SELECT m.sow_key, m.id, m.title, m.due, m.amount_minor, m.invoiced_at \
              FROM sow_milestones m JOIN sows s ON s.key = m.sow_key \
-             WHERE ? IS NULL OR s.deal_key = ? ORDER BY m.sow_key, m.position",
-        )
-        .bind(deal_key)
-        .bind(deal_key)
-        .fetch_all(&mut *self)
-        .await?)
+             WHERE {SOWS_REACHED} ORDER BY m.sow_key, m.position"
+        );
+        Ok(sqlx::query_as(&sql)
+            .bind(deals.deal)
+            .bind(deals.deal)
+            .bind(deals.client)
+            .bind(deals.client)
+            .fetch_all(&mut *self)
+            .await?)
     }
 
     async fn has_milestone(&mut self, sow_key: i64, milestone: &str) -> Result<bool> {
@@ -190,11 +202,13 @@ impl ContractStatements for SqliteConnection {
         .await?)
     }
 
-    async fn ready_of(&mut self, deal_key: Option<i64>) -> Result<Vec<ReadyRow>> {
-        let sql = ready_sql("? IS NULL OR s.deal_key = ?");
+    async fn ready_of(&mut self, deals: DealsIn) -> Result<Vec<ReadyRow>> {
+        let sql = ready_sql(SOWS_REACHED);
         Ok(sqlx::query_as(&sql)
-            .bind(deal_key)
-            .bind(deal_key)
+            .bind(deals.deal)
+            .bind(deals.deal)
+            .bind(deals.client)
+            .bind(deals.client)
             .fetch_all(&mut *self)
             .await?)
     }

@@ -12,6 +12,7 @@ use crate::error::Result;
 use crate::ledger::{DealStatements, deal_key};
 use crate::model::GateRun;
 use crate::problems::Problems;
+use crate::scope::{ClientScope, scoped_deal_key};
 use crate::store::{Store, in_transaction};
 
 /// Recording and reading delivery-gate runs.
@@ -21,11 +22,12 @@ pub trait GateRunStore: Send + Sync {
     fn record_gate_run(&self, run: &GateRun) -> impl Future<Output = Result<()>> + Send;
 
     /// The gate runs recorded against a deal (of one milestone, when given), by `recorded_at`,
-    /// then the order they were recorded; `NotFound` for an unknown deal.
+    /// then the order they were recorded; `NotFound` for a deal not in the scope.
     fn gate_runs(
         &self,
         deal_id: &DealId,
         milestone: Option<&str>,
+        scope: &ClientScope,
     ) -> impl Future<Output = Result<Vec<GateRun>>> + Send;
 }
 
@@ -34,8 +36,13 @@ impl GateRunStore for Store {
         in_transaction!(self, write, |tx| record(tx, run))
     }
 
-    async fn gate_runs(&self, deal_id: &DealId, milestone: Option<&str>) -> Result<Vec<GateRun>> {
-        in_transaction!(self, read, |tx| runs_of(tx, deal_id, milestone))
+    async fn gate_runs(
+        &self,
+        deal_id: &DealId,
+        milestone: Option<&str>,
+        scope: &ClientScope,
+    ) -> Result<Vec<GateRun>> {
+        in_transaction!(self, read, |tx| runs_of(tx, deal_id, milestone, scope))
     }
 }
 
@@ -74,8 +81,9 @@ async fn runs_of<T: GateRunStatements>(
     tx: &mut T,
     deal_id: &DealId,
     milestone: Option<&str>,
+    scope: &ClientScope,
 ) -> Result<Vec<GateRun>> {
-    let deal_key = deal_key(tx, deal_id, "deal").await?;
+    let deal_key = scoped_deal_key(tx, deal_id, scope).await?;
     tx.gate_runs_of(deal_key, milestone)
         .await?
         .into_iter()

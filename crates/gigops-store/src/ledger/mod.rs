@@ -17,6 +17,7 @@ use crate::codec::micros;
 use crate::error::{Result, StoreError};
 use crate::model::{Counts, DealDetail, DealFilter, ImportCounts, RowCounts};
 use crate::problems::Problems;
+use crate::scope::{ClientScope, scoped_deal_key};
 use crate::store::{Store, in_transaction};
 
 /// Reading and writing the ledger: clients, deals, stage events and time entries.
@@ -37,12 +38,21 @@ pub trait LedgerStore: Send + Sync {
     /// currency and platform, locale `en`, time zone `UTC`.
     fn add_deal(&self, deal: &Deal) -> impl Future<Output = Result<()>> + Send;
 
-    /// A deal with its events (by `entered_at`, then stage name) and time entries (by
-    /// `started_at`, then category name).
-    fn get_deal(&self, id: &DealId) -> impl Future<Output = Result<Option<DealDetail>>> + Send;
+    /// A deal with its events (by `entered_at`, then stage name), time entries (by
+    /// `started_at`, then category name) and reopenings; `None` when there is no such deal in
+    /// the scope.
+    fn get_deal(
+        &self,
+        id: &DealId,
+        scope: &ClientScope,
+    ) -> impl Future<Output = Result<Option<DealDetail>>> + Send;
 
-    /// The deals the filter matches, by `opened_at`, then id.
-    fn list_deals(&self, filter: &DealFilter) -> impl Future<Output = Result<Vec<Deal>>> + Send;
+    /// The deals in the scope that the filter matches, by `opened_at`, then id.
+    fn list_deals(
+        &self,
+        filter: &DealFilter,
+        scope: &ClientScope,
+    ) -> impl Future<Output = Result<Vec<Deal>>> + Send;
 
     /// Records that a deal entered a stage of `stages`; `NotFound` when the deal does not
     /// exist, `Invalid` when it is closed and may not enter that stage (`Deal::check_move`: a
@@ -135,12 +145,12 @@ impl LedgerStore for Store {
         in_transaction!(self, write, |tx| add_deal(tx, deal))
     }
 
-    async fn get_deal(&self, id: &DealId) -> Result<Option<DealDetail>> {
-        in_transaction!(self, read, |tx| deal_detail(tx, id))
+    async fn get_deal(&self, id: &DealId, scope: &ClientScope) -> Result<Option<DealDetail>> {
+        in_transaction!(self, read, |tx| deal_detail(tx, id, scope))
     }
 
-    async fn list_deals(&self, filter: &DealFilter) -> Result<Vec<Deal>> {
-        in_transaction!(self, read, |tx| tx.deals(filter))
+    async fn list_deals(&self, filter: &DealFilter, scope: &ClientScope) -> Result<Vec<Deal>> {
+        in_transaction!(self, read, |tx| tx.deals(filter, scope.client_name()))
     }
 
     async fn add_stage_event(&self, event: &StageEvent, stages: &Stages) -> Result<bool> {
@@ -283,6 +293,14 @@ pub(crate) trait DealStatements: Send {
     ) -> impl Future<Output = Result<HashMap<String, i64>>> + Send;
     /// The stored deal with this id.
     fn deal_by_id(&mut self, id: &str) -> impl Future<Output = Result<Option<Deal>>> + Send;
+
+    /// Whether the deal with this key is the client's with this key.
+    fn deal_of_client(
+        &mut self,
+        deal_key: i64,
+        client_key: i64,
+    ) -> impl Future<Output = Result<bool>> + Send;
+
     /// Makes writers of the same deal's contract take turns until the transaction ends: a row
     /// lock on the deal in PostgreSQL; nothing on SQLite, whose write transactions already do.
     fn lock_deal(&mut self, deal_key: i64) -> impl Future<Output = Result<()>> + Send;
@@ -350,8 +368,12 @@ pub(crate) trait LedgerStatements: DealStatements {
     fn client_by_name(&mut self, name: &str)
     -> impl Future<Output = Result<Option<Client>>> + Send;
 
-    /// The deals the filter matches, by `opened_at`, then id.
-    fn deals(&mut self, filter: &DealFilter) -> impl Future<Output = Result<Vec<Deal>>> + Send;
+    /// The deals the filter matches (of one client, when named), by `opened_at`, then id.
+    fn deals(
+        &mut self,
+        filter: &DealFilter,
+        client: Option<&str>,
+    ) -> impl Future<Output = Result<Vec<Deal>>> + Send;
 
     /// The deal with this key (and id) with its events (by `entered_at`, then stage) and time
     /// entries (by `started_at`, then category); its reopenings are read apart.
@@ -803,14 +825,17 @@ async fn reopen_deal<T: LedgerStatements>(
     Ok(reopening)
 }
 
-/// A deal with its events, time entries and reopenings; `None` when there is no such deal.
-async fn deal_detail<T: LedgerStatements>(tx: &mut T, id: &DealId) -> Result<Option<DealDetail>> {
-    let Some(key) = tx
-        .keys_by_text(KeyColumn::DealId, &[id.as_str()])
-        .await?
-        .remove(id.as_str())
-    else {
-        return Ok(None);
+/// A deal with its events, time entries and reopenings; `None` when there is no such deal in
+/// the scope.
+async fn deal_detail<T: LedgerStatements>(
+    tx: &mut T,
+    id: &DealId,
+    scope: &ClientScope,
+) -> Result<Option<DealDetail>> {
+    let key = match scoped_deal_key(tx, id, scope).await {
+        Ok(key) => key,
+        Err(StoreError::NotFound { .. }) => return Ok(None),
+        Err(error) => return Err(error),
     };
     let Some(history) = tx.deal_history(key, id).await? else {
         return Ok(None);

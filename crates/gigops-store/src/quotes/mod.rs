@@ -14,6 +14,7 @@ use crate::error::{Result, StoreError};
 use crate::ledger::{DealStatements, deal_key};
 use crate::model::StoredQuote;
 use crate::problems::Problems;
+use crate::scope::{ClientScope, DealsIn, deals_in};
 use crate::store::{Store, in_transaction};
 
 /// Saving a deal's quotes as versions and accepting one.
@@ -28,10 +29,12 @@ pub trait QuoteStore: Send + Sync {
         quote: &str,
     ) -> impl Future<Output = Result<u32>> + Send;
 
-    /// The saved quotes of a deal (which must exist), or of every deal, by deal id and version.
+    /// The saved quotes of a deal (`NotFound` when it is not in the scope), or of every deal in
+    /// the scope, by deal id and version.
     fn quotes(
         &self,
         deal_id: Option<&DealId>,
+        scope: &ClientScope,
     ) -> impl Future<Output = Result<Vec<StoredQuote>>> + Send;
 
     /// Marks a version of a deal's quote accepted at `at`, and no other version of that deal;
@@ -54,8 +57,12 @@ impl QuoteStore for Store {
         in_transaction!(self, write, |tx| save(tx, deal_id, created_at, quote))
     }
 
-    async fn quotes(&self, deal_id: Option<&DealId>) -> Result<Vec<StoredQuote>> {
-        in_transaction!(self, read, |tx| quotes_of(tx, deal_id))
+    async fn quotes(
+        &self,
+        deal_id: Option<&DealId>,
+        scope: &ClientScope,
+    ) -> Result<Vec<StoredQuote>> {
+        in_transaction!(self, read, |tx| quotes_of(tx, deal_id, scope))
     }
 
     async fn accept_quote(&self, deal_id: &DealId, version: u32, at: Timestamp) -> Result<()> {
@@ -80,11 +87,8 @@ pub(crate) trait QuoteStatements: DealStatements {
         quote: &str,
     ) -> impl Future<Output = Result<()>> + Send;
 
-    /// The quotes of the deal with this key, or of every deal, by deal id and version.
-    fn quotes_of(
-        &mut self,
-        deal_key: Option<i64>,
-    ) -> impl Future<Output = Result<Vec<QuoteRow>>> + Send;
+    /// The quotes of the deals reached, by deal id and version.
+    fn quotes_of(&mut self, deals: DealsIn) -> impl Future<Output = Result<Vec<QuoteRow>>> + Send;
 
     /// Marks one version of a deal's quote accepted at `at` and every other version not;
     /// returns whether the version exists.
@@ -119,12 +123,12 @@ async fn save<T: QuoteStatements>(
 async fn quotes_of<T: QuoteStatements>(
     tx: &mut T,
     deal_id: Option<&DealId>,
+    scope: &ClientScope,
 ) -> Result<Vec<StoredQuote>> {
-    let deal_key = match deal_id {
-        Some(id) => Some(deal_key(tx, id, "deal").await?),
-        None => None,
+    let Some(deals) = deals_in(tx, deal_id, scope).await? else {
+        return Ok(Vec::new());
     };
-    tx.quotes_of(deal_key)
+    tx.quotes_of(deals)
         .await?
         .into_iter()
         .map(|(deal_id, version, created_at, accepted_at, quote)| {

@@ -4,6 +4,7 @@ use sqlx::PgConnection;
 
 use super::{QuoteRow, QuoteStatements};
 use crate::error::{Result, StoreError};
+use crate::scope::DealsIn;
 
 impl QuoteStatements for PgConnection {
     async fn last_quote_version(&mut self, deal_key: i64) -> Result<i64> {
@@ -36,13 +37,15 @@ impl QuoteStatements for PgConnection {
         Ok(())
     }
 
-    async fn quotes_of(&mut self, deal_key: Option<i64>) -> Result<Vec<QuoteRow>> {
+    async fn quotes_of(&mut self, deals: DealsIn) -> Result<Vec<QuoteRow>> {
         let rows: Vec<(String, i32, i64, Option<i64>, String)> = sqlx::query_as(
             "SELECT d.id, q.version, q.created_at, q.accepted_at, q.quote \
              FROM quotes q JOIN deals d ON d.key = q.deal_key \
-             WHERE $1::bigint IS NULL OR q.deal_key = $1 ORDER BY d.id, q.version",
+             WHERE ($1::bigint IS NULL OR q.deal_key = $1) \
+             AND ($2::bigint IS NULL OR d.client_key = $2) ORDER BY d.id, q.version",
         )
-        .bind(deal_key)
+        .bind(deals.deal)
+        .bind(deals.client)
         .fetch_all(&mut *self)
         .await?;
         Ok(rows

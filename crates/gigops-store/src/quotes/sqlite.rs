@@ -4,6 +4,7 @@ use sqlx::SqliteConnection;
 
 use super::{QuoteRow, QuoteStatements};
 use crate::error::Result;
+use crate::scope::DealsIn;
 
 impl QuoteStatements for SqliteConnection {
     async fn last_quote_version(&mut self, deal_key: i64) -> Result<i64> {
@@ -34,14 +35,17 @@ impl QuoteStatements for SqliteConnection {
         Ok(())
     }
 
-    async fn quotes_of(&mut self, deal_key: Option<i64>) -> Result<Vec<QuoteRow>> {
+    async fn quotes_of(&mut self, deals: DealsIn) -> Result<Vec<QuoteRow>> {
         Ok(sqlx::query_as(
             "SELECT d.id, q.version, q.created_at, q.accepted_at, q.quote \
              FROM quotes q JOIN deals d ON d.key = q.deal_key \
-             WHERE ? IS NULL OR q.deal_key = ? ORDER BY d.id, q.version",
+             WHERE (? IS NULL OR q.deal_key = ?) AND (? IS NULL OR d.client_key = ?) \
+             ORDER BY d.id, q.version",
         )
-        .bind(deal_key)
-        .bind(deal_key)
+        .bind(deals.deal)
+        .bind(deals.deal)
+        .bind(deals.client)
+        .bind(deals.client)
         .fetch_all(&mut *self)
         .await?)
     }

@@ -3,8 +3,8 @@
 
 use gigops_core::{Currency, Lang, Outcome, Signature};
 use gigops_store::{
-    ContractStore, LedgerStore, NewAcceptance, NewSow, ReadyMilestone, SowMilestone, StoreError,
-    StoredAcceptance, StoredMilestone,
+    ClientScope, ContractStore, LedgerStore, NewAcceptance, NewSow, ReadyMilestone, SowMilestone,
+    StoreError, StoredAcceptance, StoredMilestone,
 };
 use gigops_test_support::fixtures::{at, deal_id, open_deal};
 use gigops_test_support::{TestResult, store_test};
@@ -86,7 +86,7 @@ store_test!(
         assert_eq!(store.attach_sow(&deal_id("D-2"), &first).await?, 1);
         assert_eq!(store.attach_sow(&deal_id("D-1"), &second).await?, 2);
 
-        let stored = store.sows(Some(&deal_id("D-1"))).await?;
+        let stored = store.sows(Some(&deal_id("D-1")), &ClientScope::All).await?;
         assert_eq!(stored.len(), 2);
         assert_eq!((stored[0].version, stored[1].version), (1, 2));
         let v1 = &stored[0];
@@ -120,7 +120,7 @@ store_test!(
         );
         assert_eq!(stored[1].milestones.len(), 1);
 
-        let all = store.sows(None).await?;
+        let all = store.sows(None, &ClientScope::All).await?;
         let keys: Vec<(String, u32)> = all
             .iter()
             .map(|s| (s.deal_id.to_string(), s.version))
@@ -130,7 +130,10 @@ store_test!(
             [("D-1", 1), ("D-1", 2), ("D-2", 1)].map(|(d, v)| (d.to_string(), v))
         );
         // Another process reads the same.
-        assert_eq!(store.reopen().await?.sows(None).await?, all);
+        assert_eq!(
+            store.reopen().await?.sows(None, &ClientScope::All).await?,
+            all
+        );
 
         // What does not exist is named; bad input stores nothing.
         assert!(is_not_found(
@@ -138,7 +141,7 @@ store_test!(
             "D-9"
         ));
         assert!(is_not_found(
-            &store.sows(Some(&deal_id("D-9"))).await,
+            &store.sows(Some(&deal_id("D-9")), &ClientScope::All).await,
             "D-9"
         ));
         let twice = sow('c', vec![milestone("M1", "a", 1), milestone("M1", "b", 2)]);
@@ -153,7 +156,13 @@ store_test!(
             store.attach_sow(&deal_id("D-1"), &bad_digest).await,
             Err(StoreError::Invalid(_))
         ));
-        assert_eq!(store.sows(Some(&deal_id("D-1"))).await?.len(), 2);
+        assert_eq!(
+            store
+                .sows(Some(&deal_id("D-1")), &ClientScope::All)
+                .await?
+                .len(),
+            2
+        );
         TestResult::Ok(())
     }
 );
@@ -177,10 +186,13 @@ store_test!(a_signer_signs_only_the_stored_source, |store| async move {
     provider.lang = Lang::En;
     store.sign_sow(&d1, 1, &provider).await?;
     assert_eq!(
-        store.sow_signatures(&d1, 1).await?,
+        store.sow_signatures(&d1, 1, &ClientScope::All).await?,
         vec![provider, client.clone()]
     );
-    assert_eq!(store.sow_signatures(&d1, 2).await?, vec![]);
+    assert_eq!(
+        store.sow_signatures(&d1, 2, &ClientScope::All).await?,
+        vec![]
+    );
 
     // Version 2's source is 'b': a signature of 'a' is refused, and says why.
     let refused = store.sign_sow(&d1, 2, &client).await;
@@ -189,7 +201,10 @@ store_test!(a_signer_signs_only_the_stored_source, |store| async move {
             if m.contains(&sha('a')) && m.contains(&sha('b')) && m.contains("only sign")),
         "{refused:?}"
     );
-    assert_eq!(store.sow_signatures(&d1, 2).await?, vec![]);
+    assert_eq!(
+        store.sow_signatures(&d1, 2, &ClientScope::All).await?,
+        vec![]
+    );
 
     // The same signer, role and instant with another document is a conflict.
     let mut other = client.clone();
@@ -205,7 +220,10 @@ store_test!(a_signer_signs_only_the_stored_source, |store| async move {
     keyed.ssh_signature =
         Some("-----BEGIN SSH SIGNATURE-----\nU1NIU0lH\n-----END SSH SIGNATURE-----\n".to_string());
     store.sign_sow(&d1, 2, &keyed).await?;
-    assert_eq!(store.sow_signatures(&d1, 2).await?, vec![keyed.clone()]);
+    assert_eq!(
+        store.sow_signatures(&d1, 2, &ClientScope::All).await?,
+        vec![keyed.clone()]
+    );
     let mut resigned = keyed.clone();
     resigned.ssh_signature = Some(keyed.ssh_signature.clone().unwrap().replace("U1", "X1"));
     assert!(matches!(
@@ -221,7 +239,10 @@ store_test!(a_signer_signs_only_the_stored_source, |store| async move {
         &store.sign_sow(&deal_id("D-9"), 1, &client).await,
         "D-9"
     ));
-    assert!(is_not_found(&store.sow_signatures(&d1, 3).await, "D-1 v3"));
+    assert!(is_not_found(
+        &store.sow_signatures(&d1, 3, &ClientScope::All).await,
+        "D-1 v3"
+    ));
     TestResult::Ok(())
 });
 
@@ -257,7 +278,7 @@ store_test!(acceptances_are_kept_as_history, |store| async move {
         evidence_json: a.evidence_json.clone(),
     };
     assert_eq!(
-        store.acceptances(&d1).await?,
+        store.acceptances(&d1, &ClientScope::All).await?,
         vec![stored(&failed), stored(&m2), stored(&passed)]
     );
 
@@ -276,10 +297,10 @@ store_test!(acceptances_are_kept_as_history, |store| async move {
         "D-9"
     ));
     assert!(is_not_found(
-        &store.acceptances(&deal_id("D-9")).await,
+        &store.acceptances(&deal_id("D-9"), &ClientScope::All).await,
         "D-9"
     ));
-    assert_eq!(store.acceptances(&d1).await?.len(), 3);
+    assert_eq!(store.acceptances(&d1, &ClientScope::All).await?.len(), 3);
     TestResult::Ok(())
 });
 
@@ -323,7 +344,10 @@ store_test!(
                 ),
             )
             .await?;
-        assert_eq!(store.ready_to_invoice(None).await?, vec![]);
+        assert_eq!(
+            store.ready_to_invoice(None, &ClientScope::All).await?,
+            vec![]
+        );
 
         // M1 accepted; M2 accepted and then failed a re-evaluation; M3 failed and then accepted.
         store
@@ -342,7 +366,7 @@ store_test!(
             .record_acceptance(&d1, 1, &evaluation("M3", "2027-01-03T00:00:00Z", true))
             .await?;
         assert_eq!(
-            store.ready_to_invoice(Some(&d1)).await?,
+            store.ready_to_invoice(Some(&d1), &ClientScope::All).await?,
             vec![
                 ready("D-1", 1, "M1", "Design", 100, "2027-01-01T00:00:00Z", 1),
                 ready("D-1", 1, "M3", "Launch", 300, "2027-01-03T00:00:00Z", 1),
@@ -365,7 +389,7 @@ store_test!(
             )
             .await?;
         assert_eq!(
-            store.ready_to_invoice(Some(&d1)).await?,
+            store.ready_to_invoice(Some(&d1), &ClientScope::All).await?,
             vec![ready(
                 "D-1",
                 2,
@@ -388,7 +412,7 @@ store_test!(
             .record_acceptance(&d1, 2, &evaluation("M1", "2027-01-06T00:00:00Z", false))
             .await?;
         assert_eq!(
-            store.ready_to_invoice(Some(&d1)).await?,
+            store.ready_to_invoice(Some(&d1), &ClientScope::All).await?,
             vec![ready(
                 "D-1",
                 2,
@@ -423,7 +447,7 @@ store_test!(
             ready("D-1", 2, "M4", "Support", 400, "2027-01-05T00:00:00Z", 2),
             ready("D-2", 1, "M1", "Design", 100, "2027-02-01T00:00:00Z", 1),
         ];
-        assert_eq!(store.ready_to_invoice(None).await?, all);
+        assert_eq!(store.ready_to_invoice(None, &ClientScope::All).await?, all);
 
         // Invoiced milestones are no longer ready, nor under a later version.
         let invoiced = at("2027-02-10T00:00:00Z");
@@ -431,10 +455,10 @@ store_test!(
             .mark_milestone_invoiced(&d1, 2, "M4", invoiced)
             .await?;
         assert_eq!(
-            store.ready_to_invoice(None).await?,
+            store.ready_to_invoice(None, &ClientScope::All).await?,
             vec![all[0].clone(), all[2].clone()]
         );
-        let v2 = store.sows(Some(&d1)).await?.remove(1);
+        let v2 = store.sows(Some(&d1), &ClientScope::All).await?.remove(1);
         assert_eq!(v2.milestones[2].invoiced_at, Some(invoiced));
         assert!(matches!(
             store.mark_milestone_invoiced(&d1, 2, "M4", invoiced).await,
@@ -453,7 +477,7 @@ store_test!(
             )
             .await?;
         assert_eq!(
-            store.ready_to_invoice(Some(&d1)).await?,
+            store.ready_to_invoice(Some(&d1), &ClientScope::All).await?,
             vec![ready(
                 "D-1",
                 3,
@@ -477,7 +501,9 @@ store_test!(
             "D-1 v4"
         ));
         assert!(is_not_found(
-            &store.ready_to_invoice(Some(&deal_id("D-9"))).await,
+            &store
+                .ready_to_invoice(Some(&deal_id("D-9")), &ClientScope::All)
+                .await,
             "D-9"
         ));
         TestResult::Ok(())
@@ -504,9 +530,13 @@ store_test!(
             matches!(&refused, Err(StoreError::Invalid(m)) if m.contains("is in EUR, the deal in USD")),
             "{refused:?}"
         );
-        assert_eq!(store.sows(Some(&d1)).await?.len(), 1, "nothing was stored");
         assert_eq!(
-            store.ready_to_invoice(None).await?,
+            store.sows(Some(&d1), &ClientScope::All).await?.len(),
+            1,
+            "nothing was stored"
+        );
+        assert_eq!(
+            store.ready_to_invoice(None, &ClientScope::All).await?,
             vec![ready(
                 "D-1",
                 1,
@@ -535,7 +565,10 @@ store_test!(
                 .record_acceptance(d, 1, &evaluation("M1", "2027-01-01T00:00:00Z", true))
                 .await?;
         }
-        assert_eq!(store.ready_to_invoice(None).await?.len(), 2);
+        assert_eq!(
+            store.ready_to_invoice(None, &ClientScope::All).await?.len(),
+            2
+        );
 
         // D-1 is lost after its milestone was accepted: nothing of it is billed, and the won
         // deal is not affected.
@@ -550,9 +583,12 @@ store_test!(
         store
             .close_deal(&d2, Outcome::Won, at("2027-01-05T00:00:00Z"), None)
             .await?;
-        assert_eq!(store.ready_to_invoice(Some(&d1)).await?, vec![]);
         assert_eq!(
-            store.ready_to_invoice(None).await?,
+            store.ready_to_invoice(Some(&d1), &ClientScope::All).await?,
+            vec![]
+        );
+        assert_eq!(
+            store.ready_to_invoice(None, &ClientScope::All).await?,
             vec![ready(
                 "D-2",
                 1,

@@ -3,8 +3,8 @@
 
 use gigops_core::Currency;
 use gigops_store::{
-    ContractStore, GateRun, GateRunStore, LedgerStore, NewAcceptance, NewSow, QuoteStore,
-    SowMilestone, StoreError,
+    ClientScope, ContractStore, GateRun, GateRunStore, LedgerStore, NewAcceptance, NewSow,
+    QuoteStore, SowMilestone, StoreError,
 };
 use gigops_test_support::fixtures::{at, deal_id, open_deal};
 use gigops_test_support::{TestResult, store_test};
@@ -40,7 +40,7 @@ store_test!(
             )
             .await?;
         store.save_quote(&id, created, "{\"schema\": 1}").await?;
-        let quotes = store.quotes(Some(&id)).await?;
+        let quotes = store.quotes(Some(&id), &ClientScope::All).await?;
         assert_eq!(
             quotes[0].document::<Figures>()?,
             Figures {
@@ -75,7 +75,7 @@ store_test!(
             }],
         };
         store.attach_sow(&id, &sow).await?;
-        let sows = store.sows(Some(&id)).await?;
+        let sows = store.sows(Some(&id), &ClientScope::All).await?;
         assert_eq!(sows[0].document::<Figures>()?.hours, 3.0);
         assert!(is_decode(&sows[0].document::<Vec<u8>>(), "SOW", "D-1 v1"));
 
@@ -92,7 +92,7 @@ store_test!(
                 },
             )
             .await?;
-        let acceptances = store.acceptances(&id).await?;
+        let acceptances = store.acceptances(&id, &ClientScope::All).await?;
         assert_eq!(acceptances[0].record::<Figures>()?.hours, 1.0);
         assert!(is_decode(
             &acceptances[0].evidence::<serde_json::Value>(),
@@ -109,7 +109,7 @@ store_test!(
                 summary: r#"{"schema": "gigops.gate/1", "hours": 2}"#.to_string(),
             })
             .await?;
-        let runs = store.gate_runs(&id, None).await?;
+        let runs = store.gate_runs(&id, None, &ClientScope::All).await?;
         assert_eq!(runs[0].document::<Figures>()?.hours, 2.0);
         assert!(is_decode(
             &runs[0].document::<Vec<u8>>(),

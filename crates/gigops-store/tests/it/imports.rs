@@ -1,7 +1,7 @@
 //! Imports: counts, idempotency, upserts, all-or-nothing, batches larger than one statement.
 
 use gigops_core::{Currency, DealId, Lang, Ledger, Outcome, Reopening, TimeCategory};
-use gigops_store::{DealFilter, LedgerStore, StoreError};
+use gigops_store::{ClientScope, DealFilter, LedgerStore, StoreError};
 use gigops_test_support::fixtures::{
     at, bulk_ledger, deal_id, entry, event, open_deal, sample_ledger,
 };
@@ -47,12 +47,16 @@ store_test!(a_changed_record_is_counted_as_updated, |store| async move {
     );
     assert_eq!((counts.events.inserted, counts.events.unchanged), (1, 7));
 
-    let tokyo = store.get_deal(&deal_id("D-0002")).await?.unwrap().deal;
+    let tokyo = store
+        .get_deal(&deal_id("D-0002"), &ClientScope::All)
+        .await?
+        .unwrap()
+        .deal;
     assert_eq!(tokyo.value.minor, ledger.deals[0].value.minor + 1);
     let client = store.get_client("Tokyo Kabushiki").await?.unwrap();
     assert_eq!(client.locale, Lang::ZhCn);
     let entries = store
-        .get_deal(&deal_id("D-0001"))
+        .get_deal(&deal_id("D-0001"), &ClientScope::All)
         .await?
         .unwrap()
         .time_entries;
@@ -144,7 +148,7 @@ store_test!(records_may_refer_to_stored_deals, |store| async move {
     assert_eq!(counts.deals.total(), 0);
     assert_eq!(
         store
-            .get_deal(&deal_id("D-0003"))
+            .get_deal(&deal_id("D-0003"), &ClientScope::All)
             .await?
             .unwrap()
             .events
@@ -190,7 +194,10 @@ store_test!(within_one_import_the_last_record_wins, |store| async move {
     for (table, c) in counts.tables() {
         assert_eq!((c.inserted, c.unchanged), (1, 1), "{table}: {c:?}");
     }
-    let stored = store.get_deal(&deal_id("D-1")).await?.unwrap();
+    let stored = store
+        .get_deal(&deal_id("D-1"), &ClientScope::All)
+        .await?
+        .unwrap();
     assert_eq!(stored.deal.value.minor, 2);
     assert_eq!(stored.time_entries[0].minutes, 20);
     assert_eq!(stored.reopenings[0].reason, "second wording");

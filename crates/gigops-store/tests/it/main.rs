@@ -6,4 +6,5 @@ mod documents;
 mod imports;
 mod open;
 mod quotes;
+mod scope;
 mod story;

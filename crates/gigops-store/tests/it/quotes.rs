@@ -1,6 +1,6 @@
 //! Quotes saved with their deal: versions, acceptance, on both backends.
 
-use gigops_store::{LedgerStore, QuoteStore, StoreError, StoredQuote};
+use gigops_store::{ClientScope, LedgerStore, QuoteStore, StoreError, StoredQuote};
 use gigops_test_support::fixtures::{at, deal_id, open_deal};
 use gigops_test_support::{TestResult, store_test};
 
@@ -28,7 +28,9 @@ store_test!(
             quote: json(n),
         };
         assert_eq!(
-            store.quotes(Some(&deal_id("D-1"))).await?,
+            store
+                .quotes(Some(&deal_id("D-1")), &ClientScope::All)
+                .await?,
             vec![
                 stored("D-1", 1, first, None, 1),
                 stored("D-1", 2, second, None, 2)
@@ -41,7 +43,7 @@ store_test!(
         store.accept_quote(&deal_id("D-1"), 1, accepted).await?;
         store.accept_quote(&deal_id("D-1"), 2, accepted).await?;
         assert_eq!(
-            store.quotes(None).await?,
+            store.quotes(None, &ClientScope::All).await?,
             vec![
                 stored("D-1", 1, first, None, 1),
                 stored("D-1", 2, second, Some(accepted), 2),
@@ -61,7 +63,7 @@ store_test!(
             "{missing:?}"
         );
         assert!(matches!(
-            store.quotes(Some(&deal_id("D-9"))).await,
+            store.quotes(Some(&deal_id("D-9")), &ClientScope::All).await,
             Err(StoreError::NotFound { .. })
         ));
         // Nothing finer than a microsecond is stored silently rounded.
@@ -70,7 +72,13 @@ store_test!(
             store.save_quote(&deal_id("D-1"), too_fine, "{}").await,
             Err(StoreError::Invalid(_))
         ));
-        assert_eq!(store.quotes(Some(&deal_id("D-1"))).await?.len(), 2);
+        assert_eq!(
+            store
+                .quotes(Some(&deal_id("D-1")), &ClientScope::All)
+                .await?
+                .len(),
+            2
+        );
         TestResult::Ok(())
     }
 );

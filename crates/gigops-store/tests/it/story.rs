@@ -3,7 +3,9 @@
 use gigops_core::{
     Client, Currency, DealKind, Lang, Ledger, Money, Outcome, StageEvent, Stages, TimeCategory,
 };
-use gigops_store::{Backend, DealFilter, GateRun, GateRunStore, IfExists, LedgerStore, StoreError};
+use gigops_store::{
+    Backend, ClientScope, DealFilter, GateRun, GateRunStore, IfExists, LedgerStore, StoreError,
+};
 use gigops_test_support::fixtures::{
     at, deal_id, entry, event, open_deal, platform, sample_ledger,
 };
@@ -153,10 +155,18 @@ store_test!(every_operation, |store| async move {
         matches!(&refused, StoreError::Invalid(m) if m.contains("D-0102") && m.contains("closed_at")),
         "{refused}"
     );
-    assert!(store.get_deal(&deal_id("D-0102")).await?.is_none());
+    assert!(
+        store
+            .get_deal(&deal_id("D-0102"), &ClientScope::All)
+            .await?
+            .is_none()
+    );
 
     // get_deal: events by instant then stage, entries by start then category.
-    let detail = store.get_deal(&deal_id("D-0002")).await?.expect("stored");
+    let detail = store
+        .get_deal(&deal_id("D-0002"), &ClientScope::All)
+        .await?
+        .expect("stored");
     assert_eq!(detail.deal, *tokyo);
     let stages: Vec<&str> = detail.events.iter().map(|e| e.stage.as_str()).collect();
     assert_eq!(stages, ["lead", "responded", "approval", "signed"]);
@@ -169,27 +179,37 @@ store_test!(every_operation, |store| async move {
         detail.time_entries[0].note.as_deref(),
         Some("接口联调; \"quoted\", comma")
     );
-    assert!(store.get_deal(&deal_id("D-9999")).await?.is_none());
+    assert!(
+        store
+            .get_deal(&deal_id("D-9999"), &ClientScope::All)
+            .await?
+            .is_none()
+    );
 
     // list_deals: each filter, and the order by opened_at then id.
     let ids = |deals: Vec<gigops_core::Deal>| -> Vec<String> {
         deals.into_iter().map(|d| d.id.to_string()).collect()
     };
     assert_eq!(
-        ids(store.list_deals(&DealFilter::all()).await?),
+        ids(store
+            .list_deals(&DealFilter::all(), &ClientScope::All)
+            .await?),
         ["D-0003", "D-0001", "D-0002", "D-0100", "D-0101", "OSS-42"]
     );
     let toptal = DealFilter {
         platform: Some(platform("toptal")),
         ..DealFilter::default()
     };
-    assert_eq!(ids(store.list_deals(&toptal).await?), ["D-0002"]);
+    assert_eq!(
+        ids(store.list_deals(&toptal, &ClientScope::All).await?),
+        ["D-0002"]
+    );
     let open = DealFilter {
         outcome: Some(Outcome::Open),
         ..DealFilter::default()
     };
     assert_eq!(
-        ids(store.list_deals(&open).await?),
+        ids(store.list_deals(&open, &ClientScope::All).await?),
         ["D-0003", "D-0100", "D-0101", "OSS-42"]
     );
     // opened_from is inclusive, opened_to exclusive, to the microsecond.
@@ -198,19 +218,28 @@ store_test!(every_operation, |store| async move {
         opened_to: Some(at("2025-01-01T00:00:00Z")),
         ..DealFilter::default()
     };
-    assert_eq!(ids(store.list_deals(&window).await?), ["D-0002"]);
+    assert_eq!(
+        ids(store.list_deals(&window, &ClientScope::All).await?),
+        ["D-0002"]
+    );
     let before = DealFilter {
         opened_to: Some(at("2024-03-01T09:30:00.123456Z")),
         ..DealFilter::default()
     };
-    assert_eq!(ids(store.list_deals(&before).await?), ["D-0003", "D-0001"]);
+    assert_eq!(
+        ids(store.list_deals(&before, &ClientScope::All).await?),
+        ["D-0003", "D-0001"]
+    );
     let combined = DealFilter {
         platform: Some(platform("upwork")),
         outcome: Some(Outcome::Open),
         opened_from: Some(at("2025-01-01T00:00:00Z")),
         opened_to: Some(at("2025-01-01T00:00:00.000001Z")),
     };
-    assert_eq!(ids(store.list_deals(&combined).await?), ["D-0101"]);
+    assert_eq!(
+        ids(store.list_deals(&combined, &ClientScope::All).await?),
+        ["D-0101"]
+    );
 
     // load_ledger: the filtered deals with only their events and entries, and every client.
     let mashi = DealFilter {
@@ -233,7 +262,7 @@ store_test!(every_operation, |store| async move {
     assert_eq!(loaded.time_entries[0].deal_id.as_str(), "D-0001");
     for filter in [&toptal, &open, &window, &before, &combined] {
         let loaded = store.load_ledger(filter).await?;
-        let listed = store.list_deals(filter).await?;
+        let listed = store.list_deals(filter, &ClientScope::All).await?;
         let mut listed_by_id = listed.clone();
         listed_by_id.sort_by(|a, b| a.id.cmp(&b.id));
         assert_eq!(loaded.deals, listed_by_id, "{filter:?}");
@@ -259,7 +288,11 @@ store_test!(every_operation, |store| async move {
         matches!(&missing, StoreError::NotFound { key, .. } if key == "D-4040"),
         "{missing}"
     );
-    let events = store.get_deal(&deal_id("D-0100")).await?.unwrap().events;
+    let events = store
+        .get_deal(&deal_id("D-0100"), &ClientScope::All)
+        .await?
+        .unwrap()
+        .events;
     assert_eq!(events, [signed]);
 
     // Time entries: new, identical (a no-op), same key with other values (a conflict that
@@ -293,7 +326,7 @@ store_test!(every_operation, |store| async move {
         Err(StoreError::NotFound { .. })
     ));
     let entries = store
-        .get_deal(&deal_id("D-0100"))
+        .get_deal(&deal_id("D-0100"), &ClientScope::All)
         .await?
         .unwrap()
         .time_entries;
@@ -309,7 +342,11 @@ store_test!(every_operation, |store| async move {
             Some("went in-house".into()),
         )
         .await?;
-    let closed = store.get_deal(&deal_id("D-0003")).await?.unwrap().deal;
+    let closed = store
+        .get_deal(&deal_id("D-0003"), &ClientScope::All)
+        .await?
+        .unwrap()
+        .deal;
     assert_eq!(closed.outcome, Outcome::Lost);
     assert_eq!(closed.closed_at, Some(closed_at));
     assert_eq!(closed.lost_reason.as_deref(), Some("went in-house"));
@@ -343,7 +380,10 @@ store_test!(every_operation, |store| async move {
     store
         .close_deal(&deal_id("D-0003"), Outcome::Won, reopened_at, None)
         .await?;
-    let detail = store.get_deal(&deal_id("D-0003")).await?.unwrap();
+    let detail = store
+        .get_deal(&deal_id("D-0003"), &ClientScope::All)
+        .await?
+        .unwrap();
     assert_eq!(detail.reopenings, [reopening]);
     let won = detail.deal;
     assert_eq!(
@@ -361,7 +401,14 @@ store_test!(every_operation, |store| async move {
             .unwrap_err();
         assert!(matches!(err, StoreError::Invalid(_)), "{err}");
     }
-    assert_eq!(store.get_deal(&deal_id("D-0003")).await?.unwrap().deal, won);
+    assert_eq!(
+        store
+            .get_deal(&deal_id("D-0003"), &ClientScope::All)
+            .await?
+            .unwrap()
+            .deal,
+        won
+    );
     assert!(matches!(
         store
             .close_deal(&deal_id("D-4040"), Outcome::Won, closed_at, None)
@@ -545,7 +592,10 @@ store_test!(
                 .add_time_entry(&entry("D-1", start, 30, category))
                 .await?;
         }
-        let detail = store.get_deal(&deal_id("D-1")).await?.unwrap();
+        let detail = store
+            .get_deal(&deal_id("D-1"), &ClientScope::All)
+            .await?
+            .unwrap();
         let stages: Vec<&str> = detail.events.iter().map(|e| e.stage.as_str()).collect();
         assert_eq!(stages, ["lead", "proposal", "approval", "signed"]);
         let categories: Vec<TimeCategory> =
@@ -587,14 +637,23 @@ store_test!(
             store.record_gate_run(r).await?;
         }
         assert_eq!(
-            store.gate_runs(&deal_id("D-1"), None).await?,
+            store
+                .gate_runs(&deal_id("D-1"), None, &ClientScope::All)
+                .await?,
             vec![early.clone(), middle, late]
         );
         assert_eq!(
-            store.gate_runs(&deal_id("D-1"), Some("M1")).await?,
+            store
+                .gate_runs(&deal_id("D-1"), Some("M1"), &ClientScope::All)
+                .await?,
             vec![early]
         );
-        assert_eq!(store.gate_runs(&deal_id("D-2"), Some("M2")).await?, vec![]);
+        assert_eq!(
+            store
+                .gate_runs(&deal_id("D-2"), Some("M2"), &ClientScope::All)
+                .await?,
+            vec![]
+        );
         // An unknown deal is named.
         let missing = store
             .record_gate_run(&run("D-9", None, "2026-01-01T00:00:00Z", true))
@@ -604,7 +663,9 @@ store_test!(
             "{missing:?}"
         );
         assert!(matches!(
-            store.gate_runs(&deal_id("D-9"), None).await,
+            store
+                .gate_runs(&deal_id("D-9"), None, &ClientScope::All)
+                .await,
             Err(StoreError::NotFound { .. })
         ));
         TestResult::Ok(())
@@ -729,7 +790,10 @@ store_test!(
         assert!(nowhere.contains("a lost deal does not move"), "{nowhere}");
 
         // Reopenings are part of the deal, of a load and of the counts.
-        let detail = store.get_deal(&deal_id("D-1")).await?.unwrap();
+        let detail = store
+            .get_deal(&deal_id("D-1"), &ClientScope::All)
+            .await?
+            .unwrap();
         assert_eq!(detail.deal.outcome, Outcome::Open);
         assert_eq!(detail.reopenings, std::slice::from_ref(&reopening));
         assert_eq!(reopening.outcome, Outcome::Won);
@@ -750,7 +814,7 @@ store_test!(
             "and kept as written"
         );
         assert_eq!(loaded.reopenings, [reopening]);
-        assert_eq!(store.list_deals(&toptal).await?.len(), 1);
+        assert_eq!(store.list_deals(&toptal, &ClientScope::All).await?.len(), 1);
         assert_eq!(store.counts().await?.reopenings, 1);
         TestResult::Ok(())
     }
@@ -774,13 +838,25 @@ store_test!(
             deals.into_iter().map(|d| d.id.to_string()).collect()
         };
         assert_eq!(
-            ids(store.list_deals(&by("Écolé-market")).await?),
+            ids(store
+                .list_deals(&by("Écolé-market"), &ClientScope::All)
+                .await?),
             Vec::<String>::new()
         );
-        assert_eq!(ids(store.list_deals(&by("ÉCOLE-MARKET")).await?), ["D-1"]);
+        assert_eq!(
+            ids(store
+                .list_deals(&by("ÉCOLE-MARKET"), &ClientScope::All)
+                .await?),
+            ["D-1"]
+        );
         // Folding every letter would find D-1 here too (as PostgreSQL's lower() does under a
         // locale's collation).
-        assert_eq!(ids(store.list_deals(&by("école-MARKET")).await?), ["D-2"]);
+        assert_eq!(
+            ids(store
+                .list_deals(&by("école-MARKET"), &ClientScope::All)
+                .await?),
+            ["D-2"]
+        );
         assert!(by("ÉCOLE-MARKET").matches(&upper) && !by("ÉCOLE-MARKET").matches(&lower));
         TestResult::Ok(())
     }

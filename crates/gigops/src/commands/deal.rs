@@ -1,6 +1,6 @@
 use gigops_app::ledger::{self, NewDeal, NewTimeEntry};
 use gigops_core::{Platform, Score, format_instant};
-use gigops_store::{DealFilter, LedgerStore};
+use gigops_store::{ClientScope, DealFilter, LedgerStore};
 
 use crate::cli::{DealAddArgs, DealCommand, TimeCommand};
 use crate::commands::Context;
@@ -16,7 +16,11 @@ pub async fn run(ctx: &Context, command: DealCommand) -> anyhow::Result<()> {
                 outcome,
                 ..DealFilter::default()
             };
-            let deals = ctx.store().await?.list_deals(&filter).await?;
+            let deals = ctx
+                .store()
+                .await?
+                .list_deals(&filter, &ClientScope::All)
+                .await?;
             if ctx.json {
                 return print_json(&deals);
             }

@@ -9,7 +9,7 @@ use gigops_app::quotes;
 use gigops_core::{Deal, DealId, Ledger};
 use gigops_quote::Quote;
 use gigops_quote::calibrate::Calibration;
-use gigops_store::{DealFilter, LedgerStore, QuoteStore, StoredQuote};
+use gigops_store::{ClientScope, DealFilter, LedgerStore, QuoteStore, StoredQuote};
 
 use crate::cli::{QuoteCommand, QuoteEstimateArgs};
 use crate::commands::{Context, instant_or_now};
@@ -47,7 +47,11 @@ pub async fn run(ctx: &Context, command: QuoteCommand) -> anyhow::Result<()> {
         }
         QuoteCommand::List { deal } => {
             let deal = deal.as_deref().map(DealId::parse).transpose()?;
-            let quotes = ctx.store().await?.quotes(deal.as_ref()).await?;
+            let quotes = ctx
+                .store()
+                .await?
+                .quotes(deal.as_ref(), &ClientScope::All)
+                .await?;
             list(ctx, &quotes)
         }
         QuoteCommand::Show {
@@ -55,7 +59,11 @@ pub async fn run(ctx: &Context, command: QuoteCommand) -> anyhow::Result<()> {
             number: version,
         } => {
             let deal = DealId::parse(&deal)?;
-            let quotes = ctx.store().await?.quotes(Some(&deal)).await?;
+            let quotes = ctx
+                .store()
+                .await?
+                .quotes(Some(&deal), &ClientScope::All)
+                .await?;
             let chosen = match version {
                 Some(v) => quotes.iter().find(|q| q.version == v),
                 None => quotes.last(),

@@ -10,7 +10,7 @@ use gigops_app::acceptance::{self, CommandsAsked, CommandsDecision};
 use gigops_app::{results, signoff};
 use gigops_contract::{AcceptanceRecord, AllowedSigners, CommandResult, Evidence, Sow, sha256_hex};
 use gigops_core::{DealId, Lang, Problems, Signature};
-use gigops_store::{ContractStore, NewSow, SowMilestone, StoredSow};
+use gigops_store::{ClientScope, ContractStore, NewSow, SowMilestone, StoredSow};
 use serde::Serialize;
 
 use crate::cli::{AcceptArgs, SignArgs, SloFormat, SowCommand};
@@ -112,7 +112,11 @@ pub async fn run(ctx: &Context, command: SowCommand) -> anyhow::Result<ExitCode>
         }
         SowCommand::List { deal } => {
             let deal = deal.as_deref().map(DealId::parse).transpose()?;
-            let sows = ctx.store().await?.sows(deal.as_ref()).await?;
+            let sows = ctx
+                .store()
+                .await?
+                .sows(deal.as_ref(), &ClientScope::All)
+                .await?;
             list(ctx, &sows)?;
         }
     }
@@ -702,7 +706,11 @@ fn print_record(record: &AcceptanceRecord) -> anyhow::Result<()> {
 
 pub async fn milestones(ctx: &Context, deal: Option<String>) -> anyhow::Result<()> {
     let deal = deal.as_deref().map(DealId::parse).transpose()?;
-    let ready = ctx.store().await?.ready_to_invoice(deal.as_ref()).await?;
+    let ready = ctx
+        .store()
+        .await?
+        .ready_to_invoice(deal.as_ref(), &ClientScope::All)
+        .await?;
     if ctx.json {
         return print_json(&ready);
     }

@@ -119,6 +119,16 @@ impl DealStatements for SqliteConnection {
             .transpose()
     }
 
+    async fn deal_of_client(&mut self, deal_key: i64, client_key: i64) -> Result<bool> {
+        Ok(sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM deals WHERE key = ? AND client_key = ?)",
+        )
+        .bind(deal_key)
+        .bind(client_key)
+        .fetch_one(&mut *self)
+        .await?)
+    }
+
     async fn lock_deal(&mut self, _deal_key: i64) -> Result<()> {
         // Every write transaction began with BEGIN IMMEDIATE and holds the database's lock.
         Ok(())
@@ -311,9 +321,12 @@ impl LedgerStatements for SqliteConnection {
             .transpose()
     }
 
-    async fn deals(&mut self, filter: &DealFilter) -> Result<Vec<Deal>> {
+    async fn deals(&mut self, filter: &DealFilter, client: Option<&str>) -> Result<Vec<Deal>> {
         let mut query = QueryBuilder::<Sqlite>::new(select_deals());
         push_deal_filter(&mut query, filter);
+        if let Some(client) = client {
+            query.push(" AND c.name = ").push_bind(client);
+        }
         query.push(" ORDER BY d.opened_at, d.id");
         let mut interner = Interner::default();
         let mut deals = Vec::new();
