@@ -325,7 +325,7 @@ fn every_figure_in_the_report_is_in_the_model() {
     let report = report();
     let model = Model::of(&serde_json::to_value(&report).unwrap());
     for lang in [Lang::En, Lang::ZhCn] {
-        let html = gigops_render::gate_report_html(&report, lang, None).expect("renders");
+        let html = crate::render::gate_report_html(&report, lang, None).expect("renders");
         std::fs::write(output_dir().join(format!("gate_report.{lang}.html")), &html).unwrap();
         let text = visible_text(&html);
         let missing = figures_not_in(&text, &model);
@@ -368,11 +368,11 @@ fn packages_and_rules_are_in_the_summary_as_the_report_shows_them() {
         ])
     );
     assert_eq!(summary["findings_total"], 4);
-    let html = decoded(&gigops_render::gate_report_html(&report, Lang::En, None).unwrap());
+    let html = decoded(&crate::render::gate_report_html(&report, Lang::En, None).unwrap());
     for shown in ["71.1 %", "86.0 %", "errcheck"] {
         assert!(html.contains(shown), "{shown}");
     }
-    let markdown = gigops_render::gate_summary_markdown(&report, Lang::En).unwrap();
+    let markdown = crate::render::gate_summary_markdown(&report, Lang::En).unwrap();
     for row in [
         "| `example.com/shop/calc` | 162 | 228 | 71.1 % |",
         "| golangci-lint | `errcheck` | warning | 2 |",
@@ -385,8 +385,8 @@ fn packages_and_rules_are_in_the_summary_as_the_report_shows_them() {
 fn a_suite_that_failed_as_a_whole_says_why_in_the_readers_language() {
     let report = report();
     for (lang, said) in [(Lang::En, "build failed"), (Lang::ZhCn, "构建失败")] {
-        let html = decoded(&gigops_render::gate_report_html(&report, lang, None).unwrap());
-        let markdown = gigops_render::gate_summary_markdown(&report, lang).unwrap();
+        let html = decoded(&crate::render::gate_report_html(&report, lang, None).unwrap());
+        let markdown = crate::render::gate_summary_markdown(&report, lang).unwrap();
         for (what, text) in [("HTML", &html), ("Markdown", &markdown)] {
             assert!(text.contains(said), "{lang} {what} lacks {said:?}");
             assert!(

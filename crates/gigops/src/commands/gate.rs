@@ -16,7 +16,7 @@ use tempfile::NamedTempFile;
 use crate::cli::{DeliverablesArgs, GateArgs, GateCommand};
 use crate::commands::Context;
 use crate::exit::bad_input;
-use crate::output::{AtomicFiles, note, print_json, print_line, print_table};
+use crate::output::{AtomicFiles, note, print_json, print_line, print_table, stage_document};
 
 /// The exit code of a gate that failed.
 const GATE_FAILED: u8 = 1;
@@ -344,15 +344,19 @@ fn write_outputs(
     bench_baseline: bool,
 ) -> anyhow::Result<()> {
     let templates = ctx.settings.report.templates.as_deref();
-    let html = gigops_render::gate_report_html(report, lang, templates)?;
-    let markdown = gigops_render::gate_summary_markdown(report, lang)?;
+    let document = gigops_render::GateReportDocument(report);
     let mut files = AtomicFiles::default();
-    files.stage(&dir.join("report.html"), html.as_bytes())?;
+    stage_document(
+        &mut files,
+        &document,
+        &[dir.join("report.html"), dir.join("summary.md")],
+        lang,
+        templates,
+    )?;
     files.stage(
         &dir.join("summary.json"),
         &serde_json::to_vec_pretty(&report.summary)?,
     )?;
-    files.stage(&dir.join("summary.md"), markdown.as_bytes())?;
     // The comparison table itself, for documents that show it (a proposal's benchmark
     // evidence); the summary keeps only its counts.
     if report.summary.benchmarks.is_some() {
@@ -444,18 +448,16 @@ fn deliverables(ctx: &Context, args: DeliverablesArgs) -> anyhow::Result<ExitCod
         .to_string();
     let mut files = AtomicFiles::default();
     let dir = &args.output;
-    files.stage(&dir.join("deliverables.md"), checklist.markdown.as_bytes())?;
-    let html = gigops_render::markdown_html(
-        &checklist.markdown,
-        &title,
-        lang,
-        ctx.settings.report.templates.as_deref(),
-    )?;
-    files.stage(&dir.join("deliverables.html"), html.as_bytes())?;
+    let mut paths = vec![dir.join("deliverables.md"), dir.join("deliverables.html")];
     if !args.no_pdf {
-        let pdf = gigops_render::markdown_pdf(&checklist.markdown, &title, lang)?;
-        files.stage(&dir.join("deliverables.pdf"), &pdf)?;
+        paths.push(dir.join("deliverables.pdf"));
     }
+    let document = gigops_render::DeliverablesChecklist {
+        markdown: &checklist.markdown,
+        title: &title,
+    };
+    let templates = ctx.settings.report.templates.as_deref();
+    stage_document(&mut files, &document, &paths, lang, templates)?;
     let written = files.commit()?;
     if ctx.json {
         print_json(&gigops_app::results::DeliverablesWritten {

@@ -10,82 +10,64 @@
 //! period's days, an availability objective's error budget) are computed by gigops-contract
 //! ([`Sow::derive_figures`]), never here nor in a template.
 
-use std::path::Path;
-
 use gigops_contract::{
     BudgetPeriod, Check, Duration, GateCondition, Objective, Party, ServiceLevel, SignatureCheck,
     SignatureProblemKind, Sow, Verification,
 };
-use gigops_core::Lang;
 use jiff::Timestamp;
 use serde::Serialize;
 
-use crate::format::{self, MISSING};
-use crate::i18n::Catalog;
-use crate::market::{Field, Kpi};
-use crate::{RenderError, templates, typeset};
+use crate::RenderError;
+use crate::document::{Document, Format, Layouts, View};
+use crate::engine::format::{self, MISSING};
+use crate::engine::i18n::Catalog;
+use crate::engine::parts::{Field, Kpi};
 
-const HTML_TEMPLATE: &str = "sow.html";
-const MARKDOWN_TEMPLATE: &str = "sow.md";
-const TYPST_SOURCE: &str = include_str!("../templates/sow.typ");
-
-/// The SOW as standalone HTML. Without a sign-off (`None`, or no signature) the signature block
-/// has blank lines to sign on; with one, each party's block says who signed, when, which
-/// document, and whether the signature verified — a signature is shown as valid only when it
-/// is, and a SOW changed after signing says so at its top.
+/// The statement of work. Without a sign-off (`None`, or no signature) the signature block has
+/// blank lines to sign on; with one, each party's block says who signed, when, which document,
+/// and whether the signature verified — a signature is shown as valid only when it is, and a
+/// SOW changed after signing says so at its top.
 ///
-/// Deterministic: the same arguments give byte-identical output, so its SHA-256 identifies
-/// what a signer read.
-pub fn sow_html(
-    sow: &Sow,
-    sign_off: Option<&Verification>,
-    lang: Lang,
-    templates: Option<&Path>,
-) -> Result<String, RenderError> {
-    let catalog = Catalog::get(lang)?;
-    let view = SowView::build(sow, sign_off, catalog)?;
-    templates::render_view(HTML_TEMPLATE, &view, catalog, templates)
+/// Deterministic: the same SOW, sign-off, language and templates give byte-identical output,
+/// so the SHA-256 of its HTML identifies what a signer read. As JSON it is the SOW's own
+/// interchange form (`gigops sow schema`), not a view.
+#[derive(Debug, Clone, Copy)]
+pub struct SowDocument<'a> {
+    pub sow: &'a Sow,
+    pub sign_off: Option<&'a Verification>,
 }
 
-/// The SOW as Markdown (for a repository, a pull request or a chat), from the same view.
-pub fn sow_markdown(
-    sow: &Sow,
-    sign_off: Option<&Verification>,
-    lang: Lang,
-    templates: Option<&Path>,
-) -> Result<String, RenderError> {
-    let catalog = Catalog::get(lang)?;
-    let view = SowView::build(sow, sign_off, catalog)?;
-    templates::render_view(MARKDOWN_TEMPLATE, &view, catalog, templates)
-}
+impl Document for SowDocument<'_> {
+    fn name(&self) -> &'static str {
+        "the statement of work"
+    }
 
-/// The SOW as a PDF (A4).
-pub fn sow_pdf(
-    sow: &Sow,
-    sign_off: Option<&Verification>,
-    lang: Lang,
-) -> Result<Vec<u8>, RenderError> {
-    let catalog = Catalog::get(lang)?;
-    let view = SowView::build(sow, sign_off, catalog)?;
-    pdf_of_view(TYPST_SOURCE, &view, catalog)
-}
+    fn catalog(&self) -> &'static [&'static str] {
+        &["sow"]
+    }
 
-/// Typesets a document view with `source`, which reads it from `/data.json` as `v`, with the
-/// catalog as `t`.
-pub(crate) fn pdf_of_view(
-    source: &str,
-    view: &impl Serialize,
-    catalog: &Catalog,
-) -> Result<Vec<u8>, RenderError> {
-    let lang = catalog.lang();
-    let data = serde_json::json!({ "v": view, "t": catalog.table() });
-    typeset::pdf_with_data(
-        source,
-        lang,
-        typeset::font_families(lang)?,
-        data,
-        Vec::new(),
-    )
+    fn layouts(&self) -> Layouts {
+        Layouts {
+            json: true,
+            markdown: Some("sow.md"),
+            html: Some("sow.html"),
+            typst: Some(include_str!("../../templates/sow.typ")),
+        }
+    }
+
+    fn json(&self) -> Result<Vec<u8>, RenderError> {
+        let mut bytes = serde_json::to_vec_pretty(&self.sow.to_json())?;
+        bytes.push(b'\n');
+        Ok(bytes)
+    }
+
+    fn view(&self, _: Format, catalog: &Catalog, _: &str) -> Result<View, RenderError> {
+        Ok(View::new(&SowView::build(
+            self.sow,
+            self.sign_off,
+            catalog,
+        )?))
+    }
 }
 
 /// Everything the SOW templates show, formatted and translated.
@@ -837,6 +819,7 @@ impl SowView {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use gigops_core::Lang;
 
     fn d(text: &str, seconds: u64) -> Duration {
         Duration {

@@ -4,13 +4,10 @@
 //! SVG) that only this source can read: the [`DocumentWorld`] answers no path outside that set,
 //! so a template can neither read the user's disk nor fetch a package from the network.
 //!
-//! Fonts are typst's embedded fonts (Libertinus Serif, New Computer Modern, DejaVu Sans Mono)
-//! plus the fonts installed on the system, scanned once per process: scanning and loading
-//! large CJK collections costs tens of milliseconds, which a server rendering many documents
-//! should pay once.
+//! Fonts are those of [`crate::engine::fonts`], scanned once per process.
 
 use std::collections::HashMap;
-use std::sync::{LazyLock, OnceLock};
+use std::sync::LazyLock;
 
 use typst::diag::{FileError, FileResult, Severity, SourceDiagnostic};
 use typst::foundations::{Bytes, Datetime, Duration};
@@ -18,98 +15,16 @@ use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
 use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World};
-use typst_kit::fonts::FontStore;
 use typst_layout::PagedDocument;
 
 use gigops_core::Lang;
 
 use crate::RenderError;
 
-/// Font families tried, in order, for Simplified Chinese text. The first one installed wins;
-/// any other installed family that covers Chinese ideographs is used when none of these is.
-pub const CJK_FAMILIES: &[&str] = &[
-    "Noto Sans CJK SC",
-    "Source Han Sans SC",
-    "WenQuanYi Micro Hei",
-    "WenQuanYi Zen Hei",
-    "PingFang SC",
-    "Microsoft YaHei",
-    "Noto Serif CJK SC",
-    "Source Han Serif SC",
-];
-
-/// Font families tried, in order, for Latin text. Libertinus Serif is embedded in the binary,
-/// so there is always at least one.
-pub const LATIN_FAMILIES: &[&str] = &[
-    "Noto Sans",
-    "Source Sans 3",
-    "DejaVu Sans",
-    "Liberation Sans",
-    "Libertinus Serif",
-];
-
-/// What a user should install when no CJK font is found.
-pub const CJK_FONT_PACKAGES: &str = "Debian/Ubuntu: fonts-noto-cjk (or fonts-wqy-microhei); \
-     Fedora: google-noto-sans-cjk-fonts; Alpine: font-noto-cjk; macOS and Windows ship one";
-
-fn fonts() -> &'static FontStore {
-    static FONTS: OnceLock<FontStore> = OnceLock::new();
-    FONTS.get_or_init(|| {
-        let mut store = FontStore::new();
-        store.extend(typst_kit::fonts::embedded());
-        store.extend(typst_kit::fonts::system());
-        store
-    })
-}
-
 fn library() -> &'static LazyHash<Library> {
     static LIBRARY: LazyLock<LazyHash<Library>> =
         LazyLock::new(|| LazyHash::new(Library::builder().build()));
     &LIBRARY
-}
-
-/// The installed families among `preferred`, in that order, spelt as the font book spells
-/// them.
-pub fn available_families(preferred: &[&str]) -> Vec<String> {
-    let book = fonts().book();
-    preferred
-        .iter()
-        .filter(|family| book.contains_family(&family.to_lowercase()))
-        .map(|family| family.to_string())
-        .collect()
-}
-
-/// Font families for a document in Simplified Chinese: a family covering Chinese ideographs
-/// first (its Latin glyphs match its ideographs, which reads better than mixing two designs),
-/// then Latin fallbacks. Fails with the packages to install when no installed font covers
-/// Chinese, instead of letting the PDF show empty boxes.
-pub fn cjk_font_stack() -> Result<Vec<String>, RenderError> {
-    let mut stack = available_families(CJK_FAMILIES);
-    if stack.is_empty() {
-        let book = fonts().book();
-        // U+4E2D 中 and U+6587 文: any font with both is a Chinese font for our purpose.
-        let covering = book.families().find_map(|(family, mut ids)| {
-            ids.any(|id| {
-                book.info(id).is_some_and(|info| {
-                    info.coverage.contains(0x4E2D) && info.coverage.contains(0x6587)
-                })
-            })
-            .then(|| family.to_string())
-        });
-        stack.extend(covering);
-    }
-    if stack.is_empty() {
-        return Err(RenderError::MissingCjkFont {
-            packages: CJK_FONT_PACKAGES,
-        });
-    }
-    stack.extend(available_families(LATIN_FAMILIES));
-    Ok(stack)
-}
-
-/// Font families for a document in a Latin script.
-pub fn latin_font_stack() -> Vec<String> {
-    available_families(LATIN_FAMILIES)
 }
 
 /// A file that the typst source can read by its absolute virtual path, e.g. `/data.json`.
@@ -160,7 +75,7 @@ impl World for DocumentWorld {
     }
 
     fn book(&self) -> &LazyHash<FontBook> {
-        fonts().book()
+        crate::engine::fonts::store().book()
     }
 
     fn main(&self) -> FileId {
@@ -188,7 +103,7 @@ impl World for DocumentWorld {
     }
 
     fn font(&self, index: usize) -> Option<Font> {
-        fonts().font(index)
+        crate::engine::fonts::store().font(index)
     }
 
     /// Documents carry their own dates as data, so that a PDF rendered twice from the same
@@ -196,15 +111,6 @@ impl World for DocumentWorld {
     fn today(&self, _offset: Option<Duration>) -> Option<Datetime> {
         None
     }
-}
-
-/// The font families of a PDF in `lang`: a Chinese font first for zh-CN (or the error naming
-/// the packages to install).
-pub fn font_families(lang: Lang) -> Result<Vec<String>, RenderError> {
-    Ok(match lang {
-        Lang::ZhCn => cjk_font_stack()?,
-        Lang::En => latin_font_stack(),
-    })
 }
 
 /// Compiles a document's `main` source with its `data` (a JSON object), which it reads from

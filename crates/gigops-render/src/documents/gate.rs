@@ -12,32 +12,47 @@ use gigops_gate::summary::CoverageShare;
 use gigops_gate::{GateReport, RuleResult};
 use serde::Serialize;
 
-use crate::format::MISSING;
-use crate::i18n::Catalog;
-use crate::market::{Field, Kpi};
-use crate::{RenderError, templates};
+use crate::RenderError;
+use crate::document::{Document, Format, Layouts, View, render_text};
+use crate::engine::format::MISSING;
+use crate::engine::i18n::Catalog;
+use crate::engine::parts::{Field, Kpi};
+use crate::engine::{fonts, mail, templates};
 use gigops_gate::summary::NotMeasured;
 
-const HTML_TEMPLATE: &str = "gate_report.html";
-const MARKDOWN_TEMPLATE: &str = "gate_summary.md";
 const MAIL_TEMPLATE: &str = "gate_mail.html";
 /// Rows of a long table shown before "n more".
 const MAX_ROWS: usize = 200;
 /// Rows of the Markdown summary's tables (a pull-request comment, a chat message).
 const MARKDOWN_ROWS: usize = 10;
 
-/// The gate report as standalone HTML.
-pub fn gate_report_html(
-    report: &GateReport,
-    lang: Lang,
-    templates: Option<&Path>,
-) -> Result<String, RenderError> {
-    render(report, lang, templates, HTML_TEMPLATE)
-}
+/// The gate report of one build: as HTML the whole report, as Markdown the summary for a
+/// pull-request comment or a chat message.
+#[derive(Debug, Clone, Copy)]
+pub struct GateReportDocument<'a>(pub &'a GateReport);
 
-/// The gate summary as Markdown, for a pull-request comment or a chat message.
-pub fn gate_summary_markdown(report: &GateReport, lang: Lang) -> Result<String, RenderError> {
-    render(report, lang, None, MARKDOWN_TEMPLATE)
+impl Document for GateReportDocument<'_> {
+    fn name(&self) -> &'static str {
+        "the gate report"
+    }
+
+    fn catalog(&self) -> &'static [&'static str] {
+        &["gate"]
+    }
+
+    fn layouts(&self) -> Layouts {
+        Layouts {
+            markdown: Some("gate_summary.md"),
+            html: Some("gate_report.html"),
+            ..Layouts::default()
+        }
+    }
+
+    fn view(&self, _: Format, catalog: &Catalog, _: &str) -> Result<View, RenderError> {
+        let view = GateView::build(self.0, catalog)?;
+        let ring = view.ring.clone();
+        Ok(View::new(&view).with_markup("ring", Some(ring)))
+    }
 }
 
 /// The gate summary as the notification channels send it, in one language.
@@ -62,7 +77,7 @@ pub fn gate_notification(
     lang: Lang,
     templates: Option<&Path>,
 ) -> Result<GateNotification, RenderError> {
-    let catalog = Catalog::get(lang)?;
+    let catalog = Catalog::of(lang, &["gate"])?;
     let passed = report.summary.gate.passed;
     let verdict = catalog.text(if passed {
         "gate.notify_passed"
@@ -76,7 +91,12 @@ pub fn gate_notification(
         )?,
         None => verdict.to_string(),
     };
-    let markdown = gate_summary_markdown(report, lang)?;
+    let markdown = render_text(
+        &GateReportDocument(report),
+        Format::Markdown,
+        lang,
+        templates,
+    )?;
     let footer = catalog.text("gate.mail_footer")?;
     let text = format!(
         "{}
@@ -84,11 +104,11 @@ pub fn gate_notification(
 -- 
 {footer}
 ",
-        crate::mail::markdown_mail_text(&markdown)
+        mail::markdown_mail_text(&markdown)
     );
     let env = templates::environment(templates)?;
     // Our own font names, quoted the one way that needs no escaping inside style="…".
-    let font_stack = crate::market::html_font_stack(lang).replace('"', "'");
+    let font_stack = fonts::html_font_stack(lang).replace('"', "'");
     let html = env
         .get_template(MAIL_TEMPLATE)?
         .render(minijinja::context! {
@@ -98,7 +118,7 @@ pub fn gate_notification(
                 accent => if passed { PASSED_COLOR } else { FAILED_COLOR },
                 footer => footer,
             },
-            body => minijinja::Value::from_safe_string(crate::mail::markdown_mail_html(&markdown)),
+            body => minijinja::Value::from_safe_string(mail::markdown_mail_html(&markdown)),
             font_stack => minijinja::Value::from_safe_string(font_stack),
         })?;
     Ok(GateNotification {
@@ -113,24 +133,6 @@ pub fn gate_notification(
 /// The colours of a good and a bad result, in the coverage ring and the mail's top border.
 const PASSED_COLOR: &str = "#2f855a";
 const FAILED_COLOR: &str = "#c53030";
-
-fn render(
-    report: &GateReport,
-    lang: Lang,
-    templates: Option<&Path>,
-    template: &str,
-) -> Result<String, RenderError> {
-    let catalog = Catalog::get(lang)?;
-    let view = GateView::build(report, catalog)?;
-    let env = templates::environment(templates)?;
-    let font_stack = crate::market::html_font_stack(lang);
-    Ok(env.get_template(template)?.render(minijinja::context! {
-        v => minijinja::Value::from_serialize(&view),
-        t => minijinja::Value::from_serialize(catalog.table()),
-        ring => minijinja::Value::from_safe_string(view.ring.clone()),
-        font_stack => font_stack,
-    })?)
-}
 
 #[derive(Debug, Clone, Serialize)]
 pub struct GateView {
