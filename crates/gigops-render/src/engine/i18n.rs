@@ -46,6 +46,11 @@ const PARTS: &[(&str, &str, &str)] = &[
         include_str!("../../i18n/en/acceptance.toml"),
         include_str!("../../i18n/zh-CN/acceptance.toml"),
     ),
+    (
+        "deliverables",
+        include_str!("../../i18n/en/deliverables.toml"),
+        include_str!("../../i18n/zh-CN/deliverables.toml"),
+    ),
 ];
 
 /// The strings of one language: the common part and a document's parts, merged into one tree

@@ -416,7 +416,7 @@ async fn notify(ctx: &Context, report: &GateReport, lang: gigops_core::Lang) -> 
 
 /// `gate deliverables`: the checklist filled from a summary, as Markdown, HTML and PDF.
 fn deliverables(ctx: &Context, args: DeliverablesArgs) -> anyhow::Result<ExitCode> {
-    use gigops_gate::deliverables::{self, Extra};
+    use gigops_render::documents::deliverables::{self, Extra, FillError};
     let summary = read_summary(&args.summary)?;
     let lang = args.lang.unwrap_or(ctx.settings.report.lang);
     let (template, name) = match &args.template {
@@ -426,11 +426,7 @@ fn deliverables(ctx: &Context, args: DeliverablesArgs) -> anyhow::Result<ExitCod
             path.display().to_string(),
         ),
         None => (
-            match lang {
-                gigops_core::Lang::En => deliverables::DEFAULT_EN,
-                gigops_core::Lang::ZhCn => deliverables::DEFAULT_ZH_CN,
-            }
-            .to_string(),
+            deliverables::default_template(lang).to_string(),
             "(default template)".to_string(),
         ),
     };
@@ -438,30 +434,25 @@ fn deliverables(ctx: &Context, args: DeliverablesArgs) -> anyhow::Result<ExitCod
         version: args.release.clone(),
         project: args.project.clone(),
     };
-    let checklist = deliverables::fill(&template, &name, &summary, &extra, lang)
-        .map_err(|e| bad_input(e.to_string()))?;
-    let title = checklist
-        .markdown
-        .lines()
-        .find_map(|l| l.strip_prefix("# "))
-        .unwrap_or("Deliverables")
-        .to_string();
+    let filled =
+        deliverables::fill(&template, &name, &summary, &extra, lang).map_err(|e| match e {
+            FillError::Template(e) => bad_input(e.to_string()),
+            FillError::Render(e) => e.into(),
+        })?;
+    let checklist = gigops_gate::deliverables::check(&filled, &summary);
     let mut files = AtomicFiles::default();
     let dir = &args.output;
     let mut paths = vec![dir.join("deliverables.md"), dir.join("deliverables.html")];
     if !args.no_pdf {
         paths.push(dir.join("deliverables.pdf"));
     }
-    let document = gigops_render::DeliverablesChecklist {
-        markdown: &checklist.markdown,
-        title: &title,
-    };
     let templates = ctx.settings.report.templates.as_deref();
+    let document = gigops_render::DeliverablesChecklist(&checklist);
     stage_document(&mut files, &document, &paths, lang, templates)?;
     let written = files.commit()?;
     if ctx.json {
         print_json(&gigops_app::results::DeliverablesWritten {
-            items: checklist.items,
+            items: checklist.items(),
             written,
         })?;
     } else {
