@@ -43,20 +43,37 @@ impl VirtualFile {
     }
 }
 
-/// The minimal typst world of a document: one main source, virtual files, shared fonts.
+/// The page setup, colours and shared pieces every document's source imports as
+/// `/preamble.typ`.
+pub const PREAMBLE: &str = include_str!("../../templates/preamble.typ");
+
+/// The minimal typst world of a document: its main source, the preamble, virtual files,
+/// shared fonts.
 pub struct DocumentWorld {
     main: Source,
+    preamble: Source,
     files: HashMap<FileId, Bytes>,
 }
 
 impl DocumentWorld {
     pub fn new(main: &str, files: Vec<VirtualFile>) -> Result<Self, RenderError> {
         let main = Source::new(file_id("/main.typ")?, main.to_string());
+        let preamble = Source::new(file_id("/preamble.typ")?, PREAMBLE.to_string());
         let mut map = HashMap::new();
         for file in files {
             map.insert(file_id(&file.path)?, Bytes::new(file.bytes));
         }
-        Ok(DocumentWorld { main, files: map })
+        Ok(DocumentWorld {
+            main,
+            preamble,
+            files: map,
+        })
+    }
+
+    fn source_of(&self, id: FileId) -> Option<&Source> {
+        [&self.main, &self.preamble]
+            .into_iter()
+            .find(|source| source.id() == id)
     }
 }
 
@@ -83,8 +100,8 @@ impl World for DocumentWorld {
     }
 
     fn source(&self, id: FileId) -> FileResult<Source> {
-        if id == self.main.id() {
-            Ok(self.main.clone())
+        if let Some(source) = self.source_of(id) {
+            Ok(source.clone())
         } else if self.files.contains_key(&id) {
             Err(FileError::NotSource)
         } else {
@@ -93,8 +110,8 @@ impl World for DocumentWorld {
     }
 
     fn file(&self, id: FileId) -> FileResult<Bytes> {
-        if id == self.main.id() {
-            return Ok(Bytes::from_string(self.main.clone()));
+        if let Some(source) = self.source_of(id) {
+            return Ok(Bytes::from_string(source.clone()));
         }
         self.files
             .get(&id)
@@ -154,17 +171,26 @@ pub fn pdf(main: &str, files: Vec<VirtualFile>) -> Result<Vec<u8>, RenderError> 
     pdf
 }
 
-/// Diagnostics as one message, each with its line in the main source when it has one.
+/// Diagnostics as one message, each with its line (in the main source, or in the preamble
+/// when it is there) when it has one.
 fn describe(world: &DocumentWorld, diagnostics: &[SourceDiagnostic]) -> String {
     use typst::WorldExt;
     diagnostics
         .iter()
         .filter(|d| d.severity == Severity::Error)
         .map(|d| {
+            let source = d.span.id().and_then(|id| world.source_of(id));
             let line = world
                 .range(d.span)
-                .and_then(|range| world.main.lines().byte_to_line(range.start))
-                .map(|line| format!("line {}: ", line + 1))
+                .zip(source)
+                .and_then(|(range, source)| {
+                    let line = source.lines().byte_to_line(range.start)? + 1;
+                    Some(if source.id() == world.preamble.id() {
+                        format!("preamble.typ line {line}: ")
+                    } else {
+                        format!("line {line}: ")
+                    })
+                })
                 .unwrap_or_default();
             let hints: String = d
                 .hints
