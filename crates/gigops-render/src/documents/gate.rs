@@ -1,6 +1,6 @@
 //! The delivery-gate report: the verdict per rule, tests, coverage, findings, technical debt and
-//! benchmarks of one build, as one self-contained HTML file and as a Markdown summary for a
-//! pull-request comment. Both are laid out from one [`GateView`], in which every number is
+//! benchmarks of one build, as one self-contained HTML file, as a PDF and as a Markdown summary
+//! for a pull-request comment. All are laid out from one [`GateView`], in which every number is
 //! already formatted and every label translated. The summary is also what notifications carry
 //! ([`gate_notification`]): as it is for chat, and as plain text and HTML for mail.
 
@@ -26,8 +26,8 @@ const MAX_ROWS: usize = 200;
 /// Rows of the Markdown summary's tables (a pull-request comment, a chat message).
 const MARKDOWN_ROWS: usize = 10;
 
-/// The gate report of one build: as HTML the whole report, as Markdown the summary for a
-/// pull-request comment or a chat message.
+/// The gate report of one build: as HTML and PDF the whole report, as Markdown the summary
+/// for a pull-request comment or a chat message.
 #[derive(Debug, Clone, Copy)]
 pub struct GateReportDocument<'a>(pub &'a GateReport);
 
@@ -44,6 +44,7 @@ impl Document for GateReportDocument<'_> {
         Layouts {
             markdown: Some("gate_summary.md"),
             html: Some("gate_report.html"),
+            typst: Some(include_str!("../../templates/gate_report.typ")),
             ..Layouts::default()
         }
     }

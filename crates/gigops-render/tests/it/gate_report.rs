@@ -396,3 +396,56 @@ fn a_suite_that_failed_as_a_whole_says_why_in_the_readers_language() {
         }
     }
 }
+
+/// The gate report as a PDF, in both languages: the verdict, the rules, a failed test with its
+/// output, coverage by package, findings and benchmarks, as `pdftotext` reads them back; a test
+/// name that looks like typst markup is shown, not evaluated.
+#[test]
+fn the_gate_report_pdf_has_the_verdict_and_the_figures_in_both_languages() {
+    let mut report = report();
+    assert!(!report.failures.is_empty());
+    report.failures[0].name = r#"TestX/#panic("x")"#.into();
+    for (lang, expected) in [
+        (
+            Lang::En,
+            &[
+                "Delivery evidence",
+                "Gate failed",
+                "coverage.total",
+                "calc_test.go:14: got 4, want 5",
+                "example.com/shop/calc",
+                "71.1 %",
+                "errcheck",
+                r#"TestX/#panic("x")"#,
+            ][..],
+        ),
+        (
+            Lang::ZhCn,
+            &[
+                "交付证据",
+                "门禁未通过",
+                "coverage.total",
+                "71.1 %",
+                "errcheck",
+                r#"TestX/#panic("x")"#,
+            ][..],
+        ),
+    ] {
+        let result = crate::render::gate_report_pdf(&report, lang);
+        if lang == Lang::ZhCn && !crate::pdf::cjk_font_installed() {
+            assert!(matches!(
+                result,
+                Err(gigops_render::RenderError::MissingCjkFont { .. })
+            ));
+            continue;
+        }
+        let pdf = result.expect("renders");
+        assert!(pdf.starts_with(b"%PDF-"));
+        let Some(text) = crate::pdf::pdf_text(&format!("gate_report.{lang}.pdf"), &pdf) else {
+            return;
+        };
+        for shown in expected {
+            assert!(text.contains(shown), "{lang}: {shown:?} not in\n{text}");
+        }
+    }
+}

@@ -156,3 +156,7 @@ pub fn gate_report_html(
 pub fn gate_summary_markdown(report: &GateReport, lang: Lang) -> Result<String, RenderError> {
     render_text(&GateReportDocument(report), Format::Markdown, lang, None)
 }
+
+pub fn gate_report_pdf(report: &GateReport, lang: Lang) -> Result<Vec<u8>, RenderError> {
+    render(&GateReportDocument(report), Format::Pdf, lang, None)
+}

@@ -95,7 +95,7 @@ pub async fn run(ctx: &Context, command: GateCommand) -> anyhow::Result<ExitCode
 
     let lang = args.lang.unwrap_or(ctx.settings.report.lang);
     if let Some(dir) = &args.output {
-        write_outputs(ctx, &report, lang, dir, !args.bench_baseline.is_empty())?;
+        write_outputs(ctx, &report, lang, dir, &args)?;
     }
     if args.notify {
         notify(ctx, &report, lang).await?;
@@ -341,18 +341,17 @@ fn write_outputs(
     report: &GateReport,
     lang: gigops_core::Lang,
     dir: &Path,
-    bench_baseline: bool,
+    args: &GateArgs,
 ) -> anyhow::Result<()> {
+    let bench_baseline = !args.bench_baseline.is_empty();
     let templates = ctx.settings.report.templates.as_deref();
     let document = gigops_render::GateReportDocument(report);
     let mut files = AtomicFiles::default();
-    stage_document(
-        &mut files,
-        &document,
-        &[dir.join("report.html"), dir.join("summary.md")],
-        lang,
-        templates,
-    )?;
+    let mut documents = vec![dir.join("report.html"), dir.join("summary.md")];
+    if args.pdf {
+        documents.push(dir.join("report.pdf"));
+    }
+    stage_document(&mut files, &document, &documents, lang, templates)?;
     files.stage(
         &dir.join("summary.json"),
         &serde_json::to_vec_pretty(&report.summary)?,
