@@ -18,7 +18,7 @@ use crate::engine::format::MISSING;
 use crate::engine::i18n::Catalog;
 use crate::engine::parts::{Field, Kpi};
 use crate::engine::{fonts, mail, templates};
-use gigops_gate::summary::NotMeasured;
+use gigops_gate::summary::{NotMeasured, Summary};
 
 const MAIL_TEMPLATE: &str = "gate_mail.html";
 /// Rows of a long table shown before "n more".
@@ -369,175 +369,222 @@ fn ring(percent: f64, unit_label: &str) -> String {
     )
 }
 
+/// The header's fields: where the build comes from, its toolchains, which tests ran, when.
+fn meta(s: &Summary, t: &Catalog) -> Result<Vec<Field>, RenderError> {
+    let text = |key: &str| t.text(&format!("gate.{key}")).map(str::to_string);
+    let mut meta = Vec::new();
+    for (key, value) in [
+        ("repository", &s.project.repository),
+        ("describe", &s.project.describe),
+        ("branch", &s.project.branch),
+        ("commit", &s.project.commit),
+    ] {
+        if let Some(value) = value {
+            meta.push(Field {
+                label: text(key)?,
+                value: value.clone(),
+            });
+        }
+    }
+    let chains: Vec<String> = s
+        .project
+        .toolchains
+        .iter()
+        .filter_map(|c| c.version.as_ref().map(|v| format!("{} {v}", c.name)))
+        .collect();
+    if !chains.is_empty() {
+        meta.push(Field {
+            label: text("toolchains")?,
+            value: chains.join(", "),
+        });
+    }
+    if let Some(selection) = &s.selection {
+        meta.push(Field {
+            label: text("selection")?,
+            value: if selection.complete {
+                text("selection_complete")?
+            } else {
+                t.fill(
+                    "gate.selection_partial",
+                    &[("filters", &selection.filters.join(" · "))],
+                )?
+            },
+        });
+    }
+    meta.push(Field {
+        label: text("generated")?,
+        value: s.generated_at.clone(),
+    });
+    Ok(meta)
+}
+
+/// What coverage counts, in words: lines or statements.
+fn unit_label(s: &Summary, t: &Catalog) -> Result<String, RenderError> {
+    let key = match s.coverage.map(|c| c.unit) {
+        Some(CoverageUnit::Lines) => "gate.lines",
+        _ => "gate.statements",
+    };
+    Ok(t.text(key)?.to_string())
+}
+
+/// The headline figures: tests, coverage, patch coverage, findings and debt.
+fn kpis(s: &Summary, t: &Catalog) -> Result<Vec<Kpi>, RenderError> {
+    let text = |key: &str| t.text(&format!("gate.{key}")).map(str::to_string);
+    let none = text("none")?;
+    let unit_label = unit_label(s, t)?;
+    let mut kpis = Vec::new();
+    kpis.push(match &s.tests {
+        Some(c) => {
+            let mut note = t.fill(
+                "gate.tests_note",
+                &[
+                    ("passed", &c.passed.to_string()),
+                    ("failed", &c.failed.to_string()),
+                    ("skipped", &c.skipped.to_string()),
+                ],
+            )?;
+            if c.errors > 0 {
+                note.push_str(" · ");
+                note.push_str(&t.fill("gate.tests_errors", &[("n", &c.errors.to_string())])?);
+            }
+            if c.flaky > 0 {
+                note.push_str(" · ");
+                note.push_str(&t.fill("gate.tests_flaky", &[("n", &c.flaky.to_string())])?);
+            }
+            if c.inner_failures > 0 {
+                note.push_str(" · ");
+                note.push_str(
+                    &t.fill("gate.tests_inner", &[("n", &c.inner_failures.to_string())])?,
+                );
+            }
+            Kpi {
+                label: text("tests")?,
+                value: c.total.to_string(),
+                note,
+            }
+        }
+        None => Kpi {
+            label: text("tests")?,
+            value: MISSING.into(),
+            note: none.clone(),
+        },
+    });
+    kpis.push(match &s.coverage {
+        Some(c) => Kpi {
+            label: text("coverage")?,
+            value: pct(c.percent),
+            note: t.fill(
+                "gate.coverage_note",
+                &[
+                    ("covered", &c.covered.to_string()),
+                    ("total", &c.total.to_string()),
+                    ("unit", &unit_label),
+                ],
+            )?,
+        },
+        None => Kpi {
+            label: text("coverage")?,
+            value: MISSING.into(),
+            note: none.clone(),
+        },
+    });
+    if let Some(p) = &s.patch_coverage {
+        kpis.push(Kpi {
+            label: text("patch_coverage")?,
+            value: pct(p.percent),
+            note: t.fill(
+                "gate.patch_note",
+                &[
+                    ("covered", &p.covered.to_string()),
+                    ("total", &p.total.to_string()),
+                    ("base", &p.base),
+                ],
+            )?,
+        });
+    }
+    kpis.push(match &s.findings {
+        Some(f) => Kpi {
+            label: text("findings")?,
+            value: s
+                .findings_total
+                .map_or_else(|| MISSING.to_string(), |n| n.to_string()),
+            note: t.fill(
+                "gate.findings_note",
+                &[
+                    ("error", &f.error.to_string()),
+                    ("warning", &f.warning.to_string()),
+                    ("note", &f.note.to_string()),
+                ],
+            )?,
+        },
+        None => Kpi {
+            label: text("findings")?,
+            value: MISSING.into(),
+            note: none.clone(),
+        },
+    });
+    if let Some(d) = &s.debt {
+        kpis.push(Kpi {
+            label: text("debt")?,
+            value: d.rating.to_string(),
+            note: t.fill(
+                "gate.debt_note",
+                &[
+                    ("time", &work_time(d.minutes)),
+                    ("ratio", &ratio_text(d.ratio)),
+                ],
+            )?,
+        });
+    } else if let Some(why) = s.debt_not_measured {
+        kpis.push(Kpi {
+            label: text("debt")?,
+            value: text("not_measured")?,
+            note: text(match why {
+                NotMeasured::NoFindings => "debt_no_findings",
+                NotMeasured::NoRoot => "debt_no_root",
+                NotMeasured::NoCode => "debt_no_code",
+                NotMeasured::Skipped => "debt_skipped",
+            })?,
+        });
+    }
+    Ok(kpis)
+}
+
+/// One compared benchmark metric: medians with their sample counts, the change when it is
+/// significant (`~` when not, as benchstat), and the p-value.
+fn bench_row(c: &gigops_gate::benchcmp::Comparison) -> BenchRow {
+    let center = |s: &Option<gigops_gate::benchcmp::Summary>| {
+        s.as_ref().map_or(MISSING.to_string(), |s| {
+            format!("{} (n={})", significant_digits(s.center), s.n)
+        })
+    };
+    BenchRow {
+        name: if c.suite.is_empty() {
+            c.name.clone()
+        } else {
+            format!("{} {}", c.suite, c.name)
+        },
+        unit: c.unit.clone(),
+        old: center(&c.old),
+        new: center(&c.new),
+        delta: match c.delta_percent {
+            Some(d) if c.significant => format!("{d:+.2} %"),
+            _ if c.old.is_some() && c.new.is_some() => "~".into(),
+            _ => MISSING.into(),
+        },
+        p: c.p_value.map_or(MISSING.to_string(), |p| format!("{p:.3}")),
+        worse: c.significant && c.regression_percent.is_some_and(|r| r > 0.0),
+    }
+}
+
 impl GateView {
     pub fn build(report: &GateReport, t: &Catalog) -> Result<GateView, RenderError> {
         let s = &report.summary;
         let text = |key: &str| t.text(&format!("gate.{key}")).map(str::to_string);
-        let none = text("none")?;
 
-        let mut meta = Vec::new();
-        for (key, value) in [
-            ("repository", &s.project.repository),
-            ("describe", &s.project.describe),
-            ("branch", &s.project.branch),
-            ("commit", &s.project.commit),
-        ] {
-            if let Some(value) = value {
-                meta.push(Field {
-                    label: text(key)?,
-                    value: value.clone(),
-                });
-            }
-        }
-        let chains: Vec<String> = s
-            .project
-            .toolchains
-            .iter()
-            .filter_map(|c| c.version.as_ref().map(|v| format!("{} {v}", c.name)))
-            .collect();
-        if !chains.is_empty() {
-            meta.push(Field {
-                label: text("toolchains")?,
-                value: chains.join(", "),
-            });
-        }
-        if let Some(selection) = &s.selection {
-            meta.push(Field {
-                label: text("selection")?,
-                value: if selection.complete {
-                    text("selection_complete")?
-                } else {
-                    t.fill(
-                        "gate.selection_partial",
-                        &[("filters", &selection.filters.join(" · "))],
-                    )?
-                },
-            });
-        }
-        meta.push(Field {
-            label: text("generated")?,
-            value: s.generated_at.clone(),
-        });
-
-        let unit_label = match s.coverage.map(|c| c.unit) {
-            Some(CoverageUnit::Lines) => text("lines")?,
-            _ => text("statements")?,
-        };
-        let mut kpis = Vec::new();
-        kpis.push(match &s.tests {
-            Some(c) => {
-                let mut note = t.fill(
-                    "gate.tests_note",
-                    &[
-                        ("passed", &c.passed.to_string()),
-                        ("failed", &c.failed.to_string()),
-                        ("skipped", &c.skipped.to_string()),
-                    ],
-                )?;
-                if c.errors > 0 {
-                    note.push_str(" · ");
-                    note.push_str(&t.fill("gate.tests_errors", &[("n", &c.errors.to_string())])?);
-                }
-                if c.flaky > 0 {
-                    note.push_str(" · ");
-                    note.push_str(&t.fill("gate.tests_flaky", &[("n", &c.flaky.to_string())])?);
-                }
-                if c.inner_failures > 0 {
-                    note.push_str(" · ");
-                    note.push_str(
-                        &t.fill("gate.tests_inner", &[("n", &c.inner_failures.to_string())])?,
-                    );
-                }
-                Kpi {
-                    label: text("tests")?,
-                    value: c.total.to_string(),
-                    note,
-                }
-            }
-            None => Kpi {
-                label: text("tests")?,
-                value: MISSING.into(),
-                note: none.clone(),
-            },
-        });
-        kpis.push(match &s.coverage {
-            Some(c) => Kpi {
-                label: text("coverage")?,
-                value: pct(c.percent),
-                note: t.fill(
-                    "gate.coverage_note",
-                    &[
-                        ("covered", &c.covered.to_string()),
-                        ("total", &c.total.to_string()),
-                        ("unit", &unit_label),
-                    ],
-                )?,
-            },
-            None => Kpi {
-                label: text("coverage")?,
-                value: MISSING.into(),
-                note: none.clone(),
-            },
-        });
-        if let Some(p) = &s.patch_coverage {
-            kpis.push(Kpi {
-                label: text("patch_coverage")?,
-                value: pct(p.percent),
-                note: t.fill(
-                    "gate.patch_note",
-                    &[
-                        ("covered", &p.covered.to_string()),
-                        ("total", &p.total.to_string()),
-                        ("base", &p.base),
-                    ],
-                )?,
-            });
-        }
-        kpis.push(match &s.findings {
-            Some(f) => Kpi {
-                label: text("findings")?,
-                value: s
-                    .findings_total
-                    .map_or_else(|| MISSING.to_string(), |n| n.to_string()),
-                note: t.fill(
-                    "gate.findings_note",
-                    &[
-                        ("error", &f.error.to_string()),
-                        ("warning", &f.warning.to_string()),
-                        ("note", &f.note.to_string()),
-                    ],
-                )?,
-            },
-            None => Kpi {
-                label: text("findings")?,
-                value: MISSING.into(),
-                note: none.clone(),
-            },
-        });
-        if let Some(d) = &s.debt {
-            kpis.push(Kpi {
-                label: text("debt")?,
-                value: d.rating.to_string(),
-                note: t.fill(
-                    "gate.debt_note",
-                    &[
-                        ("time", &work_time(d.minutes)),
-                        ("ratio", &ratio_text(d.ratio)),
-                    ],
-                )?,
-            });
-        } else if let Some(why) = s.debt_not_measured {
-            kpis.push(Kpi {
-                label: text("debt")?,
-                value: text("not_measured")?,
-                note: text(match why {
-                    NotMeasured::NoFindings => "debt_no_findings",
-                    NotMeasured::NoRoot => "debt_no_root",
-                    NotMeasured::NoCode => "debt_no_code",
-                    NotMeasured::Skipped => "debt_skipped",
-                })?,
-            });
-        }
+        let meta = meta(s, t)?;
+        let kpis = kpis(s, t)?;
+        let unit_label = unit_label(s, t)?;
 
         let (pass, fail) = (text("pass")?, text("fail")?);
         let rules = s
@@ -648,34 +695,7 @@ impl GateView {
             })
             .transpose()?;
 
-        let benchmarks = report
-            .benchmarks
-            .iter()
-            .map(|c| {
-                let center = |s: &Option<gigops_gate::benchcmp::Summary>| {
-                    s.as_ref().map_or(MISSING.to_string(), |s| {
-                        format!("{} (n={})", significant_digits(s.center), s.n)
-                    })
-                };
-                BenchRow {
-                    name: if c.suite.is_empty() {
-                        c.name.clone()
-                    } else {
-                        format!("{} {}", c.suite, c.name)
-                    },
-                    unit: c.unit.clone(),
-                    old: center(&c.old),
-                    new: center(&c.new),
-                    delta: match c.delta_percent {
-                        Some(d) if c.significant => format!("{d:+.2} %"),
-                        _ if c.old.is_some() && c.new.is_some() => "~".into(),
-                        _ => MISSING.into(),
-                    },
-                    p: c.p_value.map_or(MISSING.to_string(), |p| format!("{p:.3}")),
-                    worse: c.significant && c.regression_percent.is_some_and(|r| r > 0.0),
-                }
-            })
-            .collect();
+        let benchmarks = report.benchmarks.iter().map(bench_row).collect();
 
         let ring = s
             .coverage

@@ -405,73 +405,7 @@ impl MarketView {
         let rates = rates_view(report, t)?;
         let drivers = drivers_view(&report.drivers, t)?;
 
-        let hours = |v: Option<f64>| hours_with_unit(t, v);
-        let kpis = vec![
-            Kpi {
-                label: t.text("kpi.deals")?.into(),
-                value: format::count(report.deals),
-                note: t.fill(
-                    "kpi.deals_note",
-                    &[("n", &format::count(report.deals_with_durations))],
-                )?,
-            },
-            Kpi {
-                label: t.text("kpi.win_rate")?.into(),
-                value: format::percent(report.win_rate),
-                note: t.fill(
-                    "kpi.win_rate_note",
-                    &[
-                        ("won", &format::count(report.won)),
-                        ("lost", &format::count(report.lost)),
-                    ],
-                )?,
-            },
-            Kpi {
-                label: t.text("kpi.cycle")?.into(),
-                value: hours(report.cycle_hours.median)?,
-                note: if report.cycle_hours.n == 0 {
-                    t.text("empty.cycle")?.into()
-                } else {
-                    t.fill(
-                        "kpi.cycle_note",
-                        &[
-                            ("p90", &hours(report.cycle_hours.p90)?),
-                            ("n", &format::count(report.cycle_hours.n)),
-                        ],
-                    )?
-                },
-            },
-            match &report.bottleneck {
-                Some(b) => Kpi {
-                    label: t.text("kpi.bottleneck")?.into(),
-                    value: stage_label(&b.stage),
-                    note: t.fill(
-                        "kpi.bottleneck_note",
-                        &[("share", &format::percent(Some(b.blocked_share)))],
-                    )?,
-                },
-                None => Kpi {
-                    label: t.text("kpi.bottleneck")?.into(),
-                    value: MISSING.into(),
-                    note: t.text("kpi.bottleneck_none")?.into(),
-                },
-            },
-            Kpi {
-                label: t.text("kpi.hours")?.into(),
-                value: hours(Some(report.time.total_hours))?,
-                note: if report.time.days_with_entries == 0 {
-                    t.text("empty.time")?.into()
-                } else {
-                    t.fill(
-                        "kpi.hours_note",
-                        &[
-                            ("per_day", &hours(report.time.hours_per_day)?),
-                            ("days", &format::count(report.time.days_with_entries)),
-                        ],
-                    )?
-                },
-            },
-        ];
+        let kpis = kpis(report, t)?;
 
         Ok(MarketView {
             lang: t.lang().as_str(),
@@ -501,6 +435,78 @@ impl MarketView {
             charts,
         })
     }
+}
+
+/// The headline figures: deals, win rate, cycle time, the bottleneck and logged hours.
+fn kpis(report: &PipelineReport, t: &Catalog) -> Result<Vec<Kpi>, RenderError> {
+    let stage_label = |stage: &str| name(t, "stage", stage);
+    let hours = |v: Option<f64>| hours_with_unit(t, v);
+    Ok(vec![
+        Kpi {
+            label: t.text("kpi.deals")?.into(),
+            value: format::count(report.deals),
+            note: t.fill(
+                "kpi.deals_note",
+                &[("n", &format::count(report.deals_with_durations))],
+            )?,
+        },
+        Kpi {
+            label: t.text("kpi.win_rate")?.into(),
+            value: format::percent(report.win_rate),
+            note: t.fill(
+                "kpi.win_rate_note",
+                &[
+                    ("won", &format::count(report.won)),
+                    ("lost", &format::count(report.lost)),
+                ],
+            )?,
+        },
+        Kpi {
+            label: t.text("kpi.cycle")?.into(),
+            value: hours(report.cycle_hours.median)?,
+            note: if report.cycle_hours.n == 0 {
+                t.text("empty.cycle")?.into()
+            } else {
+                t.fill(
+                    "kpi.cycle_note",
+                    &[
+                        ("p90", &hours(report.cycle_hours.p90)?),
+                        ("n", &format::count(report.cycle_hours.n)),
+                    ],
+                )?
+            },
+        },
+        match &report.bottleneck {
+            Some(b) => Kpi {
+                label: t.text("kpi.bottleneck")?.into(),
+                value: stage_label(&b.stage),
+                note: t.fill(
+                    "kpi.bottleneck_note",
+                    &[("share", &format::percent(Some(b.blocked_share)))],
+                )?,
+            },
+            None => Kpi {
+                label: t.text("kpi.bottleneck")?.into(),
+                value: MISSING.into(),
+                note: t.text("kpi.bottleneck_none")?.into(),
+            },
+        },
+        Kpi {
+            label: t.text("kpi.hours")?.into(),
+            value: hours(Some(report.time.total_hours))?,
+            note: if report.time.days_with_entries == 0 {
+                t.text("empty.time")?.into()
+            } else {
+                t.fill(
+                    "kpi.hours_note",
+                    &[
+                        ("per_day", &hours(report.time.hours_per_day)?),
+                        ("days", &format::count(report.time.days_with_entries)),
+                    ],
+                )?
+            },
+        },
+    ])
 }
 
 fn insert(charts: &mut BTreeMap<String, String>, name: &str, svg: Option<String>) {

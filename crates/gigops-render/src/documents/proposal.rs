@@ -246,6 +246,108 @@ pub struct BenchView {
     pub worse: bool,
 }
 
+/// One operation of the API contract, its required fields' places and its example said in
+/// the document's language.
+fn contract_view(
+    r: &gigops_quote::openapi::ContractRow,
+    t: &Catalog,
+) -> Result<ContractView, RenderError> {
+    let text = |key: &str| t.text(&format!("proposal.{key}")).map(str::to_string);
+    Ok(ContractView {
+        method: r.method.clone(),
+        path: r.path.clone(),
+        summary: r.summary.clone().unwrap_or_default(),
+        required: r
+            .required_fields
+            .iter()
+            .map(|f| {
+                let place = t
+                    .lookup(&format!("proposal.in_{}", f.location))
+                    .unwrap_or(&f.location);
+                format!("{}: {} ({place})", f.name, f.type_name)
+            })
+            .collect(),
+        example: r.example.as_ref().map_or(String::new(), |x| x.json.clone()),
+        example_note: match r.example.as_ref() {
+            Some(x) => {
+                let of = text(&format!("example_{}", x.of))?;
+                if x.source == "schema" {
+                    format!("{of} · {}", text("example_built")?)
+                } else {
+                    of
+                }
+            }
+            None => String::new(),
+        },
+    })
+}
+
+/// The API contract section: its title, the operations by tag, whether it is shown in full, and
+/// what the summary of a long contract says.
+type ApiSection = (String, Vec<ApiGroupView>, bool, String);
+
+fn api_section(p: &Proposal, t: &Catalog) -> Result<ApiSection, RenderError> {
+    let text = |key: &str| t.text(&format!("proposal.{key}")).map(str::to_string);
+    Ok(match (&p.api, &p.api_index) {
+        (Some(api), Some(index)) => {
+            let groups = index
+                .groups
+                .iter()
+                .enumerate()
+                .map(|(i, g)| {
+                    Ok(ApiGroupView {
+                        id: format!("api-{}", i + 1),
+                        title: match &g.tag {
+                            Some(tag) => tag.clone(),
+                            None => text("untagged")?,
+                        },
+                        description: g.description.clone().unwrap_or_default(),
+                        operations: format::count(g.operations),
+                        methods: g
+                            .methods
+                            .iter()
+                            // A method and its count never part at a line end.
+                            .map(|m| format!("{}\u{a0}{}", m.method, format::count(m.operations)))
+                            .collect::<Vec<_>>()
+                            .join(" · "),
+                        rows: if index.full {
+                            g.rows
+                                .iter()
+                                .map(|&r| contract_view(&api.rows[r], t))
+                                .collect::<Result<Vec<_>, RenderError>>()?
+                        } else {
+                            Vec::new()
+                        },
+                    })
+                })
+                .collect::<Result<Vec<_>, RenderError>>()?;
+            let summary = if index.full {
+                String::new()
+            } else {
+                let n = format::count(index.operations);
+                let limit = format::count(index.limit);
+                match &index.appendix {
+                    Some(file) => t.fill(
+                        "proposal.api_summary",
+                        &[("n", &n), ("limit", &limit), ("appendix", file)],
+                    )?,
+                    None => t.fill(
+                        "proposal.api_summary_no_file",
+                        &[("n", &n), ("limit", &limit)],
+                    )?,
+                }
+            };
+            let name = if api.version.is_empty() {
+                api.title.clone()
+            } else {
+                format!("{} {}", api.title, api.version)
+            };
+            (name, groups, index.full, summary)
+        }
+        _ => (String::new(), Vec::new(), true, String::new()),
+    })
+}
+
 impl ProposalView {
     pub fn build(
         p: &Proposal,
@@ -355,96 +457,7 @@ impl ProposalView {
             charts.insert("architecture".to_string(), svg);
         }
 
-        let contract =
-            |r: &gigops_quote::openapi::ContractRow| -> Result<ContractView, RenderError> {
-                Ok(ContractView {
-                    method: r.method.clone(),
-                    path: r.path.clone(),
-                    summary: r.summary.clone().unwrap_or_default(),
-                    required: r
-                        .required_fields
-                        .iter()
-                        .map(|f| {
-                            let place = t
-                                .lookup(&format!("proposal.in_{}", f.location))
-                                .unwrap_or(&f.location);
-                            format!("{}: {} ({place})", f.name, f.type_name)
-                        })
-                        .collect(),
-                    example: r.example.as_ref().map_or(String::new(), |x| x.json.clone()),
-                    example_note: match r.example.as_ref() {
-                        Some(x) => {
-                            let of = text(&format!("example_{}", x.of))?;
-                            if x.source == "schema" {
-                                format!("{of} · {}", text("example_built")?)
-                            } else {
-                                of
-                            }
-                        }
-                        None => String::new(),
-                    },
-                })
-            };
-        let (api_title, api_groups, api_full, api_summary) = match (&p.api, &p.api_index) {
-            (Some(api), Some(index)) => {
-                let groups = index
-                    .groups
-                    .iter()
-                    .enumerate()
-                    .map(|(i, g)| {
-                        Ok(ApiGroupView {
-                            id: format!("api-{}", i + 1),
-                            title: match &g.tag {
-                                Some(tag) => tag.clone(),
-                                None => text("untagged")?,
-                            },
-                            description: g.description.clone().unwrap_or_default(),
-                            operations: format::count(g.operations),
-                            methods: g
-                                .methods
-                                .iter()
-                                // A method and its count never part at a line end.
-                                .map(|m| {
-                                    format!("{}\u{a0}{}", m.method, format::count(m.operations))
-                                })
-                                .collect::<Vec<_>>()
-                                .join(" · "),
-                            rows: if index.full {
-                                g.rows
-                                    .iter()
-                                    .map(|&r| contract(&api.rows[r]))
-                                    .collect::<Result<Vec<_>, RenderError>>()?
-                            } else {
-                                Vec::new()
-                            },
-                        })
-                    })
-                    .collect::<Result<Vec<_>, RenderError>>()?;
-                let summary = if index.full {
-                    String::new()
-                } else {
-                    let n = format::count(index.operations);
-                    let limit = format::count(index.limit);
-                    match &index.appendix {
-                        Some(file) => t.fill(
-                            "proposal.api_summary",
-                            &[("n", &n), ("limit", &limit), ("appendix", file)],
-                        )?,
-                        None => t.fill(
-                            "proposal.api_summary_no_file",
-                            &[("n", &n), ("limit", &limit)],
-                        )?,
-                    }
-                };
-                let name = if api.version.is_empty() {
-                    api.title.clone()
-                } else {
-                    format!("{} {}", api.title, api.version)
-                };
-                (name, groups, index.full, summary)
-            }
-            _ => (String::new(), Vec::new(), true, String::new()),
-        };
+        let (api_title, api_groups, api_full, api_summary) = api_section(p, t)?;
         let api: Vec<ContractView> = api_groups.iter().flat_map(|g| g.rows.clone()).collect();
 
         // A contract summarised for its length summarises its functions too (each operation is

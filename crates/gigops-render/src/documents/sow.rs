@@ -478,6 +478,95 @@ fn signed_line(c: &SignatureCheck, t: &Catalog) -> Result<SignedLine, RenderErro
     })
 }
 
+/// The service credits: the service level they are owed for, its tiers and the cap.
+fn credits_view(sow: &Sow, t: &Catalog) -> Result<Option<CreditsView>, RenderError> {
+    Ok(match &sow.credits {
+        Some(c) => {
+            let objective = sow
+                .service_levels
+                .iter()
+                .find(|s| s.id == c.service_level)
+                .map(|s| objective_words(&s.objective, t))
+                .transpose()?;
+            Some(CreditsView {
+                intro: match objective {
+                    Some(objective) => t.fill(
+                        "sow.intro_credits_objective",
+                        &[
+                            ("service_level", &c.service_level),
+                            ("objective", &objective),
+                        ],
+                    )?,
+                    None => t.fill("sow.intro_credits", &[("service_level", &c.service_level)])?,
+                },
+                rows: c
+                    .tiers
+                    .iter()
+                    .map(|tier| {
+                        Ok(CreditRow {
+                            below: t.fill(
+                                "sow.credit_below",
+                                &[("percent", &figure(tier.below_percent))],
+                            )?,
+                            credit: t.fill(
+                                "sow.credit_credit",
+                                &[("percent", &figure(tier.credit_percent))],
+                            )?,
+                        })
+                    })
+                    .collect::<Result<Vec<_>, RenderError>>()?,
+                cap: t.fill("sow.credit_cap", &[("percent", &figure(c.cap_percent))])?,
+            })
+        }
+        None => None,
+    })
+}
+
+/// A block per party to sign in (the provider's and the client's, each with who signed it),
+/// then one per other role that signed (a witness, a second signer), in the order they signed.
+fn signature_blocks(
+    sow: &Sow,
+    signatures: &[SignatureCheck],
+    t: &Catalog,
+) -> Result<Vec<SignatureBlock>, RenderError> {
+    let text = |key: &str| t.text(&format!("sow.{key}")).map(str::to_string);
+    let p = &sow.parties;
+    let mut signature_blocks = Vec::new();
+    for (role, party) in [("provider", &p.provider), ("client", &p.client)] {
+        signature_blocks.push(SignatureBlock {
+            role: text(&format!("role_{role}"))?,
+            party: party.name.clone(),
+            representative: party.representative.clone().unwrap_or_default(),
+            signed: signatures
+                .iter()
+                .filter(|s| s.role == role)
+                .map(|s| signed_line(s, t))
+                .collect::<Result<Vec<_>, RenderError>>()?,
+        });
+    }
+    // A role the SOW does not name (a witness, a second client signer): a block of its
+    // own per role, in the order they signed.
+    let mut other_roles: Vec<&str> = Vec::new();
+    for s in signatures {
+        if s.role != "provider" && s.role != "client" && !other_roles.contains(&s.role.as_str()) {
+            other_roles.push(&s.role);
+        }
+    }
+    for role in other_roles {
+        signature_blocks.push(SignatureBlock {
+            role: role.to_string(),
+            party: String::new(),
+            representative: String::new(),
+            signed: signatures
+                .iter()
+                .filter(|s| s.role == role)
+                .map(|s| signed_line(s, t))
+                .collect::<Result<Vec<_>, RenderError>>()?,
+        });
+    }
+    Ok(signature_blocks)
+}
+
 impl SowView {
     pub fn build(
         sow: &Sow,
@@ -688,48 +777,7 @@ impl SowView {
             })
             .collect::<Result<Vec<_>, RenderError>>()?;
 
-        let credits = match &sow.credits {
-            Some(c) => {
-                let objective = sow
-                    .service_levels
-                    .iter()
-                    .find(|s| s.id == c.service_level)
-                    .map(|s| objective_words(&s.objective, t))
-                    .transpose()?;
-                Some(CreditsView {
-                    intro: match objective {
-                        Some(objective) => t.fill(
-                            "sow.intro_credits_objective",
-                            &[
-                                ("service_level", &c.service_level),
-                                ("objective", &objective),
-                            ],
-                        )?,
-                        None => {
-                            t.fill("sow.intro_credits", &[("service_level", &c.service_level)])?
-                        }
-                    },
-                    rows: c
-                        .tiers
-                        .iter()
-                        .map(|tier| {
-                            Ok(CreditRow {
-                                below: t.fill(
-                                    "sow.credit_below",
-                                    &[("percent", &figure(tier.below_percent))],
-                                )?,
-                                credit: t.fill(
-                                    "sow.credit_credit",
-                                    &[("percent", &figure(tier.credit_percent))],
-                                )?,
-                            })
-                        })
-                        .collect::<Result<Vec<_>, RenderError>>()?,
-                    cap: t.fill("sow.credit_cap", &[("percent", &figure(c.cap_percent))])?,
-                })
-            }
-            None => None,
-        };
+        let credits = credits_view(sow, t)?;
 
         let mut payment = vec![
             text("payment_milestones")?,
@@ -743,40 +791,7 @@ impl SowView {
             None => text("payment_no_late")?,
         });
 
-        let mut signature_blocks = Vec::new();
-        for (role, party) in [("provider", &p.provider), ("client", &p.client)] {
-            signature_blocks.push(SignatureBlock {
-                role: text(&format!("role_{role}"))?,
-                party: party.name.clone(),
-                representative: party.representative.clone().unwrap_or_default(),
-                signed: signatures
-                    .iter()
-                    .filter(|s| s.role == role)
-                    .map(|s| signed_line(s, t))
-                    .collect::<Result<Vec<_>, RenderError>>()?,
-            });
-        }
-        // A role the SOW does not name (a witness, a second client signer): a block of its
-        // own per role, in the order they signed.
-        let mut other_roles: Vec<&str> = Vec::new();
-        for s in signatures {
-            if s.role != "provider" && s.role != "client" && !other_roles.contains(&s.role.as_str())
-            {
-                other_roles.push(&s.role);
-            }
-        }
-        for role in other_roles {
-            signature_blocks.push(SignatureBlock {
-                role: role.to_string(),
-                party: String::new(),
-                representative: String::new(),
-                signed: signatures
-                    .iter()
-                    .filter(|s| s.role == role)
-                    .map(|s| signed_line(s, t))
-                    .collect::<Result<Vec<_>, RenderError>>()?,
-            });
-        }
+        let signature_blocks = signature_blocks(sow, signatures, t)?;
 
         Ok(SowView {
             lang: t.lang().as_str(),
