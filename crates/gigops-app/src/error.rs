@@ -86,6 +86,15 @@ fn kind_of_cause(cause: &(dyn std::error::Error + 'static)) -> Option<ErrorKind>
             _ => None,
         };
     }
+    if let Some(error) = cause.downcast_ref::<gigops_render::RenderError>() {
+        // A file name asking for a format the document is not written in.
+        return matches!(
+            error,
+            gigops_render::RenderError::UnknownExtension { .. }
+                | gigops_render::RenderError::UnsupportedFormat { .. }
+        )
+        .then_some(ErrorKind::BadInput);
+    }
     let bad_input = cause.is::<gigops_core::Problems>()
         || cause.is::<gigops_core::Invalid>()
         || cause.is::<gigops_contract::UnknownMilestone>()

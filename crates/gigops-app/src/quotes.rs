@@ -6,7 +6,7 @@
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 
-use gigops_core::{Currency, Deal, DealId, Ledger, Problem, Problems};
+use gigops_core::{Currency, Deal, DealId, Ledger, Money, Problem, Problems};
 use gigops_env::EnvError;
 use gigops_quote::calibrate::{Calibration, SavedQuote};
 use gigops_quote::cocomo::Ratings;
@@ -14,8 +14,9 @@ use gigops_quote::exchange::ExchangeRate;
 use gigops_quote::fp::Gsc;
 use gigops_quote::history::{self, Deliveries};
 use gigops_quote::{DebtInput, Quote, QuoteInput, Sources};
-use gigops_store::{ClientScope, DealFilter, LedgerStore, QuoteStore, Store};
+use gigops_store::{ClientScope, DealFilter, LedgerStore, QuoteStore, Store, StoredQuote};
 use jiff::Timestamp;
+use serde::Deserialize;
 
 use crate::{Settings, bad_input};
 
@@ -53,6 +54,84 @@ pub async fn save(
 ) -> anyhow::Result<u32> {
     let json = serde_json::to_string(quote)?;
     Ok(store.save_quote(deal, at, &json).await?)
+}
+
+/// A saved quote of a deal: the version asked for, else the latest; bad input naming what is
+/// missing.
+pub async fn saved(
+    store: &Store,
+    deal: &DealId,
+    version: Option<u32>,
+) -> anyhow::Result<StoredQuote> {
+    let mut quotes = store.quotes(Some(deal), &ClientScope::All).await?;
+    let chosen = match version {
+        Some(v) => quotes.iter().position(|q| q.version == v),
+        None => quotes.len().checked_sub(1),
+    };
+    match chosen {
+        Some(index) => Ok(quotes.swap_remove(index)),
+        None => Err(bad_input(match version {
+            Some(v) => format!("deal {deal} has no quote version {v}"),
+            None => format!("deal {deal} has no saved quote"),
+        })),
+    }
+}
+
+/// The figures of a saved quote that `quote list` and `quote show` print. Each may be absent:
+/// a quote saved by an earlier gigops lacks the keys added since (`gigops.quote/1` adds keys,
+/// never removes them), and is shown with those figures blank.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct SavedFigures {
+    pub function_points: SavedFunctionPoints,
+    pub effort: SavedEffort,
+    pub price: SavedPrice,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct SavedFunctionPoints {
+    pub afp: Option<f64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct SavedEffort {
+    pub ksloc: Option<f64>,
+    pub cocomo2: SavedCocomo,
+    pub p10_hours: Option<f64>,
+    pub p50_hours: Option<f64>,
+    pub p90_hours: Option<f64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct SavedCocomo {
+    pub person_months: Option<f64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct SavedPrice {
+    pub currency: Option<String>,
+    pub p10_minor: Option<i64>,
+    pub p50_minor: Option<i64>,
+    pub p90_minor: Option<i64>,
+}
+
+impl SavedPrice {
+    /// An amount of this price in minor units, as money, when the currency is known.
+    pub fn money(&self, minor: Option<i64>) -> Option<Money> {
+        let currency = Currency::parse(self.currency.as_deref()?).ok()?;
+        Some(Money::new(minor?, currency))
+    }
+}
+
+impl SavedFigures {
+    /// The figures of `stored`; `Decode` naming the deal and version when they do not read.
+    pub fn of(stored: &StoredQuote) -> anyhow::Result<SavedFigures> {
+        Ok(stored.document()?)
+    }
 }
 
 /// The quote model calibrated on the ledger's delivered deals with a saved quote and logged
@@ -334,5 +413,33 @@ fn exchange(
                 "--currency {wanted}: the rate card (quote.currency) is in {configured}: give --exchange-rate RATE (1 {configured} = RATE {wanted}) to convert the rates"
             ),
         })),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_quote_saved_without_later_keys_shows_them_blank() {
+        let early: SavedFigures = serde_json::from_str(
+            r#"{"effort": {"p50_hours": 120.4}, "price": {"currency": "EUR", "p50_minor": 1250050}}"#,
+        )
+        .unwrap();
+        assert_eq!(early.effort.p50_hours, Some(120.4));
+        assert_eq!(early.function_points.afp, None);
+        assert_eq!(early.effort.cocomo2.person_months, None);
+        assert_eq!(
+            early
+                .price
+                .money(early.price.p50_minor)
+                .unwrap()
+                .to_string(),
+            "12500.50 EUR"
+        );
+        assert_eq!(early.price.money(early.price.p90_minor), None);
+        let unknown: SavedFigures =
+            serde_json::from_str(r#"{"price": {"currency": "XYZ", "p50_minor": 1}}"#).unwrap();
+        assert_eq!(unknown.price.money(unknown.price.p50_minor), None);
     }
 }

@@ -21,7 +21,16 @@ pub const SIGNATURES_SCHEMA: &str = "gigops.sow-signatures/1";
 /// user's template directory must not change what a signature covers), without a signature
 /// block filled in (each signature would otherwise change what the next one signs).
 pub fn signed_document(sow: &Sow, lang: Lang) -> anyhow::Result<String> {
-    Ok(gigops_render::sow_html(sow, None, lang, None)?)
+    let document = gigops_render::SowDocument {
+        sow,
+        sign_off: None,
+    };
+    Ok(gigops_render::render_text(
+        &document,
+        gigops_render::Format::Html,
+        lang,
+        None,
+    )?)
 }
 
 /// Who signs what, before the signature itself: the digests of the SOW's `source` and of the

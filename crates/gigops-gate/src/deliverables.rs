@@ -1,10 +1,11 @@
-//! The deliverables checklist: a Markdown template whose placeholders are filled from a gate
-//! summary and whose check items bound to gate rules are ticked when the rule passed.
+//! The deliverables checklist as a model: which items of a filled checklist (Markdown the
+//! renderer filled from a gate summary, gigops-render's `deliverables`) are bound to a check,
+//! and how each stands against the evidence. Laying the checklist out — ticking the boxes,
+//! saying why an item is open in the document's language — is the renderer's.
 //!
-//! Placeholders are minijinja expressions (`{{ coverage }}`, `{{ tests.failed }}`); see
-//! [`placeholders`] for the full list. A check item is a Markdown task, `- [ ] …`; it is bound to
-//! a check by an HTML comment on its line, `<!-- gate: coverage.total -->` or with a threshold of
-//! its own, `<!-- gate: coverage.total 80 -->`, which a Markdown renderer does not show.
+//! A check item is a Markdown task, `- [ ] …`; it is bound to a check by an HTML comment on its
+//! line, `<!-- gate: coverage.total -->` or with a threshold of its own,
+//! `<!-- gate: coverage.total 80 -->`, which a Markdown renderer does not show.
 //!
 //! A bound item is judged against the evidence the summary holds, whatever thresholds the gate's
 //! policy set ([`judge`]): "no finding at error level" is open when the run found errors, even if
@@ -12,25 +13,10 @@
 //! open with what was measured against what was required, or with why it could not be judged.
 //! Unbound items are the freelancer's to tick.
 
-use gigops_core::Lang;
-use minijinja::{Environment, UndefinedBehavior};
 use serde::Serialize;
 use serde_json::json;
 
 use crate::summary::{NotMeasured, Summary};
-
-/// The default template, in each language gigops writes documents in.
-pub const DEFAULT_EN: &str = include_str!("../templates/deliverables.en.md");
-pub const DEFAULT_ZH_CN: &str = include_str!("../templates/deliverables.zh-CN.md");
-
-/// A template that cannot be filled, with where and why.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{file}:{line}: {reason}")]
-pub struct TemplateError {
-    pub file: String,
-    pub line: usize,
-    pub reason: String,
-}
 
 /// How a check item stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -68,82 +54,47 @@ pub struct CheckItem {
     pub required: Option<String>,
 }
 
-/// The filled document and its check items.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// A filled checklist, line by line, with its check items judged.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Checklist {
-    pub markdown: String,
-    pub items: Vec<CheckItem>,
+    pub lines: Vec<Line>,
+    /// The filled Markdown ended with a line break.
+    pub trailing_newline: bool,
 }
 
-/// Values beyond the summary: the version being delivered, and the project's name.
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct Extra {
-    pub version: Option<String>,
-    pub project: Option<String>,
+/// A line of the checklist.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Line {
+    /// Any line that is not a check item, as it is.
+    Text(String),
+    /// A check item: its list marker (`  - `), the item, and for a bound item its judgment.
+    Item {
+        marker: String,
+        item: CheckItem,
+        judgment: Option<Judgment>,
+    },
 }
 
-/// The values templates can use, by name (`debt_not_measured` says why there is no debt rating,
-/// in the document's language).
-pub fn placeholders(summary: &Summary, extra: &Extra, lang: Lang) -> serde_json::Value {
-    let percent = |p: Option<f64>| p.map_or("—".to_string(), |p| format!("{p:.1} %"));
-    let toolchains: Vec<String> = summary
-        .project
-        .toolchains
-        .iter()
-        .filter_map(|t| t.version.as_ref().map(|v| format!("{} {v}", t.name)))
-        .collect();
-    json!({
-        "project": extra.project,
-        "version": extra.version.clone().or_else(|| summary.project.describe.clone()),
-        "describe": summary.project.describe,
-        "commit": summary.project.commit,
-        "branch": summary.project.branch,
-        "toolchains": toolchains.join(", "),
-        "generated_at": summary.generated_at,
-        "coverage": percent(summary.coverage.and_then(|c| c.percent)),
-        "coverage_unit": summary.coverage.map(|c| c.unit),
-        "patch_coverage": percent(summary.patch_coverage.as_ref().and_then(|p| p.percent)),
-        "tests": summary.tests,
-        "findings": summary.findings,
-        "debt_rating": summary.debt.map(|d| d.rating.to_string()),
-        "debt_minutes": summary.debt.map(|d| d.minutes),
-        "debt_not_measured": summary.debt_not_measured.map(|why| not_measured(why, lang)),
-        "gate_passed": summary.gate.passed,
-        "verdict": if summary.gate.passed { "passed" } else { "failed" },
-        "rules": summary.gate.rules,
-    })
+impl Checklist {
+    /// The check items, in order.
+    pub fn items(&self) -> Vec<CheckItem> {
+        self.lines
+            .iter()
+            .filter_map(|line| match line {
+                Line::Item { item, .. } => Some(item.clone()),
+                Line::Text(_) => None,
+            })
+            .collect()
+    }
 }
 
-/// Fills `template` (named `file` in errors) from `summary` and ticks the items it can check.
-pub fn fill(
-    template: &str,
-    file: &str,
-    summary: &Summary,
-    extra: &Extra,
-    lang: Lang,
-) -> Result<Checklist, TemplateError> {
-    let words = Words::of(lang);
-    let mut env = Environment::new();
-    // A misspelt placeholder must fail, not print an empty string into a client document.
-    env.set_undefined_behavior(UndefinedBehavior::Strict);
-    env.set_keep_trailing_newline(true);
-    let error = |e: minijinja::Error| TemplateError {
-        file: file.to_string(),
-        line: e.line().unwrap_or(0),
-        reason: match e.detail() {
-            Some(detail) => format!("{}: {detail}", e.kind()),
-            None => e.kind().to_string(),
-        },
-    };
-    let filled = env
-        .render_str(template, placeholders(summary, extra, lang))
-        .map_err(error)?;
-
-    let mut items = Vec::new();
+/// Finds the check items of the `filled` checklist and judges those bound to a check against
+/// `summary`.
+pub fn check(filled: &str, summary: &Summary) -> Checklist {
     let mut lines = Vec::new();
     for (i, line) in filled.lines().enumerate() {
-        let Some((prefix, rest)) = task(line) else {
-            lines.push(line.to_string());
+        let Some((marker, rest)) = task(line) else {
+            lines.push(Line::Text(line.to_string()));
             continue;
         };
         let (text, rule) = match rest.split_once("<!--") {
@@ -157,41 +108,42 @@ pub fn fill(
             None => (rest.to_string(), None),
         };
         let already =
-            line[prefix.len()..].starts_with("[x]") || line[prefix.len()..].starts_with("[X]");
-        let (state, checked, note, judged) = match &rule {
-            None => (ItemState::Manual, already, String::new(), None),
-            Some(binding) => {
-                let mut words_of = binding.split_whitespace();
-                let name = words_of.next().unwrap_or_default();
-                let args: Vec<&str> = words_of.collect();
-                let judged = judge(summary, name, &args);
-                let note = words.note(&judged, summary);
-                let state = judged.state();
-                (state, state == ItemState::Passed, note, Some(judged))
-            }
+            line[marker.len()..].starts_with("[x]") || line[marker.len()..].starts_with("[X]");
+        let judgment = rule.as_ref().map(|binding| {
+            let mut words = binding.split_whitespace();
+            let name = words.next().unwrap_or_default();
+            let args: Vec<&str> = words.collect();
+            judge(summary, name, &args)
+        });
+        let (state, checked) = match &judgment {
+            None => (ItemState::Manual, already),
+            Some(judged) => (judged.state(), judged.state() == ItemState::Passed),
         };
-        let (measured, required) = match judged {
-            Some(Judgment::Failed { measured, required }) => (Some(measured), Some(required)),
-            Some(Judgment::NoThreshold { measured }) => (Some(measured), None),
+        let (measured, required) = match &judgment {
+            Some(Judgment::Failed { measured, required }) => {
+                (Some(measured.clone()), Some(required.clone()))
+            }
+            Some(Judgment::NoThreshold { measured }) => (Some(measured.clone()), None),
             _ => (None, None),
         };
-        let mark = if checked { "[x]" } else { "[ ]" };
-        lines.push(format!("{prefix}{mark} {}{note}", text.trim()));
-        items.push(CheckItem {
-            line: i + 1,
-            text: text.trim().to_string(),
-            rule,
-            state,
-            checked,
-            measured,
-            required,
+        lines.push(Line::Item {
+            marker: marker.to_string(),
+            item: CheckItem {
+                line: i + 1,
+                text: text.trim().to_string(),
+                rule,
+                state,
+                checked,
+                measured,
+                required,
+            },
+            judgment,
         });
     }
-    let mut markdown = lines.join("\n");
-    if filled.ends_with('\n') {
-        markdown.push('\n');
+    Checklist {
+        lines,
+        trailing_newline: filled.ends_with('\n'),
     }
-    Ok(Checklist { markdown, items })
 }
 
 /// What an item bound to a check found in the summary.
@@ -206,8 +158,8 @@ pub enum Judgment {
     /// No test ran: an item about tests cannot pass on none.
     NoTestRan,
     NoEvidence,
-    /// Debt was not measured (see [`crate::summary::NotMeasured`]).
-    NotMeasured,
+    /// Debt was not measured, and why.
+    NotMeasured(NotMeasured),
     NoThreshold {
         measured: String,
     },
@@ -219,7 +171,7 @@ impl Judgment {
         match self {
             Judgment::Passed => ItemState::Passed,
             Judgment::Failed { .. } | Judgment::NoTestRan => ItemState::Failed,
-            Judgment::NoEvidence | Judgment::NotMeasured => ItemState::NoEvidence,
+            Judgment::NoEvidence | Judgment::NotMeasured(_) => ItemState::NoEvidence,
             Judgment::NoThreshold { .. } => ItemState::NoThreshold,
             Judgment::NotEvaluated => ItemState::NotEvaluated,
         }
@@ -356,11 +308,9 @@ pub fn judge(summary: &Summary, name: &str, args: &[&str]) -> Judgment {
         },
         "debt.rating" => {
             let Some(debt) = summary.debt else {
-                return if summary.debt_not_measured.is_some() {
-                    Judgment::NotMeasured
-                } else {
-                    Judgment::NoEvidence
-                };
+                return summary
+                    .debt_not_measured
+                    .map_or(Judgment::NoEvidence, Judgment::NotMeasured);
             };
             let worst = arg
                 .and_then(|a| a.parse::<crate::debt::Rating>().ok())
@@ -398,78 +348,6 @@ fn value_text(value: &serde_json::Value) -> String {
         }
         other => other.to_string(),
     }
-}
-
-/// What gigops adds to an item, in the document's language.
-struct Words {
-    required: &'static str,
-    not_checked: &'static str,
-    no_evidence: &'static str,
-    no_test_ran: &'static str,
-    no_threshold: &'static str,
-    lang: Lang,
-}
-
-impl Words {
-    fn of(lang: Lang) -> Words {
-        match lang {
-            Lang::En => Words {
-                required: "required",
-                not_checked: "not checked by this gate run",
-                no_evidence: "no evidence",
-                no_test_ran: "no test ran",
-                no_threshold: "{measured} measured; no threshold agreed",
-                lang,
-            },
-            Lang::ZhCn => Words {
-                required: "要求",
-                not_checked: "本次门禁未检查",
-                no_evidence: "无证据",
-                no_test_ran: "没有运行任何测试",
-                no_threshold: "实测 {measured}，未约定阈值",
-                lang,
-            },
-        }
-    }
-
-    /// The text after an item: empty when it passed.
-    fn note(&self, judged: &Judgment, summary: &Summary) -> String {
-        match judged {
-            Judgment::Passed => String::new(),
-            Judgment::Failed { measured, required } => {
-                format!(" — ✗ {measured} ({} {required})", self.required)
-            }
-            Judgment::NoTestRan => format!(" — ✗ {}", self.no_test_ran),
-            Judgment::NoEvidence => format!(" — {}", self.no_evidence),
-            Judgment::NotMeasured => format!(
-                " — {}",
-                summary
-                    .debt_not_measured
-                    .map_or(self.no_evidence.to_string(), |why| not_measured(
-                        why, self.lang
-                    ))
-            ),
-            Judgment::NoThreshold { measured } => {
-                format!(" — {}", self.no_threshold.replace("{measured}", measured))
-            }
-            Judgment::NotEvaluated => format!(" — {}", self.not_checked),
-        }
-    }
-}
-
-/// Why debt was not measured, as the checklist says it.
-fn not_measured(why: NotMeasured, lang: Lang) -> String {
-    match (lang, why) {
-        (Lang::En, NotMeasured::NoFindings) => "not measured: no lint findings were given",
-        (Lang::En, NotMeasured::NoRoot) => "not measured: no project root was found",
-        (Lang::En, NotMeasured::NoCode) => "not measured: no code under the project root",
-        (Lang::En, NotMeasured::Skipped) => "not measured (--no-debt)",
-        (Lang::ZhCn, NotMeasured::NoFindings) => "未测量：未提供静态分析结果",
-        (Lang::ZhCn, NotMeasured::NoRoot) => "未测量：未找到项目根目录",
-        (Lang::ZhCn, NotMeasured::NoCode) => "未测量：项目根目录下没有代码",
-        (Lang::ZhCn, NotMeasured::Skipped) => "未测量（--no-debt）",
-    }
-    .to_string()
 }
 
 /// `  - [ ] text` → (`  - `, `text`): the list marker, and what follows the box.
@@ -549,18 +427,31 @@ mod tests {
         }
     }
 
+    fn judgments(list: &Checklist) -> Vec<Option<Judgment>> {
+        list.lines
+            .iter()
+            .filter_map(|line| match line {
+                Line::Item { judgment, .. } => Some(judgment.clone()),
+                Line::Text(_) => None,
+            })
+            .collect()
+    }
+
+    fn failed(measured: &str, required: &str) -> Option<Judgment> {
+        Some(Judgment::Failed {
+            measured: measured.into(),
+            required: required.into(),
+        })
+    }
+
     #[test]
-    fn bound_items_are_ticked_by_their_rules() {
-        let template = "# Delivery {{ version }}\n\n- [ ] All tests pass <!-- gate: tests.failed -->\n- [ ] Coverage ≥ 80 % <!-- gate: coverage.total -->\n- [ ] No findings <!-- gate: findings.level -->\n- [x] Handover call held\n- [ ] Docs updated\n";
-        let list = fill(template, "t.md", &summary(), &Extra::default(), Lang::En).unwrap();
-        let lines: Vec<&str> = list.markdown.lines().collect();
-        assert_eq!(lines[0], "# Delivery v1.2.0");
-        assert_eq!(lines[2], "- [x] All tests pass");
-        assert_eq!(lines[3], "- [ ] Coverage ≥ 80 % — ✗ 71.5 (required 80.0)");
-        assert_eq!(lines[4], "- [ ] No findings — no evidence");
-        assert_eq!(lines[5], "- [x] Handover call held");
-        assert_eq!(lines[6], "- [ ] Docs updated");
-        let states: Vec<ItemState> = list.items.iter().map(|i| i.state).collect();
+    fn bound_items_are_judged_by_their_rules() {
+        let filled = "# Delivery v1.2.0\n\n- [ ] All tests pass <!-- gate: tests.failed -->\n- [ ] Coverage ≥ 80 % <!-- gate: coverage.total -->\n- [ ] No findings <!-- gate: findings.level -->\n- [x] Handover call held\n- [ ] Docs updated\n";
+        let list = check(filled, &summary());
+        assert!(list.trailing_newline);
+        assert_eq!(list.lines[0], Line::Text("# Delivery v1.2.0".into()));
+        let items = list.items();
+        let states: Vec<ItemState> = items.iter().map(|i| i.state).collect();
         assert_eq!(
             states,
             [
@@ -571,7 +462,25 @@ mod tests {
                 ItemState::Manual
             ]
         );
-        assert_eq!(list.items[1].line, 4);
+        let checked: Vec<bool> = items.iter().map(|i| i.checked).collect();
+        assert_eq!(checked, [true, false, false, true, false]);
+        assert_eq!(items[1].line, 4);
+        assert_eq!(items[1].text, "Coverage ≥ 80 %");
+        assert_eq!(items[1].rule.as_deref(), Some("coverage.total"));
+        assert_eq!(
+            (items[1].measured.as_deref(), items[1].required.as_deref()),
+            (Some("71.5"), Some("80.0"))
+        );
+        assert_eq!(
+            judgments(&list),
+            [
+                Some(Judgment::Passed),
+                failed("71.5", "80.0"),
+                Some(Judgment::NoEvidence),
+                None,
+                None
+            ]
+        );
     }
 
     /// The policy sets no finding level, no coverage minimum and no debt rating, and quarantines
@@ -600,21 +509,23 @@ mod tests {
             security_severity: Some(8.8),
         }]);
         summary.debt_not_measured = Some(NotMeasured::NoRoot);
-        let template = "- [ ] Every test passes <!-- gate: tests.failed -->\n- [ ] No error <!-- gate: findings.level -->\n- [ ] No warning <!-- gate: findings.level warning -->\n- [ ] No high security finding <!-- gate: findings.security -->\n- [ ] Coverage <!-- gate: coverage.total -->\n- [ ] Coverage 70 <!-- gate: coverage.total 70 -->\n- [ ] Debt <!-- gate: debt.rating -->\n- [ ] Go <!-- gate: toolchain.go -->\n- [ ] At least 20 tests <!-- gate: tests.count 20 -->\n";
-        let list = fill(template, "t.md", &summary, &Extra::default(), Lang::En).unwrap();
-        let lines: Vec<&str> = list.markdown.lines().collect();
+        let filled = "- [ ] Every test passes <!-- gate: tests.failed -->\n- [ ] No error <!-- gate: findings.level -->\n- [ ] No warning <!-- gate: findings.level warning -->\n- [ ] No high security finding <!-- gate: findings.security -->\n- [ ] Coverage <!-- gate: coverage.total -->\n- [ ] Coverage 70 <!-- gate: coverage.total 70 -->\n- [ ] Debt <!-- gate: debt.rating -->\n- [ ] Go <!-- gate: toolchain.go -->\n- [ ] At least 20 tests <!-- gate: tests.count 20 -->";
+        let list = check(filled, &summary);
+        assert!(!list.trailing_newline);
         assert_eq!(
-            lines,
+            judgments(&list),
             [
-                "- [ ] Every test passes — ✗ 1 (required 0)",
-                "- [ ] No error — ✗ 12 (required 0)",
-                "- [ ] No warning — ✗ 15 (required 0)",
-                "- [ ] No high security finding — ✗ 8.8 (required < 7.0)",
-                "- [ ] Coverage — 71.5 % measured; no threshold agreed",
-                "- [x] Coverage 70",
-                "- [ ] Debt — not measured: no project root was found",
-                "- [ ] Go — not checked by this gate run",
-                "- [ ] At least 20 tests — ✗ 11 (required 20)",
+                failed("1", "0"),
+                failed("12", "0"),
+                failed("15", "0"),
+                failed("8.8", "< 7.0"),
+                Some(Judgment::NoThreshold {
+                    measured: "71.5 %".into()
+                }),
+                Some(Judgment::Passed),
+                Some(Judgment::NotMeasured(NotMeasured::NoRoot)),
+                Some(Judgment::NotEvaluated),
+                failed("11", "20"),
             ]
         );
 
@@ -624,35 +535,8 @@ mod tests {
             skipped: 2,
             ..TestCounts::default()
         });
-        let list = fill(template, "t.md", &summary, &Extra::default(), Lang::ZhCn).unwrap();
-        assert_eq!(
-            list.markdown.lines().next(),
-            Some("- [ ] Every test passes — ✗ 没有运行任何测试")
-        );
-        assert_eq!(list.items[0].state, ItemState::Failed);
-    }
-
-    #[test]
-    fn a_misspelt_placeholder_is_an_error_with_its_line() {
-        let error = fill(
-            "ok\n\n{{ coverge }}\n",
-            "mine.md",
-            &summary(),
-            &Extra::default(),
-            Lang::En,
-        )
-        .unwrap_err();
-        assert_eq!(error.file, "mine.md");
-        assert_eq!(error.line, 3);
-        assert!(error.reason.contains("undefined"), "{error}");
-    }
-
-    #[test]
-    fn the_default_templates_fill() {
-        for (template, lang) in [(DEFAULT_EN, Lang::En), (DEFAULT_ZH_CN, Lang::ZhCn)] {
-            let list = fill(template, "default", &summary(), &Extra::default(), lang).unwrap();
-            assert!(list.items.iter().any(|i| i.state == ItemState::Passed));
-            assert!(list.items.iter().any(|i| i.state == ItemState::Manual));
-        }
+        let list = check(filled, &summary);
+        assert_eq!(judgments(&list)[0], Some(Judgment::NoTestRan));
+        assert_eq!(list.items()[0].state, ItemState::Failed);
     }
 }

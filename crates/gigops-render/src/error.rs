@@ -36,6 +36,18 @@ pub enum RenderError {
     #[error("typesetting the PDF failed: {message}")]
     Typeset { message: String },
 
+    /// A file name whose extension names no format the document is rendered in.
+    #[error("{}: expected a file name ending in {accepted}", path.display())]
+    UnknownExtension { path: PathBuf, accepted: String },
+
+    /// A format the document has no layout for.
+    #[error("{document} is not rendered as {format} (only as {offered})")]
+    UnsupportedFormat {
+        document: &'static str,
+        format: &'static str,
+        offered: String,
+    },
+
     #[error("serializing document data: {0}")]
     Json(#[from] serde_json::Error),
 }

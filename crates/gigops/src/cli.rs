@@ -390,6 +390,10 @@ pub struct GateArgs {
     /// Write report.html, summary.json, summary.md and junit.xml into DIR (all or none)
     #[arg(short = 'o', long = "output", value_name = "DIR")]
     pub output: Option<PathBuf>,
+    /// Also write the report as report.pdf into the --output DIR (in zh-CN it needs a
+    /// Chinese font installed)
+    #[arg(long, requires = "output")]
+    pub pdf: bool,
     /// Language of the HTML report and the Markdown summary
     #[arg(long)]
     pub lang: Option<Lang>,

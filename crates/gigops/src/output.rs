@@ -101,3 +101,26 @@ impl AtomicFiles {
         Ok(written)
     }
 }
+
+/// Renders `document` into each of `paths` in the format its extension names — the one place
+/// where a file name chooses a document's format — and stages the files with the others, all
+/// or none. Every name is checked before anything is rendered, so a misspelt last name is bad
+/// input before a PDF is typeset in vain.
+pub fn stage_document(
+    files: &mut AtomicFiles,
+    document: &dyn gigops_render::Document,
+    paths: &[PathBuf],
+    lang: gigops_core::Lang,
+    templates: Option<&Path>,
+) -> anyhow::Result<()> {
+    let offered = document.formats();
+    let formats = paths
+        .iter()
+        .map(|path| gigops_render::Format::from_path_among(path, &offered))
+        .collect::<Result<Vec<_>, _>>()?;
+    for (path, format) in paths.iter().zip(formats) {
+        let bytes = gigops_render::render(document, format, lang, templates)?;
+        files.stage(path, &bytes)?;
+    }
+    Ok(())
+}

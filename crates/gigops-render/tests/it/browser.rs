@@ -3,8 +3,8 @@
 use std::process::Command;
 use std::time::Duration;
 
+use crate::render::market_report_html_on;
 use gigops_core::Lang;
-use gigops_render::market_report_html_on;
 
 use crate::support::{GENERATED, output_dir, report, run};
 

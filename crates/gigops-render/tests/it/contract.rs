@@ -3,6 +3,9 @@
 
 use std::time::Duration as StdDuration;
 
+use crate::render::{
+    acceptance_html, acceptance_markdown, acceptance_pdf, sow_html, sow_markdown, sow_pdf,
+};
 use gigops_contract::{
     ACCEPTANCE_SCHEMA, AcceptanceItem, AcceptanceRecord, BudgetPeriod, ChangePolicy, Check,
     CreditTable, CreditTier, Duration, EvidenceDigest, GateCondition, ItemOutcome, ItemResult,
@@ -11,9 +14,6 @@ use gigops_contract::{
     Verification,
 };
 use gigops_core::{Currency, Lang, Message};
-use gigops_render::{
-    acceptance_html, acceptance_markdown, acceptance_pdf, sow_html, sow_markdown, sow_pdf,
-};
 use jiff::Timestamp;
 use jiff::civil::date;
 

@@ -266,11 +266,11 @@ fn the_mail_shell_can_be_overridden_from_the_template_directory() {
 #[test]
 fn rule_sentences_are_in_the_report_language() {
     let report = failed_report();
-    let zh = gigops_render::gate_report_html(&report, Lang::ZhCn, None).unwrap();
+    let zh = crate::render::gate_report_html(&report, Lang::ZhCn, None).unwrap();
     assert!(zh.contains("总覆盖率为 81.50 %；策略要求至少 80 %"), "{zh}");
     assert!(zh.contains("2 个测试失败，0 个测试套件出错；策略允许 0 个"));
     assert!(!zh.contains("the policy"));
-    let en = gigops_render::gate_report_html(&report, Lang::En, None).unwrap();
+    let en = crate::render::gate_report_html(&report, Lang::En, None).unwrap();
     assert!(en.contains("total coverage is 81.50 %; the policy requires at least 80 %"));
     assert!(en.contains("2 failed test(s) and 0 errored suite(s); the policy allows 0"));
 
@@ -279,7 +279,7 @@ fn rule_sentences_are_in_the_report_language() {
     for rule in &mut old.summary.gate.rules {
         rule.message = Default::default();
     }
-    let zh = gigops_render::gate_report_html(&old, Lang::ZhCn, None).unwrap();
+    let zh = crate::render::gate_report_html(&old, Lang::ZhCn, None).unwrap();
     assert!(zh.contains("total coverage is 81.50 %"));
 }
 

@@ -325,7 +325,7 @@ fn every_figure_in_the_report_is_in_the_model() {
     let report = report();
     let model = Model::of(&serde_json::to_value(&report).unwrap());
     for lang in [Lang::En, Lang::ZhCn] {
-        let html = gigops_render::gate_report_html(&report, lang, None).expect("renders");
+        let html = crate::render::gate_report_html(&report, lang, None).expect("renders");
         std::fs::write(output_dir().join(format!("gate_report.{lang}.html")), &html).unwrap();
         let text = visible_text(&html);
         let missing = figures_not_in(&text, &model);
@@ -368,11 +368,11 @@ fn packages_and_rules_are_in_the_summary_as_the_report_shows_them() {
         ])
     );
     assert_eq!(summary["findings_total"], 4);
-    let html = decoded(&gigops_render::gate_report_html(&report, Lang::En, None).unwrap());
+    let html = decoded(&crate::render::gate_report_html(&report, Lang::En, None).unwrap());
     for shown in ["71.1 %", "86.0 %", "errcheck"] {
         assert!(html.contains(shown), "{shown}");
     }
-    let markdown = gigops_render::gate_summary_markdown(&report, Lang::En).unwrap();
+    let markdown = crate::render::gate_summary_markdown(&report, Lang::En).unwrap();
     for row in [
         "| `example.com/shop/calc` | 162 | 228 | 71.1 % |",
         "| golangci-lint | `errcheck` | warning | 2 |",
@@ -385,14 +385,67 @@ fn packages_and_rules_are_in_the_summary_as_the_report_shows_them() {
 fn a_suite_that_failed_as_a_whole_says_why_in_the_readers_language() {
     let report = report();
     for (lang, said) in [(Lang::En, "build failed"), (Lang::ZhCn, "构建失败")] {
-        let html = decoded(&gigops_render::gate_report_html(&report, lang, None).unwrap());
-        let markdown = gigops_render::gate_summary_markdown(&report, lang).unwrap();
+        let html = decoded(&crate::render::gate_report_html(&report, lang, None).unwrap());
+        let markdown = crate::render::gate_summary_markdown(&report, lang).unwrap();
         for (what, text) in [("HTML", &html), ("Markdown", &markdown)] {
             assert!(text.contains(said), "{lang} {what} lacks {said:?}");
             assert!(
                 !text.contains("buildfailure"),
                 "{lang} {what} shows the Rust name"
             );
+        }
+    }
+}
+
+/// The gate report as a PDF, in both languages: the verdict, the rules, a failed test with its
+/// output, coverage by package, findings and benchmarks, as `pdftotext` reads them back; a test
+/// name that looks like typst markup is shown, not evaluated.
+#[test]
+fn the_gate_report_pdf_has_the_verdict_and_the_figures_in_both_languages() {
+    let mut report = report();
+    assert!(!report.failures.is_empty());
+    report.failures[0].name = r#"TestX/#panic("x")"#.into();
+    for (lang, expected) in [
+        (
+            Lang::En,
+            &[
+                "Delivery evidence",
+                "Gate failed",
+                "coverage.total",
+                "calc_test.go:14: got 4, want 5",
+                "example.com/shop/calc",
+                "71.1 %",
+                "errcheck",
+                r#"TestX/#panic("x")"#,
+            ][..],
+        ),
+        (
+            Lang::ZhCn,
+            &[
+                "交付证据",
+                "门禁未通过",
+                "coverage.total",
+                "71.1 %",
+                "errcheck",
+                r#"TestX/#panic("x")"#,
+            ][..],
+        ),
+    ] {
+        let result = crate::render::gate_report_pdf(&report, lang);
+        if lang == Lang::ZhCn && !crate::pdf::cjk_font_installed() {
+            assert!(matches!(
+                result,
+                Err(gigops_render::RenderError::MissingCjkFont { .. })
+            ));
+            continue;
+        }
+        let pdf = result.expect("renders");
+        assert!(pdf.starts_with(b"%PDF-"));
+        let Some(text) = crate::pdf::pdf_text(&format!("gate_report.{lang}.pdf"), &pdf) else {
+            return;
+        };
+        for shown in expected {
+            assert!(text.contains(shown), "{lang}: {shown:?} not in\n{text}");
         }
     }
 }

@@ -1,8 +1,9 @@
 //! The market report as HTML.
 
+use crate::render::{market_report_html, market_report_html_on};
 use gigops_core::Lang;
 use gigops_pipeline::report::ReasonCount;
-use gigops_render::{RenderError, market_report_html, market_report_html_on};
+use gigops_render::RenderError;
 
 use crate::support::{GENERATED, empty_report, output_dir, report};
 

@@ -9,4 +9,5 @@ mod gate_report;
 mod html;
 mod pdf;
 mod proposal;
+mod render;
 mod support;

@@ -3,8 +3,9 @@
 use std::process::Command;
 use std::time::Duration;
 
+use crate::render::market_report_pdf_on;
 use gigops_core::Lang;
-use gigops_render::{RenderError, market_report_pdf_on};
+use gigops_render::RenderError;
 
 use crate::support::{GENERATED, empty_report, output_dir, report, run};
 
@@ -26,7 +27,7 @@ pub fn pdf_text(name: &str, pdf: &[u8]) -> Option<String> {
 
 /// Whether a CJK font is installed; under CI its absence fails the test.
 pub fn cjk_font_installed() -> bool {
-    gigops_test_support::tools::cjk_font(gigops_render::typeset::cjk_font_stack().is_ok())
+    gigops_test_support::tools::cjk_font(gigops_render::fonts::cjk_font_stack().is_ok())
 }
 
 #[test]

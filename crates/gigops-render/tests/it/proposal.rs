@@ -4,12 +4,12 @@
 use std::path::Path;
 use std::time::Duration;
 
+use crate::render::{proposal_html, proposal_pdf};
 use gigops_core::Lang;
 use gigops_quote::montecarlo::Triangular;
 use gigops_quote::proposal::{Proposal, ProposalInput, benchmark_evidence, proposal};
 use gigops_quote::spec::Risk;
 use gigops_quote::{QuoteConfig, QuoteInput, estimate, openapi};
-use gigops_render::{proposal_html, proposal_pdf};
 
 use crate::browser::{chromium, headless};
 use crate::html::{assert_self_contained, decoded};
@@ -585,7 +585,7 @@ fn a_large_contract_is_summarised_with_an_appendix() {
         assert!(!text.contains("/area00/items0"), "{lang}");
         assert!(text.contains("area39"), "{lang}");
         assert!(text.contains("big.api.html"), "{lang}");
-        let appendix = gigops_render::proposal_api_html(&model, lang, None).unwrap();
+        let appendix = crate::render::proposal_api_html(&model, lang, None).unwrap();
         assert_self_contained(&appendix);
         std::fs::write(
             output_dir().join(format!("proposal.big.api.{lang}.html")),

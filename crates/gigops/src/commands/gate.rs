@@ -16,7 +16,7 @@ use tempfile::NamedTempFile;
 use crate::cli::{DeliverablesArgs, GateArgs, GateCommand};
 use crate::commands::Context;
 use crate::exit::bad_input;
-use crate::output::{AtomicFiles, note, print_json, print_line, print_table};
+use crate::output::{AtomicFiles, note, print_json, print_line, print_table, stage_document};
 
 /// The exit code of a gate that failed.
 const GATE_FAILED: u8 = 1;
@@ -95,7 +95,7 @@ pub async fn run(ctx: &Context, command: GateCommand) -> anyhow::Result<ExitCode
 
     let lang = args.lang.unwrap_or(ctx.settings.report.lang);
     if let Some(dir) = &args.output {
-        write_outputs(ctx, &report, lang, dir, !args.bench_baseline.is_empty())?;
+        write_outputs(ctx, &report, lang, dir, &args)?;
     }
     if args.notify {
         notify(ctx, &report, lang).await?;
@@ -341,18 +341,21 @@ fn write_outputs(
     report: &GateReport,
     lang: gigops_core::Lang,
     dir: &Path,
-    bench_baseline: bool,
+    args: &GateArgs,
 ) -> anyhow::Result<()> {
+    let bench_baseline = !args.bench_baseline.is_empty();
     let templates = ctx.settings.report.templates.as_deref();
-    let html = gigops_render::gate_report_html(report, lang, templates)?;
-    let markdown = gigops_render::gate_summary_markdown(report, lang)?;
+    let document = gigops_render::GateReportDocument(report);
     let mut files = AtomicFiles::default();
-    files.stage(&dir.join("report.html"), html.as_bytes())?;
+    let mut documents = vec![dir.join("report.html"), dir.join("summary.md")];
+    if args.pdf {
+        documents.push(dir.join("report.pdf"));
+    }
+    stage_document(&mut files, &document, &documents, lang, templates)?;
     files.stage(
         &dir.join("summary.json"),
         &serde_json::to_vec_pretty(&report.summary)?,
     )?;
-    files.stage(&dir.join("summary.md"), markdown.as_bytes())?;
     // The comparison table itself, for documents that show it (a proposal's benchmark
     // evidence); the summary keeps only its counts.
     if report.summary.benchmarks.is_some() {
@@ -412,7 +415,7 @@ async fn notify(ctx: &Context, report: &GateReport, lang: gigops_core::Lang) -> 
 
 /// `gate deliverables`: the checklist filled from a summary, as Markdown, HTML and PDF.
 fn deliverables(ctx: &Context, args: DeliverablesArgs) -> anyhow::Result<ExitCode> {
-    use gigops_gate::deliverables::{self, Extra};
+    use gigops_render::documents::deliverables::{self, Extra, FillError};
     let summary = read_summary(&args.summary)?;
     let lang = args.lang.unwrap_or(ctx.settings.report.lang);
     let (template, name) = match &args.template {
@@ -422,11 +425,7 @@ fn deliverables(ctx: &Context, args: DeliverablesArgs) -> anyhow::Result<ExitCod
             path.display().to_string(),
         ),
         None => (
-            match lang {
-                gigops_core::Lang::En => deliverables::DEFAULT_EN,
-                gigops_core::Lang::ZhCn => deliverables::DEFAULT_ZH_CN,
-            }
-            .to_string(),
+            deliverables::default_template(lang).to_string(),
             "(default template)".to_string(),
         ),
     };
@@ -434,32 +433,25 @@ fn deliverables(ctx: &Context, args: DeliverablesArgs) -> anyhow::Result<ExitCod
         version: args.release.clone(),
         project: args.project.clone(),
     };
-    let checklist = deliverables::fill(&template, &name, &summary, &extra, lang)
-        .map_err(|e| bad_input(e.to_string()))?;
-    let title = checklist
-        .markdown
-        .lines()
-        .find_map(|l| l.strip_prefix("# "))
-        .unwrap_or("Deliverables")
-        .to_string();
+    let filled =
+        deliverables::fill(&template, &name, &summary, &extra, lang).map_err(|e| match e {
+            FillError::Template(e) => bad_input(e.to_string()),
+            FillError::Render(e) => e.into(),
+        })?;
+    let checklist = gigops_gate::deliverables::check(&filled, &summary);
     let mut files = AtomicFiles::default();
     let dir = &args.output;
-    files.stage(&dir.join("deliverables.md"), checklist.markdown.as_bytes())?;
-    let html = gigops_render::markdown_html(
-        &checklist.markdown,
-        &title,
-        lang,
-        ctx.settings.report.templates.as_deref(),
-    )?;
-    files.stage(&dir.join("deliverables.html"), html.as_bytes())?;
+    let mut paths = vec![dir.join("deliverables.md"), dir.join("deliverables.html")];
     if !args.no_pdf {
-        let pdf = gigops_render::markdown_pdf(&checklist.markdown, &title, lang)?;
-        files.stage(&dir.join("deliverables.pdf"), &pdf)?;
+        paths.push(dir.join("deliverables.pdf"));
     }
+    let templates = ctx.settings.report.templates.as_deref();
+    let document = gigops_render::DeliverablesChecklist(&checklist);
+    stage_document(&mut files, &document, &paths, lang, templates)?;
     let written = files.commit()?;
     if ctx.json {
         print_json(&gigops_app::results::DeliverablesWritten {
-            items: checklist.items,
+            items: checklist.items(),
             written,
         })?;
     } else {

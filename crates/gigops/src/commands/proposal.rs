@@ -11,7 +11,7 @@ use crate::cli::ProposalArgs;
 use crate::commands::Context;
 use crate::commands::quote::{estimate_request, read};
 use crate::exit::bad_input;
-use crate::output::{AtomicFiles, print_json, print_line};
+use crate::output::{AtomicFiles, print_json, print_line, stage_document};
 
 pub fn run(ctx: &Context, args: ProposalArgs) -> anyhow::Result<()> {
     let document = |path: &Path| -> anyhow::Result<Document> {
@@ -55,26 +55,23 @@ pub fn run(ctx: &Context, args: ProposalArgs) -> anyhow::Result<()> {
 
     let templates = ctx.settings.report.templates.as_deref();
     let mut files = AtomicFiles::default();
-    for path in &outputs {
-        let bytes = match path.extension().and_then(|e| e.to_str()) {
-            Some("html" | "htm") => {
-                gigops_render::proposal_html(&model, lang, templates)?.into_bytes()
-            }
-            Some("pdf") => gigops_render::proposal_pdf(&model, lang)?,
-            _ => {
-                return Err(bad_input(format!(
-                    "{}: expected a file name ending in .html or .pdf",
-                    path.display()
-                )));
-            }
-        };
-        files.stage(path, &bytes)?;
-    }
+    stage_document(
+        &mut files,
+        &gigops_render::ProposalDocument(&model),
+        &outputs,
+        lang,
+        templates,
+    )?;
     if let (Some(path), Some(index)) = (&appendix_path, &model.api_index)
         && !index.full
     {
-        let html = gigops_render::proposal_api_html(&model, lang, templates)?;
-        files.stage(path, html.as_bytes())?;
+        let html = gigops_render::render(
+            &gigops_render::ProposalAppendix(&model),
+            gigops_render::Format::Html,
+            lang,
+            templates,
+        )?;
+        files.stage(path, &html)?;
     }
     let written = files.commit()?;
     if ctx.json {

@@ -5,7 +5,7 @@
 use std::io::ErrorKind;
 use std::path::Path;
 
-use gigops_app::quotes;
+use gigops_app::quotes::{self, SavedFigures, SavedPrice};
 use gigops_core::{Deal, DealId, Ledger};
 use gigops_quote::Quote;
 use gigops_quote::calibrate::Calibration;
@@ -59,25 +59,11 @@ pub async fn run(ctx: &Context, command: QuoteCommand) -> anyhow::Result<()> {
             number: version,
         } => {
             let deal = DealId::parse(&deal)?;
-            let quotes = ctx
-                .store()
-                .await?
-                .quotes(Some(&deal), &ClientScope::All)
-                .await?;
-            let chosen = match version {
-                Some(v) => quotes.iter().find(|q| q.version == v),
-                None => quotes.last(),
-            };
-            let Some(stored) = chosen else {
-                return Err(bad_input(match version {
-                    Some(v) => format!("deal {deal} has no quote version {v}"),
-                    None => format!("deal {deal} has no saved quote"),
-                }));
-            };
+            let stored = quotes::saved(ctx.store().await?, &deal, version).await?;
             if ctx.json {
                 print_line(&stored.quote)
             } else {
-                show(stored)
+                show(&stored)
             }
         }
         QuoteCommand::Accept {
@@ -112,18 +98,34 @@ struct AcceptedQuote<'d> {
 }
 
 fn list(ctx: &Context, quotes: &[StoredQuote]) -> anyhow::Result<()> {
-    let mut listed = Vec::new();
-    for stored in quotes {
-        listed.push(ListedQuote {
-            deal_id: stored.deal_id.to_string(),
-            version: stored.version,
-            created_at: stored.created_at.to_string(),
-            accepted_at: stored.accepted_at.map(|t| t.to_string()),
-            quote: stored.document()?,
-        });
-    }
     if ctx.json {
+        let mut listed = Vec::new();
+        for stored in quotes {
+            listed.push(ListedQuote {
+                deal_id: stored.deal_id.to_string(),
+                version: stored.version,
+                created_at: stored.created_at.to_string(),
+                accepted_at: stored.accepted_at.map(|t| t.to_string()),
+                quote: stored.document()?,
+            });
+        }
         return print_json(&listed);
+    }
+    let mut rows = Vec::new();
+    for stored in quotes {
+        let f = SavedFigures::of(stored)?;
+        rows.push(vec![
+            stored.deal_id.to_string(),
+            stored.version.to_string(),
+            stored.created_at.to_string(),
+            stored
+                .accepted_at
+                .map(|t| t.to_string())
+                .unwrap_or_default(),
+            number(f.effort.p50_hours, 0),
+            price(&f.price, f.price.p50_minor),
+            number(f.function_points.afp, 1),
+        ]);
     }
     print_table(
         &[
@@ -135,22 +137,12 @@ fn list(ctx: &Context, quotes: &[StoredQuote]) -> anyhow::Result<()> {
             "P50 price",
             "AFP",
         ],
-        listed.iter().map(|q| {
-            let f = &q.quote;
-            vec![
-                q.deal_id.clone(),
-                q.version.to_string(),
-                q.created_at.clone(),
-                q.accepted_at.clone().unwrap_or_default(),
-                number(&f["effort"]["p50_hours"], 0),
-                price(f, "p50_minor"),
-                number(&f["function_points"]["afp"], 1),
-            ]
-        }),
+        rows,
     )
 }
 
-/// One saved quote as `quote list --json` prints it: the quote JSON whole.
+/// One saved quote as `quote list --json` prints it: the quote JSON whole, every key it was
+/// saved with.
 #[derive(serde::Serialize)]
 struct ListedQuote {
     deal_id: String,
@@ -160,25 +152,20 @@ struct ListedQuote {
     quote: serde_json::Value,
 }
 
-fn number(value: &serde_json::Value, decimals: usize) -> String {
-    value
-        .as_f64()
-        .map_or_else(String::new, |n| format!("{n:.decimals$}"))
+/// A figure of a saved quote, blank when the quote lacks it.
+fn number(value: Option<f64>, decimals: usize) -> String {
+    value.map_or_else(String::new, |n| format!("{n:.decimals$}"))
 }
 
-/// A price of a saved quote (`p10_minor`, …) in its currency, from the JSON.
-fn price(quote: &serde_json::Value, which: &str) -> String {
-    let currency = quote["price"]["currency"]
-        .as_str()
-        .and_then(|c| gigops_core::Currency::parse(c).ok());
-    match (quote["price"][which].as_i64(), currency) {
-        (Some(minor), Some(currency)) => format!("{} {currency}", currency.format_major(minor)),
-        _ => String::new(),
-    }
+/// A price of a saved quote in its currency, blank when the quote lacks it.
+fn price(price: &SavedPrice, minor: Option<i64>) -> String {
+    price
+        .money(minor)
+        .map_or_else(String::new, |m| m.to_string())
 }
 
 fn show(stored: &StoredQuote) -> anyhow::Result<()> {
-    let f: serde_json::Value = stored.document()?;
+    let f = SavedFigures::of(stored)?;
     let accepted = stored
         .accepted_at
         .map_or_else(|| "not accepted".to_string(), |t| format!("accepted {t}"));
@@ -186,38 +173,38 @@ fn show(stored: &StoredQuote) -> anyhow::Result<()> {
         "quote of {} v{} (saved {}, {accepted})",
         stored.deal_id, stored.version, stored.created_at
     ))?;
-    let e = &f["effort"];
+    let (e, p) = (&f.effort, &f.price);
     print_table(
         &["", "quote"],
         [
             vec![
                 "function points".into(),
-                format!("AFP {}", number(&f["function_points"]["afp"], 1)),
+                format!("AFP {}", number(f.function_points.afp, 1)),
             ],
             vec![
                 "COCOMO II".into(),
                 format!(
                     "{} KSLOC: {} person-months",
-                    number(&e["ksloc"], 2),
-                    number(&e["cocomo2"]["person_months"], 2)
+                    number(e.ksloc, 2),
+                    number(e.cocomo2.person_months, 2)
                 ),
             ],
             vec![
                 "hours".into(),
                 format!(
                     "P10 {}  P50 {}  P90 {}",
-                    number(&e["p10_hours"], 0),
-                    number(&e["p50_hours"], 0),
-                    number(&e["p90_hours"], 0)
+                    number(e.p10_hours, 0),
+                    number(e.p50_hours, 0),
+                    number(e.p90_hours, 0)
                 ),
             ],
             vec![
                 "price".into(),
                 format!(
                     "P10 {}  P50 {}  P90 {}",
-                    price(&f, "p10_minor"),
-                    price(&f, "p50_minor"),
-                    price(&f, "p90_minor")
+                    price(p, p.p10_minor),
+                    price(p, p.p50_minor),
+                    price(p, p.p90_minor)
                 ),
             ],
         ],

@@ -9,8 +9,7 @@ use gigops_pipeline::report::DurationStats;
 
 use crate::cli::{ReportCommand, ScopeArgs};
 use crate::commands::Context;
-use crate::exit::bad_input;
-use crate::output::{AtomicFiles, print_json, print_line, print_table};
+use crate::output::{AtomicFiles, print_json, print_line, print_table, stage_document};
 
 pub async fn run(ctx: &Context, command: ReportCommand) -> anyhow::Result<()> {
     match command {
@@ -73,21 +72,13 @@ pub fn write_market_report(
     outputs: &[PathBuf],
 ) -> anyhow::Result<Vec<PathBuf>> {
     let mut files = AtomicFiles::default();
-    for path in outputs {
-        let bytes = match path.extension().and_then(|e| e.to_str()) {
-            Some("html" | "htm") => {
-                gigops_render::market_report_html(report, lang, templates)?.into_bytes()
-            }
-            Some("pdf") => gigops_render::market_report_pdf(report, lang)?,
-            _ => {
-                return Err(bad_input(format!(
-                    "{}: expected a file name ending in .html or .pdf",
-                    path.display()
-                )));
-            }
-        };
-        files.stage(path, &bytes)?;
-    }
+    stage_document(
+        &mut files,
+        &gigops_render::MarketReport::new(report),
+        outputs,
+        lang,
+        templates,
+    )?;
     files.commit()
 }
 

@@ -17,7 +17,9 @@ use crate::cli::{AcceptArgs, SignArgs, SloFormat, SowCommand};
 use crate::commands::quote::read;
 use crate::commands::{Context, instant_or_now};
 use crate::exit::bad_input;
-use crate::output::{AtomicFiles, note, print_json, print_line, print_raw, print_table};
+use crate::output::{
+    AtomicFiles, note, print_json, print_line, print_raw, print_table, stage_document,
+};
 
 /// Exit code of `sow verify` when a signed SOW changed, and of `accept` when a milestone is not
 /// accepted: a check that failed.
@@ -351,25 +353,11 @@ fn render(
     };
     let templates = ctx.settings.report.templates.as_deref();
     let mut files = AtomicFiles::default();
-    for path in &outputs {
-        let sign_off = sign_off.as_ref();
-        let bytes = match extension(path) {
-            Some("json") => {
-                let mut bytes = serde_json::to_vec_pretty(&sow.to_json())?;
-                bytes.push(b'\n');
-                bytes
-            }
-            Some("html" | "htm") => {
-                gigops_render::sow_html(&sow, sign_off, lang, templates)?.into_bytes()
-            }
-            Some("md") => {
-                gigops_render::sow_markdown(&sow, sign_off, lang, templates)?.into_bytes()
-            }
-            Some("pdf") => gigops_render::sow_pdf(&sow, sign_off, lang)?,
-            _ => return Err(expected_document(path)),
-        };
-        files.stage(path, &bytes)?;
-    }
+    let document = gigops_render::SowDocument {
+        sow: &sow,
+        sign_off: sign_off.as_ref(),
+    };
+    stage_document(&mut files, &document, &outputs, lang, templates)?;
     let written = files.commit()?;
     if ctx.json {
         return print_json(&results::Written { written });
@@ -617,18 +605,11 @@ pub async fn accept(ctx: &Context, args: AcceptArgs) -> anyhow::Result<ExitCode>
     let lang = args.lang.unwrap_or(sow.language);
     let templates = ctx.settings.report.templates.as_deref();
     let mut files = AtomicFiles::default();
-    for path in &args.output {
-        let bytes = match extension(path) {
-            Some("html" | "htm") => {
-                gigops_render::acceptance_html(&record, Some(&sow), lang, templates)?.into_bytes()
-            }
-            Some("md") => gigops_render::acceptance_markdown(&record, Some(&sow), lang, templates)?
-                .into_bytes(),
-            Some("pdf") => gigops_render::acceptance_pdf(&record, Some(&sow), lang)?,
-            _ => return Err(expected_document(path)),
-        };
-        files.stage(path, &bytes)?;
-    }
+    let document = gigops_render::AcceptanceChecklist {
+        record: &record,
+        sow: Some(&sow),
+    };
+    stage_document(&mut files, &document, &args.output, lang, templates)?;
     if let (Some(deal), Some(version)) = (&deal, version) {
         acceptance::record(ctx.store().await?, deal, version, &record).await?;
     }
@@ -742,15 +723,4 @@ fn serialized_name(value: impl Serialize) -> String {
         Ok(serde_json::Value::String(name)) => name,
         _ => String::new(),
     }
-}
-
-fn extension(path: &Path) -> Option<&str> {
-    path.extension().and_then(|e| e.to_str())
-}
-
-fn expected_document(path: &Path) -> anyhow::Error {
-    bad_input(format!(
-        "{}: expected a file name ending in .html, .pdf or .md (and, for a SOW, .json)",
-        path.display()
-    ))
 }

@@ -92,6 +92,56 @@ fn failing_tests_fail_the_gate_and_every_output_is_written() {
     assert!(junit.contains("TestAddWrong"));
 }
 
+/// `--pdf` adds the report as a PDF to the other outputs; without `-o` it is a usage error.
+#[test]
+fn the_report_is_also_written_as_a_pdf_when_asked() {
+    let s = Sandbox::new();
+    let ingest = |extra: &[&str]| {
+        let mut args = vec![
+            "gate".to_string(),
+            "ingest".to_string(),
+            go_fixture("gotest.json"),
+            "--no-debt".to_string(),
+        ];
+        args.extend(extra.iter().map(|a| a.to_string()));
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        s.gigops_without_db(&args).output().unwrap()
+    };
+    let output = ingest(&["--pdf"]);
+    assert_eq!(output.status.code(), Some(2), "--pdf needs --output");
+    let output = ingest(&["-o", "out", "--pdf"]);
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let pdf = s.path("out/report.pdf");
+    assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF-"));
+    assert!(s.path("out/report.html").exists() && s.path("out/summary.md").exists());
+    if let Some(pdftotext) = gigops_test_support::tools::pdftotext() {
+        let out = std::process::Command::new(pdftotext)
+            .arg(&pdf)
+            .arg("-")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "pdftotext failed on {}",
+            pdf.display()
+        );
+        let text = String::from_utf8_lossy(&out.stdout);
+        for shown in [
+            "Delivery evidence",
+            "Gate failed",
+            "tests.failed",
+            "TestAddWrong",
+        ] {
+            assert!(text.contains(shown), "{shown:?} not in\n{text}");
+        }
+    }
+}
+
 /// What a failing CI run of Go 1.19 really prints (tests/fixtures/go/README.md): a package that
 /// does not build, results glued onto output, a nested suite failing on purpose in a package
 /// that passed.

@@ -475,6 +475,73 @@ fn quotes_are_saved_versioned_and_accepted() {
         table.contains("v1") && table.contains("accepted 2026-11-20T10:00:00Z"),
         "{table}"
     );
+    // The tables show the saved figures, read from the saved quote.
+    let afp = format!(
+        "AFP {:.1}",
+        first["function_points"]["afp"].as_f64().unwrap()
+    );
+    let money = |quote: &serde_json::Value, which: &str| {
+        let minor = quote["price"][which].as_i64().unwrap();
+        format!("{}.{:02} USD", minor / 100, minor % 100)
+    };
+    let hours = |quote: &serde_json::Value, which: &str| {
+        format!("{:.0}", quote["effort"][which].as_f64().unwrap())
+    };
+    let prices = format!(
+        "P10 {}  P50 {}  P90 {}",
+        money(&first, "p10_minor"),
+        money(&first, "p50_minor"),
+        money(&first, "p90_minor")
+    );
+    let effort = format!(
+        "P10 {}  P50 {}  P90 {}",
+        hours(&first, "p10_hours"),
+        hours(&first, "p50_hours"),
+        hours(&first, "p90_hours")
+    );
+    for shown in [&afp, &prices, &effort] {
+        assert!(table.contains(shown.as_str()), "{shown:?} not in\n{table}");
+    }
+    let list = s.ok(&["quote", "list", "--deal", "D-7"]);
+    let second_row = list
+        .lines()
+        .find(|l| l.contains("D-7") && l.contains(" 2 "))
+        .unwrap();
+    for shown in [hours(&second, "p50_hours"), money(&second, "p50_minor")] {
+        assert!(
+            second_row.contains(&shown),
+            "{shown:?} not in {second_row:?}"
+        );
+    }
+    s.ok(&[
+        "deal",
+        "add",
+        "--id",
+        "D-8",
+        "--client",
+        "Acme",
+        "--platform",
+        "direct",
+        "--kind",
+        "project",
+        "--value",
+        "100",
+        "--currency",
+        "USD",
+    ]);
+    for (args, message) in [
+        (
+            &["quote", "show", "D-7", "9"][..],
+            "deal D-7 has no quote version 9",
+        ),
+        (&["quote", "show", "D-8"][..], "deal D-8 has no saved quote"),
+        (&["quote", "show", "D-9"][..], "deal \"D-9\" does not exist"),
+    ] {
+        let out = s.gigops(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(message), "{message:?} not in {stderr:?}");
+    }
 
     // An unknown deal or version is named.
     let out = s.gigops(&["quote", "accept", "D-7", "9"]).output().unwrap();

@@ -30,7 +30,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use gigops_mermaid::{Direction, Flowchart, LineStyle, Shape};
 
-use crate::svg::{self, Anchor, Svg, TextStyle, text_width};
+use crate::engine::svg::{self, Anchor, Svg, TextStyle, text_width};
 
 const FONT: f64 = 13.0;
 const LINE: f64 = 17.0;

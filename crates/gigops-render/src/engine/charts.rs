@@ -6,8 +6,8 @@
 //! reports and later documents (proposal, SLA report) reuse it as is. A chart with nothing to
 //! show returns `None`; the caller renders an empty-state message instead of an empty frame.
 
-use crate::format;
-use crate::svg::{Anchor, Svg, TextStyle, fit, text_width};
+use crate::engine::format;
+use crate::engine::svg::{Anchor, Svg, TextStyle, fit, text_width};
 
 /// The look shared by all charts of a document.
 #[derive(Debug, Clone)]

@@ -10,7 +10,7 @@
 use pulldown_cmark::{Alignment, Event, HeadingLevel, Parser, Tag, TagEnd};
 use unicode_width::UnicodeWidthStr;
 
-use crate::markdown::{Block, ColumnAlign, Span, blocks, is_comment, options};
+use crate::engine::markdown::{Block, ColumnAlign, Span, blocks, is_comment, options};
 
 /// Between two table columns in plain text.
 const COLUMN_GAP: &str = "  ";

@@ -6,102 +6,106 @@
 //! document's language, rather than copied from the quote's English `detail`.
 
 use std::collections::BTreeMap;
-use std::path::Path;
 
-use gigops_core::Lang;
 use gigops_quote::Quote;
 use gigops_quote::proposal::Proposal;
 use serde::Serialize;
 
-use crate::charts::{self, BandRow, ChartStyle};
-use crate::format::{self, MISSING};
-use crate::i18n::Catalog;
-use crate::markdown::{self, Block};
-use crate::market::{Field, Kpi};
-use crate::{RenderError, diagram, templates, typeset};
+use crate::RenderError;
+use crate::document::{Document, Format, Layouts, View};
+use crate::engine::charts::{self, BandRow, ChartStyle};
+use crate::engine::diagram;
+use crate::engine::format::{self, MISSING};
+use crate::engine::i18n::Catalog;
+use crate::engine::markdown::{self, Block};
+use crate::engine::parts::{Field, Kpi};
+
+/// The proposal a client reads before signing.
+#[derive(Debug, Clone, Copy)]
+pub struct ProposalDocument<'a>(pub &'a Proposal);
+
+/// The proposal's API contract appendix, as standalone HTML: every operation by tag, for a
+/// contract the proposal only summarises (`api_index.full` false).
+#[derive(Debug, Clone, Copy)]
+pub struct ProposalAppendix<'a>(pub &'a Proposal);
 
 const HTML_TEMPLATE: &str = "proposal.html";
-const TYPST_SOURCE: &str = include_str!("../templates/proposal.typ");
 
-/// The proposal as standalone HTML.
-pub fn proposal_html(
-    proposal: &Proposal,
-    lang: Lang,
-    templates: Option<&Path>,
-) -> Result<String, RenderError> {
-    render_html(proposal, lang, templates, false)
-}
-
-/// The proposal's API contract appendix as standalone HTML: every operation by tag, for a
-/// contract the proposal only summarises (`api_index.full` false).
-pub fn proposal_api_html(
-    proposal: &Proposal,
-    lang: Lang,
-    templates: Option<&Path>,
-) -> Result<String, RenderError> {
-    render_html(proposal, lang, templates, true)
-}
-
-fn render_html(
-    proposal: &Proposal,
-    lang: Lang,
-    templates: Option<&Path>,
-    appendix: bool,
-) -> Result<String, RenderError> {
-    let catalog = Catalog::get(lang)?;
-    let fonts = crate::market::html_font_stack(lang);
-    let mut view = ProposalView::build(proposal, catalog, &fonts)?;
-    if appendix {
-        view = view.appendix(proposal, catalog)?;
+impl Document for ProposalDocument<'_> {
+    fn name(&self) -> &'static str {
+        "the proposal"
     }
-    let env = templates::environment(templates)?;
-    let charts: BTreeMap<&str, minijinja::Value> = view
-        .charts
-        .iter()
-        .map(|(name, svg)| {
-            (
-                name.as_str(),
-                minijinja::Value::from_safe_string(svg.clone()),
-            )
-        })
-        .collect();
-    let scope = proposal.scope.as_deref().map(markdown::body_html);
-    let assumptions = proposal.assumptions.as_deref().map(markdown::body_html);
-    Ok(env
-        .get_template(HTML_TEMPLATE)?
-        .render(minijinja::context! {
-            v => minijinja::Value::from_serialize(&view),
-            t => minijinja::Value::from_serialize(catalog.table()),
-            charts => charts,
-            scope => scope.map(minijinja::Value::from_safe_string),
-            assumptions => assumptions.map(minijinja::Value::from_safe_string),
-            font_stack => fonts,
-        })?)
+
+    fn catalog(&self) -> &'static [&'static str] {
+        &["proposal"]
+    }
+
+    fn layouts(&self) -> Layouts {
+        Layouts {
+            html: Some(HTML_TEMPLATE),
+            typst: Some(include_str!("../../templates/proposal.typ")),
+            ..Layouts::default()
+        }
+    }
+
+    fn view(
+        &self,
+        format: Format,
+        catalog: &Catalog,
+        chart_fonts: &str,
+    ) -> Result<View, RenderError> {
+        let proposal = self.0;
+        let view = ProposalView::build(proposal, catalog, chart_fonts)?;
+        let charts = view.charts.clone();
+        let view = View::new(&view).with_charts(charts);
+        if format == Format::Pdf {
+            // The freelancer's Markdown as blocks that typst lays out as data, never as markup.
+            let blocks = |md: &Option<String>| -> Vec<Block> {
+                md.as_deref().map(markdown::blocks).unwrap_or_default()
+            };
+            return view
+                .with_data("scope", blocks(&proposal.scope))?
+                .with_data("assumptions", blocks(&proposal.assumptions));
+        }
+        Ok(with_user_markdown(view, proposal))
+    }
 }
 
-/// The proposal as a PDF (A4).
-pub fn proposal_pdf(proposal: &Proposal, lang: Lang) -> Result<Vec<u8>, RenderError> {
-    let catalog = Catalog::get(lang)?;
-    let families = typeset::font_families(lang)?;
-    let view = ProposalView::build(proposal, catalog, &crate::market::css_font_list(&families))?;
-    let mut files = Vec::new();
-    let mut chart_paths = BTreeMap::new();
-    for (name, svg) in &view.charts {
-        let path = format!("/charts/{name}.svg");
-        files.push(typeset::VirtualFile::new(&path, svg.as_bytes()));
-        chart_paths.insert(name.clone(), path);
+impl Document for ProposalAppendix<'_> {
+    fn name(&self) -> &'static str {
+        "the proposal's contract appendix"
     }
-    let blocks = |md: &Option<String>| -> Vec<Block> {
-        md.as_deref().map(markdown::blocks).unwrap_or_default()
-    };
-    let data = serde_json::json!({
-        "v": view,
-        "t": catalog.table(),
-        "charts": chart_paths,
-        "scope": blocks(&proposal.scope),
-        "assumptions": blocks(&proposal.assumptions),
-    });
-    typeset::pdf_with_data(TYPST_SOURCE, lang, families, data, files)
+
+    fn catalog(&self) -> &'static [&'static str] {
+        &["proposal"]
+    }
+
+    fn layouts(&self) -> Layouts {
+        Layouts {
+            html: Some(HTML_TEMPLATE),
+            ..Layouts::default()
+        }
+    }
+
+    fn view(&self, _: Format, catalog: &Catalog, chart_fonts: &str) -> Result<View, RenderError> {
+        let proposal = self.0;
+        let view =
+            ProposalView::build(proposal, catalog, chart_fonts)?.appendix(proposal, catalog)?;
+        let charts = view.charts.clone();
+        Ok(with_user_markdown(
+            View::new(&view).with_charts(charts),
+            proposal,
+        ))
+    }
+}
+
+/// The freelancer's scope and assumptions, Markdown rendered as HTML (raw HTML escaped).
+fn with_user_markdown(view: View, proposal: &Proposal) -> View {
+    view.with_markup("scope", proposal.scope.as_deref().map(markdown::body_html))
+        .with_markup(
+            "assumptions",
+            proposal.assumptions.as_deref().map(markdown::body_html),
+        )
 }
 
 /// Everything the proposal templates show, formatted and translated.
@@ -242,6 +246,108 @@ pub struct BenchView {
     pub worse: bool,
 }
 
+/// One operation of the API contract, its required fields' places and its example said in
+/// the document's language.
+fn contract_view(
+    r: &gigops_quote::openapi::ContractRow,
+    t: &Catalog,
+) -> Result<ContractView, RenderError> {
+    let text = |key: &str| t.text(&format!("proposal.{key}")).map(str::to_string);
+    Ok(ContractView {
+        method: r.method.clone(),
+        path: r.path.clone(),
+        summary: r.summary.clone().unwrap_or_default(),
+        required: r
+            .required_fields
+            .iter()
+            .map(|f| {
+                let place = t
+                    .lookup(&format!("proposal.in_{}", f.location))
+                    .unwrap_or(&f.location);
+                format!("{}: {} ({place})", f.name, f.type_name)
+            })
+            .collect(),
+        example: r.example.as_ref().map_or(String::new(), |x| x.json.clone()),
+        example_note: match r.example.as_ref() {
+            Some(x) => {
+                let of = text(&format!("example_{}", x.of))?;
+                if x.source == "schema" {
+                    format!("{of} · {}", text("example_built")?)
+                } else {
+                    of
+                }
+            }
+            None => String::new(),
+        },
+    })
+}
+
+/// The API contract section: its title, the operations by tag, whether it is shown in full, and
+/// what the summary of a long contract says.
+type ApiSection = (String, Vec<ApiGroupView>, bool, String);
+
+fn api_section(p: &Proposal, t: &Catalog) -> Result<ApiSection, RenderError> {
+    let text = |key: &str| t.text(&format!("proposal.{key}")).map(str::to_string);
+    Ok(match (&p.api, &p.api_index) {
+        (Some(api), Some(index)) => {
+            let groups = index
+                .groups
+                .iter()
+                .enumerate()
+                .map(|(i, g)| {
+                    Ok(ApiGroupView {
+                        id: format!("api-{}", i + 1),
+                        title: match &g.tag {
+                            Some(tag) => tag.clone(),
+                            None => text("untagged")?,
+                        },
+                        description: g.description.clone().unwrap_or_default(),
+                        operations: format::count(g.operations),
+                        methods: g
+                            .methods
+                            .iter()
+                            // A method and its count never part at a line end.
+                            .map(|m| format!("{}\u{a0}{}", m.method, format::count(m.operations)))
+                            .collect::<Vec<_>>()
+                            .join(" · "),
+                        rows: if index.full {
+                            g.rows
+                                .iter()
+                                .map(|&r| contract_view(&api.rows[r], t))
+                                .collect::<Result<Vec<_>, RenderError>>()?
+                        } else {
+                            Vec::new()
+                        },
+                    })
+                })
+                .collect::<Result<Vec<_>, RenderError>>()?;
+            let summary = if index.full {
+                String::new()
+            } else {
+                let n = format::count(index.operations);
+                let limit = format::count(index.limit);
+                match &index.appendix {
+                    Some(file) => t.fill(
+                        "proposal.api_summary",
+                        &[("n", &n), ("limit", &limit), ("appendix", file)],
+                    )?,
+                    None => t.fill(
+                        "proposal.api_summary_no_file",
+                        &[("n", &n), ("limit", &limit)],
+                    )?,
+                }
+            };
+            let name = if api.version.is_empty() {
+                api.title.clone()
+            } else {
+                format!("{} {}", api.title, api.version)
+            };
+            (name, groups, index.full, summary)
+        }
+        _ => (String::new(), Vec::new(), true, String::new()),
+    })
+}
+
 impl ProposalView {
     pub fn build(
         p: &Proposal,
@@ -351,96 +457,7 @@ impl ProposalView {
             charts.insert("architecture".to_string(), svg);
         }
 
-        let contract =
-            |r: &gigops_quote::openapi::ContractRow| -> Result<ContractView, RenderError> {
-                Ok(ContractView {
-                    method: r.method.clone(),
-                    path: r.path.clone(),
-                    summary: r.summary.clone().unwrap_or_default(),
-                    required: r
-                        .required_fields
-                        .iter()
-                        .map(|f| {
-                            let place = t
-                                .lookup(&format!("proposal.in_{}", f.location))
-                                .unwrap_or(&f.location);
-                            format!("{}: {} ({place})", f.name, f.type_name)
-                        })
-                        .collect(),
-                    example: r.example.as_ref().map_or(String::new(), |x| x.json.clone()),
-                    example_note: match r.example.as_ref() {
-                        Some(x) => {
-                            let of = text(&format!("example_{}", x.of))?;
-                            if x.source == "schema" {
-                                format!("{of} · {}", text("example_built")?)
-                            } else {
-                                of
-                            }
-                        }
-                        None => String::new(),
-                    },
-                })
-            };
-        let (api_title, api_groups, api_full, api_summary) = match (&p.api, &p.api_index) {
-            (Some(api), Some(index)) => {
-                let groups = index
-                    .groups
-                    .iter()
-                    .enumerate()
-                    .map(|(i, g)| {
-                        Ok(ApiGroupView {
-                            id: format!("api-{}", i + 1),
-                            title: match &g.tag {
-                                Some(tag) => tag.clone(),
-                                None => text("untagged")?,
-                            },
-                            description: g.description.clone().unwrap_or_default(),
-                            operations: format::count(g.operations),
-                            methods: g
-                                .methods
-                                .iter()
-                                // A method and its count never part at a line end.
-                                .map(|m| {
-                                    format!("{}\u{a0}{}", m.method, format::count(m.operations))
-                                })
-                                .collect::<Vec<_>>()
-                                .join(" · "),
-                            rows: if index.full {
-                                g.rows
-                                    .iter()
-                                    .map(|&r| contract(&api.rows[r]))
-                                    .collect::<Result<Vec<_>, RenderError>>()?
-                            } else {
-                                Vec::new()
-                            },
-                        })
-                    })
-                    .collect::<Result<Vec<_>, RenderError>>()?;
-                let summary = if index.full {
-                    String::new()
-                } else {
-                    let n = format::count(index.operations);
-                    let limit = format::count(index.limit);
-                    match &index.appendix {
-                        Some(file) => t.fill(
-                            "proposal.api_summary",
-                            &[("n", &n), ("limit", &limit), ("appendix", file)],
-                        )?,
-                        None => t.fill(
-                            "proposal.api_summary_no_file",
-                            &[("n", &n), ("limit", &limit)],
-                        )?,
-                    }
-                };
-                let name = if api.version.is_empty() {
-                    api.title.clone()
-                } else {
-                    format!("{} {}", api.title, api.version)
-                };
-                (name, groups, index.full, summary)
-            }
-            _ => (String::new(), Vec::new(), true, String::new()),
-        };
+        let (api_title, api_groups, api_full, api_summary) = api_section(p, t)?;
         let api: Vec<ContractView> = api_groups.iter().flat_map(|g| g.rows.clone()).collect();
 
         // A contract summarised for its length summarises its functions too (each operation is

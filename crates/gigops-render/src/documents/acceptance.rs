@@ -8,55 +8,49 @@
 //! SOW is given, each item's requirement is said again from its check in the document's
 //! language, as the SOW itself says it, so the checklist and the contract read the same.
 
-use std::path::Path;
-
 use gigops_contract::{AcceptanceRecord, ItemOutcome, Sow};
-use gigops_core::Lang;
 use serde::Serialize;
 
-use crate::i18n::Catalog;
-use crate::market::Field;
-use crate::sow::{check_words, instant, pdf_of_view};
-use crate::{RenderError, format, templates};
+use crate::RenderError;
+use crate::document::{Document, Format, Layouts, View};
+use crate::documents::sow::{check_words, instant};
+use crate::engine::format;
+use crate::engine::i18n::Catalog;
+use crate::engine::parts::Field;
 
-const HTML_TEMPLATE: &str = "acceptance.html";
-const MARKDOWN_TEMPLATE: &str = "acceptance.md";
-const TYPST_SOURCE: &str = include_str!("../templates/acceptance.typ");
-
-/// The acceptance checklist as standalone HTML. `sow`, when given, is the SOW the record was
-/// evaluated against: its checks say each requirement in `lang`.
-pub fn acceptance_html(
-    record: &AcceptanceRecord,
-    sow: Option<&Sow>,
-    lang: Lang,
-    templates: Option<&Path>,
-) -> Result<String, RenderError> {
-    let catalog = Catalog::get(lang)?;
-    let view = AcceptanceView::build(record, sow, catalog)?;
-    templates::render_view(HTML_TEMPLATE, &view, catalog, templates)
+/// The acceptance checklist of one milestone's evaluation. `sow`, when given, is the SOW the
+/// record was evaluated against: its checks say each requirement in the document's language.
+#[derive(Debug, Clone, Copy)]
+pub struct AcceptanceChecklist<'a> {
+    pub record: &'a AcceptanceRecord,
+    pub sow: Option<&'a Sow>,
 }
 
-/// The acceptance checklist as Markdown, from the same view.
-pub fn acceptance_markdown(
-    record: &AcceptanceRecord,
-    sow: Option<&Sow>,
-    lang: Lang,
-    templates: Option<&Path>,
-) -> Result<String, RenderError> {
-    let catalog = Catalog::get(lang)?;
-    let view = AcceptanceView::build(record, sow, catalog)?;
-    templates::render_view(MARKDOWN_TEMPLATE, &view, catalog, templates)
-}
+impl Document for AcceptanceChecklist<'_> {
+    fn name(&self) -> &'static str {
+        "the acceptance checklist"
+    }
 
-/// The acceptance checklist as a PDF (A4).
-pub fn acceptance_pdf(
-    record: &AcceptanceRecord,
-    sow: Option<&Sow>,
-    lang: Lang,
-) -> Result<Vec<u8>, RenderError> {
-    let catalog = Catalog::get(lang)?;
-    let view = AcceptanceView::build(record, sow, catalog)?;
-    pdf_of_view(TYPST_SOURCE, &view, catalog)
+    fn catalog(&self) -> &'static [&'static str] {
+        &["sow", "acceptance"]
+    }
+
+    fn layouts(&self) -> Layouts {
+        Layouts {
+            markdown: Some("acceptance.md"),
+            html: Some("acceptance.html"),
+            typst: Some(include_str!("../../templates/acceptance.typ")),
+            ..Layouts::default()
+        }
+    }
+
+    fn view(&self, _: Format, catalog: &Catalog, _: &str) -> Result<View, RenderError> {
+        Ok(View::new(&AcceptanceView::build(
+            self.record,
+            self.sow,
+            catalog,
+        )?))
+    }
 }
 
 /// Everything the checklist templates show, formatted and translated.

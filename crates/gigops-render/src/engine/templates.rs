@@ -6,43 +6,57 @@
 
 use std::path::Path;
 
+use std::collections::BTreeMap;
+
 use minijinja::{AutoEscape, Environment, UndefinedBehavior};
 
 use crate::RenderError;
+use crate::document::View;
+use crate::engine::i18n::Catalog;
 
 /// The embedded default templates, by the name a user overrides them with.
 pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
-    ("base.html", include_str!("../templates/base.html")),
-    ("style.css", include_str!("../templates/style.css")),
-    ("macros.html", include_str!("../templates/macros.html")),
+    ("base.html", include_str!("../../templates/base.html")),
+    ("style.css", include_str!("../../templates/style.css")),
+    ("macros.html", include_str!("../../templates/macros.html")),
     (
         "market_report.html",
-        include_str!("../templates/market_report.html"),
+        include_str!("../../templates/market_report.html"),
     ),
-    ("proposal.html", include_str!("../templates/proposal.html")),
+    (
+        "proposal.html",
+        include_str!("../../templates/proposal.html"),
+    ),
     (
         "gate_report.html",
-        include_str!("../templates/gate_report.html"),
+        include_str!("../../templates/gate_report.html"),
     ),
     (
         "markdown_document.html",
-        include_str!("../templates/markdown_document.html"),
+        include_str!("../../templates/markdown_document.html"),
     ),
     (
         "gate_summary.md",
-        include_str!("../templates/gate_summary.md"),
+        include_str!("../../templates/gate_summary.md"),
     ),
     (
         "gate_mail.html",
-        include_str!("../templates/gate_mail.html"),
+        include_str!("../../templates/gate_mail.html"),
     ),
-    ("sow.html", include_str!("../templates/sow.html")),
-    ("sow.md", include_str!("../templates/sow.md")),
+    ("sow.html", include_str!("../../templates/sow.html")),
+    ("sow.md", include_str!("../../templates/sow.md")),
     (
         "acceptance.html",
-        include_str!("../templates/acceptance.html"),
+        include_str!("../../templates/acceptance.html"),
     ),
-    ("acceptance.md", include_str!("../templates/acceptance.md")),
+    (
+        "acceptance.md",
+        include_str!("../../templates/acceptance.md"),
+    ),
+    (
+        "deliverables.md",
+        include_str!("../../templates/deliverables.md"),
+    ),
 ];
 
 /// The `cell` filter of Markdown templates: user text kept inside one table cell (a `|` would
@@ -74,23 +88,42 @@ fn markdown_code(value: &str) -> String {
     format!("{fence}{space}{text}{space}{fence}")
 }
 
-/// An environment that loads templates from `dir` first, then from the embedded defaults.
-/// Renders the embedded (or overriding) `template` with a document view as `v`, the catalog as
-/// `t` and the HTML font stack of the catalog's language.
-pub fn render_view(
+/// Lays out `view` with the embedded (or overriding) `template`: the view as `v`, the catalog
+/// as `t`, the charts as `charts` (inline SVG), the view's markup under its names and the
+/// HTML font stack of the language as `font_stack`.
+pub(crate) fn render(
     template: &str,
-    view: &impl serde::Serialize,
-    catalog: &crate::i18n::Catalog,
-    templates: Option<&Path>,
+    view: View,
+    catalog: &Catalog,
+    font_stack: String,
+    dir: Option<&Path>,
 ) -> Result<String, RenderError> {
-    let env = environment(templates)?;
-    Ok(env.get_template(template)?.render(minijinja::context! {
-        v => minijinja::Value::from_serialize(view),
-        t => minijinja::Value::from_serialize(catalog.table()),
-        font_stack => crate::market::html_font_stack(catalog.lang()),
-    })?)
+    let env = environment(dir)?;
+    let charts: BTreeMap<String, minijinja::Value> = view
+        .charts
+        .into_iter()
+        .map(|(name, svg)| (name, minijinja::Value::from_safe_string(svg)))
+        .collect();
+    let mut context: BTreeMap<&str, minijinja::Value> = view
+        .markup
+        .into_iter()
+        .map(|(name, markup)| {
+            let value = markup.map_or(
+                minijinja::Value::from(()),
+                minijinja::Value::from_safe_string,
+            );
+            (name, value)
+        })
+        .collect();
+    context.insert("v", view.v);
+    context.insert("t", minijinja::Value::from_serialize(catalog.table()));
+    context.insert("charts", minijinja::Value::from(charts));
+    context.insert("font_stack", minijinja::Value::from(font_stack));
+    let context = minijinja::Value::from_iter(context);
+    Ok(env.get_template(template)?.render(context)?)
 }
 
+/// An environment that loads templates from `dir` first, then from the embedded defaults.
 pub fn environment(dir: Option<&Path>) -> Result<Environment<'static>, RenderError> {
     let mut env = Environment::new();
     // A misspelt key in a (possibly user-written) template must fail loudly rather than

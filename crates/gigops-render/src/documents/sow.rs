@@ -10,82 +10,64 @@
 //! period's days, an availability objective's error budget) are computed by gigops-contract
 //! ([`Sow::derive_figures`]), never here nor in a template.
 
-use std::path::Path;
-
 use gigops_contract::{
     BudgetPeriod, Check, Duration, GateCondition, Objective, Party, ServiceLevel, SignatureCheck,
     SignatureProblemKind, Sow, Verification,
 };
-use gigops_core::Lang;
 use jiff::Timestamp;
 use serde::Serialize;
 
-use crate::format::{self, MISSING};
-use crate::i18n::Catalog;
-use crate::market::{Field, Kpi};
-use crate::{RenderError, templates, typeset};
+use crate::RenderError;
+use crate::document::{Document, Format, Layouts, View};
+use crate::engine::format::{self, MISSING};
+use crate::engine::i18n::Catalog;
+use crate::engine::parts::{Field, Kpi};
 
-const HTML_TEMPLATE: &str = "sow.html";
-const MARKDOWN_TEMPLATE: &str = "sow.md";
-const TYPST_SOURCE: &str = include_str!("../templates/sow.typ");
-
-/// The SOW as standalone HTML. Without a sign-off (`None`, or no signature) the signature block
-/// has blank lines to sign on; with one, each party's block says who signed, when, which
-/// document, and whether the signature verified — a signature is shown as valid only when it
-/// is, and a SOW changed after signing says so at its top.
+/// The statement of work. Without a sign-off (`None`, or no signature) the signature block has
+/// blank lines to sign on; with one, each party's block says who signed, when, which document,
+/// and whether the signature verified — a signature is shown as valid only when it is, and a
+/// SOW changed after signing says so at its top.
 ///
-/// Deterministic: the same arguments give byte-identical output, so its SHA-256 identifies
-/// what a signer read.
-pub fn sow_html(
-    sow: &Sow,
-    sign_off: Option<&Verification>,
-    lang: Lang,
-    templates: Option<&Path>,
-) -> Result<String, RenderError> {
-    let catalog = Catalog::get(lang)?;
-    let view = SowView::build(sow, sign_off, catalog)?;
-    templates::render_view(HTML_TEMPLATE, &view, catalog, templates)
+/// Deterministic: the same SOW, sign-off, language and templates give byte-identical output,
+/// so the SHA-256 of its HTML identifies what a signer read. As JSON it is the SOW's own
+/// interchange form (`gigops sow schema`), not a view.
+#[derive(Debug, Clone, Copy)]
+pub struct SowDocument<'a> {
+    pub sow: &'a Sow,
+    pub sign_off: Option<&'a Verification>,
 }
 
-/// The SOW as Markdown (for a repository, a pull request or a chat), from the same view.
-pub fn sow_markdown(
-    sow: &Sow,
-    sign_off: Option<&Verification>,
-    lang: Lang,
-    templates: Option<&Path>,
-) -> Result<String, RenderError> {
-    let catalog = Catalog::get(lang)?;
-    let view = SowView::build(sow, sign_off, catalog)?;
-    templates::render_view(MARKDOWN_TEMPLATE, &view, catalog, templates)
-}
+impl Document for SowDocument<'_> {
+    fn name(&self) -> &'static str {
+        "the statement of work"
+    }
 
-/// The SOW as a PDF (A4).
-pub fn sow_pdf(
-    sow: &Sow,
-    sign_off: Option<&Verification>,
-    lang: Lang,
-) -> Result<Vec<u8>, RenderError> {
-    let catalog = Catalog::get(lang)?;
-    let view = SowView::build(sow, sign_off, catalog)?;
-    pdf_of_view(TYPST_SOURCE, &view, catalog)
-}
+    fn catalog(&self) -> &'static [&'static str] {
+        &["sow"]
+    }
 
-/// Typesets a document view with `source`, which reads it from `/data.json` as `v`, with the
-/// catalog as `t`.
-pub(crate) fn pdf_of_view(
-    source: &str,
-    view: &impl Serialize,
-    catalog: &Catalog,
-) -> Result<Vec<u8>, RenderError> {
-    let lang = catalog.lang();
-    let data = serde_json::json!({ "v": view, "t": catalog.table() });
-    typeset::pdf_with_data(
-        source,
-        lang,
-        typeset::font_families(lang)?,
-        data,
-        Vec::new(),
-    )
+    fn layouts(&self) -> Layouts {
+        Layouts {
+            json: true,
+            markdown: Some("sow.md"),
+            html: Some("sow.html"),
+            typst: Some(include_str!("../../templates/sow.typ")),
+        }
+    }
+
+    fn json(&self) -> Result<Vec<u8>, RenderError> {
+        let mut bytes = serde_json::to_vec_pretty(&self.sow.to_json())?;
+        bytes.push(b'\n');
+        Ok(bytes)
+    }
+
+    fn view(&self, _: Format, catalog: &Catalog, _: &str) -> Result<View, RenderError> {
+        Ok(View::new(&SowView::build(
+            self.sow,
+            self.sign_off,
+            catalog,
+        )?))
+    }
 }
 
 /// Everything the SOW templates show, formatted and translated.
@@ -496,6 +478,95 @@ fn signed_line(c: &SignatureCheck, t: &Catalog) -> Result<SignedLine, RenderErro
     })
 }
 
+/// The service credits: the service level they are owed for, its tiers and the cap.
+fn credits_view(sow: &Sow, t: &Catalog) -> Result<Option<CreditsView>, RenderError> {
+    Ok(match &sow.credits {
+        Some(c) => {
+            let objective = sow
+                .service_levels
+                .iter()
+                .find(|s| s.id == c.service_level)
+                .map(|s| objective_words(&s.objective, t))
+                .transpose()?;
+            Some(CreditsView {
+                intro: match objective {
+                    Some(objective) => t.fill(
+                        "sow.intro_credits_objective",
+                        &[
+                            ("service_level", &c.service_level),
+                            ("objective", &objective),
+                        ],
+                    )?,
+                    None => t.fill("sow.intro_credits", &[("service_level", &c.service_level)])?,
+                },
+                rows: c
+                    .tiers
+                    .iter()
+                    .map(|tier| {
+                        Ok(CreditRow {
+                            below: t.fill(
+                                "sow.credit_below",
+                                &[("percent", &figure(tier.below_percent))],
+                            )?,
+                            credit: t.fill(
+                                "sow.credit_credit",
+                                &[("percent", &figure(tier.credit_percent))],
+                            )?,
+                        })
+                    })
+                    .collect::<Result<Vec<_>, RenderError>>()?,
+                cap: t.fill("sow.credit_cap", &[("percent", &figure(c.cap_percent))])?,
+            })
+        }
+        None => None,
+    })
+}
+
+/// A block per party to sign in (the provider's and the client's, each with who signed it),
+/// then one per other role that signed (a witness, a second signer), in the order they signed.
+fn signature_blocks(
+    sow: &Sow,
+    signatures: &[SignatureCheck],
+    t: &Catalog,
+) -> Result<Vec<SignatureBlock>, RenderError> {
+    let text = |key: &str| t.text(&format!("sow.{key}")).map(str::to_string);
+    let p = &sow.parties;
+    let mut signature_blocks = Vec::new();
+    for (role, party) in [("provider", &p.provider), ("client", &p.client)] {
+        signature_blocks.push(SignatureBlock {
+            role: text(&format!("role_{role}"))?,
+            party: party.name.clone(),
+            representative: party.representative.clone().unwrap_or_default(),
+            signed: signatures
+                .iter()
+                .filter(|s| s.role == role)
+                .map(|s| signed_line(s, t))
+                .collect::<Result<Vec<_>, RenderError>>()?,
+        });
+    }
+    // A role the SOW does not name (a witness, a second client signer): a block of its
+    // own per role, in the order they signed.
+    let mut other_roles: Vec<&str> = Vec::new();
+    for s in signatures {
+        if s.role != "provider" && s.role != "client" && !other_roles.contains(&s.role.as_str()) {
+            other_roles.push(&s.role);
+        }
+    }
+    for role in other_roles {
+        signature_blocks.push(SignatureBlock {
+            role: role.to_string(),
+            party: String::new(),
+            representative: String::new(),
+            signed: signatures
+                .iter()
+                .filter(|s| s.role == role)
+                .map(|s| signed_line(s, t))
+                .collect::<Result<Vec<_>, RenderError>>()?,
+        });
+    }
+    Ok(signature_blocks)
+}
+
 impl SowView {
     pub fn build(
         sow: &Sow,
@@ -706,48 +777,7 @@ impl SowView {
             })
             .collect::<Result<Vec<_>, RenderError>>()?;
 
-        let credits = match &sow.credits {
-            Some(c) => {
-                let objective = sow
-                    .service_levels
-                    .iter()
-                    .find(|s| s.id == c.service_level)
-                    .map(|s| objective_words(&s.objective, t))
-                    .transpose()?;
-                Some(CreditsView {
-                    intro: match objective {
-                        Some(objective) => t.fill(
-                            "sow.intro_credits_objective",
-                            &[
-                                ("service_level", &c.service_level),
-                                ("objective", &objective),
-                            ],
-                        )?,
-                        None => {
-                            t.fill("sow.intro_credits", &[("service_level", &c.service_level)])?
-                        }
-                    },
-                    rows: c
-                        .tiers
-                        .iter()
-                        .map(|tier| {
-                            Ok(CreditRow {
-                                below: t.fill(
-                                    "sow.credit_below",
-                                    &[("percent", &figure(tier.below_percent))],
-                                )?,
-                                credit: t.fill(
-                                    "sow.credit_credit",
-                                    &[("percent", &figure(tier.credit_percent))],
-                                )?,
-                            })
-                        })
-                        .collect::<Result<Vec<_>, RenderError>>()?,
-                    cap: t.fill("sow.credit_cap", &[("percent", &figure(c.cap_percent))])?,
-                })
-            }
-            None => None,
-        };
+        let credits = credits_view(sow, t)?;
 
         let mut payment = vec![
             text("payment_milestones")?,
@@ -761,40 +791,7 @@ impl SowView {
             None => text("payment_no_late")?,
         });
 
-        let mut signature_blocks = Vec::new();
-        for (role, party) in [("provider", &p.provider), ("client", &p.client)] {
-            signature_blocks.push(SignatureBlock {
-                role: text(&format!("role_{role}"))?,
-                party: party.name.clone(),
-                representative: party.representative.clone().unwrap_or_default(),
-                signed: signatures
-                    .iter()
-                    .filter(|s| s.role == role)
-                    .map(|s| signed_line(s, t))
-                    .collect::<Result<Vec<_>, RenderError>>()?,
-            });
-        }
-        // A role the SOW does not name (a witness, a second client signer): a block of its
-        // own per role, in the order they signed.
-        let mut other_roles: Vec<&str> = Vec::new();
-        for s in signatures {
-            if s.role != "provider" && s.role != "client" && !other_roles.contains(&s.role.as_str())
-            {
-                other_roles.push(&s.role);
-            }
-        }
-        for role in other_roles {
-            signature_blocks.push(SignatureBlock {
-                role: role.to_string(),
-                party: String::new(),
-                representative: String::new(),
-                signed: signatures
-                    .iter()
-                    .filter(|s| s.role == role)
-                    .map(|s| signed_line(s, t))
-                    .collect::<Result<Vec<_>, RenderError>>()?,
-            });
-        }
+        let signature_blocks = signature_blocks(sow, signatures, t)?;
 
         Ok(SowView {
             lang: t.lang().as_str(),
@@ -837,6 +834,7 @@ impl SowView {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use gigops_core::Lang;
 
     fn d(text: &str, seconds: u64) -> Duration {
         Duration {

@@ -13,36 +13,120 @@ use gigops_core::Message;
 
 use crate::RenderError;
 
-const EN: &str = include_str!("../i18n/en.toml");
-const ZH_CN: &str = include_str!("../i18n/zh-CN.toml");
+/// The catalog files: the words every document shares (`common`), then each document's own,
+/// by part name and language.
+const PARTS: &[(&str, &str, &str)] = &[
+    (
+        "common",
+        include_str!("../../i18n/en/common.toml"),
+        include_str!("../../i18n/zh-CN/common.toml"),
+    ),
+    (
+        "market",
+        include_str!("../../i18n/en/market.toml"),
+        include_str!("../../i18n/zh-CN/market.toml"),
+    ),
+    (
+        "gate",
+        include_str!("../../i18n/en/gate.toml"),
+        include_str!("../../i18n/zh-CN/gate.toml"),
+    ),
+    (
+        "proposal",
+        include_str!("../../i18n/en/proposal.toml"),
+        include_str!("../../i18n/zh-CN/proposal.toml"),
+    ),
+    (
+        "sow",
+        include_str!("../../i18n/en/sow.toml"),
+        include_str!("../../i18n/zh-CN/sow.toml"),
+    ),
+    (
+        "acceptance",
+        include_str!("../../i18n/en/acceptance.toml"),
+        include_str!("../../i18n/zh-CN/acceptance.toml"),
+    ),
+    (
+        "deliverables",
+        include_str!("../../i18n/en/deliverables.toml"),
+        include_str!("../../i18n/zh-CN/deliverables.toml"),
+    ),
+];
 
-/// The strings of one language.
+/// The strings of one language: the common part and a document's parts, merged into one tree
+/// (a top-level table belongs to one part only).
 #[derive(Debug, Clone)]
 pub struct Catalog {
     lang: Lang,
     table: toml::Table,
 }
 
+/// Every part of `lang`, parsed once per process. An embedded part that fails to parse is a
+/// build defect, reported as an error rather than a panic.
+fn parts(lang: Lang) -> Result<&'static [(&'static str, toml::Table)], RenderError> {
+    static EN_PARTS: OnceLock<Result<Vec<(&str, toml::Table)>, String>> = OnceLock::new();
+    static ZH_CN_PARTS: OnceLock<Result<Vec<(&str, toml::Table)>, String>> = OnceLock::new();
+    let cell = match lang {
+        Lang::En => &EN_PARTS,
+        Lang::ZhCn => &ZH_CN_PARTS,
+    };
+    cell.get_or_init(|| {
+        PARTS
+            .iter()
+            .map(|(name, en, zh_cn)| {
+                let source = if lang == Lang::En { en } else { zh_cn };
+                toml::from_str(source)
+                    .map(|table| (*name, table))
+                    .map_err(|e| format!("{name}: {e}"))
+            })
+            .collect()
+    })
+    .as_deref()
+    .map_err(|message| RenderError::Catalog {
+        lang: lang.as_str(),
+        message: message.clone(),
+    })
+}
+
 impl Catalog {
-    /// The embedded catalog of `lang`. Parsed once per process; an embedded catalog that fails
-    /// to parse is a build defect, reported as an error rather than a panic.
+    /// Every word gigops has in `lang`, all parts merged (for what is not one document, such
+    /// as a notification's subject line, and for checking the catalogs).
     pub fn get(lang: Lang) -> Result<&'static Catalog, RenderError> {
-        static EN_CATALOG: OnceLock<Result<Catalog, String>> = OnceLock::new();
-        static ZH_CN_CATALOG: OnceLock<Result<Catalog, String>> = OnceLock::new();
-        let (cell, source) = match lang {
-            Lang::En => (&EN_CATALOG, EN),
-            Lang::ZhCn => (&ZH_CN_CATALOG, ZH_CN),
+        static EN_CATALOG: OnceLock<Result<Catalog, RenderError>> = OnceLock::new();
+        static ZH_CN_CATALOG: OnceLock<Result<Catalog, RenderError>> = OnceLock::new();
+        let cell = match lang {
+            Lang::En => &EN_CATALOG,
+            Lang::ZhCn => &ZH_CN_CATALOG,
         };
-        cell.get_or_init(|| Catalog::parse(lang, source))
+        let all: Vec<&str> = PARTS.iter().map(|(name, _, _)| *name).collect();
+        cell.get_or_init(|| Catalog::of(lang, &all))
             .as_ref()
-            .map_err(|message| RenderError::Catalog {
+            .map_err(|e| RenderError::Catalog {
                 lang: lang.as_str(),
-                message: message.clone(),
+                message: e.to_string(),
             })
     }
 
-    fn parse(lang: Lang, source: &str) -> Result<Catalog, String> {
-        let table: toml::Table = toml::from_str(source).map_err(|e| e.to_string())?;
+    /// The common words and those of the parts `names` (a document's), in `lang`.
+    pub fn of(lang: Lang, names: &[&str]) -> Result<Catalog, RenderError> {
+        let defect = |message: String| RenderError::Catalog {
+            lang: lang.as_str(),
+            message,
+        };
+        let mut table = toml::Table::new();
+        for (name, part) in parts(lang)? {
+            if *name != "common" && !names.contains(name) {
+                continue;
+            }
+            for (key, value) in part {
+                if table.insert(key.clone(), value.clone()).is_some() {
+                    return Err(defect(format!("[{key}] is in more than one part")));
+                }
+            }
+        }
+        if let Some(unknown) = names.iter().find(|n| !PARTS.iter().any(|p| p.0 == **n)) {
+            return Err(defect(format!("no part named {unknown}")));
+        }
         Ok(Catalog { lang, table })
     }
 
@@ -122,6 +206,29 @@ impl Catalog {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A table is in the same part in both languages, so a document finds its words in either.
+    #[test]
+    fn each_part_holds_the_same_tables_in_both_languages() {
+        let en = parts(Lang::En).unwrap();
+        let zh = parts(Lang::ZhCn).unwrap();
+        for ((name, en), (_, zh)) in en.iter().zip(zh) {
+            let tables = |t: &toml::Table| t.keys().cloned().collect::<BTreeSet<_>>();
+            let mut zh_tables = tables(zh);
+            // The Chinese of messages written in English beside their key in other crates.
+            zh_tables.retain(|t| t != "rule_detail" && t != "acceptance_measured");
+            let mut en_tables = tables(en);
+            en_tables.retain(|t| t != "rule_detail" && t != "acceptance_measured");
+            assert_eq!(en_tables, zh_tables, "{name}");
+        }
+        let one = Catalog::of(Lang::En, &["sow"]).unwrap();
+        assert!(one.lookup("sow.kind").is_some() && one.lookup("doc.brand").is_some());
+        assert!(
+            one.lookup("gate.title").is_none(),
+            "only its own words and the common ones"
+        );
+        assert!(Catalog::of(Lang::En, &["no-such-part"]).is_err());
+    }
 
     #[test]
     fn catalogs_parse_and_have_the_same_keys() {

@@ -6,134 +6,82 @@
 //! template as HTML and by a typst source as PDF. That is how both renderings show the same
 //! text, and why neither template computes anything.
 
-use std::collections::BTreeMap;
-use std::path::Path;
-
-use gigops_core::Lang;
 use gigops_pipeline::PipelineReport;
 use gigops_pipeline::report::{Drivers, DurationStats, ReasonCount};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use serde::Serialize;
+use std::collections::BTreeMap;
 
-use crate::charts::{self, BandRow, BarRow, BarScale, BoxRow, ChartStyle, FiveNumbers, FunnelStep};
-use crate::format::{self, MISSING};
-use crate::i18n::Catalog;
-use crate::{RenderError, templates, typeset};
+use crate::RenderError;
+use crate::document::{Document, Format, Layouts, View};
+use crate::engine::charts::{
+    self, BandRow, BarRow, BarScale, BoxRow, ChartStyle, FiveNumbers, FunnelStep,
+};
+use crate::engine::format::{self, MISSING};
+use crate::engine::i18n::Catalog;
+use crate::engine::parts::{Field, Kpi};
 
-const HTML_TEMPLATE: &str = "market_report.html";
-const TYPST_SOURCE: &str = include_str!("../templates/market_report.typ");
 /// Rows of the effective-rate table per currency: the best-paid deals, not all of them.
 const TOP_RATES: usize = 5;
 
-/// The market report as standalone HTML, dated today in the report's time zone.
-pub fn market_report_html(
-    report: &PipelineReport,
-    lang: Lang,
-    templates: Option<&Path>,
-) -> Result<String, RenderError> {
-    market_report_html_on(report, lang, templates, today(&report.time_zone))
+/// The market report of a pipeline report, dated `generated` (today in the report's time zone
+/// unless given, for reproducible output).
+#[derive(Debug, Clone, Copy)]
+pub struct MarketReport<'a> {
+    pub report: &'a PipelineReport,
+    pub generated: Option<Date>,
 }
 
-/// The market report as standalone HTML, dated `generated` (for reproducible output).
-pub fn market_report_html_on(
-    report: &PipelineReport,
-    lang: Lang,
-    templates: Option<&Path>,
-    generated: Date,
-) -> Result<String, RenderError> {
-    let catalog = Catalog::get(lang)?;
-    let fonts = html_font_stack(lang);
-    let view = MarketView::build(report, catalog, generated, &fonts)?;
-    let env = templates::environment(templates)?;
-    let template = env.get_template(HTML_TEMPLATE)?;
-    let charts: BTreeMap<&str, minijinja::Value> = view
-        .charts
-        .iter()
-        .map(|(name, svg)| {
-            (
-                name.as_str(),
-                minijinja::Value::from_safe_string(svg.clone()),
-            )
-        })
-        .collect();
-    let html = template.render(minijinja::context! {
-        v => minijinja::Value::from_serialize(&view),
-        t => minijinja::Value::from_serialize(catalog.table()),
-        charts => charts,
-        font_stack => fonts,
-    })?;
-    Ok(html)
-}
-
-/// The market report as a PDF (A4), dated today in the report's time zone.
-pub fn market_report_pdf(report: &PipelineReport, lang: Lang) -> Result<Vec<u8>, RenderError> {
-    market_report_pdf_on(report, lang, today(&report.time_zone))
-}
-
-/// The market report as a PDF (A4), dated `generated`.
-pub fn market_report_pdf_on(
-    report: &PipelineReport,
-    lang: Lang,
-    generated: Date,
-) -> Result<Vec<u8>, RenderError> {
-    let catalog = Catalog::get(lang)?;
-    let families = typeset::font_families(lang)?;
-    // Charts name the same families so that their labels match the text around them.
-    let view = MarketView::build(report, catalog, generated, &css_font_list(&families))?;
-    let mut files = Vec::new();
-    let mut chart_paths = BTreeMap::new();
-    for (name, svg) in &view.charts {
-        let path = format!("/charts/{name}.svg");
-        files.push(typeset::VirtualFile::new(&path, svg.as_bytes()));
-        chart_paths.insert(name.clone(), path);
+impl<'a> MarketReport<'a> {
+    /// The report dated today in its time zone.
+    pub fn new(report: &'a PipelineReport) -> Self {
+        MarketReport {
+            report,
+            generated: None,
+        }
     }
-    let data = serde_json::json!({
-        "v": view,
-        "t": catalog.table(),
-        "charts": chart_paths,
-    });
-    typeset::pdf_with_data(TYPST_SOURCE, lang, families, data, files)
+
+    /// The report dated `generated`.
+    pub fn on(report: &'a PipelineReport, generated: Date) -> Self {
+        MarketReport {
+            report,
+            generated: Some(generated),
+        }
+    }
+}
+
+impl Document for MarketReport<'_> {
+    fn name(&self) -> &'static str {
+        "the market report"
+    }
+
+    fn catalog(&self) -> &'static [&'static str] {
+        &["market"]
+    }
+
+    fn layouts(&self) -> Layouts {
+        Layouts {
+            html: Some("market_report.html"),
+            typst: Some(include_str!("../../templates/market_report.typ")),
+            ..Layouts::default()
+        }
+    }
+
+    fn view(&self, _: Format, catalog: &Catalog, chart_fonts: &str) -> Result<View, RenderError> {
+        let generated = self
+            .generated
+            .unwrap_or_else(|| today(&self.report.time_zone));
+        let view = MarketView::build(self.report, catalog, generated, chart_fonts)?;
+        let charts = view.charts.clone();
+        Ok(View::new(&view).with_charts(charts))
+    }
 }
 
 fn today(time_zone: &str) -> Date {
     let tz = TimeZone::get(time_zone).unwrap_or(TimeZone::UTC);
     Timestamp::now().to_zoned(tz).date()
-}
-
-/// The CSS font stack of the HTML document. A browser picks, per glyph, the first family that
-/// has it, so the Chinese stack lists CJK families before the generic fallback.
-pub(crate) fn html_font_stack(lang: Lang) -> String {
-    let latin = r#""Noto Sans", "Source Sans 3", "Segoe UI", "Helvetica Neue", Arial"#;
-    match lang {
-        Lang::En => format!("{latin}, sans-serif"),
-        Lang::ZhCn => format!(
-            r#""Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", "PingFang SC", "Microsoft YaHei", {latin}, sans-serif"#
-        ),
-    }
-}
-
-/// Font families as a CSS `font-family` list (for the charts' labels).
-pub(crate) fn css_font_list(families: &[String]) -> String {
-    let mut list: Vec<String> = families.iter().map(|f| format!("\"{f}\"")).collect();
-    list.push("sans-serif".into());
-    list.join(", ")
-}
-
-/// A label and its value, e.g. in the scope line of the header.
-#[derive(Debug, Clone, Serialize)]
-pub struct Field {
-    pub label: String,
-    pub value: String,
-}
-
-/// A headline figure.
-#[derive(Debug, Clone, Serialize)]
-pub struct Kpi {
-    pub label: String,
-    pub value: String,
-    pub note: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -457,73 +405,7 @@ impl MarketView {
         let rates = rates_view(report, t)?;
         let drivers = drivers_view(&report.drivers, t)?;
 
-        let hours = |v: Option<f64>| hours_with_unit(t, v);
-        let kpis = vec![
-            Kpi {
-                label: t.text("kpi.deals")?.into(),
-                value: format::count(report.deals),
-                note: t.fill(
-                    "kpi.deals_note",
-                    &[("n", &format::count(report.deals_with_durations))],
-                )?,
-            },
-            Kpi {
-                label: t.text("kpi.win_rate")?.into(),
-                value: format::percent(report.win_rate),
-                note: t.fill(
-                    "kpi.win_rate_note",
-                    &[
-                        ("won", &format::count(report.won)),
-                        ("lost", &format::count(report.lost)),
-                    ],
-                )?,
-            },
-            Kpi {
-                label: t.text("kpi.cycle")?.into(),
-                value: hours(report.cycle_hours.median)?,
-                note: if report.cycle_hours.n == 0 {
-                    t.text("empty.cycle")?.into()
-                } else {
-                    t.fill(
-                        "kpi.cycle_note",
-                        &[
-                            ("p90", &hours(report.cycle_hours.p90)?),
-                            ("n", &format::count(report.cycle_hours.n)),
-                        ],
-                    )?
-                },
-            },
-            match &report.bottleneck {
-                Some(b) => Kpi {
-                    label: t.text("kpi.bottleneck")?.into(),
-                    value: stage_label(&b.stage),
-                    note: t.fill(
-                        "kpi.bottleneck_note",
-                        &[("share", &format::percent(Some(b.blocked_share)))],
-                    )?,
-                },
-                None => Kpi {
-                    label: t.text("kpi.bottleneck")?.into(),
-                    value: MISSING.into(),
-                    note: t.text("kpi.bottleneck_none")?.into(),
-                },
-            },
-            Kpi {
-                label: t.text("kpi.hours")?.into(),
-                value: hours(Some(report.time.total_hours))?,
-                note: if report.time.days_with_entries == 0 {
-                    t.text("empty.time")?.into()
-                } else {
-                    t.fill(
-                        "kpi.hours_note",
-                        &[
-                            ("per_day", &hours(report.time.hours_per_day)?),
-                            ("days", &format::count(report.time.days_with_entries)),
-                        ],
-                    )?
-                },
-            },
-        ];
+        let kpis = kpis(report, t)?;
 
         Ok(MarketView {
             lang: t.lang().as_str(),
@@ -553,6 +435,78 @@ impl MarketView {
             charts,
         })
     }
+}
+
+/// The headline figures: deals, win rate, cycle time, the bottleneck and logged hours.
+fn kpis(report: &PipelineReport, t: &Catalog) -> Result<Vec<Kpi>, RenderError> {
+    let stage_label = |stage: &str| name(t, "stage", stage);
+    let hours = |v: Option<f64>| hours_with_unit(t, v);
+    Ok(vec![
+        Kpi {
+            label: t.text("kpi.deals")?.into(),
+            value: format::count(report.deals),
+            note: t.fill(
+                "kpi.deals_note",
+                &[("n", &format::count(report.deals_with_durations))],
+            )?,
+        },
+        Kpi {
+            label: t.text("kpi.win_rate")?.into(),
+            value: format::percent(report.win_rate),
+            note: t.fill(
+                "kpi.win_rate_note",
+                &[
+                    ("won", &format::count(report.won)),
+                    ("lost", &format::count(report.lost)),
+                ],
+            )?,
+        },
+        Kpi {
+            label: t.text("kpi.cycle")?.into(),
+            value: hours(report.cycle_hours.median)?,
+            note: if report.cycle_hours.n == 0 {
+                t.text("empty.cycle")?.into()
+            } else {
+                t.fill(
+                    "kpi.cycle_note",
+                    &[
+                        ("p90", &hours(report.cycle_hours.p90)?),
+                        ("n", &format::count(report.cycle_hours.n)),
+                    ],
+                )?
+            },
+        },
+        match &report.bottleneck {
+            Some(b) => Kpi {
+                label: t.text("kpi.bottleneck")?.into(),
+                value: stage_label(&b.stage),
+                note: t.fill(
+                    "kpi.bottleneck_note",
+                    &[("share", &format::percent(Some(b.blocked_share)))],
+                )?,
+            },
+            None => Kpi {
+                label: t.text("kpi.bottleneck")?.into(),
+                value: MISSING.into(),
+                note: t.text("kpi.bottleneck_none")?.into(),
+            },
+        },
+        Kpi {
+            label: t.text("kpi.hours")?.into(),
+            value: hours(Some(report.time.total_hours))?,
+            note: if report.time.days_with_entries == 0 {
+                t.text("empty.time")?.into()
+            } else {
+                t.fill(
+                    "kpi.hours_note",
+                    &[
+                        ("per_day", &hours(report.time.hours_per_day)?),
+                        ("days", &format::count(report.time.days_with_entries)),
+                    ],
+                )?
+            },
+        },
+    ])
 }
 
 fn insert(charts: &mut BTreeMap<String, String>, name: &str, svg: Option<String>) {

@@ -4,13 +4,10 @@
 //! SVG) that only this source can read: the [`DocumentWorld`] answers no path outside that set,
 //! so a template can neither read the user's disk nor fetch a package from the network.
 //!
-//! Fonts are typst's embedded fonts (Libertinus Serif, New Computer Modern, DejaVu Sans Mono)
-//! plus the fonts installed on the system, scanned once per process: scanning and loading
-//! large CJK collections costs tens of milliseconds, which a server rendering many documents
-//! should pay once.
+//! Fonts are those of [`crate::engine::fonts`], scanned once per process.
 
 use std::collections::HashMap;
-use std::sync::{LazyLock, OnceLock};
+use std::sync::LazyLock;
 
 use typst::diag::{FileError, FileResult, Severity, SourceDiagnostic};
 use typst::foundations::{Bytes, Datetime, Duration};
@@ -18,98 +15,16 @@ use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
 use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World};
-use typst_kit::fonts::FontStore;
 use typst_layout::PagedDocument;
 
 use gigops_core::Lang;
 
 use crate::RenderError;
 
-/// Font families tried, in order, for Simplified Chinese text. The first one installed wins;
-/// any other installed family that covers Chinese ideographs is used when none of these is.
-pub const CJK_FAMILIES: &[&str] = &[
-    "Noto Sans CJK SC",
-    "Source Han Sans SC",
-    "WenQuanYi Micro Hei",
-    "WenQuanYi Zen Hei",
-    "PingFang SC",
-    "Microsoft YaHei",
-    "Noto Serif CJK SC",
-    "Source Han Serif SC",
-];
-
-/// Font families tried, in order, for Latin text. Libertinus Serif is embedded in the binary,
-/// so there is always at least one.
-pub const LATIN_FAMILIES: &[&str] = &[
-    "Noto Sans",
-    "Source Sans 3",
-    "DejaVu Sans",
-    "Liberation Sans",
-    "Libertinus Serif",
-];
-
-/// What a user should install when no CJK font is found.
-pub const CJK_FONT_PACKAGES: &str = "Debian/Ubuntu: fonts-noto-cjk (or fonts-wqy-microhei); \
-     Fedora: google-noto-sans-cjk-fonts; Alpine: font-noto-cjk; macOS and Windows ship one";
-
-fn fonts() -> &'static FontStore {
-    static FONTS: OnceLock<FontStore> = OnceLock::new();
-    FONTS.get_or_init(|| {
-        let mut store = FontStore::new();
-        store.extend(typst_kit::fonts::embedded());
-        store.extend(typst_kit::fonts::system());
-        store
-    })
-}
-
 fn library() -> &'static LazyHash<Library> {
     static LIBRARY: LazyLock<LazyHash<Library>> =
         LazyLock::new(|| LazyHash::new(Library::builder().build()));
     &LIBRARY
-}
-
-/// The installed families among `preferred`, in that order, spelt as the font book spells
-/// them.
-pub fn available_families(preferred: &[&str]) -> Vec<String> {
-    let book = fonts().book();
-    preferred
-        .iter()
-        .filter(|family| book.contains_family(&family.to_lowercase()))
-        .map(|family| family.to_string())
-        .collect()
-}
-
-/// Font families for a document in Simplified Chinese: a family covering Chinese ideographs
-/// first (its Latin glyphs match its ideographs, which reads better than mixing two designs),
-/// then Latin fallbacks. Fails with the packages to install when no installed font covers
-/// Chinese, instead of letting the PDF show empty boxes.
-pub fn cjk_font_stack() -> Result<Vec<String>, RenderError> {
-    let mut stack = available_families(CJK_FAMILIES);
-    if stack.is_empty() {
-        let book = fonts().book();
-        // U+4E2D 中 and U+6587 文: any font with both is a Chinese font for our purpose.
-        let covering = book.families().find_map(|(family, mut ids)| {
-            ids.any(|id| {
-                book.info(id).is_some_and(|info| {
-                    info.coverage.contains(0x4E2D) && info.coverage.contains(0x6587)
-                })
-            })
-            .then(|| family.to_string())
-        });
-        stack.extend(covering);
-    }
-    if stack.is_empty() {
-        return Err(RenderError::MissingCjkFont {
-            packages: CJK_FONT_PACKAGES,
-        });
-    }
-    stack.extend(available_families(LATIN_FAMILIES));
-    Ok(stack)
-}
-
-/// Font families for a document in a Latin script.
-pub fn latin_font_stack() -> Vec<String> {
-    available_families(LATIN_FAMILIES)
 }
 
 /// A file that the typst source can read by its absolute virtual path, e.g. `/data.json`.
@@ -128,20 +43,37 @@ impl VirtualFile {
     }
 }
 
-/// The minimal typst world of a document: one main source, virtual files, shared fonts.
+/// The page setup, colours and shared pieces every document's source imports as
+/// `/preamble.typ`.
+pub const PREAMBLE: &str = include_str!("../../templates/preamble.typ");
+
+/// The minimal typst world of a document: its main source, the preamble, virtual files,
+/// shared fonts.
 pub struct DocumentWorld {
     main: Source,
+    preamble: Source,
     files: HashMap<FileId, Bytes>,
 }
 
 impl DocumentWorld {
     pub fn new(main: &str, files: Vec<VirtualFile>) -> Result<Self, RenderError> {
         let main = Source::new(file_id("/main.typ")?, main.to_string());
+        let preamble = Source::new(file_id("/preamble.typ")?, PREAMBLE.to_string());
         let mut map = HashMap::new();
         for file in files {
             map.insert(file_id(&file.path)?, Bytes::new(file.bytes));
         }
-        Ok(DocumentWorld { main, files: map })
+        Ok(DocumentWorld {
+            main,
+            preamble,
+            files: map,
+        })
+    }
+
+    fn source_of(&self, id: FileId) -> Option<&Source> {
+        [&self.main, &self.preamble]
+            .into_iter()
+            .find(|source| source.id() == id)
     }
 }
 
@@ -160,7 +92,7 @@ impl World for DocumentWorld {
     }
 
     fn book(&self) -> &LazyHash<FontBook> {
-        fonts().book()
+        crate::engine::fonts::store().book()
     }
 
     fn main(&self) -> FileId {
@@ -168,8 +100,8 @@ impl World for DocumentWorld {
     }
 
     fn source(&self, id: FileId) -> FileResult<Source> {
-        if id == self.main.id() {
-            Ok(self.main.clone())
+        if let Some(source) = self.source_of(id) {
+            Ok(source.clone())
         } else if self.files.contains_key(&id) {
             Err(FileError::NotSource)
         } else {
@@ -178,8 +110,8 @@ impl World for DocumentWorld {
     }
 
     fn file(&self, id: FileId) -> FileResult<Bytes> {
-        if id == self.main.id() {
-            return Ok(Bytes::from_string(self.main.clone()));
+        if let Some(source) = self.source_of(id) {
+            return Ok(Bytes::from_string(source.clone()));
         }
         self.files
             .get(&id)
@@ -188,7 +120,7 @@ impl World for DocumentWorld {
     }
 
     fn font(&self, index: usize) -> Option<Font> {
-        fonts().font(index)
+        crate::engine::fonts::store().font(index)
     }
 
     /// Documents carry their own dates as data, so that a PDF rendered twice from the same
@@ -196,15 +128,6 @@ impl World for DocumentWorld {
     fn today(&self, _offset: Option<Duration>) -> Option<Datetime> {
         None
     }
-}
-
-/// The font families of a PDF in `lang`: a Chinese font first for zh-CN (or the error naming
-/// the packages to install).
-pub fn font_families(lang: Lang) -> Result<Vec<String>, RenderError> {
-    Ok(match lang {
-        Lang::ZhCn => cjk_font_stack()?,
-        Lang::En => latin_font_stack(),
-    })
 }
 
 /// Compiles a document's `main` source with its `data` (a JSON object), which it reads from
@@ -248,17 +171,26 @@ pub fn pdf(main: &str, files: Vec<VirtualFile>) -> Result<Vec<u8>, RenderError> 
     pdf
 }
 
-/// Diagnostics as one message, each with its line in the main source when it has one.
+/// Diagnostics as one message, each with its line (in the main source, or in the preamble
+/// when it is there) when it has one.
 fn describe(world: &DocumentWorld, diagnostics: &[SourceDiagnostic]) -> String {
     use typst::WorldExt;
     diagnostics
         .iter()
         .filter(|d| d.severity == Severity::Error)
         .map(|d| {
+            let source = d.span.id().and_then(|id| world.source_of(id));
             let line = world
                 .range(d.span)
-                .and_then(|range| world.main.lines().byte_to_line(range.start))
-                .map(|line| format!("line {}: ", line + 1))
+                .zip(source)
+                .and_then(|(range, source)| {
+                    let line = source.lines().byte_to_line(range.start)? + 1;
+                    Some(if source.id() == world.preamble.id() {
+                        format!("preamble.typ line {line}: ")
+                    } else {
+                        format!("line {line}: ")
+                    })
+                })
                 .unwrap_or_default();
             let hints: String = d
                 .hints

@@ -1,44 +1,17 @@
-//! Markdown documents a user writes (the deliverables checklist): HTML through pulldown-cmark,
-//! and PDF through typst from a tree of blocks passed as JSON data — never spliced into typst
-//! markup, so no text in the document is ever evaluated as code.
+//! Markdown a user writes (the deliverables checklist, a proposal's scope): HTML through
+//! pulldown-cmark, and for PDF a tree of blocks passed to typst as JSON data — never spliced
+//! into typst markup, so no text in the document is ever evaluated as code.
 
-use std::path::Path;
-
-use gigops_core::Lang;
 use pulldown_cmark::{Alignment, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
-
-use crate::{RenderError, templates, typeset};
-
-const HTML_TEMPLATE: &str = "markdown_document.html";
-const TYPST_SOURCE: &str = include_str!("../templates/markdown_document.typ");
 
 pub(crate) fn options() -> Options {
     Options::ENABLE_TABLES | Options::ENABLE_TASKLISTS | Options::ENABLE_STRIKETHROUGH
 }
 
-/// The document as standalone HTML titled `title`. Raw HTML in the Markdown is escaped, not
-/// passed through: a checklist is text, and the page must make no request of its own.
-pub fn markdown_html(
-    markdown: &str,
-    title: &str,
-    lang: Lang,
-    templates: Option<&Path>,
-) -> Result<String, RenderError> {
-    let body = body_html(markdown);
-    let env = templates::environment(templates)?;
-    Ok(env
-        .get_template(HTML_TEMPLATE)?
-        .render(minijinja::context! {
-            v => minijinja::context! { lang => lang.as_str(), title => title },
-            body => minijinja::Value::from_safe_string(body),
-            font_stack => crate::market::html_font_stack(lang),
-        })?)
-}
-
 /// The Markdown as an HTML fragment, raw HTML escaped (also the scope and assumptions of a
 /// proposal).
-pub(crate) fn body_html(markdown: &str) -> String {
+pub fn body_html(markdown: &str) -> String {
     let events = Parser::new_ext(markdown, options())
         .filter(|event| !is_comment(event))
         // An image would be a request to wherever it points: its alt text is kept instead.
@@ -70,21 +43,6 @@ pub(crate) fn body_html(markdown: &str) -> String {
 /// An HTML comment (`<!-- gate: … -->` binds a checklist item): never shown.
 pub(crate) fn is_comment(event: &Event) -> bool {
     matches!(event, Event::Html(html) | Event::InlineHtml(html) if html.trim_start().starts_with("<!--"))
-}
-
-/// The document as a PDF (A4).
-pub fn markdown_pdf(markdown: &str, title: &str, lang: Lang) -> Result<Vec<u8>, RenderError> {
-    let data = serde_json::json!({
-        "title": title,
-        "blocks": blocks(markdown),
-    });
-    typeset::pdf_with_data(
-        TYPST_SOURCE,
-        lang,
-        typeset::font_families(lang)?,
-        data,
-        Vec::new(),
-    )
 }
 
 /// A block of the document, as the typst layout reads it.
@@ -321,21 +279,8 @@ mod tests {
     }
 
     #[test]
-    fn every_block_kind_typesets() {
-        let md = "# T\n\npara **b** *e* `c` ~~s~~\n\n- [x] a\n- [ ] b\n  - c\n\n| a | b |\n|---|---|\n| 1 | **2** |\n\n```\ncode\n```\n\n---\n";
-        let pdf = markdown_pdf(md, "T", Lang::En).unwrap();
-        assert!(pdf.starts_with(b"%PDF"));
-    }
-
-    #[test]
     fn raw_html_is_shown_as_text_not_passed_through() {
-        let html = markdown_html(
-            "<script>alert(1)</script>\n\n- [x] ok <!-- gate: x -->",
-            "T",
-            Lang::En,
-            None,
-        )
-        .unwrap();
+        let html = body_html("<script>alert(1)</script>\n\n- [x] ok <!-- gate: x -->");
         assert!(!html.contains("<script>alert"));
         assert!(html.contains("&lt;script&gt;"));
         assert!(html.contains("task-done"));

@@ -1,6 +1,6 @@
 //! The delivery-gate report: the verdict per rule, tests, coverage, findings, technical debt and
-//! benchmarks of one build, as one self-contained HTML file and as a Markdown summary for a
-//! pull-request comment. Both are laid out from one [`GateView`], in which every number is
+//! benchmarks of one build, as one self-contained HTML file, as a PDF and as a Markdown summary
+//! for a pull-request comment. All are laid out from one [`GateView`], in which every number is
 //! already formatted and every label translated. The summary is also what notifications carry
 //! ([`gate_notification`]): as it is for chat, and as plain text and HTML for mail.
 
@@ -12,32 +12,48 @@ use gigops_gate::summary::CoverageShare;
 use gigops_gate::{GateReport, RuleResult};
 use serde::Serialize;
 
-use crate::format::MISSING;
-use crate::i18n::Catalog;
-use crate::market::{Field, Kpi};
-use crate::{RenderError, templates};
-use gigops_gate::summary::NotMeasured;
+use crate::RenderError;
+use crate::document::{Document, Format, Layouts, View, render_text};
+use crate::engine::format::MISSING;
+use crate::engine::i18n::Catalog;
+use crate::engine::parts::{Field, Kpi};
+use crate::engine::{fonts, mail, templates};
+use gigops_gate::summary::{NotMeasured, Summary};
 
-const HTML_TEMPLATE: &str = "gate_report.html";
-const MARKDOWN_TEMPLATE: &str = "gate_summary.md";
 const MAIL_TEMPLATE: &str = "gate_mail.html";
 /// Rows of a long table shown before "n more".
 const MAX_ROWS: usize = 200;
 /// Rows of the Markdown summary's tables (a pull-request comment, a chat message).
 const MARKDOWN_ROWS: usize = 10;
 
-/// The gate report as standalone HTML.
-pub fn gate_report_html(
-    report: &GateReport,
-    lang: Lang,
-    templates: Option<&Path>,
-) -> Result<String, RenderError> {
-    render(report, lang, templates, HTML_TEMPLATE)
-}
+/// The gate report of one build: as HTML and PDF the whole report, as Markdown the summary
+/// for a pull-request comment or a chat message.
+#[derive(Debug, Clone, Copy)]
+pub struct GateReportDocument<'a>(pub &'a GateReport);
 
-/// The gate summary as Markdown, for a pull-request comment or a chat message.
-pub fn gate_summary_markdown(report: &GateReport, lang: Lang) -> Result<String, RenderError> {
-    render(report, lang, None, MARKDOWN_TEMPLATE)
+impl Document for GateReportDocument<'_> {
+    fn name(&self) -> &'static str {
+        "the gate report"
+    }
+
+    fn catalog(&self) -> &'static [&'static str] {
+        &["gate"]
+    }
+
+    fn layouts(&self) -> Layouts {
+        Layouts {
+            markdown: Some("gate_summary.md"),
+            html: Some("gate_report.html"),
+            typst: Some(include_str!("../../templates/gate_report.typ")),
+            ..Layouts::default()
+        }
+    }
+
+    fn view(&self, _: Format, catalog: &Catalog, _: &str) -> Result<View, RenderError> {
+        let view = GateView::build(self.0, catalog)?;
+        let ring = view.ring.clone();
+        Ok(View::new(&view).with_markup("ring", Some(ring)))
+    }
 }
 
 /// The gate summary as the notification channels send it, in one language.
@@ -62,7 +78,7 @@ pub fn gate_notification(
     lang: Lang,
     templates: Option<&Path>,
 ) -> Result<GateNotification, RenderError> {
-    let catalog = Catalog::get(lang)?;
+    let catalog = Catalog::of(lang, &["gate"])?;
     let passed = report.summary.gate.passed;
     let verdict = catalog.text(if passed {
         "gate.notify_passed"
@@ -76,7 +92,12 @@ pub fn gate_notification(
         )?,
         None => verdict.to_string(),
     };
-    let markdown = gate_summary_markdown(report, lang)?;
+    let markdown = render_text(
+        &GateReportDocument(report),
+        Format::Markdown,
+        lang,
+        templates,
+    )?;
     let footer = catalog.text("gate.mail_footer")?;
     let text = format!(
         "{}
@@ -84,11 +105,11 @@ pub fn gate_notification(
 -- 
 {footer}
 ",
-        crate::mail::markdown_mail_text(&markdown)
+        mail::markdown_mail_text(&markdown)
     );
     let env = templates::environment(templates)?;
     // Our own font names, quoted the one way that needs no escaping inside style="…".
-    let font_stack = crate::market::html_font_stack(lang).replace('"', "'");
+    let font_stack = fonts::html_font_stack(lang).replace('"', "'");
     let html = env
         .get_template(MAIL_TEMPLATE)?
         .render(minijinja::context! {
@@ -98,7 +119,7 @@ pub fn gate_notification(
                 accent => if passed { PASSED_COLOR } else { FAILED_COLOR },
                 footer => footer,
             },
-            body => minijinja::Value::from_safe_string(crate::mail::markdown_mail_html(&markdown)),
+            body => minijinja::Value::from_safe_string(mail::markdown_mail_html(&markdown)),
             font_stack => minijinja::Value::from_safe_string(font_stack),
         })?;
     Ok(GateNotification {
@@ -113,24 +134,6 @@ pub fn gate_notification(
 /// The colours of a good and a bad result, in the coverage ring and the mail's top border.
 const PASSED_COLOR: &str = "#2f855a";
 const FAILED_COLOR: &str = "#c53030";
-
-fn render(
-    report: &GateReport,
-    lang: Lang,
-    templates: Option<&Path>,
-    template: &str,
-) -> Result<String, RenderError> {
-    let catalog = Catalog::get(lang)?;
-    let view = GateView::build(report, catalog)?;
-    let env = templates::environment(templates)?;
-    let font_stack = crate::market::html_font_stack(lang);
-    Ok(env.get_template(template)?.render(minijinja::context! {
-        v => minijinja::Value::from_serialize(&view),
-        t => minijinja::Value::from_serialize(catalog.table()),
-        ring => minijinja::Value::from_safe_string(view.ring.clone()),
-        font_stack => font_stack,
-    })?)
-}
 
 #[derive(Debug, Clone, Serialize)]
 pub struct GateView {
@@ -366,175 +369,222 @@ fn ring(percent: f64, unit_label: &str) -> String {
     )
 }
 
+/// The header's fields: where the build comes from, its toolchains, which tests ran, when.
+fn meta(s: &Summary, t: &Catalog) -> Result<Vec<Field>, RenderError> {
+    let text = |key: &str| t.text(&format!("gate.{key}")).map(str::to_string);
+    let mut meta = Vec::new();
+    for (key, value) in [
+        ("repository", &s.project.repository),
+        ("describe", &s.project.describe),
+        ("branch", &s.project.branch),
+        ("commit", &s.project.commit),
+    ] {
+        if let Some(value) = value {
+            meta.push(Field {
+                label: text(key)?,
+                value: value.clone(),
+            });
+        }
+    }
+    let chains: Vec<String> = s
+        .project
+        .toolchains
+        .iter()
+        .filter_map(|c| c.version.as_ref().map(|v| format!("{} {v}", c.name)))
+        .collect();
+    if !chains.is_empty() {
+        meta.push(Field {
+            label: text("toolchains")?,
+            value: chains.join(", "),
+        });
+    }
+    if let Some(selection) = &s.selection {
+        meta.push(Field {
+            label: text("selection")?,
+            value: if selection.complete {
+                text("selection_complete")?
+            } else {
+                t.fill(
+                    "gate.selection_partial",
+                    &[("filters", &selection.filters.join(" · "))],
+                )?
+            },
+        });
+    }
+    meta.push(Field {
+        label: text("generated")?,
+        value: s.generated_at.clone(),
+    });
+    Ok(meta)
+}
+
+/// What coverage counts, in words: lines or statements.
+fn unit_label(s: &Summary, t: &Catalog) -> Result<String, RenderError> {
+    let key = match s.coverage.map(|c| c.unit) {
+        Some(CoverageUnit::Lines) => "gate.lines",
+        _ => "gate.statements",
+    };
+    Ok(t.text(key)?.to_string())
+}
+
+/// The headline figures: tests, coverage, patch coverage, findings and debt.
+fn kpis(s: &Summary, t: &Catalog) -> Result<Vec<Kpi>, RenderError> {
+    let text = |key: &str| t.text(&format!("gate.{key}")).map(str::to_string);
+    let none = text("none")?;
+    let unit_label = unit_label(s, t)?;
+    let mut kpis = Vec::new();
+    kpis.push(match &s.tests {
+        Some(c) => {
+            let mut note = t.fill(
+                "gate.tests_note",
+                &[
+                    ("passed", &c.passed.to_string()),
+                    ("failed", &c.failed.to_string()),
+                    ("skipped", &c.skipped.to_string()),
+                ],
+            )?;
+            if c.errors > 0 {
+                note.push_str(" · ");
+                note.push_str(&t.fill("gate.tests_errors", &[("n", &c.errors.to_string())])?);
+            }
+            if c.flaky > 0 {
+                note.push_str(" · ");
+                note.push_str(&t.fill("gate.tests_flaky", &[("n", &c.flaky.to_string())])?);
+            }
+            if c.inner_failures > 0 {
+                note.push_str(" · ");
+                note.push_str(
+                    &t.fill("gate.tests_inner", &[("n", &c.inner_failures.to_string())])?,
+                );
+            }
+            Kpi {
+                label: text("tests")?,
+                value: c.total.to_string(),
+                note,
+            }
+        }
+        None => Kpi {
+            label: text("tests")?,
+            value: MISSING.into(),
+            note: none.clone(),
+        },
+    });
+    kpis.push(match &s.coverage {
+        Some(c) => Kpi {
+            label: text("coverage")?,
+            value: pct(c.percent),
+            note: t.fill(
+                "gate.coverage_note",
+                &[
+                    ("covered", &c.covered.to_string()),
+                    ("total", &c.total.to_string()),
+                    ("unit", &unit_label),
+                ],
+            )?,
+        },
+        None => Kpi {
+            label: text("coverage")?,
+            value: MISSING.into(),
+            note: none.clone(),
+        },
+    });
+    if let Some(p) = &s.patch_coverage {
+        kpis.push(Kpi {
+            label: text("patch_coverage")?,
+            value: pct(p.percent),
+            note: t.fill(
+                "gate.patch_note",
+                &[
+                    ("covered", &p.covered.to_string()),
+                    ("total", &p.total.to_string()),
+                    ("base", &p.base),
+                ],
+            )?,
+        });
+    }
+    kpis.push(match &s.findings {
+        Some(f) => Kpi {
+            label: text("findings")?,
+            value: s
+                .findings_total
+                .map_or_else(|| MISSING.to_string(), |n| n.to_string()),
+            note: t.fill(
+                "gate.findings_note",
+                &[
+                    ("error", &f.error.to_string()),
+                    ("warning", &f.warning.to_string()),
+                    ("note", &f.note.to_string()),
+                ],
+            )?,
+        },
+        None => Kpi {
+            label: text("findings")?,
+            value: MISSING.into(),
+            note: none.clone(),
+        },
+    });
+    if let Some(d) = &s.debt {
+        kpis.push(Kpi {
+            label: text("debt")?,
+            value: d.rating.to_string(),
+            note: t.fill(
+                "gate.debt_note",
+                &[
+                    ("time", &work_time(d.minutes)),
+                    ("ratio", &ratio_text(d.ratio)),
+                ],
+            )?,
+        });
+    } else if let Some(why) = s.debt_not_measured {
+        kpis.push(Kpi {
+            label: text("debt")?,
+            value: text("not_measured")?,
+            note: text(match why {
+                NotMeasured::NoFindings => "debt_no_findings",
+                NotMeasured::NoRoot => "debt_no_root",
+                NotMeasured::NoCode => "debt_no_code",
+                NotMeasured::Skipped => "debt_skipped",
+            })?,
+        });
+    }
+    Ok(kpis)
+}
+
+/// One compared benchmark metric: medians with their sample counts, the change when it is
+/// significant (`~` when not, as benchstat), and the p-value.
+fn bench_row(c: &gigops_gate::benchcmp::Comparison) -> BenchRow {
+    let center = |s: &Option<gigops_gate::benchcmp::Summary>| {
+        s.as_ref().map_or(MISSING.to_string(), |s| {
+            format!("{} (n={})", significant_digits(s.center), s.n)
+        })
+    };
+    BenchRow {
+        name: if c.suite.is_empty() {
+            c.name.clone()
+        } else {
+            format!("{} {}", c.suite, c.name)
+        },
+        unit: c.unit.clone(),
+        old: center(&c.old),
+        new: center(&c.new),
+        delta: match c.delta_percent {
+            Some(d) if c.significant => format!("{d:+.2} %"),
+            _ if c.old.is_some() && c.new.is_some() => "~".into(),
+            _ => MISSING.into(),
+        },
+        p: c.p_value.map_or(MISSING.to_string(), |p| format!("{p:.3}")),
+        worse: c.significant && c.regression_percent.is_some_and(|r| r > 0.0),
+    }
+}
+
 impl GateView {
     pub fn build(report: &GateReport, t: &Catalog) -> Result<GateView, RenderError> {
         let s = &report.summary;
         let text = |key: &str| t.text(&format!("gate.{key}")).map(str::to_string);
-        let none = text("none")?;
 
-        let mut meta = Vec::new();
-        for (key, value) in [
-            ("repository", &s.project.repository),
-            ("describe", &s.project.describe),
-            ("branch", &s.project.branch),
-            ("commit", &s.project.commit),
-        ] {
-            if let Some(value) = value {
-                meta.push(Field {
-                    label: text(key)?,
-                    value: value.clone(),
-                });
-            }
-        }
-        let chains: Vec<String> = s
-            .project
-            .toolchains
-            .iter()
-            .filter_map(|c| c.version.as_ref().map(|v| format!("{} {v}", c.name)))
-            .collect();
-        if !chains.is_empty() {
-            meta.push(Field {
-                label: text("toolchains")?,
-                value: chains.join(", "),
-            });
-        }
-        if let Some(selection) = &s.selection {
-            meta.push(Field {
-                label: text("selection")?,
-                value: if selection.complete {
-                    text("selection_complete")?
-                } else {
-                    t.fill(
-                        "gate.selection_partial",
-                        &[("filters", &selection.filters.join(" · "))],
-                    )?
-                },
-            });
-        }
-        meta.push(Field {
-            label: text("generated")?,
-            value: s.generated_at.clone(),
-        });
-
-        let unit_label = match s.coverage.map(|c| c.unit) {
-            Some(CoverageUnit::Lines) => text("lines")?,
-            _ => text("statements")?,
-        };
-        let mut kpis = Vec::new();
-        kpis.push(match &s.tests {
-            Some(c) => {
-                let mut note = t.fill(
-                    "gate.tests_note",
-                    &[
-                        ("passed", &c.passed.to_string()),
-                        ("failed", &c.failed.to_string()),
-                        ("skipped", &c.skipped.to_string()),
-                    ],
-                )?;
-                if c.errors > 0 {
-                    note.push_str(" · ");
-                    note.push_str(&t.fill("gate.tests_errors", &[("n", &c.errors.to_string())])?);
-                }
-                if c.flaky > 0 {
-                    note.push_str(" · ");
-                    note.push_str(&t.fill("gate.tests_flaky", &[("n", &c.flaky.to_string())])?);
-                }
-                if c.inner_failures > 0 {
-                    note.push_str(" · ");
-                    note.push_str(
-                        &t.fill("gate.tests_inner", &[("n", &c.inner_failures.to_string())])?,
-                    );
-                }
-                Kpi {
-                    label: text("tests")?,
-                    value: c.total.to_string(),
-                    note,
-                }
-            }
-            None => Kpi {
-                label: text("tests")?,
-                value: MISSING.into(),
-                note: none.clone(),
-            },
-        });
-        kpis.push(match &s.coverage {
-            Some(c) => Kpi {
-                label: text("coverage")?,
-                value: pct(c.percent),
-                note: t.fill(
-                    "gate.coverage_note",
-                    &[
-                        ("covered", &c.covered.to_string()),
-                        ("total", &c.total.to_string()),
-                        ("unit", &unit_label),
-                    ],
-                )?,
-            },
-            None => Kpi {
-                label: text("coverage")?,
-                value: MISSING.into(),
-                note: none.clone(),
-            },
-        });
-        if let Some(p) = &s.patch_coverage {
-            kpis.push(Kpi {
-                label: text("patch_coverage")?,
-                value: pct(p.percent),
-                note: t.fill(
-                    "gate.patch_note",
-                    &[
-                        ("covered", &p.covered.to_string()),
-                        ("total", &p.total.to_string()),
-                        ("base", &p.base),
-                    ],
-                )?,
-            });
-        }
-        kpis.push(match &s.findings {
-            Some(f) => Kpi {
-                label: text("findings")?,
-                value: s
-                    .findings_total
-                    .map_or_else(|| MISSING.to_string(), |n| n.to_string()),
-                note: t.fill(
-                    "gate.findings_note",
-                    &[
-                        ("error", &f.error.to_string()),
-                        ("warning", &f.warning.to_string()),
-                        ("note", &f.note.to_string()),
-                    ],
-                )?,
-            },
-            None => Kpi {
-                label: text("findings")?,
-                value: MISSING.into(),
-                note: none.clone(),
-            },
-        });
-        if let Some(d) = &s.debt {
-            kpis.push(Kpi {
-                label: text("debt")?,
-                value: d.rating.to_string(),
-                note: t.fill(
-                    "gate.debt_note",
-                    &[
-                        ("time", &work_time(d.minutes)),
-                        ("ratio", &ratio_text(d.ratio)),
-                    ],
-                )?,
-            });
-        } else if let Some(why) = s.debt_not_measured {
-            kpis.push(Kpi {
-                label: text("debt")?,
-                value: text("not_measured")?,
-                note: text(match why {
-                    NotMeasured::NoFindings => "debt_no_findings",
-                    NotMeasured::NoRoot => "debt_no_root",
-                    NotMeasured::NoCode => "debt_no_code",
-                    NotMeasured::Skipped => "debt_skipped",
-                })?,
-            });
-        }
+        let meta = meta(s, t)?;
+        let kpis = kpis(s, t)?;
+        let unit_label = unit_label(s, t)?;
 
         let (pass, fail) = (text("pass")?, text("fail")?);
         let rules = s
@@ -645,34 +695,7 @@ impl GateView {
             })
             .transpose()?;
 
-        let benchmarks = report
-            .benchmarks
-            .iter()
-            .map(|c| {
-                let center = |s: &Option<gigops_gate::benchcmp::Summary>| {
-                    s.as_ref().map_or(MISSING.to_string(), |s| {
-                        format!("{} (n={})", significant_digits(s.center), s.n)
-                    })
-                };
-                BenchRow {
-                    name: if c.suite.is_empty() {
-                        c.name.clone()
-                    } else {
-                        format!("{} {}", c.suite, c.name)
-                    },
-                    unit: c.unit.clone(),
-                    old: center(&c.old),
-                    new: center(&c.new),
-                    delta: match c.delta_percent {
-                        Some(d) if c.significant => format!("{d:+.2} %"),
-                        _ if c.old.is_some() && c.new.is_some() => "~".into(),
-                        _ => MISSING.into(),
-                    },
-                    p: c.p_value.map_or(MISSING.to_string(), |p| format!("{p:.3}")),
-                    worse: c.significant && c.regression_percent.is_some_and(|r| r > 0.0),
-                }
-            })
-            .collect();
+        let benchmarks = report.benchmarks.iter().map(bench_row).collect();
 
         let ring = s
             .coverage
