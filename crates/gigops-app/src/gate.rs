@@ -151,7 +151,11 @@ pub fn collect_run(run: CommandRun, warn: &mut dyn FnMut(&str)) -> anyhow::Resul
             }
         }
     }
-    let selection = gigops_gate::selection::of_command(run.argv, run.dir);
+    // Which tests the command selected, against the project its runner reads.
+    let selection = gigops_gate::selection::runner(run.argv).and_then(|runner| {
+        let layout = gigops_env::test_layout(run.dir, runner);
+        gigops_gate::selection::of_command(run.argv, run.dir, &layout)
+    });
     let mut ran = Ran {
         dir: Some(run.dir.to_path_buf()),
         test_command: selection.is_some(),

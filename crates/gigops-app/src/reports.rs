@@ -56,6 +56,8 @@ pub async fn pipeline(
         outcome: None,
         opened_from: scope.from,
         opened_to: scope.to,
+        // The report never reads them.
+        without_notes: true,
     };
     let ledger = store.load_ledger(&filter).await?;
     let pipeline = &settings.pipeline;

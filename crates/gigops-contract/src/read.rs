@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 
 use gigops_core::{Currency, Lang};
 use gigops_core::{Problem, Problems};
-use gigops_yaml::{self as yaml, Key, Located, Node, Position, Value};
+use gigops_yaml::{self as yaml, Key, Located, Node, Position, TextRule, Value};
 use jiff::civil::Date;
 
 use crate::model::*;
@@ -118,16 +118,6 @@ fn placeholder_date() -> Date {
     jiff::civil::date(1970, 1, 1)
 }
 
-fn describe(node: &Node) -> String {
-    match &node.value {
-        Value::Str(s) => format!("{s:?}"),
-        _ => match node.scalar_text() {
-            Some(text) => text,
-            None => node.kind().to_string(),
-        },
-    }
-}
-
 impl Reader<'_> {
     fn at(&mut self, at: Position, reason: impl Into<String>) {
         self.located.at(at, reason);
@@ -142,34 +132,31 @@ impl Reader<'_> {
         allowed: &[&str],
         required: &[&str],
     ) -> Option<&'n [(Key, Node)]> {
-        let Some(entries) = node.entries() else {
-            self.at(
-                node.at,
-                format!(
-                    "{what}: expected a mapping with {}, found {}",
-                    allowed.join(", "),
-                    describe(node)
-                ),
-            );
-            return None;
-        };
-        for (key, _) in entries {
-            if !allowed.contains(&key.text.as_str()) {
+        let entries = match node.mapping() {
+            Ok(entries) => entries,
+            Err(unexpected) => {
                 self.at(
-                    key.at,
+                    unexpected.at(),
                     format!(
-                        "unknown key {:?} in {what}: expected one of {}",
-                        key.text,
-                        allowed.join(", ")
+                        "{what}: expected a mapping with {}, found {}",
+                        allowed.join(", "),
+                        node.shown()
                     ),
                 );
+                return None;
             }
+        };
+        for key in node.unknown_keys(allowed) {
+            self.at(
+                key.at,
+                format!(
+                    "unknown key {:?} in {what}: expected one of {}",
+                    key.text,
+                    allowed.join(", ")
+                ),
+            );
         }
-        let missing: Vec<&str> = required
-            .iter()
-            .copied()
-            .filter(|k| node.get(k).is_none())
-            .collect();
+        let missing = node.missing_keys(required);
         if !missing.is_empty() {
             let plural = if missing.len() == 1 { "key" } else { "keys" };
             self.at(
@@ -187,14 +174,18 @@ impl Reader<'_> {
         Some(entries)
     }
 
+    /// Text, trimmed; a number is the text it is written as, a boolean is not text.
     fn text(&mut self, node: &Node, what: &str) -> Option<String> {
-        match &node.value {
-            Value::Str(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
-            Value::Int(_) | Value::Float(_) => node.scalar_text(),
-            _ => {
+        const TEXT: TextRule = TextRule {
+            trim: true,
+            booleans: false,
+        };
+        match node.text(TEXT) {
+            Ok(text) => Some(text),
+            Err(unexpected) => {
                 self.at(
-                    node.at,
-                    format!("{what}: expected text, found {}", describe(node)),
+                    unexpected.at(),
+                    format!("{what}: expected text, found {}", node.shown()),
                 );
                 None
             }
@@ -238,31 +229,30 @@ impl Reader<'_> {
         let Some(node) = node else {
             return Vec::new();
         };
-        if node.value == Value::Null {
-            return Vec::new();
+        match node.list() {
+            Ok(items) => items
+                .iter()
+                .filter_map(|item| self.text(item, what))
+                .collect(),
+            Err(unexpected) => {
+                self.at(
+                    unexpected.at(),
+                    format!("{what}: expected a list of text, found {}", node.shown()),
+                );
+                Vec::new()
+            }
         }
-        let Some(items) = node.items() else {
-            self.at(
-                node.at,
-                format!("{what}: expected a list of text, found {}", describe(node)),
-            );
-            return Vec::new();
-        };
-        items
-            .iter()
-            .filter_map(|item| self.text(item, what))
-            .collect()
     }
 
     fn uint(&mut self, node: &Node, what: &str, minimum: u32) -> Option<u32> {
-        match node.value {
-            Value::Int(i) if i >= i64::from(minimum) && i <= i64::from(u32::MAX) => Some(i as u32),
-            _ => {
+        match node.whole(i64::from(minimum)..=i64::from(u32::MAX)) {
+            Ok(i) => u32::try_from(i).ok(),
+            Err(unexpected) => {
                 self.at(
-                    node.at,
+                    unexpected.at(),
                     format!(
                         "{what}: expected a whole number of at least {minimum}, found {}",
-                        describe(node)
+                        node.shown()
                     ),
                 );
                 None
@@ -286,7 +276,7 @@ impl Reader<'_> {
         };
         self.at(
             node.at,
-            format!("{what}: expected {expected}, found {}", describe(node)),
+            format!("{what}: expected {expected}, found {}", node.shown()),
         );
         None
     }
@@ -305,7 +295,7 @@ impl Reader<'_> {
                     node.at,
                     format!(
                         "{what}: expected a date written YYYY-MM-DD (2027-01-31), found {}",
-                        describe(node)
+                        node.shown()
                     ),
                 );
                 None
@@ -318,7 +308,7 @@ impl Reader<'_> {
         let Some(text) = node.as_str().map(str::trim) else {
             self.at(
                 node.at,
-                format!("{what}: {expected}, found {}", describe(node)),
+                format!("{what}: {expected}, found {}", node.shown()),
             );
             return None;
         };
@@ -363,7 +353,7 @@ impl Reader<'_> {
                 node.at,
                 format!(
                     "{what}: expected an amount in major units (\"4000.00\"), found {}",
-                    describe(node)
+                    node.shown()
                 ),
             );
             return None;
@@ -465,7 +455,7 @@ impl Reader<'_> {
                 Ok(lang) => sow.language = lang,
                 Err(_) => self.at(
                     node.at,
-                    format!("language: expected en or zh-CN, found {}", describe(node)),
+                    format!("language: expected en or zh-CN, found {}", node.shown()),
                 ),
             }
         }
@@ -627,7 +617,7 @@ impl Reader<'_> {
                 node.at,
                 format!(
                     "milestones: expected a list of milestones, found {}",
-                    describe(node)
+                    node.shown()
                 ),
             );
             return (out, None);
@@ -710,7 +700,7 @@ impl Reader<'_> {
                 node.at,
                 format!(
                     "acceptance: expected a list of acceptance items, found {}",
-                    describe(node)
+                    node.shown()
                 ),
             );
             return out;
@@ -789,7 +779,7 @@ impl Reader<'_> {
                 if value.value != Value::Bool(true) {
                     self.at(
                         value.at,
-                        format!("manual: expected true, found {}", describe(value)),
+                        format!("manual: expected true, found {}", value.shown()),
                     );
                     return None;
                 }
@@ -832,7 +822,7 @@ impl Reader<'_> {
                             value.at,
                             format!(
                                 "command: expected the program and its arguments as a list ([make, e2e]), found {}",
-                                describe(value)
+                                value.shown()
                             ),
                         );
                         None
@@ -840,14 +830,14 @@ impl Reader<'_> {
                 };
                 let expect_exit = match item.get("expect_exit") {
                     None => Some(0),
-                    Some(n) => match n.value {
-                        Value::Int(i) if (0..=255).contains(&i) => Some(i as i32),
-                        _ => {
+                    Some(n) => match n.whole(0..=255) {
+                        Ok(i) => i32::try_from(i).ok(),
+                        Err(_) => {
                             self.at(
                                 n.at,
                                 format!(
                                     "expect_exit: expected an exit status from 0 to 255, found {}",
-                                    describe(n)
+                                    n.shown()
                                 ),
                             );
                             None
@@ -896,7 +886,7 @@ impl Reader<'_> {
                                 value.at,
                                 format!(
                                     "debt_rating_at_least: expected a rating A, B, C, D or E, found {}",
-                                    describe(value)
+                                    value.shown()
                                 ),
                             );
                             None
@@ -915,10 +905,7 @@ impl Reader<'_> {
                 }
             },
             _ => {
-                self.at(
-                    node.at,
-                    format!("gate: {expected}, found {}", describe(node)),
-                );
+                self.at(node.at, format!("gate: {expected}, found {}", node.shown()));
                 None
             }
         }
@@ -926,13 +913,10 @@ impl Reader<'_> {
 
     fn service_levels(&mut self, node: &Node) -> Vec<ServiceLevel> {
         let mut out = Vec::new();
-        if node.value == Value::Null {
-            return out;
-        }
-        let Some(items) = node.items() else {
+        let Ok(items) = node.list() else {
             self.at(
                 node.at,
-                format!("service_levels: expected a list, found {}", describe(node)),
+                format!("service_levels: expected a list, found {}", node.shown()),
             );
             return out;
         };
@@ -973,7 +957,7 @@ impl Reader<'_> {
                     let threshold = match l.as_str().map(parse_latency) {
                         Some(Ok(t)) => Some(t),
                         Some(Err(why)) => {
-                            self.at(l.at, format!("latency {}: {why}", describe(l)));
+                            self.at(l.at, format!("latency {}: {why}", l.shown()));
                             None
                         }
                         None => {
@@ -981,7 +965,7 @@ impl Reader<'_> {
                                 l.at,
                                 format!(
                                     "latency: expected a threshold such as \"P95 <= 150ms\", found {}",
-                                    describe(l)
+                                    l.shown()
                                 ),
                             );
                             None
@@ -1154,7 +1138,7 @@ impl Reader<'_> {
                         list.at,
                         format!(
                             "tiers: expected a list of {{below: PERCENT, credit: PERCENT}}, found {}",
-                            describe(list)
+                            list.shown()
                         ),
                     );
                     tiers_ok = false;

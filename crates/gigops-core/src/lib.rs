@@ -4,6 +4,7 @@
 //! proof it is well-formed. Nothing in this crate does I/O.
 
 pub mod evidence;
+pub mod gate_output;
 pub mod json;
 pub mod ledger;
 pub mod message;

@@ -2,7 +2,7 @@
 //! toolchains. Only the environment knows them (gigops-env reads them); the gate and the quote
 //! compute on them as given.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
@@ -70,4 +70,48 @@ pub struct Toolchain {
     pub version: Option<String>,
     /// What the project declares (go.mod's `go` directive, Cargo.toml's `rust-version`).
     pub declared: Option<String>,
+}
+
+/// A test runner whose selection depends on the project's files: which ones the environment
+/// reads for it ([`TestLayout`]) before the gate decides whether a run tested the whole suite.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TestRunner {
+    /// `go test`, gotestsum: the module's packages with tests.
+    Go,
+    /// `cargo test`, `cargo nextest run`: the manifest's workspace.
+    Cargo,
+    /// pytest: the test files it collects.
+    Pytest,
+    /// jest: nothing read (its configuration is not seen).
+    Jest,
+    /// vitest: nothing read.
+    Vitest,
+}
+
+/// What a test runner would see of the project around the directory it runs in, read for one
+/// [`TestRunner`] (the others' parts stay empty). Paths are as read: under the run's directory
+/// or the module root, not normalised.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TestLayout {
+    /// The Go module the directory is in; `None` without a `go.mod` at or above it.
+    pub go_module: Option<GoModule>,
+    /// The files pytest collects by default under the directory (`test_*.py`, `*_test.py`,
+    /// outside the directories it does not recurse into), in name order.
+    pub pytest_files: Vec<PathBuf>,
+    /// Whether the directory's Cargo.toml is a package that is also the root of a workspace
+    /// with other members, or a virtual manifest with `default-members`: then `cargo test`
+    /// without `--workspace` leaves members out.
+    pub cargo_root_package_only: bool,
+}
+
+/// A Go module: where its go.mod is, its path and its directories with tests.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GoModule {
+    /// The directory of the go.mod.
+    pub root: PathBuf,
+    /// The `module` directive (`example.com/shop`); `None` when go.mod has none or is unreadable.
+    pub path: Option<String>,
+    /// Every directory of the module holding a `_test.go` file (not in `vendor`, `testdata`,
+    /// hidden or `_` directories, nor in a nested module).
+    pub test_dirs: BTreeSet<PathBuf>,
 }

@@ -15,12 +15,15 @@ pub mod git;
 pub mod history;
 pub mod root;
 pub mod size;
+pub mod tests_layout;
 pub mod toolchain;
 
 use std::io;
 use std::path::{Path, PathBuf};
 
 use gigops_core::project::{ChangeFrequency, CodeSize};
+
+pub use tests_layout::test_layout;
 
 /// Why code size or change history could not be read, or an exclude pattern could not be used.
 #[derive(Debug, thiserror::Error)]

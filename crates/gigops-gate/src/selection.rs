@@ -9,21 +9,45 @@
 //! runner reads from elsewhere (pytest's `addopts`, `PYTEST_ADDOPTS`, a jest config's
 //! `testMatch`) is not seen.
 //!
-//! Path and package arguments are checked against the project on disk: `go test ./internal/...`
-//! is complete when every directory of the module with a `_test.go` file lies under
-//! `./internal`, and `pytest tests` when every `test_*.py`/`*_test.py` file does.
+//! Path and package arguments are checked against the project as the caller read it (a
+//! [`TestLayout`], from `gigops_env::test_layout` for the [`runner`] of the command):
+//! `go test ./internal/...` is complete when every directory of the module with a `_test.go`
+//! file lies under `./internal`, and `pytest tests` when every `test_*.py`/`*_test.py` file
+//! does. Nothing here reads the disk.
 
 use std::path::{Path, PathBuf};
 
+use gigops_core::project::{GoModule, TestLayout, TestRunner};
+
 use crate::summary::Selection;
 
-/// The selection of `argv` run in `dir`, or `None` when `argv` is no test command gigops knows.
-pub fn of_command(argv: &[String], dir: &Path) -> Option<Selection> {
+/// The test runner `argv` runs, whose part of the project the caller reads for [`of_command`];
+/// `None` when `argv` is no test command gigops knows.
+pub fn runner(argv: &[String]) -> Option<TestRunner> {
     let argv = unwrap(argv);
     let (program, args) = argv.split_first()?;
-    let filters = match program_name(program) {
-        "go" if args.first().is_some_and(|a| a == "test") => go_test(&args[1..], dir, None),
-        "gotestsum" => {
+    Some(match program_name(program) {
+        "go" if args.first().is_some_and(|a| a == "test") => TestRunner::Go,
+        "gotestsum" => TestRunner::Go,
+        "cargo" => TestRunner::Cargo,
+        "cargo-nextest" if args.first().is_some_and(|a| a == "nextest") => TestRunner::Cargo,
+        "pytest" | "py.test" => TestRunner::Pytest,
+        "jest" => TestRunner::Jest,
+        "vitest" => TestRunner::Vitest,
+        _ => return None,
+    })
+}
+
+/// The selection of `argv` run in `dir`, whose project is `layout`, or `None` when `argv` is no
+/// test command gigops knows.
+pub fn of_command(argv: &[String], dir: &Path, layout: &TestLayout) -> Option<Selection> {
+    let runner = runner(argv)?;
+    let argv = unwrap(argv);
+    let (program, args) = argv.split_first()?;
+    let go = layout.go_module.as_ref();
+    let filters = match runner {
+        TestRunner::Go if program_name(program) == "go" => go_test(&args[1..], dir, go, None),
+        TestRunner::Go => {
             let end = args.iter().position(|a| a == "--").unwrap_or(args.len());
             let mut packages = Vec::new();
             for arg in Options::new(
@@ -39,14 +63,17 @@ pub fn of_command(argv: &[String], dir: &Path) -> Option<Selection> {
                     packages.extend(listed.split_whitespace());
                 }
             }
-            go_test(args.get(end + 1..).unwrap_or_default(), dir, Some(packages))
+            go_test(
+                args.get(end + 1..).unwrap_or_default(),
+                dir,
+                go,
+                Some(packages),
+            )
         }
-        "cargo" => cargo(args, dir)?,
-        "cargo-nextest" if args.first().is_some_and(|a| a == "nextest") => cargo(args, dir)?,
-        "pytest" | "py.test" => pytest(args, dir),
-        "jest" => jest(args),
-        "vitest" => vitest(args),
-        _ => return None,
+        TestRunner::Cargo => cargo(args, layout.cargo_root_package_only)?,
+        TestRunner::Pytest => pytest(args, dir, &layout.pytest_files),
+        TestRunner::Jest => jest(args),
+        TestRunner::Vitest => vitest(args),
     };
     Some(Selection {
         complete: filters.is_empty(),
@@ -244,7 +271,12 @@ fn go_filter(name: &str, value: Option<&str>, written: String) -> Option<String>
 
 /// `go test ARGS` (`gotestsum`: the arguments after its `--`, and the packages of its
 /// `--packages`, `./...` when none is named).
-fn go_test<'a>(args: &'a [String], dir: &Path, gotestsum: Option<Vec<&'a str>>) -> Vec<String> {
+fn go_test<'a>(
+    args: &'a [String],
+    dir: &Path,
+    module: Option<&GoModule>,
+    gotestsum: Option<Vec<&'a str>>,
+) -> Vec<String> {
     let mut filters = Vec::new();
     let mut packages: Vec<&str> = Vec::new();
     let mut options = Options::new(args, GO_VALUED);
@@ -283,7 +315,7 @@ fn go_test<'a>(args: &'a [String], dir: &Path, gotestsum: Option<Vec<&'a str>>) 
             None => vec!["."],
         };
     }
-    if !go_packages_cover_module(&packages, dir) {
+    if !go_packages_cover_module(&packages, dir, module) {
         if packages.iter().all(|p| matches!(*p, "./..." | "...")) {
             filters.push("./... (from below the module root)".to_string());
         } else {
@@ -293,23 +325,17 @@ fn go_test<'a>(args: &'a [String], dir: &Path, gotestsum: Option<Vec<&'a str>>) 
     filters
 }
 
-/// Whether the package patterns reach every directory of the module (around `dir`) that holds
-/// a `_test.go` file. Without a go.mod, only `./...` and `all` count as the whole.
-fn go_packages_cover_module(patterns: &[&str], dir: &Path) -> bool {
+/// Whether the package patterns, run in `dir`, reach every directory of `module` that holds a
+/// `_test.go` file. Without a go.mod, only `./...` and `all` count as the whole.
+fn go_packages_cover_module(patterns: &[&str], dir: &Path, module: Option<&GoModule>) -> bool {
     if patterns.contains(&"all") {
         return true;
     }
-    let Some(module_root) = dir.ancestors().find(|d| d.join("go.mod").is_file()) else {
+    let Some(module) = module else {
         return patterns.contains(&"./...");
     };
-    let module_path = std::fs::read_to_string(module_root.join("go.mod"))
-        .ok()
-        .and_then(|text| {
-            text.lines().find_map(|line| {
-                let rest = line.trim().strip_prefix("module")?;
-                Some(rest.trim().trim_matches('"').to_string())
-            })
-        });
+    let module_root = module.root.as_path();
+    let module_path = module.path.as_deref();
     // Each pattern as a directory and whether it reaches below it.
     let reach: Vec<(PathBuf, bool)> = patterns
         .iter()
@@ -327,7 +353,7 @@ fn go_packages_cover_module(patterns: &[&str], dir: &Path) -> bool {
             } else if Path::new(base).is_absolute() {
                 PathBuf::from(base)
             } else {
-                let module_path = module_path.as_deref()?;
+                let module_path = module_path?;
                 let rest = if base == module_path {
                     ""
                 } else {
@@ -338,24 +364,8 @@ fn go_packages_cover_module(patterns: &[&str], dir: &Path) -> bool {
             Some((normalise(&directory), below))
         })
         .collect();
-    let mut test_dirs = std::collections::BTreeSet::new();
-    walk(module_root, &mut |path, is_dir| {
-        if is_dir {
-            let name = file_name(path);
-            let skip = name.starts_with('.')
-                || name.starts_with('_')
-                || name == "vendor"
-                || name == "testdata"
-                || (path != module_root && path.join("go.mod").is_file());
-            return !skip;
-        }
-        if file_name(path).ends_with("_test.go")
-            && let Some(parent) = path.parent()
-        {
-            test_dirs.insert(normalise(parent));
-        }
-        true
-    });
+    let test_dirs: std::collections::BTreeSet<PathBuf> =
+        module.test_dirs.iter().map(|d| normalise(d)).collect();
     test_dirs.iter().all(|test_dir| {
         reach.iter().any(|(directory, below)| {
             test_dir == directory || (*below && test_dir.starts_with(directory))
@@ -384,7 +394,8 @@ const LIBTEST_VALUED: &[&str] = &[
 ];
 
 /// `cargo test …` or `cargo nextest run …`; `None` for any other cargo command.
-fn cargo(args: &[String], dir: &Path) -> Option<Vec<String>> {
+/// `root_package_only`: see [`TestLayout::cargo_root_package_only`].
+fn cargo(args: &[String], root_package_only: bool) -> Option<Vec<String>> {
     // `cargo +nightly --locked test …`: the toolchain and global options come first.
     let start = args
         .iter()
@@ -426,7 +437,7 @@ fn cargo(args: &[String], dir: &Path) -> Option<Vec<String>> {
     if !workspace {
         if !packages.is_empty() {
             filters.extend(packages);
-        } else if !nextest && root_package_only(dir) {
+        } else if !nextest && root_package_only {
             // In a workspace whose root is a package, `cargo test` tests that package alone.
             filters.push("cargo test without --workspace (the root package only)".into());
         }
@@ -451,32 +462,6 @@ fn libtest(args: &[String]) -> Vec<String> {
     filters
 }
 
-/// Whether `dir`'s Cargo.toml is a package that is also the root of a workspace with other
-/// members, or a virtual manifest with `default-members`: then `cargo test` without
-/// `--workspace` leaves members out.
-fn root_package_only(dir: &Path) -> bool {
-    let Some(manifest) = std::fs::read_to_string(dir.join("Cargo.toml"))
-        .ok()
-        .and_then(|text| text.parse::<toml::Table>().ok())
-    else {
-        return false;
-    };
-    let Some(workspace) = manifest.get("workspace").and_then(|w| w.as_table()) else {
-        return false;
-    };
-    let listed = |key: &str| {
-        workspace
-            .get(key)
-            .and_then(|m| m.as_array())
-            .is_some_and(|m| m.iter().any(|member| member.as_str() != Some(".")))
-    };
-    if manifest.contains_key("package") {
-        listed("members")
-    } else {
-        listed("default-members")
-    }
-}
-
 // ---------------------------------------------------------------------------------------------
 // pytest
 
@@ -493,7 +478,7 @@ const PYTEST_VALUED: &[&str] = &[
     "max-worker-restart",
 ];
 
-fn pytest(args: &[String], dir: &Path) -> Vec<String> {
+fn pytest(args: &[String], dir: &Path, files: &[PathBuf]) -> Vec<String> {
     let mut filters = Vec::new();
     let mut paths = Vec::new();
     for arg in Options::new(args, PYTEST_VALUED) {
@@ -516,39 +501,19 @@ fn pytest(args: &[String], dir: &Path) -> Vec<String> {
     let (node_ids, paths): (Vec<&str>, Vec<&str>) =
         paths.into_iter().partition(|p| p.contains("::"));
     filters.extend(node_ids.iter().map(|id| id.to_string()));
-    if !paths.is_empty() && !pytest_paths_cover_project(&paths, dir) {
+    if !paths.is_empty() && !pytest_paths_cover_project(&paths, dir, files) {
         filters.extend(paths.iter().map(|p| p.to_string()));
     }
     filters
 }
 
-/// Whether every file pytest collects by default under `dir` (`test_*.py`, `*_test.py`, outside
-/// the directories it does not recurse into) lies under one of `paths`.
-fn pytest_paths_cover_project(paths: &[&str], dir: &Path) -> bool {
+/// Whether every file pytest collects by default under `dir` (`files`) lies under one of
+/// `paths`.
+fn pytest_paths_cover_project(paths: &[&str], dir: &Path, files: &[PathBuf]) -> bool {
     let reach: Vec<PathBuf> = paths.iter().map(|p| normalise(&dir.join(p))).collect();
-    let mut covered = true;
-    walk(dir, &mut |path, is_dir| {
-        let name = file_name(path);
-        if is_dir {
-            // pytest's default norecursedirs, and virtual environments.
-            let skip = name.starts_with('.')
-                || name.ends_with(".egg")
-                || matches!(
-                    name,
-                    "_darcs" | "build" | "CVS" | "dist" | "node_modules" | "venv" | "{arch}"
-                )
-                || path.join("pyvenv.cfg").is_file();
-            return !skip;
-        }
-        let is_test =
-            name.ends_with(".py") && (name.starts_with("test_") || name.ends_with("_test.py"));
-        if is_test && !reach.iter().any(|r| normalise(path).starts_with(r)) {
-            covered = false;
-            return false;
-        }
-        true
-    });
-    covered
+    files
+        .iter()
+        .all(|file| reach.iter().any(|r| normalise(file).starts_with(r)))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -637,46 +602,7 @@ fn vitest(args: &[String]) -> Vec<String> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The project on disk
-
-/// The most entries a walk visits: a test command's project is not a whole disk.
-const WALK_LIMIT: usize = 200_000;
-
-/// Visits the files and directories under `root`, in name order; `visit(path, is_dir)` returns
-/// whether to go on (into a directory; after a file).
-fn walk(root: &Path, visit: &mut dyn FnMut(&Path, bool) -> bool) {
-    let mut stack = vec![root.to_path_buf()];
-    let mut seen = 0;
-    while let Some(dir) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&dir) else {
-            continue;
-        };
-        let mut entries: Vec<(PathBuf, bool)> = entries
-            .filter_map(Result::ok)
-            .map(|e| (e.path(), e.file_type().is_ok_and(|t| t.is_dir())))
-            .collect();
-        entries.sort();
-        for (path, is_dir) in entries.into_iter().rev() {
-            seen += 1;
-            if seen > WALK_LIMIT {
-                return;
-            }
-            if is_dir {
-                if visit(&path, true) {
-                    stack.push(path);
-                }
-            } else if !visit(&path, false) {
-                return;
-            }
-        }
-    }
-}
-
-fn file_name(path: &Path) -> &str {
-    path.file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or_default()
-}
+// Paths
 
 /// `path` without `.` segments and with `..` applied, so that paths can be compared by prefix.
 fn normalise(path: &Path) -> PathBuf {
@@ -691,214 +617,4 @@ fn normalise(path: &Path) -> PathBuf {
         }
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The whole suite.
-    const WHOLE: Option<&[&str]> = Some(&[]);
-
-    /// Each command line (words split at spaces) run in `dir`, and the filters it must give;
-    /// `None`: no test command gigops knows.
-    fn check(dir: &Path, cases: &[(&str, Option<&[&str]>)]) {
-        for (line, expected) in cases {
-            let argv: Vec<String> = line.split_whitespace().map(str::to_string).collect();
-            let selection = of_command(&argv, dir);
-            if let Some(s) = &selection {
-                assert_eq!(s.complete, s.filters.is_empty(), "{line}");
-            }
-            let expected = expected.map(|f| f.iter().map(|f| f.to_string()).collect());
-            assert_eq!(selection.map(|s| s.filters), expected, "{line}");
-        }
-    }
-
-    fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
-        let dir = tempfile::tempdir().unwrap();
-        for (file, text) in files {
-            let path = dir.path().join(file);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, text).unwrap();
-        }
-        dir
-    }
-
-    #[test]
-    fn go_test_filters_and_packages() {
-        let dir = project(&[
-            ("go.mod", "module example.com/shop\n\ngo 1.19\n"),
-            ("calc/calc_test.go", ""),
-            ("util/util_test.go", ""),
-            ("internal/billing/billing_test.go", ""),
-            // Not the module's packages: vendored code and a nested module.
-            ("vendor/x/x_test.go", ""),
-            ("tools/go.mod", "module example.com/tools\n"),
-            ("tools/gen_test.go", ""),
-        ]);
-        check(
-            dir.path(),
-            &[
-                ("go test -json ./...", WHOLE),
-                (
-                    "go test -json -count=1 -coverprofile cover.out ./...",
-                    WHOLE,
-                ),
-                ("go test all", WHOLE),
-                ("go test -run . ./...", WHOLE),
-                ("go test example.com/shop/...", WHOLE),
-                ("go test ./calc/... ./util ./internal/...", WHOLE),
-                ("gotestsum --format testname", WHOLE),
-                (
-                    "go test -json -run TestParse ./...",
-                    Some(&["-run TestParse"]),
-                ),
-                (
-                    "go test -json ./... -run=TestA -skip TestB -short",
-                    Some(&["-run=TestA", "-skip TestB", "-short"]),
-                ),
-                ("go test ./internal/billing", Some(&["./internal/billing"])),
-                // No package: the one in the directory.
-                ("go test -json", Some(&["."])),
-                (
-                    "go test ./... -args -test.run TestX",
-                    Some(&["-test.run TestX"]),
-                ),
-                (
-                    "gotestsum --packages ./calc/... -- -count=1",
-                    Some(&["./calc/..."]),
-                ),
-                (
-                    "gotestsum --junitfile j.xml -- -run TestX ./...",
-                    Some(&["-run TestX"]),
-                ),
-                ("go vet ./...", None),
-            ],
-        );
-        // From a subdirectory, ./... is only that part of the module.
-        check(
-            &dir.path().join("calc"),
-            &[(
-                "go test ./...",
-                Some(&["./... (from below the module root)"]),
-            )],
-        );
-        // A module of one package: `go test` with no package is all of it.
-        let single = project(&[("go.mod", "module example.com/one\n"), ("one_test.go", "")]);
-        check(single.path(), &[("go test -json", WHOLE)]);
-    }
-
-    #[test]
-    fn cargo_test_and_nextest() {
-        let single = project(&[
-            (
-                "Cargo.toml",
-                "[package]\nname = \"shop\"\nversion = \"0.1.0\"\n",
-            ),
-            ("src/lib.rs", ""),
-        ]);
-        check(
-            single.path(),
-            &[
-                ("cargo test", WHOLE),
-                ("cargo +nightly --locked test --all-features", WHOLE),
-                ("cargo nextest run --workspace --retries 2", WHOLE),
-                ("cargo nextest run --profile ci --no-fail-fast", WHOLE),
-                ("cargo test -- --include-ignored", WHOLE),
-                ("cargo test -p shop --workspace", WHOLE),
-                (
-                    "cargo test parse -- --skip slow",
-                    Some(&["parse", "--skip slow"]),
-                ),
-                (
-                    "cargo nextest run -E test(parse)",
-                    Some(&["-E test(parse)"]),
-                ),
-                ("cargo test -p shop", Some(&["-p shop"])),
-                ("cargo test --lib", Some(&["--lib"])),
-                (
-                    "cargo nextest run --run-ignored only",
-                    Some(&["--run-ignored only"]),
-                ),
-                ("cargo test -- --ignored", Some(&["--ignored"])),
-                ("cargo build", None),
-            ],
-        );
-        // A workspace whose root is a package: `cargo test` tests the root package only.
-        let workspace = project(&[
-            (
-                "Cargo.toml",
-                "[package]\nname = \"shop\"\nversion = \"0.1.0\"\n\n[workspace]\nmembers = [\"api\"]\n",
-            ),
-            ("src/lib.rs", ""),
-            ("api/src/lib.rs", ""),
-        ]);
-        check(
-            workspace.path(),
-            &[
-                (
-                    "cargo test",
-                    Some(&["cargo test without --workspace (the root package only)"]),
-                ),
-                ("cargo test --workspace", WHOLE),
-            ],
-        );
-    }
-
-    #[test]
-    fn pytest_options_and_paths() {
-        let dir = project(&[
-            ("tests/test_shop.py", ""),
-            ("tests/unit/test_calc.py", ""),
-            ("src/shop/calc_test.py", ""),
-            // Not collected by default: a virtual environment, node's packages, a non-test.
-            (".venv/lib/test_site.py", ""),
-            ("node_modules/x/test_y.py", ""),
-            ("docs/conf.py", ""),
-        ]);
-        check(
-            dir.path(),
-            &[
-                ("pytest", WHOLE),
-                ("python3 -m pytest --junitxml=junit.xml -q", WHOLE),
-                ("uv run pytest -x --junitxml junit.xml", WHOLE),
-                ("pytest tests src", WHOLE),
-                ("pytest .", WHOLE),
-                ("pytest tests", Some(&["tests"])),
-                ("pytest -k parse", Some(&["-k parse"])),
-                ("pytest -kparse", Some(&["-kparse"])),
-                ("pytest -m not_slow", Some(&["-m not_slow"])),
-                ("pytest --lf", Some(&["--lf"])),
-                (
-                    "pytest tests/test_shop.py::test_add",
-                    Some(&["tests/test_shop.py::test_add"]),
-                ),
-                ("python -c pass", None),
-            ],
-        );
-    }
-
-    #[test]
-    fn jest_and_vitest() {
-        check(
-            Path::new("."),
-            &[
-                ("npx jest --ci --coverage", WHOLE),
-                ("pnpm exec vitest run", WHOLE),
-                ("yarn vitest run --reporter junit", WHOLE),
-                ("npx jest -t checkout", Some(&["-t checkout"])),
-                ("jest src/cart", Some(&["src/cart"])),
-                (
-                    "vitest run cart --testNamePattern=total",
-                    Some(&["cart", "--testNamePattern=total"]),
-                ),
-                (
-                    "env CI=1 npx vitest related src/a.ts",
-                    Some(&["related", "src/a.ts"]),
-                ),
-                ("npm test", None),
-                ("make test", None),
-            ],
-        );
-    }
 }

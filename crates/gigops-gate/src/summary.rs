@@ -17,7 +17,9 @@ use gigops_core::project::Toolchain;
 use crate::detail::ENGLISH;
 
 /// The schema this summary follows; readers check it before trusting the keys.
-pub const SCHEMA: &str = "gigops.gate.summary/1";
+pub const SCHEMA: &str = gigops_core::gate_output::SUMMARY_SCHEMA;
+
+pub use gigops_core::gate_output::BenchmarkSummary;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Summary {
@@ -180,18 +182,6 @@ pub struct DebtSummary {
     #[serde(with = "gigops_core::json::infinite_as_null")]
     pub ratio: f64,
     pub rating: Rating,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct BenchmarkSummary {
-    /// Benchmark metrics measured in this run.
-    pub metrics: u64,
-    /// Metrics compared with an old set (present in both).
-    pub compared: u64,
-    /// Compared metrics that got significantly worse.
-    pub regressions: u64,
-    /// The largest significant regression, in percent; `null` when none.
-    pub worst_regression_percent: Option<f64>,
 }
 
 /// The gate's decision and every rule behind it.

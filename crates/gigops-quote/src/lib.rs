@@ -291,13 +291,13 @@ pub fn debt_from_gate_summary(file: &str, text: &str) -> Result<DebtInput, Probl
         .get("schema")
         .and_then(|s| s.as_str())
         .unwrap_or_default();
-    if schema != gigops_gate::summary::SCHEMA {
+    if schema != gigops_core::gate_output::SUMMARY_SCHEMA {
         return Err(problem(
             0,
             "schema".into(),
             format!(
                 "{schema:?}: expected a gate summary, schema {:?}",
-                gigops_gate::summary::SCHEMA
+                gigops_core::gate_output::SUMMARY_SCHEMA
             ),
         ));
     }

@@ -6,12 +6,13 @@
 //! the validity date, from the issue date the caller passes (domain crates never read the
 //! clock).
 
+use gigops_core::gate_output::{
+    BenchmarkSummary, Comparison, ComparisonFile, FILE_SCHEMA, SUMMARY_SCHEMA,
+};
 use gigops_core::{Problem, Problems};
-use gigops_gate::benchcmp::{self, Comparison, ComparisonFile};
-use gigops_gate::summary::{self, BenchmarkSummary, Summary};
 use gigops_mermaid::Flowchart;
 use jiff::civil::Date;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::Quote;
 use crate::openapi::{ApiContract, ContractRow};
@@ -218,12 +219,13 @@ pub fn benchmark_evidence(
     comparisons_file: Option<Named<'_>>,
 ) -> Result<BenchmarkEvidence, Problems> {
     let mut problems = Vec::new();
-    let summary: Option<(String, Summary)> = summary_file.and_then(|(file, text)| {
-        read_json::<Summary>(file, text, summary::SCHEMA, &mut problems).map(|s| (file.into(), s))
+    let summary: Option<(String, GateRunSummary)> = summary_file.and_then(|(file, text)| {
+        read_json::<GateRunSummary>(file, text, SUMMARY_SCHEMA, &mut problems)
+            .map(|s| (file.into(), s))
     });
     let comparisons: Option<(String, ComparisonFile)> =
         comparisons_file.and_then(|(file, text)| {
-            read_json::<ComparisonFile>(file, text, benchcmp::FILE_SCHEMA, &mut problems)
+            read_json::<ComparisonFile>(file, text, FILE_SCHEMA, &mut problems)
                 .map(|c| (file.into(), c))
         });
     if let Some((file, s)) = &summary
@@ -271,6 +273,22 @@ pub fn benchmark_evidence(
         baseline: comparisons.as_ref().is_some_and(|(_, c)| c.baseline),
         comparisons: comparisons.map(|(_, c)| c.comparisons).unwrap_or_default(),
     })
+}
+
+/// The keys of a gate run's `summary.json` that a proposal reads: the gate's own model of the
+/// summary lives with the gate, which the quote does not depend on. The keys it leaves out are
+/// not read.
+#[derive(Debug, Deserialize)]
+struct GateRunSummary {
+    generated_at: String,
+    project: GateRunProject,
+    benchmarks: Option<BenchmarkSummary>,
+}
+
+/// The summary's `project`, of which a proposal shows the `git describe`.
+#[derive(Debug, Deserialize)]
+struct GateRunProject {
+    describe: Option<String>,
 }
 
 /// A JSON file of a gate schema, each problem with its line and column.

@@ -13,7 +13,7 @@ use crate::cocomo::Ratings;
 use crate::fp::{Complexity, Function, FunctionKind, Gsc};
 use crate::montecarlo::Triangular;
 use crate::size::LocPerFp;
-use gigops_yaml::{self as yaml, Located, Node, Value};
+use gigops_yaml::{self as yaml, Located, Node, TextRule, Value};
 
 /// A parsed spec.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -170,17 +170,15 @@ impl List {
 }
 
 fn functions(located: &mut Located, list: &Node, kind_of: List, out: &mut Vec<Function>) {
-    let Some(items) = list.items() else {
-        if list.value != Value::Null {
-            located.at(
-                list.at,
-                format!(
-                    "{}: expected a list of items, found {}",
-                    kind_of.name(),
-                    list.kind()
-                ),
-            );
-        }
+    let Ok(items) = list.list() else {
+        located.at(
+            list.at,
+            format!(
+                "{}: expected a list of items, found {}",
+                kind_of.name(),
+                list.kind()
+            ),
+        );
         return;
     };
     let mut names: BTreeMap<String, u64> = BTreeMap::new();
@@ -353,7 +351,7 @@ fn risks_in(located: &mut Located, list: &Node) -> Vec<Risk> {
                         value.at,
                         format!(
                             "probability: expected a number from 0 to 1, found {}",
-                            describe(value)
+                            value.shown_quoted()
                         ),
                     ),
                 },
@@ -417,25 +415,22 @@ fn triangular(located: &mut Located, node: &Node) -> Option<Triangular> {
     }
     located.at(
         node.at,
-        format!("impact_hours: {expected}, found {}", describe(node)),
+        format!("impact_hours: {expected}, found {}", node.shown_quoted()),
     );
     None
 }
 
-fn describe(node: &Node) -> String {
-    match node.scalar_text() {
-        Some(text) => format!("{text:?}"),
-        None => node.kind().to_string(),
-    }
-}
-
+/// Text as written (not trimmed); a number or a boolean is the text it is written as.
 fn string(located: &mut Located, node: &Node, what: &str) -> Option<String> {
-    match &node.value {
-        Value::Str(s) if !s.trim().is_empty() => Some(s.clone()),
-        Value::Int(_) | Value::Float(_) | Value::Bool(_) => node.scalar_text(),
-        _ => {
+    const TEXT: TextRule = TextRule {
+        trim: false,
+        booleans: true,
+    };
+    match node.text(TEXT) {
+        Ok(text) => Some(text),
+        Err(unexpected) => {
             located.at(
-                node.at,
+                unexpected.at(),
                 format!("{what}: expected text, found {}", node.kind()),
             );
             None
@@ -443,13 +438,14 @@ fn string(located: &mut Located, node: &Node, what: &str) -> Option<String> {
     }
 }
 
+/// Any integer; the caller reports one out of its range in its own words.
 fn integer(located: &mut Located, node: &Node, expected: &str) -> Option<i64> {
-    match node.value {
-        Value::Int(i) => Some(i),
-        _ => {
+    match node.whole(i64::MIN..=i64::MAX) {
+        Ok(i) => Some(i),
+        Err(unexpected) => {
             located.at(
-                node.at,
-                format!("expected {expected}, found {}", describe(node)),
+                unexpected.at(),
+                format!("expected {expected}, found {}", node.shown_quoted()),
             );
             None
         }
@@ -462,11 +458,11 @@ fn map<'n>(
     what: &str,
     form: &str,
 ) -> Vec<(&'n yaml::Key, &'n Node)> {
-    match node.entries() {
-        Some(entries) => entries.iter().map(|(k, v)| (k, v)).collect(),
-        None => {
+    match node.mapping() {
+        Ok(entries) => entries.iter().map(|(k, v)| (k, v)).collect(),
+        Err(unexpected) => {
             located.at(
-                node.at,
+                unexpected.at(),
                 format!(
                     "{what}: expected a mapping of {form}, found {}",
                     node.kind()

@@ -19,12 +19,24 @@ pub struct DealFilter {
     pub opened_from: Option<Timestamp>,
     /// Deals opened strictly before this instant.
     pub opened_to: Option<Timestamp>,
+    /// Leaves the time entries' notes out (`None`): the analytics never read them, and on a
+    /// ledger with long notes they are most of its bytes (docs/store.md, "Reading for
+    /// reports"). Which deals match does not depend on it.
+    pub without_notes: bool,
 }
 
 impl DealFilter {
     /// The filter that matches every deal.
     pub fn all() -> Self {
         DealFilter::default()
+    }
+
+    /// Whether every deal passes the filter.
+    pub fn selects_all(&self) -> bool {
+        self.platform.is_none()
+            && self.outcome.is_none()
+            && self.opened_from.is_none()
+            && self.opened_to.is_none()
     }
 
     /// Whether a deal passes the filter: the same rule the store applies in SQL, for callers

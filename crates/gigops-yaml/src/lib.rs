@@ -8,6 +8,10 @@
 
 use std::collections::HashMap;
 
+mod typed;
+
+pub use typed::{TextRule, Unexpected};
+
 use gigops_core::{Problem, Problems};
 use saphyr_parser::{Event, Parser, ScalarStyle, Span};
 

@@ -1,5 +1,6 @@
 //! The environment read for real: a fixture tree counted by tokei, git repositories made in
-//! temporary directories with commits at fixed dates, and the debt the gate computes from them.
+//! temporary directories with commits at fixed dates, and the debt the gate computes from them
+//! and which tests a command selected in a project.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -12,6 +13,7 @@ use gigops_core::project::LanguageSize;
 
 mod debt;
 mod history;
+mod selection;
 mod size;
 
 pub const DAY: u64 = 86_400;

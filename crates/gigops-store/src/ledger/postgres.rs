@@ -514,7 +514,7 @@ impl LedgerStatements for PgConnection {
         drop(rows);
         let positions = DealPositions::new(&deals);
 
-        let filtered = *filter != DealFilter::all();
+        let filtered = !filter.selects_all();
         let mut query = QueryBuilder::<Postgres>::new(
             "SELECT e.deal_key, e.stage, e.entered_at FROM stage_events e",
         );
@@ -534,9 +534,11 @@ impl LedgerStatements for PgConnection {
         }
         drop(rows);
 
-        let mut query = QueryBuilder::<Postgres>::new(
-            "SELECT t.deal_key, t.started_at, t.minutes, t.category, t.note FROM time_entries t",
-        );
+        let mut query = QueryBuilder::<Postgres>::new(if filter.without_notes {
+            "SELECT t.deal_key, t.started_at, t.minutes, t.category, NULL::text FROM time_entries t"
+        } else {
+            "SELECT t.deal_key, t.started_at, t.minutes, t.category, t.note FROM time_entries t"
+        });
         if filtered {
             query.push(" WHERE t.deal_key IN (SELECT d.key FROM deals d WHERE 1 = 1");
             push_deal_filter(&mut query, filter);

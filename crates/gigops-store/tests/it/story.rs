@@ -235,6 +235,7 @@ store_test!(every_operation, |store| async move {
         outcome: Some(Outcome::Open),
         opened_from: Some(at("2025-01-01T00:00:00Z")),
         opened_to: Some(at("2025-01-01T00:00:00.000001Z")),
+        without_notes: false,
     };
     assert_eq!(
         ids(store.list_deals(&combined, &ClientScope::All).await?),
@@ -248,6 +249,26 @@ store_test!(every_operation, |store| async move {
     };
     let loaded = store.load_ledger(&mashi).await?;
     assert_eq!(ids(loaded.deals.clone()), ["D-0001", "D-0100"]);
+    // Without notes: the same ledger, every note left out, whether the filter selects some
+    // deals or all of them.
+    for filter in [&mashi, &DealFilter::all()] {
+        let with = store.load_ledger(filter).await?;
+        let without = store
+            .load_ledger(&DealFilter {
+                without_notes: true,
+                ..filter.clone()
+            })
+            .await?;
+        if filter.selects_all() {
+            assert!(with.time_entries.iter().any(|t| t.note.is_some()));
+        }
+        assert!(without.time_entries.iter().all(|t| t.note.is_none()));
+        let unnoted = |mut ledger: gigops_core::Ledger| {
+            ledger.time_entries.iter_mut().for_each(|t| t.note = None);
+            ledger
+        };
+        assert_eq!(without, unnoted(with));
+    }
     assert_eq!(loaded.clients, store.list_clients().await?);
     assert_eq!(
         loaded.events,

@@ -30,7 +30,8 @@ use crate::model::DealFilter;
 ///   (JSON gets 15, which is not always enough) and NULL as `NULL`;
 /// - per deal with events, `[key, [stage, …], [entered_at, …]]`;
 /// - per deal with time entries, `[key, [started_at, …], [minutes, …], [category, …],
-///   [note, …]]`.
+///   [note, …]]`, the notes all `null` when the filter leaves them out (`NOTE` in the text
+///   below stands for the column or `NULL`).
 ///
 /// Histories are grouped from one pass over the primary key and the unique index, so they come
 /// in key order; [`Page::push`] still checks, and sorts if not, as SQL does not promise an order
@@ -49,7 +50,7 @@ const PAGE_SELECT: &str = ") SELECT (SELECT count(*) FROM page), (SELECT max(id)
      FROM stage_events e WHERE e.deal_key IN (SELECT key FROM page) GROUP BY e.deal_key)), \
      (SELECT group_concat(history, ' ') FROM (SELECT '[' || t.deal_key || ',' || \
      json_group_array(t.started_at) || ',' || json_group_array(t.minutes) || ',' || \
-     json_group_array(t.category) || ',' || json_group_array(t.note) || ']' AS history \
+     json_group_array(t.category) || ',' || json_group_array(NOTE) || ']' AS history \
      FROM time_entries t WHERE t.deal_key IN (SELECT key FROM page) GROUP BY t.deal_key))";
 
 /// Deals per page: about 300 bytes each with their events, so a page is a few hundred
@@ -127,6 +128,8 @@ pub(super) async fn select_histories(
     let mut parsing: Option<tokio::task::JoinHandle<Result<Histories>>> = None;
     // Ids are never empty, so every id sorts after the empty string.
     let mut after = String::new();
+    let without_notes = matches!(&selection, Selection::Filtered(f) if f.without_notes);
+    let page_select = PAGE_SELECT.replace("NOTE", if without_notes { "NULL" } else { "t.note" });
     loop {
         let mut query = QueryBuilder::<Sqlite>::new(PAGE_CTE);
         match &selection {
@@ -140,7 +143,7 @@ pub(super) async fn select_histories(
             .push_bind(after.as_str())
             .push(" ORDER BY d.id LIMIT ")
             .push_bind(DEALS_PER_PAGE)
-            .push(PAGE_SELECT);
+            .push(&page_select);
         let row = query.build().fetch_one(&mut *conn).await?;
         let count: i64 = row.try_get(0)?;
         let last: Option<String> = row.try_get(1)?;
