@@ -117,3 +117,149 @@ pub(crate) fn insert_unnest(table: &str, columns: &[&str], types: &[&str]) -> St
         columns.join(", ")
     )
 }
+
+/// Rows from which a bulk write goes through `COPY` into a staging table rather than through
+/// `UNNEST` arrays: below it, the extra round trips (create the table, copy, insert) cost more
+/// than the copy saves. See docs/store.md for the figures.
+pub(crate) const COPY_FROM_ROWS: usize = 2_000;
+
+/// Bytes gathered before they are sent as one `CopyData` message: big enough that a message
+/// carries thousands of rows, small enough that an import does not hold its text twice.
+const COPY_SEND_BYTES: usize = 1 << 20;
+
+/// Rows in PostgreSQL's COPY text format: fields apart by a tab, rows ended by a newline,
+/// NULL as `\N`, and in text a backslash, tab, newline or carriage return escaped with a
+/// backslash so that none of them is read as a delimiter.
+#[derive(Debug, Default)]
+pub(crate) struct CopyText {
+    buffer: Vec<u8>,
+    row_started: bool,
+}
+
+impl CopyText {
+    fn separate(&mut self) {
+        if self.row_started {
+            self.buffer.push(b'\t');
+        }
+        self.row_started = true;
+    }
+
+    pub(crate) fn text(&mut self, value: &str) -> &mut Self {
+        self.separate();
+        for byte in value.bytes() {
+            // UTF-8 continuation bytes are never ASCII, so escaping bytewise leaves every other
+            // character (Chinese included) as it is.
+            match byte {
+                b'\\' => self.buffer.extend_from_slice(b"\\\\"),
+                b'\t' => self.buffer.extend_from_slice(b"\\t"),
+                b'\n' => self.buffer.extend_from_slice(b"\\n"),
+                b'\r' => self.buffer.extend_from_slice(b"\\r"),
+                _ => self.buffer.push(byte),
+            }
+        }
+        self
+    }
+
+    pub(crate) fn optional_text(&mut self, value: Option<&str>) -> &mut Self {
+        match value {
+            Some(value) => self.text(value),
+            None => self.null(),
+        }
+    }
+
+    pub(crate) fn int(&mut self, value: i64) -> &mut Self {
+        self.separate();
+        self.buffer.extend_from_slice(value.to_string().as_bytes());
+        self
+    }
+
+    pub(crate) fn optional_int(&mut self, value: Option<i64>) -> &mut Self {
+        match value {
+            Some(value) => self.int(value),
+            None => self.null(),
+        }
+    }
+
+    /// Rust prints the shortest decimal that reads back as the same double, which PostgreSQL
+    /// then parses exactly.
+    pub(crate) fn optional_float(&mut self, value: Option<f64>) -> &mut Self {
+        match value {
+            Some(value) => {
+                self.separate();
+                self.buffer.extend_from_slice(value.to_string().as_bytes());
+                self
+            }
+            None => self.null(),
+        }
+    }
+
+    fn null(&mut self) -> &mut Self {
+        self.separate();
+        self.buffer.extend_from_slice(b"\\N");
+        self
+    }
+
+    pub(crate) fn end_row(&mut self) {
+        self.buffer.push(b'\n');
+        self.row_started = false;
+    }
+}
+
+/// Creates the temporary table `staging` with `columns` (name and type), dropped at the end of
+/// the transaction, and copies `rows` into it, each written by `write_row`. An import runs in
+/// one transaction, so the table lives until the statement that reads it has run; one that is
+/// left from an earlier write of the same transaction is replaced.
+pub(crate) async fn copy_to_staging<R>(
+    conn: &mut PgConnection,
+    staging: &str,
+    columns: &[(&str, &str)],
+    rows: &[R],
+    write_row: impl Fn(&mut CopyText, &R),
+) -> Result<()> {
+    let definition = columns
+        .iter()
+        .map(|(name, kind)| format!("{name} {kind}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    // Not kept as prepared statements: the table they name is dropped at every commit.
+    sqlx::query(&format!("DROP TABLE IF EXISTS pg_temp.{staging}"))
+        .persistent(false)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query(&format!(
+        "CREATE TEMP TABLE {staging} ({definition}) ON COMMIT DROP"
+    ))
+    .persistent(false)
+    .execute(&mut *conn)
+    .await?;
+    let names = columns
+        .iter()
+        .map(|(name, _)| *name)
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut copy = conn
+        .copy_in_raw(&format!("COPY {staging} ({names}) FROM STDIN"))
+        .await?;
+    let mut text = CopyText::default();
+    for row in rows {
+        write_row(&mut text, row);
+        text.end_row();
+        if text.buffer.len() >= COPY_SEND_BYTES {
+            copy.send(std::mem::take(&mut text.buffer)).await?;
+        }
+    }
+    if !text.buffer.is_empty() {
+        copy.send(text.buffer).await?;
+    }
+    // On an error above, dropping `copy` tells the server the copy failed; the transaction is
+    // then rolled back by its owner.
+    copy.finish().await?;
+    Ok(())
+}
+
+/// `INSERT INTO table (columns) SELECT columns FROM staging`, to be followed by the same
+/// `ON CONFLICT` clause as [`insert_unnest`].
+pub(crate) fn insert_staged(table: &str, columns: &[&str], staging: &str) -> String {
+    let columns = columns.join(", ");
+    format!("INSERT INTO {table} ({columns}) SELECT {columns} FROM {staging}")
+}

@@ -21,16 +21,72 @@ use crate::codec::{
 };
 use crate::error::Result;
 use crate::model::{Counts, DealFilter};
-use crate::postgres::{ROWS_PER_STATEMENT, insert_unnest};
+use crate::postgres::{
+    COPY_FROM_ROWS, CopyText, ROWS_PER_STATEMENT, copy_to_staging, insert_staged, insert_unnest,
+};
+
+/// The PostgreSQL types of each table's written columns, in the order of its `*_WRITE_COLUMNS`:
+/// the element types of the `UNNEST` arrays and the columns of the `COPY` staging tables.
+const CLIENT_TYPES: [&str; 5] = ["text"; 5];
+const DEAL_TYPES: [&str; 13] = [
+    "text", "int8", "text", "text", "text", "int8", "int8", "text", "int8", "text", "float8",
+    "float8", "float8",
+];
+const EVENT_TYPES: [&str; 3] = ["int8", "int8", "text"];
+const ENTRY_TYPES: [&str; 5] = ["int8", "int8", "text", "int8", "text"];
+const REOPENING_TYPES: [&str; 6] = ["int8", "int8", "text", "text", "int8", "text"];
+
+/// Writes many rows of `table` at once: `COPY` into a temporary table named `staged_<table>`,
+/// then one `INSERT … SELECT` from it followed by `on_conflict`, the clause the `UNNEST`
+/// statement of the same write uses, so both paths insert, update and count alike. Returns the
+/// rows the insert wrote.
+async fn write_by_copy<R>(
+    conn: &mut PgConnection,
+    table: &str,
+    columns: &[&str],
+    types: &[&str],
+    on_conflict: &str,
+    rows: &[R],
+    write_row: impl Fn(&mut CopyText, &R),
+) -> Result<u64> {
+    let staging = format!("staged_{table}");
+    let columns_and_types: Vec<(&str, &str)> =
+        columns.iter().copied().zip(types.iter().copied()).collect();
+    copy_to_staging(conn, &staging, &columns_and_types, rows, write_row).await?;
+    let sql = format!("{}{on_conflict}", insert_staged(table, columns, &staging));
+    Ok(sqlx::query(&sql)
+        .persistent(false)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected())
+}
 
 async fn write_clients(
     conn: &mut PgConnection,
     clients: &[&Client],
     on_conflict: &str,
 ) -> Result<u64> {
+    if clients.len() >= COPY_FROM_ROWS {
+        return write_by_copy(
+            conn,
+            "clients",
+            &CLIENT_WRITE_COLUMNS,
+            &CLIENT_TYPES,
+            on_conflict,
+            clients,
+            |row, c| {
+                row.text(&c.name)
+                    .text(c.currency.code())
+                    .text(c.locale.as_str())
+                    .text(c.time_zone.as_str())
+                    .optional_text(c.platform.as_ref().map(|p| p.as_str()));
+            },
+        )
+        .await;
+    }
     let sql = format!(
         "{}{on_conflict}",
-        insert_unnest("clients", &CLIENT_WRITE_COLUMNS, &["text"; 5])
+        insert_unnest("clients", &CLIENT_WRITE_COLUMNS, &CLIENT_TYPES)
     );
     let mut written = 0;
     for chunk in clients.chunks(ROWS_PER_STATEMENT) {
@@ -126,17 +182,37 @@ impl LedgerStatements for PgConnection {
     }
 
     async fn upsert_deals(&mut self, deals: &[DealRow<'_>]) -> Result<u64> {
-        let sql = format!(
-            "{}{}",
-            insert_unnest(
+        let on_conflict = upsert_clause("deals", &["id"], &DEAL_WRITE_COLUMNS, "IS DISTINCT FROM");
+        if deals.len() >= COPY_FROM_ROWS {
+            return write_by_copy(
+                self,
                 "deals",
                 &DEAL_WRITE_COLUMNS,
-                &[
-                    "text", "int8", "text", "text", "text", "int8", "int8", "text", "int8", "text",
-                    "float8", "float8", "float8",
-                ],
-            ),
-            upsert_clause("deals", &["id"], &DEAL_WRITE_COLUMNS, "IS DISTINCT FROM")
+                &DEAL_TYPES,
+                &on_conflict,
+                deals,
+                |row, r| {
+                    let d = r.deal;
+                    row.text(d.id.as_str())
+                        .int(r.client_key)
+                        .text(d.platform.as_str())
+                        .text(d.kind.as_str())
+                        .text(d.value.currency.code())
+                        .int(d.value.minor)
+                        .int(micros(d.opened_at))
+                        .text(d.outcome.as_str())
+                        .optional_int(d.closed_at.map(micros))
+                        .optional_text(d.lost_reason.as_deref())
+                        .optional_float(d.tech_doc_score.map(Score::get))
+                        .optional_float(d.github_score.map(Score::get))
+                        .optional_float(d.demo_score.map(Score::get));
+                },
+            )
+            .await;
+        }
+        let sql = format!(
+            "{}{on_conflict}",
+            insert_unnest("deals", &DEAL_WRITE_COLUMNS, &DEAL_TYPES)
         );
         let mut written = 0;
         for chunk in deals.chunks(ROWS_PER_STATEMENT) {
@@ -183,13 +259,24 @@ impl LedgerStatements for PgConnection {
     }
 
     async fn insert_events(&mut self, events: &[EventRow<'_>]) -> Result<u64> {
-        let sql = format!(
-            "{} ON CONFLICT DO NOTHING",
-            insert_unnest(
+        let on_conflict = " ON CONFLICT DO NOTHING";
+        if events.len() >= COPY_FROM_ROWS {
+            return write_by_copy(
+                self,
                 "stage_events",
                 &EVENT_WRITE_COLUMNS,
-                &["int8", "int8", "text"]
+                &EVENT_TYPES,
+                on_conflict,
+                events,
+                |row, e| {
+                    row.int(e.deal_key).int(e.entered_at).text(e.stage);
+                },
             )
+            .await;
+        }
+        let sql = format!(
+            "{}{on_conflict}",
+            insert_unnest("stage_events", &EVENT_WRITE_COLUMNS, &EVENT_TYPES)
         );
         let mut inserted = 0;
         for chunk in events.chunks(ROWS_PER_STATEMENT) {
@@ -223,19 +310,33 @@ impl LedgerStatements for PgConnection {
     }
 
     async fn upsert_entries(&mut self, entries: &[EntryRow<'_>]) -> Result<u64> {
-        let sql = format!(
-            "{}{}",
-            insert_unnest(
+        let on_conflict = upsert_clause(
+            "time_entries",
+            &["deal_key", "started_at", "category"],
+            &ENTRY_WRITE_COLUMNS,
+            "IS DISTINCT FROM",
+        );
+        if entries.len() >= COPY_FROM_ROWS {
+            return write_by_copy(
+                self,
                 "time_entries",
                 &ENTRY_WRITE_COLUMNS,
-                &["int8", "int8", "text", "int8", "text"]
-            ),
-            upsert_clause(
-                "time_entries",
-                &["deal_key", "started_at", "category"],
-                &ENTRY_WRITE_COLUMNS,
-                "IS DISTINCT FROM",
+                &ENTRY_TYPES,
+                &on_conflict,
+                entries,
+                |row, e| {
+                    row.int(e.deal_key)
+                        .int(e.started_at)
+                        .text(e.category)
+                        .int(e.minutes)
+                        .optional_text(e.note);
+                },
             )
+            .await;
+        }
+        let sql = format!(
+            "{}{on_conflict}",
+            insert_unnest("time_entries", &ENTRY_WRITE_COLUMNS, &ENTRY_TYPES)
         );
         let mut written = 0;
         for chunk in entries.chunks(ROWS_PER_STATEMENT) {
@@ -264,21 +365,37 @@ impl LedgerStatements for PgConnection {
         Ok(existing as u64)
     }
 
-    // Reopenings are few (a deal is seldom reopened): one statement holds them all.
+    // Reopenings are few (a deal is seldom reopened): one statement holds them all, or a copy
+    // when an import brings many.
     async fn upsert_reopenings(&mut self, reopenings: &[ReopeningRow<'_>]) -> Result<u64> {
-        let sql = format!(
-            "{}{}",
-            insert_unnest(
+        let on_conflict = upsert_clause(
+            "reopenings",
+            &["deal_key", "reopened_at"],
+            &REOPENING_WRITE_COLUMNS,
+            "IS DISTINCT FROM",
+        );
+        if reopenings.len() >= COPY_FROM_ROWS {
+            return write_by_copy(
+                self,
                 "reopenings",
                 &REOPENING_WRITE_COLUMNS,
-                &["int8", "int8", "text", "text", "int8", "text"]
-            ),
-            upsert_clause(
-                "reopenings",
-                &["deal_key", "reopened_at"],
-                &REOPENING_WRITE_COLUMNS,
-                "IS DISTINCT FROM",
+                &REOPENING_TYPES,
+                &on_conflict,
+                reopenings,
+                |row, r| {
+                    row.int(r.deal_key)
+                        .int(r.reopened_at)
+                        .text(r.reason)
+                        .text(r.outcome)
+                        .int(r.closed_at)
+                        .optional_text(r.lost_reason);
+                },
             )
+            .await;
+        }
+        let sql = format!(
+            "{}{on_conflict}",
+            insert_unnest("reopenings", &REOPENING_WRITE_COLUMNS, &REOPENING_TYPES)
         );
         Ok(sqlx::query(&sql)
             .bind(reopenings.iter().map(|r| r.deal_key).collect::<Vec<_>>())
