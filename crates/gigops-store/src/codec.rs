@@ -8,7 +8,7 @@ use gigops_core::{
     StageEvent, StageName, TimeCategory, TimeEntry, platform_key,
 };
 use jiff::Timestamp;
-use sqlx::{ColumnIndex, Decode, Row, Type};
+use sqlx::{Row, Type};
 
 use crate::error::{Result, StoreError};
 use crate::model::DealFilter;
@@ -61,29 +61,54 @@ impl PlatformKeySql for sqlx::Postgres {
     const DEAL_PLATFORM_KEY: &'static str = "lower(d.platform COLLATE \"C\")";
 }
 
-/// Pushes ` AND …` conditions for a deal filter onto a query whose `deals` alias is `d`.
-pub(crate) fn push_deal_filter<'a, DB>(
-    query: &mut sqlx::QueryBuilder<'a, DB>,
-    filter: &'a DealFilter,
-) where
+/// The value a condition of a deal filter binds.
+pub(crate) enum Bound {
+    Text(String),
+    Integer(i64),
+}
+
+/// The ` AND …` conditions of a deal filter on a query whose `deals` alias is `d`: each is the
+/// SQL text that precedes its one bound value. `platform_key_sql` is the backend's
+/// [`PlatformKeySql::DEAL_PLATFORM_KEY`].
+pub(crate) fn deal_conditions(
+    filter: &DealFilter,
+    platform_key_sql: &str,
+) -> Vec<(String, Bound)> {
+    let mut conditions = Vec::new();
+    if let Some(platform) = &filter.platform {
+        conditions.push((
+            format!(" AND {platform_key_sql} = "),
+            Bound::Text(platform_key(platform.as_str())),
+        ));
+    }
+    if let Some(outcome) = filter.outcome {
+        conditions.push((
+            " AND d.outcome = ".to_string(),
+            Bound::Text(outcome.as_str().to_string()),
+        ));
+    }
+    if let Some(from) = filter.opened_from {
+        conditions.push((" AND d.opened_at >= ".to_string(), Bound::Integer(micros(from))));
+    }
+    if let Some(to) = filter.opened_to {
+        conditions.push((" AND d.opened_at < ".to_string(), Bound::Integer(micros(to))));
+    }
+    conditions
+}
+
+/// Pushes the conditions of a deal filter onto a query whose `deals` alias is `d`.
+pub(crate) fn push_deal_filter<'a, DB>(query: &mut sqlx::QueryBuilder<'a, DB>, filter: &DealFilter)
+where
     DB: sqlx::Database + PlatformKeySql,
-    &'a str: sqlx::Encode<'a, DB> + Type<DB>,
     String: sqlx::Encode<'a, DB> + Type<DB>,
     i64: sqlx::Encode<'a, DB> + Type<DB>,
 {
-    if let Some(platform) = &filter.platform {
-        query
-            .push(format!(" AND {} = ", DB::DEAL_PLATFORM_KEY))
-            .push_bind(platform_key(platform.as_str()));
-    }
-    if let Some(outcome) = filter.outcome {
-        query.push(" AND d.outcome = ").push_bind(outcome.as_str());
-    }
-    if let Some(from) = filter.opened_from {
-        query.push(" AND d.opened_at >= ").push_bind(micros(from));
-    }
-    if let Some(to) = filter.opened_to {
-        query.push(" AND d.opened_at < ").push_bind(micros(to));
+    for (sql, bound) in deal_conditions(filter, DB::DEAL_PLATFORM_KEY) {
+        query.push(sql);
+        match bound {
+            Bound::Text(text) => query.push_bind(text),
+            Bound::Integer(integer) => query.push_bind(integer),
+        };
     }
 }
 
@@ -139,58 +164,101 @@ fn score(value: Option<f64>) -> Result<Option<Score>> {
         .transpose()
 }
 
+/// The typed columns of a result row, read alike from sqlx's rows and from rusqlite's (see
+/// `sqlite::Direct`), so that each record is decoded once whichever driver read it.
+pub(crate) trait Columns {
+    fn text(&self, index: usize) -> Result<&str>;
+    fn optional_text(&self, index: usize) -> Result<Option<&str>>;
+    fn integer(&self, index: usize) -> Result<i64>;
+    fn optional_integer(&self, index: usize) -> Result<Option<i64>>;
+    fn optional_real(&self, index: usize) -> Result<Option<f64>>;
+}
+
+/// [`Columns`] for one of sqlx's row types (a blanket impl over `sqlx::Row` would overlap the
+/// one for rusqlite's rows).
+macro_rules! sqlx_columns {
+    ($row:ty) => {
+        impl Columns for $row {
+            fn text(&self, index: usize) -> Result<&str> {
+                Ok(self.try_get(index)?)
+            }
+            fn optional_text(&self, index: usize) -> Result<Option<&str>> {
+                Ok(self.try_get(index)?)
+            }
+            fn integer(&self, index: usize) -> Result<i64> {
+                Ok(self.try_get(index)?)
+            }
+            fn optional_integer(&self, index: usize) -> Result<Option<i64>> {
+                Ok(self.try_get(index)?)
+            }
+            fn optional_real(&self, index: usize) -> Result<Option<f64>> {
+                Ok(self.try_get(index)?)
+            }
+        }
+    };
+}
+sqlx_columns!(sqlx::sqlite::SqliteRow);
+sqlx_columns!(sqlx::postgres::PgRow);
+
+impl Columns for rusqlite::Row<'_> {
+    fn text(&self, index: usize) -> Result<&str> {
+        Ok(self.get_ref(index)?.as_str().map_err(|e| corrupt("text", e))?)
+    }
+    fn optional_text(&self, index: usize) -> Result<Option<&str>> {
+        Ok(self
+            .get_ref(index)?
+            .as_str_or_null()
+            .map_err(|e| corrupt("text", e))?)
+    }
+    fn integer(&self, index: usize) -> Result<i64> {
+        Ok(self.get(index)?)
+    }
+    fn optional_integer(&self, index: usize) -> Result<Option<i64>> {
+        Ok(self.get(index)?)
+    }
+    fn optional_real(&self, index: usize) -> Result<Option<f64>> {
+        Ok(self.get(index)?)
+    }
+}
+
 /// Reads a row of [`DEAL_COLUMNS`].
-pub(crate) fn decode_deal<'r, R>(row: &'r R, interner: &mut Interner) -> Result<Deal>
-where
-    R: Row,
-    usize: ColumnIndex<R>,
-    &'r str: Decode<'r, R::Database> + Type<R::Database>,
-    i64: Decode<'r, R::Database> + Type<R::Database>,
-    f64: Decode<'r, R::Database> + Type<R::Database>,
-{
-    let id: &str = row.try_get(0)?;
-    let id = DealId::parse(id).map_err(|e| corrupt("deal id", e))?;
+pub(crate) fn decode_deal(row: &impl Columns, interner: &mut Interner) -> Result<Deal> {
+    let id = DealId::parse(row.text(0)?).map_err(|e| corrupt("deal id", e))?;
     let in_deal = |e: StoreError| match e {
         StoreError::Corrupt(detail) => StoreError::Corrupt(format!("deal {id}: {detail}")),
         other => other,
     };
     let decode = |interner: &mut Interner| -> Result<Deal> {
-        let currency: &str = row.try_get(4)?;
-        let currency = Currency::parse(currency).map_err(|e| corrupt("currency", e))?;
+        let currency = Currency::parse(row.text(4)?).map_err(|e| corrupt("currency", e))?;
         Ok(Deal {
             id: id.clone(),
-            client: row.try_get::<&str, _>(1)?.to_string(),
-            platform: interner.platform(row.try_get(2)?)?,
-            kind: parse_enum::<DealKind>("kind", row.try_get(3)?)?,
-            value: Money::new(row.try_get(5)?, currency),
-            opened_at: instant(row.try_get(6)?)?,
-            outcome: parse_enum::<Outcome>("outcome", row.try_get(7)?)?,
-            closed_at: row.try_get::<Option<i64>, _>(8)?.map(instant).transpose()?,
-            lost_reason: row.try_get::<Option<&str>, _>(9)?.map(str::to_string),
-            tech_doc_score: score(row.try_get(10)?)?,
-            github_score: score(row.try_get(11)?)?,
-            demo_score: score(row.try_get(12)?)?,
+            client: row.text(1)?.to_string(),
+            platform: interner.platform(row.text(2)?)?,
+            kind: parse_enum::<DealKind>("kind", row.text(3)?)?,
+            value: Money::new(row.integer(5)?, currency),
+            opened_at: instant(row.integer(6)?)?,
+            outcome: parse_enum::<Outcome>("outcome", row.text(7)?)?,
+            closed_at: row.optional_integer(8)?.map(instant).transpose()?,
+            lost_reason: row.optional_text(9)?.map(str::to_string),
+            tech_doc_score: score(row.optional_real(10)?)?,
+            github_score: score(row.optional_real(11)?)?,
+            demo_score: score(row.optional_real(12)?)?,
         })
     };
     decode(interner).map_err(in_deal)
 }
 
 /// Reads a row of [`CLIENT_COLUMNS`].
-pub(crate) fn decode_client<'r, R>(row: &'r R, interner: &mut Interner) -> Result<Client>
-where
-    R: Row,
-    usize: ColumnIndex<R>,
-    &'r str: Decode<'r, R::Database> + Type<R::Database>,
-{
-    let name: &str = row.try_get(0)?;
+pub(crate) fn decode_client(row: &impl Columns, interner: &mut Interner) -> Result<Client> {
+    let name = row.text(0)?;
     let decode = |interner: &mut Interner| -> Result<Client> {
         Ok(Client {
             name: name.to_string(),
-            currency: Currency::parse(row.try_get(1)?).map_err(|e| corrupt("currency", e))?,
-            locale: parse_enum::<Lang>("locale", row.try_get(2)?)?,
-            time_zone: row.try_get::<&str, _>(3)?.to_string(),
+            currency: Currency::parse(row.text(1)?).map_err(|e| corrupt("currency", e))?,
+            locale: parse_enum::<Lang>("locale", row.text(2)?)?,
+            time_zone: row.text(3)?.to_string(),
             platform: row
-                .try_get::<Option<&str>, _>(4)?
+                .optional_text(4)?
                 .map(|p| interner.platform(p))
                 .transpose()?,
         })
@@ -202,67 +270,47 @@ where
 }
 
 /// A row of `sql::SELECT_REOPENINGS`.
-pub(crate) fn decode_reopening<'r, R>(row: &'r R) -> Result<Reopening>
-where
-    R: Row,
-    usize: ColumnIndex<R>,
-    &'r str: Decode<'r, R::Database> + Type<R::Database>,
-    i64: Decode<'r, R::Database> + Type<R::Database>,
-{
-    let deal_id = DealId::parse(row.try_get(0)?).map_err(|e| corrupt("deal id", e))?;
+pub(crate) fn decode_reopening(row: &impl Columns) -> Result<Reopening> {
+    let deal_id = DealId::parse(row.text(0)?).map_err(|e| corrupt("deal id", e))?;
     Ok(Reopening {
-        reopened_at: instant(row.try_get(1)?)?,
-        reason: row.try_get::<&str, _>(2)?.to_string(),
-        outcome: parse_enum::<Outcome>("outcome", row.try_get(3)?)?,
-        closed_at: instant(row.try_get(4)?)?,
-        lost_reason: row.try_get::<Option<&str>, _>(5)?.map(str::to_string),
+        reopened_at: instant(row.integer(1)?)?,
+        reason: row.text(2)?.to_string(),
+        outcome: parse_enum::<Outcome>("outcome", row.text(3)?)?,
+        closed_at: instant(row.integer(4)?)?,
+        lost_reason: row.optional_text(5)?.map(str::to_string),
         deal_id,
     })
 }
 
 /// The time entry columns `started_at, minutes, category, note` from `start` on.
-pub(crate) fn decode_time_entry<'r, R>(
-    row: &'r R,
+pub(crate) fn decode_time_entry(
+    row: &impl Columns,
     start: usize,
     deal_id: &DealId,
-) -> Result<TimeEntry>
-where
-    R: Row,
-    usize: ColumnIndex<R>,
-    &'r str: Decode<'r, R::Database> + Type<R::Database>,
-    i64: Decode<'r, R::Database> + Type<R::Database>,
-{
-    let minutes: i64 = row.try_get(start + 1)?;
+) -> Result<TimeEntry> {
+    let minutes = row.integer(start + 1)?;
     Ok(TimeEntry {
         deal_id: deal_id.clone(),
-        started_at: instant(row.try_get(start)?)?,
+        started_at: instant(row.integer(start)?)?,
         minutes: u32::try_from(minutes).map_err(|_| {
             StoreError::Corrupt(format!("time entry of deal {deal_id}: {minutes} minutes"))
         })?,
-        category: parse_enum::<TimeCategory>("time category", row.try_get(start + 2)?)?,
-        note: row
-            .try_get::<Option<&str>, _>(start + 3)?
-            .map(str::to_string),
+        category: parse_enum::<TimeCategory>("time category", row.text(start + 2)?)?,
+        note: row.optional_text(start + 3)?.map(str::to_string),
     })
 }
 
 /// The stage event columns `stage, entered_at` from `start` on.
-pub(crate) fn decode_stage_event<'r, R>(
-    row: &'r R,
+pub(crate) fn decode_stage_event(
+    row: &impl Columns,
     start: usize,
     deal_id: &DealId,
     interner: &mut Interner,
-) -> Result<StageEvent>
-where
-    R: Row,
-    usize: ColumnIndex<R>,
-    &'r str: Decode<'r, R::Database> + Type<R::Database>,
-    i64: Decode<'r, R::Database> + Type<R::Database>,
-{
+) -> Result<StageEvent> {
     Ok(StageEvent {
         deal_id: deal_id.clone(),
-        stage: interner.stage(row.try_get(start)?)?,
-        entered_at: instant(row.try_get(start + 1)?)?,
+        stage: interner.stage(row.text(start)?)?,
+        entered_at: instant(row.integer(start + 1)?)?,
     })
 }
 

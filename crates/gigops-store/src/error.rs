@@ -35,6 +35,10 @@ pub enum StoreError {
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
 
+    /// An error of a statement run through rusqlite on SQLite (`sqlite::Direct`).
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+
     #[error("cannot bring the store's schema up to date: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
 

@@ -10,16 +10,12 @@ use sqlx::migrate::Migrator;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
-use sqlx::{ConnectOptions, Sqlite};
+use sqlx::{ConnectOptions, Sqlite, SqliteConnection};
 
 use crate::error::{Result, StoreError};
 use crate::model::IfExists;
 
 static MIGRATOR: Migrator = sqlx::migrate!("./migrations/sqlite");
-
-/// SQLite refuses statements with more bound parameters than this (SQLITE_MAX_VARIABLE_NUMBER
-/// of builds since 3.32); batches are sized to stay under it.
-pub(crate) const MAX_PARAMS: usize = 32_766;
 
 /// Writes take the write lock when they begin, not at their first write: a transaction that
 /// read first and must then upgrade fails at once with SQLITE_BUSY when another connection
@@ -134,50 +130,56 @@ impl SqliteStore {
     }
 }
 
-/// `?, ?, …` for an `IN` list.
-pub(crate) fn in_list(values: usize) -> String {
-    let mut sql = String::with_capacity(values * 3);
-    for i in 0..values {
-        sql.push_str(if i == 0 { "?" } else { ", ?" });
-    }
-    sql
+/// rusqlite on the connection that sqlx holds, inside sqlx's transaction.
+///
+/// sqlx runs each SQLite connection on a worker thread and copies every value of every row into
+/// an allocation of its own on the way to the caller; for statements whose rows scale with the
+/// ledger (an import, a report's load) that traffic took most of the time (docs/store.md, "Two
+/// drivers for SQLite"). rusqlite steps the same prepared statements on the caller's thread and
+/// lends each value in place. Lending the connection rather than opening a second one keeps
+/// one transaction, one snapshot and one write lock, and works for in-memory databases too.
+pub(crate) struct Direct<'c> {
+    // Declared first so that it is dropped first: rusqlite finalizes the statements it prepared
+    // while the handle is still locked for it.
+    connection: rusqlite::Connection,
+    _locked: sqlx::sqlite::LockedSqliteHandle<'c>,
 }
 
-/// `(?, ?), (?, ?), …` for a `VALUES` list.
-pub(crate) fn values_list(columns: usize, rows: usize) -> String {
-    let row = format!("({})", in_list(columns));
-    let mut sql = String::with_capacity(rows * (row.len() + 2));
-    for i in 0..rows {
-        if i > 0 {
-            sql.push_str(", ");
+impl<'c> Direct<'c> {
+    /// Locks sqlx's connection (its worker thread waits until this is dropped) and wraps its
+    /// handle for rusqlite.
+    pub(crate) async fn lend(conn: &'c mut SqliteConnection) -> Result<Direct<'c>> {
+        let mut locked = conn.lock_handle().await?;
+        let handle = locked.as_raw_handle().as_ptr();
+        // SAFETY: `handle` is an open SQLite connection, and nothing else uses it while
+        // `locked` lives, since sqlx's worker thread waits on that lock. `Direct` drops the
+        // rusqlite connection before the lock. `from_handle` does not take ownership: dropping
+        // it finalizes rusqlite's own statements and leaves the connection open for sqlx. Both
+        // drivers link the same libsqlite3-sys (one version in Cargo.lock), so the handle's
+        // type is the same library's.
+        #[allow(unsafe_code)]
+        let connection = unsafe { rusqlite::Connection::from_handle(handle) }?;
+        Ok(Direct {
+            connection,
+            _locked: locked,
+        })
+    }
+
+    /// Runs `work` on the connection. On a multi-threaded runtime (the server) the thread is
+    /// handed over to blocking work first, so that other tasks move to another thread rather
+    /// than wait for a long statement.
+    pub(crate) fn run<T>(
+        &self,
+        work: impl FnOnce(&rusqlite::Connection) -> Result<T>,
+    ) -> Result<T> {
+        let work = || work(&self.connection);
+        match tokio::runtime::Handle::try_current() {
+            Ok(runtime) if runtime.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => {
+                tokio::task::block_in_place(work)
+            }
+            _ => work(),
         }
-        sql.push_str(&row);
     }
-    sql
-}
-
-/// The statement text of a batch, built once per batch size: every full batch of a run shares
-/// it, so SQLite prepares it once.
-pub(crate) struct BatchSql<F: Fn(usize) -> String> {
-    build: F,
-    built: Option<(usize, String)>,
-}
-
-impl<F: Fn(usize) -> String> BatchSql<F> {
-    pub(crate) fn new(build: F) -> Self {
-        BatchSql { build, built: None }
-    }
-
-    pub(crate) fn get(&mut self, rows: usize) -> &str {
-        if self.built.as_ref().is_none_or(|(n, _)| *n != rows) {
-            self.built = Some((rows, (self.build)(rows)));
-        }
-        self.built.as_ref().map_or("", |(_, sql)| sql.as_str())
-    }
-}
-
-pub(crate) fn rows_per_batch(columns: usize) -> usize {
-    MAX_PARAMS / columns
 }
 
 /// `VACUUM INTO` a temporary file beside the destination, then rename it into place: the copy

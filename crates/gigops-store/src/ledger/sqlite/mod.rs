@@ -1,4 +1,6 @@
-//! The statements of the ledger on SQLite.
+//! The statements of the ledger on SQLite, run through rusqlite on sqlx's connection
+//! ([`Direct`]): one prepared statement stepped once per row, which SQLite runs faster than the
+//! multi-row statements sqlx needs, without binding megabytes of placeholders.
 
 mod history;
 
@@ -6,8 +8,8 @@ use std::collections::HashMap;
 
 use futures_util::TryStreamExt;
 use gigops_core::{Client, Deal, DealId, Reopening, Score};
-use sqlx::sqlite::SqliteArguments;
-use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection};
+use rusqlite::{Connection, OptionalExtension, Statement, params};
+use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 
 use super::sql::{
     CLIENT_WRITE_COLUMNS, COUNT_ROWS, DEAL_WRITE_COLUMNS, ENTRY_WRITE_COLUMNS, EVENT_WRITE_COLUMNS,
@@ -18,65 +20,64 @@ use super::{
     ReopeningRow, ReopeningsOf,
 };
 use crate::codec::{
-    CLIENT_COLUMNS, Interner, decode_client, decode_deal, decode_reopening, micros,
+    CLIENT_COLUMNS, Columns, Interner, decode_client, decode_deal, decode_reopening, micros,
     push_deal_filter,
 };
-use crate::error::{Result, StoreError};
+use crate::error::Result;
 use crate::model::{Counts, DealFilter};
-use crate::sqlite::{BatchSql, MAX_PARAMS, in_list, rows_per_batch, values_list};
-use history::{Selection, select_histories};
+use crate::sqlite::Direct;
+use history::{Selection, read_histories};
 
-type Query<'q> = sqlx::query::Query<'q, Sqlite, SqliteArguments<'q>>;
-
-fn bind_deal<'q>(query: Query<'q>, row: &DealRow<'q>) -> Query<'q> {
-    let deal = row.deal;
-    query
-        .bind(deal.id.as_str())
-        .bind(row.client_key)
-        .bind(deal.platform.as_str())
-        .bind(deal.kind.as_str())
-        .bind(deal.value.currency.code())
-        .bind(deal.value.minor)
-        .bind(micros(deal.opened_at))
-        .bind(deal.outcome.as_str())
-        .bind(deal.closed_at.map(micros))
-        .bind(deal.lost_reason.as_deref())
-        .bind(deal.tech_doc_score.map(Score::get))
-        .bind(deal.github_score.map(Score::get))
-        .bind(deal.demo_score.map(Score::get))
+/// `INSERT INTO table (columns) VALUES (?, …)` and what follows.
+fn insert(table: &str, columns: &[&str], then: &str) -> String {
+    format!(
+        "INSERT INTO {table} ({}) VALUES ({}){then}",
+        columns.join(", "),
+        vec!["?"; columns.len()].join(", ")
+    )
 }
 
-fn bind_client<'q>(query: Query<'q>, client: &'q Client) -> Query<'q> {
-    query
-        .bind(client.name.as_str())
-        .bind(client.currency.code())
-        .bind(client.locale.as_str())
-        .bind(client.time_zone.as_str())
-        .bind(client.platform.as_ref().map(|p| p.as_str()))
-}
-
-async fn write_clients(
-    conn: &mut SqliteConnection,
-    clients: &[&Client],
-    on_conflict: &str,
+/// Runs one statement once per row; returns how many rows it changed in all.
+fn execute_each<R>(
+    conn: &Connection,
+    sql: &str,
+    rows: &[R],
+    mut execute: impl FnMut(&mut Statement<'_>, &R) -> rusqlite::Result<usize>,
 ) -> Result<u64> {
-    let columns = CLIENT_WRITE_COLUMNS.len();
-    let mut sql = BatchSql::new(|rows| {
-        format!(
-            "INSERT INTO clients ({}) VALUES {}{on_conflict}",
-            CLIENT_WRITE_COLUMNS.join(", "),
-            values_list(columns, rows)
-        )
-    });
-    let mut written = 0;
-    for chunk in clients.chunks(rows_per_batch(columns)) {
-        let mut query = sqlx::query(sql.get(chunk.len()));
-        for client in chunk {
-            query = bind_client(query, client);
-        }
-        written += query.execute(&mut *conn).await?.rows_affected();
+    let mut statement = conn.prepare(sql)?;
+    let mut changed = 0;
+    for row in rows {
+        changed += execute(&mut statement, row)? as u64;
     }
-    Ok(written)
+    Ok(changed)
+}
+
+/// Sums a count that a statement returns for each row.
+fn count_each<R>(
+    conn: &Connection,
+    sql: &str,
+    rows: &[R],
+    mut count: impl FnMut(&mut Statement<'_>, &R) -> rusqlite::Result<i64>,
+) -> Result<u64> {
+    let mut statement = conn.prepare(sql)?;
+    let mut total = 0;
+    for row in rows {
+        total += count(&mut statement, row)?;
+    }
+    Ok(total as u64)
+}
+
+fn write_clients(conn: &Connection, clients: &[&Client], then: &str) -> Result<u64> {
+    let sql = insert("clients", &CLIENT_WRITE_COLUMNS, then);
+    execute_each(conn, &sql, clients, |statement, client| {
+        statement.execute(params![
+            client.name,
+            client.currency.code(),
+            client.locale.as_str(),
+            client.time_zone,
+            client.platform.as_ref().map(|p| p.as_str()),
+        ])
+    })
 }
 
 impl DealStatements for SqliteConnection {
@@ -86,27 +87,17 @@ impl DealStatements for SqliteConnection {
         values: &[&str],
     ) -> Result<HashMap<String, i64>> {
         let (table, column) = column.sql();
-        // One row per batch, the matches as two JSON arrays: rows one by one would cost more
-        // than the lookups (see `history`).
-        let mut sql = BatchSql::new(|n| {
-            format!(
-                "SELECT '[' || json_group_array({column}) || ',' || json_group_array(key) || ']' \
-                 FROM {table} WHERE {column} IN ({})",
-                in_list(n)
-            )
-        });
-        let mut keys = HashMap::with_capacity(values.len());
-        for chunk in values.chunks(MAX_PARAMS) {
-            let mut query = sqlx::query_scalar::<_, String>(sql.get(chunk.len()));
-            for value in chunk {
-                query = query.bind(*value);
+        let direct = Direct::lend(self).await?;
+        direct.run(|conn| {
+            let mut statement = conn.prepare(&format!("SELECT key FROM {table} WHERE {column} = ?"))?;
+            let mut keys = HashMap::with_capacity(values.len());
+            for value in values {
+                if let Some(key) = statement.query_row([value], |row| row.get(0)).optional()? {
+                    keys.insert(value.to_string(), key);
+                }
             }
-            let found = query.fetch_one(&mut *self).await?;
-            let (names, found_keys): (Vec<String>, Vec<i64>) = serde_json::from_str(&found)
-                .map_err(|e| StoreError::Corrupt(format!("keys of {table} read back: {e}")))?;
-            keys.extend(names.into_iter().zip(found_keys));
-        }
-        Ok(keys)
+            Ok(keys)
+        })
     }
 
     async fn deal_by_id(&mut self, id: &str) -> Result<Option<Deal>> {
@@ -138,153 +129,131 @@ impl DealStatements for SqliteConnection {
 impl LedgerStatements for SqliteConnection {
     async fn upsert_clients(&mut self, clients: &[&Client]) -> Result<u64> {
         let on_conflict = upsert_clause("clients", &["name"], &CLIENT_WRITE_COLUMNS, "IS NOT");
-        write_clients(self, clients, &on_conflict).await
+        let direct = Direct::lend(self).await?;
+        direct.run(|conn| write_clients(conn, clients, &on_conflict))
     }
 
     async fn insert_missing_clients(&mut self, clients: &[Client]) -> Result<u64> {
         let clients: Vec<&Client> = clients.iter().collect();
-        write_clients(self, &clients, " ON CONFLICT (name) DO NOTHING").await
+        let direct = Direct::lend(self).await?;
+        direct.run(|conn| write_clients(conn, &clients, " ON CONFLICT (name) DO NOTHING"))
     }
 
     async fn upsert_deals(&mut self, deals: &[DealRow<'_>]) -> Result<u64> {
-        let columns = DEAL_WRITE_COLUMNS.len();
         let on_conflict = upsert_clause("deals", &["id"], &DEAL_WRITE_COLUMNS, "IS NOT");
-        let mut sql = BatchSql::new(|rows| {
-            format!(
-                "INSERT INTO deals ({}) VALUES {}{on_conflict}",
-                DEAL_WRITE_COLUMNS.join(", "),
-                values_list(columns, rows)
-            )
-        });
-        let mut written = 0;
-        for chunk in deals.chunks(rows_per_batch(columns)) {
-            let mut query = sqlx::query(sql.get(chunk.len()));
-            for row in chunk {
-                query = bind_deal(query, row);
-            }
-            written += query.execute(&mut *self).await?.rows_affected();
-        }
-        Ok(written)
+        let sql = insert("deals", &DEAL_WRITE_COLUMNS, &on_conflict);
+        let direct = Direct::lend(self).await?;
+        direct.run(|conn| {
+            execute_each(conn, &sql, deals, |statement, row| {
+                let deal = row.deal;
+                statement.execute(params![
+                    deal.id.as_str(),
+                    row.client_key,
+                    deal.platform.as_str(),
+                    deal.kind.as_str(),
+                    deal.value.currency.code(),
+                    deal.value.minor,
+                    micros(deal.opened_at),
+                    deal.outcome.as_str(),
+                    deal.closed_at.map(micros),
+                    deal.lost_reason,
+                    deal.tech_doc_score.map(Score::get),
+                    deal.github_score.map(Score::get),
+                    deal.demo_score.map(Score::get),
+                ])
+            })
+        })
     }
 
     async fn insert_events(&mut self, events: &[EventRow<'_>]) -> Result<u64> {
-        let columns = EVENT_WRITE_COLUMNS.len();
-        let mut sql = BatchSql::new(|rows| {
-            format!(
-                "INSERT INTO stage_events ({}) VALUES {} ON CONFLICT DO NOTHING",
-                EVENT_WRITE_COLUMNS.join(", "),
-                values_list(columns, rows)
-            )
-        });
-        let mut inserted = 0;
-        for chunk in events.chunks(rows_per_batch(columns)) {
-            let mut query = sqlx::query(sql.get(chunk.len()));
-            for event in chunk {
-                query = query
-                    .bind(event.deal_key)
-                    .bind(event.entered_at)
-                    .bind(event.stage);
-            }
-            inserted += query.execute(&mut *self).await?.rows_affected();
-        }
-        Ok(inserted)
+        let sql = insert(
+            "stage_events",
+            &EVENT_WRITE_COLUMNS,
+            " ON CONFLICT DO NOTHING",
+        );
+        let direct = Direct::lend(self).await?;
+        direct.run(|conn| {
+            execute_each(conn, &sql, events, |statement, event| {
+                statement.execute(params![event.deal_key, event.entered_at, event.stage])
+            })
+        })
     }
 
     async fn count_existing_entries(&mut self, entries: &[EntryRow<'_>]) -> Result<u64> {
-        let mut sql = BatchSql::new(|rows| {
-            format!(
-                "SELECT count(*) FROM (VALUES {}) AS v JOIN time_entries t \
-                 ON t.deal_key = v.column1 AND t.started_at = v.column2 \
-                 AND t.category = v.column3",
-                values_list(3, rows)
+        let direct = Direct::lend(self).await?;
+        direct.run(|conn| {
+            count_each(
+                conn,
+                "SELECT count(*) FROM time_entries \
+                 WHERE deal_key = ? AND started_at = ? AND category = ?",
+                entries,
+                |statement, entry| {
+                    statement.query_row(
+                        params![entry.deal_key, entry.started_at, entry.category],
+                        |row| row.get(0),
+                    )
+                },
             )
-        });
-        let mut existing = 0;
-        for chunk in entries.chunks(rows_per_batch(3)) {
-            let mut query = sqlx::query_scalar::<_, i64>(sql.get(chunk.len()));
-            for entry in chunk {
-                query = query
-                    .bind(entry.deal_key)
-                    .bind(entry.started_at)
-                    .bind(entry.category);
-            }
-            existing += query.fetch_one(&mut *self).await?;
-        }
-        Ok(existing as u64)
+        })
     }
 
     async fn upsert_entries(&mut self, entries: &[EntryRow<'_>]) -> Result<u64> {
-        let columns = ENTRY_WRITE_COLUMNS.len();
         let on_conflict = upsert_clause(
             "time_entries",
             &["deal_key", "started_at", "category"],
             &ENTRY_WRITE_COLUMNS,
             "IS NOT",
         );
-        let mut sql = BatchSql::new(|rows| {
-            format!(
-                "INSERT INTO time_entries ({}) VALUES {}{on_conflict}",
-                ENTRY_WRITE_COLUMNS.join(", "),
-                values_list(columns, rows)
-            )
-        });
-        let mut written = 0;
-        for chunk in entries.chunks(rows_per_batch(columns)) {
-            let mut query = sqlx::query(sql.get(chunk.len()));
-            for entry in chunk {
-                query = query
-                    .bind(entry.deal_key)
-                    .bind(entry.started_at)
-                    .bind(entry.category)
-                    .bind(entry.minutes)
-                    .bind(entry.note);
-            }
-            written += query.execute(&mut *self).await?.rows_affected();
-        }
-        Ok(written)
+        let sql = insert("time_entries", &ENTRY_WRITE_COLUMNS, &on_conflict);
+        let direct = Direct::lend(self).await?;
+        direct.run(|conn| {
+            execute_each(conn, &sql, entries, |statement, entry| {
+                statement.execute(params![
+                    entry.deal_key,
+                    entry.started_at,
+                    entry.category,
+                    entry.minutes,
+                    entry.note,
+                ])
+            })
+        })
     }
 
     async fn count_existing_reopenings(&mut self, reopenings: &[ReopeningRow<'_>]) -> Result<u64> {
-        let mut existing = 0;
-        for row in reopenings {
-            existing += sqlx::query_scalar::<_, i64>(
+        let direct = Direct::lend(self).await?;
+        direct.run(|conn| {
+            count_each(
+                conn,
                 "SELECT count(*) FROM reopenings WHERE deal_key = ? AND reopened_at = ?",
+                reopenings,
+                |statement, row| {
+                    statement.query_row(params![row.deal_key, row.reopened_at], |row| row.get(0))
+                },
             )
-            .bind(row.deal_key)
-            .bind(row.reopened_at)
-            .fetch_one(&mut *self)
-            .await?;
-        }
-        Ok(existing as u64)
+        })
     }
 
-    // Reopenings are few (a deal is seldom reopened), so they go one statement each.
     async fn upsert_reopenings(&mut self, reopenings: &[ReopeningRow<'_>]) -> Result<u64> {
-        let sql = format!(
-            "INSERT INTO reopenings ({}) VALUES ({}){}",
-            REOPENING_WRITE_COLUMNS.join(", "),
-            in_list(REOPENING_WRITE_COLUMNS.len()),
-            upsert_clause(
-                "reopenings",
-                &["deal_key", "reopened_at"],
-                &REOPENING_WRITE_COLUMNS,
-                "IS NOT"
-            )
+        let on_conflict = upsert_clause(
+            "reopenings",
+            &["deal_key", "reopened_at"],
+            &REOPENING_WRITE_COLUMNS,
+            "IS NOT",
         );
-        let mut written = 0;
-        for row in reopenings {
-            written += sqlx::query(&sql)
-                .bind(row.deal_key)
-                .bind(row.reopened_at)
-                .bind(row.reason)
-                .bind(row.outcome)
-                .bind(row.closed_at)
-                .bind(row.lost_reason)
-                .execute(&mut *self)
-                .await?
-                .rows_affected();
-        }
-        Ok(written)
+        let sql = insert("reopenings", &REOPENING_WRITE_COLUMNS, &on_conflict);
+        let direct = Direct::lend(self).await?;
+        direct.run(|conn| {
+            execute_each(conn, &sql, reopenings, |statement, row| {
+                statement.execute(params![
+                    row.deal_key,
+                    row.reopened_at,
+                    row.reason,
+                    row.outcome,
+                    row.closed_at,
+                    row.lost_reason,
+                ])
+            })
+        })
     }
 
     async fn reopenings_of(&mut self, deals: ReopeningsOf<'_>) -> Result<Vec<Reopening>> {
@@ -302,13 +271,17 @@ impl LedgerStatements for SqliteConnection {
 
     async fn clients(&mut self) -> Result<Vec<Client>> {
         let sql = format!("SELECT {CLIENT_COLUMNS} FROM clients ORDER BY name");
-        let mut interner = Interner::default();
-        let mut clients = Vec::new();
-        let mut rows = sqlx::query(&sql).fetch(&mut *self);
-        while let Some(row) = rows.try_next().await? {
-            clients.push(decode_client(&row, &mut interner)?);
-        }
-        Ok(clients)
+        let direct = Direct::lend(self).await?;
+        direct.run(|conn| {
+            let mut interner = Interner::default();
+            let mut statement = conn.prepare(&sql)?;
+            let mut rows = statement.query([])?;
+            let mut clients = Vec::new();
+            while let Some(row) = rows.next()? {
+                clients.push(decode_client(row, &mut interner)?);
+            }
+            Ok(clients)
+        })
     }
 
     async fn client_by_name(&mut self, name: &str) -> Result<Option<Client>> {
@@ -338,26 +311,20 @@ impl LedgerStatements for SqliteConnection {
     }
 
     async fn deal_history(&mut self, _deal_key: i64, id: &DealId) -> Result<Option<Histories>> {
-        let read = select_histories(self, Selection::Id(id.as_str())).await?;
-        Ok(Some(Histories {
-            deals: read.deals,
-            events: read.events,
-            time_entries: read.time_entries,
-        }))
+        let direct = Direct::lend(self).await?;
+        direct
+            .run(|conn| read_histories(conn, &Selection::Id(id.as_str())))
+            .map(Some)
     }
 
     async fn histories(&mut self, filter: &DealFilter) -> Result<Histories> {
-        let read = select_histories(self, Selection::Filtered(filter)).await?;
-        Ok(Histories {
-            deals: read.deals,
-            events: read.events,
-            time_entries: read.time_entries,
-        })
+        let direct = Direct::lend(self).await?;
+        direct.run(|conn| read_histories(conn, &Selection::Filtered(filter)))
     }
 
     async fn counts(&mut self) -> Result<Counts> {
         let row = sqlx::query(COUNT_ROWS).fetch_one(&mut *self).await?;
-        let count = |i: usize| -> Result<u64> { Ok(row.try_get::<i64, _>(i)? as u64) };
+        let count = |i: usize| -> Result<u64> { Ok(row.integer(i)? as u64) };
         Ok(Counts {
             clients: count(0)?,
             deals: count(1)?,
