@@ -70,10 +70,7 @@ pub(crate) enum Bound {
 /// The ` AND …` conditions of a deal filter on a query whose `deals` alias is `d`: each is the
 /// SQL text that precedes its one bound value. `platform_key_sql` is the backend's
 /// [`PlatformKeySql::DEAL_PLATFORM_KEY`].
-pub(crate) fn deal_conditions(
-    filter: &DealFilter,
-    platform_key_sql: &str,
-) -> Vec<(String, Bound)> {
+pub(crate) fn deal_conditions(filter: &DealFilter, platform_key_sql: &str) -> Vec<(String, Bound)> {
     let mut conditions = Vec::new();
     if let Some(platform) = &filter.platform {
         conditions.push((
@@ -88,10 +85,16 @@ pub(crate) fn deal_conditions(
         ));
     }
     if let Some(from) = filter.opened_from {
-        conditions.push((" AND d.opened_at >= ".to_string(), Bound::Integer(micros(from))));
+        conditions.push((
+            " AND d.opened_at >= ".to_string(),
+            Bound::Integer(micros(from)),
+        ));
     }
     if let Some(to) = filter.opened_to {
-        conditions.push((" AND d.opened_at < ".to_string(), Bound::Integer(micros(to))));
+        conditions.push((
+            " AND d.opened_at < ".to_string(),
+            Bound::Integer(micros(to)),
+        ));
     }
     conditions
 }
@@ -202,13 +205,14 @@ sqlx_columns!(sqlx::postgres::PgRow);
 
 impl Columns for rusqlite::Row<'_> {
     fn text(&self, index: usize) -> Result<&str> {
-        Ok(self.get_ref(index)?.as_str().map_err(|e| corrupt("text", e))?)
+        self.get_ref(index)?
+            .as_str()
+            .map_err(|e| corrupt("text", e))
     }
     fn optional_text(&self, index: usize) -> Result<Option<&str>> {
-        Ok(self
-            .get_ref(index)?
+        self.get_ref(index)?
             .as_str_or_null()
-            .map_err(|e| corrupt("text", e))?)
+            .map_err(|e| corrupt("text", e))
     }
     fn integer(&self, index: usize) -> Result<i64> {
         Ok(self.get(index)?)

@@ -174,7 +174,9 @@ impl<'c> Direct<'c> {
     ) -> Result<T> {
         let work = || work(&self.connection);
         match tokio::runtime::Handle::try_current() {
-            Ok(runtime) if runtime.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => {
+            Ok(runtime)
+                if runtime.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread =>
+            {
                 tokio::task::block_in_place(work)
             }
             _ => work(),

@@ -107,4 +107,16 @@ macro_rules! commit_after {
         Ok::<_, $crate::StoreError>(done)
     }};
 }
-pub(crate) use {commit_after, in_transaction};
+/// Implements a domain's statement trait for both backends' connections from one text: SQL
+/// that both databases read alike (numbered `$N` placeholders, which sqlx's SQLite driver binds
+/// by number as PostgreSQL does, and standard `CAST` where PostgreSQL wants a type), written
+/// once and compiled once per connection type. Statements whose SQL must differ (the ledger's
+/// bulk writes and reads) are written per backend in the domain's `sqlite.rs` and
+/// `postgres.rs`.
+macro_rules! on_both_backends {
+    (impl $statements:ident { $($body:tt)* }) => {
+        impl $statements for sqlx::SqliteConnection { $($body)* }
+        impl $statements for sqlx::PgConnection { $($body)* }
+    };
+}
+pub(crate) use {commit_after, in_transaction, on_both_backends};

@@ -2,8 +2,7 @@
 //! sign-offs of a version, the evaluations of its milestones' acceptance, and which milestones
 //! billing may invoice.
 
-mod postgres;
-mod sqlite;
+mod statements;
 
 use std::collections::{HashMap, HashSet};
 use std::future::Future;
@@ -626,15 +625,15 @@ async fn mark_milestone_invoiced<T: ContractStatements>(
 
 /// The milestones ready to invoice (the rule documented on `ContractStore::ready_to_invoice`):
 /// `(deal id, version, milestone, title, amount_minor, currency, evaluated_at, version
-/// evaluated against)`, by deal id and position. `deal_filter` is a condition on the SOWs `s`
-/// (each backend's `SOWS_REACHED`).
+/// evaluated against)`, by deal id and position, of the deals `SOWS_REACHED` binds.
 ///
 /// `latest` is each deal's latest SOW version; `evaluations` ranks, per milestone of it, every
 /// evaluation recorded against a version of the deal holding the same milestone id and amount
 /// in the same currency, newest first; the newest must have accepted it, no version of the
 /// deal may have the milestone id invoiced, and the deal must not be lost (work that will not
 /// be delivered is never billed).
-fn ready_sql(deal_filter: &str) -> String {
+fn ready_sql() -> String {
+    let deal_filter = statements::SOWS_REACHED;
     format!(
         "WITH latest AS ( \
              SELECT s.key, s.deal_key, s.version, s.currency FROM sows s \

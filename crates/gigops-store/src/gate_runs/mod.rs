@@ -1,7 +1,6 @@
 //! Gate runs: the delivery gate's summaries recorded against a deal (and a milestone).
 
-mod postgres;
-mod sqlite;
+mod statements;
 
 use std::future::Future;
 

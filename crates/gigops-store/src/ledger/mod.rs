@@ -2,6 +2,7 @@
 //! `docs/ledger.md`), and the import and load of a whole ledger.
 
 mod postgres;
+mod shared;
 mod sql;
 mod sqlite;
 

@@ -3,24 +3,24 @@
 use std::collections::HashMap;
 
 use futures_util::TryStreamExt;
-use gigops_core::{Client, Deal, DealId, Reopening, Score};
+use gigops_core::{Client, Deal, DealId, Score};
 use sqlx::{PgConnection, Postgres, QueryBuilder, Row};
 
+use super::shared::{shared_deal_statements, shared_ledger_statements};
 use super::sql::{
-    CLIENT_WRITE_COLUMNS, COUNT_ROWS, DEAL_WRITE_COLUMNS, ENTRY_WRITE_COLUMNS, EVENT_WRITE_COLUMNS,
-    REOPENING_WRITE_COLUMNS, SELECT_REOPENINGS, select_deals, upsert_clause,
+    CLIENT_WRITE_COLUMNS, DEAL_WRITE_COLUMNS, ENTRY_WRITE_COLUMNS, EVENT_WRITE_COLUMNS,
+    REOPENING_WRITE_COLUMNS, select_deals, upsert_clause,
 };
 use super::{
     DealRow, DealStatements, EntryRow, EventRow, Histories, KeyColumn, LedgerStatements,
-    ReopeningRow, ReopeningsOf,
+    ReopeningRow,
 };
 use crate::codec::{
-    CLIENT_COLUMNS, DEAL_KEY_COLUMN, DealPositions, Interner, decode_client, decode_deal,
-    decode_reopening, decode_stage_event, decode_time_entry, in_deal_order, micros,
-    push_deal_filter,
+    DEAL_KEY_COLUMN, DealPositions, Interner, decode_deal, decode_stage_event, decode_time_entry,
+    in_deal_order, micros, push_deal_filter,
 };
 use crate::error::Result;
-use crate::model::{Counts, DealFilter};
+use crate::model::DealFilter;
 use crate::postgres::{
     COPY_FROM_ROWS, CopyText, ROWS_PER_STATEMENT, copy_to_staging, insert_staged, insert_unnest,
 };
@@ -114,6 +114,8 @@ async fn write_clients(
 }
 
 impl DealStatements for PgConnection {
+    shared_deal_statements!();
+
     async fn keys_by_text(
         &mut self,
         column: KeyColumn,
@@ -136,26 +138,6 @@ impl DealStatements for PgConnection {
         Ok(keys)
     }
 
-    async fn deal_by_id(&mut self, id: &str) -> Result<Option<Deal>> {
-        let sql = format!("{} AND d.id = $1", select_deals());
-        let row = sqlx::query(&sql)
-            .bind(id)
-            .fetch_optional(&mut *self)
-            .await?;
-        row.map(|row| decode_deal(&row, &mut Interner::default()))
-            .transpose()
-    }
-
-    async fn deal_of_client(&mut self, deal_key: i64, client_key: i64) -> Result<bool> {
-        Ok(sqlx::query_scalar(
-            "SELECT EXISTS (SELECT 1 FROM deals WHERE key = $1 AND client_key = $2)",
-        )
-        .bind(deal_key)
-        .bind(client_key)
-        .fetch_one(&mut *self)
-        .await?)
-    }
-
     async fn lock_deal(&mut self, deal_key: i64) -> Result<()> {
         sqlx::query("SELECT 1 FROM deals WHERE key = $1 FOR UPDATE")
             .bind(deal_key)
@@ -166,6 +148,8 @@ impl DealStatements for PgConnection {
 }
 
 impl LedgerStatements for PgConnection {
+    shared_ledger_statements!();
+
     async fn upsert_clients(&mut self, clients: &[&Client]) -> Result<u64> {
         let on_conflict = upsert_clause(
             "clients",
@@ -409,56 +393,6 @@ impl LedgerStatements for PgConnection {
             .rows_affected())
     }
 
-    async fn reopenings_of(&mut self, deals: ReopeningsOf<'_>) -> Result<Vec<Reopening>> {
-        let mut query = QueryBuilder::<Postgres>::new(SELECT_REOPENINGS);
-        match deals {
-            ReopeningsOf::Deals(filter) => push_deal_filter(&mut query, filter),
-            ReopeningsOf::Deal(key) => {
-                query.push(" AND r.deal_key = ").push_bind(key);
-            }
-        }
-        query.push(" ORDER BY d.id, r.reopened_at");
-        let rows = query.build().fetch_all(&mut *self).await?;
-        rows.iter().map(decode_reopening).collect()
-    }
-
-    async fn clients(&mut self) -> Result<Vec<Client>> {
-        let sql = format!("SELECT {CLIENT_COLUMNS} FROM clients ORDER BY name");
-        let mut interner = Interner::default();
-        let mut clients = Vec::new();
-        let mut rows = sqlx::query(&sql).fetch(&mut *self);
-        while let Some(row) = rows.try_next().await? {
-            clients.push(decode_client(&row, &mut interner)?);
-        }
-        Ok(clients)
-    }
-
-    async fn client_by_name(&mut self, name: &str) -> Result<Option<Client>> {
-        let sql = format!("SELECT {CLIENT_COLUMNS} FROM clients WHERE name = $1");
-        let row = sqlx::query(&sql)
-            .bind(name)
-            .fetch_optional(&mut *self)
-            .await?;
-        row.map(|row| decode_client(&row, &mut Interner::default()))
-            .transpose()
-    }
-
-    async fn deals(&mut self, filter: &DealFilter, client: Option<&str>) -> Result<Vec<Deal>> {
-        let mut query = QueryBuilder::<Postgres>::new(select_deals());
-        push_deal_filter(&mut query, filter);
-        if let Some(client) = client {
-            query.push(" AND c.name = ").push_bind(client);
-        }
-        query.push(" ORDER BY d.opened_at, d.id");
-        let mut interner = Interner::default();
-        let mut deals = Vec::new();
-        let mut rows = query.build().fetch(&mut *self);
-        while let Some(row) = rows.try_next().await? {
-            deals.push(decode_deal(&row, &mut interner)?);
-        }
-        Ok(deals)
-    }
-
     async fn deal_history(&mut self, deal_key: i64, _id: &DealId) -> Result<Option<Histories>> {
         let mut interner = Interner::default();
         let sql = format!("{} AND d.key = $1", select_deals());
@@ -557,18 +491,6 @@ impl LedgerStatements for PgConnection {
             deals: deals.into_iter().map(|(_, deal)| deal).collect(),
             events: in_deal_order(events),
             time_entries: in_deal_order(time_entries),
-        })
-    }
-
-    async fn counts(&mut self) -> Result<Counts> {
-        let row = sqlx::query(COUNT_ROWS).fetch_one(&mut *self).await?;
-        let count = |i: usize| -> Result<u64> { Ok(row.try_get::<i64, _>(i)? as u64) };
-        Ok(Counts {
-            clients: count(0)?,
-            deals: count(1)?,
-            events: count(2)?,
-            time_entries: count(3)?,
-            reopenings: count(4)?,
         })
     }
 }

@@ -1,8 +1,7 @@
 //! Quotes: each deal's quote versions (the quote JSON as `gigops quote` printed it), and which
 //! one the client accepted.
 
-mod postgres;
-mod sqlite;
+mod statements;
 
 use std::future::Future;
 

@@ -6,25 +6,22 @@ mod history;
 
 use std::collections::HashMap;
 
-use futures_util::TryStreamExt;
-use gigops_core::{Client, Deal, DealId, Reopening, Score};
+use gigops_core::{Client, DealId, Score};
 use rusqlite::{Connection, OptionalExtension, Statement, params};
-use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
+use sqlx::SqliteConnection;
 
+use super::shared::{shared_deal_statements, shared_ledger_statements};
 use super::sql::{
-    CLIENT_WRITE_COLUMNS, COUNT_ROWS, DEAL_WRITE_COLUMNS, ENTRY_WRITE_COLUMNS, EVENT_WRITE_COLUMNS,
-    REOPENING_WRITE_COLUMNS, SELECT_REOPENINGS, select_deals, upsert_clause,
+    CLIENT_WRITE_COLUMNS, DEAL_WRITE_COLUMNS, ENTRY_WRITE_COLUMNS, EVENT_WRITE_COLUMNS,
+    REOPENING_WRITE_COLUMNS, upsert_clause,
 };
 use super::{
     DealRow, DealStatements, EntryRow, EventRow, Histories, KeyColumn, LedgerStatements,
-    ReopeningRow, ReopeningsOf,
+    ReopeningRow,
 };
-use crate::codec::{
-    CLIENT_COLUMNS, Columns, Interner, decode_client, decode_deal, decode_reopening, micros,
-    push_deal_filter,
-};
+use crate::codec::micros;
 use crate::error::Result;
-use crate::model::{Counts, DealFilter};
+use crate::model::DealFilter;
 use crate::sqlite::Direct;
 use history::{Selection, read_histories};
 
@@ -81,6 +78,8 @@ fn write_clients(conn: &Connection, clients: &[&Client], then: &str) -> Result<u
 }
 
 impl DealStatements for SqliteConnection {
+    shared_deal_statements!();
+
     async fn keys_by_text(
         &mut self,
         column: KeyColumn,
@@ -89,7 +88,8 @@ impl DealStatements for SqliteConnection {
         let (table, column) = column.sql();
         let direct = Direct::lend(self).await?;
         direct.run(|conn| {
-            let mut statement = conn.prepare(&format!("SELECT key FROM {table} WHERE {column} = ?"))?;
+            let mut statement =
+                conn.prepare(&format!("SELECT key FROM {table} WHERE {column} = ?"))?;
             let mut keys = HashMap::with_capacity(values.len());
             for value in values {
                 if let Some(key) = statement.query_row([value], |row| row.get(0)).optional()? {
@@ -100,26 +100,6 @@ impl DealStatements for SqliteConnection {
         })
     }
 
-    async fn deal_by_id(&mut self, id: &str) -> Result<Option<Deal>> {
-        let sql = format!("{} AND d.id = ?", select_deals());
-        let row = sqlx::query(&sql)
-            .bind(id)
-            .fetch_optional(&mut *self)
-            .await?;
-        row.map(|row| decode_deal(&row, &mut Interner::default()))
-            .transpose()
-    }
-
-    async fn deal_of_client(&mut self, deal_key: i64, client_key: i64) -> Result<bool> {
-        Ok(sqlx::query_scalar(
-            "SELECT EXISTS (SELECT 1 FROM deals WHERE key = ? AND client_key = ?)",
-        )
-        .bind(deal_key)
-        .bind(client_key)
-        .fetch_one(&mut *self)
-        .await?)
-    }
-
     async fn lock_deal(&mut self, _deal_key: i64) -> Result<()> {
         // Every write transaction began with BEGIN IMMEDIATE and holds the database's lock.
         Ok(())
@@ -127,6 +107,8 @@ impl DealStatements for SqliteConnection {
 }
 
 impl LedgerStatements for SqliteConnection {
+    shared_ledger_statements!();
+
     async fn upsert_clients(&mut self, clients: &[&Client]) -> Result<u64> {
         let on_conflict = upsert_clause("clients", &["name"], &CLIENT_WRITE_COLUMNS, "IS NOT");
         let direct = Direct::lend(self).await?;
@@ -256,60 +238,6 @@ impl LedgerStatements for SqliteConnection {
         })
     }
 
-    async fn reopenings_of(&mut self, deals: ReopeningsOf<'_>) -> Result<Vec<Reopening>> {
-        let mut query = QueryBuilder::<Sqlite>::new(SELECT_REOPENINGS);
-        match deals {
-            ReopeningsOf::Deals(filter) => push_deal_filter(&mut query, filter),
-            ReopeningsOf::Deal(key) => {
-                query.push(" AND r.deal_key = ").push_bind(key);
-            }
-        }
-        query.push(" ORDER BY d.id, r.reopened_at");
-        let rows = query.build().fetch_all(&mut *self).await?;
-        rows.iter().map(decode_reopening).collect()
-    }
-
-    async fn clients(&mut self) -> Result<Vec<Client>> {
-        let sql = format!("SELECT {CLIENT_COLUMNS} FROM clients ORDER BY name");
-        let direct = Direct::lend(self).await?;
-        direct.run(|conn| {
-            let mut interner = Interner::default();
-            let mut statement = conn.prepare(&sql)?;
-            let mut rows = statement.query([])?;
-            let mut clients = Vec::new();
-            while let Some(row) = rows.next()? {
-                clients.push(decode_client(row, &mut interner)?);
-            }
-            Ok(clients)
-        })
-    }
-
-    async fn client_by_name(&mut self, name: &str) -> Result<Option<Client>> {
-        let sql = format!("SELECT {CLIENT_COLUMNS} FROM clients WHERE name = ?");
-        let row = sqlx::query(&sql)
-            .bind(name)
-            .fetch_optional(&mut *self)
-            .await?;
-        row.map(|row| decode_client(&row, &mut Interner::default()))
-            .transpose()
-    }
-
-    async fn deals(&mut self, filter: &DealFilter, client: Option<&str>) -> Result<Vec<Deal>> {
-        let mut query = QueryBuilder::<Sqlite>::new(select_deals());
-        push_deal_filter(&mut query, filter);
-        if let Some(client) = client {
-            query.push(" AND c.name = ").push_bind(client);
-        }
-        query.push(" ORDER BY d.opened_at, d.id");
-        let mut interner = Interner::default();
-        let mut deals = Vec::new();
-        let mut rows = query.build().fetch(&mut *self);
-        while let Some(row) = rows.try_next().await? {
-            deals.push(decode_deal(&row, &mut interner)?);
-        }
-        Ok(deals)
-    }
-
     async fn deal_history(&mut self, _deal_key: i64, id: &DealId) -> Result<Option<Histories>> {
         let direct = Direct::lend(self).await?;
         direct
@@ -320,17 +248,5 @@ impl LedgerStatements for SqliteConnection {
     async fn histories(&mut self, filter: &DealFilter) -> Result<Histories> {
         let direct = Direct::lend(self).await?;
         direct.run(|conn| read_histories(conn, &Selection::Filtered(filter)))
-    }
-
-    async fn counts(&mut self) -> Result<Counts> {
-        let row = sqlx::query(COUNT_ROWS).fetch_one(&mut *self).await?;
-        let count = |i: usize| -> Result<u64> { Ok(row.integer(i)? as u64) };
-        Ok(Counts {
-            clients: count(0)?,
-            deals: count(1)?,
-            events: count(2)?,
-            time_entries: count(3)?,
-            reopenings: count(4)?,
-        })
     }
 }

@@ -1,13 +1,12 @@
-//! The statements of gate runs on PostgreSQL.
-
-use sqlx::PgConnection;
+//! The statements of gate runs, one text for both backends (see `store::on_both_backends!`).
 
 use super::{GateRunRow, GateRunStatements};
 use crate::codec::micros;
 use crate::error::Result;
 use crate::model::GateRun;
+use crate::store::on_both_backends;
 
-impl GateRunStatements for PgConnection {
+on_both_backends!(impl GateRunStatements {
     async fn insert_gate_run(&mut self, deal_key: i64, run: &GateRun) -> Result<()> {
         sqlx::query(
             "INSERT INTO gate_runs (deal_key, milestone, recorded_at, passed, summary) \
@@ -30,7 +29,7 @@ impl GateRunStatements for PgConnection {
     ) -> Result<Vec<GateRunRow>> {
         Ok(sqlx::query_as(
             "SELECT milestone, recorded_at, passed, summary FROM gate_runs \
-             WHERE deal_key = $1 AND ($2::text IS NULL OR milestone = $2) \
+             WHERE deal_key = $1 AND (CAST($2 AS TEXT) IS NULL OR milestone = $2) \
              ORDER BY recorded_at, key",
         )
         .bind(deal_key)
@@ -38,4 +37,4 @@ impl GateRunStatements for PgConnection {
         .fetch_all(&mut *self)
         .await?)
     }
-}
+});

@@ -1,7 +1,4 @@
-//! The statements of contracts on SQLite.
-
-use gigops_core::Signature;
-use sqlx::SqliteConnection;
+//! The statements of contracts, one text for both backends (see `store::on_both_backends!`).
 
 use super::{
     AcceptanceRow, ContractStatements, MilestoneRow, ReadyRow, SignatureRow, SowRow, ready_sql,
@@ -10,26 +7,28 @@ use crate::codec::micros;
 use crate::error::Result;
 use crate::model::{NewAcceptance, NewSow, SowMilestone};
 use crate::scope::DealsIn;
+use crate::store::on_both_backends;
+use gigops_core::Signature;
 
-/// The SOWs (aliased `s`) of the deals reached: bound to the deal's key twice, then the
-/// client's key twice.
-const SOWS_REACHED: &str = "(? IS NULL OR s.deal_key = ?) \
-     AND (? IS NULL OR s.deal_key IN (SELECT key FROM deals WHERE client_key = ?))";
+/// The SOWs (aliased `s`) of the deals reached: `$1` the deal's key, `$2` the client's.
+pub(super) const SOWS_REACHED: &str = "(CAST($1 AS BIGINT) IS NULL OR s.deal_key = $1) \
+     AND (CAST($2 AS BIGINT) IS NULL OR s.deal_key IN \
+     (SELECT key FROM deals WHERE client_key = $2))";
 
-impl ContractStatements for SqliteConnection {
+on_both_backends!(impl ContractStatements {
     async fn last_sow_version(&mut self, deal_key: i64) -> Result<i64> {
-        Ok(
-            sqlx::query_scalar("SELECT COALESCE(MAX(version), 0) FROM sows WHERE deal_key = ?")
-                .bind(deal_key)
-                .fetch_one(&mut *self)
-                .await?,
+        Ok(sqlx::query_scalar(
+            "SELECT CAST(COALESCE(MAX(version), 0) AS BIGINT) FROM sows WHERE deal_key = $1",
         )
+        .bind(deal_key)
+        .fetch_one(&mut *self)
+        .await?)
     }
 
     async fn insert_sow(&mut self, deal_key: i64, version: i64, sow: &NewSow) -> Result<i64> {
         Ok(sqlx::query_scalar(
             "INSERT INTO sows (deal_key, version, sow_id, created_at, currency, source, \
-             source_sha256, sow_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING key",
+             source_sha256, sow_json) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING key",
         )
         .bind(deal_key)
         .bind(version)
@@ -52,7 +51,7 @@ impl ContractStatements for SqliteConnection {
     ) -> Result<()> {
         sqlx::query(
             "INSERT INTO sow_milestones (sow_key, id, position, title, due, amount_minor) \
-             VALUES (?, ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(sow_key)
         .bind(&milestone.id)
@@ -68,7 +67,7 @@ impl ContractStatements for SqliteConnection {
     async fn sow_version(&mut self, deal_key: i64, version: i64) -> Result<Option<(i64, String)>> {
         Ok(
             sqlx::query_as(
-                "SELECT key, source_sha256 FROM sows WHERE deal_key = ? AND version = ?",
+                "SELECT key, source_sha256 FROM sows WHERE deal_key = $1 AND version = $2",
             )
             .bind(deal_key)
             .bind(version)
@@ -79,14 +78,12 @@ impl ContractStatements for SqliteConnection {
 
     async fn sows_of(&mut self, deals: DealsIn) -> Result<Vec<SowRow>> {
         let sql = format!(
-            "SELECT s.key, d.id, s.version, s.sow_id, s.created_at, s.currency, s.source, \
-             s.source_sha256, s.sow_json FROM sows s JOIN deals d ON d.key = s.deal_key \
+            "SELECT s.key, d.id, CAST(s.version AS BIGINT), s.sow_id, s.created_at, s.currency, \
+             s.source, s.source_sha256, s.sow_json FROM sows s JOIN deals d ON d.key = s.deal_key \
              WHERE {SOWS_REACHED} ORDER BY d.id, s.version"
         );
         Ok(sqlx::query_as(&sql)
             .bind(deals.deal)
-            .bind(deals.deal)
-            .bind(deals.client)
             .bind(deals.client)
             .fetch_all(&mut *self)
             .await?)
@@ -100,8 +97,6 @@ impl ContractStatements for SqliteConnection {
         );
         Ok(sqlx::query_as(&sql)
             .bind(deals.deal)
-            .bind(deals.deal)
-            .bind(deals.client)
             .bind(deals.client)
             .fetch_all(&mut *self)
             .await?)
@@ -109,7 +104,7 @@ impl ContractStatements for SqliteConnection {
 
     async fn has_milestone(&mut self, sow_key: i64, milestone: &str) -> Result<bool> {
         Ok(sqlx::query_scalar(
-            "SELECT EXISTS (SELECT 1 FROM sow_milestones WHERE sow_key = ? AND id = ?)",
+            "SELECT EXISTS (SELECT 1 FROM sow_milestones WHERE sow_key = $1 AND id = $2)",
         )
         .bind(sow_key)
         .bind(milestone)
@@ -124,7 +119,7 @@ impl ContractStatements for SqliteConnection {
     ) -> Result<Option<i64>> {
         Ok(sqlx::query_scalar(
             "SELECT min(m.invoiced_at) FROM sow_milestones m JOIN sows s ON s.key = m.sow_key \
-             WHERE s.deal_key = ? AND m.id = ?",
+             WHERE s.deal_key = $1 AND m.id = $2",
         )
         .bind(deal_key)
         .bind(milestone)
@@ -138,7 +133,7 @@ impl ContractStatements for SqliteConnection {
         milestone: &str,
         at: i64,
     ) -> Result<()> {
-        sqlx::query("UPDATE sow_milestones SET invoiced_at = ? WHERE sow_key = ? AND id = ?")
+        sqlx::query("UPDATE sow_milestones SET invoiced_at = $1 WHERE sow_key = $2 AND id = $3")
             .bind(at)
             .bind(sow_key)
             .bind(milestone)
@@ -150,7 +145,7 @@ impl ContractStatements for SqliteConnection {
     async fn insert_signature(&mut self, sow_key: i64, signature: &Signature) -> Result<()> {
         sqlx::query(
             "INSERT INTO sow_signatures (sow_key, signer, role, signed_at, source_sha256, \
-             document_sha256, lang, ssh_signature) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+             document_sha256, lang, ssh_signature) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(sow_key)
         .bind(&signature.signer)
@@ -168,7 +163,7 @@ impl ContractStatements for SqliteConnection {
     async fn signatures_of(&mut self, sow_key: i64) -> Result<Vec<SignatureRow>> {
         Ok(sqlx::query_as(
             "SELECT signer, role, signed_at, source_sha256, document_sha256, lang, \
-             ssh_signature FROM sow_signatures WHERE sow_key = ? ORDER BY signed_at, key",
+             ssh_signature FROM sow_signatures WHERE sow_key = $1 ORDER BY signed_at, key",
         )
         .bind(sow_key)
         .fetch_all(&mut *self)
@@ -178,7 +173,7 @@ impl ContractStatements for SqliteConnection {
     async fn insert_acceptance(&mut self, sow_key: i64, acceptance: &NewAcceptance) -> Result<()> {
         sqlx::query(
             "INSERT INTO sow_acceptances (sow_key, milestone, evaluated_at, accepted, record, \
-             evidence) VALUES (?, ?, ?, ?, ?, ?)",
+             evidence) VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(sow_key)
         .bind(&acceptance.milestone)
@@ -193,9 +188,9 @@ impl ContractStatements for SqliteConnection {
 
     async fn acceptances_of(&mut self, deal_key: i64) -> Result<Vec<AcceptanceRow>> {
         Ok(sqlx::query_as(
-            "SELECT s.version, a.milestone, a.evaluated_at, a.accepted, a.record, a.evidence \
-             FROM sow_acceptances a JOIN sows s ON s.key = a.sow_key \
-             WHERE s.deal_key = ? ORDER BY a.evaluated_at, a.key",
+            "SELECT CAST(s.version AS BIGINT), a.milestone, a.evaluated_at, a.accepted, \
+             a.record, a.evidence FROM sow_acceptances a JOIN sows s ON s.key = a.sow_key \
+             WHERE s.deal_key = $1 ORDER BY a.evaluated_at, a.key",
         )
         .bind(deal_key)
         .fetch_all(&mut *self)
@@ -203,13 +198,11 @@ impl ContractStatements for SqliteConnection {
     }
 
     async fn ready_of(&mut self, deals: DealsIn) -> Result<Vec<ReadyRow>> {
-        let sql = ready_sql(SOWS_REACHED);
+        let sql = ready_sql();
         Ok(sqlx::query_as(&sql)
             .bind(deals.deal)
-            .bind(deals.deal)
-            .bind(deals.client)
             .bind(deals.client)
             .fetch_all(&mut *self)
             .await?)
     }
-}
+});
