@@ -116,24 +116,26 @@ where
 }
 
 /// Parsed values that repeat across many rows (platforms, stage names), kept so that a row
-/// costs a comparison and a clone instead of a validation. Few distinct values exist, so a
-/// short list beats a map.
+/// costs a lookup and a clone instead of a validation. Stages are few, so a short list beats a
+/// map; a ledger may name hundreds of platforms, so they are kept in a map.
 #[derive(Default)]
 pub(crate) struct Interner {
-    platforms: Vec<Platform>,
+    platforms: HashMap<String, Platform>,
     stages: Vec<StageName>,
 }
 
-const INTERNED_MAX: usize = 256;
+/// How many distinct values are kept at most, so that a table of unlike values costs no more
+/// memory than its rows.
+const INTERNED_MAX: usize = 4_096;
 
 impl Interner {
     pub(crate) fn platform(&mut self, text: &str) -> Result<Platform> {
-        if let Some(platform) = self.platforms.iter().find(|p| p.as_str() == text) {
+        if let Some(platform) = self.platforms.get(text) {
             return Ok(platform.clone());
         }
         let platform = Platform::parse(text).map_err(|e| corrupt("platform", e))?;
         if platform.as_str() == text && self.platforms.len() < INTERNED_MAX {
-            self.platforms.push(platform.clone());
+            self.platforms.insert(text.to_string(), platform.clone());
         }
         Ok(platform)
     }

@@ -81,7 +81,10 @@ impl SqliteStore {
             // compares, and a 200,000-deal ledger's indexes then stay in memory.
             .pragma("cache_size", "-65536")
             .pragma("temp_store", "memory")
-            .pragma("mmap_size", "268435456")
+            // No memory map: mapped pages of the file count in the process's memory, and a
+            // report that reads a whole 280 MB ledger peaked 200 MB higher with a 256 MiB map
+            // (docs/store.md, "Loading"). SQLite's page cache is bounded by cache_size.
+            .pragma("mmap_size", "0")
             // Statements are fixed text, and import batches run to megabytes of placeholders.
             .disable_statement_logging();
         let mut pool = SqlitePoolOptions::new().max_connections(4);

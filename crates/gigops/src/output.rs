@@ -7,10 +7,14 @@ use anyhow::Context;
 use comfy_table::{Table, presets};
 use serde::Serialize;
 
+/// Prints `value` as pretty JSON. Buffered: stdout flushes at every line break, and a report's
+/// JSON runs to hundreds of thousands of lines, which written line by line cost more than
+/// computing the report.
 pub fn print_json<T: Serialize + ?Sized>(value: &T) -> anyhow::Result<()> {
-    let mut out = std::io::stdout().lock();
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     serde_json::to_writer_pretty(&mut out, value)?;
     writeln!(out)?;
+    out.flush()?;
     Ok(())
 }
 

@@ -493,6 +493,8 @@ async fn import<T: LedgerStatements>(tx: &mut T, ledger: &Ledger) -> Result<Impo
         problems.reopening(reopening);
     }
     problems.into_result()?;
+    let started = std::time::Instant::now();
+    let lap = |what: &str| tracing::debug!(what, elapsed = ?started.elapsed(), "import phase");
 
     let mut counts = ImportCounts::default();
 
@@ -532,6 +534,7 @@ async fn import<T: LedgerStatements>(tx: &mut T, ledger: &Ledger) -> Result<Impo
     let implied_names = implied.iter().map(|c| c.name.as_str());
     complete_keys(tx, KeyColumn::ClientName, implied_names, &mut client_keys).await?;
 
+    lap("clients");
     // Deals.
     let mut rows = Vec::with_capacity(deals.len());
     for deal in &deals {
@@ -551,6 +554,7 @@ async fn import<T: LedgerStatements>(tx: &mut T, ledger: &Ledger) -> Result<Impo
     complete_keys(tx, KeyColumn::DealId, ids.into_iter(), &mut deal_keys).await?;
     drop(rows);
 
+    lap("deals");
     // Stage events: insert-only; a repeated event is unchanged.
     resolve_deal_keys(
         tx,
@@ -578,6 +582,7 @@ async fn import<T: LedgerStatements>(tx: &mut T, ledger: &Ledger) -> Result<Impo
     };
     drop(events);
 
+    lap("events");
     // Time entries: upserted on (deal, started_at, category).
     resolve_deal_keys(
         tx,
@@ -595,11 +600,13 @@ async fn import<T: LedgerStatements>(tx: &mut T, ledger: &Ledger) -> Result<Impo
         (a.deal_key, a.started_at, a.category) == (b.deal_key, b.started_at, b.category)
     });
     let existing = tx.count_existing_entries(&entries).await?;
+    lap("count entries");
     let written = tx.upsert_entries(&entries).await?;
     counts.time_entries = upsert_counts(entries.len(), existing as usize, written);
     counts.time_entries.unchanged += (ledger.time_entries.len() - entries.len()) as u64;
     drop(entries);
 
+    lap("entries");
     // Reopenings: upserted on (deal, reopened_at).
     resolve_deal_keys(
         tx,
