@@ -115,6 +115,14 @@ impl DealId {
     }
 }
 
+/// A map keyed by deal ids can be searched with the text of one: the derived `Hash` and `Eq`
+/// hash and compare the id's text, exactly as `str`'s do.
+impl std::borrow::Borrow<str> for DealId {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
 impl fmt::Display for DealId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)

@@ -11,6 +11,7 @@ use std::collections::{HashMap, HashSet};
 use std::fmt::Display;
 use std::io::{self, Write};
 use std::path::Path;
+use std::sync::Arc;
 
 use gigops_core::{
     Client, Currency, Deal, DealId, DealKind, Lang, Ledger, Money, Outcome, Platform, Reopening,
@@ -209,17 +210,32 @@ struct ImportParser<'s> {
     problems: Vec<Problem>,
     unresolved: Vec<DealReference>,
     /// Name → where it was first seen, to report duplicates with both places.
-    clients_seen: HashMap<String, String>,
+    clients_seen: HashMap<String, Place>,
     /// Every deal id the import defines, even on rows with other problems, so that events of a
-    /// deal whose row is broken are not reported a second time as "unknown deal".
-    deals_seen: HashMap<DealId, String>,
-    entries_seen: HashMap<(DealId, Timestamp, TimeCategory), String>,
-    reopenings_seen: HashMap<(DealId, Timestamp), String>,
+    /// deal whose row is broken are not reported a second time as "unknown deal". The rows that
+    /// refer to a deal share its id from here rather than allocate one each.
+    deals_seen: HashMap<DealId, Place>,
+    entries_seen: HashMap<(DealId, Timestamp, TimeCategory), Place>,
+    reopenings_seen: HashMap<(DealId, Timestamp), Place>,
+}
+
+/// Where a row is: its file and line. Kept for every row that may turn out to be repeated, so it
+/// is a shared name and a number, written out only for a duplicate.
+#[derive(Debug, Clone)]
+struct Place {
+    file: Arc<str>,
+    line: u64,
+}
+
+impl Display for Place {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.file, self.line)
+    }
 }
 
 /// Where a row is, collecting its problems.
 struct Row<'a> {
-    file: &'a str,
+    file: &'a Arc<str>,
     line: u64,
     fields: &'a [Option<&'a str>],
     columns: &'static [&'static str],
@@ -236,8 +252,11 @@ impl<'a> Row<'a> {
         });
     }
 
-    fn here(&self) -> String {
-        format!("{}:{}", self.file, self.line)
+    fn here(&self) -> Place {
+        Place {
+            file: self.file.clone(),
+            line: self.line,
+        }
     }
 
     fn optional(&self, column: usize) -> Option<&'a str> {
@@ -304,8 +323,9 @@ impl<'s> ImportParser<'s> {
     fn read_source(&mut self, source: &Source) {
         let columns = source.table.columns();
         let table = source.table;
+        let file: Arc<str> = Arc::from(source.name.as_str());
         let mut rows =
-            |line: u64, fields: &[Option<&str>]| self.read_row(source, table, line, fields);
+            |line: u64, fields: &[Option<&str>]| self.read_row(&file, table, line, fields);
         let result = match source.format {
             Format::Csv => for_each_csv_row(source, columns, &mut rows),
             Format::Json => for_each_json_row(source, columns, &mut rows),
@@ -315,9 +335,9 @@ impl<'s> ImportParser<'s> {
         }
     }
 
-    fn read_row(&mut self, source: &Source, table: Table, line: u64, fields: &[Option<&str>]) {
+    fn read_row(&mut self, file: &Arc<str>, table: Table, line: u64, fields: &[Option<&str>]) {
         let mut row = Row {
-            file: &source.name,
+            file,
             line,
             fields,
             columns: table.columns(),
@@ -449,6 +469,18 @@ impl<'s> ImportParser<'s> {
         }
     }
 
+    /// The deal id in the row's first column: the very id of the deal the import defines when
+    /// it does (a reference count, not an allocation per event), else the id as parsed.
+    fn referred_deal_id(&self, row: &mut Row) -> Option<DealId> {
+        match row
+            .optional(0)
+            .and_then(|text| self.deals_seen.get_key_value(text))
+        {
+            Some((id, _)) => Some(id.clone()),
+            None => row.parse_required(0, DealId::parse),
+        }
+    }
+
     /// Notes a reference to a deal the import does not define, for [`ParsedImport::resolve`].
     fn refer_to_deal(&mut self, row: &Row, deal_id: &DealId) {
         if !self.deals_seen.contains_key(deal_id) {
@@ -462,7 +494,7 @@ impl<'s> ImportParser<'s> {
 
     fn read_event(&mut self, row: &mut Row) {
         let stages = self.stages;
-        let deal_id = row.parse_required(0, DealId::parse);
+        let deal_id = self.referred_deal_id(row);
         let stage = row.parse_required(1, |s| stages.get(s).cloned());
         let entered_at = row.parse_required(2, parse_stored_instant);
         if let (Some(deal_id), Some(stage), Some(entered_at)) = (deal_id, stage, entered_at) {
@@ -476,7 +508,7 @@ impl<'s> ImportParser<'s> {
     }
 
     fn read_entry(&mut self, row: &mut Row) {
-        let deal_id = row.parse_required(0, DealId::parse);
+        let deal_id = self.referred_deal_id(row);
         let started_at = row.parse_required(1, parse_stored_instant);
         let minutes = row.parse_required(2, parse_minutes);
         let category = row.parse_required(3, str::parse::<TimeCategory>);
@@ -510,7 +542,7 @@ impl<'s> ImportParser<'s> {
 
 impl ImportParser<'_> {
     fn read_reopening(&mut self, row: &mut Row) {
-        let deal_id = row.parse_required(0, DealId::parse);
+        let deal_id = self.referred_deal_id(row);
         let reopened_at = row.parse_required(1, parse_stored_instant);
         let reason = row.parse_required(2, |s| match s.trim() {
             "" => Err("a reopening needs a reason"),

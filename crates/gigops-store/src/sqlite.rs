@@ -281,3 +281,53 @@ fn finish_backup(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What rusqlite runs through `Direct` is part of sqlx's transaction: it sees the
+    /// transaction's own writes, and sqlx's rollback undoes its writes. On a current-thread
+    /// runtime it runs in place (the CLI's and the store tests' runtimes are multi-threaded,
+    /// where it runs in `block_in_place`).
+    #[tokio::test(flavor = "current_thread")]
+    async fn direct_statements_share_sqlx_s_transaction() {
+        let store = SqliteStore::open_in_memory().await.unwrap();
+        sqlx::query("CREATE TABLE t (v INTEGER NOT NULL)")
+            .execute(&store.pool)
+            .await
+            .unwrap();
+        let count = |conn: &rusqlite::Connection| -> Result<i64> {
+            Ok(conn.query_row("SELECT count(*) FROM t", [], |row| row.get(0))?)
+        };
+
+        let mut tx = store.write().await.unwrap();
+        sqlx::query("INSERT INTO t VALUES (1)")
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        let direct = Direct::lend(&mut tx).await.unwrap();
+        assert_eq!(direct.run(count).unwrap(), 1, "sees sqlx's uncommitted row");
+        direct
+            .run(|conn| Ok(conn.execute("INSERT INTO t VALUES (2)", [])?))
+            .unwrap();
+        drop(direct);
+        let seen: i64 = sqlx::query_scalar("SELECT count(*) FROM t")
+            .fetch_one(&mut *tx)
+            .await
+            .unwrap();
+        assert_eq!(
+            seen, 2,
+            "sqlx sees rusqlite's row, and has its connection back"
+        );
+        tx.rollback().await.unwrap();
+
+        let mut tx = store.read().await.unwrap();
+        let direct = Direct::lend(&mut tx).await.unwrap();
+        assert_eq!(
+            direct.run(count).unwrap(),
+            0,
+            "the rollback undid both rows"
+        );
+    }
+}

@@ -1,6 +1,6 @@
-//! The statements of the ledger on SQLite, run through rusqlite on sqlx's connection
-//! ([`Direct`]): one prepared statement stepped once per row, which SQLite runs faster than the
-//! multi-row statements sqlx needs, without binding megabytes of placeholders.
+//! The statements of the ledger on SQLite that differ from PostgreSQL's, run through rusqlite on
+//! sqlx's connection ([`Direct`]): one prepared statement stepped once per row, rather than
+//! multi-row statements binding megabytes of placeholders.
 
 mod history;
 
@@ -34,39 +34,25 @@ fn insert(table: &str, columns: &[&str], then: &str) -> String {
     )
 }
 
-/// Runs one statement once per row; returns how many rows it changed in all.
-fn execute_each<R>(
+/// Runs one statement once per row and sums what `step` returns for each: the rows it changed,
+/// or a count it selected.
+fn sum_each<R, N: TryInto<u64>>(
     conn: &Connection,
     sql: &str,
     rows: &[R],
-    mut execute: impl FnMut(&mut Statement<'_>, &R) -> rusqlite::Result<usize>,
+    mut step: impl FnMut(&mut Statement<'_>, &R) -> rusqlite::Result<N>,
 ) -> Result<u64> {
     let mut statement = conn.prepare(sql)?;
-    let mut changed = 0;
+    let mut sum = 0;
     for row in rows {
-        changed += execute(&mut statement, row)? as u64;
+        sum += step(&mut statement, row)?.try_into().unwrap_or(0);
     }
-    Ok(changed)
-}
-
-/// Sums a count that a statement returns for each row.
-fn count_each<R>(
-    conn: &Connection,
-    sql: &str,
-    rows: &[R],
-    mut count: impl FnMut(&mut Statement<'_>, &R) -> rusqlite::Result<i64>,
-) -> Result<u64> {
-    let mut statement = conn.prepare(sql)?;
-    let mut total = 0;
-    for row in rows {
-        total += count(&mut statement, row)?;
-    }
-    Ok(total as u64)
+    Ok(sum)
 }
 
 fn write_clients(conn: &Connection, clients: &[&Client], then: &str) -> Result<u64> {
     let sql = insert("clients", &CLIENT_WRITE_COLUMNS, then);
-    execute_each(conn, &sql, clients, |statement, client| {
+    sum_each(conn, &sql, clients, |statement, client| {
         statement.execute(params![
             client.name,
             client.currency.code(),
@@ -92,7 +78,10 @@ impl DealStatements for SqliteConnection {
                 conn.prepare(&format!("SELECT key FROM {table} WHERE {column} = ?"))?;
             let mut keys = HashMap::with_capacity(values.len());
             for value in values {
-                if let Some(key) = statement.query_row([value], |row| row.get(0)).optional()? {
+                if let Some(key) = statement
+                    .query_row([value], |row| row.get::<_, i64>(0))
+                    .optional()?
+                {
                     keys.insert(value.to_string(), key);
                 }
             }
@@ -126,7 +115,7 @@ impl LedgerStatements for SqliteConnection {
         let sql = insert("deals", &DEAL_WRITE_COLUMNS, &on_conflict);
         let direct = Direct::lend(self).await?;
         direct.run(|conn| {
-            execute_each(conn, &sql, deals, |statement, row| {
+            sum_each(conn, &sql, deals, |statement, row| {
                 let deal = row.deal;
                 statement.execute(params![
                     deal.id.as_str(),
@@ -155,7 +144,7 @@ impl LedgerStatements for SqliteConnection {
         );
         let direct = Direct::lend(self).await?;
         direct.run(|conn| {
-            execute_each(conn, &sql, events, |statement, event| {
+            sum_each(conn, &sql, events, |statement, event| {
                 statement.execute(params![event.deal_key, event.entered_at, event.stage])
             })
         })
@@ -164,7 +153,7 @@ impl LedgerStatements for SqliteConnection {
     async fn count_existing_entries(&mut self, entries: &[EntryRow<'_>]) -> Result<u64> {
         let direct = Direct::lend(self).await?;
         direct.run(|conn| {
-            count_each(
+            sum_each(
                 conn,
                 "SELECT count(*) FROM time_entries \
                  WHERE deal_key = ? AND started_at = ? AND category = ?",
@@ -172,7 +161,7 @@ impl LedgerStatements for SqliteConnection {
                 |statement, entry| {
                     statement.query_row(
                         params![entry.deal_key, entry.started_at, entry.category],
-                        |row| row.get(0),
+                        |row| row.get::<_, i64>(0),
                     )
                 },
             )
@@ -189,7 +178,7 @@ impl LedgerStatements for SqliteConnection {
         let sql = insert("time_entries", &ENTRY_WRITE_COLUMNS, &on_conflict);
         let direct = Direct::lend(self).await?;
         direct.run(|conn| {
-            execute_each(conn, &sql, entries, |statement, entry| {
+            sum_each(conn, &sql, entries, |statement, entry| {
                 statement.execute(params![
                     entry.deal_key,
                     entry.started_at,
@@ -204,12 +193,14 @@ impl LedgerStatements for SqliteConnection {
     async fn count_existing_reopenings(&mut self, reopenings: &[ReopeningRow<'_>]) -> Result<u64> {
         let direct = Direct::lend(self).await?;
         direct.run(|conn| {
-            count_each(
+            sum_each(
                 conn,
                 "SELECT count(*) FROM reopenings WHERE deal_key = ? AND reopened_at = ?",
                 reopenings,
                 |statement, row| {
-                    statement.query_row(params![row.deal_key, row.reopened_at], |row| row.get(0))
+                    statement.query_row(params![row.deal_key, row.reopened_at], |row| {
+                        row.get::<_, i64>(0)
+                    })
                 },
             )
         })
@@ -225,7 +216,7 @@ impl LedgerStatements for SqliteConnection {
         let sql = insert("reopenings", &REOPENING_WRITE_COLUMNS, &on_conflict);
         let direct = Direct::lend(self).await?;
         direct.run(|conn| {
-            execute_each(conn, &sql, reopenings, |statement, row| {
+            sum_each(conn, &sql, reopenings, |statement, row| {
                 statement.execute(params![
                     row.deal_key,
                     row.reopened_at,
