@@ -311,9 +311,11 @@ pub(crate) trait DealStatements: Send {
 /// of rows and batches them as its database allows.
 pub(crate) trait LedgerStatements: DealStatements {
     /// Inserts clients, or rewrites those whose name exists with other values; rows already
-    /// equal are left alone. Returns how many rows were inserted or rewritten. No two clients
-    /// may share a name.
-    fn upsert_clients(&mut self, clients: &[&Client]) -> impl Future<Output = Result<u64>> + Send;
+    /// equal are left alone and counted unchanged. No two clients may share a name.
+    fn upsert_clients(
+        &mut self,
+        clients: &[&Client],
+    ) -> impl Future<Output = Result<RowCounts>> + Send;
 
     /// Inserts the clients whose name does not exist yet; returns how many were.
     fn insert_missing_clients(
@@ -322,7 +324,10 @@ pub(crate) trait LedgerStatements: DealStatements {
     ) -> impl Future<Output = Result<u64>> + Send;
 
     /// Like [`upsert_clients`](Self::upsert_clients), for deals by id.
-    fn upsert_deals(&mut self, deals: &[DealRow<'_>]) -> impl Future<Output = Result<u64>> + Send;
+    fn upsert_deals(
+        &mut self,
+        deals: &[DealRow<'_>],
+    ) -> impl Future<Output = Result<RowCounts>> + Send;
 
     /// Inserts the events not stored yet; returns how many were.
     fn insert_events(
@@ -330,31 +335,18 @@ pub(crate) trait LedgerStatements: DealStatements {
         events: &[EventRow<'_>],
     ) -> impl Future<Output = Result<u64>> + Send;
 
-    /// How many of these (deal, started_at, category) keys are stored.
-    fn count_existing_entries(
-        &mut self,
-        entries: &[EntryRow<'_>],
-    ) -> impl Future<Output = Result<u64>> + Send;
-
-    /// Inserts entries, or rewrites those whose key exists with other values; returns how many
-    /// rows were inserted or rewritten. No two entries may share a key.
+    /// Like [`upsert_clients`](Self::upsert_clients), for time entries by (deal, started_at,
+    /// category).
     fn upsert_entries(
         &mut self,
         entries: &[EntryRow<'_>],
-    ) -> impl Future<Output = Result<u64>> + Send;
+    ) -> impl Future<Output = Result<RowCounts>> + Send;
 
-    /// How many of these (deal, reopened_at) keys are stored.
-    fn count_existing_reopenings(
-        &mut self,
-        reopenings: &[ReopeningRow<'_>],
-    ) -> impl Future<Output = Result<u64>> + Send;
-
-    /// Inserts reopenings, or rewrites those whose key exists with other values; returns how
-    /// many rows were inserted or rewritten. No two may share a key.
+    /// Like [`upsert_clients`](Self::upsert_clients), for reopenings by (deal, reopened_at).
     fn upsert_reopenings(
         &mut self,
         reopenings: &[ReopeningRow<'_>],
-    ) -> impl Future<Output = Result<u64>> + Send;
+    ) -> impl Future<Output = Result<RowCounts>> + Send;
 
     /// The reopenings of some deals.
     fn reopenings_of(
@@ -420,7 +412,9 @@ fn keep_last<T>(sorted: Vec<T>, same_key: impl Fn(&T, &T) -> bool) -> Vec<T> {
 /// `written` rows were inserted or rewritten. Exact inside the import's transaction; only on
 /// PostgreSQL, where another writer may insert the same keys meanwhile, can a row counted as
 /// inserted have been an update, hence the saturation.
-fn upsert_counts(total: usize, existing: usize, written: u64) -> RowCounts {
+/// The counts of an upsert of `total` distinct rows, of which `existing` were stored before and
+/// `written` were inserted or rewritten.
+pub(crate) fn upsert_counts(total: usize, existing: usize, written: u64) -> RowCounts {
     let inserted = total.saturating_sub(existing) as u64;
     let updated = written.saturating_sub(inserted);
     RowCounts {
@@ -503,12 +497,9 @@ async fn import<T: LedgerStatements>(tx: &mut T, ledger: &Ledger) -> Result<Impo
     listed.sort_by(|a, b| a.name.cmp(&b.name));
     let listed = keep_last(listed, |a, b| a.name == b.name);
     let listed_names: Vec<&str> = listed.iter().map(|c| c.name.as_str()).collect();
-    let mut client_keys = tx
-        .keys_by_text(KeyColumn::ClientName, &listed_names)
-        .await?;
-    let written = tx.upsert_clients(&listed).await?;
-    counts.clients = upsert_counts(listed.len(), client_keys.len(), written);
+    counts.clients = tx.upsert_clients(&listed).await?;
     counts.clients.unchanged += (ledger.clients.len() - listed.len()) as u64;
+    let mut client_keys = HashMap::with_capacity(listed_names.len());
     complete_keys(
         tx,
         KeyColumn::ClientName,
@@ -547,10 +538,9 @@ async fn import<T: LedgerStatements>(tx: &mut T, ledger: &Ledger) -> Result<Impo
         rows.push(DealRow { deal, client_key });
     }
     let ids: Vec<&str> = deals.iter().map(|d| d.id.as_str()).collect();
-    let mut deal_keys = tx.keys_by_text(KeyColumn::DealId, &ids).await?;
-    let written = tx.upsert_deals(&rows).await?;
-    counts.deals = upsert_counts(deals.len(), deal_keys.len(), written);
+    counts.deals = tx.upsert_deals(&rows).await?;
     counts.deals.unchanged += (ledger.deals.len() - deals.len()) as u64;
+    let mut deal_keys = HashMap::with_capacity(ids.len());
     complete_keys(tx, KeyColumn::DealId, ids.into_iter(), &mut deal_keys).await?;
     drop(rows);
 
@@ -599,10 +589,7 @@ async fn import<T: LedgerStatements>(tx: &mut T, ledger: &Ledger) -> Result<Impo
     let entries = keep_last(entries, |a, b| {
         (a.deal_key, a.started_at, a.category) == (b.deal_key, b.started_at, b.category)
     });
-    let existing = tx.count_existing_entries(&entries).await?;
-    lap("count entries");
-    let written = tx.upsert_entries(&entries).await?;
-    counts.time_entries = upsert_counts(entries.len(), existing as usize, written);
+    counts.time_entries = tx.upsert_entries(&entries).await?;
     counts.time_entries.unchanged += (ledger.time_entries.len() - entries.len()) as u64;
     drop(entries);
 
@@ -626,9 +613,7 @@ async fn import<T: LedgerStatements>(tx: &mut T, ledger: &Ledger) -> Result<Impo
     let reopenings = keep_last(reopenings, |a, b| {
         (a.deal_key, a.reopened_at) == (b.deal_key, b.reopened_at)
     });
-    let existing = tx.count_existing_reopenings(&reopenings).await?;
-    let written = tx.upsert_reopenings(&reopenings).await?;
-    counts.reopenings = upsert_counts(reopenings.len(), existing as usize, written);
+    counts.reopenings = tx.upsert_reopenings(&reopenings).await?;
     counts.reopenings.unchanged += (ledger.reopenings.len() - reopenings.len()) as u64;
     Ok(counts)
 }
@@ -757,16 +742,12 @@ async fn add_time_entry<T: LedgerStatements>(tx: &mut T, entry: &TimeEntry) -> R
     problems.into_result()?;
     let deal_key = deal_key(tx, &entry.deal_id, "deal").await?;
     let row = entry_row(deal_key, entry);
-    let existed = tx
-        .count_existing_entries(std::slice::from_ref(&row))
-        .await?
-        == 1;
-    let written = tx.upsert_entries(std::slice::from_ref(&row)).await? == 1;
-    match (existed, written) {
-        (false, _) => Ok(true),
-        (true, false) => Ok(false),
+    let counts = tx.upsert_entries(std::slice::from_ref(&row)).await?;
+    match counts {
+        RowCounts { inserted: 1, .. } => Ok(true),
+        RowCounts { unchanged: 1, .. } => Ok(false),
         // The caller drops the transaction, so the rewrite is rolled back.
-        (true, true) => Err(StoreError::Conflict {
+        _ => Err(StoreError::Conflict {
             what: "time entry",
             key: format!(
                 "{} at {} ({})",

@@ -13,14 +13,14 @@ use super::sql::{
 };
 use super::{
     DealRow, DealStatements, EntryRow, EventRow, Histories, KeyColumn, LedgerStatements,
-    ReopeningRow,
+    ReopeningRow, upsert_counts,
 };
 use crate::codec::{
     DEAL_KEY_COLUMN, DealPositions, Interner, decode_deal, decode_stage_event, decode_time_entry,
     in_deal_order, micros, push_deal_filter,
 };
 use crate::error::Result;
-use crate::model::DealFilter;
+use crate::model::{DealFilter, RowCounts};
 use crate::postgres::{
     COPY_FROM_ROWS, CopyText, ROWS_PER_STATEMENT, copy_to_staging, insert_staged, insert_unnest,
 };
@@ -113,6 +113,203 @@ async fn write_clients(
     Ok(written)
 }
 
+async fn write_deals(conn: &mut PgConnection, deals: &[DealRow<'_>]) -> Result<u64> {
+    let on_conflict = upsert_clause("deals", &["id"], &DEAL_WRITE_COLUMNS, "IS DISTINCT FROM");
+    if deals.len() >= COPY_FROM_ROWS {
+        return write_by_copy(
+            conn,
+            "deals",
+            &DEAL_WRITE_COLUMNS,
+            &DEAL_TYPES,
+            &on_conflict,
+            deals,
+            |row, r| {
+                let d = r.deal;
+                row.text(d.id.as_str())
+                    .int(r.client_key)
+                    .text(d.platform.as_str())
+                    .text(d.kind.as_str())
+                    .text(d.value.currency.code())
+                    .int(d.value.minor)
+                    .int(micros(d.opened_at))
+                    .text(d.outcome.as_str())
+                    .optional_int(d.closed_at.map(micros))
+                    .optional_text(d.lost_reason.as_deref())
+                    .optional_float(d.tech_doc_score.map(Score::get))
+                    .optional_float(d.github_score.map(Score::get))
+                    .optional_float(d.demo_score.map(Score::get));
+            },
+        )
+        .await;
+    }
+    let sql = format!(
+        "{}{on_conflict}",
+        insert_unnest("deals", &DEAL_WRITE_COLUMNS, &DEAL_TYPES)
+    );
+    let mut written = 0;
+    for chunk in deals.chunks(ROWS_PER_STATEMENT) {
+        let column =
+            |f: &dyn Fn(&Deal) -> &str| -> Vec<&str> { chunk.iter().map(|r| f(r.deal)).collect() };
+        let score = |f: &dyn Fn(&Deal) -> Option<Score>| -> Vec<Option<f64>> {
+            chunk.iter().map(|r| f(r.deal).map(Score::get)).collect()
+        };
+        written += sqlx::query(&sql)
+            .bind(column(&|d| d.id.as_str()))
+            .bind(chunk.iter().map(|r| r.client_key).collect::<Vec<_>>())
+            .bind(column(&|d| d.platform.as_str()))
+            .bind(column(&|d| d.kind.as_str()))
+            .bind(column(&|d| d.value.currency.code()))
+            .bind(chunk.iter().map(|r| r.deal.value.minor).collect::<Vec<_>>())
+            .bind(
+                chunk
+                    .iter()
+                    .map(|r| micros(r.deal.opened_at))
+                    .collect::<Vec<_>>(),
+            )
+            .bind(column(&|d| d.outcome.as_str()))
+            .bind(
+                chunk
+                    .iter()
+                    .map(|r| r.deal.closed_at.map(micros))
+                    .collect::<Vec<_>>(),
+            )
+            .bind(
+                chunk
+                    .iter()
+                    .map(|r| r.deal.lost_reason.as_deref())
+                    .collect::<Vec<_>>(),
+            )
+            .bind(score(&|d| d.tech_doc_score))
+            .bind(score(&|d| d.github_score))
+            .bind(score(&|d| d.demo_score))
+            .execute(&mut *conn)
+            .await?
+            .rows_affected();
+    }
+    Ok(written)
+}
+
+async fn count_existing_entries(conn: &mut PgConnection, entries: &[EntryRow<'_>]) -> Result<u64> {
+    let mut existing = 0;
+    for chunk in entries.chunks(ROWS_PER_STATEMENT) {
+        existing += sqlx::query_scalar::<_, i64>(
+            "SELECT count(*) FROM UNNEST($1::int8[], $2::int8[], $3::text[]) \
+             AS v (deal_key, started_at, category) JOIN time_entries t \
+             ON t.deal_key = v.deal_key AND t.started_at = v.started_at \
+             AND t.category = v.category",
+        )
+        .bind(chunk.iter().map(|e| e.deal_key).collect::<Vec<_>>())
+        .bind(chunk.iter().map(|e| e.started_at).collect::<Vec<_>>())
+        .bind(chunk.iter().map(|e| e.category).collect::<Vec<_>>())
+        .fetch_one(&mut *conn)
+        .await?;
+    }
+    Ok(existing as u64)
+}
+
+async fn write_entries(conn: &mut PgConnection, entries: &[EntryRow<'_>]) -> Result<u64> {
+    let on_conflict = upsert_clause(
+        "time_entries",
+        &["deal_key", "started_at", "category"],
+        &ENTRY_WRITE_COLUMNS,
+        "IS DISTINCT FROM",
+    );
+    if entries.len() >= COPY_FROM_ROWS {
+        return write_by_copy(
+            conn,
+            "time_entries",
+            &ENTRY_WRITE_COLUMNS,
+            &ENTRY_TYPES,
+            &on_conflict,
+            entries,
+            |row, e| {
+                row.int(e.deal_key)
+                    .int(e.started_at)
+                    .text(e.category)
+                    .int(e.minutes)
+                    .optional_text(e.note);
+            },
+        )
+        .await;
+    }
+    let sql = format!(
+        "{}{on_conflict}",
+        insert_unnest("time_entries", &ENTRY_WRITE_COLUMNS, &ENTRY_TYPES)
+    );
+    let mut written = 0;
+    for chunk in entries.chunks(ROWS_PER_STATEMENT) {
+        written += sqlx::query(&sql)
+            .bind(chunk.iter().map(|e| e.deal_key).collect::<Vec<_>>())
+            .bind(chunk.iter().map(|e| e.started_at).collect::<Vec<_>>())
+            .bind(chunk.iter().map(|e| e.category).collect::<Vec<_>>())
+            .bind(chunk.iter().map(|e| e.minutes).collect::<Vec<_>>())
+            .bind(chunk.iter().map(|e| e.note).collect::<Vec<_>>())
+            .execute(&mut *conn)
+            .await?
+            .rows_affected();
+    }
+    Ok(written)
+}
+
+async fn count_existing_reopenings(
+    conn: &mut PgConnection,
+    reopenings: &[ReopeningRow<'_>],
+) -> Result<u64> {
+    let existing = sqlx::query_scalar::<_, i64>(
+        "SELECT count(*) FROM UNNEST($1::int8[], $2::int8[]) AS v (deal_key, reopened_at) \
+         JOIN reopenings r ON r.deal_key = v.deal_key AND r.reopened_at = v.reopened_at",
+    )
+    .bind(reopenings.iter().map(|r| r.deal_key).collect::<Vec<_>>())
+    .bind(reopenings.iter().map(|r| r.reopened_at).collect::<Vec<_>>())
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(existing as u64)
+}
+
+// Reopenings are few (a deal is seldom reopened): one statement holds them all, or a copy when
+// an import brings many.
+async fn write_reopenings(conn: &mut PgConnection, reopenings: &[ReopeningRow<'_>]) -> Result<u64> {
+    let on_conflict = upsert_clause(
+        "reopenings",
+        &["deal_key", "reopened_at"],
+        &REOPENING_WRITE_COLUMNS,
+        "IS DISTINCT FROM",
+    );
+    if reopenings.len() >= COPY_FROM_ROWS {
+        return write_by_copy(
+            conn,
+            "reopenings",
+            &REOPENING_WRITE_COLUMNS,
+            &REOPENING_TYPES,
+            &on_conflict,
+            reopenings,
+            |row, r| {
+                row.int(r.deal_key)
+                    .int(r.reopened_at)
+                    .text(r.reason)
+                    .text(r.outcome)
+                    .int(r.closed_at)
+                    .optional_text(r.lost_reason);
+            },
+        )
+        .await;
+    }
+    let sql = format!(
+        "{}{on_conflict}",
+        insert_unnest("reopenings", &REOPENING_WRITE_COLUMNS, &REOPENING_TYPES)
+    );
+    Ok(sqlx::query(&sql)
+        .bind(reopenings.iter().map(|r| r.deal_key).collect::<Vec<_>>())
+        .bind(reopenings.iter().map(|r| r.reopened_at).collect::<Vec<_>>())
+        .bind(reopenings.iter().map(|r| r.reason).collect::<Vec<_>>())
+        .bind(reopenings.iter().map(|r| r.outcome).collect::<Vec<_>>())
+        .bind(reopenings.iter().map(|r| r.closed_at).collect::<Vec<_>>())
+        .bind(reopenings.iter().map(|r| r.lost_reason).collect::<Vec<_>>())
+        .execute(&mut *conn)
+        .await?
+        .rows_affected())
+}
+
 impl DealStatements for PgConnection {
     shared_deal_statements!();
 
@@ -150,96 +347,44 @@ impl DealStatements for PgConnection {
 impl LedgerStatements for PgConnection {
     shared_ledger_statements!();
 
-    async fn upsert_clients(&mut self, clients: &[&Client]) -> Result<u64> {
+    async fn upsert_clients(&mut self, clients: &[&Client]) -> Result<RowCounts> {
+        let names: Vec<&str> = clients.iter().map(|c| c.name.as_str()).collect();
+        let existing = self
+            .keys_by_text(KeyColumn::ClientName, &names)
+            .await?
+            .len();
         let on_conflict = upsert_clause(
             "clients",
             &["name"],
             &CLIENT_WRITE_COLUMNS,
             "IS DISTINCT FROM",
         );
-        write_clients(self, clients, &on_conflict).await
+        let written = write_clients(self, clients, &on_conflict).await?;
+        Ok(upsert_counts(clients.len(), existing, written))
+    }
+
+    async fn upsert_deals(&mut self, deals: &[DealRow<'_>]) -> Result<RowCounts> {
+        let ids: Vec<&str> = deals.iter().map(|r| r.deal.id.as_str()).collect();
+        let existing = self.keys_by_text(KeyColumn::DealId, &ids).await?.len();
+        let written = write_deals(self, deals).await?;
+        Ok(upsert_counts(deals.len(), existing, written))
+    }
+
+    async fn upsert_entries(&mut self, entries: &[EntryRow<'_>]) -> Result<RowCounts> {
+        let existing = count_existing_entries(self, entries).await?;
+        let written = write_entries(self, entries).await?;
+        Ok(upsert_counts(entries.len(), existing as usize, written))
+    }
+
+    async fn upsert_reopenings(&mut self, reopenings: &[ReopeningRow<'_>]) -> Result<RowCounts> {
+        let existing = count_existing_reopenings(self, reopenings).await?;
+        let written = write_reopenings(self, reopenings).await?;
+        Ok(upsert_counts(reopenings.len(), existing as usize, written))
     }
 
     async fn insert_missing_clients(&mut self, clients: &[Client]) -> Result<u64> {
         let clients: Vec<&Client> = clients.iter().collect();
         write_clients(self, &clients, " ON CONFLICT (name) DO NOTHING").await
-    }
-
-    async fn upsert_deals(&mut self, deals: &[DealRow<'_>]) -> Result<u64> {
-        let on_conflict = upsert_clause("deals", &["id"], &DEAL_WRITE_COLUMNS, "IS DISTINCT FROM");
-        if deals.len() >= COPY_FROM_ROWS {
-            return write_by_copy(
-                self,
-                "deals",
-                &DEAL_WRITE_COLUMNS,
-                &DEAL_TYPES,
-                &on_conflict,
-                deals,
-                |row, r| {
-                    let d = r.deal;
-                    row.text(d.id.as_str())
-                        .int(r.client_key)
-                        .text(d.platform.as_str())
-                        .text(d.kind.as_str())
-                        .text(d.value.currency.code())
-                        .int(d.value.minor)
-                        .int(micros(d.opened_at))
-                        .text(d.outcome.as_str())
-                        .optional_int(d.closed_at.map(micros))
-                        .optional_text(d.lost_reason.as_deref())
-                        .optional_float(d.tech_doc_score.map(Score::get))
-                        .optional_float(d.github_score.map(Score::get))
-                        .optional_float(d.demo_score.map(Score::get));
-                },
-            )
-            .await;
-        }
-        let sql = format!(
-            "{}{on_conflict}",
-            insert_unnest("deals", &DEAL_WRITE_COLUMNS, &DEAL_TYPES)
-        );
-        let mut written = 0;
-        for chunk in deals.chunks(ROWS_PER_STATEMENT) {
-            let column = |f: &dyn Fn(&Deal) -> &str| -> Vec<&str> {
-                chunk.iter().map(|r| f(r.deal)).collect()
-            };
-            let score = |f: &dyn Fn(&Deal) -> Option<Score>| -> Vec<Option<f64>> {
-                chunk.iter().map(|r| f(r.deal).map(Score::get)).collect()
-            };
-            written += sqlx::query(&sql)
-                .bind(column(&|d| d.id.as_str()))
-                .bind(chunk.iter().map(|r| r.client_key).collect::<Vec<_>>())
-                .bind(column(&|d| d.platform.as_str()))
-                .bind(column(&|d| d.kind.as_str()))
-                .bind(column(&|d| d.value.currency.code()))
-                .bind(chunk.iter().map(|r| r.deal.value.minor).collect::<Vec<_>>())
-                .bind(
-                    chunk
-                        .iter()
-                        .map(|r| micros(r.deal.opened_at))
-                        .collect::<Vec<_>>(),
-                )
-                .bind(column(&|d| d.outcome.as_str()))
-                .bind(
-                    chunk
-                        .iter()
-                        .map(|r| r.deal.closed_at.map(micros))
-                        .collect::<Vec<_>>(),
-                )
-                .bind(
-                    chunk
-                        .iter()
-                        .map(|r| r.deal.lost_reason.as_deref())
-                        .collect::<Vec<_>>(),
-                )
-                .bind(score(&|d| d.tech_doc_score))
-                .bind(score(&|d| d.github_score))
-                .bind(score(&|d| d.demo_score))
-                .execute(&mut *self)
-                .await?
-                .rows_affected();
-        }
-        Ok(written)
     }
 
     async fn insert_events(&mut self, events: &[EventRow<'_>]) -> Result<u64> {
@@ -273,124 +418,6 @@ impl LedgerStatements for PgConnection {
                 .rows_affected();
         }
         Ok(inserted)
-    }
-
-    async fn count_existing_entries(&mut self, entries: &[EntryRow<'_>]) -> Result<u64> {
-        let mut existing = 0;
-        for chunk in entries.chunks(ROWS_PER_STATEMENT) {
-            existing += sqlx::query_scalar::<_, i64>(
-                "SELECT count(*) FROM UNNEST($1::int8[], $2::int8[], $3::text[]) \
-                 AS v (deal_key, started_at, category) JOIN time_entries t \
-                 ON t.deal_key = v.deal_key AND t.started_at = v.started_at \
-                 AND t.category = v.category",
-            )
-            .bind(chunk.iter().map(|e| e.deal_key).collect::<Vec<_>>())
-            .bind(chunk.iter().map(|e| e.started_at).collect::<Vec<_>>())
-            .bind(chunk.iter().map(|e| e.category).collect::<Vec<_>>())
-            .fetch_one(&mut *self)
-            .await?;
-        }
-        Ok(existing as u64)
-    }
-
-    async fn upsert_entries(&mut self, entries: &[EntryRow<'_>]) -> Result<u64> {
-        let on_conflict = upsert_clause(
-            "time_entries",
-            &["deal_key", "started_at", "category"],
-            &ENTRY_WRITE_COLUMNS,
-            "IS DISTINCT FROM",
-        );
-        if entries.len() >= COPY_FROM_ROWS {
-            return write_by_copy(
-                self,
-                "time_entries",
-                &ENTRY_WRITE_COLUMNS,
-                &ENTRY_TYPES,
-                &on_conflict,
-                entries,
-                |row, e| {
-                    row.int(e.deal_key)
-                        .int(e.started_at)
-                        .text(e.category)
-                        .int(e.minutes)
-                        .optional_text(e.note);
-                },
-            )
-            .await;
-        }
-        let sql = format!(
-            "{}{on_conflict}",
-            insert_unnest("time_entries", &ENTRY_WRITE_COLUMNS, &ENTRY_TYPES)
-        );
-        let mut written = 0;
-        for chunk in entries.chunks(ROWS_PER_STATEMENT) {
-            written += sqlx::query(&sql)
-                .bind(chunk.iter().map(|e| e.deal_key).collect::<Vec<_>>())
-                .bind(chunk.iter().map(|e| e.started_at).collect::<Vec<_>>())
-                .bind(chunk.iter().map(|e| e.category).collect::<Vec<_>>())
-                .bind(chunk.iter().map(|e| e.minutes).collect::<Vec<_>>())
-                .bind(chunk.iter().map(|e| e.note).collect::<Vec<_>>())
-                .execute(&mut *self)
-                .await?
-                .rows_affected();
-        }
-        Ok(written)
-    }
-
-    async fn count_existing_reopenings(&mut self, reopenings: &[ReopeningRow<'_>]) -> Result<u64> {
-        let existing = sqlx::query_scalar::<_, i64>(
-            "SELECT count(*) FROM UNNEST($1::int8[], $2::int8[]) AS v (deal_key, reopened_at) \
-             JOIN reopenings r ON r.deal_key = v.deal_key AND r.reopened_at = v.reopened_at",
-        )
-        .bind(reopenings.iter().map(|r| r.deal_key).collect::<Vec<_>>())
-        .bind(reopenings.iter().map(|r| r.reopened_at).collect::<Vec<_>>())
-        .fetch_one(&mut *self)
-        .await?;
-        Ok(existing as u64)
-    }
-
-    // Reopenings are few (a deal is seldom reopened): one statement holds them all, or a copy
-    // when an import brings many.
-    async fn upsert_reopenings(&mut self, reopenings: &[ReopeningRow<'_>]) -> Result<u64> {
-        let on_conflict = upsert_clause(
-            "reopenings",
-            &["deal_key", "reopened_at"],
-            &REOPENING_WRITE_COLUMNS,
-            "IS DISTINCT FROM",
-        );
-        if reopenings.len() >= COPY_FROM_ROWS {
-            return write_by_copy(
-                self,
-                "reopenings",
-                &REOPENING_WRITE_COLUMNS,
-                &REOPENING_TYPES,
-                &on_conflict,
-                reopenings,
-                |row, r| {
-                    row.int(r.deal_key)
-                        .int(r.reopened_at)
-                        .text(r.reason)
-                        .text(r.outcome)
-                        .int(r.closed_at)
-                        .optional_text(r.lost_reason);
-                },
-            )
-            .await;
-        }
-        let sql = format!(
-            "{}{on_conflict}",
-            insert_unnest("reopenings", &REOPENING_WRITE_COLUMNS, &REOPENING_TYPES)
-        );
-        Ok(sqlx::query(&sql)
-            .bind(reopenings.iter().map(|r| r.deal_key).collect::<Vec<_>>())
-            .bind(reopenings.iter().map(|r| r.reopened_at).collect::<Vec<_>>())
-            .bind(reopenings.iter().map(|r| r.reason).collect::<Vec<_>>())
-            .bind(reopenings.iter().map(|r| r.outcome).collect::<Vec<_>>())
-            .bind(reopenings.iter().map(|r| r.closed_at).collect::<Vec<_>>())
-            .bind(reopenings.iter().map(|r| r.lost_reason).collect::<Vec<_>>())
-            .execute(&mut *self)
-            .await?
-            .rows_affected())
     }
 
     async fn deal_history(&mut self, deal_key: i64, _id: &DealId) -> Result<Option<Histories>> {

@@ -13,7 +13,7 @@ use sqlx::SqliteConnection;
 use super::shared::{shared_deal_statements, shared_ledger_statements};
 use super::sql::{
     CLIENT_WRITE_COLUMNS, DEAL_WRITE_COLUMNS, ENTRY_WRITE_COLUMNS, EVENT_WRITE_COLUMNS,
-    REOPENING_WRITE_COLUMNS, upsert_clause,
+    REOPENING_WRITE_COLUMNS,
 };
 use super::{
     DealRow, DealStatements, EntryRow, EventRow, Histories, KeyColumn, LedgerStatements,
@@ -21,7 +21,7 @@ use super::{
 };
 use crate::codec::micros;
 use crate::error::Result;
-use crate::model::DealFilter;
+use crate::model::{DealFilter, RowCounts};
 use crate::sqlite::Direct;
 use history::{Selection, read_histories};
 
@@ -50,17 +50,77 @@ fn sum_each<R, N: TryInto<u64>>(
     Ok(sum)
 }
 
-fn write_clients(conn: &Connection, clients: &[&Client], then: &str) -> Result<u64> {
-    let sql = insert("clients", &CLIENT_WRITE_COLUMNS, then);
-    sum_each(conn, &sql, clients, |statement, client| {
-        statement.execute(params![
-            client.name,
-            client.currency.code(),
-            client.locale.as_str(),
-            client.time_zone,
-            client.platform.as_ref().map(|p| p.as_str()),
-        ])
-    })
+/// Upserts rows keyed by `conflict`: per row, an insert that does nothing when the key is
+/// stored, and only then an update where a value differs, each counted as it went.
+///
+/// Not SQLite's one-statement upsert (`ON CONFLICT … DO UPDATE`): a statement that may both
+/// insert and update is given a statement journal, a copy of every page it first touches, which
+/// took a third of the time of an import's deals (docs/store.md, "Import"). `execute` binds a
+/// row's values in `columns` order to whichever of the two statements it is given.
+fn upsert_each<R>(
+    conn: &Connection,
+    table: &str,
+    conflict: &[&str],
+    columns: &[&str],
+    rows: &[R],
+    mut execute: impl FnMut(&mut Statement<'_>, &R) -> rusqlite::Result<usize>,
+) -> Result<RowCounts> {
+    let then = format!(" ON CONFLICT ({}) DO NOTHING", conflict.join(", "));
+    let mut insert = conn.prepare(&insert(table, columns, &then))?;
+    let mut update = conn.prepare(&update_where_differs(table, conflict, columns))?;
+    let mut counts = RowCounts::default();
+    for row in rows {
+        if execute(&mut insert, row)? == 1 {
+            counts.inserted += 1;
+        } else if execute(&mut update, row)? == 1 {
+            counts.updated += 1;
+        } else {
+            counts.unchanged += 1;
+        }
+    }
+    Ok(counts)
+}
+
+/// `UPDATE table SET c = ?n, … WHERE key = ?k AND (c IS NOT ?n OR …)`, its parameters numbered
+/// as `columns` are, so that it binds what the insert of [`upsert_each`] binds.
+fn update_where_differs(table: &str, conflict: &[&str], columns: &[&str]) -> String {
+    let placeholder = |column: &str| {
+        let position = columns.iter().position(|c| *c == column).unwrap_or(0);
+        format!("?{}", position + 1)
+    };
+    let values: Vec<&str> = columns
+        .iter()
+        .copied()
+        .filter(|c| !conflict.contains(c))
+        .collect();
+    let set: Vec<String> = values
+        .iter()
+        .map(|c| format!("{c} = {}", placeholder(c)))
+        .collect();
+    let key: Vec<String> = conflict
+        .iter()
+        .map(|c| format!("{c} = {}", placeholder(c)))
+        .collect();
+    let differs: Vec<String> = values
+        .iter()
+        .map(|c| format!("{c} IS NOT {}", placeholder(c)))
+        .collect();
+    format!(
+        "UPDATE {table} SET {} WHERE {} AND ({})",
+        set.join(", "),
+        key.join(" AND "),
+        differs.join(" OR ")
+    )
+}
+
+fn execute_client(statement: &mut Statement<'_>, client: &&Client) -> rusqlite::Result<usize> {
+    statement.execute(params![
+        client.name,
+        client.currency.code(),
+        client.locale.as_str(),
+        client.time_zone,
+        client.platform.as_ref().map(|p| p.as_str()),
+    ])
 }
 
 impl DealStatements for SqliteConnection {
@@ -98,41 +158,59 @@ impl DealStatements for SqliteConnection {
 impl LedgerStatements for SqliteConnection {
     shared_ledger_statements!();
 
-    async fn upsert_clients(&mut self, clients: &[&Client]) -> Result<u64> {
-        let on_conflict = upsert_clause("clients", &["name"], &CLIENT_WRITE_COLUMNS, "IS NOT");
+    async fn upsert_clients(&mut self, clients: &[&Client]) -> Result<RowCounts> {
         let direct = Direct::lend(self).await?;
-        direct.run(|conn| write_clients(conn, clients, &on_conflict))
+        direct.run(|conn| {
+            upsert_each(
+                conn,
+                "clients",
+                &["name"],
+                &CLIENT_WRITE_COLUMNS,
+                clients,
+                execute_client,
+            )
+        })
     }
 
     async fn insert_missing_clients(&mut self, clients: &[Client]) -> Result<u64> {
         let clients: Vec<&Client> = clients.iter().collect();
+        let sql = insert(
+            "clients",
+            &CLIENT_WRITE_COLUMNS,
+            " ON CONFLICT (name) DO NOTHING",
+        );
         let direct = Direct::lend(self).await?;
-        direct.run(|conn| write_clients(conn, &clients, " ON CONFLICT (name) DO NOTHING"))
+        direct.run(|conn| sum_each(conn, &sql, &clients, execute_client))
     }
 
-    async fn upsert_deals(&mut self, deals: &[DealRow<'_>]) -> Result<u64> {
-        let on_conflict = upsert_clause("deals", &["id"], &DEAL_WRITE_COLUMNS, "IS NOT");
-        let sql = insert("deals", &DEAL_WRITE_COLUMNS, &on_conflict);
+    async fn upsert_deals(&mut self, deals: &[DealRow<'_>]) -> Result<RowCounts> {
         let direct = Direct::lend(self).await?;
         direct.run(|conn| {
-            sum_each(conn, &sql, deals, |statement, row| {
-                let deal = row.deal;
-                statement.execute(params![
-                    deal.id.as_str(),
-                    row.client_key,
-                    deal.platform.as_str(),
-                    deal.kind.as_str(),
-                    deal.value.currency.code(),
-                    deal.value.minor,
-                    micros(deal.opened_at),
-                    deal.outcome.as_str(),
-                    deal.closed_at.map(micros),
-                    deal.lost_reason,
-                    deal.tech_doc_score.map(Score::get),
-                    deal.github_score.map(Score::get),
-                    deal.demo_score.map(Score::get),
-                ])
-            })
+            upsert_each(
+                conn,
+                "deals",
+                &["id"],
+                &DEAL_WRITE_COLUMNS,
+                deals,
+                |statement, row| {
+                    let deal = row.deal;
+                    statement.execute(params![
+                        deal.id.as_str(),
+                        row.client_key,
+                        deal.platform.as_str(),
+                        deal.kind.as_str(),
+                        deal.value.currency.code(),
+                        deal.value.minor,
+                        micros(deal.opened_at),
+                        deal.outcome.as_str(),
+                        deal.closed_at.map(micros),
+                        deal.lost_reason,
+                        deal.tech_doc_score.map(Score::get),
+                        deal.github_score.map(Score::get),
+                        deal.demo_score.map(Score::get),
+                    ])
+                },
+            )
         })
     }
 
@@ -150,82 +228,48 @@ impl LedgerStatements for SqliteConnection {
         })
     }
 
-    async fn count_existing_entries(&mut self, entries: &[EntryRow<'_>]) -> Result<u64> {
+    async fn upsert_entries(&mut self, entries: &[EntryRow<'_>]) -> Result<RowCounts> {
         let direct = Direct::lend(self).await?;
         direct.run(|conn| {
-            sum_each(
+            upsert_each(
                 conn,
-                "SELECT count(*) FROM time_entries \
-                 WHERE deal_key = ? AND started_at = ? AND category = ?",
+                "time_entries",
+                &["deal_key", "started_at", "category"],
+                &ENTRY_WRITE_COLUMNS,
                 entries,
                 |statement, entry| {
-                    statement.query_row(
-                        params![entry.deal_key, entry.started_at, entry.category],
-                        |row| row.get::<_, i64>(0),
-                    )
+                    statement.execute(params![
+                        entry.deal_key,
+                        entry.started_at,
+                        entry.category,
+                        entry.minutes,
+                        entry.note,
+                    ])
                 },
             )
         })
     }
 
-    async fn upsert_entries(&mut self, entries: &[EntryRow<'_>]) -> Result<u64> {
-        let on_conflict = upsert_clause(
-            "time_entries",
-            &["deal_key", "started_at", "category"],
-            &ENTRY_WRITE_COLUMNS,
-            "IS NOT",
-        );
-        let sql = insert("time_entries", &ENTRY_WRITE_COLUMNS, &on_conflict);
+    async fn upsert_reopenings(&mut self, reopenings: &[ReopeningRow<'_>]) -> Result<RowCounts> {
         let direct = Direct::lend(self).await?;
         direct.run(|conn| {
-            sum_each(conn, &sql, entries, |statement, entry| {
-                statement.execute(params![
-                    entry.deal_key,
-                    entry.started_at,
-                    entry.category,
-                    entry.minutes,
-                    entry.note,
-                ])
-            })
-        })
-    }
-
-    async fn count_existing_reopenings(&mut self, reopenings: &[ReopeningRow<'_>]) -> Result<u64> {
-        let direct = Direct::lend(self).await?;
-        direct.run(|conn| {
-            sum_each(
+            upsert_each(
                 conn,
-                "SELECT count(*) FROM reopenings WHERE deal_key = ? AND reopened_at = ?",
+                "reopenings",
+                &["deal_key", "reopened_at"],
+                &REOPENING_WRITE_COLUMNS,
                 reopenings,
                 |statement, row| {
-                    statement.query_row(params![row.deal_key, row.reopened_at], |row| {
-                        row.get::<_, i64>(0)
-                    })
+                    statement.execute(params![
+                        row.deal_key,
+                        row.reopened_at,
+                        row.reason,
+                        row.outcome,
+                        row.closed_at,
+                        row.lost_reason,
+                    ])
                 },
             )
-        })
-    }
-
-    async fn upsert_reopenings(&mut self, reopenings: &[ReopeningRow<'_>]) -> Result<u64> {
-        let on_conflict = upsert_clause(
-            "reopenings",
-            &["deal_key", "reopened_at"],
-            &REOPENING_WRITE_COLUMNS,
-            "IS NOT",
-        );
-        let sql = insert("reopenings", &REOPENING_WRITE_COLUMNS, &on_conflict);
-        let direct = Direct::lend(self).await?;
-        direct.run(|conn| {
-            sum_each(conn, &sql, reopenings, |statement, row| {
-                statement.execute(params![
-                    row.deal_key,
-                    row.reopened_at,
-                    row.reason,
-                    row.outcome,
-                    row.closed_at,
-                    row.lost_reason,
-                ])
-            })
         })
     }
 
