@@ -22,13 +22,12 @@ fuzz_target!(|data: &[u8]| {
     } else {
         Format::Csv
     };
-    let text = String::from_utf8_lossy(rest).into_owned();
-    let lines = text.lines().count() as u64 + 1;
+    let lines = rest.iter().filter(|&&b| b == b'\n').count() as u64 + 1;
     let source = Source {
         name: "input".into(),
         table,
         format,
-        text,
+        bytes: rest.to_vec(),
     };
     let parsed = parse_import(std::slice::from_ref(&source), &Stages::default());
     let known: HashSet<_> = parsed.unresolved_deal_ids().into_iter().collect();

@@ -235,10 +235,10 @@ mod tests {
             name: name.to_string(),
             table: Table::Deals,
             format: Format::Csv,
-            text: "id,client,platform,kind,currency,value,opened_at,outcome,closed_at,\
+            bytes: "id,client,platform,kind,currency,value,opened_at,outcome,closed_at,\
                    lost_reason,tech_doc_score,github_score,demo_score\n\
                    D-1,Acme,Upwork,project,USD,4800,2026-01-05,open,,,,,\n"
-                .to_string(),
+                .into(),
         }
     }
 

@@ -111,6 +111,8 @@ const DEAL_COLUMNS: [&str; 13] = [
     "github_score",
     "demo_score",
 ];
+/// The most columns a table has (deals').
+const MAX_COLUMNS: usize = DEAL_COLUMNS.len();
 const EVENT_COLUMNS: [&str; 3] = ["deal_id", "stage", "entered_at"];
 const ENTRY_COLUMNS: [&str; 5] = ["deal_id", "started_at", "minutes", "category", "note"];
 const REOPENING_COLUMNS: [&str; 6] = [
@@ -122,13 +124,15 @@ const REOPENING_COLUMNS: [&str; 6] = [
     "lost_reason",
 ];
 
-/// The text of one input file, named as the user should see it in messages.
+/// One input file as read, named as the user should see it in messages. Its bytes are checked to
+/// be UTF-8 as they are parsed, so that a file that is not says where (and so that a large file
+/// is not checked twice).
 #[derive(Debug, Clone)]
 pub struct Source {
     pub name: String,
     pub table: Table,
     pub format: Format,
-    pub text: String,
+    pub bytes: Vec<u8>,
 }
 
 /// A reference from an event or time entry to a deal that the import itself does not contain.
@@ -180,43 +184,169 @@ impl ParsedImport {
     }
 }
 
-/// Reads every source, in dependency order, and checks every row.
+/// Reads every source and checks every row: clients and deals first, then the tables that refer
+/// to deals, each on a thread of its own, since they only read which deals are defined.
 pub fn parse_import(sources: &[Source], stages: &Stages) -> ParsedImport {
-    let mut parser = ImportParser {
-        stages,
-        ledger: Ledger::default(),
-        problems: Vec::new(),
-        unresolved: Vec::new(),
-        clients_seen: HashMap::new(),
-        deals_seen: HashMap::new(),
-        entries_seen: HashMap::new(),
-        reopenings_seen: HashMap::new(),
-    };
-    let mut ordered: Vec<&Source> = sources.iter().collect();
-    ordered.sort_by_key(|s| s.table);
-    for source in ordered {
-        parser.read_source(source);
+    let mut problems = Vec::new();
+    let mut clients = ClientReader::default();
+    read_table(sources, Table::Clients, &mut problems, |row| {
+        clients.read(row)
+    });
+    let mut deals = DealReader::default();
+    read_table(sources, Table::Deals, &mut problems, |row| deals.read(row));
+    let defined = &deals.seen;
+    let (events, entries, reopenings) = std::thread::scope(|scope| {
+        let events = scope.spawn(|| {
+            let mut reader = EventReader {
+                refs: DealRefs::new(defined),
+                stages,
+                events: Vec::new(),
+            };
+            let mut problems = Vec::new();
+            read_table(sources, Table::StageEvents, &mut problems, |row| {
+                reader.read(row)
+            });
+            (reader, problems)
+        });
+        let entries = scope.spawn(|| {
+            let mut reader = EntryReader {
+                refs: DealRefs::new(defined),
+                seen: SeenMap::default(),
+                entries: Vec::new(),
+            };
+            let mut problems = Vec::new();
+            read_table(sources, Table::TimeEntries, &mut problems, |row| {
+                reader.read(row)
+            });
+            (reader, problems)
+        });
+        let mut reopenings = ReopeningReader {
+            refs: DealRefs::new(defined),
+            seen: SeenMap::default(),
+            reopenings: Vec::new(),
+        };
+        let mut reopening_problems = Vec::new();
+        read_table(sources, Table::Reopenings, &mut reopening_problems, |row| {
+            reopenings.read(row)
+        });
+        (
+            joined(events),
+            joined(entries),
+            (reopenings, reopening_problems),
+        )
+    });
+    // In table order, as one reader would have found them.
+    let mut unresolved = Vec::new();
+    for (found, refs) in [
+        (events.1, events.0.refs),
+        (entries.1, entries.0.refs),
+        (reopenings.1, reopenings.0.refs),
+    ] {
+        problems.extend(found);
+        unresolved.extend(refs.unresolved);
     }
     ParsedImport {
-        ledger: parser.ledger,
-        problems: parser.problems,
-        unresolved: parser.unresolved,
+        ledger: Ledger {
+            clients: clients.clients,
+            deals: deals.deals,
+            events: events.0.events,
+            time_entries: entries.0.entries,
+            reopenings: reopenings.0.reopenings,
+        },
+        problems,
+        unresolved,
     }
 }
 
-struct ImportParser<'s> {
-    stages: &'s Stages,
-    ledger: Ledger,
-    problems: Vec<Problem>,
-    unresolved: Vec<DealReference>,
-    /// Name → where it was first seen, to report duplicates with both places.
-    clients_seen: HashMap<String, Place>,
+/// What a reading thread returned; its panic, if it panicked, goes on here.
+fn joined<T>(thread: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    thread
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+}
+
+/// Reads every source of `table`, in the order given, handing each row to `read` and collecting
+/// the problems of rows and of the files themselves.
+fn read_table(
+    sources: &[Source],
+    table: Table,
+    problems: &mut Vec<Problem>,
+    mut read: impl FnMut(&mut Row),
+) {
+    let columns = table.columns();
+    for source in sources.iter().filter(|s| s.table == table) {
+        let file: Arc<str> = Arc::from(source.name.as_str());
+        let mut on_row = |line: u64, fields: &[Option<&str>]| {
+            let mut row = Row {
+                file: &file,
+                line,
+                fields,
+                columns,
+                problems: Vec::new(),
+            };
+            read(&mut row);
+            problems.append(&mut row.problems);
+        };
+        let result = match source.format {
+            Format::Csv => for_each_csv_row(source, columns, &mut on_row),
+            Format::Json => for_each_json_row(source, columns, &mut on_row),
+        };
+        if let Err(found) = result {
+            problems.extend(found);
+        }
+    }
+}
+
+/// Where each key of a table was first seen, to report a repeated row with both places. A map
+/// looked up once or twice per row of a ledger of millions: foldhash rather than SipHash, which
+/// took a twentieth of an import's time; seeded per process, since the files may come from
+/// someone else.
+type SeenMap<K> = HashMap<K, Place, foldhash::fast::RandomState>;
+
+#[derive(Default)]
+struct ClientReader {
+    seen: SeenMap<String>,
+    clients: Vec<Client>,
+}
+
+#[derive(Default)]
+struct DealReader {
     /// Every deal id the import defines, even on rows with other problems, so that events of a
     /// deal whose row is broken are not reported a second time as "unknown deal". The rows that
     /// refer to a deal share its id from here rather than allocate one each.
-    deals_seen: HashMap<DealId, Place>,
-    entries_seen: HashMap<(DealId, Timestamp, TimeCategory), Place>,
-    reopenings_seen: HashMap<(DealId, Timestamp), Place>,
+    seen: SeenMap<DealId>,
+    deals: Vec<Deal>,
+}
+
+/// The deals that rows of another table refer to.
+struct DealRefs<'d> {
+    defined: &'d SeenMap<DealId>,
+    /// References to deals the import does not define, for [`ParsedImport::resolve`].
+    unresolved: Vec<DealReference>,
+}
+
+struct EventReader<'d> {
+    refs: DealRefs<'d>,
+    stages: &'d Stages,
+    events: Vec<StageEvent>,
+}
+
+struct EntryReader<'d> {
+    refs: DealRefs<'d>,
+    seen: SeenMap<(DealId, Timestamp, TimeCategory)>,
+    entries: Vec<TimeEntry>,
+}
+
+struct ReopeningReader<'d> {
+    refs: DealRefs<'d>,
+    seen: SeenMap<(DealId, Timestamp)>,
+    reopenings: Vec<Reopening>,
+}
+
+/// The deal a row refers to, and whether the import itself defines it.
+struct ReferredDeal {
+    id: DealId,
+    defined: bool,
 }
 
 /// Where a row is: its file and line. Kept for every row that may turn out to be repeated, so it
@@ -319,61 +449,28 @@ fn parse_minutes(text: &str) -> Result<u32, String> {
     }
 }
 
-impl<'s> ImportParser<'s> {
-    fn read_source(&mut self, source: &Source) {
-        let columns = source.table.columns();
-        let table = source.table;
-        let file: Arc<str> = Arc::from(source.name.as_str());
-        let mut rows =
-            |line: u64, fields: &[Option<&str>]| self.read_row(&file, table, line, fields);
-        let result = match source.format {
-            Format::Csv => for_each_csv_row(source, columns, &mut rows),
-            Format::Json => for_each_json_row(source, columns, &mut rows),
-        };
-        if let Err(problems) = result {
-            self.problems.extend(problems);
-        }
-    }
-
-    fn read_row(&mut self, file: &Arc<str>, table: Table, line: u64, fields: &[Option<&str>]) {
-        let mut row = Row {
-            file,
-            line,
-            fields,
-            columns: table.columns(),
-            problems: Vec::new(),
-        };
-        match table {
-            Table::Clients => self.read_client(&mut row),
-            Table::Deals => self.read_deal(&mut row),
-            Table::StageEvents => self.read_event(&mut row),
-            Table::TimeEntries => self.read_entry(&mut row),
-            Table::Reopenings => self.read_reopening(&mut row),
-        }
-        self.problems.append(&mut row.problems);
-    }
-
-    fn read_client(&mut self, row: &mut Row) {
+impl ClientReader {
+    fn read(&mut self, row: &mut Row) {
         let name = row.parse_required(0, |s| Ok::<_, String>(s.trim().to_string()));
         let currency = row.parse_required(1, Currency::parse);
         let locale = row.parse_required(2, str::parse::<Lang>);
         let time_zone = row.parse_required(3, parse_time_zone);
         let platform = row.parse_optional(4, Platform::parse);
         if let Some(name) = &name {
-            if let Some(first) = self.clients_seen.get(name) {
+            if let Some(first) = self.seen.get(name) {
                 row.problem(
                     "name",
                     format!("duplicate client {name:?}: first at {first}"),
                 );
                 return;
             }
-            self.clients_seen.insert(name.clone(), row.here());
+            self.seen.insert(name.clone(), row.here());
         }
         if let (Some(name), Some(currency), Some(locale), Some(time_zone), Ok(platform)) =
             (name, currency, locale, time_zone, platform)
             && row.problems.is_empty()
         {
-            self.ledger.clients.push(Client {
+            self.clients.push(Client {
                 name,
                 currency,
                 locale,
@@ -382,15 +479,17 @@ impl<'s> ImportParser<'s> {
             });
         }
     }
+}
 
-    fn read_deal(&mut self, row: &mut Row) {
+impl DealReader {
+    fn read(&mut self, row: &mut Row) {
         let id = row.parse_required(0, DealId::parse);
         if let Some(id) = &id {
-            if let Some(first) = self.deals_seen.get(id) {
+            if let Some(first) = self.seen.get(id) {
                 row.problem("id", format!("duplicate id {id}: first at {first}"));
                 return;
             }
-            self.deals_seen.insert(id.clone(), row.here());
+            self.seen.insert(id.clone(), row.here());
         }
         let client = row.parse_required(1, |s| match s.trim() {
             "" => Err("client name is blank"),
@@ -461,65 +560,85 @@ impl<'s> ImportParser<'s> {
         };
         let problems = deal.problems();
         if problems.is_empty() {
-            self.ledger.deals.push(deal);
+            self.deals.push(deal);
         } else {
             for (column, reason) in problems {
                 row.problem(column, reason);
             }
         }
     }
+}
 
-    /// The deal id in the row's first column: the very id of the deal the import defines when
-    /// it does (a reference count, not an allocation per event), else the id as parsed.
-    fn referred_deal_id(&self, row: &mut Row) -> Option<DealId> {
+impl<'d> DealRefs<'d> {
+    fn new(defined: &'d SeenMap<DealId>) -> Self {
+        DealRefs {
+            defined,
+            unresolved: Vec::new(),
+        }
+    }
+
+    /// The deal in the row's first column: the very id of the deal the import defines when it
+    /// does (a reference count, not an allocation per row), else the id as parsed, noted by
+    /// [`Self::refer`] once the rest of the row is read.
+    fn referred_deal(&self, row: &mut Row) -> Option<ReferredDeal> {
         match row
             .optional(0)
-            .and_then(|text| self.deals_seen.get_key_value(text))
+            .and_then(|text| self.defined.get_key_value(text))
         {
-            Some((id, _)) => Some(id.clone()),
-            None => row.parse_required(0, DealId::parse),
+            Some((id, _)) => Some(ReferredDeal {
+                id: id.clone(),
+                defined: true,
+            }),
+            None => row
+                .parse_required(0, DealId::parse)
+                .map(|id| ReferredDeal { id, defined: false }),
         }
     }
 
     /// Notes a reference to a deal the import does not define, for [`ParsedImport::resolve`].
-    fn refer_to_deal(&mut self, row: &Row, deal_id: &DealId) {
-        if !self.deals_seen.contains_key(deal_id) {
+    fn refer(&mut self, row: &Row, deal: &ReferredDeal) {
+        if !deal.defined {
             self.unresolved.push(DealReference {
-                deal_id: deal_id.clone(),
+                deal_id: deal.id.clone(),
                 file: row.file.to_string(),
                 line: row.line,
             });
         }
     }
+}
 
-    fn read_event(&mut self, row: &mut Row) {
+impl EventReader<'_> {
+    fn read(&mut self, row: &mut Row) {
         let stages = self.stages;
-        let deal_id = self.referred_deal_id(row);
+        let deal = self.refs.referred_deal(row);
         let stage = row.parse_required(1, |s| stages.get(s).cloned());
         let entered_at = row.parse_required(2, parse_stored_instant);
-        if let (Some(deal_id), Some(stage), Some(entered_at)) = (deal_id, stage, entered_at) {
-            self.refer_to_deal(row, &deal_id);
-            self.ledger.events.push(StageEvent {
-                deal_id,
+        if let (Some(deal), Some(stage), Some(entered_at)) = (deal, stage, entered_at) {
+            self.refs.refer(row, &deal);
+            self.events.push(StageEvent {
+                deal_id: deal.id,
                 stage,
                 entered_at,
             });
         }
     }
+}
 
-    fn read_entry(&mut self, row: &mut Row) {
-        let deal_id = self.referred_deal_id(row);
+impl EntryReader<'_> {
+    fn read(&mut self, row: &mut Row) {
+        let deal = self.refs.referred_deal(row);
         let started_at = row.parse_required(1, parse_stored_instant);
         let minutes = row.parse_required(2, parse_minutes);
         let category = row.parse_required(3, str::parse::<TimeCategory>);
         let note = row.optional(4).map(str::to_string);
-        let (Some(deal_id), Some(started_at), Some(minutes), Some(category)) =
-            (deal_id, started_at, minutes, category)
+        let (Some(deal), Some(started_at), Some(minutes), Some(category)) =
+            (deal, started_at, minutes, category)
         else {
             return;
         };
+        let deal_id = &deal.id;
         let key = (deal_id.clone(), started_at, category);
-        if let Some(first) = self.entries_seen.get(&key) {
+        if let Some(first) = self.seen.get(&key) {
             row.problem(
                 "started_at",
                 format!(
@@ -528,10 +647,10 @@ impl<'s> ImportParser<'s> {
             );
             return;
         }
-        self.entries_seen.insert(key, row.here());
-        self.refer_to_deal(row, &deal_id);
-        self.ledger.time_entries.push(TimeEntry {
-            deal_id,
+        self.seen.insert(key, row.here());
+        self.refs.refer(row, &deal);
+        self.entries.push(TimeEntry {
+            deal_id: deal.id,
             started_at,
             minutes,
             category,
@@ -540,9 +659,9 @@ impl<'s> ImportParser<'s> {
     }
 }
 
-impl ImportParser<'_> {
-    fn read_reopening(&mut self, row: &mut Row) {
-        let deal_id = self.referred_deal_id(row);
+impl ReopeningReader<'_> {
+    fn read(&mut self, row: &mut Row) {
+        let deal = self.refs.referred_deal(row);
         let reopened_at = row.parse_required(1, parse_stored_instant);
         let reason = row.parse_required(2, |s| match s.trim() {
             "" => Err("a reopening needs a reason"),
@@ -551,13 +670,14 @@ impl ImportParser<'_> {
         let outcome = row.parse_required(3, str::parse::<Outcome>);
         let closed_at = row.parse_required(4, parse_stored_instant);
         let lost_reason = row.optional(5).map(|s| s.trim().to_string());
-        let (Some(deal_id), Some(reopened_at), Some(reason), Some(outcome), Some(closed_at)) =
-            (deal_id, reopened_at, reason, outcome, closed_at)
+        let (Some(deal), Some(reopened_at), Some(reason), Some(outcome), Some(closed_at)) =
+            (deal, reopened_at, reason, outcome, closed_at)
         else {
             return;
         };
+        let deal_id = &deal.id;
         let key = (deal_id.clone(), reopened_at);
-        if let Some(first) = self.reopenings_seen.get(&key) {
+        if let Some(first) = self.seen.get(&key) {
             row.problem(
                 "reopened_at",
                 format!(
@@ -566,9 +686,9 @@ impl ImportParser<'_> {
             );
             return;
         }
-        self.reopenings_seen.insert(key, row.here());
+        self.seen.insert(key, row.here());
         let reopening = Reopening {
-            deal_id,
+            deal_id: deal_id.clone(),
             reopened_at,
             reason,
             outcome,
@@ -582,8 +702,8 @@ impl ImportParser<'_> {
             }
             return;
         }
-        self.refer_to_deal(row, &reopening.deal_id);
-        self.ledger.reopenings.push(reopening);
+        self.refs.refer(row, &deal);
+        self.reopenings.push(reopening);
     }
 }
 
@@ -631,7 +751,7 @@ fn for_each_csv_row(
 ) -> Result<(), Vec<Problem>> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
-        .from_reader(source.text.as_bytes());
+        .from_reader(source.bytes.as_slice());
     let syntax = |err: csv::Error| {
         let line = err.position().map_or(0, |p| p.line());
         vec![Problem {
@@ -647,18 +767,38 @@ fn for_each_csv_row(
         .map(|h| h.trim_start_matches('\u{feff}'))
         .collect();
     let positions = column_positions(&source.name, &header, columns)?;
-    let mut record = csv::StringRecord::new();
+    // Bytes, each field checked to be UTF-8 by simdutf8: the notes of a large ledger are
+    // hundreds of megabytes, mostly not ASCII, where the standard library's check took a
+    // twelfth of an import (BENCHMARKS.md). A row's fields go in an array, not an allocation.
+    let mut record = csv::ByteRecord::new();
     let mut problems = Vec::new();
     loop {
-        match reader.read_record(&mut record) {
+        match reader.read_byte_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {
                 let line = record.position().map_or(0, |p| p.line());
-                let fields: Vec<Option<&str>> = positions
-                    .iter()
-                    .map(|&p| record.get(p).filter(|s| !s.is_empty()))
-                    .collect();
-                on_row(line, &fields);
+                let mut fields: [Option<&str>; MAX_COLUMNS] = [None; MAX_COLUMNS];
+                let mut valid = true;
+                for (i, &p) in positions.iter().enumerate() {
+                    let bytes = record.get(p).unwrap_or_default();
+                    fields[i] = match simdutf8::basic::from_utf8(bytes) {
+                        Ok("") => None,
+                        Ok(text) => Some(text),
+                        Err(_) => {
+                            problems.push(Problem {
+                                file: source.name.clone(),
+                                line,
+                                column: columns[i].to_string(),
+                                reason: "not valid UTF-8".to_string(),
+                            });
+                            valid = false;
+                            None
+                        }
+                    };
+                }
+                if valid {
+                    on_row(line, &fields[..positions.len()]);
+                }
             }
             // A ragged or unreadable row: report it and go on, so one run shows everything.
             Err(err) if matches!(err.kind(), csv::ErrorKind::UnequalLengths { .. }) => {
@@ -698,19 +838,19 @@ fn for_each_json_row(
         reason,
     };
     // Borrowed raw elements keep their place in the text, which gives each object's line.
-    let elements: Vec<&RawValue> = serde_json::from_str(&source.text).map_err(|err| {
+    let elements: Vec<&RawValue> = serde_json::from_slice(&source.bytes).map_err(|err| {
         vec![problem(
             err.line() as u64,
             format!("column {}", err.column()),
             format!("not a JSON array of objects: {err}"),
         )]
     })?;
-    let base = source.text.as_ptr() as usize;
+    let base = source.bytes.as_ptr() as usize;
     let mut problems = Vec::new();
     let mut texts: Vec<Option<String>> = Vec::with_capacity(columns.len());
     for element in elements {
         let offset = element.get().as_ptr() as usize - base;
-        let line = 1 + source.text.as_bytes()[..offset]
+        let line = 1 + source.bytes[..offset]
             .iter()
             .filter(|&&b| b == b'\n')
             .count() as u64;

@@ -34,7 +34,7 @@ fn check(table: Table, format: Format, text: String) {
         name: "input".into(),
         table,
         format,
-        text,
+        bytes: text.into_bytes(),
     };
     let parsed = parse_import(std::slice::from_ref(&source), &Stages::default());
     let known: HashSet<_> = parsed.unresolved_deal_ids().into_iter().collect();

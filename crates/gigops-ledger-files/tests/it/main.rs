@@ -16,7 +16,7 @@ fn source(table: Table, format: Format, text: &str) -> Source {
         name: format!("{}.{}", table.file_stem(), format.extension()),
         table,
         format,
-        text: text.to_string(),
+        bytes: text.as_bytes().to_vec(),
     }
 }
 
@@ -336,10 +336,10 @@ fn export_then_import_round_trips_exactly() {
         for table in Table::ALL {
             let mut again = Vec::new();
             write_table(table, format, &ledger, &mut again).unwrap();
-            let original = &first.iter().find(|s| s.table == table).unwrap().text;
+            let original = &first.iter().find(|s| s.table == table).unwrap().bytes;
             assert_eq!(
-                &String::from_utf8(again).unwrap(),
-                original,
+                String::from_utf8(again).unwrap(),
+                String::from_utf8_lossy(original),
                 "{table:?} {format:?}"
             );
         }
@@ -351,7 +351,7 @@ fn csv_and_json_carry_the_same_ledger() {
     let from_csv = import(&sample_sources(Format::Csv), &[]).unwrap();
     let from_json = import(&sample_sources(Format::Json), &[]).unwrap();
     assert_eq!(from_csv, from_json);
-    let deals_json = &sample_sources(Format::Json)[1].text;
+    let deals_json = String::from_utf8(sample_sources(Format::Json)[1].bytes.clone()).unwrap();
     assert!(
         deals_json.contains("\"value\":\"38000.00\""),
         "money stays a string: {deals_json}"
@@ -392,4 +392,68 @@ D-9,2025-03-07,unknown deal,lost,2025-02-20,
     assert_problem(&found, "reopenings.csv:7: lost_reason:", "only a lost deal");
     assert_problem(&found, "reopenings.csv:8: deal_id:", "unknown deal D-9");
     assert_eq!(found.len(), 6, "{found:#?}");
+}
+
+#[test]
+fn a_file_that_is_not_utf8_says_where() {
+    let mut bytes = format!("{DEALS_HEADER}\nD-1,Acme,upwork,project,USD,1,2025-01-06,open,,,,,\n")
+        .into_bytes();
+    bytes.extend_from_slice(b"D-2,Acme \xff,upwork,project,USD,1,2025-01-06,open,,,,,\n");
+    let csv = Source {
+        bytes,
+        ..source(Table::Deals, Format::Csv, "")
+    };
+    let found = problems(&[csv]);
+    assert_problem(&found, "deals.csv:3: client", "not valid UTF-8");
+
+    let mut bytes = b"[\n{\"id\": \"D-1\"},\n{\"id\": \"D-".to_vec();
+    bytes.extend_from_slice(b"\xfe\"}\n]\n");
+    let json = Source {
+        bytes,
+        ..source(Table::Deals, Format::Json, "")
+    };
+    let found = problems(&[json]);
+    assert_problem(&found, "deals.json:3", "invalid unicode");
+}
+
+#[test]
+fn problems_of_every_table_come_in_file_and_line_order_whichever_thread_read_them() {
+    let deals = source(
+        Table::Deals,
+        Format::Csv,
+        &format!("{DEALS_HEADER}\nD-1,Acme,upwork,project,USD,1,2025-01-06,open,,,,,\n"),
+    );
+    let events = source(
+        Table::StageEvents,
+        Format::Csv,
+        "deal_id,stage,entered_at\nD-1,nowhere,2025-01-07\nD-9,lead,2025-01-07\n",
+    );
+    let entries = source(
+        Table::TimeEntries,
+        Format::Csv,
+        "deal_id,started_at,minutes,category,note\nD-1,2025-01-07,0,coding,\nD-8,2025-01-07,5,coding,\n",
+    );
+    let reopenings = source(
+        Table::Reopenings,
+        Format::Csv,
+        "deal_id,reopened_at,reason,outcome,closed_at,lost_reason\nD-7,2025-02-01,again,won,2025-02-03,\n",
+    );
+    let found = problems(&[reopenings, entries, events, deals]);
+    let places: Vec<&str> = found
+        .iter()
+        .map(|p| p.split(": ").next().unwrap_or(""))
+        .collect();
+    assert_eq!(
+        places,
+        [
+            "reopenings.csv:2",
+            "stage_events.csv:2",
+            "stage_events.csv:3",
+            "time_entries.csv:2",
+            "time_entries.csv:3",
+        ],
+        "{found:#?}"
+    );
+    assert!(found[2].contains("unknown deal D-9"), "{found:#?}");
+    assert!(found[4].contains("unknown deal D-8"), "{found:#?}");
 }

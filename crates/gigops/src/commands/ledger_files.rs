@@ -53,13 +53,13 @@ pub async fn import(ctx: &Context, args: ImportArgs) -> anyhow::Result<()> {
     let mut sources = Vec::new();
     for path in &args.paths {
         for (file, table, format) in ledger_files(path)? {
-            let text = std::fs::read_to_string(&file)
-                .with_context(|| format!("cannot read {}", file.display()))?;
+            let bytes =
+                std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
             sources.push(Source {
                 name: file.display().to_string(),
                 table,
                 format,
-                text,
+                bytes,
             });
         }
     }
