@@ -107,10 +107,10 @@ impl Settings {
             .collect();
         if let Some(file) = extra_file {
             if !file.is_file() {
-                return Err(crate::bad_input(format!(
-                    "--config {}: no such file",
-                    file.display()
-                )));
+                return Err(crate::bad_field(
+                    "config",
+                    format!("{}: no such file", file.display()),
+                ));
             }
             files.push(file.to_path_buf());
         }
@@ -494,6 +494,17 @@ pub fn mask_url_password(url: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_configuration_file_that_is_not_there_is_named_by_its_field() {
+        let error = Settings::load(Some(Path::new("no/such/gigops.toml"))).unwrap_err();
+        assert_eq!(crate::kind_of(&error), crate::ErrorKind::BadInput);
+        crate::error::assert_about_field(&error, "config");
+        assert_eq!(
+            error.to_string(),
+            "config: no/such/gigops.toml: no such file"
+        );
+    }
 
     #[test]
     fn masks_passwords_only() {
