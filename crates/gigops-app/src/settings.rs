@@ -147,7 +147,8 @@ impl Settings {
         {
             return Err(crate::bad_input(format!(
                 "{}: contract.trusted_commands is honoured only in your own configuration \
-                 (~/.config/gigops/config.toml, --config FILE or GIGOPS_CONTRACT__TRUSTED_COMMANDS), \
+                 (~/.config/gigops/config.toml, a configuration file you give, or \
+                 GIGOPS_CONTRACT__TRUSTED_COMMANDS), \
                  not in ./gigops.toml, which a repository can bring",
                 file.display()
             )));
