@@ -16,7 +16,7 @@ use gigops_store::{ClientScope, ContractStore, GateRunStore, NewAcceptance, Stor
 use jiff::Timestamp;
 use serde::Deserialize;
 
-use crate::{Settings, bad_input, signoff};
+use crate::{Settings, bad_field, bad_input, signoff};
 
 /// The milestone `id` of `sow` (read from `sow_name`); bad input naming the milestones there
 /// are.
@@ -96,10 +96,13 @@ pub fn ticks(
         match milestone.acceptance.iter().find(|i| &i.id == id) {
             Some(item) if item.check == Check::Manual => {}
             Some(_) => {
-                return Err(bad_input(format!(
-                    "--tick {id}: item {id} of {} is decided by evidence, not ticked",
-                    milestone.id
-                )));
+                return Err(bad_field(
+                    "tick",
+                    format!(
+                        "{id}: item {id} of {} is decided by evidence, not ticked",
+                        milestone.id
+                    ),
+                ));
             }
             None => {
                 let manual: Vec<&str> = milestone
@@ -108,19 +111,22 @@ pub fn ticks(
                     .filter(|i| i.check == Check::Manual)
                     .map(|i| i.id.as_str())
                     .collect();
-                return Err(bad_input(format!(
-                    "--tick {id}: {} has no such item: expected one of its manual items ({})",
-                    milestone.id,
-                    if manual.is_empty() {
-                        "none".to_string()
-                    } else {
-                        manual.join(", ")
-                    }
-                )));
+                return Err(bad_field(
+                    "tick",
+                    format!(
+                        "{id}: {} has no such item: expected one of its manual items ({})",
+                        milestone.id,
+                        if manual.is_empty() {
+                            "none".to_string()
+                        } else {
+                            manual.join(", ")
+                        }
+                    ),
+                ));
             }
         }
         let Some(by) = ticker.by else {
-            return Err(bad_input("--tick needs --by NAME: who ticked it"));
+            return Err(bad_field("by", "is needed to tick an item: who ticked it"));
         };
         ticks.insert(
             id.clone(),
@@ -357,7 +363,15 @@ mod tests {
         };
         let now: Timestamp = "2027-01-04T09:30:00Z".parse().unwrap();
         let err = ticks(m1, &["e2e".into()], &ticker, now).unwrap_err();
+        crate::error::assert_about_field(&err, "tick");
         assert!(err.to_string().contains("is decided by evidence"), "{err}");
+        let err = ticks(m1, &["nothing".into()], &ticker, now).unwrap_err();
+        crate::error::assert_about_field(&err, "tick");
+        assert!(
+            err.to_string()
+                .starts_with("tick: nothing: M1 has no such item"),
+            "{err}"
+        );
         let nobody = Ticker {
             by: None,
             note: None,
@@ -369,6 +383,10 @@ mod tests {
             .map(|i| i.id.clone())
             .expect("M1 has a manual item");
         let err = ticks(m1, &[manual], &nobody, now).unwrap_err();
-        assert_eq!(err.to_string(), "--tick needs --by NAME: who ticked it");
+        crate::error::assert_about_field(&err, "by");
+        assert_eq!(
+            err.to_string(),
+            "by: is needed to tick an item: who ticked it"
+        );
     }
 }

@@ -46,10 +46,20 @@ impl ErrorKind {
 
 /// An error a use case raises itself, with its kind. Errors of the crates below (a located
 /// problem, a store conflict) keep their own types; [`kind_of`] classifies them.
-#[derive(Debug, thiserror::Error)]
-#[error("{message}")]
+///
+/// When one value of the request is wrong, `field` names it and `message` does not: each adapter
+/// names the field in its own words, the CLI as its flag (`--minutes 0: expected a positive
+/// number`), an API as its field (`minutes: 0: expected a positive number`, which is also how it
+/// displays).
+#[derive(Debug)]
 pub struct AppError {
     pub kind: ErrorKind,
+    /// The request's field the message is about, snake_case (`minutes`, `debt_ratio`); the CLI's
+    /// flag is the same name in kebab-case. A field that may be given many times is named in the
+    /// singular (`rating`, `tick`): the message is about one of its values.
+    pub field: Option<&'static str>,
+    /// What is wrong; with a field, said after its name (`0: expected a positive number`,
+    /// `is for lost deals`).
     pub message: String,
 }
 
@@ -57,14 +67,64 @@ impl AppError {
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
         AppError {
             kind,
+            field: None,
+            message: message.into(),
+        }
+    }
+
+    /// An error about the request's `field`, whose message does not name it.
+    pub fn field(kind: ErrorKind, field: &'static str, message: impl Into<String>) -> Self {
+        AppError {
+            kind,
+            field: Some(field),
             message: message.into(),
         }
     }
 }
 
+impl std::fmt::Display for AppError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.field {
+            Some(field) => write!(f, "{field}: {}", self.message),
+            None => f.write_str(&self.message),
+        }
+    }
+}
+
+impl std::error::Error for AppError {}
+
 /// Something the user gave that cannot be used as it is.
 pub fn bad_input(message: impl Into<String>) -> anyhow::Error {
     AppError::new(ErrorKind::BadInput, message).into()
+}
+
+/// The request's `field` cannot be used as it is; `message` says why without naming it.
+pub fn bad_field(field: &'static str, message: impl Into<String>) -> anyhow::Error {
+    AppError::field(ErrorKind::BadInput, field, message).into()
+}
+
+/// The request's field `err` is about: of the first [`AppError`] in its chain that names one.
+pub fn field_of(err: &anyhow::Error) -> Option<&'static str> {
+    err.chain()
+        .find_map(|cause| cause.downcast_ref::<AppError>()?.field)
+}
+
+/// `err` and its causes as `{err:#}` shows them, each [`AppError`] as `app_error` words it: an
+/// adapter names a field in its own vocabulary.
+pub fn describe(err: &anyhow::Error, app_error: impl Fn(&AppError) -> String) -> String {
+    err.chain()
+        .map(|cause| match cause.downcast_ref::<AppError>() {
+            Some(error) => app_error(error),
+            None => cause.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(": ")
+}
+
+/// `err` as an API answers it: a field named as the request names it (`minutes: 0: expected a
+/// positive number`). With [`field_of`] and [`kind_of`], what a server needs to answer.
+pub fn api_message(err: &anyhow::Error) -> String {
+    describe(err, AppError::to_string)
 }
 
 /// The kind of `err`: of the first cause in its chain that has one, else the environment's.
@@ -105,6 +165,15 @@ fn kind_of_cause(cause: &(dyn std::error::Error + 'static)) -> Option<ErrorKind>
     bad_input.then_some(ErrorKind::BadInput)
 }
 
+/// Asserts that `err` is about the request's `field` and names no CLI flag, so that a message
+/// that went back to naming one (`--minutes 0: …`) fails its test.
+#[cfg(test)]
+pub(crate) fn assert_about_field(err: &anyhow::Error, field: &str) {
+    assert_eq!(field_of(err), Some(field), "{err:#}");
+    let message = format!("{err:#}");
+    assert!(!message.contains("--"), "names a flag: {message}");
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -138,5 +207,29 @@ mod tests {
         assert_eq!(statuses.len(), kinds.len());
         let codes: Vec<u8> = kinds.iter().map(|k| k.exit_code()).collect();
         assert_eq!(codes, [2, 2, 2, 1, 3]);
+    }
+
+    #[test]
+    fn a_field_is_found_under_context_and_named_as_the_request_names_it() {
+        let err = bad_field("minutes", "0: expected a positive number").context("cannot log time");
+        assert_eq!(field_of(&err), Some("minutes"));
+        assert_eq!(kind_of(&err), ErrorKind::BadInput);
+        assert_eq!(
+            api_message(&err),
+            "cannot log time: minutes: 0: expected a positive number"
+        );
+        assert_eq!(api_message(&err), format!("{err:#}"));
+        let flagged = describe(&err, |e| match e.field {
+            Some(field) => format!("<{field}> {}", e.message),
+            None => e.message.clone(),
+        });
+        assert_eq!(
+            flagged,
+            "cannot log time: <minutes> 0: expected a positive number"
+        );
+
+        let plain = bad_input("no deal with id D-9");
+        assert_eq!(field_of(&plain), None);
+        assert_eq!(api_message(&plain), "no deal with id D-9");
     }
 }

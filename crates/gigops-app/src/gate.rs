@@ -11,11 +11,11 @@ use gigops_gate::summary::{NotMeasured, Project, Selection};
 use gigops_gate::{GateReport, Policy, Run, Summary, debt, patch};
 use gigops_store::{ClientScope, GateRun, GateRunStore, Store};
 
-use crate::bad_input;
+use crate::{bad_field, bad_input};
 
 /// What the run was given that tells where the project is.
 pub struct RootClues<'a> {
-    /// `--root`.
+    /// The root the user gave (the request's `root`).
     pub given: Option<&'a Path>,
     /// The directory `gate run`'s command ran in.
     pub command_dir: Option<&'a Path>,
@@ -27,12 +27,9 @@ pub struct RootClues<'a> {
 
 /// The project root (gigops_env::root): given, the command's directory, or found from the
 /// inputs and the absolute paths the evidence names. Without one, debt, version and declared
-/// toolchains are not read, and `warn` tells the user.
-pub fn project_root(
-    clues: &RootClues,
-    evidence: &Evidence,
-    warn: &mut dyn FnMut(&str),
-) -> Option<PathBuf> {
+/// toolchains are not read: the caller tells the user, naming in its own words how to give a
+/// root.
+pub fn project_root(clues: &RootClues, evidence: &Evidence) -> Option<PathBuf> {
     // The evidence's own absolute paths, normalised as debt matches them (a file:// URI is a
     // path); the first few are enough to find a work tree.
     let named: Vec<String> = evidence
@@ -50,19 +47,13 @@ pub fn project_root(
         .take(20)
         .collect();
     let named: Vec<&str> = named.iter().map(String::as_str).collect();
-    let root = gigops_env::root::find(&gigops_env::root::Clues {
+    gigops_env::root::find(&gigops_env::root::Clues {
         given: clues.given,
         command_dir: clues.command_dir,
         inputs: clues.files,
         evidence_paths: &named,
         current_dir: clues.current_dir,
-    });
-    if root.is_none() {
-        warn(
-            "warning: no project root: the inputs are not in a git work tree and --root was not given; technical debt, the version and the declared toolchains are not read",
-        );
-    }
-    root
+    })
 }
 
 /// The baseline summary's file: the one named for this run, else the policy's.
@@ -112,7 +103,7 @@ pub struct CommandRun<'a> {
     pub success: bool,
     /// Whether what it printed is in a format gigops can tell.
     pub printed_readable: bool,
-    /// Each `--input` file named, and whether the command wrote it in this run (see
+    /// Each input file named (the request's `input`), and whether the command wrote it in this run (see
     /// [`written_since`]), or why not.
     pub named_files: Vec<(PathBuf, Result<(), String>)>,
 }
@@ -122,7 +113,7 @@ pub struct CommandRun<'a> {
 pub struct RunEvidence {
     /// What it printed is evidence (only when its format can be told).
     pub printed: bool,
-    /// The `--input` files it wrote in this run.
+    /// The input files named that it wrote in this run.
     pub written: Vec<PathBuf>,
     pub ran: Ran,
 }
@@ -144,10 +135,10 @@ pub fn collect_run(run: CommandRun, warn: &mut dyn FnMut(&str)) -> anyhow::Resul
                 path.display()
             )),
             Err(why) => {
-                return Err(bad_input(format!(
-                    "--input {}: not written by `{shown}`: {why}",
-                    path.display()
-                )));
+                return Err(bad_field(
+                    "input",
+                    format!("{}: not written by `{shown}`: {why}", path.display()),
+                ));
             }
         }
     }
@@ -164,9 +155,10 @@ pub fn collect_run(run: CommandRun, warn: &mut dyn FnMut(&str)) -> anyhow::Resul
     };
     if !run.printed_readable && written.is_empty() {
         if run.success {
-            return Err(bad_input(format!(
-                "`{shown}` printed nothing gigops can read and no --input was given"
-            )));
+            return Err(bad_field(
+                "input",
+                format!("was not given and `{shown}` printed nothing gigops can read"),
+            ));
         }
         ran.silent_failures.push(shown);
     }
@@ -221,9 +213,12 @@ pub fn assess(
     let patch = match (patch_base, &evidence.coverage) {
         (Some(base), Some(coverage)) => {
             let root = root.ok_or_else(|| {
-                bad_input(format!(
-                    "patch coverage against {base} needs the project's git work tree: give --root"
-                ))
+                bad_field(
+                    "root",
+                    format!(
+                        "is needed: patch coverage against {base} is measured in the project's git work tree"
+                    ),
+                )
             })?;
             let changed = gigops_env::git::changed_lines(root, base)
                 .map_err(|e| bad_input(format!("patch coverage against {base}: {e}")))?;
@@ -375,10 +370,11 @@ mod tests {
         // A command that succeeded and did not write a file named for it: the name is wrong.
         let error = collect_run(run(&argv, true, true, stale()), &mut |_| {}).unwrap_err();
         assert_eq!(kind_of(&error), ErrorKind::BadInput);
+        crate::error::assert_about_field(&error, "input");
         assert!(
             error
                 .to_string()
-                .starts_with("--input old.xml: not written by `make test`")
+                .starts_with("input: old.xml: not written by `make test`")
         );
     }
 
@@ -390,14 +386,47 @@ mod tests {
 
         let error = collect_run(run(&argv, true, false, vec![]), &mut |_| {}).unwrap_err();
         assert_eq!(kind_of(&error), ErrorKind::BadInput);
+        crate::error::assert_about_field(&error, "input");
         assert_eq!(
             error.to_string(),
-            "`make test` printed nothing gigops can read and no --input was given"
+            "input: was not given and `make test` printed nothing gigops can read"
         );
 
         let printed = collect_run(run(&argv, false, true, vec![]), &mut |_| {}).unwrap();
         assert!(printed.printed);
         assert!(printed.ran.silent_failures.is_empty());
+    }
+
+    #[test]
+    fn patch_coverage_without_a_root_asks_for_one() {
+        let evidence = Evidence {
+            coverage: Some(gigops_core::evidence::Coverage {
+                unit: gigops_core::evidence::CoverageUnit::Lines,
+                files: Vec::new(),
+                counted_whole: Vec::new(),
+            }),
+            ..Evidence::default()
+        };
+        let assessment = Assessment {
+            evidence,
+            input_names: Vec::new(),
+            root: None,
+            given_baseline: None,
+            stored_baseline: None,
+            old_benchmarks: None,
+            patch_base: Some("main"),
+            no_debt: true,
+            silent_failures: Vec::new(),
+            test_command: false,
+            selection: None,
+        };
+        let error = assess(&Policy::default(), assessment, &mut |_| {}).unwrap_err();
+        assert_eq!(kind_of(&error), ErrorKind::BadInput);
+        crate::error::assert_about_field(&error, "root");
+        assert_eq!(
+            error.to_string(),
+            "root: is needed: patch coverage against main is measured in the project's git work tree"
+        );
     }
 
     #[test]

@@ -12,7 +12,7 @@ use gigops_ledger_files::{Source, parse_import};
 use gigops_store::{ClientScope, DealDetail, ImportCounts, LedgerStore};
 use jiff::Timestamp;
 
-use crate::error::bad_input;
+use crate::error::{bad_field, bad_input};
 use crate::results::DealClosed;
 
 /// The instant a person wrote (RFC 3339 or `YYYY-MM-DD`), or now when they wrote none.
@@ -137,8 +137,9 @@ pub async fn close_deal(
     let id = DealId::parse(id)?;
     let outcome: Outcome = outcome.parse()?;
     if outcome == Outcome::Won && reason.is_some() {
-        return Err(bad_input(
-            "--reason is for lost deals (and retainers that ended)",
+        return Err(bad_field(
+            "reason",
+            "is for lost deals (and retainers that ended)",
         ));
     }
     let closed_at = instant_or_now(at)?;
@@ -174,15 +175,16 @@ pub async fn log_time(store: &impl LedgerStore, new: NewTimeEntry) -> anyhow::Re
     let minutes: u32 = match new.minutes.parse::<i64>() {
         Ok(m) if m > 0 => u32::try_from(m).map_err(|_| bad_input("too many minutes"))?,
         Ok(m) => {
-            return Err(bad_input(format!(
-                "--minutes {m}: expected a positive number"
-            )));
+            return Err(bad_field(
+                "minutes",
+                format!("{m}: expected a positive number"),
+            ));
         }
         Err(_) => {
-            return Err(bad_input(format!(
-                "--minutes {:?}: expected a whole number",
-                new.minutes
-            )));
+            return Err(bad_field(
+                "minutes",
+                format!("{:?}: expected a whole number", new.minutes),
+            ));
         }
     };
     let entry = TimeEntry {
@@ -289,6 +291,11 @@ mod tests {
                 .await
                 .unwrap_err();
             assert_eq!(kind_of(&error), crate::ErrorKind::BadInput);
+            crate::error::assert_about_field(&error, "reason");
+            assert_eq!(
+                error.to_string(),
+                "reason: is for lost deals (and retainers that ended)"
+            );
 
             let won = close_deal(store, "R-1", "won", Some("2026-02-01"), None)
                 .await
@@ -326,14 +333,30 @@ mod tests {
                 at: None,
                 note: Some(String::new()),
             };
-            for (minutes, message) in [
-                ("0", "--minutes 0: expected a positive number"),
-                ("-5", "--minutes -5: expected a positive number"),
-                ("1.5", "--minutes \"1.5\": expected a whole number"),
-                ("99999999999", "too many minutes"),
+            for (minutes, field, message) in [
+                (
+                    "0",
+                    Some("minutes"),
+                    "minutes: 0: expected a positive number",
+                ),
+                (
+                    "-5",
+                    Some("minutes"),
+                    "minutes: -5: expected a positive number",
+                ),
+                (
+                    "1.5",
+                    Some("minutes"),
+                    "minutes: \"1.5\": expected a whole number",
+                ),
+                ("99999999999", None, "too many minutes"),
             ] {
                 let error = log_time(store, entry(minutes)).await.unwrap_err();
                 assert_eq!(error.to_string(), message);
+                match field {
+                    Some(field) => crate::error::assert_about_field(&error, field),
+                    None => assert_eq!(crate::field_of(&error), None),
+                }
                 assert_eq!(kind_of(&error), crate::ErrorKind::BadInput);
             }
             import(store, &Stages::default(), &[deals_csv("deals.csv")])

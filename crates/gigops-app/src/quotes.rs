@@ -18,7 +18,7 @@ use gigops_store::{ClientScope, DealFilter, LedgerStore, QuoteStore, Store, Stor
 use jiff::Timestamp;
 use serde::Deserialize;
 
-use crate::{Settings, bad_input};
+use crate::{Settings, bad_field, bad_input};
 
 /// The deal a quote is made for; bad input when there is none with that id.
 pub async fn deal(store: &Store, id: &DealId) -> anyhow::Result<Deal> {
@@ -191,8 +191,9 @@ pub struct Document {
 }
 
 /// What a quote is made from, as a person asks for it: the documents already read, the
-/// repository to size, and the overrides of the command line (`NAME=RATING` pairs and the like,
-/// checked here).
+/// repository to size, and the overrides of what the documents say (`NAME=RATING` pairs and the
+/// like, checked here). A problem of a field names it as `gsc`, `rating` (one of `ratings`),
+/// `debt_ratio`, `currency`, `exchange_rate` or `repo`.
 #[derive(Default)]
 pub struct EstimateRequest {
     pub seed: u64,
@@ -287,41 +288,43 @@ pub fn estimate(
             Err(Problems(found)) => problems.extend(found),
         }
     }
-    // Overrides after the spec: an override wins over what the spec rates.
-    let mut flag_problems = Vec::new();
+    // Overrides after the spec: an override wins over what the spec rates. Their problems have
+    // no place in a file: each names its field, and they go first.
+    let mut all: Vec<Problem> = Vec::new();
+    let mut bad = |field, reason: String| all.push(Problem::of_field(field, reason));
     for pair in &request.gsc {
         match pair.split_once('=') {
             Some((name, value)) => match value.trim().parse::<i64>() {
                 Ok(n) => {
                     if let Err(e) = gsc.set(name.trim(), n) {
-                        flag_problems.push(format!("--gsc {pair}: {e}"));
+                        bad("gsc", format!("{pair}: {e}"));
                     }
                 }
-                Err(_) => {
-                    flag_problems.push(format!("--gsc {pair}: expected a rating from 0 to 5"))
-                }
+                Err(_) => bad("gsc", format!("{pair}: expected a rating from 0 to 5")),
             },
-            None => flag_problems.push(format!("--gsc {pair}: expected NAME=RATING")),
+            None => bad("gsc", format!("{pair}: expected NAME=RATING")),
         }
     }
     for pair in &request.ratings {
         match pair.split_once('=') {
             Some((driver, level)) => {
                 if let Err(e) = ratings.set(driver.trim(), level.trim()) {
-                    flag_problems.push(format!("--rating {pair}: {e}"));
+                    bad("rating", format!("{pair}: {e}"));
                 }
             }
-            None => flag_problems.push(format!("--rating {pair}: expected DRIVER=LEVEL")),
+            None => bad("rating", format!("{pair}: expected DRIVER=LEVEL")),
         }
     }
     if let Some(ratio) = request.debt_ratio {
         if ratio.is_finite() && ratio >= 0.0 {
             input.debt = Some(DebtInput {
                 ratio,
-                source: "--debt-ratio".into(),
+                // Where the ratio came from, kept in the quote: the request's field, as a gate
+                // summary's is its file.
+                source: "debt_ratio".into(),
             });
         } else {
-            flag_problems.push(format!("--debt-ratio {ratio}: expected a number ≥ 0"));
+            bad("debt_ratio", format!("{ratio}: expected a number ≥ 0"));
         }
     }
     if let Some(language) = &request.language {
@@ -329,23 +332,9 @@ pub fn estimate(
     }
     // By file; each reader already lists its own problems in line and column order.
     problems.sort_by(|a, b| a.file.cmp(&b.file));
-    if !problems.is_empty() {
-        // Override problems have no place in a file; they go first, as problems of the
-        // command line.
-        let mut all: Vec<Problem> = flag_problems
-            .into_iter()
-            .map(|reason| Problem {
-                file: "command line".into(),
-                line: 0,
-                column: String::new(),
-                reason,
-            })
-            .collect();
-        all.extend(problems);
+    all.extend(problems);
+    if !all.is_empty() {
         return Err(Problems(all).into());
-    }
-    if !flag_problems.is_empty() {
-        return Err(bad_input(flag_problems.join("\n  ")));
     }
     input.gsc = gsc;
     input.ratings = ratings;
@@ -357,7 +346,7 @@ pub fn estimate(
                     bad_input(format!("{}: no such file or directory", path.display()))
                 }
                 EnvError::Io { path, source } if source.kind() == ErrorKind::NotADirectory => {
-                    bad_input(format!("--repo {}: not a directory", path.display()))
+                    bad_field("repo", format!("{}: not a directory", path.display()))
                 }
                 EnvError::InvalidPattern { .. } => bad_input(format!("quote.exclude: {e}")),
                 other => anyhow::Error::new(other).context("cannot size the repository"),
@@ -366,7 +355,7 @@ pub fn estimate(
     }
     if input.size.is_none() && request.spec.is_none() && request.openapi.is_none() {
         return Err(bad_input(
-            "nothing to quote: give --repo DIR, --spec FILE or --openapi FILE",
+            "nothing to quote: give a repository, a spec or an OpenAPI document",
         ));
     }
     gigops_quote::estimate(&input, config)
@@ -383,14 +372,19 @@ fn exchange(
     let asked = request
         .currency
         .as_deref()
-        .map(|code| Currency::parse(code).map_err(|e| bad_input(format!("--currency {code}: {e}"))))
+        .map(|code| {
+            Currency::parse(code).map_err(|e| bad_field("currency", format!("{code}: {e}")))
+        })
         .transpose()?;
     let wanted = match (asked, deal) {
         (Some(asked), Some(deal)) if asked != deal.value.currency => {
-            return Err(bad_input(format!(
-                "--currency {asked}: deal {} is in {}: a deal's quotes are in its currency",
-                deal.id, deal.value.currency
-            )));
+            return Err(bad_field(
+                "currency",
+                format!(
+                    "{asked}: deal {} is in {}: a deal's quotes are in its currency",
+                    deal.id, deal.value.currency
+                ),
+            ));
         }
         (Some(asked), _) => asked,
         (None, Some(deal)) => deal.value.currency,
@@ -398,27 +392,196 @@ fn exchange(
     };
     match (&request.exchange_rate, wanted == configured) {
         (None, true) => Ok(None),
-        (Some(rate), true) => Err(bad_input(format!(
-            "--exchange-rate {rate}: the quote is in {configured}, the rate card's currency (quote.currency): nothing to convert"
-        ))),
+        (Some(rate), true) => Err(bad_field(
+            "exchange_rate",
+            format!(
+                "{rate}: the quote is in {configured}, the rate card's currency (quote.currency): nothing to convert"
+            ),
+        )),
         (Some(rate), false) => ExchangeRate::parse(configured, wanted, rate)
             .map(Some)
-            .map_err(bad_input),
-        (None, false) => Err(bad_input(match deal {
-            Some(deal) => format!(
-                "deal {} is in {wanted}, the rate card (quote.currency) in {configured}: a deal's quotes are in its currency; give --exchange-rate RATE (1 {configured} = RATE {wanted}) to convert the rates, or set quote.currency = \"{wanted}\" and a rate card in {wanted}",
-                deal.id
-            ),
-            None => format!(
-                "--currency {wanted}: the rate card (quote.currency) is in {configured}: give --exchange-rate RATE (1 {configured} = RATE {wanted}) to convert the rates"
-            ),
-        })),
+            .map_err(|e| bad_field("exchange_rate", e)),
+        // The rate is what is missing, whether the deal's currency or the one asked for is
+        // another than the rate card's.
+        (None, false) => Err(bad_field(
+            "exchange_rate",
+            match deal {
+                Some(deal) => format!(
+                    "RATE (1 {configured} = RATE {wanted}) is needed to convert the rates: deal {} is in {wanted}, the rate card (quote.currency) in {configured}, and a deal's quotes are in its currency; or set quote.currency = \"{wanted}\" and a rate card in {wanted}",
+                    deal.id
+                ),
+                None => format!(
+                    "RATE (1 {configured} = RATE {wanted}) is needed to convert the rates: the quote is asked in {wanted}, the rate card (quote.currency) is in {configured}"
+                ),
+            },
+        )),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::assert_about_field;
+    use crate::{ErrorKind, kind_of};
+
+    fn petstore() -> Document {
+        Document {
+            name: "api.yaml".into(),
+            text: include_str!("../../gigops-quote/tests/fixtures/petstore3.yaml").into(),
+        }
+    }
+
+    fn deal_in(currency: &str) -> Deal {
+        Deal {
+            id: DealId::parse("D-CN").unwrap(),
+            client: "Acme".into(),
+            platform: gigops_core::Platform::parse("Upwork").unwrap(),
+            kind: gigops_core::DealKind::Project,
+            value: Money::parse_major("38000", Currency::parse(currency).unwrap()).unwrap(),
+            opened_at: "2026-01-05T00:00:00Z".parse().unwrap(),
+            outcome: gigops_core::Outcome::Open,
+            closed_at: None,
+            lost_reason: None,
+            tech_doc_score: None,
+            github_score: None,
+            demo_score: None,
+        }
+    }
+
+    #[test]
+    fn override_problems_name_their_field_and_come_before_the_files() {
+        let request = EstimateRequest {
+            gsc: vec![
+                "speed=3".into(),
+                "performance".into(),
+                "performance=x".into(),
+            ],
+            ratings: vec!["RELY".into(), "RELY=way".into()],
+            debt_ratio: Some(-1.0),
+            ..EstimateRequest::default()
+        };
+        let err = estimate(&Settings::default(), &request, None).unwrap_err();
+        assert_eq!(kind_of(&err), ErrorKind::BadInput);
+        let Problems(problems) = err.downcast_ref::<Problems>().expect("problems");
+        let fields: Vec<_> = problems.iter().map(Problem::field).collect();
+        assert_eq!(
+            fields,
+            ["gsc", "gsc", "gsc", "rating", "rating", "debt_ratio"].map(Some)
+        );
+        for problem in problems {
+            assert!(!problem.to_string().contains("--"), "{problem}");
+        }
+        assert_eq!(
+            problems[1].to_string(),
+            "gsc: performance: expected NAME=RATING"
+        );
+        assert_eq!(
+            problems[5].to_string(),
+            "debt_ratio: -1: expected a number ≥ 0"
+        );
+
+        // With a document's problems, the fields' still come first.
+        let request = EstimateRequest {
+            debt_ratio: Some(-1.0),
+            risks: Some(Document {
+                name: "risks.yaml".into(),
+                text: "[".into(),
+            }),
+            ..EstimateRequest::default()
+        };
+        let err = estimate(&Settings::default(), &request, None).unwrap_err();
+        let Problems(problems) = err.downcast_ref::<Problems>().expect("problems");
+        assert_eq!(problems[0].field(), Some("debt_ratio"));
+        assert!(problems.len() > 1, "{problems:?}");
+        assert!(problems[1..].iter().all(|p| p.file == "risks.yaml"));
+    }
+
+    #[test]
+    fn a_debt_ratio_given_is_recorded_as_from_its_field() {
+        let request = EstimateRequest {
+            openapi: Some(petstore()),
+            debt_ratio: Some(0.3),
+            ..EstimateRequest::default()
+        };
+        let quote = estimate(&Settings::default(), &request, None).unwrap();
+        assert_eq!(quote.debt.unwrap().source, "debt_ratio");
+    }
+
+    #[test]
+    fn a_repository_that_is_a_file_and_nothing_to_quote_name_no_flag() {
+        let file = tempfile::NamedTempFile::new().unwrap();
+        let request = EstimateRequest {
+            repo: Some(file.path().to_path_buf()),
+            ..EstimateRequest::default()
+        };
+        let err = estimate(&Settings::default(), &request, None).unwrap_err();
+        assert_about_field(&err, "repo");
+        assert!(err.to_string().ends_with(": not a directory"), "{err}");
+
+        let err = estimate(&Settings::default(), &EstimateRequest::default(), None).unwrap_err();
+        assert_eq!(kind_of(&err), ErrorKind::BadInput);
+        assert_eq!(crate::field_of(&err), None);
+        assert_eq!(
+            err.to_string(),
+            "nothing to quote: give a repository, a spec or an OpenAPI document"
+        );
+    }
+
+    #[test]
+    fn currency_problems_name_the_currency_or_the_missing_rate() {
+        let usd = Currency::parse("USD").unwrap();
+        let asked = |currency: Option<&str>, rate: Option<&str>| EstimateRequest {
+            currency: currency.map(String::from),
+            exchange_rate: rate.map(String::from),
+            ..EstimateRequest::default()
+        };
+        let cny = deal_in("CNY");
+        for (request, deal, field, message) in [
+            (
+                asked(Some("XYZ"), None),
+                None,
+                "currency",
+                "currency: XYZ: ",
+            ),
+            (
+                asked(Some("EUR"), None),
+                Some(&cny),
+                "currency",
+                "currency: EUR: deal D-CN is in CNY: a deal's quotes are in its currency",
+            ),
+            (
+                asked(None, Some("7.1")),
+                None,
+                "exchange_rate",
+                "exchange_rate: 7.1: the quote is in USD",
+            ),
+            (
+                asked(Some("CNY"), Some("seven")),
+                None,
+                "exchange_rate",
+                "exchange_rate: \"seven\": expected a positive decimal number, 1 USD in CNY",
+            ),
+            (
+                asked(Some("CNY"), None),
+                None,
+                "exchange_rate",
+                "exchange_rate: RATE (1 USD = RATE CNY) is needed to convert the rates: the quote is asked in CNY",
+            ),
+            (
+                asked(None, None),
+                Some(&cny),
+                "exchange_rate",
+                "exchange_rate: RATE (1 USD = RATE CNY) is needed to convert the rates: deal D-CN is in CNY",
+            ),
+        ] {
+            let err = exchange(usd, &request, deal).unwrap_err();
+            assert_eq!(kind_of(&err), ErrorKind::BadInput);
+            assert_about_field(&err, field);
+            assert!(err.to_string().starts_with(message), "{err}");
+        }
+        let converted = exchange(usd, &asked(None, Some("7.1")), Some(&cny)).unwrap();
+        assert_eq!(converted.unwrap().text, "7.1");
+    }
 
     #[test]
     fn a_quote_saved_without_later_keys_shows_them_blank() {

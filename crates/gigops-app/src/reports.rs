@@ -7,7 +7,7 @@ use gigops_pipeline::report::Scope;
 use gigops_pipeline::{PipelineOptions, PipelineReport, pipeline_report};
 use gigops_store::{DealFilter, LedgerStore, Store};
 
-use crate::{Settings, bad_input};
+use crate::{Settings, bad_field};
 
 /// The scope as a person gives it: dates or instants, and a platform in any case.
 #[derive(Debug, Clone, Default)]
@@ -33,9 +33,10 @@ pub fn scope(request: &ScopeRequest) -> anyhow::Result<Scope> {
     if let (Some(from), Some(to)) = (from, to)
         && to <= from
     {
-        return Err(bad_input(format!(
-            "--to ({to}) is not after --from ({from})"
-        )));
+        return Err(bad_field(
+            "to",
+            format!("({to}) is not after the start ({from})"),
+        ));
     }
     let platform = request
         .platform
@@ -90,6 +91,10 @@ mod tests {
         let err =
             super::scope(&request(Some("2025-02-01"), Some("2025-01-31T12:00:00Z"))).unwrap_err();
         assert_eq!(crate::kind_of(&err), crate::ErrorKind::BadInput);
-        assert!(err.to_string().contains("is not after"), "{err}");
+        crate::error::assert_about_field(&err, "to");
+        assert_eq!(
+            err.to_string(),
+            "to: (2025-01-31T12:00:00Z) is not after the start (2025-02-01T00:00:00Z)"
+        );
     }
 }

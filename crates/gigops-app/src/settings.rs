@@ -107,10 +107,10 @@ impl Settings {
             .collect();
         if let Some(file) = extra_file {
             if !file.is_file() {
-                return Err(crate::bad_input(format!(
-                    "--config {}: no such file",
-                    file.display()
-                )));
+                return Err(crate::bad_field(
+                    "config",
+                    format!("{}: no such file", file.display()),
+                ));
             }
             files.push(file.to_path_buf());
         }
@@ -147,7 +147,8 @@ impl Settings {
         {
             return Err(crate::bad_input(format!(
                 "{}: contract.trusted_commands is honoured only in your own configuration \
-                 (~/.config/gigops/config.toml, --config FILE or GIGOPS_CONTRACT__TRUSTED_COMMANDS), \
+                 (~/.config/gigops/config.toml, a configuration file you give, or \
+                 GIGOPS_CONTRACT__TRUSTED_COMMANDS), \
                  not in ./gigops.toml, which a repository can bring",
                 file.display()
             )));
@@ -494,6 +495,17 @@ pub fn mask_url_password(url: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_configuration_file_that_is_not_there_is_named_by_its_field() {
+        let error = Settings::load(Some(Path::new("no/such/gigops.toml"))).unwrap_err();
+        assert_eq!(crate::kind_of(&error), crate::ErrorKind::BadInput);
+        crate::error::assert_about_field(&error, "config");
+        assert_eq!(
+            error.to_string(),
+            "config: no/such/gigops.toml: no such file"
+        );
+    }
 
     #[test]
     fn masks_passwords_only() {

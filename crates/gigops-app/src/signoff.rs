@@ -196,7 +196,7 @@ pub async fn attached_version(
         .ok_or_else(|| {
             bad_input(match latest {
                 None => format!(
-                    "deal {deal} has no SOW attached: `gigops sow attach FILE --deal {deal}` first"
+                    "deal {deal} has no SOW attached: attach it first"
                 ),
                 Some(v) => format!(
                     "this SOW file is not a version attached to deal {deal} (its latest is version {v}): attach it first"
@@ -239,6 +239,38 @@ mod tests {
         // A digest that is not one names no file (it could name any file otherwise).
         assert_eq!(kept_document_path(sow, "../../etc/passwd"), None);
         assert_eq!(kept_document_path(sow, &"g".repeat(64)), None);
+    }
+
+    #[test]
+    fn a_deal_with_no_sow_attached_says_attach_it_without_naming_a_command() {
+        gigops_test_support::block_on(gigops_test_support::with_sqlite(|test| async move {
+            let new = crate::ledger::NewDeal {
+                id: "D-1".into(),
+                client: "Acme".into(),
+                platform: "Upwork".into(),
+                kind: gigops_core::DealKind::Project,
+                value: "4800".into(),
+                currency: "USD".into(),
+                opened_at: Some("2026-01-05".into()),
+                tech_doc_score: None,
+                github_score: None,
+                demo_score: None,
+                stage: None,
+            };
+            let stages = gigops_core::Stages::default();
+            crate::ledger::add_deal(test.store(), &stages, new)
+                .await
+                .unwrap();
+            let deal = DealId::parse("D-1").unwrap();
+            let err = attached_version(test.store(), &deal, &"0".repeat(64))
+                .await
+                .unwrap_err();
+            assert_eq!(crate::kind_of(&err), crate::ErrorKind::BadInput);
+            assert_eq!(
+                err.to_string(),
+                "deal D-1 has no SOW attached: attach it first"
+            );
+        }));
     }
 
     #[test]

@@ -36,12 +36,11 @@ pub struct Conversion {
 
 impl ExchangeRate {
     /// Reads `text` (a positive decimal number such as `7.1` or `0.1408`, at most 12
-    /// decimals) as the price of one `from` in `to`.
+    /// decimals) as the price of one `from` in `to`. The error starts with the text, not with
+    /// where it was given: the caller names that (a CLI flag, an API field).
     pub fn parse(from: Currency, to: Currency, text: &str) -> Result<ExchangeRate, String> {
         let bad = || {
-            format!(
-                "--exchange-rate {text:?}: expected a positive decimal number, 1 {from} in {to} (such as 7.1)"
-            )
+            format!("{text:?}: expected a positive decimal number, 1 {from} in {to} (such as 7.1)")
         };
         let trimmed = text.trim();
         let (whole, fraction) = trimmed.split_once('.').unwrap_or((trimmed, ""));
@@ -154,6 +153,7 @@ mod tests {
         ] {
             let err = ExchangeRate::parse(currency("USD"), currency("CNY"), bad).unwrap_err();
             assert!(err.contains("1 USD in CNY"), "{bad:?}: {err}");
+            assert!(err.starts_with(&format!("{bad:?}: ")), "{err}");
         }
         assert!(ExchangeRate::parse(currency("USD"), currency("CNY"), ".5").is_ok());
     }

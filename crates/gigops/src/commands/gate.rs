@@ -237,7 +237,12 @@ fn assess(
         files: &files,
         current_dir,
     };
-    let root = app_gate::project_root(&clues, &evidence, &mut warn);
+    let root = app_gate::project_root(&clues, &evidence);
+    if root.is_none() {
+        note!(
+            "warning: no project root: the inputs are not in a git work tree and --root was not given; technical debt, the version and the declared toolchains are not read"
+        );
+    }
     let given_baseline = app_gate::baseline_file(args.baseline.as_deref(), policy)
         .as_deref()
         .map(read_summary)

@@ -878,7 +878,7 @@ fn a_quote_is_in_its_deals_currency() {
         ),
         (
             vec!["--currency", "CNY"],
-            "give --exchange-rate RATE (1 USD = RATE CNY)",
+            "--exchange-rate RATE (1 USD = RATE CNY) is needed to convert the rates",
         ),
     ] {
         let mut all = vec!["quote", "estimate", "--openapi", "api.yaml"];
