@@ -187,64 +187,37 @@ impl ParsedImport {
 /// Reads every source and checks every row: clients and deals first, then the tables that refer
 /// to deals, each on a thread of its own, since they only read which deals are defined.
 pub fn parse_import(sources: &[Source], stages: &Stages) -> ParsedImport {
-    let mut problems = Vec::new();
-    let mut clients = ClientReader::default();
-    read_table(sources, Table::Clients, &mut problems, |row| {
-        clients.read(row)
-    });
-    let mut deals = DealReader::default();
-    read_table(sources, Table::Deals, &mut problems, |row| deals.read(row));
+    let (clients, client_problems) = read_all(sources, Table::Clients, ClientReader::default());
+    let (deals, deal_problems) = read_all(sources, Table::Deals, DealReader::default());
     let defined = &deals.seen;
     let (events, entries, reopenings) = std::thread::scope(|scope| {
         let events = scope.spawn(|| {
-            let mut reader = EventReader {
-                refs: DealRefs::new(defined),
-                stages,
-                events: Vec::new(),
-            };
-            let mut problems = Vec::new();
-            read_table(sources, Table::StageEvents, &mut problems, |row| {
-                reader.read(row)
-            });
-            (reader, problems)
+            read_all(
+                sources,
+                Table::StageEvents,
+                EventReader::new(defined, stages),
+            )
         });
-        let entries = scope.spawn(|| {
-            let mut reader = EntryReader {
-                refs: DealRefs::new(defined),
-                seen: SeenMap::default(),
-                entries: Vec::new(),
-            };
-            let mut problems = Vec::new();
-            read_table(sources, Table::TimeEntries, &mut problems, |row| {
-                reader.read(row)
-            });
-            (reader, problems)
-        });
-        let mut reopenings = ReopeningReader {
-            refs: DealRefs::new(defined),
-            seen: SeenMap::default(),
-            reopenings: Vec::new(),
-        };
-        let mut reopening_problems = Vec::new();
-        read_table(sources, Table::Reopenings, &mut reopening_problems, |row| {
-            reopenings.read(row)
-        });
-        (
-            joined(events),
-            joined(entries),
-            (reopenings, reopening_problems),
-        )
+        let entries =
+            scope.spawn(|| read_all(sources, Table::TimeEntries, EntryReader::new(defined)));
+        let reopenings = read_all(sources, Table::Reopenings, ReopeningReader::new(defined));
+        (joined(events), joined(entries), reopenings)
     });
     // In table order, as one reader would have found them.
-    let mut unresolved = Vec::new();
-    for (found, refs) in [
-        (events.1, events.0.refs),
-        (entries.1, entries.0.refs),
-        (reopenings.1, reopenings.0.refs),
-    ] {
-        problems.extend(found);
-        unresolved.extend(refs.unresolved);
-    }
+    let problems = [
+        client_problems,
+        deal_problems,
+        events.1,
+        entries.1,
+        reopenings.1,
+    ]
+    .concat();
+    let unresolved = [
+        events.0.refs.unresolved,
+        entries.0.refs.unresolved,
+        reopenings.0.refs.unresolved,
+    ]
+    .concat();
     ParsedImport {
         ledger: Ledger {
             clients: clients.clients,
@@ -265,15 +238,16 @@ fn joined<T>(thread: std::thread::ScopedJoinHandle<'_, T>) -> T {
         .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }
 
-/// Reads every source of `table`, in the order given, handing each row to `read` and collecting
-/// the problems of rows and of the files themselves.
-fn read_table(
-    sources: &[Source],
-    table: Table,
-    problems: &mut Vec<Problem>,
-    mut read: impl FnMut(&mut Row),
-) {
+/// Checks one row of its table and keeps what it holds.
+trait TableReader {
+    fn read(&mut self, row: &mut Row);
+}
+
+/// Reads every source of `table`, in the order given, through `reader`; returns the reader with
+/// what it kept, and the problems of the rows and of the files themselves.
+fn read_all<R: TableReader>(sources: &[Source], table: Table, mut reader: R) -> (R, Vec<Problem>) {
     let columns = table.columns();
+    let mut problems = Vec::new();
     for source in sources.iter().filter(|s| s.table == table) {
         let file: Arc<str> = Arc::from(source.name.as_str());
         let mut on_row = |line: u64, fields: &[Option<&str>]| {
@@ -284,7 +258,7 @@ fn read_table(
                 columns,
                 problems: Vec::new(),
             };
-            read(&mut row);
+            reader.read(&mut row);
             problems.append(&mut row.problems);
         };
         let result = match source.format {
@@ -295,6 +269,7 @@ fn read_table(
             problems.extend(found);
         }
     }
+    (reader, problems)
 }
 
 /// Where each key of a table was first seen, to report a repeated row with both places. A map
@@ -331,16 +306,46 @@ struct EventReader<'d> {
     events: Vec<StageEvent>,
 }
 
+impl<'d> EventReader<'d> {
+    fn new(defined: &'d SeenMap<DealId>, stages: &'d Stages) -> Self {
+        EventReader {
+            refs: DealRefs::new(defined),
+            stages,
+            events: Vec::new(),
+        }
+    }
+}
+
 struct EntryReader<'d> {
     refs: DealRefs<'d>,
     seen: SeenMap<(DealId, Timestamp, TimeCategory)>,
     entries: Vec<TimeEntry>,
 }
 
+impl<'d> EntryReader<'d> {
+    fn new(defined: &'d SeenMap<DealId>) -> Self {
+        EntryReader {
+            refs: DealRefs::new(defined),
+            seen: SeenMap::default(),
+            entries: Vec::new(),
+        }
+    }
+}
+
 struct ReopeningReader<'d> {
     refs: DealRefs<'d>,
     seen: SeenMap<(DealId, Timestamp)>,
     reopenings: Vec<Reopening>,
+}
+
+impl<'d> ReopeningReader<'d> {
+    fn new(defined: &'d SeenMap<DealId>) -> Self {
+        ReopeningReader {
+            refs: DealRefs::new(defined),
+            seen: SeenMap::default(),
+            reopenings: Vec::new(),
+        }
+    }
 }
 
 /// The deal a row refers to, and whether the import itself defines it.
@@ -449,7 +454,7 @@ fn parse_minutes(text: &str) -> Result<u32, String> {
     }
 }
 
-impl ClientReader {
+impl TableReader for ClientReader {
     fn read(&mut self, row: &mut Row) {
         let name = row.parse_required(0, |s| Ok::<_, String>(s.trim().to_string()));
         let currency = row.parse_required(1, Currency::parse);
@@ -481,7 +486,7 @@ impl ClientReader {
     }
 }
 
-impl DealReader {
+impl TableReader for DealReader {
     fn read(&mut self, row: &mut Row) {
         let id = row.parse_required(0, DealId::parse);
         if let Some(id) = &id {
@@ -607,7 +612,7 @@ impl<'d> DealRefs<'d> {
     }
 }
 
-impl EventReader<'_> {
+impl TableReader for EventReader<'_> {
     fn read(&mut self, row: &mut Row) {
         let stages = self.stages;
         let deal = self.refs.referred_deal(row);
@@ -624,7 +629,7 @@ impl EventReader<'_> {
     }
 }
 
-impl EntryReader<'_> {
+impl TableReader for EntryReader<'_> {
     fn read(&mut self, row: &mut Row) {
         let deal = self.refs.referred_deal(row);
         let started_at = row.parse_required(1, parse_stored_instant);
@@ -659,7 +664,7 @@ impl EntryReader<'_> {
     }
 }
 
-impl ReopeningReader<'_> {
+impl TableReader for ReopeningReader<'_> {
     fn read(&mut self, row: &mut Row) {
         let deal = self.refs.referred_deal(row);
         let reopened_at = row.parse_required(1, parse_stored_instant);
